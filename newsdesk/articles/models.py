@@ -1,0 +1,58 @@
+"""Articles as we store them: cleaned text plus everything needed to attribute them to their source."""
+
+from django.db import models
+from django.urls import reverse
+
+from newsdesk.sources.models import Feed, Publisher
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:category", args=[self.slug])
+
+
+class Article(models.Model):
+    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="articles")
+    feed = models.ForeignKey(Feed, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
+    category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
+    canonical_url = models.URLField(max_length=2000, unique=True)
+    original_url = models.URLField(max_length=2000, help_text="The URL we found the article at (feed link).")
+    guid = models.CharField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500)
+    original_title = models.CharField(max_length=500, help_text="The headline exactly as the publisher gave it.")
+    byline = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    fetched_at = models.DateTimeField()
+    language = models.CharField(max_length=16, blank=True)
+    summary = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, help_text="Sanitized with nh3; safe to render.")
+    body_text = models.TextField(blank=True)
+    image_url = models.URLField(max_length=2000, blank=True)
+    wire_credit = models.CharField(max_length=100, blank=True, help_text="News agency credited, e.g. AFP, Reuters, AP.")
+    content_hash = models.CharField(max_length=64, db_index=True)
+    # The publisher asked search engines not to keep a copy (robots noarchive): we show no more than an excerpt.
+    noarchive = models.BooleanField(default=False)
+    # Text the search index may see, chosen by the display policy so hidden text is never searchable.
+    search_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["publisher", "-published_at"]), models.Index(fields=["category", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:article", args=[self.pk])

@@ -1,0 +1,13 @@
+"""Structured logs: a fixed event phrase plus key=value fields (`log.info("feed refreshed", extra={...})`)."""
+
+import logging
+
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class KeyValueFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        fields = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        tail = " ".join(f"{k}={v!r}" for k, v in sorted(fields.items()))
+        base = f"{self.formatTime(record)} {record.levelname} {record.name}: {record.getMessage()}"
+        return f"{base} {tail}" if tail else base

@@ -1,0 +1,30 @@
+"""What ingestion did: one row per feed fetch, the fetch log shown in the admin."""
+
+from django.db import models
+
+from newsdesk.sources.models import Feed
+
+
+class FetchAttempt(models.Model):
+    class Outcome(models.TextChoices):
+        OK = "ok", "OK"
+        NOT_MODIFIED = "not_modified", "Not modified"
+        ERROR = "error", "Error"
+        REFUSED = "refused", "Refused"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="attempts")
+    started_at = models.DateTimeField(db_index=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    bytes_received = models.PositiveIntegerField(default=0)
+    items_found = models.PositiveIntegerField(default=0)
+    items_new = models.PositiveIntegerField(default=0)
+    items_updated = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.feed_id} {self.outcome} {self.started_at:%Y-%m-%d %H:%M}"
