@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from newsdesk.api.articles import ArticleDetailApi, ArticleListApi
+from newsdesk.api.responses import NotFoundApi
+
+app_name = "api"
+urlpatterns = [
+    path("articles", ArticleListApi.as_view(), name="article_list"),
+    path("articles/", ArticleListApi.as_view()),
+    path("articles/<str:article_id>", ArticleDetailApi.as_view(), name="article_detail"),
+    re_path(r"^.*$", NotFoundApi.as_view(), name="not_found"),
+]

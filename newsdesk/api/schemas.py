@@ -1,0 +1,44 @@
+"""Output shapes of the JSON API. Body fields follow the display policy: full → body_html and body_text,
+excerpt → `excerpt` only, headline → no body fields and no image."""
+
+from typing import Any
+
+from newsdesk.articles.models import Article
+from newsdesk.articles.policy import visible_body
+from newsdesk.site.presentation import article_policy, article_url, visible_image_url
+from newsdesk.sources.models import Publisher
+
+
+def article_output(article: Article) -> dict[str, Any]:
+    policy = article_policy(article)
+    publisher = article.publisher
+    data: dict[str, Any] = {
+        "id": article.pk,
+        "url": article_url(article),
+        "title": article.title,
+        "publisher": {
+            "name": publisher.name,
+            "slug": publisher.slug,
+            "homepage": publisher.homepage,
+            "country": publisher.country,
+        },
+        "original_url": article.original_url,
+        "original_title": article.original_title,
+        "wire_credit": article.wire_credit,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "fetched_at": article.fetched_at.isoformat(),
+        "language": article.language,
+        "category": {"name": article.category.name, "slug": article.category.slug} if article.category else None,
+        "byline": article.byline,
+        "display_policy": policy,
+    }
+    if policy == Publisher.DisplayPolicy.HEADLINE:
+        return data
+    data["image_url"] = visible_image_url(article)
+    body = visible_body(article)
+    if body.is_full:
+        data["body_html"] = body.html
+        data["body_text"] = body.text
+    else:
+        data["excerpt"] = body.text
+    return data

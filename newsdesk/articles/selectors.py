@@ -1,0 +1,127 @@
+"""Reads of articles and categories. Views and the API call these, never the ORM directly."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from newsdesk.articles.models import Article, Category
+from newsdesk.articles.search import fts5_match_expression, query_terms, tsquery_expression
+from newsdesk.sources.models import Publisher
+
+# Newest first everywhere; articles without a date sort after dated ones on every database.
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
+
+MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Section:
+    """One block of the home page: a category (None for uncategorised news) and its newest articles."""
+
+    category: Category | None
+    articles: list[Article]
+
+
+def article_list() -> QuerySet[Article]:
+    """Every visible article, newest first, with what attribution needs already joined."""
+    return Article.objects.select_related("publisher", "category").filter(publisher__is_active=True)
+
+
+def article_get(*, article_id: int) -> Article | None:
+    """One visible article by id, or None (also for ids no database column can hold)."""
+    if not 0 < article_id <= MAX_ID:
+        return None
+    return article_list().filter(pk=article_id).first()
+
+
+def article_latest(*, limit: int = 50, offset: int = 0) -> list[Article]:
+    """A window of the newest visible articles."""
+    return list(article_list().order_by(*NEWEST_FIRST)[offset : offset + limit])
+
+
+def article_list_by_category(*, category: Category) -> QuerySet[Article]:
+    """Visible articles filed under `category`, newest first."""
+    return article_list().filter(category=category).order_by(*NEWEST_FIRST)
+
+
+def article_list_by_publisher(*, publisher: Publisher) -> QuerySet[Article]:
+    """Visible articles of `publisher`, newest first."""
+    return article_list().filter(publisher=publisher).order_by(*NEWEST_FIRST)
+
+
+def article_feed_items(
+    *, category: Category | None = None, publisher: Publisher | None = None, limit: int = 50
+) -> list[Article]:
+    """The newest visible articles for a syndication feed, optionally of one category or publisher."""
+    articles = article_list().select_related("feed").order_by(*NEWEST_FIRST)
+    if category is not None:
+        articles = articles.filter(category=category)
+    if publisher is not None:
+        articles = articles.filter(publisher=publisher)
+    return list(articles[:limit])
+
+
+def article_sections(*, per_section: int = 6) -> list[Section]:
+    """Home page blocks: each category with articles, then uncategorised news, newest section first.
+
+    One indexed query per category (the categories are a short, curated list), so a busy section cannot
+    crowd the others off the page.
+    """
+    sections: list[Section] = []
+    for category in Category.objects.all():
+        articles = list(article_list_by_category(category=category)[:per_section])
+        if articles:
+            sections.append(Section(category=category, articles=articles))
+    sections.sort(key=lambda s: _newest_key(s.articles[0]), reverse=True)
+    uncategorised = list(article_list().filter(category__isnull=True).order_by(*NEWEST_FIRST)[:per_section])
+    if uncategorised:
+        sections.append(Section(category=None, articles=uncategorised))
+    return sections
+
+
+def _newest_key(article: Article) -> tuple[bool, float, int]:
+    stamp = article.published_at
+    return (stamp is not None, stamp.timestamp() if stamp else 0.0, article.pk)
+
+
+def article_sitemap_list() -> QuerySet[Article]:
+    """The lightest rows the sitemap needs: id and last change of every visible article."""
+    return Article.objects.filter(publisher__is_active=True).only("id", "updated_at").order_by("-id")
+
+
+def category_list() -> QuerySet[Category]:
+    """All categories, by name."""
+    return Category.objects.all()
+
+
+def category_get(*, slug: str) -> Category | None:
+    """One category by slug, or None."""
+    return Category.objects.filter(slug=slug).first()
+
+
+def article_search(query: str, *, limit: int = 50) -> list[Article]:
+    """Articles matching `query` (any syntax; never raises on odd input), best match first."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    if connection.vendor == "sqlite":
+        sql = (
+            "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s "
+            "ORDER BY bm25(articles_article_fts, 5.0, 1.0) LIMIT %s"
+        )
+        params = [fts5_match_expression(terms), limit]
+    else:
+        sql = (
+            "SELECT id FROM articles_article WHERE to_tsvector('simple', coalesce(title,'') || ' ' || "
+            "coalesce(search_text,'')) @@ to_tsquery('simple', %s) "
+            "ORDER BY ts_rank(to_tsvector('simple', coalesce(title,'') || ' ' || coalesce(search_text,'')), "
+            "to_tsquery('simple', %s)) DESC, id DESC LIMIT %s"
+        )
+        expression = tsquery_expression(terms)
+        params = [expression, expression, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    by_id = article_list().in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]

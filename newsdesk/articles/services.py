@@ -1,0 +1,166 @@
+"""Writes of articles: turn what the reader produced into stored, attributable rows."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from newsdesk.articles.models import Article, Category
+from newsdesk.articles.policy import effective_policy, searchable_text
+from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
+from newsdesk.reader.types import ExtractedArticle, ParsedEntry
+from newsdesk.sources.models import Feed, Publisher
+
+# Sections we file articles under; feed categories outside this list are mapped by their slug if it matches.
+KNOWN_CATEGORIES = {
+    "politics": "Politics",
+    "business": "Business",
+    "technology": "Technology",
+    "science": "Science",
+    "sports": "Sports",
+    "culture": "Culture",
+    "world": "World",
+    "health": "Health",
+}
+# Common synonyms publishers use for those sections (several languages).
+CATEGORY_SYNONYMS = {
+    "economy": "business",
+    "economie": "business",
+    "wirtschaft": "business",
+    "economia": "business",
+    "tech": "technology",
+    "technologie": "technology",
+    "tecnologia": "technology",
+    "sport": "sports",
+    "deportes": "sports",
+    "politique": "politics",
+    "politik": "politics",
+    "politica": "politics",
+    "international": "world",
+    "monde": "world",
+    "welt": "world",
+    "mundo": "world",
+    "sante": "health",
+    "gesundheit": "health",
+    "salud": "health",
+    "kultur": "culture",
+    "cultura": "culture",
+    "wissenschaft": "science",
+    "ciencia": "science",
+    "sciences": "science",
+}
+TITLE_MAX = 500
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    article: Article
+    created: bool
+    updated: bool
+
+
+def category_for(labels: tuple[str, ...] | list[str]) -> Category | None:
+    """The first label that names one of our sections, as a Category row (created on first use)."""
+    for label in labels:
+        slug = slugify(label)
+        slug = CATEGORY_SYNONYMS.get(slug, slug)
+        if slug in KNOWN_CATEGORIES:
+            category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": KNOWN_CATEGORIES[slug]})
+            return category
+    return None
+
+
+def content_hash_of(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def _fields_from(
+    *, publisher: Publisher, entry: ParsedEntry, extracted: ExtractedArticle | None, original_url: str
+) -> dict:
+    """Merge page extraction with the feed entry: the page wins where it has a value, the feed fills gaps."""
+    page = extracted or ExtractedArticle(url=original_url)
+    if page.body_html:
+        body_html = page.body_html
+        body_text = page.body_text or html_to_text(page.body_html)
+    else:
+        # No page (robots-disallowed or fetch failed): the feed's own content is the fallback.
+        body_html = sanitize_html(entry.content_html or entry.summary, base_url=original_url)
+        body_text = html_to_text(body_html)
+    summary = page.description or html_to_text(sanitize_html(entry.summary, base_url=original_url))
+    original_title = (entry.title or page.title or original_url)[:TITLE_MAX]
+    noarchive = page.noarchive
+    policy = effective_policy(publisher_policy=publisher.display_policy, noarchive=noarchive)
+    return {
+        "title": (page.title or entry.title or original_url)[:TITLE_MAX],
+        "original_title": original_title,
+        "byline": (page.byline or entry.author)[:300],
+        "published_at": page.published or entry.published,
+        "language": (page.language or entry.language or publisher.language)[:16],
+        "summary": summary,
+        "body_html": body_html,
+        "body_text": body_text,
+        "image_url": (page.image_url or entry.image_url)[:2000],
+        "wire_credit": page.wire_credit[:100],
+        "noarchive": noarchive,
+        "search_text": searchable_text(policy=policy, summary=summary, body_text=body_text),
+        "content_hash": content_hash_of(body_text or original_title),
+        "category": category_for(tuple(entry.categories) + tuple(page.categories)),
+    }
+
+
+def article_upsert(
+    *,
+    publisher: Publisher,
+    feed: Feed | None,
+    entry: ParsedEntry,
+    extracted: ExtractedArticle | None,
+    original_url: str,
+    canonical_url: str,
+    fetched_at: datetime,
+) -> UpsertResult:
+    """Store an article once per canonical URL; a later fetch with changed text updates it in place."""
+    fields = _fields_from(publisher=publisher, entry=entry, extracted=extracted, original_url=original_url)
+    existing = Article.objects.filter(canonical_url=canonical_url).first()
+    if existing is not None:
+        if existing.content_hash == fields["content_hash"] and existing.title == fields["title"]:
+            return UpsertResult(existing, created=False, updated=False)
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.fetched_at = fetched_at
+        existing.save()
+        return UpsertResult(existing, created=False, updated=True)
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                publisher=publisher,
+                feed=feed,
+                canonical_url=canonical_url,
+                original_url=original_url,
+                guid=entry.guid[:2000],
+                fetched_at=fetched_at,
+                **fields,
+            )
+    except IntegrityError:
+        # Another worker stored the same URL between our check and insert: theirs stands.
+        return UpsertResult(Article.objects.get(canonical_url=canonical_url), created=False, updated=False)
+    return UpsertResult(article, created=True, updated=False)
+
+
+def article_exists(*, urls: list[str]) -> bool:
+    return Article.objects.filter(canonical_url__in=[u for u in urls if u]).exists() or (
+        Article.objects.filter(original_url__in=[u for u in urls if u]).exists()
+    )
+
+
+def publisher_reindex_search(*, publisher: Publisher) -> int:
+    """Recompute what search may see after a display-policy change. Returns rows changed."""
+    changed = 0
+    for article in Article.objects.filter(publisher=publisher).iterator():
+        policy = effective_policy(publisher_policy=publisher.display_policy, noarchive=article.noarchive)
+        text = searchable_text(policy=policy, summary=article.summary, body_text=article.body_text)
+        if text != article.search_text:
+            Article.objects.filter(pk=article.pk).update(search_text=text)
+            changed += 1
+    return changed

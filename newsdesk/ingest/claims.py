@@ -1,0 +1,51 @@
+"""Leases on feeds, so several worker processes (on several hosts) never refresh one feed at once.
+
+A claim is a row update guarded by the lease columns: on PostgreSQL candidates are picked with
+`SELECT … FOR UPDATE SKIP LOCKED`; on SQLite the IMMEDIATE transaction serialises claimers. A worker that dies
+keeps its lease only until `lease_expires_at`; then any worker may take the feed again. Articles are keyed by
+canonical URL (unique), so redoing a half-finished feed stores nothing twice.
+"""
+
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from newsdesk.sources.models import Feed
+
+DEFAULT_LEASE_S = 300
+
+
+def _claimable(now, *, due_only: bool, checked_before=None):
+    qs = Feed.objects.filter(is_paused=False, publisher__is_active=True).filter(
+        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    )
+    if checked_before is not None:
+        qs = qs.filter(Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=checked_before))
+    if due_only:
+        qs = qs.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
+    return qs.order_by("next_check_at", "id")
+
+
+def feed_claim(
+    *, owner: str, limit: int, lease_s: int = DEFAULT_LEASE_S, due_only: bool = True, checked_before=None
+) -> list[Feed]:
+    """Lease up to `limit` feeds to `owner` and return them (`checked_before` limits a full pass to unseen feeds)."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = _claimable(now, due_only=due_only, checked_before=checked_before)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        ids = list(qs.values_list("id", flat=True)[:limit])
+        if not ids:
+            return []
+        # Re-check the lease in the UPDATE itself, so a concurrent claimer that got there first wins cleanly.
+        Feed.objects.filter(id__in=ids).filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)).update(
+            lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_s)
+        )
+    return list(Feed.objects.select_related("publisher").filter(id__in=ids, lease_owner=owner))
+
+
+def feed_release(*, feed: Feed, owner: str) -> None:
+    Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(lease_owner="", lease_expires_at=None)

@@ -1,0 +1,59 @@
+"""`newsdesk demo`: start the simulated world, ingest it, print an admin login, serve the site."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.articles.models import Article
+from newsdesk.ingest.demo import admin_ensure, demo_ingest
+from newsdesk.ingest.progress import refresh_progress
+from newsdesk.site.serving import check_port_free, serve_site
+from newsdesk.sources.models import Feed, Publisher
+
+
+class Command(BaseCommand):
+    help = "Run the whole platform on simulated publishers on loopback (offline)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="ingest into the data dir and exit")
+        parser.add_argument("--port", type=int, default=8000, help="site port (default 8000)")
+        parser.add_argument("--world-port", type=int, default=8100, help="first port of the simulated world")
+        parser.add_argument("--seed", type=int, default=7, help="seed of the simulated world (default 7)")
+        parser.add_argument("--slow-delay", type=float, default=2.0, help="delay of the world's slow feed (s)")
+
+    def handle(self, *args, **options):
+        from newsdesk.world.generator import generate_world
+        from newsdesk.world.server import serve_world
+
+        for name in ("port", "world_port"):
+            if not 0 <= options[name] <= 65535:
+                raise CommandError(f"--{name.replace('_', '-')} must be between 0 and 65535")
+        if not options["no_serve"]:
+            check_port_free("127.0.0.1", options["port"])
+        world = generate_world(seed=options["seed"], slow_delay_s=options["slow_delay"])
+        try:
+            server = serve_world(world, host="127.0.0.1", port=options["world_port"])
+        except OSError as exc:
+            raise CommandError(
+                f"cannot start the simulated world on port {options['world_port']}: {exc.strerror or exc} "
+                "(choose another with --world-port)"
+            ) from None
+        try:
+            self.stdout.write(f"simulated world: {server.base_url}")
+            total = Feed.objects.count() or len(world.publishers) + len(world.extra_feeds)
+            with refresh_progress(total, enabled=sys.stderr.isatty()) as on_done:
+                imported, stats = demo_ingest(directory_url=server.base_url, on_feed_done=on_done)
+            self.stdout.write(
+                f"ingested {stats.feeds} feeds of {imported.publishers} publishers in {stats.seconds:.1f}s: "
+                f"{stats.articles_new} new articles, {stats.errors} feeds with errors (see admin → Feeds)"
+            )
+            self.stdout.write(f"database holds {Article.objects.count()} articles from {Publisher.objects.count()} publishers")
+            login = admin_ensure()
+            shown = login.password or "(from NEWSDESK_ADMIN_PASSWORD)"
+            self.stdout.write(self.style.SUCCESS(f"admin login: {login.username} / {shown}"))
+            if options["no_serve"]:
+                return
+            self.stdout.write(f"site: http://127.0.0.1:{options['port']}/   admin: http://127.0.0.1:{options['port']}/admin/")
+            serve_site(host="127.0.0.1", port=options["port"], stdout=self.stdout)
+        finally:
+            server.stop()

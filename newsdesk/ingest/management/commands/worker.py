@@ -1,0 +1,56 @@
+"""`newsdesk worker`: a long-running process that refreshes due feeds. Run as many as you like, on any host
+sharing the database: feeds are leased, so no two workers refresh one feed at once."""
+
+import signal
+import threading
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.runner import run_cycle, worker_identity
+
+
+class Command(BaseCommand):
+    help = "Poll due feeds forever (or --once), leasing each feed so several workers can share the work."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="one cycle over the due feeds, then exit")
+        parser.add_argument("--threads", type=int, default=4, help="feeds refreshed at once (default 4)")
+        parser.add_argument("--batch", type=int, default=16, help="feeds claimed per lease round (default 16)")
+        parser.add_argument("--lease", type=int, default=300, help="lease length in seconds (default 300)")
+        parser.add_argument("--idle", type=float, default=10.0, help="seconds to sleep when nothing is due")
+        parser.add_argument("--allow-loopback", action="store_true", help="allow fetching 127.0.0.1 (demo, tests)")
+
+    def handle(self, *args, **options):
+        for name, low, high in (("threads", 1, 64), ("batch", 1, 1000), ("lease", 10, 86400)):
+            if not low <= options[name] <= high:
+                raise CommandError(f"--{name} must be between {low} and {high}")
+        if options["idle"] < 0:
+            raise CommandError("--idle must not be negative")
+        context = IngestContext.from_settings(allow_loopback=True if options["allow_loopback"] else None)
+        owner = worker_identity()
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        self.stdout.write(f"worker {owner} started")
+        self.stdout.flush()
+        try:
+            while not stop.is_set():
+                stats = run_cycle(
+                    context=context,
+                    owner=owner,
+                    threads=options["threads"],
+                    batch=options["batch"],
+                    lease_s=options["lease"],
+                )
+                if stats.feeds:
+                    self.stdout.write(
+                        f"cycle: {stats.feeds} feeds, {stats.articles_new} new articles, {stats.errors} errors"
+                    )
+                    self.stdout.flush()
+                if options["once"]:
+                    break
+                if not stats.feeds:
+                    stop.wait(options["idle"])
+        except KeyboardInterrupt:
+            pass
+        self.stdout.write(f"worker {owner} stopped")

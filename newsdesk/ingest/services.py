@@ -1,0 +1,200 @@
+"""The orchestrator: `feed_refresh` is the one entry point that ties fetching, parsing, extraction and storage.
+
+The worker, the `ingest` command and the admin all call it (like Miniflux's RefreshFeed).
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.articles.services import article_upsert
+from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.models import FetchAttempt
+from newsdesk.ingest.schedule import (
+    PAUSE_AFTER_ERRORS,
+    WEEK_S,
+    next_check_after_error,
+    next_check_after_success,
+)
+from newsdesk.reader.extract import extract_article
+from newsdesk.reader.feeds import FeedParseError, parse_feed
+from newsdesk.reader.fetcher import FetchError
+from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
+from newsdesk.reader.urls import canonicalize_url
+from newsdesk.sources.models import Feed
+
+log = logging.getLogger(__name__)
+
+# A permanent redirect must be seen this many fetches in a row before the stored feed URL follows it,
+# so one hijacked response cannot move a subscription elsewhere.
+REDIRECT_CONFIRMATIONS = 3
+ROBOTS_DISALLOWS_FEED = "robots.txt disallows fetching this feed"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass
+class RefreshReport:
+    feed_id: int
+    outcome: str = FetchAttempt.Outcome.OK
+    status: int | None = None
+    items_found: int = 0
+    items_new: int = 0
+    items_updated: int = 0
+    bytes_received: int = 0
+    page_errors: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def _is_html(result: FetchResult) -> bool:
+    content_type = result.content_type.split(";")[0].strip().lower()
+    return not content_type or content_type in HTML_TYPES
+
+
+def _canonical_for(entry_url: str, extracted: ExtractedArticle | None, final_url: str) -> str:
+    """The page's own canonical URL when it stays on the same host (a page may not claim another site's URL)."""
+    if extracted and extracted.canonical_url:
+        if urlsplit(extracted.canonical_url).hostname == urlsplit(final_url).hostname:
+            return canonicalize_url(extracted.canonical_url)
+    return canonicalize_url(final_url or entry_url)
+
+
+def _already_stored(link: str) -> bool:
+    canonical = canonicalize_url(link)
+    return Article.objects.filter(canonical_url=canonical).exists() or Article.objects.filter(original_url=link).exists()
+
+
+def _entry_ingest(*, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport) -> None:
+    """Fetch (if robots allow) and extract one entry's page, then store it; failures are reported, not raised."""
+    link = entry.link
+    if not link or _already_stored(link):
+        return
+    extracted: ExtractedArticle | None = None
+    final_url = link
+    if context.robots_allowed(link):
+        try:
+            page = context.fetch(link)
+        except FetchError as exc:
+            report.page_errors.append(f"{link}: {exc}")
+            return
+        if page.status != 200:
+            # Not stored: the next refresh tries again, and the fetch log says why.
+            report.page_errors.append(f"{link}: HTTP {page.status}")
+            return
+        final_url = page.final_url
+        if _is_html(page):
+            extracted = extract_article(page.body, url=page.final_url, headers=page.headers)
+    canonical_url = _canonical_for(link, extracted, final_url)
+    result = article_upsert(
+        publisher=feed.publisher,
+        feed=feed,
+        entry=entry,
+        extracted=extracted,
+        original_url=link,
+        canonical_url=canonical_url,
+        fetched_at=timezone.now(),
+    )
+    report.items_new += int(result.created)
+    report.items_updated += int(result.updated)
+
+
+def _track_redirect(feed: Feed, result: FetchResult) -> None:
+    """Follow a permanent feed move only after it persisted over several fetches (feed-hijack protection)."""
+    moved_to = result.final_url if result.permanent_redirect and result.final_url != feed.url else ""
+    if not moved_to:
+        feed.redirect_candidate, feed.redirect_seen = "", 0
+        return
+    if feed.redirect_candidate == moved_to:
+        feed.redirect_seen += 1
+    else:
+        feed.redirect_candidate, feed.redirect_seen = moved_to, 1
+    if feed.redirect_seen >= REDIRECT_CONFIRMATIONS and not Feed.objects.filter(url=moved_to).exists():
+        log.info("feed moved", extra={"feed_id": feed.pk, "old": feed.url, "new": moved_to})
+        feed.url, feed.redirect_candidate, feed.redirect_seen = moved_to, "", 0
+
+
+def _entries_last_week(feed: Feed) -> int:
+    since = timezone.now() - timedelta(seconds=WEEK_S)
+    return Article.objects.filter(feed=feed, published_at__gte=since).count()
+
+
+def _record(feed: Feed, report: RefreshReport, *, started, duration_ms: int, retry_after_s: float | None) -> None:
+    now = timezone.now()
+    feed.last_checked_at = now
+    if report.outcome in (FetchAttempt.Outcome.OK, FetchAttempt.Outcome.NOT_MODIFIED):
+        feed.consecutive_errors = 0
+        feed.last_error = ""
+        feed.last_success_at = now
+        feed.next_check_at = next_check_after_success(
+            now=now, entries_last_week=_entries_last_week(feed), retry_after_s=retry_after_s
+        )
+    else:
+        feed.consecutive_errors += 1
+        feed.last_error = report.error[:2000]
+        feed.next_check_at = next_check_after_error(
+            now=now, consecutive_errors=feed.consecutive_errors, retry_after_s=retry_after_s
+        )
+        if feed.consecutive_errors >= PAUSE_AFTER_ERRORS:
+            feed.is_paused = True
+            feed.paused_reason = f"paused after {feed.consecutive_errors} consecutive errors; last: {report.error}"[:500]
+    feed.check_interval_s = max(0, int((feed.next_check_at - now).total_seconds()))
+    feed.lease_owner, feed.lease_expires_at = "", None
+    page_note = ""
+    if report.page_errors:
+        page_note = f"{len(report.page_errors)} article page(s) failed: " + "; ".join(report.page_errors[:5])
+    with transaction.atomic():
+        feed.save()
+        FetchAttempt.objects.create(
+            feed=feed,
+            started_at=started,
+            duration_ms=duration_ms,
+            outcome=report.outcome,
+            status_code=report.status,
+            bytes_received=report.bytes_received,
+            items_found=report.items_found,
+            items_new=report.items_new,
+            items_updated=report.items_updated,
+            error="\n".join(x for x in (report.error, page_note) if x)[:4000],
+        )
+
+
+def feed_refresh(*, feed: Feed, context: IngestContext) -> RefreshReport:
+    """Fetch one feed (conditionally), store its new articles, log the attempt and schedule the next one."""
+    report = RefreshReport(feed_id=feed.pk)
+    started, t0 = timezone.now(), time.monotonic()
+    retry_after_s: float | None = None
+    try:
+        if not context.robots_allowed(feed.url):
+            raise FetchError(ROBOTS_DISALLOWS_FEED)
+        result = context.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        report.status, report.bytes_received = result.status, len(result.body)
+        retry_after_s = result.retry_after_s() if result.status in (429, 503) else None
+        _track_redirect(feed, result)
+        if result.status == 304:
+            report.outcome = FetchAttempt.Outcome.NOT_MODIFIED
+        elif result.status != 200:
+            report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"HTTP {result.status}"
+        else:
+            parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+            feed.etag, feed.last_modified = result.etag[:500], result.last_modified[:100]
+            if parsed.title and not feed.title:
+                feed.title = parsed.title[:300]
+            report.items_found = len(parsed.entries)
+            for entry in parsed.entries:
+                _entry_ingest(feed=feed, entry=entry, context=context, report=report)
+    except FeedParseError as exc:
+        report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"feed could not be parsed: {exc}"
+    except FetchError as exc:
+        report.outcome, report.error = FetchAttempt.Outcome.ERROR, str(exc)
+    duration_ms = int((time.monotonic() - t0) * 1000)
+    _record(feed, report, started=started, duration_ms=duration_ms, retry_after_s=retry_after_s)
+    log.info(
+        "feed refreshed",
+        extra={"feed_id": feed.pk, "outcome": report.outcome, "status": report.status, "new": report.items_new},
+    )
+    return report

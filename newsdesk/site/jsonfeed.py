@@ -1,0 +1,71 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1) for the same scopes as the RSS and Atom feeds."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views import View
+
+from newsdesk.articles.models import Article
+from newsdesk.site.presentation import (
+    article_policy,
+    article_url,
+    credit_text,
+    syndicated_html,
+    syndicated_text,
+    visible_image_url,
+)
+from newsdesk.site.syndication import FeedScope, feed_scope
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
+
+
+def jsonfeed_item(article: Article) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": article_url(article),
+        "url": article_url(article),
+        "external_url": article.original_url,
+        "title": article.title,
+        "date_published": (article.published_at or article.fetched_at).isoformat(),
+        "date_modified": article.updated_at.isoformat(),
+        "authors": [{"name": article.byline or article.publisher.name}],
+        "_newsdesk": {
+            "publisher": {"name": article.publisher.name, "homepage": article.publisher.homepage},
+            "original_title": article.original_title,
+            "wire_credit": article.wire_credit,
+            "display_policy": article_policy(article),
+            "credit": credit_text(article),
+        },
+    }
+    item["content_html"] = syndicated_html(article)
+    item["content_text"] = syndicated_text(article)
+    if article.language:
+        item["language"] = article.language
+    if article.category:
+        item["tags"] = [article.category.name]
+    if image := visible_image_url(article):
+        item["image"] = image
+    return item
+
+
+def jsonfeed_document(feed: FeedScope) -> dict[str, Any]:
+    return {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": feed.page_url,
+        "feed_url": feed.feed_url("json"),
+        "description": feed.description,
+        "authors": [{"name": settings.SITE_NAME}],
+        "items": [jsonfeed_item(article) for article in feed.articles],
+    }
+
+
+class ArticleJsonFeedView(View):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, scope: str, slug: str | None = None) -> JsonResponse:
+        feed = feed_scope(scope=scope, slug=slug)
+        return JsonResponse(
+            jsonfeed_document(feed), content_type=JSON_FEED_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+        )

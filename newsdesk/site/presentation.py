@@ -1,0 +1,95 @@
+"""How an article is presented on every public surface: what text, which image, and its credit line.
+
+Everything here derives from `newsdesk.articles.policy.visible_body`, so pages, feeds, search results and the
+API can never show more than the publisher's display policy allows.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils.html import format_html
+
+from newsdesk.articles.models import Article
+from newsdesk.articles.policy import effective_policy, excerpt_of, visible_body
+from newsdesk.sources.models import Publisher
+
+TEASER_CHARS = 280
+HEADLINE_ONLY_NOTE = "This publisher allows headlines only — read it at the source"
+
+
+def absolute_url(path: str) -> str:
+    """`path` on our public origin (settings.SITE_URL)."""
+    return settings.SITE_URL + path
+
+
+def article_url(article: Article) -> str:
+    """The absolute URL of our page for `article`."""
+    return absolute_url(article.get_absolute_url())
+
+
+def article_policy(article: Article) -> str:
+    """The display policy that applies to `article` (the publisher's, tightened by noarchive)."""
+    return effective_policy(publisher_policy=article.publisher.display_policy, noarchive=article.noarchive)
+
+
+def is_headline_only(article: Article) -> bool:
+    return article_policy(article) == Publisher.DisplayPolicy.HEADLINE
+
+
+def visible_image_url(article: Article) -> str:
+    """The lead image we may show: none for headline-only articles or non-web URLs."""
+    if is_headline_only(article):
+        return ""
+    return web_url(article.image_url)
+
+
+def web_url(url: str) -> str:
+    """`url` if it is an http(s) URL, else "" (keeps javascript: and data: out of href/src)."""
+    try:
+        scheme = urlsplit(url or "").scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in {"http", "https"} else ""
+
+
+def teaser(article: Article, limit: int = TEASER_CHARS) -> str:
+    """A short policy-allowed snippet for lists and search results ("" for headline-only)."""
+    return excerpt_of(visible_body(article).text, limit)
+
+
+def credit_text(article: Article) -> str:
+    """The attribution line every syndicated item carries."""
+    line = f"Originally published by {article.publisher.name}: {article.original_url}"
+    if article.wire_credit:
+        line += f" — With {article.wire_credit}"
+    return line
+
+
+def credit_html(article: Article) -> str:
+    """`credit_text` as an HTML paragraph with the original URL linked."""
+    wire = format_html(" — With {}", article.wire_credit) if article.wire_credit else ""
+    return format_html(
+        '<p class="attribution">Originally published by {}: <a href="{}">{}</a>{}</p>',
+        article.publisher.name,
+        web_url(article.original_url),
+        article.original_url,
+        wire,
+    )
+
+
+def syndicated_html(article: Article) -> str:
+    """Item content for feeds: the policy-allowed body (sanitized HTML or escaped text), then the credit."""
+    body = visible_body(article)
+    if body.html:
+        content = body.html
+    elif body.text:
+        content = format_html("<p>{}</p>", body.text)
+    else:
+        content = ""
+    return content + credit_html(article)
+
+
+def syndicated_text(article: Article) -> str:
+    """Plain-text item content: the policy-allowed text, then the credit line."""
+    text = visible_body(article).text
+    return f"{text}\n\n{credit_text(article)}" if text else credit_text(article)

@@ -1,0 +1,75 @@
+"""sitemap.xml: articles, sources and categories, with absolute URLs on settings.SITE_URL (not the request host)."""
+
+from datetime import datetime
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from newsdesk.articles.models import Article, Category
+from newsdesk.articles.selectors import article_sitemap_list, category_list
+from newsdesk.sources.models import Publisher
+from newsdesk.sources.selectors import publisher_list
+
+# sitemap.xml is one file (no index): it may hold 50,000 URLs, and sources and categories need a few of them.
+ARTICLES_MAX = 45_000
+
+
+class SiteUrlSitemap(Sitemap):
+    """A Sitemap whose URLs start with settings.SITE_URL whatever host the request came in on."""
+
+    def get_urls(self, page=1, site=None, protocol=None):  # type: ignore[override]
+        parts = urlsplit(settings.SITE_URL)
+        origin = SimpleNamespace(domain=parts.netloc + parts.path.rstrip("/"))
+        return super().get_urls(page=page, site=origin, protocol=parts.scheme or "https")
+
+
+class HomeSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self) -> list[str]:
+        return ["site:home"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class ArticleSitemap(SiteUrlSitemap):
+    """The newest articles only, so the single sitemap.xml stays one page under the 50,000-URL limit."""
+
+    limit = 50_000
+    priority = 0.6
+
+    def items(self) -> QuerySet[Article]:
+        return article_sitemap_list()[:ARTICLES_MAX]
+
+    def lastmod(self, item: Article) -> datetime:
+        return item.updated_at
+
+
+class SourceSitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+    priority = 0.5
+
+    def items(self) -> QuerySet[Publisher]:
+        return publisher_list()
+
+
+class CategorySitemap(SiteUrlSitemap):
+    changefreq = "hourly"
+    priority = 0.7
+
+    def items(self) -> QuerySet[Category]:
+        return category_list()
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "categories": CategorySitemap,
+    "sources": SourceSitemap,
+    "articles": ArticleSitemap,
+}

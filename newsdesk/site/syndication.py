@@ -1,0 +1,94 @@
+"""What a syndication feed covers (the whole site, one category or one publisher), shared by RSS, Atom and JSON."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
+
+from newsdesk.articles.models import Article
+from newsdesk.articles.selectors import article_feed_items, category_get
+from newsdesk.site.presentation import absolute_url
+from newsdesk.sources.selectors import publisher_get
+
+FEED_ITEMS = 50
+HOME, CATEGORY, SOURCE = "home", "category", "source"
+# (format key in URL names, label, MIME type)
+FEED_FORMATS = (
+    ("rss", "RSS", "application/rss+xml"),
+    ("atom", "Atom", "application/atom+xml"),
+    ("json", "JSON Feed", "application/feed+json"),
+)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    mime: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    scope: str
+    slug: str | None
+    title: str
+    description: str
+    page_url: str  # absolute URL of the HTML page the feed mirrors
+    articles: list[Article]
+
+    def feed_url(self, fmt: str) -> str:
+        return absolute_url(feed_path(self.scope, fmt, self.slug))
+
+
+def feed_path(scope: str, fmt: str, slug: str | None = None) -> str:
+    return reverse(f"site:{scope}_{fmt}", args=[slug] if slug else [])
+
+
+def feed_links(scope: str = HOME, slug: str | None = None, label: str = "") -> list[FeedLink]:
+    """<link rel=alternate> entries for a page: its own feeds (if any) and always the site-wide ones."""
+    links: list[FeedLink] = []
+    if scope != HOME and slug:
+        links += [FeedLink(f"{label} ({name})", mime, feed_path(scope, fmt, slug)) for fmt, name, mime in FEED_FORMATS]
+    links += [
+        FeedLink(f"{settings.SITE_NAME}: latest ({name})", mime, feed_path(HOME, fmt))
+        for fmt, name, mime in FEED_FORMATS
+    ]
+    return links
+
+
+def feed_scope(*, scope: str, slug: str | None = None) -> FeedScope:
+    """The feed for `scope`; raises Http404 for an unknown category or publisher."""
+    site = settings.SITE_NAME
+    if scope == CATEGORY:
+        category = category_get(slug=slug or "")
+        if category is None:
+            raise Http404("No such category")
+        return FeedScope(
+            scope=scope,
+            slug=category.slug,
+            title=f"{site}: {category.name}",
+            description=f"The latest {category.name} news gathered by {site}, each linked to its original source.",
+            page_url=absolute_url(category.get_absolute_url()),
+            articles=article_feed_items(category=category, limit=FEED_ITEMS),
+        )
+    if scope == SOURCE:
+        publisher = publisher_get(slug=slug or "")
+        if publisher is None:
+            raise Http404("No such source")
+        return FeedScope(
+            scope=scope,
+            slug=publisher.slug,
+            title=f"{site}: {publisher.name}",
+            description=f"The latest from {publisher.name} ({publisher.homepage}), as gathered by {site}.",
+            page_url=absolute_url(publisher.get_absolute_url()),
+            articles=article_feed_items(publisher=publisher, limit=FEED_ITEMS),
+        )
+    return FeedScope(
+        scope=HOME,
+        slug=None,
+        title=f"{site}: latest news",
+        description=f"The latest news gathered by {site}, each linked to its original source.",
+        page_url=absolute_url(reverse("site:home")),
+        articles=article_feed_items(limit=FEED_ITEMS),
+    )

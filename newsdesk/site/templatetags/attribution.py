@@ -1,0 +1,20 @@
+"""Template filters that keep list surfaces inside the display policy and hrefs on http(s)."""
+
+from django import template
+
+from newsdesk.articles.models import Article
+from newsdesk.site import presentation
+
+register = template.Library()
+
+
+@register.filter
+def teaser(article: Article) -> str:
+    """A short policy-allowed snippet ("" for headline-only articles)."""
+    return presentation.teaser(article)
+
+
+@register.filter
+def web_url(url: str) -> str:
+    """`url` if it is http(s), else "" — for any href or src built from fetched data."""
+    return presentation.web_url(url)

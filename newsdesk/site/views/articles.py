@@ -1,0 +1,24 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from newsdesk.articles.policy import visible_body
+from newsdesk.articles.selectors import article_get
+from newsdesk.site.presentation import HEADLINE_ONLY_NOTE, is_headline_only, visible_image_url
+from newsdesk.site.syndication import SOURCE, feed_links
+
+
+class ArticleDetailView(View):
+    def get(self, request: HttpRequest, article_id: int) -> HttpResponse:
+        article = article_get(article_id=article_id)
+        if article is None:
+            raise Http404("No such article")
+        context = {
+            "article": article,
+            "body": visible_body(article),
+            "headline_only": is_headline_only(article),
+            "headline_only_note": HEADLINE_ONLY_NOTE,
+            "image_url": visible_image_url(article),
+            "feeds": feed_links(SOURCE, article.publisher.slug, article.publisher.name),
+        }
+        return render(request, "site/article_detail.html", context)

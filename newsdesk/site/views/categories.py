@@ -1,0 +1,20 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from newsdesk.articles.selectors import article_list_by_category, category_get
+from newsdesk.site.pagination import paginate
+from newsdesk.site.syndication import CATEGORY, feed_links
+
+
+class CategoryDetailView(View):
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        category = category_get(slug=slug)
+        if category is None:
+            raise Http404("No such category")
+        context = {
+            "category": category,
+            "page_obj": paginate(request, article_list_by_category(category=category)),
+            "feeds": feed_links(CATEGORY, category.slug, category.name),
+        }
+        return render(request, "site/category_detail.html", context)

@@ -1,0 +1,52 @@
+"""Writes of publishers and feeds: subscribing, and recording what a fetch said about a feed."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from newsdesk.articles.services import publisher_reindex_search
+from newsdesk.sources.models import Feed, Publisher
+
+
+@transaction.atomic
+def publisher_upsert(
+    *,
+    name: str,
+    homepage: str,
+    slug: str = "",
+    country: str = "",
+    language: str = "",
+    display_policy: str = Publisher.DisplayPolicy.EXCERPT,
+    contact_domain: str = "",
+) -> Publisher:
+    """Create a publisher or update the one with the same slug."""
+    slug = slugify(slug or name)[:100]
+    if display_policy not in Publisher.DisplayPolicy.values:
+        raise ValueError(f"unknown display policy {display_policy!r}")
+    publisher, created = Publisher.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "homepage": homepage,
+            "country": country.upper()[:2],
+            "language": language,
+            "display_policy": display_policy,
+            "contact_domain": contact_domain,
+        },
+    )
+    if not created:
+        policy_changed = publisher.display_policy != display_policy
+        publisher.name, publisher.homepage = name, homepage
+        publisher.country, publisher.language = country.upper()[:2], language
+        publisher.display_policy, publisher.contact_domain = display_policy, contact_domain
+        publisher.save()
+        if policy_changed:
+            publisher_reindex_search(publisher=publisher)
+    return publisher
+
+
+def feed_subscribe(*, publisher: Publisher, url: str, kind: str = Feed.Kind.RSS, title: str = "") -> Feed:
+    """Follow a feed URL (idempotent: the same URL is one feed)."""
+    if kind not in Feed.Kind.values:
+        raise ValueError(f"unknown feed kind {kind!r}")
+    feed, _ = Feed.objects.get_or_create(url=url, defaults={"publisher": publisher, "kind": kind, "title": title})
+    return feed

@@ -1,0 +1,17 @@
+"""Where the public evaluation data lives (../shared/eval beside the repo), and how tests skip without it."""
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_EVAL = (REPO_ROOT / ".." / "shared" / "eval").resolve()
+SKIP_REASON = "../shared/eval not present beside the repository (a user's clone); CI has it"
+
+
+def shared_eval_dir(name: str) -> Path:
+    """The named folder of ../shared/eval, or skip the calling test with a clear reason."""
+    path = SHARED_EVAL / name
+    if not path.is_dir():
+        pytest.skip(SKIP_REASON)
+    return path
