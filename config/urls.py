@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("newsdesk.api.urls")),
+    path("websub/", include("newsdesk.websub.urls")),
     path("", include("newsdesk.site.urls")),
 ]

@@ -22,7 +22,7 @@ from newsdesk.ingest.schedule import (
     next_check_after_error,
     next_check_after_success,
 )
-from newsdesk.reader.extract import extract_article
+from newsdesk.reader.extract import ExtractionError, extract_article
 from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
@@ -64,6 +64,12 @@ def _canonical_for(entry_url: str, extracted: ExtractedArticle | None, final_url
     return canonicalize_url(final_url or entry_url)
 
 
+def _is_site_root(link: str) -> bool:
+    """A link to a homepage is not an article (truncated or careless feeds produce them)."""
+    parts = urlsplit(link)
+    return parts.path in ("", "/") and not parts.query
+
+
 def _already_stored(link: str) -> bool:
     canonical = canonicalize_url(link)
     return Article.objects.filter(canonical_url=canonical).exists() or Article.objects.filter(original_url=link).exists()
@@ -72,7 +78,7 @@ def _already_stored(link: str) -> bool:
 def _entry_ingest(*, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport) -> None:
     """Fetch (if robots allow) and extract one entry's page, then store it; failures are reported, not raised."""
     link = entry.link
-    if not link or _already_stored(link):
+    if not link or _is_site_root(link) or _already_stored(link):
         return
     extracted: ExtractedArticle | None = None
     final_url = link
@@ -88,7 +94,11 @@ def _entry_ingest(*, feed: Feed, entry: ParsedEntry, context: IngestContext, rep
             return
         final_url = page.final_url
         if _is_html(page):
-            extracted = extract_article(page.body, url=page.final_url, headers=page.headers)
+            try:
+                extracted = extract_article(page.body, url=page.final_url, headers=page.headers)
+            except ExtractionError as exc:
+                # The feed's own content stands in; the log says the page could not be read.
+                report.page_errors.append(f"{link}: extraction failed: {exc}")
     canonical_url = _canonical_for(link, extracted, final_url)
     result = article_upsert(
         publisher=feed.publisher,

@@ -1,7 +1,7 @@
 """Import a publisher directory (the JSON the simulated world serves at /world.json, or any file of that shape).
 
 Shape: {"publishers": [{"name", "slug", "homepage", "country", "language", "display_policy_hint",
-"contact_domain", "primary_feed": {"url", "kind"}}], "extra_feeds": [{"publisher", "url", "kind"}]}.
+"contact_domain", "primary_feed_url", "primary_feed_kind"}], "extra_feeds": [{"publisher", "url", "kind"}]}.
 """
 
 from dataclasses import dataclass
@@ -51,8 +51,9 @@ def directory_import(*, data: dict, include_extra_feeds: bool = True) -> Directo
             contact_domain=item.get("contact_domain", ""),
         )
         by_slug[publisher.slug] = publisher
-        primary = _require(item, "primary_feed", where)
-        feed_subscribe(publisher=publisher, url=_require(primary, "url", where), kind=primary.get("kind", "rss"))
+        primary = item.get("primary_feed") or {"url": item.get("primary_feed_url"), "kind": item.get("primary_feed_kind")}
+        kind = primary.get("kind") or Feed.Kind.RSS
+        feed_subscribe(publisher=publisher, url=_require(primary, "url", where), kind=kind)
         feeds += 1
     if include_extra_feeds:
         for index, extra in enumerate(data.get("extra_feeds") or []):

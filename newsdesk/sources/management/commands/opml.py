@@ -1,0 +1,70 @@
+"""`newsdesk opml import FILE [--policy P]` and `newsdesk opml export [--output FILE]`."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.reader.feeds.opml import MAX_OPML_BYTES, OPML_TOO_LARGE, OpmlError
+from newsdesk.sources.models import Publisher
+from newsdesk.sources.opml_services import opml_export, opml_import
+
+
+class Command(BaseCommand):
+    help = "Import publishers and feeds from an OPML file, or export every feed as OPML 2.0."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{import,export}")
+        importing = actions.add_parser("import", help="create publishers and feeds listed in an OPML file")
+        importing.add_argument("file", help="OPML file to read ('-' for standard input)")
+        importing.add_argument(
+            "--policy",
+            default=Publisher.DisplayPolicy.EXCERPT,
+            choices=Publisher.DisplayPolicy.values,
+            help="display policy for publishers created by this import (default: excerpt)",
+        )
+        exporting = actions.add_parser("export", help="write every feed, grouped by publisher, as OPML 2.0")
+        exporting.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+
+    def handle(self, *args, **options):
+        if options["action"] == "import":
+            self._import(options["file"], options["policy"])
+        else:
+            self._export(options["output"])
+
+    def _import(self, file: str, policy: str) -> None:
+        data = self._read(file)
+        try:
+            result = opml_import(data=data, default_policy=policy)
+        except (OpmlError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        for line in result.skipped:
+            self.stderr.write(f"skipped {line}")
+        self.stdout.write(
+            f"imported {result.feeds} feeds: {result.feeds_created} new, {result.feeds_existing} already followed; "
+            f"{result.publishers_created} new publishers, {result.publishers_existing} existing"
+        )
+
+    def _read(self, file: str) -> bytes:
+        try:
+            if file == "-":
+                data = sys.stdin.buffer.read(MAX_OPML_BYTES + 1)
+            else:
+                with Path(file).open("rb") as handle:
+                    data = handle.read(MAX_OPML_BYTES + 1)
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from exc
+        if len(data) > MAX_OPML_BYTES:
+            raise CommandError(OPML_TOO_LARGE)
+        return data
+
+    def _export(self, output: str) -> None:
+        data = opml_export()
+        if output == "-":
+            self.stdout.write(data.decode("utf-8"), ending="")
+            return
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        self.stderr.write(f"wrote {output}")

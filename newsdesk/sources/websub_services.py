@@ -1,0 +1,242 @@
+"""WebSub: ask a hub to push a feed to us, confirm the hub's intent checks, and take its signed pushes.
+
+A verified push does not store articles itself: it records `last_push_at` and makes the feed due now
+(`next_check_at = now`), so the worker refreshes it through `ingest.services.feed_refresh` — the one
+path that applies robots.txt, conditional GET, extraction, policies and the fetch log.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpcore
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk.ingest.context import IngestContext
+from newsdesk.reader.feeds import FeedParseError, parse_feed
+from newsdesk.reader.feeds.websub import (
+    FORM_CONTENT_TYPE,
+    encode_form,
+    read_intent_check,
+    subscription_form,
+    verify_signature,
+)
+from newsdesk.reader.fetcher import FetchError, FetchOptions
+from newsdesk.reader.fetcher.errors import (
+    MSG_CONNECT_FAILED,
+    MSG_PROTOCOL_ERROR,
+    MSG_TIMEOUT,
+    ConnectionFailed,
+    FetchTimeout,
+)
+from newsdesk.reader.fetcher.guard import vet_target
+from newsdesk.reader.fetcher.options import default_ssl_context
+from newsdesk.reader.fetcher.transport import PinnedBackend
+from newsdesk.sources.models import Feed
+from newsdesk.websub.models import WebSubSubscription
+
+log = logging.getLogger(__name__)
+
+MAX_PUSH_BYTES = 15 * 1024 * 1024
+MAX_LEASE_S = 365 * 24 * 3600  # a hub granting more is capped: we re-subscribe at least yearly
+HUB_REPLY_MAX_BYTES = 64 * 1024
+
+HUB_REFUSED = "the hub refused the request: HTTP {status}"
+HUB_UNREACHABLE = "the hub could not be reached: {reason}"
+HUB_DENIED = "the hub denied the subscription: {reason}"
+PUSH_NOT_A_FEED = "the pushed body is not a feed ({reason}); the feed is refreshed anyway"
+
+
+@dataclass(frozen=True)
+class HubReply:
+    status: int
+    body: bytes
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    """What the callback view answers: 202 accepted, 403 bad signature, 404 unknown, 410 not subscribed."""
+
+    status: int
+    entries: int = 0
+
+
+def hub_post(url: str, body: bytes, *, options: FetchOptions) -> HubReply:
+    """POST a form to a hub through the fetcher's SSRF guard (vetted, pinned addresses; one deadline).
+
+    Redirects are not followed: a hub that answers 3xx to a subscription request is misconfigured.
+    """
+    deadline = time.monotonic() + options.timeout_s
+    target, addresses = vet_target(url, options=options, deadline=deadline)
+    backend = PinnedBackend(
+        host=target.host, addresses=addresses, allow_loopback=options.allow_loopback, deadline=deadline
+    )
+    scheme, host = target.scheme.encode("ascii"), target.host.encode("ascii")
+    headers = [
+        (b"Host", target.host_header.encode("ascii")),
+        (b"User-Agent", options.user_agent.encode("latin-1")),
+        (b"Content-Type", FORM_CONTENT_TYPE.encode("ascii")),
+        (b"Accept-Encoding", b"identity"),
+        (b"Connection", b"close"),
+    ]
+    request_url = httpcore.URL(scheme=scheme, host=host, port=target.port, target=target.request_target.encode("ascii"))
+    origin = httpcore.Origin(scheme=scheme, host=host, port=target.port)
+    try:
+        with (
+            httpcore.HTTPConnection(
+                origin=origin, ssl_context=options.ssl_context or default_ssl_context(), network_backend=backend
+            ) as connection,
+            connection.stream("POST", request_url, headers=headers, content=body) as response,
+        ):
+            reply = b""
+            for chunk in response.iter_stream():
+                reply += chunk[: HUB_REPLY_MAX_BYTES - len(reply)]
+                if len(reply) >= HUB_REPLY_MAX_BYTES:
+                    break
+            return HubReply(status=response.status, body=reply)
+    except httpcore.TimeoutException as exc:
+        raise FetchTimeout(MSG_TIMEOUT, detail=str(exc), url=url) from exc
+    except httpcore.ConnectError as exc:
+        raise ConnectionFailed(MSG_CONNECT_FAILED, detail=str(exc), url=url) from exc
+    except (httpcore.NetworkError, httpcore.ProtocolError) as exc:
+        raise ConnectionFailed(MSG_PROTOCOL_ERROR, detail=str(exc) or type(exc).__name__, url=url) from exc
+
+
+def websub_callback_url(*, subscription: WebSubSubscription, callback_base_url: str) -> str:
+    return callback_base_url.rstrip("/") + reverse("websub:callback", args=[subscription.pk])
+
+
+def websub_subscribe(
+    *,
+    feed: Feed,
+    hub_url: str,
+    callback_base_url: str,
+    context: IngestContext,
+    topic_url: str = "",
+    lease_seconds: int | None = None,
+) -> WebSubSubscription:
+    """Ask `hub_url` to push `topic_url` (default: the feed URL) to our callback; pending until the hub checks.
+
+    The secret is kept across re-subscriptions, so pushes signed with it stay valid while the hub renews.
+    """
+    subscription, _ = WebSubSubscription.objects.get_or_create(
+        feed=feed,
+        hub_url=hub_url,
+        defaults={"topic_url": topic_url or feed.url, "secret": secrets.token_hex(32)},
+    )
+    subscription.topic_url = topic_url or subscription.topic_url or feed.url
+    return _hub_request(
+        subscription=subscription,
+        mode=WebSubSubscription.Mode.SUBSCRIBE,
+        callback_base_url=callback_base_url,
+        context=context,
+        lease_seconds=lease_seconds,
+    )
+
+
+def websub_unsubscribe(
+    *, subscription: WebSubSubscription, callback_base_url: str, context: IngestContext
+) -> WebSubSubscription:
+    """Ask the hub to stop pushing; the hub's verification GET for `unsubscribe` is then confirmed."""
+    return _hub_request(
+        subscription=subscription,
+        mode=WebSubSubscription.Mode.UNSUBSCRIBE,
+        callback_base_url=callback_base_url,
+        context=context,
+    )
+
+
+def _hub_request(
+    *,
+    subscription: WebSubSubscription,
+    mode: str,
+    callback_base_url: str,
+    context: IngestContext,
+    lease_seconds: int | None = None,
+) -> WebSubSubscription:
+    # Record what we are asking for before asking: the hub may verify before its POST reply reaches us.
+    subscription.mode, subscription.state = mode, WebSubSubscription.State.PENDING
+    subscription.requested_at, subscription.last_error = timezone.now(), ""
+    subscription.save()
+    form = subscription_form(
+        mode=mode,
+        topic=subscription.topic_url,
+        callback=websub_callback_url(subscription=subscription, callback_base_url=callback_base_url),
+        secret=subscription.secret,
+        lease_seconds=lease_seconds,
+    )
+    try:
+        reply = hub_post(subscription.hub_url, encode_form(form), options=context.options)
+        error = "" if 200 <= reply.status < 300 else HUB_REFUSED.format(status=reply.status)
+    except FetchError as exc:
+        error = HUB_UNREACHABLE.format(reason=exc.describe())
+    if error:
+        # Only fail a request that is still ours: the hub may already have verified (or denied) it.
+        WebSubSubscription.objects.filter(pk=subscription.pk, state=WebSubSubscription.State.PENDING).update(
+            state=WebSubSubscription.State.FAILED, last_error=error[:2000]
+        )
+    subscription.refresh_from_db()
+    log.info("websub request sent", extra={"subscription_id": subscription.pk, "mode": mode, "error": error})
+    return subscription
+
+
+@transaction.atomic
+def websub_intent_confirm(*, subscription_id: int, params: dict[str, str]) -> str | None:
+    """Answer a hub's verification GET: the challenge to echo, "" for an acknowledged denial, None for 404.
+
+    We agree only when the topic is the one we asked about and the mode is the one we last requested.
+    """
+    subscription = WebSubSubscription.objects.select_for_update().filter(pk=subscription_id).first()
+    check = read_intent_check(params)
+    if subscription is None or check is None or check.topic != subscription.topic_url:
+        return None
+    now = timezone.now()
+    if check.mode == "denied":
+        if subscription.mode != WebSubSubscription.Mode.SUBSCRIBE:
+            return None
+        subscription.state = WebSubSubscription.State.FAILED
+        subscription.last_error = HUB_DENIED.format(reason=check.reason or "no reason given")[:2000]
+        subscription.save(update_fields=["state", "last_error"])
+        return ""
+    if check.mode != subscription.mode:
+        return None
+    if check.mode == WebSubSubscription.Mode.SUBSCRIBE:
+        subscription.state = WebSubSubscription.State.VERIFIED
+        lease = min(check.lease_seconds, MAX_LEASE_S) if check.lease_seconds else None
+        subscription.lease_expires_at = now + timedelta(seconds=lease) if lease else None
+    else:
+        subscription.state = WebSubSubscription.State.UNSUBSCRIBED
+        subscription.lease_expires_at = None
+    subscription.verified_at, subscription.last_error = now, ""
+    subscription.save(update_fields=["state", "lease_expires_at", "verified_at", "last_error"])
+    log.info("websub intent verified", extra={"subscription_id": subscription.pk, "mode": check.mode})
+    return check.challenge
+
+
+def websub_push_receive(*, subscription_id: int, body: bytes, signature: str, content_type: str = "") -> PushOutcome:
+    """Take a hub's content delivery: check the HMAC, then make the feed due now and note the push."""
+    subscription = WebSubSubscription.objects.select_related("feed").filter(pk=subscription_id).first()
+    if subscription is None:
+        return PushOutcome(status=404)
+    if not verify_signature(body, subscription.secret, signature):
+        log.warning("websub push with a bad signature", extra={"subscription_id": subscription.pk})
+        return PushOutcome(status=403)
+    if subscription.state != WebSubSubscription.State.VERIFIED:
+        return PushOutcome(status=410)  # section 7: 410 Gone lets the hub drop a subscription we no longer hold
+    entries, error = 0, ""
+    try:
+        entries = len(parse_feed(body, url=subscription.topic_url, content_type=content_type).entries)
+    except FeedParseError as exc:
+        error = PUSH_NOT_A_FEED.format(reason=exc.reason)
+    now = timezone.now()
+    with transaction.atomic():
+        WebSubSubscription.objects.filter(pk=subscription.pk).update(last_push_at=now, last_error=error)
+        Feed.objects.filter(pk=subscription.feed_id).update(next_check_at=now)
+    log.info("websub push received", extra={"subscription_id": subscription.pk, "entries": entries})
+    return PushOutcome(status=202, entries=entries)

@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+# Registers the OPML import/export page (a proxy model of this app) with the default admin site.
+from newsdesk.sources import admin_opml  # noqa: F401
+from newsdesk.websub.models import WebSubSubscription
+
+
+@admin.register(WebSubSubscription)
+class WebSubSubscriptionAdmin(admin.ModelAdmin):
+    """Subscriptions are made by `discover --websub` or code; here they are watched, renewed or ended."""
+
+    list_display = ("topic_url", "hub_url", "state", "mode", "lease_expires_at", "last_push_at", "last_error")
+    list_filter = ("state", "mode")
+    list_select_related = ("feed",)
+    search_fields = ("topic_url", "hub_url", "feed__url")
+    exclude = ("secret",)  # an HMAC key: never displayed
+    readonly_fields = (
+        "feed",
+        "hub_url",
+        "topic_url",
+        "mode",
+        "state",
+        "lease_expires_at",
+        "requested_at",
+        "verified_at",
+        "last_push_at",
+        "last_error",
+        "created_at",
+    )
+    actions = ["renew", "unsubscribe"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Renew (send a new subscription request to the hub)")
+    def renew(self, request: HttpRequest, queryset: QuerySet[WebSubSubscription]) -> None:
+        from newsdesk.ingest.context import IngestContext  # the fetch stack is only loaded when used
+        from newsdesk.sources.websub_services import websub_subscribe
+
+        context = IngestContext.from_settings()
+        for subscription in queryset.select_related("feed"):
+            websub_subscribe(
+                feed=subscription.feed,
+                hub_url=subscription.hub_url,
+                topic_url=subscription.topic_url,
+                callback_base_url=settings.SITE_URL,
+                context=context,
+            )
+        self.message_user(request, f"{queryset.count()} subscription request(s) sent.", messages.SUCCESS)
+
+    @admin.action(description="Unsubscribe")
+    def unsubscribe(self, request: HttpRequest, queryset: QuerySet[WebSubSubscription]) -> None:
+        from newsdesk.ingest.context import IngestContext
+        from newsdesk.sources.websub_services import websub_unsubscribe
+
+        context = IngestContext.from_settings()
+        for subscription in queryset:
+            websub_unsubscribe(subscription=subscription, callback_base_url=settings.SITE_URL, context=context)
+        self.message_user(request, f"{queryset.count()} unsubscribe request(s) sent.", messages.SUCCESS)

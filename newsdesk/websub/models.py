@@ -1,0 +1,49 @@
+"""WebSub subscriptions (push instead of polling) and the admin's OPML import/export entry."""
+
+from django.db import models
+
+from newsdesk.sources.models import Feed
+
+
+class WebSubSubscription(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending verification"
+        VERIFIED = "verified", "Verified"
+        FAILED = "failed", "Failed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    class Mode(models.TextChoices):
+        SUBSCRIBE = "subscribe", "Subscribe"
+        UNSUBSCRIBE = "unsubscribe", "Unsubscribe"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="websub_subscriptions")
+    hub_url = models.URLField(max_length=2000)
+    topic_url = models.URLField(max_length=2000)
+    # HMAC key for X-Hub-Signature; sent to the hub once, never shown in the admin.
+    secret = models.CharField(max_length=199)
+    # What we last asked the hub for: a verification GET is only confirmed when its hub.mode matches.
+    mode = models.CharField(max_length=11, choices=Mode.choices, default=Mode.SUBSCRIBE)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    last_push_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "WebSub subscription"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["feed", "hub_url"], name="websub_one_subscription_per_hub")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_url} via {self.hub_url} ({self.state})"
+
+
+class OpmlTransfer(Feed):
+    """No table of its own: gives the admin an "OPML import / export" entry (see sources/admin_opml.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "OPML import / export"
+        verbose_name_plural = "OPML import / export"

@@ -1,0 +1,103 @@
+"""`newsdesk world serve`: run the simulated publishers on 127.0.0.1 until Ctrl-C."""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.core.management.base import BaseCommand, CommandError
+
+if TYPE_CHECKING:
+    from newsdesk.world.server import WorldServer
+
+DEFAULT_PORT = 8100
+ERROR_SLOW_DELAY = "--slow-delay must be zero or more seconds, not {value}"
+ERROR_LOG_DIR = "--log: directory {directory} does not exist"
+ERROR_ANCHOR = "--anchor must be a date like 2025-01-31, not {value!r}"
+
+
+class Command(BaseCommand):
+    help = "Serve the simulated global media: offline, seeded news publishers and their feeds on 127.0.0.1."
+    # Serving the world touches neither the database nor any app state, so skip system checks.
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{serve}", title="actions")
+        serve = actions.add_parser(
+            "serve",
+            help="serve the world until Ctrl-C",
+            description=(
+                "Serve the directory (/world.json, /opml.xml) on PORT and each publisher on its own port "
+                "PORT+1, PORT+2, ... on 127.0.0.1. PORT 0 picks free ports."
+            ),
+        )
+        serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"directory port (default {DEFAULT_PORT})")
+        serve.add_argument("--seed", type=int, default=7, help="world seed (default 7)")
+        serve.add_argument(
+            "--slow-delay", type=float, default=2.0, dest="slow_delay", help="seconds the slow feed waits (default 2)"
+        )
+        serve.add_argument("--log", type=Path, default=None, help="append one JSON line per request to this file")
+        serve.add_argument("--anchor", default=None, help="end of the simulated week, YYYY-MM-DD (default: today, UTC)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if options["action"] == "serve":
+            self.serve(**options)
+
+    def serve(
+        self,
+        *,
+        port: int,
+        seed: int,
+        slow_delay: float,
+        log: Path | None,
+        anchor: str | None,
+        **_: object,
+    ) -> None:
+        from newsdesk.world.generator import generate_world
+        from newsdesk.world.server import WorldServerError, serve_world
+
+        if slow_delay < 0:
+            raise CommandError(ERROR_SLOW_DELAY.format(value=slow_delay))
+        if log is not None and not log.parent.resolve().is_dir():
+            raise CommandError(ERROR_LOG_DIR.format(directory=log.parent))
+        world = generate_world(seed=seed, anchor=_parse_anchor(anchor), slow_delay_s=slow_delay)
+        try:
+            server = serve_world(world, port=port, log_path=log)
+        except WorldServerError as error:
+            raise CommandError(str(error)) from None
+        try:
+            self._announce(server)
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            self.stdout.write("stopping the world")
+        finally:
+            server.stop()
+
+    def _announce(self, server: WorldServer) -> None:
+        world = server.world
+        self.stdout.write(f"directory  {server.base_url}/  (world.json, opml.xml)")
+        self.stdout.write(
+            f"world      seed {world.seed}, week ending {world.anchor:%Y-%m-%d}, "
+            f"{len(world.publishers)} publishers, {len(world.events)} events, {len(world.articles)} articles"
+        )
+        for publisher in world.publishers:
+            self.stdout.write(
+                f"{publisher.language}  {server.publisher_base_url(publisher.slug)}/  {publisher.name}  "
+                f"[{publisher.primary_feed_kind}: {server.primary_feed_url(publisher.slug)}]"
+            )
+        self.stdout.write("serving on 127.0.0.1 — press Ctrl-C to stop")
+        self.stdout.flush()
+
+
+def _parse_anchor(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise CommandError(ERROR_ANCHOR.format(value=value)) from None

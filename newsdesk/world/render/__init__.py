@@ -1,0 +1,1 @@
+"""Rendering the world to bytes: HTML pages, feeds, sitemaps, images and the directory documents."""

@@ -1,0 +1,67 @@
+"""A visitor in a real browser: Debian's chromium driven by Playwright."""
+
+import shutil
+
+import pytest
+
+from tests.factories import make_article, make_category, make_publisher
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_home_to_article_without_console_errors_and_with_csp(live_server, browser):
+    publisher = make_publisher(name="The Northbridge Courier")
+    category = make_category("World")
+    article = make_article(
+        publisher,
+        category=category,
+        title="Harbour bridge reopens after repairs",
+        original_title="Harbour bridge reopens after repairs",
+        wire_credit="AFP",
+        body_html="<p>The bridge reopened on Monday.</p>",
+        body_text="The bridge reopened on Monday.",
+        image_url="",
+    )
+    page = browser.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+
+    response = page.goto(live_server.url + "/")
+    assert response.status == 200
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    page.get_by_role("link", name=article.title).first.click()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+
+    attribution = page.locator(".attribution")
+    assert attribution.is_visible()
+    assert "Originally published as" in attribution.inner_text()
+    assert "With AFP" in page.content()
+    assert page.locator("a.original-link").first.get_attribute("href") == article.original_url
+    # The stylesheet loaded (CSP allows our own origin): the page is styled, not raw.
+    assert page.evaluate("document.styleSheets.length") >= 1
+    assert console_errors == []
+    page.close()
