@@ -6,7 +6,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.runner import CycleStats, run_cycle
@@ -43,7 +42,6 @@ def world_directory_load(directory_url: str, context: IngestContext) -> Director
 
 
 def demo_ingest(*, directory_url: str, threads: int = 4, on_feed_done=None) -> tuple[DirectoryImportResult, CycleStats]:
-    call_command("migrate", interactive=False, verbosity=0)
     context = IngestContext.from_settings(allow_loopback=True)
     imported = world_directory_load(directory_url, context)
     stats = run_cycle(context=context, full_pass=True, threads=threads, on_feed_done=on_feed_done)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+_ROBOTS_DIRECTIVES_WITH_VALUES = frozenset(
+    {"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"}
+)
 
 
 @dataclass(frozen=True)
@@ -18,10 +23,59 @@ class FetchResult:
     elapsed_s: float
     redirects: tuple[tuple[int, str], ...] = ()  # (status, location) per hop
     permanent_redirect: bool = False  # every hop was 301/308
+    peer_address: str = ""  # the IP the final response came from (vetted and pinned by the fetcher)
 
     @property
     def is_not_modified(self) -> bool:
         return self.status == 304
+
+    def is_modified(self, *, etag: str = "", last_modified: str = "") -> bool:
+        """False for 304, or when the validators equal the ones we stored (servers that ignore conditionals)."""
+        if self.is_not_modified:
+            return False
+        if self.etag:
+            return self.etag != etag
+        if self.last_modified:
+            return self.last_modified != last_modified
+        return True
+
+    def retry_after_s(self, *, now: datetime | None = None) -> float | None:
+        """Seconds the server asked us to wait (Retry-After as delta-seconds or HTTP-date), else None."""
+        value = self.headers.get("retry-after", "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            return float(value)
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+    def robots_directives(self, product_token: str = "newsdesk") -> frozenset[str]:  # noqa: S107 - not a secret
+        """X-Robots-Tag directives that apply to us: unscoped ones plus those scoped to `product_token`.
+
+        `X-Robots-Tag: otherbot: noindex, nofollow` scopes every following directive to otherbot
+        until the next `name:` prefix, as Google documents for a single header.
+        """
+        directives: set[str] = set()
+        scope = ""
+        for part in self.headers.get("x-robots-tag", "").split(","):
+            name, colon, rest = part.partition(":")
+            name = name.strip().lower()
+            if colon and name not in _ROBOTS_DIRECTIVES_WITH_VALUES:
+                scope, part = name, rest
+            directive = part.strip().lower().partition(":")[0].strip()
+            if directive and scope in ("", product_token.lower()):
+                directives.add(directive)
+        return frozenset(directives)
+
+    @property
+    def noarchive(self) -> bool:
+        """The response forbids keeping a copy (X-Robots-Tag: noarchive)."""
+        return "noarchive" in self.robots_directives()
 
     @property
     def etag(self) -> str:

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.articles.models import Article
@@ -30,6 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name.replace('_', '-')} must be between 0 and 65535")
         if not options["no_serve"]:
             check_port_free("127.0.0.1", options["port"])
+        call_command("migrate", interactive=False, verbosity=0)
         world = generate_world(seed=options["seed"], slow_delay_s=options["slow_delay"])
         try:
             server = serve_world(world, host="127.0.0.1", port=options["world_port"])

@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.progress import refresh_progress
 from newsdesk.ingest.runner import feeds_to_refresh_count, run_cycle
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             raise CommandError("ingest needs --once (for continuous polling run `newsdesk worker`)")
         if not 1 <= options["threads"] <= 64:
             raise CommandError("--threads must be between 1 and 64")
+        require_migrated()
         context = IngestContext.from_settings(allow_loopback=True if options["allow_loopback"] else None)
         full_pass = not options["due"]
         total = feeds_to_refresh_count(full_pass=full_pass)

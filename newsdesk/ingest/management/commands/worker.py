@@ -6,6 +6,7 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.runner import run_cycle, worker_identity
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name} must be between {low} and {high}")
         if options["idle"] < 0:
             raise CommandError("--idle must not be negative")
+        require_migrated()
         context = IngestContext.from_settings(allow_loopback=True if options["allow_loopback"] else None)
         owner = worker_identity()
         stop = threading.Event()
