@@ -4,12 +4,15 @@ A claim is a row update guarded by the lease columns: on PostgreSQL candidates a
 `SELECT … FOR UPDATE SKIP LOCKED`; on SQLite the IMMEDIATE transaction serialises claimers. A worker that dies
 keeps its lease only until `lease_expires_at`; then any worker may take the feed again. Articles are keyed by
 canonical URL (unique), so redoing a half-finished feed stores nothing twice.
+
+On PostgreSQL lease times come from the database clock, so workers on hosts whose clocks disagree still agree on
+when a lease has expired. SQLite has one host by nature and uses the process clock.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from newsdesk.sources.models import Feed
@@ -17,23 +20,37 @@ from newsdesk.sources.models import Feed
 DEFAULT_LEASE_S = 300
 
 
+def _lease_clock() -> datetime:
+    """Now, as the database sees it where several hosts may share it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement_timestamp()")
+            return cursor.fetchone()[0]
+    return timezone.now()
+
+
+def _lease_free(now: datetime) -> Q:
+    return Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+
+
 def _claimable(now, *, due_only: bool, checked_before=None):
-    qs = Feed.objects.filter(is_paused=False, publisher__is_active=True).filter(
-        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
-    )
+    qs = Feed.objects.filter(is_paused=False, publisher__is_active=True).filter(_lease_free(now))
     if checked_before is not None:
         qs = qs.filter(Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=checked_before))
     if due_only:
         qs = qs.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
-    return qs.order_by("next_check_at", "id")
+    # Never-checked feeds (no next_check_at) first on every database: PostgreSQL sorts NULLs last by default.
+    return qs.order_by(F("next_check_at").asc(nulls_first=True), "id")
 
 
 def feed_claim(
     *, owner: str, limit: int, lease_s: int = DEFAULT_LEASE_S, due_only: bool = True, checked_before=None
 ) -> list[Feed]:
     """Lease up to `limit` feeds to `owner` and return them (`checked_before` limits a full pass to unseen feeds)."""
-    now = timezone.now()
+    if limit < 1:
+        return []
     with transaction.atomic():
+        now = _lease_clock()
         qs = _claimable(now, due_only=due_only, checked_before=checked_before)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
@@ -41,10 +58,21 @@ def feed_claim(
         if not ids:
             return []
         # Re-check the lease in the UPDATE itself, so a concurrent claimer that got there first wins cleanly.
-        Feed.objects.filter(id__in=ids).filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)).update(
+        Feed.objects.filter(id__in=ids).filter(_lease_free(now)).update(
             lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_s)
         )
-    return list(Feed.objects.select_related("publisher").filter(id__in=ids, lease_owner=owner))
+    return list(Feed.objects.select_related("publisher").filter(id__in=ids, lease_owner=owner).order_by("id"))
+
+
+def feed_lease_renew(*, feed: Feed, owner: str, lease_s: int = DEFAULT_LEASE_S) -> bool:
+    """Extend `owner`'s lease on `feed` from now; False when the lease was lost (expired and taken, or released).
+
+    A worker calls it right before it starts on a feed of a claimed batch, and skips the feed when it is False:
+    a batch larger than the thread count can outlive its leases.
+    """
+    now = _lease_clock()
+    renewed = Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(lease_expires_at=now + timedelta(seconds=lease_s))
+    return renewed == 1
 
 
 def feed_release(*, feed: Feed, owner: str) -> None:

@@ -58,9 +58,9 @@ def _is_html(result: FetchResult) -> bool:
 
 def _canonical_for(entry_url: str, extracted: ExtractedArticle | None, final_url: str) -> str:
     """The page's own canonical URL when it stays on the same host (a page may not claim another site's URL)."""
-    if extracted and extracted.canonical_url:
-        if urlsplit(extracted.canonical_url).hostname == urlsplit(final_url).hostname:
-            return canonicalize_url(extracted.canonical_url)
+    claimed = extracted.canonical_url if extracted else ""
+    if claimed and urlsplit(claimed).hostname == urlsplit(final_url).hostname:
+        return canonicalize_url(claimed)
     return canonicalize_url(final_url or entry_url)
 
 
@@ -72,7 +72,9 @@ def _is_site_root(link: str) -> bool:
 
 def _already_stored(link: str) -> bool:
     canonical = canonicalize_url(link)
-    return Article.objects.filter(canonical_url=canonical).exists() or Article.objects.filter(original_url=link).exists()
+    return (
+        Article.objects.filter(canonical_url=canonical).exists() or Article.objects.filter(original_url=link).exists()
+    )
 
 
 def _entry_ingest(*, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport) -> None:
@@ -86,7 +88,7 @@ def _entry_ingest(*, feed: Feed, entry: ParsedEntry, context: IngestContext, rep
         try:
             page = context.fetch(link)
         except FetchError as exc:
-            report.page_errors.append(f"{link}: {exc}")
+            report.page_errors.append(f"{link}: {exc.describe()}")
             return
         if page.status != 200:
             # Not stored: the next refresh tries again, and the fetch log says why.
@@ -151,7 +153,9 @@ def _record(feed: Feed, report: RefreshReport, *, started, duration_ms: int, ret
         )
         if feed.consecutive_errors >= PAUSE_AFTER_ERRORS:
             feed.is_paused = True
-            feed.paused_reason = f"paused after {feed.consecutive_errors} consecutive errors; last: {report.error}"[:500]
+            feed.paused_reason = f"paused after {feed.consecutive_errors} consecutive errors; last: {report.error}"[
+                :500
+            ]
     feed.check_interval_s = max(0, int((feed.next_check_at - now).total_seconds()))
     feed.lease_owner, feed.lease_expires_at = "", None
     page_note = ""
@@ -180,7 +184,7 @@ def feed_refresh(*, feed: Feed, context: IngestContext) -> RefreshReport:
     retry_after_s: float | None = None
     try:
         if not context.robots_allowed(feed.url):
-            raise FetchError(ROBOTS_DISALLOWS_FEED)
+            raise FetchError(ROBOTS_DISALLOWS_FEED, url=feed.url)
         result = context.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         report.status, report.bytes_received = result.status, len(result.body)
         retry_after_s = result.retry_after_s() if result.status in (429, 503) else None
@@ -200,7 +204,7 @@ def feed_refresh(*, feed: Feed, context: IngestContext) -> RefreshReport:
     except FeedParseError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"feed could not be parsed: {exc}"
     except FetchError as exc:
-        report.outcome, report.error = FetchAttempt.Outcome.ERROR, str(exc)
+        report.outcome, report.error = FetchAttempt.Outcome.ERROR, exc.describe()
     duration_ms = int((time.monotonic() - t0) * 1000)
     _record(feed, report, started=started, duration_ms=duration_ms, retry_after_s=retry_after_s)
     log.info(

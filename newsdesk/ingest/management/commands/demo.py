@@ -49,13 +49,17 @@ class Command(BaseCommand):
                 f"ingested {stats.feeds} feeds of {imported.publishers} publishers in {stats.seconds:.1f}s: "
                 f"{stats.articles_new} new articles, {stats.errors} feeds with errors (see admin → Feeds)"
             )
-            self.stdout.write(f"database holds {Article.objects.count()} articles from {Publisher.objects.count()} publishers")
+            self.stdout.write(
+                f"database holds {Article.objects.count()} articles from {Publisher.objects.count()} publishers"
+            )
             login = admin_ensure()
             shown = login.password or "(from NEWSDESK_ADMIN_PASSWORD)"
             self.stdout.write(self.style.SUCCESS(f"admin login: {login.username} / {shown}"))
             if options["no_serve"]:
                 return
-            self.stdout.write(f"site: http://127.0.0.1:{options['port']}/   admin: http://127.0.0.1:{options['port']}/admin/")
+            self.stdout.write(
+                f"site: http://127.0.0.1:{options['port']}/   admin: http://127.0.0.1:{options['port']}/admin/"
+            )
             serve_site(host="127.0.0.1", port=options["port"], stdout=self.stdout)
         finally:
             server.stop()

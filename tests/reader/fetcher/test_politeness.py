@@ -1,0 +1,87 @@
+import threading
+
+import pytest
+
+from newsdesk.reader.fetcher.politeness import HostGate, origin_key
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://Example.com/a", "http://example.com:80"),
+        ("https://example.com/a", "https://example.com:443"),
+        ("http://127.0.0.1:8101/x", "http://127.0.0.1:8101"),
+    ],
+)
+def test_origin_key_names_scheme_host_and_port(url, key):
+    assert origin_key(url) == key
+
+
+def test_crawl_delay_spaces_requests_to_one_host_but_not_to_others():
+    clock = FakeClock()
+    gate = HostGate(per_host=1, clock=clock, sleep=clock.sleep)
+    for _ in range(3):
+        with gate.slot("http://a.example/x", crawl_delay_s=5):
+            pass
+    with gate.slot("http://b.example/x", crawl_delay_s=5):
+        pass
+    assert clock.slept == [5.0, 5.0]
+
+
+def test_crawl_delay_is_capped():
+    clock = FakeClock()
+    gate = HostGate(per_host=1, clock=clock, sleep=clock.sleep)
+    for _ in range(2):
+        with gate.slot("http://a.example/x", crawl_delay_s=10_000):
+            pass
+    assert clock.slept == [60.0]
+
+
+def test_retry_after_blocks_the_host_until_it_passes():
+    clock = FakeClock()
+    gate = HostGate(clock=clock, sleep=clock.sleep)
+    gate.block("http://a.example/feed", 30)
+    assert gate.blocked_for("http://a.example/other") == 30
+    assert gate.blocked_for("http://b.example/") == 0
+    clock.now += 31
+    assert gate.blocked_for("http://a.example/other") == 0
+
+
+def test_at_most_per_host_requests_run_at_once():
+    gate = HostGate(per_host=2)
+    running, peak, lock = [0], [0], threading.Lock()
+    release = threading.Event()
+
+    def request():
+        with gate.slot("http://a.example/x"):
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            release.wait(0.2)
+            with lock:
+                running[0] -= 1
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == 2
+
+
+def test_per_host_must_be_positive():
+    with pytest.raises(ValueError, match="per_host"):
+        HostGate(per_host=0)
