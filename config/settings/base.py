@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "newsdesk.site",
     "newsdesk.api",
     "newsdesk.world",
+    "newsdesk.bench",
     "newsdesk.websub",
 ]
 

@@ -1,0 +1,82 @@
+"""`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract, all."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+BENCHES = ("ingest", "parse", "extract", "all")
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark and print its figures: ingest | parse | extract | all."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", choices=BENCHES, help="which benchmark")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument("--feeds", type=int, default=10_000, help="ingest: number of simulated feeds")
+        parser.add_argument("--ports", type=int, default=20, help="ingest: loopback origins the feeds spread over")
+        parser.add_argument("--threads", type=int, default=8, help="ingest: refresh threads")
+        parser.add_argument("--in-place", action="store_true", help="ingest: use the configured database (internal)")
+
+    def handle(self, *args, **options):
+        if options["feeds"] < 1 or not 1 <= options["ports"] <= 200 or not 1 <= options["threads"] <= 64:
+            raise CommandError("--feeds must be ≥ 1, --ports 1..200, --threads 1..64")
+        say = (lambda *_: None) if options["json"] else self.stdout.write
+        result: dict = {}
+        name = options["name"]
+        if name in ("ingest", "all"):
+            result.update(self._ingest(options, say))
+        if name in ("parse", "ingest", "all"):
+            from newsdesk.bench.parse_bench import parse_bench
+
+            say("feed parsing on ../shared/eval/feeds …")
+            result.update(parse_bench())
+        if name in ("extract", "all"):
+            result.update(self._extract(say))
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=None, sort_keys=True))
+        else:
+            for key, value in result.items():
+                if key != "parity_problems":
+                    self.stdout.write(f"{key:40} {value}")
+
+    def _ingest(self, options, say) -> dict:
+        if options["in_place"]:
+            from newsdesk.bench.ingest_bench import ingest_bench
+
+            return ingest_bench(
+                feeds=options["feeds"], ports=options["ports"], threads=options["threads"], progress=say
+            ).as_dict()
+        # A throwaway SQLite data dir, so a benchmark never touches the real database.
+        with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as data_dir:
+            env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DATABASE_URL"}
+            env.update(NEWSDESK_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings.prod")
+            argv = [sys.executable, "-m", "newsdesk", "bench", "ingest", "--in-place", "--json"]
+            argv += [
+                "--feeds",
+                str(options["feeds"]),
+                "--ports",
+                str(options["ports"]),
+                "--threads",
+                str(options["threads"]),
+            ]
+            say(f"ingest benchmark: {options['feeds']} feeds on loopback, throwaway database in {data_dir}")
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR, check=False)
+            if done.returncode != 0:
+                raise CommandError(f"ingest benchmark failed: {done.stderr.strip().splitlines()[-1:]}")
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            return {k: v for k, v in figures.items() if not k.startswith("parse") and "feedparser" not in k}
+
+    def _extract(self, say) -> dict:
+        script = Path(settings.BASE_DIR) / "eval" / "extraction_eval.py"
+        say("extraction F1 on ../shared/eval/extraction (ours vs trafilatura) …")
+        done = subprocess.run([sys.executable, str(script), "--json"], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            return {"extract_error": (done.stderr or done.stdout).strip().splitlines()[-1:]}
+        return json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,0 +1,31 @@
+"""Feed-parse items/s of our parser vs fastfeedparser and feedparser on the shared real-world feeds."""
+
+import warnings
+from pathlib import Path
+
+from newsdesk.reader.feeds import benchmark
+
+CORPUS = benchmark.DEFAULT_CORPUS
+
+
+def parse_bench(*, corpus: Path = CORPUS, repeat: int = 5, check_parity: bool = True) -> dict:
+    if not corpus.is_dir():
+        return {"skipped": f"{corpus} not present (../shared/eval/feeds beside the repo)"}
+    warnings.simplefilter("ignore")
+    files = benchmark.load(corpus, False)
+    documents = [data for _, data in files]
+    result: dict = {"parse_files": len(files)}
+    for key, function, runs in (
+        ("parse_items_per_s", benchmark.ours, repeat),
+        ("fastfeedparser_items_per_s", benchmark.with_fastfeedparser, repeat),
+        ("feedparser_items_per_s", benchmark.with_feedparser, 1),
+    ):
+        items, seconds = benchmark.throughput(function, documents, runs)
+        result[key] = round(items / seconds, 1)
+        result[key.replace("_per_s", "")] = items
+    result["parse_vs_fastfeedparser"] = round(result["parse_items_per_s"] / result["fastfeedparser_items_per_s"], 3)
+    if check_parity:
+        problems = benchmark.parity(files, corpus)
+        result["parity_files_differing_from_feedparser"] = len(problems)
+        result["parity_problems"] = problems[:20]
+    return result
