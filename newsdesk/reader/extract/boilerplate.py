@@ -1,0 +1,90 @@
+"""Boilerplate removal around trafilatura: prune known non-article containers before it runs, and drop
+the short call-to-action paragraphs it sometimes keeps after."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from newsdesk.reader.extract import xpaths
+
+_TOKEN_SPLIT = re.compile(r"[\s_]+")
+_TOKENS = frozenset(xpaths.BOILERPLATE_TOKENS)
+_MAX_SHARE = 0.5  # a container holding more than half of the page's paragraphs is content, not chrome
+_CTA_MAX_CHARS = 220
+# Whole paragraphs that are calls to action or chrome, in the languages we see most.
+_CALLS_TO_ACTION = re.compile(
+    r"^(?:"
+    r"(?:sign up|subscribe|register)\b.{0,80}\b(?:newsletter|updates|alerts|inbox|free)"
+    r"|(?:get|receive) (?:our|the) .{0,40}newsletter"
+    r"|(?:read|see) (?:more|also|next)\s*[:»\u203a>-]"
+    r"|(?:related|more)(?: (?:articles?|stories|coverage|news|on this story|from \w+))?\s*:?"
+    r"|we use cookies\b.*|.{0,80}\baccept (?:all )?cookies\b.*|this (?:site|website) uses cookies\b.*"
+    r"|(?:share|share this(?: article| story)?|follow us)(?: on\b.*)?\s*:?"
+    r"|advertisement|anzeige|publicité|publicidad"
+    r"|(?:\d+\s+)?comments?\s*(?:\(\d+\))?|(?:leave|post|add) a comment.*|comments are closed.*"
+    r"|(?:click|tap) here to .{0,80}"
+    r"|abonnez-vous.{0,80}|inscrivez-vous.{0,80}newsletter.*|jetzt abonnieren.*|newsletter abonnieren.*"
+    r"|suscr[ií]bete.{0,80}"
+    r")$",
+    re.I,
+)
+
+
+def prune_boilerplate(document: etree._Element) -> int:
+    """Remove boilerplate containers from `document` in place; returns how many were removed."""
+    paragraphs = len(document.xpath("//p"))
+    doomed = []
+    for el in document.iter(etree.Element):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in xpaths.PROTECTED_TAGS or not _looks_like_boilerplate(el, tag):
+            continue
+        if paragraphs and len(el.xpath(".//p")) > _MAX_SHARE * paragraphs:
+            continue
+        if el.find(".//article") is not None:
+            continue
+        doomed.append(el)
+    removed = 0
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None and _is_attached(el):
+            _drop_keep_tail(el)
+            removed += 1
+    return removed
+
+
+def _looks_like_boilerplate(el: etree._Element, tag: str) -> bool:
+    if tag in xpaths.BOILERPLATE_TAGS:
+        return True
+    role = (el.get("role") or "").lower()
+    if role in xpaths.BOILERPLATE_ROLES:
+        return True
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    if not names.strip():
+        return False
+    return any(token in _TOKENS for token in _TOKEN_SPLIT.split(names))
+
+
+def _is_attached(el: etree._Element) -> bool:
+    # An ancestor may already have been removed; its descendants are gone with it.
+    return el.getroottree().getroot() is not el and el.getparent() is not None
+
+
+def _drop_keep_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def is_call_to_action(text: str) -> bool:
+    """A short paragraph that is a newsletter/cookie/share/comments prompt rather than article text."""
+    text = " ".join(text.split())
+    return bool(text) and len(text) <= _CTA_MAX_CHARS and bool(_CALLS_TO_ACTION.match(text))

@@ -1,0 +1,269 @@
+"""What a page says about itself (canonical URL, title, byline, dates, language, image, robots...),
+read from <meta>/<link>, JSON-LD and a few well-known markup patterns. One pass over the head."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from newsdesk.reader.extract import jsonld, xpaths
+from newsdesk.reader.extract.language import normalise_language
+from newsdesk.reader.feeds.dates import parse_date
+from newsdesk.reader.urls import canonicalize_url
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|—|::|·|•|»|/)\s+")
+_BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|de)\s*:?\s+", re.I)
+_BYLINE_NOISE = re.compile(r"\s*(?:\||•|·|\bupdated\b|\bpublished\b|\bposted\b|\d{1,2}:\d{2}|\bon\s+\w+day\b).*$", re.I)
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and narrow NBSP (French "6 450") are text, not layout
+_MAX_BYLINE = 120
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    canonical_url: str = ""
+    title: str = ""
+    byline: str = ""
+    meta_author: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    language: str = ""
+    description: str = ""
+    image_url: str = ""
+    site_name: str = ""
+    noarchive: bool = False
+    categories: tuple[str, ...] = ()
+
+
+def read_metadata(document: etree._Element, *, url: str, headers: dict[str, str]) -> PageMetadata:
+    """Collect page metadata; `headers` have lower-cased names."""
+    meta = _meta_values(document)
+    article = jsonld.find_article_object(document)
+    base = _base_url(document, url)
+    site_name = _first(meta, xpaths.SITE_NAME_META) or _site_name_from(article)
+    meta_author = _first_person(meta.get("author", []) + meta.get("dc.creator", []) + meta.get("parsely-author", []))
+    canonical = _canonical(document, meta, base)
+    return PageMetadata(
+        canonical_url=canonical,
+        title=_title(document, meta, article, site_name, url, canonical),
+        byline=_byline(document, meta, article),
+        meta_author=meta_author,
+        published=_date(jsonld.text_of(article.get("datePublished")), meta, xpaths.PUBLISHED_META)
+        or _time_element(document, "datePublished"),
+        updated=_date(jsonld.text_of(article.get("dateModified")), meta, xpaths.UPDATED_META)
+        or _time_element(document, "dateModified"),
+        language=_language(document, meta, article, headers),
+        description=_clean(_first(meta, xpaths.DESCRIPTION_META) or jsonld.text_of(article.get("description"))),
+        image_url=_image(document, meta, article, base),
+        site_name=_clean(site_name.lstrip("@")) if site_name else "",
+        noarchive=_noarchive(meta, headers),
+        categories=_categories(meta, article),
+    )
+
+
+def _meta_values(document: etree._Element) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for el in document.iter("meta"):
+        content = el.get("content")
+        if content is None or not content.strip():
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = el.get(attr)
+            if key:
+                values.setdefault(key.strip().lower(), []).append(content.strip())
+    return values
+
+
+def _first(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str:
+    for key in keys:
+        for value in meta.get(key, ()):
+            if value:
+                return value
+    return ""
+
+
+def _clean(value: str) -> str:
+    return _SPACE.sub(" ", value).strip()
+
+
+def _base_url(document: etree._Element, url: str) -> str:
+    for base in document.iter("base"):
+        href = (base.get("href") or "").strip()
+        return urljoin(url, href) if href else url
+    return url
+
+
+def _absolute(href: str, base: str) -> str:
+    href = (href or "").strip()
+    if not href:
+        return ""
+    absolute = urljoin(base, href) if base else href
+    return absolute if absolute.startswith(("http://", "https://")) else ""
+
+
+def _canonical(document: etree._Element, meta: dict[str, list[str]], base: str) -> str:
+    for link in document.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            absolute = _absolute(link.get("href") or "", base)
+            if absolute:
+                return canonicalize_url(absolute)
+    og_url = _absolute(_first(meta, ("og:url",)), base)
+    return canonicalize_url(og_url) if og_url else ""
+
+
+def _title(
+    document: etree._Element,
+    meta: dict[str, list[str]],
+    article: dict[str, Any],
+    site_name: str,
+    url: str,
+    canonical: str,
+) -> str:
+    candidates = [_first(meta, xpaths.TITLE_META), jsonld.text_of(article.get("headline"))]
+    title_el = document.find(".//title")
+    if title_el is not None and title_el.text:
+        candidates.append(title_el.text)
+    h1 = document.find(".//h1")
+    if h1 is not None:
+        candidates.append(h1.text_content())
+    for candidate in candidates:
+        cleaned = strip_site_name(_clean(candidate or ""), site_name, url, canonical)
+        if cleaned:
+            return cleaned
+    return ""
+
+
+def strip_site_name(title: str, site_name: str, *urls: str) -> str:
+    """'Headline | Site Name' -> 'Headline' (also ' - ', ' — ', ' :: '), when the cut part names the site."""
+    cuts = list(_TITLE_SEPARATORS.finditer(title))
+    if not cuts:
+        return title
+    hosts = [(urlsplit(u).hostname or "").lower().removeprefix("www.").replace(".", "") for u in urls if u]
+    site = site_name.lower().strip()
+
+    def names_site(part: str) -> bool:
+        low = part.lower().strip()
+        compact = re.sub(r"[^a-z0-9]", "", low)
+        return bool(low) and (
+            low == site or (bool(site) and low in site) or (len(compact) > 2 and any(compact in h for h in hosts))
+        )
+
+    start, end = 0, len(title)
+    while cuts and names_site(title[cuts[-1].end() : end]):
+        end = cuts.pop().start()
+    while cuts and names_site(title[start : cuts[0].start()]):
+        start = cuts.pop(0).end()
+    if cuts and cuts[-1].group(0).strip() == "|":
+        tail = title[cuts[-1].end() : end]
+        if len(tail.split()) <= 4 and len(title[start : cuts[-1].start()].split()) >= 3:
+            end = cuts.pop().start()  # a short trailing "| Politics" is a section or site label
+    return title[start:end].strip()
+
+
+def _byline(document: etree._Element, meta: dict[str, list[str]], article: dict[str, Any]) -> str:
+    names = [n for n in jsonld.names_of(article.get("author")) if not n.startswith(("http://", "https://"))]
+    if names:
+        return clean_byline(", ".join(dict.fromkeys(names)))
+    author = _first_person([v for key in xpaths.AUTHOR_META for v in meta.get(key, ())])
+    if author:
+        return clean_byline(author)
+    for el in document.xpath(xpaths.BYLINE_XPATH)[:5]:
+        text = clean_byline(el.text_content() if hasattr(el, "text_content") else "".join(el.itertext()))
+        if text:
+            return text
+    return ""
+
+
+def _first_person(values: list[str]) -> str:
+    for value in values:
+        if value and not value.startswith(("http://", "https://")):
+            return value
+    return ""
+
+
+def clean_byline(value: str) -> str:
+    """'By Jane Doe | Updated 5:03 PM' -> 'Jane Doe'; empty when what is left does not look like a name."""
+    value = _BYLINE_NOISE.sub("", _BYLINE_PREFIX.sub("", _clean(value))).strip(" ,;:-\u2013—")
+    if not value or len(value) > _MAX_BYLINE or not any(ch.isalpha() for ch in value):
+        return ""
+    return value
+
+
+def _date(jsonld_value: str, meta: dict[str, list[str]], keys: tuple[str, ...]) -> datetime | None:
+    for value in (jsonld_value, *(v for key in keys for v in meta.get(key, ()))):
+        parsed = parse_date(value) if value else None
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _time_element(document: etree._Element, itemprop: str) -> datetime | None:
+    for el in document.xpath(f"//*[@itemprop='{itemprop}']"):
+        parsed = parse_date(el.get("datetime") or el.get("content") or "")
+        if parsed is not None:
+            return parsed
+    if itemprop != "datePublished":
+        return None
+    for el in document.iter("time"):
+        parsed = parse_date(el.get("datetime") or "")
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _language(
+    document: etree._Element, meta: dict[str, list[str]], article: dict[str, Any], headers: dict[str, str]
+) -> str:
+    root = document.getroottree().getroot()
+    for value in (
+        root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "",
+        _first(meta, xpaths.LANGUAGE_META),
+        jsonld.text_of(article.get("inLanguage")),
+        headers.get("content-language", ""),
+    ):
+        code = normalise_language(value)
+        if code:
+            return code
+    return ""
+
+
+def _image(document: etree._Element, meta: dict[str, list[str]], article: dict[str, Any], base: str) -> str:
+    for value in (_first(meta, xpaths.IMAGE_META), jsonld.url_of(article.get("image"))):
+        absolute = _absolute(value, base)
+        if absolute:
+            return absolute
+    for link in document.iter("link"):
+        if (link.get("rel") or "").lower() == "image_src":
+            return _absolute(link.get("href") or "", base)
+    return ""
+
+
+def _site_name_from(article: dict[str, Any]) -> str:
+    names = jsonld.names_of(article.get("publisher"))
+    return names[0] if names else ""
+
+
+def _noarchive(meta: dict[str, list[str]], headers: dict[str, str]) -> bool:
+    directives = [v for key in ("robots", "googlebot", "bingbot") for v in meta.get(key, ())]
+    directives.append(headers.get("x-robots-tag", ""))
+    for value in directives:
+        # X-Robots-Tag may carry a user-agent prefix ("googlebot: noarchive"); any agent counts.
+        tokens = re.split(r"[\s,:]+", value.lower())
+        if "noarchive" in tokens or "none" in tokens:
+            return True
+    return False
+
+
+def _categories(meta: dict[str, list[str]], article: dict[str, Any]) -> tuple[str, ...]:
+    values: list[str] = []
+    for key in xpaths.CATEGORY_META:
+        for value in meta.get(key, ()):
+            values.extend(value.split(",") if key == "news_keywords" else [value])
+    section = article.get("articleSection")
+    values.extend(section if isinstance(section, list) else [section] if isinstance(section, str) else [])
+    cleaned = (_clean(v) for v in values if isinstance(v, str))
+    return tuple(dict.fromkeys(v for v in cleaned if v))[:20]

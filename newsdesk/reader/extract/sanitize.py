@@ -1,0 +1,137 @@
+"""Make article HTML safe to render: an nh3 (ammonia) allow-list, absolute http(s) URLs only."""
+
+from __future__ import annotations
+
+import functools
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+import nh3
+from lxml import etree
+
+ALLOWED_TAGS = frozenset(
+    {"p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a", "em", "strong", "b", "i", "figure", "figcaption",
+     "img", "br"}
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}}
+LINK_REL = "nofollow noopener ugc"
+# Dropped together with everything inside them: executable, interactive or embedded content, none of
+# which belongs in a news body (ammonia drops the tag but keeps the text of anything else not allowed).
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "button", "select",
+     "textarea", "noscript", "template", "svg", "math", "canvas", "audio", "video", "title", "head"}
+)  # fmt: skip
+_URL_SCHEMES = {"http", "https"}
+# Tags outside the allow-list whose meaning we keep by renaming rather than flattening.
+_RENAMES = {
+    "h1": "h2", "h5": "h4", "h6": "h4", "dt": "p", "dd": "p", "pre": "p",
+    "table": "div", "thead": "div", "tbody": "div", "tfoot": "div", "tr": "p", "td": "span", "th": "span",
+}  # fmt: skip
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+_BLOCKS = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "figure", "figcaption", "ul", "ol", "div", "section",
+                     "tr", "table", "h1", "h5", "h6", "pre", "dt", "dd", "header", "footer", "article"})  # fmt: skip
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL_NOISE = re.compile(r"[\t\n\r\x00-\x1f]")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def sanitize_html(html: str, *, base_url: str) -> str:
+    """Keep only the article allow-list; relative links and images are resolved against `base_url`.
+
+    Without an absolute http(s) `base_url`, relative URLs are removed (they could not be resolved
+    correctly once the HTML is shown on our own pages).
+    """
+    if not html or not html.strip():
+        return ""
+    base = base_url if base_url.startswith(("http://", "https://")) else ""
+    cleaned = nh3.clean(
+        _rename_structural_tags(html),
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        # "*": ammonia otherwise allows lang and title on every tag.
+        attributes={"*": set()} | {tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=functools.partial(_filter_attribute, base=base),
+        link_rel=LINK_REL,
+        url_schemes=set(_URL_SCHEMES),
+        # ammonia resolves (or drops) relative URLs before _filter_attribute sees them.
+        url_relative=("rewrite_with_base", base) if base else "deny",
+        strip_comments=True,
+    )
+    if "<img" in cleaned:
+        cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
+    return cleaned.strip()
+
+
+def _filter_attribute(tag: str, attribute: str, value: str, *, base: str) -> str | None:
+    """Absolute http(s) URLs only. Tabs and newlines go first: browsers ignore them inside URLs, so
+    "java\tscript:" must be judged (and stored) the way a browser would read it."""
+    if attribute not in ("href", "src"):
+        return value
+    value = _URL_NOISE.sub("", value).strip()
+    if not value.startswith(("http://", "https://")) and base and not _SCHEME.match(value):
+        value = urljoin(base, value)
+    return value if value.startswith(("http://", "https://")) else None
+
+
+def _rename_structural_tags(html: str) -> str:
+    """h1/h5/h6 and table rows would otherwise collapse into the surrounding text."""
+    if not any(f"<{tag}" in html or f"<{tag.upper()}" in html for tag in _RENAMES):
+        return html
+    try:
+        fragments = lxml.html.fragments_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    out = []
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            out.append(fragment)
+            continue
+        for el in fragment.iter(etree.Element):
+            tag = el.tag.lower() if isinstance(el.tag, str) else ""
+            if tag in _RENAMES:
+                el.tag = _RENAMES[tag]
+                if tag in ("td", "th"):
+                    el.tail = " " + (el.tail or "")
+        out.append(lxml.html.tostring(fragment, encoding="unicode"))
+    return "".join(out)
+
+
+def html_to_text(html: str) -> str:
+    """Readable plain text: one paragraph per block element, blank line between blocks, no markup."""
+    if not html or not html.strip():
+        return ""
+    try:
+        fragments = lxml.html.fragments_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return _SPACES.sub(" ", re.sub(r"<[^>]+>", " ", html)).strip()
+    parts: list[str] = []
+    for fragment in fragments:
+        if isinstance(fragment, str):
+            parts.append(fragment)
+        else:
+            _collect_text(fragment, parts)
+    lines = [_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _collect_text(el: etree._Element, parts: list[str]) -> None:
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if tag in DROPPED_WITH_CONTENT:
+        if el.tail:
+            parts.append(el.tail)
+        return
+    block = tag in _BLOCKS
+    if block:
+        parts.append("\n\n")
+    if tag == "br":
+        parts.append("\n")
+    if el.text and tag:
+        parts.append(el.text)
+    for child in el:
+        _collect_text(child, parts)
+    if block:
+        parts.append("\n\n")
+    if el.tail:
+        parts.append(el.tail)

@@ -1,0 +1,163 @@
+"""`parse_feed`: bytes in, ParsedFeed out, whatever the format. The kind is sniffed from the content.
+
+XML goes through lxml first (fast, strict, entity-safe); documents it cannot read fall back to
+feedparser's tag-soup parser, so broken-but-common feeds still yield their entries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds.atom import parse_atom
+from newsdesk.reader.feeds.encoding import is_utf8, to_utf8
+from newsdesk.reader.feeds.errors import (
+    EMPTY_DOCUMENT,
+    HTML_PAGE,
+    MALFORMED_XML,
+    NOT_A_FEED,
+    FeedParseError,
+)
+from newsdesk.reader.feeds.jsonfeed import parse_json_feed
+from newsdesk.reader.feeds.legacy import parse_with_feedparser
+from newsdesk.reader.feeds.rss import parse_rss
+from newsdesk.reader.feeds.sitemaps import (
+    SITEMAP_ROOTS,
+    local_name,
+    looks_like_text_sitemap,
+    parse_sitemap,
+    parse_text_sitemap,
+)
+from newsdesk.reader.feeds.xmlsafe import parse_checked_xml, parse_xml, parse_xml_recovering, refuse_entity_declarations
+from newsdesk.reader.types import ParsedFeed
+
+_ROOT_NAME = re.compile(rb"\s*<([A-Za-z_][\w.:-]*)")
+_PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S | re.I)
+_ATOM_NAMESPACES = frozenset({f.ATOM, f.ATOM03, ""})
+# Roots libxml2 handles; CDF's <channel> and friends are left to feedparser.
+_FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel", "urlset", "sitemapindex"})
+_FEEDPARSER_ONLY_ROOTS = frozenset({"channel", "rss", "rdf", "feed"})
+
+
+def parse_feed(data: bytes, *, url: str, content_type: str = "", keep_duplicates: bool = False) -> ParsedFeed:
+    """Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.x, sitemaps and sitemap indexes.
+
+    Raises FeedParseError (reason = one of the constants in `feeds.errors`) for anything else.
+    Entries sharing a key (guid, else link, else content hash) are collapsed, first one wins, unless
+    `keep_duplicates` (parity checks against other parsers want the raw entry list).
+    """
+    if not data or not data.strip():
+        raise FeedParseError(EMPTY_DOCUMENT)
+    utf8 = to_utf8(data, content_type=content_type, trust_utf8=True)
+    start = utf8.lstrip()[:1]
+    if start in (b"{", b"[") or (start == b"/" and utf8.lstrip()[:2] in (b"//", b"/*")):  # JSON, maybe commented
+        feed = parse_json_feed(to_utf8(data, content_type=content_type).decode("utf-8", errors="replace"), url=url)
+    elif start == b"<":
+        feed = _parse_markup(utf8, url, lambda: to_utf8(data, content_type=content_type))
+    else:
+        text = utf8.decode("utf-8", errors="replace")
+        if not looks_like_text_sitemap(text):
+            raise FeedParseError(NOT_A_FEED, "neither XML nor JSON")
+        feed = parse_text_sitemap(text, url=url)
+    return feed if keep_duplicates else _without_duplicates(feed)
+
+
+def sniff_root_name(data: bytes) -> str:
+    """Local name of the document element, read from the bytes (no parse), lower-cased."""
+    pos = 0
+    while True:
+        skipped = _PROLOG_SKIP.match(data, pos)
+        if not skipped or skipped.end() == pos:
+            break
+        pos = skipped.end()
+    match = _ROOT_NAME.match(data, pos)
+    return match.group(1).decode("ascii", "replace").rpartition(":")[2].lower() if match else ""
+
+
+def _parse_markup(data: bytes, url: str, transcode: Callable[[], bytes]) -> ParsedFeed:
+    refuse_entity_declarations(data)
+    root_name = sniff_root_name(data[:65536])
+    if root_name == "html":
+        return _feed_inside_html(data, url)
+    try:
+        root = parse_checked_xml(data, base_url=url)
+    except FeedParseError as error:
+        if error.reason != MALFORMED_XML:
+            raise
+        if not is_utf8(data):
+            # It claimed (or defaulted to) UTF-8 and is not: decode it properly and start over.
+            return _parse_markup(transcode(), url, transcode)
+        return _parse_broken(data, url, root_name, error)
+    # Relative URLs inside entry HTML are resolved only where the feed declares xml:base: elsewhere they
+    # are relative to the entry's own page, which is the base_url later stages sanitize with anyway, and
+    # scanning every body for them would cost as much as parsing the XML.
+    feed = _parse_tree(root, url, resolve_markup=b"xml:base" in data)
+    if feed is not None:
+        return feed
+    if root_name in _FEEDPARSER_ONLY_ROOTS:
+        fallback = parse_with_feedparser(data, url=url)
+        if fallback is not None:
+            return fallback
+    raise FeedParseError(NOT_A_FEED, f"unknown root element <{local_name(root.tag)}>")
+
+
+def _parse_broken(data: bytes, url: str, root_name: str, error: FeedParseError) -> ParsedFeed:
+    """Not well-formed even after repair: libxml2's recover mode, then feedparser's tag-soup parser.
+
+    Documents that do not even start like a feed are refused without trying: parsing a broken HTML
+    page or fragment twice more would only cost time.
+    """
+    if root_name not in _FEED_ROOTS and root_name:
+        raise error
+    root = parse_xml_recovering(data, base_url=url)
+    if root is not None:
+        feed = _parse_tree(root, url)
+        if feed is not None and feed.entries:
+            return feed
+    fallback = parse_with_feedparser(data, url=url)
+    if fallback is not None:
+        return fallback
+    raise error
+
+
+def _feed_inside_html(data: bytes, url: str) -> ParsedFeed:
+    """Some servers wrap a feed in an XHTML page; accept that, refuse every other HTML page."""
+    try:
+        root = parse_xml(data, base_url=url)
+    except FeedParseError:
+        raise FeedParseError(HTML_PAGE) from None
+    for candidate in root.iter(f"{{{f.ATOM}}}feed", "rss", "{*}RDF"):
+        feed = _parse_tree(candidate, url)
+        if feed is not None:
+            return feed
+    raise FeedParseError(HTML_PAGE)
+
+
+def _parse_tree(root: etree._Element, url: str, *, resolve_markup: bool = True) -> ParsedFeed | None:
+    tag = root.tag if isinstance(root.tag, str) else ""
+    name = local_name(tag)
+    namespace = tag[1 : tag.find("}")] if tag.startswith("{") else ""
+    if name in ("rss", "channel") or (name == "RDF" and namespace == f.RDF):
+        return parse_rss(root, url=url, resolve_markup=resolve_markup)
+    if name == "feed" and namespace in _ATOM_NAMESPACES:
+        return parse_atom(root, url=url, resolve_markup=resolve_markup)
+    if name in SITEMAP_ROOTS:
+        return parse_sitemap(root, url=url)
+    return None
+
+
+def _without_duplicates(feed: ParsedFeed) -> ParsedFeed:
+    seen: set[str] = set()
+    kept = []
+    for entry in feed.entries:
+        key = entry.key
+        if key not in seen:
+            seen.add(key)
+            kept.append(entry)
+    if len(kept) == len(feed.entries):
+        return feed
+    return dataclasses.replace(feed, entries=tuple(kept))

@@ -1,0 +1,151 @@
+"""URL canonicalization: one spelling per article, so dedup and attribution can compare URLs as strings.
+
+Deliberately conservative about query parameters: dropping a parameter that selects content would merge
+two different articles, which is worse than keeping one tracking parameter too many.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Parameters that only ever say how the reader arrived (ad networks, mailers, social sites, analytics).
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+        "igshid", "igsh", "li_fat_id", "mc_cid", "mc_eid", "mkt_tok", "_ga", "_gl", "_hsenc", "_hsmi",
+        "__hssc", "__hstc", "__hsfp", "hsctatracking", "oly_anon_id", "oly_enc_id", "vero_id", "vero_conv",
+        "wickedid", "rb_clickid", "s_cid", "ncid", "cmpid", "ocid", "ito", "smid", "smtyp", "cmp",
+        "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4",
+        "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "sr_share", "ref_src", "ref_url",
+        "spm", "share", "sh", "utm", "xtor", "echobox", "dicbo", "trk", "trkcampaign",
+    }
+)  # fmt: skip
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "itm_", "hmb_", "ga_")
+# `ref`, `src`, `source`, `from` select content on some sites, so they go only when the value looks like
+# a referrer label ("rss", "twitter", "hn", "newsletter_2024-05").
+_REFERRER_PARAMS = frozenset({"ref", "src", "source", "from", "via", "feature", "referrer", "origin"})
+_REFERRER_VALUES = re.compile(
+    r"^(rss|atom|feeds?|feedly|twitter|tw|x|t\.co|facebook|fb|linkedin|li|reddit|hn|hackernews|"
+    r"newsletter|email|e-?mail|mail|share|shared|social|whatsapp|telegram|mastodon|bluesky|bsky|"
+    r"homepage|home|hp|frontpage|push|app|amp|google|googlenews|gnews|flipboard|pocket|apple_?news|"
+    r"msn|yahoo|nl|sm|sf|tw_share|fb_share)([-_.:][\w.-]*)?$",
+    re.I,
+)
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = "%:@!$'()*+,;/?-._~="
+
+
+def canonicalize_url(url: str, *, base: str = "") -> str:
+    """The canonical spelling of an http(s) URL; other schemes come back stripped but untouched.
+
+    Lower-cases scheme and host, IDNA-encodes the host, drops default ports, fragments and tracking
+    parameters, resolves dot segments, normalises percent-escapes and sorts the remaining query.
+    """
+    url = (url or "").strip()
+    if base:
+        url = urljoin(base, url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        return url
+    host = _normalise_host(parts.hostname or "")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    if parts.username:
+        userinfo = parts.username + (f":{parts.password}" if parts.password else "")
+        netloc = f"{userinfo}@{netloc}"
+    path = _normalise_escapes(_remove_dot_segments(parts.path or "/"), _PATH_SAFE)
+    return urlunsplit((scheme, netloc, path or "/", _clean_query(parts.query), ""))
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, canonicalized; "" when it has none."""
+    canonical = canonicalize_url(url)
+    parts = urlsplit(canonical)
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return ""
+    netloc = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{netloc}"
+
+
+def same_origin(a: str, b: str) -> bool:
+    """Same scheme, host and port after canonicalization (the browser's definition)."""
+    origin = origin_of(a)
+    return bool(origin) and origin == origin_of(b)
+
+
+def is_tracking_param(name: str, value: str = "") -> bool:
+    """Whether a query parameter only records how the reader arrived."""
+    key = name.lower()
+    if key in TRACKING_PARAMS or key.startswith(_TRACKING_PREFIXES):
+        return True
+    return key in _REFERRER_PARAMS and bool(_REFERRER_VALUES.match(value.strip()))
+
+
+def _normalise_host(host: str) -> str:
+    host = host.rstrip(".").lower()
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return quote(host, safe="")
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4."""
+    if "." not in path:
+        return path
+    output: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if len(output) > 1:
+                output.pop()
+        elif segment != ".":
+            output.append(segment)
+    if path.endswith(("/.", "/..")):
+        output.append("")
+    result = "/".join(output)
+    return result if result.startswith("/") else "/" + result
+
+
+def _normalise_escapes(text: str, safe: str) -> str:
+    """Upper-case %xx, decode escaped unreserved characters, escape anything that needs it."""
+    if "%" in text:
+        text = _PERCENT.sub(_decode_if_unreserved, text)
+    return quote(text, safe=safe)
+
+
+def _decode_if_unreserved(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else "%" + match.group(1).upper()
+
+
+def _clean_query(query: str) -> str:
+    if not query:
+        return ""
+    kept = []
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        decoded = parse_qsl(piece, keep_blank_values=True)
+        plain_name, plain_value = decoded[0] if decoded else (name, value)
+        if is_tracking_param(plain_name, plain_value):
+            continue
+        # "+" stays "+": it means a space only to form decoders, and rewriting it could change the resource.
+        name = _normalise_escapes(name, _QUERY_SAFE.replace("?", ""))
+        value = _normalise_escapes(value, _QUERY_SAFE)
+        kept.append((name, value, "=" in piece))
+    kept.sort(key=lambda item: (item[0], item[1]))
+    return "&".join(f"{name}={value}" if has_eq else name for name, value, has_eq in kept)

@@ -1,0 +1,175 @@
+"""extract_article on golden pages (tests/data/pages/<domain>.<slug>.html + .expected.json) and edge cases."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsdesk.reader.extract import ExtractionError, extract_article
+from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML
+from newsdesk.reader.extract.metadata import clean_byline, strip_site_name
+
+PAGES = Path(__file__).resolve().parents[2] / "data" / "pages"
+GOLDEN = sorted(PAGES.glob("*.html"))
+FIELDS = (
+    "canonical_url",
+    "title",
+    "byline",
+    "language",
+    "description",
+    "image_url",
+    "site_name",
+    "wire_credit",
+    "noarchive",
+)
+
+
+@pytest.mark.parametrize("page", GOLDEN, ids=lambda p: p.stem)
+def test_golden_page(page):
+    expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    article = extract_article(page.read_bytes(), url="https://www.journal.example/x?xtor=RSS-1")
+    for name in FIELDS:
+        assert getattr(article, name) == expected[name], name
+    assert article.published == datetime.fromisoformat(expected["published"])
+    assert article.updated == datetime.fromisoformat(expected["updated"])
+    assert list(article.categories) == expected["categories"]
+    for snippet in expected["body_contains"]:
+        assert snippet in article.body_text
+    for snippet in expected["body_excludes"]:
+        assert snippet.lower() not in article.body_text.lower(), snippet
+    assert "<script" not in article.body_html
+    assert "<form" not in article.body_html
+
+
+def _page(head: str = "", body: str = "", lang: str = "") -> bytes:
+    paragraphs = "".join(
+        f"<p>This is paragraph number {i} of a long enough article body so that the extractor keeps it as "
+        f"the main content of the page, which it needs at least a few sentences for.</p>"
+        for i in range(5)
+    )
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return f"<html{lang_attr}><head>{head}</head><body><article>{body}{paragraphs}</article></body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    ("head", "headers", "noarchive"),
+    [
+        ('<meta name="robots" content="noarchive">', {}, True),
+        ('<meta name="googlebot" content="NOINDEX, NOARCHIVE">', {}, True),
+        ('<meta name="robots" content="none">', {}, True),
+        ("", {"X-Robots-Tag": "noarchive"}, True),
+        ("", {"x-robots-tag": "googlebot: noarchive, nosnippet"}, True),
+        ('<meta name="robots" content="index, follow">', {"X-Robots-Tag": "nosnippet"}, False),
+    ],
+)
+def test_noarchive_from_meta_or_header(head, headers, noarchive):
+    assert extract_article(_page(head), url="https://example.com/a", headers=headers).noarchive is noarchive
+
+
+@pytest.mark.parametrize(
+    ("html", "headers", "language"),
+    [
+        (_page(lang="de-AT"), {}, "de"),
+        (_page('<meta property="og:locale" content="es_ES">'), {}, "es"),
+        (_page(), {"Content-Language": "fr-CA"}, "fr"),
+        (_page(), {}, "en"),  # stopword vote on the body
+    ],
+)
+def test_language_sources(html, headers, language):
+    assert extract_article(html, url="https://example.com/a", headers=headers).language == language
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "byline"),
+    [
+        ('<meta name="author" content="Jane Roe">', "", "Jane Roe"),
+        (
+            '<meta property="article:author" content="https://facebook.com/janeroe">',
+            '<div class="byline">By Jane Roe | Updated 5:03 PM</div>',
+            "Jane Roe",
+        ),
+        (
+            '<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Ann Lee"}}</script>',
+            "",
+            "Ann Lee",
+        ),
+        ("", '<span class="author">Von Max Muster</span>', "Max Muster"),
+    ],
+)
+def test_byline_sources(head, body, byline):
+    assert extract_article(_page(head, body), url="https://example.com/a").byline == byline
+
+
+@pytest.mark.parametrize(
+    ("head", "image"),
+    [
+        ('<meta property="og:image" content="//cdn.example.com/a.jpg">', "https://cdn.example.com/a.jpg"),
+        ('<meta name="twitter:image" content="/b.png">', "https://example.com/b.png"),
+        (
+            '<script type="application/ld+json">{"@type":"Article","image":[{"url":"/c.jpg"}]}</script>',
+            "https://example.com/c.jpg",
+        ),
+        ('<meta property="og:image" content="javascript:alert(1)">', ""),
+    ],
+)
+def test_lead_image_sources(head, image):
+    assert extract_article(_page(head), url="https://example.com/news/a", headers={}).image_url == image
+
+
+def test_body_is_sanitized_and_links_are_absolute():
+    body = '<p>Read <a href="/more" onclick="x()">more</a><script>alert(1)</script> <img src=x onerror=alert(1)></p>'
+    article = extract_article(_page(body=body), url="https://example.com/news/a")
+    for needle in ("<script", "onerror", "onclick"):
+        assert needle not in article.body_html
+
+
+def test_legacy_charset_from_meta_is_honoured():
+    html = '<html><head><meta charset="windows-1252"><title>Caf\xe9 cr\xe8me</title></head><body></body></html>'
+    assert extract_article(html.encode("cp1252"), url="https://example.com/").title == "Café crème"
+
+
+@pytest.mark.parametrize(
+    ("html", "reason"), [(b"", EMPTY_DOCUMENT), (b"  \n ", EMPTY_DOCUMENT), (b"\x00\x01\x02\x00PNG", NOT_HTML)]
+)
+def test_unusable_input_raises_extraction_error(html, reason):
+    with pytest.raises(ExtractionError) as caught:
+        extract_article(html, url="https://example.com/")
+    assert caught.value.reason == reason
+
+
+def test_page_without_article_body_keeps_its_metadata():
+    html = b'<html><head><title>Gallery | Site</title><meta property="og:site_name" content="Site"></head><body><img src="a.jpg"></body></html>'
+    article = extract_article(html, url="https://example.com/g")
+    assert (article.title, article.body_html, article.site_name) == ("Gallery", "", "Site")
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "url", "expected"),
+    [
+        ("Headline here | The Daily", "The Daily", "https://daily.example/", "Headline here"),
+        ("The Daily - Headline here", "The Daily", "https://daily.example/", "Headline here"),
+        ("Headline here — Daily Example", "", "https://www.dailyexample.com/a", "Headline here"),
+        ("Ukraine war - live updates", "", "https://news.example/", "Ukraine war - live updates"),
+        ("Opinion | A long headline", "NYT", "https://nytimes.com/", "Opinion | A long headline"),
+        ("A long headline here | Politics", "", "https://x.example/", "A long headline here"),
+    ],
+)
+def test_strip_site_name(title, site, url, expected):
+    assert strip_site_name(title, site, url) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe", "Jane Doe"),
+        ("  BY  John Smith | 3 hours ago", "John Smith"),
+        ("Par Marie Curie", "Marie Curie"),
+        ("12:30", ""),
+        ("", ""),
+    ],
+)
+def test_clean_byline(raw, expected):
+    assert clean_byline(raw) == expected
