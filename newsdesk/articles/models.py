@@ -49,7 +49,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["publisher", "-published_at"]), models.Index(fields=["category", "-published_at"])]
+        indexes = [
+            models.Index(fields=["publisher", "-published_at"]),
+            models.Index(fields=["category", "-published_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -49,6 +49,7 @@ class RefreshReport:
     bytes_received: int = 0
     page_errors: list[str] = field(default_factory=list)
     error: str = ""
+    warning: str = ""  # the fetch worked but something is off (shown in the admin, not counted as a failure)
 
 
 def _is_html(result: FetchResult) -> bool:
@@ -139,8 +140,10 @@ def _record(feed: Feed, report: RefreshReport, *, started, duration_ms: int, ret
     now = timezone.now()
     feed.last_checked_at = now
     if report.outcome in (FetchAttempt.Outcome.OK, FetchAttempt.Outcome.NOT_MODIFIED):
+        if report.outcome == FetchAttempt.Outcome.OK or feed.consecutive_errors:
+            # A 304 means the document is unchanged, so a warning about it still holds.
+            feed.last_error = report.warning
         feed.consecutive_errors = 0
-        feed.last_error = ""
         feed.last_success_at = now
         feed.next_check_at = next_check_after_success(
             now=now, entries_last_week=_entries_last_week(feed), retry_after_s=retry_after_s
@@ -173,7 +176,7 @@ def _record(feed: Feed, report: RefreshReport, *, started, duration_ms: int, ret
             items_found=report.items_found,
             items_new=report.items_new,
             items_updated=report.items_updated,
-            error="\n".join(x for x in (report.error, page_note) if x)[:4000],
+            error="\n".join(x for x in (report.error, report.warning, page_note) if x)[:4000],
         )
 
 
@@ -199,6 +202,8 @@ def feed_refresh(*, feed: Feed, context: IngestContext) -> RefreshReport:
             if parsed.title and not feed.title:
                 feed.title = parsed.title[:300]
             report.items_found = len(parsed.entries)
+            if parsed.recovered:
+                report.warning = f"feed is malformed ({parsed.recovered}): {len(parsed.entries)} entries recovered"
             for entry in parsed.entries:
                 _entry_ingest(feed=feed, entry=entry, context=context, report=report)
     except FeedParseError as exc:

@@ -126,6 +126,7 @@ class ParsedFeed:
     hub_url: str = ""  # WebSub hub, if the feed names one
     self_url: str = ""
     sitemaps: tuple[str, ...] = ()  # child sitemaps of a sitemap index
+    recovered: str = ""  # why the document was broken, when entries were recovered from a malformed one
 
 
 @dataclass(frozen=True)

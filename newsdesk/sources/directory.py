@@ -51,7 +51,10 @@ def directory_import(*, data: dict, include_extra_feeds: bool = True) -> Directo
             contact_domain=item.get("contact_domain", ""),
         )
         by_slug[publisher.slug] = publisher
-        primary = item.get("primary_feed") or {"url": item.get("primary_feed_url"), "kind": item.get("primary_feed_kind")}
+        primary = item.get("primary_feed") or {
+            "url": item.get("primary_feed_url"),
+            "kind": item.get("primary_feed_kind"),
+        }
         kind = primary.get("kind") or Feed.Kind.RSS
         feed_subscribe(publisher=publisher, url=_require(primary, "url", where), kind=kind)
         feeds += 1

@@ -113,14 +113,15 @@ def _parse_broken(data: bytes, url: str, root_name: str, error: FeedParseError) 
     """
     if root_name not in _FEED_ROOTS and root_name:
         raise error
+    note = f"{error.reason}; entries recovered"
     root = parse_xml_recovering(data, base_url=url)
     if root is not None:
         feed = _parse_tree(root, url)
         if feed is not None and feed.entries:
-            return feed
+            return dataclasses.replace(feed, recovered=note)
     fallback = parse_with_feedparser(data, url=url)
     if fallback is not None:
-        return fallback
+        return dataclasses.replace(fallback, recovered=note)
     raise error
 
 
