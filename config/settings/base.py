@@ -129,6 +129,8 @@ NEWSDESK_USER_AGENT = os.environ.get(
 NEWSDESK_FETCH_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_TIMEOUT", "20"))
 NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 1024)))
 
+# Subscribe to WebSub hubs that feeds name (needs a SITE_URL the hub can reach).
+NEWSDESK_WEBSUB_AUTOSUBSCRIBE = _env_bool("NEWSDESK_WEBSUB_AUTOSUBSCRIBE", True)
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 
 LOGGING = {

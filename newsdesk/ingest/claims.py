@@ -61,7 +61,8 @@ def feed_claim(
         Feed.objects.filter(id__in=ids).filter(_lease_free(now)).update(
             lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_s)
         )
-    return list(Feed.objects.select_related("publisher").filter(id__in=ids, lease_owner=owner).order_by("id"))
+    claimed = {f.id: f for f in Feed.objects.select_related("publisher").filter(id__in=ids, lease_owner=owner)}
+    return [claimed[i] for i in ids if i in claimed]  # in claim order: most overdue first
 
 
 def feed_lease_renew(*, feed: Feed, owner: str, lease_s: int = DEFAULT_LEASE_S) -> bool:
@@ -71,7 +72,9 @@ def feed_lease_renew(*, feed: Feed, owner: str, lease_s: int = DEFAULT_LEASE_S) 
     a batch larger than the thread count can outlive its leases.
     """
     now = _lease_clock()
-    renewed = Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(lease_expires_at=now + timedelta(seconds=lease_s))
+    renewed = Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(
+        lease_expires_at=now + timedelta(seconds=lease_s)
+    )
     return renewed == 1
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -116,6 +117,22 @@ def _entry_ingest(*, feed: Feed, entry: ParsedEntry, context: IngestContext, rep
     report.items_updated += int(result.updated)
 
 
+def _websub_follow(feed: Feed, hub_url: str, context: IngestContext) -> None:
+    """Subscribe to the hub a feed names, when hubs can reach our callback (a public SITE_URL, or loopback
+    explicitly allowed as in tests). Pushes only make the feed due; this refresh path still does the work."""
+    if not settings.NEWSDESK_WEBSUB_AUTOSUBSCRIBE:
+        return
+    host = urlsplit(settings.SITE_URL).hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1") and not context.options.allow_loopback:
+        return
+    from newsdesk.sources.websub_services import websub_ensure
+
+    try:
+        websub_ensure(feed=feed, hub_url=hub_url, callback_base_url=settings.SITE_URL, context=context)
+    except (ValueError, FetchError) as exc:  # a malformed hub URL must not fail the refresh
+        log.warning("websub subscribe failed", extra={"feed_id": feed.pk, "hub": hub_url, "error": str(exc)})
+
+
 def _track_redirect(feed: Feed, result: FetchResult) -> None:
     """Follow a permanent feed move only after it persisted over several fetches (feed-hijack protection)."""
     moved_to = result.final_url if result.permanent_redirect and result.final_url != feed.url else ""
@@ -202,6 +219,8 @@ def feed_refresh(*, feed: Feed, context: IngestContext) -> RefreshReport:
             if parsed.title and not feed.title:
                 feed.title = parsed.title[:300]
             report.items_found = len(parsed.entries)
+            if parsed.hub_url:
+                _websub_follow(feed, parsed.hub_url, context)
             if parsed.recovered:
                 report.warning = f"feed is malformed ({parsed.recovered}): {len(parsed.entries)} entries recovered"
             for entry in parsed.entries:

@@ -240,3 +240,36 @@ def websub_push_receive(*, subscription_id: int, body: bytes, signature: str, co
         Feed.objects.filter(pk=subscription.feed_id).update(next_check_at=now)
     log.info("websub push received", extra={"subscription_id": subscription.pk, "entries": entries})
     return PushOutcome(status=202, entries=entries)
+
+
+RENEW_BEFORE = timedelta(days=1)
+RETRY_FAILED_AFTER = timedelta(days=1)
+
+
+def websub_ensure(*, feed: Feed, hub_url: str, callback_base_url: str, context: IngestContext) -> str:
+    """Called on every refresh of a feed that names a hub: subscribe once, renew before the lease ends, retry a
+    failed subscription daily. Returns what it did ("" for nothing). Never raises for hub trouble."""
+    now = timezone.now()
+    subscription = WebSubSubscription.objects.filter(feed=feed, hub_url=hub_url).first()
+    if subscription is not None:
+        state = subscription.state
+        if (
+            state == WebSubSubscription.State.PENDING
+            and subscription.requested_at
+            and (now - subscription.requested_at < RETRY_FAILED_AFTER)
+        ):
+            return ""
+        if state == WebSubSubscription.State.VERIFIED and (
+            subscription.lease_expires_at is None or subscription.lease_expires_at - now > RENEW_BEFORE
+        ):
+            return ""
+        if (
+            state == WebSubSubscription.State.FAILED
+            and subscription.requested_at
+            and (now - subscription.requested_at < RETRY_FAILED_AFTER)
+        ):
+            return ""
+        if subscription.mode == WebSubSubscription.Mode.UNSUBSCRIBE:
+            return ""  # someone unsubscribed on purpose; do not undo it
+    result = websub_subscribe(feed=feed, hub_url=hub_url, callback_base_url=callback_base_url, context=context)
+    return f"websub {result.state}"
