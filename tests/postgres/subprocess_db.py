@@ -1,0 +1,50 @@
+"""How a child process (a real `newsdesk worker`, a claimer) reaches the database of the running test.
+
+pytest-django points the default connection at its test database (`test-newsdesk-<pid>.sqlite3` in the data dir,
+or `test_<name>` on PostgreSQL); the child gets that same database as NEWSDESK_DATABASE_URL. The test must use
+`transactional_db` so the child sees committed rows.
+"""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def current_database_url() -> str:
+    """A NEWSDESK_DATABASE_URL naming the database this test process is connected to."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(params['NAME']).resolve()}"
+    if connection.vendor == "postgresql":
+        credentials = quote(params["USER"] or "", safe="")
+        if params.get("PASSWORD"):
+            credentials += ":" + quote(params["PASSWORD"], safe="")
+        host = params.get("HOST") or "127.0.0.1"
+        port = f":{params['PORT']}" if params.get("PORT") else ""
+        return f"postgresql://{credentials}@{host}{port}/{quote(params['NAME'], safe='')}"
+    raise NotImplementedError(f"no URL form for the {connection.vendor} backend")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child Django process sharing this test's settings, data dir and database."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        NEWSDESK_DATA_DIR=str(settings.DATA_DIR),
+        NEWSDESK_DATABASE_URL=current_database_url(),
+        PYTHONPATH=str(REPO),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def python_argv(*args: str) -> list[str]:
+    """argv running the interpreter of this test run (the project's venv)."""
+    return [sys.executable, *args]
