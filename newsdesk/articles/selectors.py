@@ -112,11 +112,12 @@ def article_search(query: str, *, limit: int = 50) -> list[Article]:
         )
         params = [fts5_match_expression(terms), limit]
     else:
+        document = "to_tsvector('simple', newsdesk_unaccent(coalesce(title,'') || ' ' || coalesce(search_text,'')))"
+        query = "to_tsquery('simple', newsdesk_unaccent(%s))"
+        # The document expression is the GIN index's expression (migration 0003), letter for letter.
         sql = (
-            "SELECT id FROM articles_article WHERE to_tsvector('simple', coalesce(title,'') || ' ' || "
-            "coalesce(search_text,'')) @@ to_tsquery('simple', %s) "
-            "ORDER BY ts_rank(to_tsvector('simple', coalesce(title,'') || ' ' || coalesce(search_text,'')), "
-            "to_tsquery('simple', %s)) DESC, id DESC LIMIT %s"
+            f"SELECT id FROM articles_article WHERE {document} @@ {query} "  # noqa: S608 - fixed SQL, values are params
+            f"ORDER BY ts_rank({document}, {query}) DESC, id DESC LIMIT %s"
         )
         expression = tsquery_expression(terms)
         params = [expression, expression, limit]

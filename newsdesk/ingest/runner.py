@@ -3,6 +3,7 @@
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_release
+from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_lease_renew, feed_release
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.services import RefreshReport, feed_refresh
 from newsdesk.sources.models import Feed
@@ -35,10 +36,38 @@ class CycleStats:
     seconds: float = 0.0
 
 
-def _refresh_in_thread(feed: Feed, context: IngestContext, owner: str) -> RefreshReport:
+class _LeaseHeartbeat:
+    """Renews a feed's lease every lease_s/3 while a refresh runs, so a slow feed is not taken over mid-way."""
+
+    def __init__(self, feed: Feed, owner: str, lease_s: int) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(feed, owner, lease_s), daemon=True)
+
+    def _run(self, feed: Feed, owner: str, lease_s: int) -> None:
+        try:
+            while not self._stop.wait(max(1.0, lease_s / 3)):
+                if not feed_lease_renew(feed=feed, owner=owner, lease_s=lease_s):
+                    return
+        finally:
+            connection.close()
+
+    def __enter__(self) -> "_LeaseHeartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _refresh_in_thread(feed: Feed, context: IngestContext, owner: str, lease_s: int) -> RefreshReport | None:
+    """Refresh one claimed feed; None when its lease was lost while it waited in the batch."""
     close_old_connections()
     try:
-        return feed_refresh(feed=feed, context=context)
+        if not feed_lease_renew(feed=feed, owner=owner, lease_s=lease_s):
+            return None
+        with _LeaseHeartbeat(feed, owner, lease_s):
+            return feed_refresh(feed=feed, context=context, owner=owner)
     finally:
         feed_release(feed=feed, owner=owner)
         connection.close()
@@ -70,7 +99,9 @@ def run_cycle(
             )
             if not feeds:
                 break
-            for report in pool.map(lambda f: _refresh_in_thread(f, context, owner), feeds):
+            for report in pool.map(lambda f: _refresh_in_thread(f, context, owner, lease_s), feeds):
+                if report is None:
+                    continue
                 stats.feeds += 1
                 stats.errors += int(report.outcome in ("error", "refused"))
                 stats.not_modified += int(report.outcome == "not_modified")

@@ -153,7 +153,27 @@ def _entries_last_week(feed: Feed) -> int:
     return Article.objects.filter(feed=feed, published_at__gte=since).count()
 
 
-def _record(feed: Feed, report: RefreshReport, *, started, duration_ms: int, retry_after_s: float | None) -> None:
+FEED_STATE_FIELDS = [
+    "url",
+    "title",
+    "etag",
+    "last_modified",
+    "next_check_at",
+    "last_checked_at",
+    "last_success_at",
+    "check_interval_s",
+    "consecutive_errors",
+    "last_error",
+    "is_paused",
+    "paused_reason",
+    "redirect_candidate",
+    "redirect_seen",
+]
+
+
+def _record(
+    feed: Feed, report: RefreshReport, *, started, duration_ms: int, retry_after_s: float | None, owner: str
+) -> None:
     now = timezone.now()
     feed.last_checked_at = now
     if report.outcome in (FetchAttempt.Outcome.OK, FetchAttempt.Outcome.NOT_MODIFIED):
@@ -177,12 +197,18 @@ def _record(feed: Feed, report: RefreshReport, *, started, duration_ms: int, ret
                 :500
             ]
     feed.check_interval_s = max(0, int((feed.next_check_at - now).total_seconds()))
-    feed.lease_owner, feed.lease_expires_at = "", None
     page_note = ""
     if report.page_errors:
         page_note = f"{len(report.page_errors)} article page(s) failed: " + "; ".join(report.page_errors[:5])
     with transaction.atomic():
-        feed.save()
+        if owner:
+            # Only the lease holder writes the feed's state: a worker that lost its lease must not overwrite
+            # what the new holder recorded. Its attempt is still logged (the fetch did happen).
+            fields = {name: getattr(feed, name) for name in FEED_STATE_FIELDS}
+            if not Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(**fields):
+                log.warning("feed lease lost", extra={"feed_id": feed.pk, "owner": owner})
+        else:
+            feed.save(update_fields=FEED_STATE_FIELDS)
         FetchAttempt.objects.create(
             feed=feed,
             started_at=started,
@@ -197,8 +223,11 @@ def _record(feed: Feed, report: RefreshReport, *, started, duration_ms: int, ret
         )
 
 
-def feed_refresh(*, feed: Feed, context: IngestContext) -> RefreshReport:
-    """Fetch one feed (conditionally), store its new articles, log the attempt and schedule the next one."""
+def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "") -> RefreshReport:
+    """Fetch one feed (conditionally), store its new articles, log the attempt and schedule the next one.
+
+    `owner` is the worker's lease identity; with it, the feed row is only updated while the lease is ours.
+    """
     report = RefreshReport(feed_id=feed.pk)
     started, t0 = timezone.now(), time.monotonic()
     retry_after_s: float | None = None
@@ -230,7 +259,7 @@ def feed_refresh(*, feed: Feed, context: IngestContext) -> RefreshReport:
     except FetchError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, exc.describe()
     duration_ms = int((time.monotonic() - t0) * 1000)
-    _record(feed, report, started=started, duration_ms=duration_ms, retry_after_s=retry_after_s)
+    _record(feed, report, started=started, duration_ms=duration_ms, retry_after_s=retry_after_s, owner=owner)
     log.info(
         "feed refreshed",
         extra={"feed_id": feed.pk, "outcome": report.outcome, "status": report.status, "new": report.items_new},
