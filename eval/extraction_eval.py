@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if our F1 is below the pinned floor")
     parser.add_argument("--update", action="store_true", help="raise the pinned floor (never lowers it)")
     parser.add_argument("--skip-trafilatura", action="store_true", help="only run our extractor")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     args = parser.parse_args(argv)
     if not (CORPUS / "dev" / "ids.txt").exists():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
@@ -110,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         reference = score(bare_trafilatura)
         print(f"trafilatura  F1 {reference['f1']:.4f}  P {reference['precision']:.4f}  R {reference['recall']:.4f}  "
               f"({reference['pages']} pages, {reference['pages_per_s']:.0f} pages/s)")  # fmt: skip
+    if args.json:
+        figures = {"extract_f1": round(mine["f1"], 4), "extract_pages": mine["pages"]}
+        if reference:
+            figures["trafilatura_f1"] = round(reference["f1"], 4)
+            figures["extract_f1_vs_trafilatura"] = round(mine["f1"] / reference["f1"], 4)
+        print(json.dumps(figures))
     baseline = load_baseline()
     floor = float(baseline.get("f1_floor", 0.0))
     sha = corpus_sha256()
