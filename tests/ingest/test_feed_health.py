@@ -1,0 +1,102 @@
+"""How a feed's health evolves: schedule, backoff, pausing, Retry-After, and moving only after a persistent 301."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.ingest.context import HostBusy, IngestContext
+from newsdesk.ingest.schedule import (
+    MAX_BACKOFF_S,
+    MAX_INTERVAL_S,
+    MIN_INTERVAL_S,
+    PAUSE_AFTER_ERRORS,
+    backoff_seconds,
+    interval_for_entry_rate,
+)
+from newsdesk.ingest.services import REDIRECT_CONFIRMATIONS, feed_refresh
+from newsdesk.sources.models import Feed
+from tests.factories import make_feed, make_publisher
+from tests.sources.conftest import serve  # noqa: F401 - loopback server fixture
+from tests.sources.loopback import Reply
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://x/</link>
+<item><title>A</title><link>http://127.0.0.1:9/a</link><description>a</description></item></channel></rss>"""
+
+
+@pytest.mark.parametrize(
+    ("entries_last_week", "expected"),
+    [(0, MAX_INTERVAL_S), (1, MAX_INTERVAL_S), (7, 24 * 3600), (168, 3600), (100_000, MIN_INTERVAL_S)],
+)
+def test_check_interval_follows_how_often_the_feed_publishes(entries_last_week, expected):
+    assert interval_for_entry_rate(entries_last_week) == expected
+
+
+def test_backoff_doubles_with_jitter_and_is_capped():
+    rng = random.Random(1)
+    first, second, third = (backoff_seconds(n, rng=rng) for n in (1, 2, 3))
+    assert 48 <= first <= 72
+    assert 96 <= second <= 144
+    assert 192 <= third <= 288
+    assert backoff_seconds(50, rng=rng) <= MAX_BACKOFF_S * 1.2
+
+
+@pytest.mark.django_db
+def test_a_feed_is_paused_after_repeated_failures_with_the_reason(serve):  # noqa: F811
+    server = serve({})
+    feed = make_feed(make_publisher(), url=server.base + "/gone.xml", consecutive_errors=PAUSE_AFTER_ERRORS - 1)
+
+    feed_refresh(feed=feed, context=IngestContext.from_settings(allow_loopback=True))
+
+    feed.refresh_from_db()
+    assert feed.is_paused
+    assert "HTTP 404" in feed.paused_reason
+    assert f"{PAUSE_AFTER_ERRORS} consecutive errors" in feed.paused_reason
+
+
+@pytest.mark.django_db
+def test_retry_after_pushes_the_next_check_and_blocks_the_host(serve):  # noqa: F811
+    server = serve({"/feed.xml": Reply(status=429, headers=(("Retry-After", "3600"),))})
+    feed = make_feed(make_publisher(), url=server.base + "/feed.xml")
+    context = IngestContext.from_settings(allow_loopback=True)
+
+    feed_refresh(feed=feed, context=context)
+
+    feed.refresh_from_db()
+    assert feed.next_check_at >= timezone.now() + timedelta(seconds=3500)
+    with pytest.raises(HostBusy):
+        context.fetch(server.base + "/other.xml")
+    assert server.paths() == ["/robots.txt", "/feed.xml"]
+
+
+@pytest.mark.django_db
+def test_a_permanent_redirect_moves_the_feed_only_after_it_persisted(serve):  # noqa: F811
+    server = serve({"/new.xml": Reply(body=RSS, content_type="application/rss+xml")})
+    server.routes["/old.xml"] = Reply(status=301, headers=(("Location", server.base + "/new.xml"),))
+    feed = make_feed(make_publisher(), url=server.base + "/old.xml")
+    context = IngestContext.from_settings(allow_loopback=True)
+
+    for fetch_number in range(1, REDIRECT_CONFIRMATIONS + 1):
+        feed_refresh(feed=feed, context=context)
+        feed = Feed.objects.get(pk=feed.pk)
+        if fetch_number < REDIRECT_CONFIRMATIONS:
+            assert feed.url == server.base + "/old.xml"
+            assert feed.redirect_seen == fetch_number
+
+    assert feed.url == server.base + "/new.xml"
+    assert feed.redirect_candidate == ""
+
+
+@pytest.mark.django_db
+def test_a_temporary_redirect_never_moves_the_feed(serve):  # noqa: F811
+    server = serve({"/new.xml": Reply(body=RSS, content_type="application/rss+xml")})
+    server.routes["/old.xml"] = Reply(status=302, headers=(("Location", server.base + "/new.xml"),))
+    feed = make_feed(make_publisher(), url=server.base + "/old.xml")
+
+    for _ in range(REDIRECT_CONFIRMATIONS + 1):
+        feed_refresh(feed=feed, context=IngestContext.from_settings(allow_loopback=True))
+
+    feed.refresh_from_db()
+    assert feed.url == server.base + "/old.xml"
+    assert feed.redirect_seen == 0
