@@ -28,3 +28,15 @@ class FetchAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feed_id} {self.outcome} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PageClaim(models.Model):
+    """A short lease on one article URL, so two workers (whose feeds share an article) never fetch it at once."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="sha256 of the canonical URL")
+    url = models.URLField(max_length=2000)
+    owner = models.CharField(max_length=100)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.owner})"

@@ -67,7 +67,7 @@ def _refresh_in_thread(feed: Feed, context: IngestContext, owner: str, lease_s: 
         if not feed_lease_renew(feed=feed, owner=owner, lease_s=lease_s):
             return None
         with _LeaseHeartbeat(feed, owner, lease_s):
-            return feed_refresh(feed=feed, context=context, owner=owner)
+            return feed_refresh(feed=feed, context=context, owner=owner, lease_s=lease_s)
     finally:
         feed_release(feed=feed, owner=owner)
         connection.close()

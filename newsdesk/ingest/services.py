@@ -5,6 +5,7 @@ The worker, the `ingest` command and the admin all call it (like Miniflux's Refr
 
 import logging
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_upsert
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.models import FetchAttempt
+from newsdesk.ingest.page_claims import PAGE_LEASE_S, page_claim, page_release
 from newsdesk.ingest.schedule import (
     PAUSE_AFTER_ERRORS,
     WEEK_S,
@@ -50,7 +52,10 @@ class RefreshReport:
     bytes_received: int = 0
     page_errors: list[str] = field(default_factory=list)
     error: str = ""
-    warning: str = ""  # the fetch worked but something is off (shown in the admin, not counted as a failure)
+    warning: str = ""
+    pages_skipped_claimed: int = (
+        0  # the fetch worked but something is off (shown in the admin, not counted as a failure)
+    )
 
 
 def _is_html(result: FetchResult) -> bool:
@@ -79,11 +84,24 @@ def _already_stored(link: str) -> bool:
     )
 
 
-def _entry_ingest(*, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport) -> None:
-    """Fetch (if robots allow) and extract one entry's page, then store it; failures are reported, not raised."""
+def _entry_ingest(
+    *, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport, owner: str, lease_s: int
+) -> None:
+    """Claim one entry's URL, fetch (if robots allow) and extract its page, store it; failures are reported."""
     link = entry.link
     if not link or _is_site_root(link) or _already_stored(link):
         return
+    if not page_claim(url=canonicalize_url(link), owner=owner, lease_s=lease_s):
+        report.pages_skipped_claimed += 1  # another worker is on this very page right now
+        return
+    try:
+        _entry_store(feed=feed, entry=entry, context=context, report=report)
+    finally:
+        page_release(url=canonicalize_url(link), owner=owner)
+
+
+def _entry_store(*, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport) -> None:
+    link = entry.link
     extracted: ExtractedArticle | None = None
     final_url = link
     if context.robots_allowed(link):
@@ -172,7 +190,14 @@ FEED_STATE_FIELDS = [
 
 
 def _record(
-    feed: Feed, report: RefreshReport, *, started, duration_ms: int, retry_after_s: float | None, owner: str
+    feed: Feed,
+    report: RefreshReport,
+    *,
+    started,
+    duration_ms: int,
+    retry_after_s: float | None,
+    owner: str,
+    lease_s: int,
 ) -> None:
     now = timezone.now()
     feed.last_checked_at = now
@@ -196,6 +221,9 @@ def _record(
             feed.paused_reason = f"paused after {feed.consecutive_errors} consecutive errors; last: {report.error}"[
                 :500
             ]
+    if report.pages_skipped_claimed:
+        # Pages held by another (maybe dead) worker: come back once such a claim must have expired.
+        feed.next_check_at = min(feed.next_check_at, now + timedelta(seconds=lease_s))
     feed.check_interval_s = max(0, int((feed.next_check_at - now).total_seconds()))
     page_note = ""
     if report.page_errors:
@@ -223,12 +251,13 @@ def _record(
         )
 
 
-def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "") -> RefreshReport:
+def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s: int = PAGE_LEASE_S) -> RefreshReport:
     """Fetch one feed (conditionally), store its new articles, log the attempt and schedule the next one.
 
     `owner` is the worker's lease identity; with it, the feed row is only updated while the lease is ours.
     """
     report = RefreshReport(feed_id=feed.pk)
+    page_owner = owner or f"refresh:{uuid.uuid4().hex[:12]}"
     started, t0 = timezone.now(), time.monotonic()
     retry_after_s: float | None = None
     try:
@@ -244,7 +273,6 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "") -> Refr
             report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"HTTP {result.status}"
         else:
             parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
-            feed.etag, feed.last_modified = result.etag[:500], result.last_modified[:100]
             if parsed.title and not feed.title:
                 feed.title = parsed.title[:300]
             report.items_found = len(parsed.entries)
@@ -253,13 +281,25 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "") -> Refr
             if parsed.recovered:
                 report.warning = f"feed is malformed ({parsed.recovered}): {len(parsed.entries)} entries recovered"
             for entry in parsed.entries:
-                _entry_ingest(feed=feed, entry=entry, context=context, report=report)
+                _entry_ingest(feed=feed, entry=entry, context=context, report=report, owner=page_owner, lease_s=lease_s)
+            # Keep the validators only when every entry was handled: otherwise the next fetch would be a 304 and
+            # the pages that failed or that another worker held would never be looked at again.
+            if not (report.page_errors or report.pages_skipped_claimed):
+                feed.etag, feed.last_modified = result.etag[:500], result.last_modified[:100]
     except FeedParseError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"feed could not be parsed: {exc}"
     except FetchError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, exc.describe()
     duration_ms = int((time.monotonic() - t0) * 1000)
-    _record(feed, report, started=started, duration_ms=duration_ms, retry_after_s=retry_after_s, owner=owner)
+    _record(
+        feed,
+        report,
+        started=started,
+        duration_ms=duration_ms,
+        retry_after_s=retry_after_s,
+        owner=owner,
+        lease_s=lease_s,
+    )
     log.info(
         "feed refreshed",
         extra={"feed_id": feed.pk, "outcome": report.outcome, "status": report.status, "new": report.items_new},

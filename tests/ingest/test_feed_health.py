@@ -100,3 +100,24 @@ def test_a_temporary_redirect_never_moves_the_feed(serve):  # noqa: F811
     feed.refresh_from_db()
     assert feed.url == server.base + "/old.xml"
     assert feed.redirect_seen == 0
+
+
+@pytest.mark.django_db
+def test_validators_are_kept_only_when_every_entry_was_stored(serve):  # noqa: F811
+    server = serve({})
+    feed_body = RSS.replace(b"http://127.0.0.1:9/a", (server.base + "/a").encode())
+    server.routes["/feed.xml"] = Reply(body=feed_body, content_type="application/rss+xml", headers=(("ETag", '"v1"'),))
+    server.routes["/a"] = Reply(status=503)
+    feed = make_feed(make_publisher(), url=server.base + "/feed.xml")
+    context = IngestContext.from_settings(allow_loopback=True)
+
+    report = feed_refresh(feed=feed, context=context)
+    feed.refresh_from_db()
+    assert report.page_errors
+    assert feed.etag == ""  # so the next fetch is a full one and the page is tried again
+
+    server.routes["/a"] = Reply(body=b"<html><body><article><p>Now it works.</p></article></body></html>")
+    report = feed_refresh(feed=Feed.objects.get(pk=feed.pk), context=IngestContext.from_settings(allow_loopback=True))
+    feed.refresh_from_db()
+    assert report.items_new == 1
+    assert feed.etag == '"v1"'
