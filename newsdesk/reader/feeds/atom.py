@@ -84,37 +84,56 @@ def _parse_entry(
 ) -> ParsedEntry:
     one: dict[str, etree._Element] = {}
     many: dict[str, list[etree._Element]] = {}
+    get_name = table.get
     for child in entry:
-        name = table.get(child.tag)
+        name = get_name(child.tag)
         if name is None:
             continue
         if name in _MULTI:
-            many.setdefault(name, []).append(child)
+            if name in many:
+                many[name].append(child)
+            else:
+                many[name] = [child]
         elif name not in one:
             one[name] = child
     get = one.get
 
-    link, image = _entry_links(many.get("link", ()), base)
-    guid = (get("id").text or "").strip() if get("id") is not None else ""
+    links = many.get("link")
+    link, image = _entry_links(links, base) if links else ("", "")
+    id_el = get("id")
+    guid = ""
+    if id_el is not None:
+        guid = id_el.text or ""
+        if guid and (guid[0].isspace() or guid[-1].isspace()):
+            guid = guid.strip()
     if not link and guid.startswith(("http://", "https://")):
         link = guid  # an Atom id that is a URL is, in practice, the permalink
-    summary_el, content_el = get("summary"), get("content")
-    published_el = get("published") if get("published") is not None else get("created")
-    updated_el = get("updated") if get("updated") is not None else get("dcmodified")
-    return ParsedEntry(
-        link=link,
-        title=f.atom_title(get("title")) if get("title") is not None else "",
-        guid=guid,
-        summary=_markup(summary_el, base, resolve_markup) if summary_el is not None else "",
-        content_html=_markup(content_el, base, resolve_markup)
-        if content_el is not None and not content_el.get("src")
-        else "",
-        author=_entry_author(get, table),
-        published=parse_date(published_el.text) if published_el is not None else None,
-        updated=parse_date(updated_el.text) if updated_el is not None else None,
-        image_url=image or _media_image(many, get("itunes_image"), base),
-        language=(entry.get(f.XML_LANG) or "").strip() or feed_language,
-        categories=tuple(_categories(many.get("category", ()))),
+    summary_el, content_el, title_el = get("summary"), get("content"), get("title")
+    published_el = get("published")
+    if published_el is None:
+        published_el = get("created")
+    updated_el = get("updated")
+    if updated_el is None:
+        updated_el = get("dcmodified")
+    if image:
+        pass
+    elif "media:content" in many or "media:thumbnail" in many or "media:group" in many or "itunes_image" in one:
+        image = _media_image(many, get("itunes_image"), base)
+    categories = many.get("category")
+    language = entry.get(f.XML_LANG)
+    language = language.strip() or feed_language if language else feed_language
+    return f.make_entry(
+        link,
+        f.atom_title(title_el) if title_el is not None else "",
+        guid,
+        _markup(summary_el, base, resolve_markup) if summary_el is not None else "",
+        _markup(content_el, base, resolve_markup) if content_el is not None and not content_el.get("src") else "",
+        _entry_author(get, table) if "author" in one or "creator" in one else "",
+        parse_date(published_el.text) if published_el is not None else None,
+        parse_date(updated_el.text) if updated_el is not None else None,
+        image,
+        language,
+        tuple(_categories(categories)) if categories else (),
     )
 
 

@@ -10,9 +10,12 @@ sometimes escaped). Deliberate differences that show up in the report:
   * an Atom link with href="" is no link for us; feedparser resolves it to the xml:base (the feed itself);
   * an RSS item's own <link> beats an atom:link alternate (yarr's fixture asserts this); feedparser takes
     the last one it saw.
-Speed on the real-world captures, 2-CPU VM: ours ~25k items/s, fastfeedparser (native core) ~37k, feedparser
-~0.5k. libxml2 building the tree alone takes about two thirds of fastfeedparser's whole run, which
-leaves a pure-Python layer on top of it too little room to reach parity.
+Speed on the real-world captures, 2-CPU VM, best of 10: ours ~26.5k items/s (58-60 ms), fastfeedparser
+(native core) ~38-41k (0.65-0.70x), feedparser ~0.5k. libxml2 building the tree alone takes ~23 ms, about
+two thirds of fastfeedparser's whole run (its core scans entries without building a tree), which leaves a
+pure-Python layer on top of a full tree too little room to reach parity. Cutting large CDATA bodies out
+before libxml2 parses (fastfeedparser's trick) saves ~2 ms/MB of parse but costs as much again in Python
+for the scan, the UTF-8/XML-character checks libxml2 would have done and putting the text back: tried, no gain.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from feedparser.datetimes import _parse_date as _feedparser_parse_date
 
@@ -24,15 +24,22 @@ _RFC822 = re.compile(
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
 
 
+_MONTHS_EXACT = {name.title(): number for name, number in _MONTHS.items()} | _MONTHS
+_DAY = timedelta(days=1)
+_UTC_NAMES = frozenset({"GMT", "UTC", "UT", "Z", "+0000", "-0000"})
+
+
 def parse_date(text: str | None) -> datetime | None:
     """Parse RFC 822, ISO 8601/W3DTF and the odd formats feedparser knows; naive times are taken as UTC."""
     if not text:
         return None
-    text = text.strip()
-    if not text:
-        return None
-    parsed = _parse_common_rfc822(text) if len(text) in (29, 31) else None
-    if parsed is None and text[:1].isdigit():
+    if text[0].isspace() or text[-1].isspace():
+        text = text.strip()
+        if not text:
+            return None
+    size = len(text)
+    parsed = _parse_common_rfc822(text) if size == 29 or size == 31 else None
+    if parsed is None and text[0].isdigit():
         parsed = _parse_iso(text)
     if parsed is None:
         parsed = _parse_rfc822(text)
@@ -47,26 +54,36 @@ def _parse_common_rfc822(text: str) -> datetime | None:
     """Fast path for the one format most RSS feeds use: 'Tue, 05 Mar 2024 14:30:00 +0100' (or 'GMT')."""
     if text[3:5] != ", " or text[19] != ":" or text[22] != ":" or text[25] != " ":
         return None
-    month = _MONTHS.get(text[8:11].lower())
-    zone = _fixed_zone(text[26:])
-    if month is None or zone is None:
-        return None
+    month = _MONTHS_EXACT.get(text[8:11])
+    if month is None:
+        month = _MONTHS.get(text[8:11].lower())
+        if month is None:
+            return None
+    zone = text[26:]
+    if zone in _UTC_NAMES:
+        offset = None
+    else:
+        offset = _fixed_offset(zone)
+        if offset is None:
+            return None
     try:
         value = datetime(
-            int(text[12:16]), month, int(text[5:7]), int(text[17:19]), int(text[20:22]), int(text[23:25]), tzinfo=zone
+            int(text[12:16]), month, int(text[5:7]), int(text[17:19]), int(text[20:22]), int(text[23:25]), tzinfo=UTC
         )
-    except ValueError:
+        # Same instant as building it in its own zone and converting: the offset subtracted from the wall
+        # time read as UTC, without a timezone object and an astimezone() per date.
+        return value if offset is None else value - offset
+    except (ValueError, OverflowError):
         return None
-    return value if zone is UTC else value.astimezone(UTC)
 
 
 @functools.lru_cache(maxsize=256)
-def _fixed_zone(zone: str) -> timezone | None:
-    if zone in ("GMT", "UTC", "UT", "Z", "+0000", "-0000"):
-        return UTC
+def _fixed_offset(zone: str) -> timedelta | None:
     if len(zone) == 5 and zone[0] in "+-" and zone[1:].isdigit():
         offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5]))
-        return timezone(-offset if zone[0] == "-" else offset)
+        if offset >= _DAY:
+            return None  # not a UTC offset (datetime.timezone refuses it too)
+        return -offset if zone[0] == "-" else offset
     return None
 
 
@@ -77,7 +94,7 @@ def _parse_iso(text: str) -> datetime | None:
         return None
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 def _parse_rfc822(text: str) -> datetime | None:

@@ -132,22 +132,25 @@ def _parse_rss_in_json(rss: dict[str, Any], *, url: str) -> ParsedFeed:
 
 
 def _entry(item: dict[str, Any], base: str, language: str, feed_authors: str) -> ParsedEntry:
-    content_html = _str(item.get("content_html"))
-    if not content_html and item.get("content_text"):
-        content_html = "<p>" + html.escape(_str(item.get("content_text"))).replace("\n\n", "</p><p>") + "</p>"
-    tags = item.get("tags")
-    return ParsedEntry(
-        link=_absolute(_str(item.get("url")) or _str(item.get("external_url")), base),
-        title=f.plain_text(_str(item.get("title"))),
-        guid=_str(item.get("id")) if not isinstance(item.get("id"), bool) else "",
-        summary=_str(item.get("summary")),
-        content_html=content_html,
-        author=_authors(item) or feed_authors,
-        published=parse_date(_str(item.get("date_published"))),
-        updated=parse_date(_str(item.get("date_modified"))),
-        image_url=_absolute(_str(item.get("image")) or _str(item.get("banner_image")), base),
-        language=_str(item.get("language")) or language,
-        categories=tuple(t.strip() for t in tags if isinstance(t, str) and t.strip()) if isinstance(tags, list) else (),
+    get = item.get
+    content_html = _str(get("content_html"))
+    if not content_html and get("content_text"):
+        content_html = "<p>" + html.escape(_str(get("content_text"))).replace("\n\n", "</p><p>") + "</p>"
+    tags = get("tags")
+    guid = get("id")
+    published, modified = get("date_published"), get("date_modified")
+    return f.make_entry(
+        _absolute(_str(get("url")) or _str(get("external_url")), base),
+        f.plain_text(_str(get("title"))),
+        _str(guid) if guid is not None and not isinstance(guid, bool) else "",
+        _str(get("summary")),
+        content_html,
+        (_authors(item) if "authors" in item or "author" in item else "") or feed_authors,
+        parse_date(_str(published)) if published else None,
+        parse_date(_str(modified)) if modified else None,
+        _absolute(_str(get("image")) or _str(get("banner_image")), base),
+        _str(get("language")) or language,
+        tuple(t.strip() for t in tags if isinstance(t, str) and t.strip()) if isinstance(tags, list) else (),
     )
 
 
@@ -169,7 +172,9 @@ def _hub(hubs: Any) -> str:
 
 def _str(value: Any) -> str:
     """JSON values as text: numbers become their digits (ids), anything else non-string becomes ""."""
-    if isinstance(value, str):
+    if value is None:
+        return ""
+    if type(value) is str or isinstance(value, str):
         return value.strip()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)

@@ -122,8 +122,9 @@ def _parse_item(
 ) -> ParsedEntry:
     slots: list[etree._Element | None] = [None] * _SLOTS
     many: dict[int, list[etree._Element]] | None = None
+    get_slot = table.get
     for child in item:
-        slot = table.get(child.tag)
+        slot = get_slot(child.tag)
         if slot is None:
             continue
         if slot < _SLOTS:
@@ -135,41 +136,65 @@ def _parse_item(
             many[slot].append(child)
         else:
             many[slot] = [child]
-    if many is None:
-        many = {}
+    (
+        title_el, description, guid_el, date_el, author_el, language_el, content, creator_el, dc_date, dc_title,
+        modified_el, itunes_author, itunes_image, itunes_summary, media_title,
+    ) = slots  # fmt: skip
 
-    title_el = next((slots[s] for s in (TITLE, DCTITLE, MEDIA_TITLE) if slots[s] is not None), None)
-    guid_el = slots[GUID]
-    guid = (guid_el.text or "").strip() if guid_el is not None else ""
-    link = _item_link(item, many.get(LINK), guid_el, guid, many.get(ATOM_LINK), base)
+    if title_el is None:
+        title_el = dc_title if dc_title is not None else media_title
+    if guid_el is not None:
+        guid = guid_el.text or ""
+        if guid and (guid[0].isspace() or guid[-1].isspace()):
+            guid = guid.strip()
+    else:
+        guid = ""
+    if many is None:
+        link = _item_link(item, None, guid_el, guid, None, base)
+    else:
+        link = _item_link(item, many.get(LINK), guid_el, guid, many.get(ATOM_LINK), base)
     if not guid:
         guid = (item.get(_RDF_ABOUT) or "").strip()
-    description, content = slots[DESCRIPTION], slots[CONTENT]
     if description is not None:
         summary = f.inner_markup(description)
         if resolve_markup:
             summary = f.absolutize_markup(summary, description, base)
-    elif slots[ITUNES_SUMMARY] is not None:
-        summary = f.inner_markup(slots[ITUNES_SUMMARY])
+    elif itunes_summary is not None:
+        summary = f.inner_markup(itunes_summary)
     else:
         summary = ""
-    date_el = slots[PUBDATE] if slots[PUBDATE] is not None else slots[DCDATE]
-    modified_el = slots[MODIFIED]
-    language_el = slots[LANGUAGE]
-    categories = many.get(CATEGORY)
-    return ParsedEntry(
-        link=link,
-        title=f.plain_text(f.element_text(title_el)) if title_el is not None else "",
-        guid=guid,
-        summary=summary,
-        content_html=_content(content, base, resolve_markup) if content is not None else "",
-        author=_item_author(slots),
-        published=parse_date(date_el.text) if date_el is not None else None,
-        updated=parse_date(modified_el.text) if modified_el is not None else None,
-        image_url=_item_image(many, slots[ITUNES_IMAGE], base) if many or slots[ITUNES_IMAGE] is not None else "",
-        language=(item.get(f.XML_LANG) or (language_el.text if language_el is not None else "") or "").strip()
-        or feed_language,
-        categories=tuple([t for t in (f.plain_text(f.element_text(c)) for c in categories) if t]) if categories else (),
+    if date_el is None:
+        date_el = dc_date
+    if title_el is not None:
+        title = title_el.text or "" if not len(title_el) else f.element_text(title_el)
+        title = f.plain_text(title)
+    else:
+        title = ""
+    if creator_el is None and author_el is None and itunes_author is None:
+        author = ""
+    else:
+        author = _item_author(creator_el, author_el, itunes_author)
+    language = item.get(f.XML_LANG) or (language_el.text if language_el is not None else "") or ""
+    language = language.strip() or feed_language if language else feed_language
+    if many is None:
+        categories: tuple[str, ...] = ()
+        image = _item_image({}, itunes_image, base) if itunes_image is not None else ""
+    else:
+        found = many.get(CATEGORY)
+        categories = tuple([t for t in (f.plain_text(f.element_text(c)) for c in found) if t]) if found else ()
+        image = _item_image(many, itunes_image, base)
+    return f.make_entry(
+        link,
+        title,
+        guid,
+        summary,
+        _content(content, base, resolve_markup) if content is not None else "",
+        author,
+        parse_date(date_el.text) if date_el is not None else None,
+        parse_date(modified_el.text) if modified_el is not None else None,
+        image,
+        language,
+        categories,
     )
 
 
@@ -201,9 +226,8 @@ def _item_link(item, links, guid_el, guid, atom_links, base) -> str:
     return f.resolve_url(item, about, base) if about else ""
 
 
-def _item_author(slots: list[etree._Element | None]) -> str:
-    for slot in (CREATOR, AUTHOR, ITUNES_AUTHOR):
-        el = slots[slot]
+def _item_author(*elements: etree._Element | None) -> str:
+    for el in elements:
         if el is not None:
             value = f.person_name(f.element_text(el))
             if value:
