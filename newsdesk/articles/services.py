@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import effective_policy, searchable_text
+from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.types import ExtractedArticle, ParsedEntry
 from newsdesk.sources.models import Feed, Publisher
@@ -76,6 +77,12 @@ def content_hash_of(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
+def _feed_wire_credit(page: ExtractedArticle, entry: ParsedEntry, body_text: str) -> str:
+    if page.body_html:
+        return ""
+    return detect_wire_credit(body_text, byline=entry.author)
+
+
 def _fields_from(
     *, publisher: Publisher, entry: ParsedEntry, extracted: ExtractedArticle | None, original_url: str
 ) -> dict:
@@ -102,7 +109,8 @@ def _fields_from(
         "body_html": body_html,
         "body_text": body_text,
         "image_url": (page.image_url or entry.image_url)[:2000],
-        "wire_credit": page.wire_credit[:100],
+        # Without a page (robots said no, or it was unreadable) the feed's text may still carry the credit line.
+        "wire_credit": (page.wire_credit or _feed_wire_credit(page, entry, body_text))[:100],
         "noarchive": noarchive,
         "search_text": searchable_text(policy=policy, summary=summary, body_text=body_text),
         "content_hash": content_hash_of(body_text or original_title),

@@ -52,10 +52,9 @@ class RefreshReport:
     bytes_received: int = 0
     page_errors: list[str] = field(default_factory=list)
     error: str = ""
-    warning: str = ""
-    pages_skipped_claimed: int = (
-        0  # the fetch worked but something is off (shown in the admin, not counted as a failure)
-    )
+    warning: str = ""  # the fetch worked but something is off (shown in the admin, not counted as a failure)
+    pages_skipped_claimed: int = 0  # pages another worker held at that moment
+    page_notes: list[str] = field(default_factory=list)  # stored, but worth a line in the fetch log
 
 
 def _is_html(result: FetchResult) -> bool:
@@ -119,8 +118,8 @@ def _entry_store(*, feed: Feed, entry: ParsedEntry, context: IngestContext, repo
             try:
                 extracted = extract_article(page.body, url=page.final_url, headers=page.headers)
             except ExtractionError as exc:
-                # The feed's own content stands in; the log says the page could not be read.
-                report.page_errors.append(f"{link}: extraction failed: {exc}")
+                # The feed's own content stands in (stored, so not an error); the log says the page was unreadable.
+                report.page_notes.append(f"{link}: extraction failed, feed content used: {exc}")
     canonical_url = _canonical_for(link, extracted, final_url)
     result = article_upsert(
         publisher=feed.publisher,
@@ -228,6 +227,8 @@ def _record(
     page_note = ""
     if report.page_errors:
         page_note = f"{len(report.page_errors)} article page(s) failed: " + "; ".join(report.page_errors[:5])
+    if report.page_notes:
+        page_note = "\n".join(x for x in (page_note, "; ".join(report.page_notes[:5])) if x)
     with transaction.atomic():
         if owner:
             # Only the lease holder writes the feed's state: a worker that lost its lease must not overwrite
