@@ -62,10 +62,20 @@ def _is_html(result: FetchResult) -> bool:
     return not content_type or content_type in HTML_TYPES
 
 
+def _site_key(url: str) -> tuple[str, int | None]:
+    """Host without www. and a non-default port: http/https and www variants of one site compare equal."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return ("", None)
+    return (parts.hostname or "").removeprefix("www."), None if port in (None, 80, 443) else port
+
+
 def _canonical_for(entry_url: str, extracted: ExtractedArticle | None, final_url: str) -> str:
-    """The page's own canonical URL when it stays on the same host (a page may not claim another site's URL)."""
+    """The page's own canonical URL when it stays on the same site (a page may not claim another site's URL)."""
     claimed = extracted.canonical_url if extracted else ""
-    if claimed and urlsplit(claimed).hostname == urlsplit(final_url).hostname:
+    if claimed and _site_key(claimed) == _site_key(final_url or entry_url) and _site_key(claimed)[0]:
         return canonicalize_url(claimed)
     return canonicalize_url(final_url or entry_url)
 
