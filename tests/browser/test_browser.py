@@ -69,3 +69,25 @@ def test_home_to_article_without_console_errors_and_with_csp(live_server, browse
     assert page.evaluate("document.styleSheets.length") >= 1
     assert console_errors == []
     page.close()
+
+
+def test_search_from_the_header_finds_an_article_and_survives_hostile_syntax(live_server, browser):
+    publisher = make_publisher(name="El Diario del Sur")
+    article = make_article(publisher, title="Lighthouse keeper retires after forty years", image_url="")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(live_server.url + "/")
+    page.fill("#site-search", "lighthouse keeper")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=lighthouse*")
+    assert page.get_by_role("link", name=article.title).first.is_visible()
+
+    page.fill("#site-search", 'NEAR( "unbalanced * -')
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").first.is_visible()
+    assert "Server Error" not in page.content()
+    assert errors == []
+    page.close()
