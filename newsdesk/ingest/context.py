@@ -1,9 +1,11 @@
 """What a refresh needs from the outside world: the hardened fetcher and robots.txt, configured from settings."""
 
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from newsdesk.ingest.throttle import host_slot_reserve
 from newsdesk.reader.fetcher import FetchError, FetchOptions, RobotsCache, fetch
 from newsdesk.reader.fetcher.politeness import HostGate
 from newsdesk.reader.types import FetchResult
@@ -51,6 +53,9 @@ class IngestContext:
             raise HostBusy(HOST_BLOCKED.format(seconds=waiting))
         crawl_delay = self.robots.crawl_delay(url, self.options.user_agent)
         with self.gate.slot(url, crawl_delay_s=crawl_delay):
+            if crawl_delay:
+                # The in-process gate spaces this worker's requests; the database spaces all workers'.
+                time.sleep(host_slot_reserve(url=url, interval_s=crawl_delay))
             result = fetch(url, options=self.options, etag=etag, last_modified=last_modified)
         if result.status in (429, 503):
             self.gate.block(url, min(result.retry_after_s() or 60.0, MAX_HOST_BLOCK_S))

@@ -40,3 +40,16 @@ class PageClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.owner})"
+
+
+class HostThrottle(models.Model):
+    """The next moment any worker (on any host) may send a request to an origin that asked for a Crawl-delay.
+
+    Each request reserves its start time here, so the delay holds across all worker processes, not only within one.
+    """
+
+    origin = models.CharField(max_length=300, unique=True)
+    next_allowed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.origin} @ {self.next_allowed_at:%H:%M:%S}"
