@@ -3,6 +3,7 @@
 import json
 import re
 from collections import Counter
+from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
@@ -187,3 +188,18 @@ def test_search_finds_full_text_articles_and_survives_hostile_syntax(ingested):
     assert full.get_absolute_url() in response.content.decode()
     for query in ['"', "*", "NEAR(", "-", 'title:"x', "a AND OR NOT", ")(", "\x00", "x" * 5000]:
         assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_noarchive_pages_are_shown_as_excerpts_whatever_the_policy(ingested):
+    world = ingested["server"].world
+    marked = next(p for p in world.publishers if p.noarchive)
+    articles = list(Article.objects.filter(publisher__slug=marked.slug))
+    assert articles
+    assert all(a.noarchive for a in articles)
+    Publisher.objects.filter(slug=marked.slug).update(display_policy=Publisher.DisplayPolicy.FULL)
+    article = max(articles, key=lambda a: len(a.body_text))
+    last_sentence = [s for s in re.split(r"(?<=[.!?])\s+", article.body_text) if len(s) > 40][-1]
+    page = unescape(Client().get(article.get_absolute_url()).content.decode())
+    assert "Originally published as" in page
+    assert article.title in page
+    assert last_sentence[:40] not in page
