@@ -29,7 +29,7 @@ from newsdesk.reader.extract import ExtractionError, extract_article
 from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
-from newsdesk.reader.urls import canonicalize_url
+from newsdesk.reader.urls import canonicalize_url, same_site
 from newsdesk.sources.models import Feed
 
 log = logging.getLogger(__name__)
@@ -62,20 +62,10 @@ def _is_html(result: FetchResult) -> bool:
     return not content_type or content_type in HTML_TYPES
 
 
-def _site_key(url: str) -> tuple[str, int | None]:
-    """Host without www. and a non-default port: http/https and www variants of one site compare equal."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        return ("", None)
-    return (parts.hostname or "").removeprefix("www."), None if port in (None, 80, 443) else port
-
-
 def _canonical_for(entry_url: str, extracted: ExtractedArticle | None, final_url: str) -> str:
     """The page's own canonical URL when it stays on the same site (a page may not claim another site's URL)."""
     claimed = extracted.canonical_url if extracted else ""
-    if claimed and _site_key(claimed) == _site_key(final_url or entry_url) and _site_key(claimed)[0]:
+    if claimed and same_site(claimed, final_url or entry_url):
         return canonicalize_url(claimed)
     return canonicalize_url(final_url or entry_url)
 
@@ -86,8 +76,7 @@ def _is_site_root(link: str) -> bool:
     return parts.path in ("", "/") and not parts.query
 
 
-def _already_stored(link: str) -> bool:
-    canonical = canonicalize_url(link)
+def _already_stored(link: str, canonical: str) -> bool:
     return (
         Article.objects.filter(canonical_url=canonical).exists() or Article.objects.filter(original_url=link).exists()
     )
@@ -98,15 +87,18 @@ def _entry_ingest(
 ) -> None:
     """Claim one entry's URL, fetch (if robots allow) and extract its page, store it; failures are reported."""
     link = entry.link
-    if not link or _is_site_root(link) or _already_stored(link):
+    if not link or _is_site_root(link):
         return
-    if not page_claim(url=canonicalize_url(link), owner=owner, lease_s=lease_s):
+    canonical = canonicalize_url(link)
+    if _already_stored(link, canonical):
+        return
+    if not page_claim(url=canonical, owner=owner, lease_s=lease_s):
         report.pages_skipped_claimed += 1  # another worker is on this very page right now
         return
     try:
         _entry_store(feed=feed, entry=entry, context=context, report=report)
     finally:
-        page_release(url=canonicalize_url(link), owner=owner)
+        page_release(url=canonical, owner=owner)
 
 
 def _entry_store(*, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport) -> None:

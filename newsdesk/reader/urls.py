@@ -84,6 +84,22 @@ def same_origin(a: str, b: str) -> bool:
     return bool(origin) and origin == origin_of(b)
 
 
+def _site_key(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return "", None
+    return (parts.hostname or "").removeprefix("www."), None if port in (None, 80, 443) else port
+
+
+def same_site(a: str, b: str) -> bool:
+    """One site whatever the scheme or a `www.` prefix: a page's canonical URL may move between those, not
+    to another host or port."""
+    key = _site_key(a)
+    return bool(key[0]) and key == _site_key(b)
+
+
 def is_tracking_param(name: str, value: str = "") -> bool:
     """Whether a query parameter only records how the reader arrived."""
     key = name.lower()

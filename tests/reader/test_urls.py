@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.reader.urls import canonicalize_url, is_tracking_param, origin_of, same_origin
+from newsdesk.reader.urls import canonicalize_url, is_tracking_param, origin_of, same_origin, same_site
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,20 @@ def test_same_origin(a, b, same):
 )
 def test_is_tracking_param(name, value, tracking):
     assert is_tracking_param(name, value) is tracking
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("https://www.example.com/a", "http://example.com/b", True),
+        ("https://example.com:443/a", "http://example.com/b", True),
+        ("http://127.0.0.1:8101/a", "http://127.0.0.1:8101/b", True),
+        ("http://127.0.0.1:9/a", "http://127.0.0.1:8101/b", False),
+        ("https://example.com/a", "https://example.org/a", False),
+        ("https://news.example.com/a", "https://example.com/a", False),
+        ("https://example.com:99999/a", "https://example.com/a", False),
+        ("/relative", "/relative", False),
+    ],
+)
+def test_same_site_ignores_scheme_and_www_but_not_host_or_port(a, b, expected):
+    assert same_site(a, b) is expected
