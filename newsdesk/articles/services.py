@@ -156,12 +156,6 @@ def article_upsert(
     return UpsertResult(article, created=True, updated=False)
 
 
-def article_exists(*, urls: list[str]) -> bool:
-    return Article.objects.filter(canonical_url__in=[u for u in urls if u]).exists() or (
-        Article.objects.filter(original_url__in=[u for u in urls if u]).exists()
-    )
-
-
 def publisher_reindex_search(*, publisher: Publisher) -> int:
     """Recompute what search may see after a display-policy change. Returns rows changed."""
     changed = 0

@@ -33,12 +33,17 @@ def _lease_free(now: datetime) -> Q:
     return Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
 
 
+def feed_due(now: datetime) -> Q:
+    """Feeds whose check time has come (never-checked feeds have none and are due at once)."""
+    return Q(next_check_at__isnull=True) | Q(next_check_at__lte=now)
+
+
 def _claimable(now, *, due_only: bool, checked_before=None):
     qs = Feed.objects.filter(is_paused=False, publisher__is_active=True).filter(_lease_free(now))
     if checked_before is not None:
         qs = qs.filter(Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=checked_before))
     if due_only:
-        qs = qs.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
+        qs = qs.filter(feed_due(now))
     # Never-checked feeds (no next_check_at) first on every database: PostgreSQL sorts NULLs last by default.
     return qs.order_by(F("next_check_at").asc(nulls_first=True), "id")
 

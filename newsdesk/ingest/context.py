@@ -32,13 +32,12 @@ MAX_HOST_BLOCK_S = 6 * 60 * 60
 class IngestContext:
     options: FetchOptions
     per_host: int = 2
-    min_interval_s: float = 0.0
     robots: RobotsCache = field(init=False)
     gate: HostGate = field(init=False)
 
     def __post_init__(self) -> None:
         self.robots = RobotsCache(lambda url: fetch(url, options=self.options))
-        self.gate = HostGate(per_host=self.per_host, min_interval_s=self.min_interval_s)
+        self.gate = HostGate(per_host=self.per_host)
 
     @classmethod
     def from_settings(cls, *, allow_loopback: bool | None = None) -> "IngestContext":

@@ -6,12 +6,13 @@ none of their work. The fetch log and the feed table are the shared truth; we re
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from newsdesk.articles.models import Article
+from newsdesk.ingest.claims import feed_due
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.sources.models import Feed
 
@@ -19,9 +20,9 @@ from newsdesk.sources.models import Feed
 class IngestCollector(Collector):
     def collect(self) -> Iterator:
         fetches = CounterMetricFamily("newsdesk_feed_fetches", "Feed fetches by outcome.", labels=["outcome"])
-        by_outcome = dict(
-            FetchAttempt.objects.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n")
-        )
+        by_outcome = {
+            row["outcome"]: row["n"] for row in FetchAttempt.objects.values("outcome").annotate(n=Count("id"))
+        }
         for outcome in FetchAttempt.Outcome.values:
             fetches.add_metric([outcome], by_outcome.get(outcome, 0))
         yield fetches
@@ -37,7 +38,7 @@ class IngestCollector(Collector):
         yield GaugeMetricFamily("newsdesk_articles", "Articles stored.", value=Article.objects.count())
 
         now = timezone.now()
-        due = Feed.objects.filter(is_paused=False).filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
+        due = Feed.objects.filter(is_paused=False).filter(feed_due(now))
         oldest = due.aggregate(oldest=Min("next_check_at"))["oldest"]
         lag = (now - oldest).total_seconds() if oldest else 0.0
         yield GaugeMetricFamily("newsdesk_queue_lag_seconds", "How overdue the most overdue feed is.", value=lag)
