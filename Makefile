@@ -11,7 +11,7 @@ export NEWSDESK_DATA_DIR ?= $(CURDIR)/var
 default: check
 check: lint test
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py newsdesk/reader/feeds/_litetree.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

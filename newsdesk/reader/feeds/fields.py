@@ -115,13 +115,17 @@ def inner_markup(el: etree._Element) -> str:
     """The element's content as an HTML string: its text if it has no children, else its serialized children."""
     if not len(el):
         return (el.text or "").strip()
-    # One serialization of the whole element, then cut its own start and end tags off: far cheaper
-    # than serializing each child (XHTML bodies have dozens).
-    markup = etree.tostring(el, encoding="unicode", with_tail=False)
-    start, end = markup.find(">") + 1, markup.rfind("</")
-    if start <= 0 or end < start:
-        return ""
-    inner = markup[start:end]
+    inner_xml = getattr(el, "inner_xml", None)
+    if inner_xml is not None:  # a litetree element serializes its content itself, the way lxml would
+        inner = inner_xml()
+    else:
+        # One serialization of the whole element, then cut its own start and end tags off: far cheaper
+        # than serializing each child (XHTML bodies have dozens).
+        markup = etree.tostring(el, encoding="unicode", with_tail=False)
+        start, end = markup.find(">") + 1, markup.rfind("</")
+        if start <= 0 or end < start:
+            return ""
+        inner = markup[start:end]
     if "xmlns" in inner:
         inner = _NS_DECL.sub("", inner)
     if ":" in inner:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds import litetree
 from newsdesk.reader.feeds.atom import parse_atom
 from newsdesk.reader.feeds.encoding import is_utf8, to_utf8
 from newsdesk.reader.feeds.errors import (
@@ -41,6 +42,8 @@ _ATOM_NAMESPACES = frozenset({f.ATOM, f.ATOM03, ""})
 # Roots libxml2 handles; CDF's <channel> and friends are left to feedparser.
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel", "urlset", "sitemapindex"})
 _FEEDPARSER_ONLY_ROOTS = frozenset({"channel", "rss", "rdf", "feed"})
+# Roots the one-pass tree is tried on (sitemaps and odd roots go straight to lxml).
+_FAST_ROOTS = frozenset({"rss", "rdf", "feed"})
 # A compiled literal finds it faster than `in` (about 4 GB/s against 2.5 on feed text): this scans every byte.
 _XML_BASE = re.compile(rb"xml:base")
 _SNIFF_LIMIT = 65536
@@ -97,6 +100,13 @@ def _parse_markup(data: bytes, url: str, transcode: Callable[[], bytes]) -> Pars
     root_name = sniff_root_name(data, _SNIFF_LIMIT)
     if root_name == "html":
         return _feed_inside_html(data, url)
+    if root_name in _FAST_ROOTS:
+        # The one-pass tree (see litetree.py); None sends the document down the lxml path below.
+        fast = litetree.parse(data, url)
+        if fast is not None:
+            feed = _parse_tree(fast[0], url, resolve_markup=fast[1])
+            if feed is not None:
+                return feed
     try:
         root = parse_checked_xml(data, base_url=url)
     except FeedParseError as error:

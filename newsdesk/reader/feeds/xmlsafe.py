@@ -110,13 +110,29 @@ def _prolog_end(data: bytes) -> int:
 def strip_doctype(data: bytes) -> bytes:
     """Remove the DOCTYPE: with entity declarations refused it carries nothing we use, and an external
     subset makes libxml2 try (and, with no_network, fail) to load it when it meets an undefined entity."""
-    head_end = _prolog_end(data)
-    start = data.find(b"<!DOCTYPE", 0, head_end)
+    start = _doctype_start(data)
     if start < 0:
-        start = data[:head_end].upper().find(b"<!DOCTYPE")
-        if start < 0:
-            return data
+        return data
     return data[:start] + data[_doctype_end(data, start) :]
+
+
+def _doctype_start(data: bytes) -> int:
+    """Offset of the prolog's DOCTYPE, or -1; "<!DOCTYPE" inside a prolog comment is not one."""
+    pos, size = 0, len(data)
+    while True:
+        start = data.find(b"<", pos)
+        if start < 0 or start + 1 >= size:
+            return -1
+        if data[start + 1 : start + 2] == b"?":
+            end = data.find(b"?>", start + 2)
+            pos = size if end < 0 else end + 2
+        elif data.startswith(b"<!--", start):
+            end = data.find(b"-->", start + 4)
+            pos = size if end < 0 else end + 3
+        elif data[start : start + 9].upper() == b"<!DOCTYPE":
+            return start
+        else:
+            return -1
 
 
 def _doctype_end(data: bytes, start: int) -> int:
