@@ -209,8 +209,7 @@ static Py_ssize_t read_reference(const char *s, Py_ssize_t n, uint32_t *cp)
     return i + 1;
 }
 
-/* Scanning eight bytes at a time (the classic SWAR tests): whether a word holds a zero byte, or a byte
- * below n (n <= 0x80). Both are exact about "whether any", which is all the block-skipping loops ask. */
+/* Scanning eight bytes at a time (SWAR): the loops skip whole words in which no byte needs a look. */
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
@@ -221,14 +220,40 @@ static inline uint64_t load64(const char *p)
     return v;
 }
 
-static inline uint64_t zero_byte(uint64_t v)
+/* Exact per-byte masks (the high bit of each byte that qualifies; no borrow crosses bytes). */
+#define LOWS7 0x7F7F7F7F7F7F7F7FULL
+
+static inline uint64_t mask_below(uint64_t v, uint64_t n)
 {
-    return (v - ONES) & ~v & HIGHS;
+    return ~(((v & LOWS7) + ONES * (0x80 - n)) | v) & HIGHS;
 }
 
-static inline uint64_t byte_below(uint64_t v, uint64_t n)
+static inline uint64_t mask_equal(uint64_t v, unsigned char c)
 {
-    return (v - ONES * n) & ~v & HIGHS;
+    uint64_t x = v ^ (ONES * c);
+    return ~(((x & LOWS7) + LOWS7) | x) & HIGHS;
+}
+
+/* Bytes of text that need a look: controls other than tab and newline (so '\r' too), '&' and ']'. */
+static inline uint64_t text_attention(uint64_t v)
+{
+    return (mask_below(v, 0x20) & ~mask_equal(v, '\n') & ~mask_equal(v, '\t')) | mask_equal(v, '&') |
+           mask_equal(v, ']');
+}
+
+/* The first "]]>" in s[0..n), found from its ']' (rare in text) rather than by a general search. */
+static const char *find_cdata_end(const char *s, Py_ssize_t n)
+{
+    const char *end = s + n;
+    while (s + 3 <= end) {
+        const char *b = memchr(s, ']', (size_t)(end - s - 2));
+        if (!b)
+            return NULL;
+        if (b[1] == ']' && b[2] == '>')
+            return b;
+        s = b + 1;
+    }
+    return NULL;
 }
 
 /* Decode a text or attribute span into b: references resolved, line ends normalized (\r\n and \r to
@@ -244,11 +269,14 @@ static int decode_span(const char *s, Py_ssize_t n, Buf *b, int attribute)
         Py_ssize_t run = i;
         while (i + 8 <= n) {
             uint64_t v = load64(s + i);
-            if (byte_below(v, 0x20) | zero_byte(v ^ (ONES * '&')))
+            uint64_t controls = mask_below(v, 0x20);
+            if (!attribute)
+                controls &= ~mask_equal(v, '\n') & ~mask_equal(v, '\t');
+            if (controls | mask_equal(v, '&'))
                 break;
             i += 8;
         }
-        while (i < n && s[i] != '&' && (unsigned char)s[i] >= 0x20)
+        while (i < n && s[i] != '&' && ((unsigned char)s[i] >= 0x20 || (!attribute && (s[i] == '\n' || s[i] == '\t'))))
             i++;
         memcpy(out, s + run, (size_t)(i - run));
         out += i - run;
@@ -488,6 +516,74 @@ static PyObject *element_itertext(Element *self, PyObject *Py_UNUSED(ignored))
     return out;
 }
 
+/* sort_children(table, n): the children sorted into slots by tag, the way the feed readers want them.
+ * table maps tags to ints; a child whose tag is not in it is skipped. Slots below n keep their first
+ * child (a list of n entries, None where no child came), the others keep every child in order (a dict
+ * slot -> list, or None when there was none). fields.sort_children does the same for lxml elements. */
+static PyObject *element_sort_children(Element *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyDict_Check(args[0]) || !PyLong_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "sort_children(table: dict, n: int)");
+        return NULL;
+    }
+    PyObject *table = args[0];
+    Py_ssize_t n = PyLong_AsSsize_t(args[1]);
+    if (n < 0 || n > 1024) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "sort_children: n out of range");
+        return NULL;
+    }
+    PyObject *first = PyList_New(n);
+    if (!first)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_INCREF(Py_None);
+        PyList_SET_ITEM(first, i, Py_None);
+    }
+    PyObject *many = NULL;
+    Py_ssize_t count = element_len(self);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Element *child = (Element *)PyList_GET_ITEM(self->children, i);
+        PyObject *slot = PyDict_GetItemWithError(table, child->tag);
+        if (!slot) {
+            if (PyErr_Occurred())
+                goto fail;
+            continue;
+        }
+        Py_ssize_t index = PyLong_AsSsize_t(slot);
+        if (index == -1 && PyErr_Occurred())
+            goto fail;
+        if (index >= 0 && index < n) {
+            if (PyList_GET_ITEM(first, index) == Py_None) {
+                Py_INCREF(child);
+                Py_SETREF(PyList_GET_ITEM(first, index), (PyObject *)child);
+            }
+            continue;
+        }
+        if (!many && !(many = PyDict_New()))
+            goto fail;
+        PyObject *list = PyDict_GetItemWithError(many, slot);
+        if (!list) {
+            if (PyErr_Occurred())
+                goto fail;
+            list = PyList_New(0);
+            if (!list)
+                goto fail;
+            int set = PyDict_SetItem(many, slot, list);
+            Py_DECREF(list);
+            if (set < 0)
+                goto fail;
+        }
+        if (PyList_Append(list, (PyObject *)child) < 0)
+            goto fail;
+    }
+    return Py_BuildValue("(NN)", first, many ? many : (Py_INCREF(Py_None), Py_None));
+fail:
+    Py_DECREF(first);
+    Py_XDECREF(many);
+    return NULL;
+}
+
 static PyObject *element_inner_xml(Element *self, PyObject *Py_UNUSED(ignored));
 
 static PyObject *get_tag(Element *self, void *closure)
@@ -537,6 +633,8 @@ static PyMethodDef element_methods[] = {
     {"iter", (PyCFunction)(void (*)(void))element_iter_tags, METH_FASTCALL,
      "iter(*tags): matching elements, this one included, in document order ('{*}name' matches any namespace)."},
     {"itertext", (PyCFunction)element_itertext, METH_NOARGS, "The text pieces inside this element."},
+    {"sort_children", (PyCFunction)(void (*)(void))element_sort_children, METH_FASTCALL,
+     "sort_children(table, n) -> (first child per slot below n, {slot: [children]} or None)."},
     {"inner_xml", (PyCFunction)element_inner_xml, METH_NOARGS,
      "The element's content serialized the way lxml's tostring() writes it (namespace declarations left out)."},
     {NULL},
@@ -588,6 +686,16 @@ typedef struct {
     PyObject *tag;
 } CacheEntry;
 
+/* Whitespace-only text (the indentation between elements: half of all text nodes in real feeds) is
+ * shared: one str per distinct run, not one per node. */
+#define WS_CACHE 64
+#define WS_MAX 64
+typedef struct {
+    Py_ssize_t len;
+    char bytes[WS_MAX];
+    PyObject *str;
+} WsEntry;
+
 typedef struct {
     const char *qname, *value;
     Py_ssize_t qlen, vlen;
@@ -615,6 +723,7 @@ typedef struct {
     RawAttr attrs[MAX_ATTRS];
     Element *root;
     int xml_base; /* an xml:base attribute was seen */
+    WsEntry whitespace[WS_CACHE];
 } Parser;
 
 /* Result of a parsing step: OK, REFUSE (not for us: return None), ERROR (a Python exception is set). */
@@ -716,6 +825,31 @@ static int pend_to_buffer(Parser *P)
     return OK;
 }
 
+/* The shared str for a whitespace-only run (a new reference), or NULL with *status OK when s is not one. */
+static PyObject *shared_whitespace(Parser *P, const char *s, Py_ssize_t n, int *status)
+{
+    size_t h = (size_t)n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+            return NULL;
+        h = h * 31 + c;
+    }
+    WsEntry *e = &P->whitespace[h & (WS_CACHE - 1)];
+    if (e->str && e->len == n && memcmp(e->bytes, s, (size_t)n) == 0) {
+        Py_INCREF(e->str);
+        return e->str;
+    }
+    PyObject *value = decode(s, n, status);
+    if (!value)
+        return NULL;
+    Py_XSETREF(e->str, value);
+    Py_INCREF(value);
+    e->len = n;
+    memcpy(e->bytes, s, (size_t)n);
+    return value;
+}
+
 /* Give the pending text to the current element: its text if it has no child yet, else its last child's tail. */
 static int flush_text(Parser *P)
 {
@@ -729,7 +863,9 @@ static int flush_text(Parser *P)
     if (n > MAX_TEXT)
         return REFUSE;
     int status = OK;
-    PyObject *value = decode(s, n, &status);
+    PyObject *value = n <= WS_MAX ? shared_whitespace(P, s, n, &status) : NULL;
+    if (!value && status == OK)
+        value = decode(s, n, &status);
     if (!value)
         return status;
     Element *parent = P->frames[P->depth - 1].el;
@@ -745,15 +881,11 @@ static int flush_text(Parser *P)
 /* Character data between tags, s[0..n). */
 static int text_data(Parser *P, const char *s, Py_ssize_t n)
 {
-    int special = 0;
     Py_ssize_t i = 0;
-    while (i < n) {
-        while (i + 8 <= n) {
-            uint64_t v = load64(s + i);
-            if (byte_below(v, 0x20) | zero_byte(v ^ (ONES * '&')) | zero_byte(v ^ (ONES * ']')))
-                break;
+    int special = 0;
+    while (i < n && !special) {
+        while (i + 8 <= n && !text_attention(load64(s + i)))
             i += 8;
-        }
         Py_ssize_t stop = i + 8 < n ? i + 8 : n;
         for (; i < stop; i++) {
             unsigned char c = (unsigned char)s[i];
@@ -763,12 +895,15 @@ static int text_data(Parser *P, const char *s, Py_ssize_t n)
                 if (i + 2 < n && s[i + 1] == ']' && s[i + 2] == '>')
                     return REFUSE;
             } else if (c == '&' || c == '\r') {
-                special = 1;
+                special = 1; /* decode_span checks the rest for controls */
+                break;
             } else {
                 return REFUSE; /* control character */
             }
         }
     }
+    if (special && find_cdata_end(s + i, n - i))
+        return REFUSE; /* "]]>" in text */
     if (P->depth == 0) {
         for (Py_ssize_t k = 0; k < n; k++)
             if (!is_space((unsigned char)s[k]))
@@ -789,8 +924,12 @@ static int cdata_data(Parser *P, const char *s, Py_ssize_t n)
     int cr = 0;
     Py_ssize_t i = 0;
     while (i < n) {
-        while (i + 8 <= n && !byte_below(load64(s + i), 0x20))
+        while (i + 8 <= n) {
+            uint64_t v = load64(s + i);
+            if (mask_below(v, 0x20) & ~mask_equal(v, '\n') & ~mask_equal(v, '\t'))
+                break;
             i += 8;
+        }
         Py_ssize_t stop = i + 8 < n ? i + 8 : n;
         for (; i < stop; i++) {
             unsigned char c = (unsigned char)s[i];
@@ -1416,7 +1555,7 @@ static int run(Parser *P)
                 p = after;
             } else if (end - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0 && P->depth > 0) {
                 const char *s = p + 9;
-                const char *close = memmem(s, (size_t)(end - s), "]]>", 3);
+                const char *close = find_cdata_end(s, end - s);
                 if (!close)
                     return REFUSE;
                 status = cdata_data(P, s, close - s);
@@ -1468,6 +1607,8 @@ static PyObject *litetree_parse(PyObject *module, PyObject *args)
     }
     for (Py_ssize_t i = 0; i < CACHE_SIZE; i++)
         Py_XDECREF(P->cache[i].tag);
+    for (Py_ssize_t i = 0; i < WS_CACHE; i++)
+        Py_XDECREF(P->whitespace[i].str);
     Py_XDECREF(P->uris);
     PyMem_Free(P->bindings);
     buf_free(&P->text);
@@ -1576,7 +1717,7 @@ static PyObject *element_inner_xml(Element *self, PyObject *Py_UNUSED(ignored))
             p = next ? next : end;
         } else if (end - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
             const char *s = p + 9;
-            const char *close = memmem(s, (size_t)(end - s), "]]>", 3);
+            const char *close = find_cdata_end(s, end - s);
             if (!close)
                 close = end;
             if (serialize_text(&out, &tmp, s, close - s, 1, &open) < 0)

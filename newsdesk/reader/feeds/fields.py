@@ -92,6 +92,29 @@ make_entry = (
 )
 
 
+def sort_children(el: etree._Element, table: dict[str, int], n: int) -> tuple[list, dict[int, list] | None]:
+    """The children sorted into slots by tag: slots below `n` keep their first child (None where none came),
+    the others keep every child in order ({slot: [children]}, or None when there was none). Children
+    whose tag is not in `table` are skipped. litetree elements do this in C (`Element.sort_children`)."""
+    first: list = [None] * n
+    many: dict[int, list] | None = None
+    get_slot = table.get
+    for child in el:
+        slot = get_slot(child.tag)
+        if slot is None:
+            continue
+        if slot < n:
+            if first[slot] is None:
+                first[slot] = child
+        elif many is None:
+            many = {slot: [child]}
+        elif slot in many:
+            many[slot].append(child)
+        else:
+            many[slot] = [child]
+    return first, many
+
+
 def plain_text(value: str) -> str:
     """Markup-free, unescaped, single-spaced text (for titles and names)."""
     if "<" in value:
