@@ -5,41 +5,51 @@ from __future__ import annotations
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds import litetree
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
 _HTML_TYPES = ("", "text/html", "application/xhtml+xml", "html")
 
 
-def _tag_table(ns: str) -> dict[str, str]:
+# Single-valued slots (first occurrence wins) ...
+(
+    TITLE, ID, SUMMARY, CONTENT, AUTHOR, PUBLISHED, UPDATED, CREATED, SOURCE, CREATOR, DCMODIFIED, ITUNES_IMAGE,
+) = range(12)  # fmt: skip
+_SLOTS = 12
+# ... and multi-valued ones (every occurrence kept, in order).
+LINK, CATEGORY, MEDIA_CONTENT, MEDIA_THUMBNAIL, MEDIA_GROUP = range(100, 105)
+_MEDIA_KINDS = ((MEDIA_CONTENT, "content"), (MEDIA_THUMBNAIL, "thumbnail"), (MEDIA_GROUP, "group"))
+
+
+def _tag_table(ns: str) -> dict[str, int]:
     prefix = f"{{{ns}}}" if ns else ""
     table = {
-        f"{prefix}{local}": local
-        for local in ("title", "link", "id", "summary", "content", "author", "category", "published", "updated")
-    }
+        f"{prefix}{local}": slot
+        for local, slot in (
+            ("title", TITLE), ("link", LINK), ("id", ID), ("summary", SUMMARY), ("content", CONTENT),
+            ("author", AUTHOR), ("category", CATEGORY), ("published", PUBLISHED), ("updated", UPDATED),
+            ("issued", PUBLISHED), ("created", CREATED), ("modified", UPDATED), ("source", SOURCE),
+        )
+    }  # fmt: skip
     table.update(
         {
-            f"{prefix}issued": "published",
-            f"{prefix}created": "created",
-            f"{prefix}modified": "updated",
-            f"{prefix}source": "source",
-            f"{{{f.DC}}}creator": "creator",
-            f"{{{f.DC}}}date": "created",
-            f"{{{f.DC}}}subject": "category",
-            f"{{{f.DCTERMS}}}issued": "created",
-            f"{{{f.DCTERMS}}}modified": "dcmodified",
-            f"{{{f.ITUNES}}}image": "itunes_image",
+            f"{{{f.DC}}}creator": CREATOR,
+            f"{{{f.DC}}}date": CREATED,
+            f"{{{f.DC}}}subject": CATEGORY,
+            f"{{{f.DCTERMS}}}issued": CREATED,
+            f"{{{f.DCTERMS}}}modified": DCMODIFIED,
+            f"{{{f.ITUNES}}}image": ITUNES_IMAGE,
         }
     )
     for media_ns in f.MEDIA_NAMESPACES:
-        for local in ("content", "thumbnail", "group"):
-            table[f"{{{media_ns}}}{local}"] = "media:" + local
+        for slot, local in _MEDIA_KINDS:
+            table[f"{{{media_ns}}}{local}"] = slot
     return table
 
 
 # "" covers <feed> without a namespace, which some generators emit and feedparser accepts.
 _TABLES = {ns: _tag_table(ns) for ns in (f.ATOM, f.ATOM03, "")}
-_MULTI = frozenset({"link", "category", "media:content", "media:thumbnail", "media:group"})
 
 
 def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -> ParsedFeed:
@@ -53,12 +63,12 @@ def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -
     entry_tags = (prefix + "entry", prefix + "item")
     entry_elements = []
     for child in root:
-        name = table.get(child.tag)
+        slot = table.get(child.tag)
         if child.tag in entry_tags:
             entry_elements.append(child)
-        elif name == "title" and not title:
+        elif slot == TITLE and not title:
             title = f.atom_title(child)
-        elif name == "link":
+        elif slot == LINK:
             rel = child.get("rel") or "alternate"
             href = f.resolve_url(child, child.get("href") or "", url)
             if rel == "alternate" and not link:
@@ -80,27 +90,21 @@ def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -
 
 
 def _parse_entry(
-    entry: etree._Element, table: dict[str, str], base: str, feed_language: str, resolve_markup: bool
+    entry: etree._Element, table: dict[str, int], base: str, feed_language: str, resolve_markup: bool
 ) -> ParsedEntry:
-    one: dict[str, etree._Element] = {}
-    many: dict[str, list[etree._Element]] = {}
-    get_name = table.get
-    for child in entry:
-        name = get_name(child.tag)
-        if name is None:
-            continue
-        if name in _MULTI:
-            if name in many:
-                many[name].append(child)
-            else:
-                many[name] = [child]
-        elif name not in one:
-            one[name] = child
-    get = one.get
+    if type(entry) is litetree.Element:
+        one, many = entry.sort_children(table, _SLOTS)
+    else:
+        one, many = f.sort_children(entry, table, _SLOTS)
+    (
+        title_el, id_el, summary_el, content_el, author_el, published_el, updated_el, created_el, _source,
+        creator_el, dcmodified_el, itunes_image,
+    ) = one  # fmt: skip
+    if many is None:
+        many = {}
 
-    links = many.get("link")
+    links = many.get(LINK)
     link, image = _entry_links(links, base) if links else ("", "")
-    id_el = get("id")
     guid = ""
     if id_el is not None:
         guid = id_el.text or ""
@@ -108,18 +112,15 @@ def _parse_entry(
             guid = guid.strip()
     if not link and guid.startswith(("http://", "https://")):
         link = guid  # an Atom id that is a URL is, in practice, the permalink
-    summary_el, content_el, title_el = get("summary"), get("content"), get("title")
-    published_el = get("published")
     if published_el is None:
-        published_el = get("created")
-    updated_el = get("updated")
+        published_el = created_el
     if updated_el is None:
-        updated_el = get("dcmodified")
+        updated_el = dcmodified_el
     if image:
         pass
-    elif "media:content" in many or "media:thumbnail" in many or "media:group" in many or "itunes_image" in one:
-        image = _media_image(many, get("itunes_image"), base)
-    categories = many.get("category")
+    elif MEDIA_CONTENT in many or MEDIA_THUMBNAIL in many or MEDIA_GROUP in many or itunes_image is not None:
+        image = _media_image(many, itunes_image, base)
+    categories = many.get(CATEGORY)
     language = entry.get(f.XML_LANG)
     language = language.strip() or feed_language if language else feed_language
     return f.make_entry(
@@ -128,7 +129,7 @@ def _parse_entry(
         guid,
         _markup(summary_el, base, resolve_markup) if summary_el is not None else "",
         _markup(content_el, base, resolve_markup) if content_el is not None and not content_el.get("src") else "",
-        _entry_author(get, table) if "author" in one or "creator" in one else "",
+        _entry_author(author_el, creator_el, table) if author_el is not None or creator_el is not None else "",
         parse_date(published_el.text) if published_el is not None else None,
         parse_date(updated_el.text) if updated_el is not None else None,
         image,
@@ -162,8 +163,7 @@ def _entry_links(links: list[etree._Element], base: str) -> tuple[str, str]:
     return best, image
 
 
-def _entry_author(get, table: dict[str, str]) -> str:
-    author = get("author")
+def _entry_author(author, creator, table: dict[str, int]) -> str:
     if author is not None:
         for child in author:
             if table.get(child.tag) is None and child.tag.endswith("}name"):
@@ -173,17 +173,16 @@ def _entry_author(get, table: dict[str, str]) -> str:
         name = f.plain_text(f.element_text(author))
         if name and len(author) == 0:
             return name
-    creator = get("creator")
     if creator is not None:
         return f.person_name(creator.text or "")
     return ""
 
 
-def _media_image(many: dict[str, list[etree._Element]], itunes_image, base: str) -> str:
+def _media_image(many: dict[int, list[etree._Element]], itunes_image, base: str) -> str:
     best_rank, best = 99, ""
-    for name in ("media:content", "media:thumbnail", "media:group"):
-        for el in many.get(name, ()):
-            rank, url = f.media_image(el, name[6:], base)
+    for slot, kind in _MEDIA_KINDS:
+        for el in many.get(slot, ()):
+            rank, url = f.media_image(el, kind, base)
             if url and rank < best_rank:
                 best_rank, best = rank, url
     if not best and itunes_image is not None and itunes_image.get("href"):
