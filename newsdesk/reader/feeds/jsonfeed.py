@@ -65,6 +65,11 @@ def _load(text: str) -> Any:
     except RecursionError:
         raise FeedParseError(MALFORMED_JSON, "nested too deeply") from None
     except ValueError as error:
+        # Comments are worth stripping only where the decoder stopped at one; a truncated feed (stopped at
+        # its end) would otherwise pay for a regex pass over the whole text before being salvaged.
+        position = getattr(error, "pos", None)
+        if position is not None and text[position : position + 1] != "/":
+            raise FeedParseError(MALFORMED_JSON, str(error)) from None
         try:
             return json.loads(_COMMENTS.sub(lambda m: m.group(1) or "", text))
         except (ValueError, RecursionError):
