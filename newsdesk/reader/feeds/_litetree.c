@@ -64,6 +64,8 @@ static int buf_reserve(Buf *b, Py_ssize_t extra)
 
 static int buf_put(Buf *b, const char *s, Py_ssize_t n)
 {
+    if (n == 0)
+        return 0; /* s may be NULL then (an empty buffer), and memcpy must not see it */
     if (buf_reserve(b, n) < 0)
         return -1;
     memcpy(b->data + b->len, s, (size_t)n);

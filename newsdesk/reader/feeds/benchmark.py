@@ -10,12 +10,12 @@ sometimes escaped). Deliberate differences that show up in the report:
   * an Atom link with href="" is no link for us; feedparser resolves it to the xml:base (the feed itself);
   * an RSS item's own <link> beats an atom:link alternate (yarr's fixture asserts this); feedparser takes
     the last one it saw.
-Speed on the real-world captures, 2-CPU VM, best of 10: ours ~26.5k items/s (58-60 ms), fastfeedparser
-(native core) ~38-41k (0.65-0.70x), feedparser ~0.5k. libxml2 building the tree alone takes ~23 ms, about
-two thirds of fastfeedparser's whole run (its core scans entries without building a tree), which leaves a
-pure-Python layer on top of a full tree too little room to reach parity. Cutting large CDATA bodies out
-before libxml2 parses (fastfeedparser's trick) saves ~2 ms/MB of parse but costs as much again in Python
-for the scan, the UTF-8/XML-character checks libxml2 would have done and putting the text back: tried, no gain.
+Speed on the real-world captures, 2-CPU VM, best of 10 (2026-11-25): with the C one-pass tree
+(`litetree.py`) ours ~47k items/s (~33 ms), fastfeedparser (Rust core) ~41k, 1.11-1.14x; feedparser
+~0.56k. On lxml alone (NEWSDESK_FEED_FAST_PATH=0, or no compiler at install) ours is ~26k (0.64x):
+libxml2 building its tree takes ~23 ms, two thirds of fastfeedparser's whole run, which is why the
+readers got a tree of their own. Cutting large CDATA bodies out before libxml2 parses (fastfeedparser's
+trick on its lxml path) was tried on the lxml path: no gain.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from newsdesk.reader.feeds import litetree
 from newsdesk.reader.feeds.errors import FeedParseError
 from newsdesk.reader.feeds.fields import plain_text
 from newsdesk.reader.feeds.parse import parse_feed
@@ -40,6 +41,12 @@ def load(corpus: Path, everything: bool) -> list[tuple[Path, bytes]]:
     folders = [p for p in sorted(corpus.iterdir()) if p.is_dir()] if everything else [corpus / f for f in REAL_WORLD]
     files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file() and p.suffix in FEED_SUFFIXES)
     return [(p, p.read_bytes()) for p in files]
+
+
+def tree_in_use() -> str:
+    if litetree.ENABLED:
+        return "litetree (C one-pass tree; lxml for what it refuses)"
+    return "lxml" + ("" if litetree.AVAILABLE else f" (litetree not built: {litetree.IMPORT_ERROR})")
 
 
 def ours(data: bytes) -> int:
@@ -116,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--all", action="store_true", help="every folder, not only the real-world captures")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--no-parity", action="store_true")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
@@ -125,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore")
     files = load(args.corpus, args.all)
     documents = [data for _, data in files]
-    print(f"{len(files)} files, {sum(map(len, documents)) / 1e6:.1f} MB")
+    print(f"{len(files)} files, {sum(map(len, documents)) / 1e6:.1f} MB; our parser reads: {tree_in_use()}")
     results = {}
     for name, (items, seconds) in compare(documents, args.repeat).items():
         results[name] = items / seconds
