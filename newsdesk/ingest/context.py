@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from newsdesk.ingest.throttle import host_slot_reserve
+from newsdesk.ingest.throttle import host_block_record, host_blocks_current, host_slot_reserve
 from newsdesk.reader.fetcher import FetchError, FetchOptions, RobotsCache, fetch
-from newsdesk.reader.fetcher.politeness import HostGate
+from newsdesk.reader.fetcher.politeness import HostGate, origin_key
 from newsdesk.reader.types import FetchResult
 
 
@@ -26,6 +26,24 @@ def fetch_options_from_settings(*, allow_loopback: bool | None = None) -> FetchO
 
 HOST_BLOCKED = "host asked us to wait {seconds:.0f}s more (429/503 Retry-After)"
 MAX_HOST_BLOCK_S = 6 * 60 * 60
+SHARED_BLOCKS_TTL_S = 5.0
+
+
+class SharedHostBlocks:
+    """The 429/503 blocks other workers recorded, read from the database at most every `ttl_s` seconds
+    (one query per interval per worker, not one per request)."""
+
+    def __init__(self, *, ttl_s: float = SHARED_BLOCKS_TTL_S, clock=time.monotonic) -> None:
+        self._ttl_s, self._clock = ttl_s, clock
+        self._until: dict[str, float] = {}
+        self._read_at = float("-inf")
+
+    def blocked_for(self, url: str) -> float:
+        now = self._clock()
+        if now - self._read_at >= self._ttl_s:
+            self._until = {origin: now + seconds for origin, seconds in host_blocks_current().items()}
+            self._read_at = now
+        return max(0.0, self._until.get(origin_key(url), 0.0) - now)
 
 
 @dataclass
@@ -34,10 +52,12 @@ class IngestContext:
     per_host: int = 2
     robots: RobotsCache = field(init=False)
     gate: HostGate = field(init=False)
+    shared_blocks: SharedHostBlocks = field(init=False)
 
     def __post_init__(self) -> None:
         self.robots = RobotsCache(lambda url: fetch(url, options=self.options))
         self.gate = HostGate(per_host=self.per_host)
+        self.shared_blocks = SharedHostBlocks()
 
     @classmethod
     def from_settings(cls, *, allow_loopback: bool | None = None) -> "IngestContext":
@@ -48,7 +68,7 @@ class IngestContext:
 
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
         """One polite request: waits for the host's slot and crawl delay; honours a host's Retry-After."""
-        if waiting := self.gate.blocked_for(url):
+        if waiting := max(self.gate.blocked_for(url), self.shared_blocks.blocked_for(url)):
             raise HostBusy(HOST_BLOCKED.format(seconds=waiting))
         crawl_delay = self.robots.crawl_delay(url, self.options.user_agent)
         with self.gate.slot(url, crawl_delay_s=crawl_delay):
@@ -57,5 +77,7 @@ class IngestContext:
                 time.sleep(host_slot_reserve(url=url, interval_s=crawl_delay))
             result = fetch(url, options=self.options, etag=etag, last_modified=last_modified)
         if result.status in (429, 503):
-            self.gate.block(url, min(result.retry_after_s() or 60.0, MAX_HOST_BLOCK_S))
+            seconds = min(result.retry_after_s() or 60.0, MAX_HOST_BLOCK_S)
+            self.gate.block(url, seconds)
+            host_block_record(url=url, seconds=seconds)  # and every other worker, on any host
         return result

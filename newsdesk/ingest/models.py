@@ -43,13 +43,16 @@ class PageClaim(models.Model):
 
 
 class HostThrottle(models.Model):
-    """The next moment any worker (on any host) may send a request to an origin that asked for a Crawl-delay.
+    """What every worker (on any host) must respect for one origin.
 
-    Each request reserves its start time here, so the delay holds across all worker processes, not only within one.
+    `next_allowed_at`: the next start time for an origin that asked for a Crawl-delay; each request reserves
+    its start here, so the delay holds across all worker processes, not only within one.
+    `blocked_until`: the origin answered 429/503 with Retry-After; no worker sends to it before then.
     """
 
     origin = models.CharField(max_length=300, unique=True)
     next_allowed_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.origin} @ {self.next_allowed_at:%H:%M:%S}"

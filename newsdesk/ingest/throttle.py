@@ -28,3 +28,29 @@ def host_slot_reserve(*, url: str, interval_s: float) -> float:
         except IntegrityError:
             continue
     return interval.total_seconds()
+
+
+def host_block_record(*, url: str, seconds: float) -> None:
+    """An origin answered 429/503 with Retry-After: every worker leaves it alone for `seconds`."""
+    origin = origin_key(url)[:300]
+    now = timezone.now()
+    until = now + timedelta(seconds=seconds)
+    for _ in range(2):  # the second round only after losing a race to create the row
+        try:
+            with transaction.atomic():
+                row = HostThrottle.objects.select_for_update().filter(origin=origin).first()
+                if row is None:
+                    HostThrottle.objects.create(origin=origin, next_allowed_at=now, blocked_until=until)
+                elif row.blocked_until is None or row.blocked_until < until:
+                    row.blocked_until = until
+                    row.save(update_fields=["blocked_until"])
+                return
+        except IntegrityError:
+            continue
+
+
+def host_blocks_current() -> dict[str, float]:
+    """origin -> seconds it stays blocked, for every origin some worker saw a 429/503 from."""
+    now = timezone.now()
+    rows = HostThrottle.objects.filter(blocked_until__gt=now).values_list("origin", "blocked_until")
+    return {origin: (until - now).total_seconds() for origin, until in rows}

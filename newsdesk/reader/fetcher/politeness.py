@@ -2,6 +2,7 @@
 requests (the larger of our default and the site's robots.txt Crawl-delay), and a pause after 429/503.
 
 Several worker processes each keep their own gate; with W workers a host sees at most W*N at once.
+The Crawl-delay spacing and the 429/503 pause are also shared through the database (ingest/throttle.py).
 """
 
 import threading
