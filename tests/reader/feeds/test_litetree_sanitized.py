@@ -16,7 +16,7 @@ import pytest
 from tests.shared_data import SHARED_EVAL
 
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE.parents[2] / "newsdesk" / "reader" / "feeds" / "_litetree.c"
+SOURCES = HERE.parents[2] / "newsdesk" / "reader" / "feeds" / "litetree_src"
 
 
 def sanitizer_runtime(name: str) -> str:
@@ -37,7 +37,7 @@ def test_fuzzing_the_sanitized_build_finds_no_memory_error(tmp_path):
         [
             "gcc", "-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
             "-fno-omit-frame-pointer", "-shared", "-fPIC", f"-I{sysconfig.get_paths()['include']}",
-            str(SOURCE), "-o", str(library),
+            *sorted(str(path) for path in SOURCES.glob("*.c")), "-o", str(library),
         ],
         check=True,
     )  # fmt: skip
