@@ -19,6 +19,9 @@ from newsdesk.sources.models import Feed, Publisher
 from tests.factories import make_publisher
 from tests.sources.loopback import Reply
 
+# Every fetch through IngestContext consults the database (Crawl-delay slots, 429/503 pauses other workers saw).
+pytestmark = pytest.mark.django_db
+
 RSS = b"""<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
 <title>Loop News</title><link>{home}</link>
 <atom:link rel="hub" href="https://hub.example/"/><atom:link rel="self" href="{home}rss.xml"/>
