@@ -7,17 +7,27 @@ canonical URL (unique), so redoing a half-finished feed stores nothing twice.
 
 On PostgreSQL lease times come from the database clock, so workers on hosts whose clocks disagree still agree on
 when a lease has expired. SQLite has one host by nature and uses the process clock.
+
+`per_origin` bounds how many feeds of one origin are leased at once, across all workers: a refresh sends its
+requests one after another, so this bounds the requests any publisher sees from the whole fleet at once (each
+process's HostGate bounds its own). Claimers then take turns (an advisory lock on PostgreSQL, the IMMEDIATE
+transaction on SQLite), so two of them cannot both fill the last slot of an origin.
 """
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from newsdesk.reader.fetcher.politeness import origin_key
 from newsdesk.sources.models import Feed
 
 DEFAULT_LEASE_S = 300
+# With per_origin, how far ahead to look for feeds of origins with a free slot (a few origins may own most feeds).
+CANDIDATE_WINDOW = 256
+_CLAIM_LOCK = 0x6E657773  # pg_advisory_xact_lock key: "news"
 
 
 def _lease_clock() -> datetime:
@@ -49,17 +59,30 @@ def _claimable(now, *, due_only: bool, checked_before=None):
 
 
 def feed_claim(
-    *, owner: str, limit: int, lease_s: int = DEFAULT_LEASE_S, due_only: bool = True, checked_before=None
+    *,
+    owner: str,
+    limit: int,
+    lease_s: int = DEFAULT_LEASE_S,
+    due_only: bool = True,
+    checked_before=None,
+    per_origin: int | None = None,
 ) -> list[Feed]:
-    """Lease up to `limit` feeds to `owner` and return them (`checked_before` limits a full pass to unseen feeds)."""
+    """Lease up to `limit` feeds to `owner` and return them (`checked_before` limits a full pass to unseen feeds;
+    `per_origin` caps the feeds of one origin leased at once by all workers together)."""
     if limit < 1:
         return []
     with transaction.atomic():
+        if per_origin is not None and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CLAIM_LOCK])
         now = _lease_clock()
         qs = _claimable(now, due_only=due_only, checked_before=checked_before)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
-        ids = list(qs.values_list("id", flat=True)[:limit])
+        if per_origin is None:
+            ids = list(qs.values_list("id", flat=True)[:limit])
+        else:
+            ids = _spread_over_origins(qs, now, limit=limit, per_origin=per_origin)
         if not ids:
             return []
         # Re-check the lease in the UPDATE itself, so a concurrent claimer that got there first wins cleanly.
@@ -68,6 +91,22 @@ def feed_claim(
         )
     claimed = {f.id: f for f in Feed.objects.select_related("publisher").filter(id__in=ids, lease_owner=owner)}
     return [claimed[i] for i in ids if i in claimed]  # in claim order: most overdue first
+
+
+def _spread_over_origins(candidates, now: datetime, *, limit: int, per_origin: int) -> list[int]:
+    """The first `limit` candidates whose origin has fewer than `per_origin` feeds leased (by anyone) right now."""
+    leased = Feed.objects.filter(lease_expires_at__gt=now).values_list("url", flat=True)
+    busy = Counter(origin_key(url) for url in leased)
+    ids = []
+    for feed_id, url in candidates.values_list("id", "url")[: max(limit * 8, CANDIDATE_WINDOW)]:
+        origin = origin_key(url)
+        if busy[origin] >= per_origin:
+            continue
+        busy[origin] += 1
+        ids.append(feed_id)
+        if len(ids) == limit:
+            break
+    return ids
 
 
 def feed_lease_renew(*, feed: Feed, owner: str, lease_s: int = DEFAULT_LEASE_S) -> bool:

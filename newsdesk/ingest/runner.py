@@ -96,6 +96,7 @@ def run_cycle(
                 lease_s=lease_s,
                 due_only=not full_pass,
                 checked_before=cycle_start if full_pass else None,
+                per_origin=context.per_host,  # the fleet's limit per publisher, as the gate is this process's
             )
             if not feeds:
                 break

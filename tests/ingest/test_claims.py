@@ -271,3 +271,69 @@ def test_a_claim_skips_feeds_locked_by_an_unfinished_claim_instead_of_waiting():
 
     assert _ids(claimed) == {feeds[2].id, feeds[3].id}
     assert elapsed < 2.0
+
+
+@pytest.mark.django_db
+def test_per_origin_caps_the_feeds_of_one_publisher_leased_by_all_workers_together():
+    busy_site = make_publisher(homepage="https://busy.example/")
+    quiet_site = make_publisher(homepage="https://quiet.example/")
+    busy = [make_feed(busy_site) for _ in range(6)]
+    quiet = [make_feed(quiet_site) for _ in range(3)]
+
+    first = feed_claim(owner="worker-a", limit=10, per_origin=2)
+    second = feed_claim(owner="worker-b", limit=10, per_origin=2)
+    feed_release(feed=first[0], owner="worker-a")
+    third = feed_claim(owner="worker-b", limit=10, per_origin=2)
+
+    assert Counter(f.publisher_id for f in first) == {busy_site.id: 2, quiet_site.id: 2}
+    assert second == []  # both origins already have two feeds leased, by another worker
+    assert len(third) == 1 and third[0].publisher_id == first[0].publisher_id
+    assert _ids(first) <= _ids(busy) | _ids(quiet)
+
+
+ORIGIN_CLAIMER_SCRIPT = """
+import json, pathlib, sys, time
+import django
+django.setup()
+from newsdesk.ingest.claims import feed_claim
+owner, go = sys.argv[1], pathlib.Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+claimed = []
+for _ in range(5):  # keep what it claims: the leases stay taken
+    claimed += [feed.id for feed in feed_claim(owner=owner, limit=3, lease_s=300, per_origin=2)]
+print(json.dumps(claimed))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claimers_in_separate_processes_never_exceed_the_per_origin_cap(tmp_path):
+    sites = [make_publisher(homepage=f"https://site{n}.example/") for n in range(3)]
+    for site in sites:
+        for _ in range(8):
+            make_feed(site)
+    go = tmp_path / "go"
+    claimers = [
+        subprocess.Popen(
+            python_argv("-c", ORIGIN_CLAIMER_SCRIPT, f"process-{n}", str(go)),
+            cwd=REPO,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    try:
+        time.sleep(1.0)
+        go.touch()
+        outputs = [claimer.communicate(timeout=60) for claimer in claimers]
+    finally:
+        for claimer in claimers:
+            if claimer.poll() is None:
+                claimer.kill()
+                claimer.wait()
+
+    assert [claimer.returncode for claimer in claimers] == [0] * 4, [err for _, err in outputs]
+    leased = Counter(Feed.objects.filter(lease_owner__startswith="process-").values_list("publisher_id", flat=True))
+    assert leased == {site.id: 2 for site in sites}  # every origin filled to the cap, none beyond
