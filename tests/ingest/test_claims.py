@@ -287,7 +287,8 @@ def test_per_origin_caps_the_feeds_of_one_publisher_leased_by_all_workers_togeth
 
     assert Counter(f.publisher_id for f in first) == {busy_site.id: 2, quiet_site.id: 2}
     assert second == []  # both origins already have two feeds leased, by another worker
-    assert len(third) == 1 and third[0].publisher_id == first[0].publisher_id
+    assert len(third) == 1
+    assert third[0].publisher_id == first[0].publisher_id
     assert _ids(first) <= _ids(busy) | _ids(quiet)
 
 
