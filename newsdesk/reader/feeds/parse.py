@@ -1,7 +1,9 @@
 """`parse_feed`: bytes in, ParsedFeed out, whatever the format. The kind is sniffed from the content.
 
-XML goes through lxml first (fast, strict, entity-safe); documents it cannot read fall back to
-feedparser's tag-soup parser, so broken-but-common feeds still yield their entries.
+RSS and Atom go through the C one-pass tree first (litetree.py: the same readers on a cheaper tree), which
+refuses anything but plain well-formed UTF-8 XML; those documents, and all other XML, go through lxml (strict,
+entity-safe, with repairs); documents lxml cannot read fall back to feedparser's tag-soup parser, so
+broken-but-common feeds still yield their entries.
 """
 
 from __future__ import annotations
