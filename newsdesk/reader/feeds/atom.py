@@ -5,7 +5,6 @@ from __future__ import annotations
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
-from newsdesk.reader.feeds import litetree
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
@@ -92,10 +91,7 @@ def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -
 def _parse_entry(
     entry: etree._Element, table: dict[str, int], base: str, feed_language: str, resolve_markup: bool
 ) -> ParsedEntry:
-    if type(entry) is litetree.Element:
-        one, many = entry.sort_children(table, _SLOTS)
-    else:
-        one, many = f.sort_children(entry, table, _SLOTS)
+    one, many = f.sort_children(entry, table, _SLOTS)
     (
         title_el, id_el, summary_el, content_el, author_el, published_el, updated_el, created_el, _source,
         creator_el, dcmodified_el, itunes_image,

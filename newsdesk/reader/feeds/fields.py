@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from newsdesk.reader.feeds import litetree
 from newsdesk.reader.types import ParsedEntry
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -96,6 +97,8 @@ def sort_children(el: etree._Element, table: dict[str, int], n: int) -> tuple[li
     """The children sorted into slots by tag: slots below `n` keep their first child (None where none came),
     the others keep every child in order ({slot: [children]}, or None when there was none). Children
     whose tag is not in `table` are skipped. litetree elements do this in C (`Element.sort_children`)."""
+    if type(el) is litetree.Element:
+        return el.sort_children(table, n)
     first: list = [None] * n
     many: dict[int, list] | None = None
     get_slot = table.get

@@ -11,7 +11,6 @@ import functools
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
-from newsdesk.reader.feeds import litetree
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
@@ -121,10 +120,7 @@ def _channel_fields(channel: etree._Element) -> tuple[str, str, str, str, str]:
 def _parse_item(
     item: etree._Element, base: str, feed_language: str, table: dict[str, int], resolve_markup: bool
 ) -> ParsedEntry:
-    if type(item) is litetree.Element:
-        slots, many = item.sort_children(table, _SLOTS)
-    else:
-        slots, many = f.sort_children(item, table, _SLOTS)
+    slots, many = f.sort_children(item, table, _SLOTS)
     (
         title_el, description, guid_el, date_el, author_el, language_el, content, creator_el, dc_date, dc_title,
         modified_el, itunes_author, itunes_image, itunes_summary, media_title,
