@@ -121,7 +121,10 @@ def _parse_markup(data: bytes, url: str, transcode: Callable[[], bytes]) -> Pars
     # Relative URLs inside entry HTML are resolved only where the feed declares xml:base: elsewhere they
     # are relative to the entry's own page, which is the base_url later stages sanitize with anyway, and
     # scanning every body for them would cost as much as parsing the XML.
-    feed = _parse_tree(root, url, resolve_markup=_XML_BASE.search(data) is not None)
+    # The bytes test is the cheap filter; the tree says whether an xml:base attribute (not text) is there,
+    # the same answer the one-pass tree gives.
+    uses_xml_base = _XML_BASE.search(data) is not None and root.xpath("boolean(//@xml:base)")
+    feed = _parse_tree(root, url, resolve_markup=uses_xml_base)
     if feed is not None:
         return feed
     if root_name in _FEEDPARSER_ONLY_ROOTS:

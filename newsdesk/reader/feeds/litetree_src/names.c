@@ -173,6 +173,11 @@ int declare_namespaces(Parser *P, Py_ssize_t nattrs)
         RawAttr *a = &P->attrs[i];
         if (a->qlen < 5 || memcmp(a->qname, "xmlns", 5) != 0)
             continue;
+        for (Py_ssize_t j = 0; j < i; j++) {
+            RawAttr *earlier = &P->attrs[j];
+            if (earlier->qlen == a->qlen && memcmp(earlier->qname, a->qname, (size_t)a->qlen) == 0)
+                return REFUSE; /* the same prefix declared twice on one element: not well-formed */
+        }
         if (a->qlen == 5) {
             int status = OK;
             PyObject *uri = namespace_uri(P, a, &status);

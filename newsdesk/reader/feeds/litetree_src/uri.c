@@ -109,6 +109,14 @@ int simple_base(PyObject *value)
     if (path != u && !(path < u + n && ((*path >= 'a' && *path <= 'z') || (*path >= 'A' && *path <= 'Z') ||
                                         (*path >= '0' && *path <= '9'))))
         return 0; /* an absolute URL starts its host with a letter or digit ("https:///x" is not one) */
+    /* The path keeps to the characters libxml2 writes back unescaped (it escapes ':' there, for one). */
+    const char *host_end = path == u ? u : memchr(path, '/', (size_t)(u + n - path));
+    for (const char *c = host_end ? host_end : u + n; c < u + n; c++) {
+        unsigned char ch = (unsigned char)*c;
+        int alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        if (!alnum && (!ch || !strchr("-_.!~*'()/;@&=+$,%", ch)))
+            return 0;
+    }
     /* No "." or ".." segment anywhere. */
     const char *end = u + n, *seg = path;
     while (seg <= end) {
