@@ -42,6 +42,34 @@ def _ids(feeds: list[Feed]) -> set[int]:
     return {feed.id for feed in feeds}
 
 
+def _run_claimers(script: str, count: int, tmp_path) -> list[str]:
+    """Run `count` processes of `script` (argv: owner "process-N", start-line file), released together; their
+    stdouts. Fails the test if any of them failed."""
+    go = tmp_path / "go"
+    claimers = [
+        subprocess.Popen(
+            python_argv("-c", script, f"process-{n}", str(go)),
+            cwd=REPO,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(count)
+    ]
+    try:
+        time.sleep(1.0)  # let every child import Django and wait at the start line
+        go.touch()
+        outputs = [claimer.communicate(timeout=60) for claimer in claimers]
+    finally:
+        for claimer in claimers:
+            if claimer.poll() is None:
+                claimer.kill()
+                claimer.wait()
+    assert [claimer.returncode for claimer in claimers] == [0] * count, [err for _, err in outputs]
+    return [out for out, _ in outputs]
+
+
 @pytest.mark.django_db
 def test_claim_leases_feeds_to_the_owner_for_the_lease_length():
     feed = _feeds(1)[0]
@@ -214,30 +242,9 @@ def test_claimers_on_many_threads_never_get_the_same_feed():
 @pytest.mark.django_db(transaction=True)
 def test_claimers_in_separate_processes_never_get_the_same_feed(tmp_path):
     feeds = _feeds(40)
-    go = tmp_path / "go"
-    claimers = [
-        subprocess.Popen(
-            python_argv("-c", CLAIMER_SCRIPT, f"process-{n}", str(go)),
-            cwd=REPO,
-            env=child_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(4)
-    ]
-    try:
-        time.sleep(1.0)  # let every child import Django and wait at the start line
-        go.touch()
-        outputs = [claimer.communicate(timeout=60) for claimer in claimers]
-    finally:
-        for claimer in claimers:
-            if claimer.poll() is None:
-                claimer.kill()
-                claimer.wait()
+    outputs = _run_claimers(CLAIMER_SCRIPT, 4, tmp_path)
 
-    assert [claimer.returncode for claimer in claimers] == [0] * 4, [err for _, err in outputs]
-    claimed = Counter(feed_id for out, _ in outputs for feed_id in json.loads(out))
+    claimed = Counter(feed_id for out in outputs for feed_id in json.loads(out))
     assert set(claimed) == _ids(feeds)
     assert set(claimed.values()) == {1}
 
@@ -313,28 +320,7 @@ def test_claimers_in_separate_processes_never_exceed_the_per_origin_cap(tmp_path
     for site in sites:
         for _ in range(8):
             make_feed(site)
-    go = tmp_path / "go"
-    claimers = [
-        subprocess.Popen(
-            python_argv("-c", ORIGIN_CLAIMER_SCRIPT, f"process-{n}", str(go)),
-            cwd=REPO,
-            env=child_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(4)
-    ]
-    try:
-        time.sleep(1.0)
-        go.touch()
-        outputs = [claimer.communicate(timeout=60) for claimer in claimers]
-    finally:
-        for claimer in claimers:
-            if claimer.poll() is None:
-                claimer.kill()
-                claimer.wait()
+    _run_claimers(ORIGIN_CLAIMER_SCRIPT, 4, tmp_path)
 
-    assert [claimer.returncode for claimer in claimers] == [0] * 4, [err for _, err in outputs]
     leased = Counter(Feed.objects.filter(lease_owner__startswith="process-").values_list("publisher_id", flat=True))
     assert leased == {site.id: 2 for site in sites}  # every origin filled to the cap, none beyond
