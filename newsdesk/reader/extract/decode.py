@@ -5,12 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 
-from newsdesk.reader.feeds.encoding import charset_from_content_type
+from newsdesk.reader.feeds.encoding import charset_from_content_type, codec_for_label
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SNIFF_BYTES = 8192  # further than the 1024 bytes browsers look at: real pages put <meta charset> late
-_AS_CP1252 = frozenset({"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1"})
 
 
 def decode_html(data: bytes | str, *, content_type: str = "") -> str:
@@ -35,7 +34,7 @@ def decode_html(data: bytes | str, *, content_type: str = "") -> str:
     if meta:
         labels.append(meta.group(1).decode("ascii", "replace").lower())
     for label in labels:
-        name = _codec(label)
+        name = codec_for_label(label)
         if not name:
             continue
         try:
@@ -43,14 +42,3 @@ def decode_html(data: bytes | str, *, content_type: str = "") -> str:
         except UnicodeDecodeError:
             continue
     return _XML_DECL.sub("", data.decode("cp1252", errors="replace"), count=1)
-
-
-def _codec(label: str) -> str:
-    if not label:
-        return ""
-    if label in _AS_CP1252:
-        return "cp1252"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return ""

@@ -37,7 +37,8 @@ def declared_encoding(data: bytes) -> str:
     return match.group(1).decode("ascii").lower() if match else ""
 
 
-def _codec(label: str) -> str:
+def codec_for_label(label: str) -> str:
+    """The Python codec for a charset label, "" when unknown; latin-1/ASCII labels mean windows-1252."""
     label = label.strip().lower()
     if label in _AS_CP1252:
         return "cp1252"
@@ -88,7 +89,7 @@ def to_utf8(data: bytes, *, content_type: str = "", trust_utf8: bool = False) ->
             return _with_utf8_declaration(data)
         return data
     for label in (charset_from_content_type(content_type), declared):
-        name = _codec(label) if label else ""
+        name = codec_for_label(label) if label else ""
         if not name or name == "utf-8" or name.startswith(("utf-16", "utf-32")):
             continue
         try:
