@@ -16,7 +16,7 @@ from lxml import etree
 from trafilatura.htmlprocessing import convert_to_html
 
 from newsdesk.reader.dedup.wire import detect_wire_credit
-from newsdesk.reader.extract.boilerplate import is_call_to_action, prune_boilerplate
+from newsdesk.reader.extract.boilerplate import drop_keep_tail, is_call_to_action, prune_boilerplate
 from newsdesk.reader.extract.decode import decode_html
 from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, ExtractionError
 from newsdesk.reader.extract.language import detect_language
@@ -117,14 +117,14 @@ def _drop_title_headings(body: etree._Element, title: str) -> None:
     wanted = _words(title)
     for el in list(body)[:3]:
         if el.tag == "head" and wanted and _words("".join(el.itertext())) == wanted:
-            _remove(el)
+            drop_keep_tail(el, blank_tail=False)
             return
 
 
 def _drop_calls_to_action(body: etree._Element) -> None:
     for el in list(body.iter("p", "head", "item", "quote")):
         if is_call_to_action("".join(el.itertext())):
-            _remove(el)
+            drop_keep_tail(el, blank_tail=False)
 
 
 def _drop_captions(body: etree._Element) -> None:
@@ -132,20 +132,7 @@ def _drop_captions(body: etree._Element) -> None:
     for el in list(body.iter("p", "head")):
         names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if _CAPTION.search(names):
-            _remove(el)
-
-
-def _remove(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail and el.tail.strip():
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
+            drop_keep_tail(el, blank_tail=False)
 
 
 def _words(text: str) -> list[str]:

@@ -49,7 +49,7 @@ def prune_boilerplate(document: etree._Element) -> int:
     for el in doomed:
         parent = el.getparent()
         if parent is not None and _is_attached(el):
-            _drop_keep_tail(el)
+            drop_keep_tail(el)
             removed += 1
     return removed
 
@@ -71,11 +71,13 @@ def _is_attached(el: etree._Element) -> bool:
     return el.getroottree().getroot() is not el and el.getparent() is not None
 
 
-def _drop_keep_tail(el: etree._Element) -> None:
+def drop_keep_tail(el: etree._Element, *, blank_tail: bool = True) -> None:
+    """Remove `el` but keep the text after it (appended to its previous sibling or its parent's text);
+    `blank_tail=False` lets a whitespace-only tail go with it."""
     parent = el.getparent()
     if parent is None:
         return
-    if el.tail:
+    if el.tail and (blank_tail or el.tail.strip()):
         previous = el.getprevious()
         if previous is not None:
             previous.tail = (previous.tail or "") + el.tail
