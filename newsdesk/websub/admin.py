@@ -16,7 +16,7 @@ class WebSubSubscriptionAdmin(admin.ModelAdmin):
     list_filter = ("state", "mode")
     list_select_related = ("feed",)
     search_fields = ("topic_url", "hub_url", "feed__url")
-    exclude = ("secret",)  # an HMAC key: never displayed
+    exclude = ("secret", "callback_token")  # an HMAC key and the callback URL's secret part: never displayed
     readonly_fields = (
         "feed",
         "hub_url",
@@ -25,6 +25,7 @@ class WebSubSubscriptionAdmin(admin.ModelAdmin):
         "state",
         "lease_expires_at",
         "requested_at",
+        "verification_deadline",
         "verified_at",
         "last_push_at",
         "last_error",

@@ -5,5 +5,6 @@ from newsdesk.websub.views import WebSubCallbackView
 app_name = "websub"
 
 urlpatterns = [
-    path("callback/<int:subscription_id>/", WebSubCallbackView.as_view(), name="callback"),
+    # The token makes the URL unguessable (ids are sequential); a URL without it matches nothing: 404.
+    path("callback/<int:subscription_id>/<str:token>/", WebSubCallbackView.as_view(), name="callback"),
 ]

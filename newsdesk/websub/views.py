@@ -14,13 +14,13 @@ PUSH_TOO_LARGE = "push body larger than 15 MiB"
 class WebSubCallbackView(View):
     http_method_names = ["get", "post"]
 
-    def get(self, request: HttpRequest, subscription_id: int) -> HttpResponse:
-        challenge = websub_intent_confirm(subscription_id=subscription_id, params=request.GET.dict())
+    def get(self, request: HttpRequest, subscription_id: int, token: str) -> HttpResponse:
+        challenge = websub_intent_confirm(subscription_id=subscription_id, token=token, params=request.GET.dict())
         if challenge is None:
             return HttpResponseNotFound("unknown subscription or unexpected verification", content_type="text/plain")
         return HttpResponse(challenge, content_type="text/plain; charset=utf-8")
 
-    def post(self, request: HttpRequest, subscription_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, subscription_id: int, token: str) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if not declared.isdigit() or int(declared) > MAX_PUSH_BYTES:
             return HttpResponse(PUSH_TOO_LARGE, status=413, content_type="text/plain")
@@ -31,6 +31,7 @@ class WebSubCallbackView(View):
             return HttpResponse(PUSH_TOO_LARGE, status=413, content_type="text/plain")
         outcome = websub_push_receive(
             subscription_id=subscription_id,
+            token=token,
             body=body,
             signature=request.headers.get("X-Hub-Signature", ""),
             content_type=request.headers.get("Content-Type", ""),

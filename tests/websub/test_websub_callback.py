@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.reader.feeds.websub import sign_body
-from newsdesk.sources.websub_services import MAX_LEASE_S, MAX_PUSH_BYTES, PUSH_NOT_A_FEED
+from newsdesk.sources.websub_services import MAX_LEASE_S, MAX_PUSH_BYTES, PUSH_NOT_A_FEED, VERIFICATION_WINDOW
 from newsdesk.websub.models import WebSubSubscription
 from tests.factories import make_feed, make_publisher
 
@@ -21,14 +21,22 @@ ATOM = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title
 
 
 def _subscription(**fields) -> WebSubSubscription:
-    feed = make_feed(make_publisher(), url=TOPIC, next_check_at=timezone.now() + timedelta(hours=1))
-    values = {"hub_url": "https://hub.test/", "topic_url": TOPIC, "secret": SECRET}
+    """A subscription whose request to the hub was just sent (as websub_subscribe leaves it)."""
+    now = timezone.now()
+    feed = make_feed(make_publisher(), url=TOPIC, next_check_at=now + timedelta(hours=1))
+    values = {
+        "hub_url": "https://hub.test/",
+        "topic_url": TOPIC,
+        "secret": SECRET,
+        "requested_at": now,
+        "verification_deadline": now + VERIFICATION_WINDOW,
+    }
     values.update(fields)
     return WebSubSubscription.objects.create(feed=feed, **values)
 
 
 def _url(subscription: WebSubSubscription) -> str:
-    return f"/websub/callback/{subscription.pk}/"
+    return f"/websub/callback/{subscription.pk}/{subscription.callback_token}/"
 
 
 def _verify(client, subscription, **params):
@@ -79,13 +87,10 @@ def test_verification_we_did_not_ask_for_is_404(client, params):
 
 
 def test_an_unknown_subscription_is_404(client):
-    assert (
-        client.get(
-            "/websub/callback/999/", {"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.challenge": "x"}
-        ).status_code
-        == 404
-    )
-    assert client.post("/websub/callback/999/", ATOM, content_type="application/atom+xml").status_code == 404
+    url = "/websub/callback/999/" + "A" * 43 + "/"
+
+    assert client.get(url, {"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.challenge": "x"}).status_code == 404
+    assert client.post(url, ATOM, content_type="application/atom+xml").status_code == 404
 
 
 def test_unsubscribe_is_confirmed_only_after_we_asked(client):

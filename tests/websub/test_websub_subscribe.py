@@ -40,7 +40,7 @@ def test_subscribe_posts_the_spec_form_and_waits_for_verification(serve, feed, c
     (seen,) = hub.requests
     assert (seen.method, seen.headers["content-type"]) == ("POST", "application/x-www-form-urlencoded")
     assert _form(seen) == {
-        "hub.callback": f"https://newsdesk.example/websub/callback/{subscription.pk}/",
+        "hub.callback": f"https://newsdesk.example/websub/callback/{subscription.pk}/{subscription.callback_token}/",
         "hub.mode": "subscribe",
         "hub.topic": "https://topic.test/feed.xml",
         "hub.lease_seconds": "3600",
@@ -50,7 +50,7 @@ def test_subscribe_posts_the_spec_form_and_waits_for_verification(serve, feed, c
     assert subscription.state == WebSubSubscription.State.PENDING
     # The hub now checks our intent at the callback it was given.
     response = client.get(
-        f"/websub/callback/{subscription.pk}/",
+        f"/websub/callback/{subscription.pk}/{subscription.callback_token}/",
         {"hub.mode": "subscribe", "hub.topic": "https://topic.test/feed.xml", "hub.challenge": "xyz"},
     )
     assert response.content == b"xyz"
@@ -147,7 +147,7 @@ def test_unsubscribe_asks_the_hub_and_the_hub_check_is_then_confirmed(serve, fee
     assert form["hub.mode"] == "unsubscribe"
     assert "hub.secret" not in form
     response = client.get(
-        f"/websub/callback/{subscription.pk}/",
+        f"/websub/callback/{subscription.pk}/{subscription.callback_token}/",
         {"hub.mode": "unsubscribe", "hub.topic": subscription.topic_url, "hub.challenge": "bye"},
     )
     assert response.content == b"bye"
@@ -171,4 +171,7 @@ def test_the_admin_renew_action_sends_a_new_request(serve, feed, context, admin_
 
     assert b"1 subscription request(s) sent." in response.content
     assert len(hub.requests) == 2
-    assert _form(hub.requests[1])["hub.callback"] == f"https://newsdesk.example/websub/callback/{subscription.pk}/"
+    assert (
+        _form(hub.requests[1])["hub.callback"]
+        == f"https://newsdesk.example/websub/callback/{subscription.pk}/{subscription.callback_token}/"
+    )
