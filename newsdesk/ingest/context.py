@@ -66,6 +66,10 @@ class IngestContext:
     def robots_allowed(self, url: str) -> bool:
         return self.robots.allowed(url, self.options.user_agent)
 
+    def robots_refusal(self, url: str) -> str:
+        """Why robots.txt stops us fetching `url` ("" when it does not): a rule, or a robots.txt we could not read."""
+        return self.robots.refusal(url, self.options.user_agent)
+
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
         """One polite request: waits for the host's slot and crawl delay; honours a host's Retry-After."""
         if waiting := max(self.gate.blocked_for(url), self.shared_blocks.blocked_for(url)):

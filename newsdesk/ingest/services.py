@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 # A permanent redirect must be seen this many fetches in a row before the stored feed URL follows it,
 # so one hijacked response cannot move a subscription elsewhere.
 REDIRECT_CONFIRMATIONS = 3
-ROBOTS_DISALLOWS_FEED = "robots.txt disallows fetching this feed"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -264,8 +263,8 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s
     started, t0 = timezone.now(), time.monotonic()
     retry_after_s: float | None = None
     try:
-        if not context.robots_allowed(feed.url):
-            raise FetchError(ROBOTS_DISALLOWS_FEED, url=feed.url)
+        if refusal := context.robots_refusal(feed.url):
+            raise FetchError(refusal, url=feed.url)  # a rule of the site, or why its robots.txt could not be read
         result = context.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         report.status, report.bytes_received = result.status, len(result.body)
         retry_after_s = result.retry_after_s() if result.status in (429, 503) else None

@@ -19,6 +19,7 @@ from newsdesk.reader.feeds.discover import COMMON_FEED_PATHS, discover_feeds
 from newsdesk.reader.feeds.errors import HTML_PAGE
 from newsdesk.reader.feeds.opml import site_key, url_origin
 from newsdesk.reader.fetcher import FetchError
+from newsdesk.reader.fetcher.robots import ROBOTS_DISALLOWS
 from newsdesk.reader.types import FetchResult
 from newsdesk.sources.models import Feed, Publisher
 from newsdesk.sources.opml_services import publisher_ensure
@@ -29,8 +30,9 @@ MAX_SITEMAPS = 5
 
 DISCOVERY_PAGE_FAILED = "the page could not be fetched: {reason}"
 DISCOVERY_PAGE_STATUS = "the page answered HTTP {status}"
-DISCOVERY_ROBOTS = "robots.txt disallows fetching this URL"
-DISCOVERY_ROBOTS_UNAVAILABLE = "robots.txt could not be read ({reason}), so the site may not be fetched for now"
+# A rule of the site; a robots.txt that could not be read is reported with the robots cache's own text, which
+# says why (the server failed, or the SSRF guard refused it).
+DISCOVERY_ROBOTS = ROBOTS_DISALLOWS
 DISCOVERY_NOTHING_FOUND = "no feed or sitemap found"
 
 _KINDS = {"rss": Feed.Kind.RSS, "atom": Feed.Kind.ATOM, "jsonfeed": Feed.Kind.JSONFEED}
@@ -76,8 +78,8 @@ class DiscoveryResult:
 def _probe(url: str, *, context: IngestContext, found_by: str, notes: list[str]) -> DiscoveredFeed | None:
     """Fetch `url` and keep it if it parses as a feed or sitemap; otherwise say why in `notes`."""
     try:
-        if not context.robots_allowed(url):
-            notes.append(f"{url}: {DISCOVERY_ROBOTS}")
+        if refusal := context.robots_refusal(url):
+            notes.append(f"{url}: {refusal}")
             return None
         result = context.fetch(url)
     except FetchError as exc:
@@ -116,23 +118,11 @@ def _robots_sitemaps(url: str, context: IngestContext) -> list[str]:
         return []
 
 
-def _robots_refusal(url: str, context: IngestContext) -> str:
-    """Why robots.txt said no: an explicit rule, or a robots.txt we could not read (asked once more to tell)."""
-    robots_url = url_origin(url) + "/robots.txt"
-    try:
-        result = context.fetch(robots_url)
-    except FetchError as exc:
-        return DISCOVERY_PAGE_FAILED.format(reason=exc.describe())
-    if result.status == 429 or result.status >= 500:
-        return DISCOVERY_ROBOTS_UNAVAILABLE.format(reason=f"HTTP {result.status}")
-    return DISCOVERY_ROBOTS
-
-
 def site_discover(*, url: str, context: IngestContext) -> DiscoveryResult:
     """Fetch the site URL and every candidate feed through `context`. Raises DiscoveryError if the URL fails."""
     try:
-        if not context.robots_allowed(url):
-            raise DiscoveryError(_robots_refusal(url, context))
+        if refusal := context.robots_refusal(url):
+            raise DiscoveryError(DISCOVERY_PAGE_FAILED.format(reason=refusal))
         page = context.fetch(url)
     except FetchError as exc:
         raise DiscoveryError(DISCOVERY_PAGE_FAILED.format(reason=exc.describe())) from exc

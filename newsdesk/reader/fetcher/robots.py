@@ -3,6 +3,9 @@
 Status handling follows RFC 9309 section 2.3.1: a 4xx means there are no rules (allow all); a 5xx,
 429 or network failure means we cannot know, so everything is disallowed until `error_ttl_s` passes
 and we ask again. Too many redirects counts as "unavailable", i.e. allow all (section 2.3.1.2).
+
+`refusal` says why a URL may not be fetched in words that tell the cases apart: a rule of the site, a robots.txt
+the SSRF guard would not let us fetch (e.g. one redirecting to a private address), or one that failed.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from protego import Protego
 
 from ..types import FetchResult
-from .errors import FetchError, TooManyRedirects
+from .errors import BlockedAddress, BlockedScheme, FetchError, InvalidURL, TooManyRedirects
 from .target import parse_target
 
 FetchFn = Callable[[str], FetchResult]
@@ -24,12 +27,19 @@ FetchFn = Callable[[str], FetchResult]
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 section 2.5: parse at least the first 500 KiB
 _PRODUCT_TOKEN = re.compile(r"[A-Za-z0-9_\-]+")
 
+ROBOTS_DISALLOWS = "robots.txt disallows fetching this URL"
+ROBOTS_REFUSED_BY_GUARD = "robots.txt could not be fetched: the SSRF guard refused it ({reason})"
+ROBOTS_UNREADABLE = "robots.txt could not be fetched ({reason}), so the site is not fetched for now"
+# Refusals of the guard itself, as opposed to a server that failed to answer.
+_GUARD_ERRORS = (BlockedAddress, BlockedScheme, InvalidURL)
+
 
 @dataclass(frozen=True)
 class _Entry:
     rules: Protego | None  # None: no usable file, `allow_all` decides everything
     allow_all: bool
     expires_at: float
+    unreadable: str = ""  # with allow_all False: why robots.txt could not be read (a ROBOTS_* text)
 
 
 class RobotsCache:
@@ -59,10 +69,14 @@ class RobotsCache:
 
     def allowed(self, url: str, user_agent: str) -> bool:
         """May `user_agent` fetch `url`? Raises InvalidURL/BlockedScheme for URLs no fetch could use."""
+        return not self.refusal(url, user_agent)
+
+    def refusal(self, url: str, user_agent: str) -> str:
+        """Why `user_agent` may not fetch `url` (one of the ROBOTS_* texts), or "" when it may."""
         entry = self._entry(url)
         if entry.rules is None:
-            return entry.allow_all
-        return entry.rules.can_fetch(url, product_token(user_agent))
+            return "" if entry.allow_all else entry.unreadable
+        return "" if entry.rules.can_fetch(url, product_token(user_agent)) else ROBOTS_DISALLOWS
 
     def crawl_delay(self, url: str, user_agent: str) -> float | None:
         entry = self._entry(url)
@@ -97,11 +111,13 @@ class RobotsCache:
             result = self._fetch(robots_url)
         except TooManyRedirects:
             return self._allow_all()
-        except FetchError:
-            return self._disallow_for_now()
+        except _GUARD_ERRORS as exc:
+            return self._disallow_for_now(ROBOTS_REFUSED_BY_GUARD.format(reason=exc.describe()))
+        except FetchError as exc:
+            return self._disallow_for_now(ROBOTS_UNREADABLE.format(reason=exc.describe()))
         status = result.status
         if status == 429 or status >= 500:
-            return self._disallow_for_now()
+            return self._disallow_for_now(ROBOTS_UNREADABLE.format(reason=f"HTTP {status}"))
         if 200 <= status < 300:
             text = result.body[:ROBOTS_MAX_BYTES].decode("utf-8-sig", errors="replace")
             return _Entry(rules=Protego.parse(text), allow_all=True, expires_at=self._clock() + self._ttl_s)
@@ -110,8 +126,8 @@ class RobotsCache:
     def _allow_all(self) -> _Entry:
         return _Entry(rules=None, allow_all=True, expires_at=self._clock() + self._ttl_s)
 
-    def _disallow_for_now(self) -> _Entry:
-        return _Entry(rules=None, allow_all=False, expires_at=self._clock() + self._error_ttl_s)
+    def _disallow_for_now(self, reason: str) -> _Entry:
+        return _Entry(rules=None, allow_all=False, expires_at=self._clock() + self._error_ttl_s, unreadable=reason)
 
     def _forget_expired(self) -> None:
         if len(self._entries) <= self._max_origins:

@@ -9,9 +9,29 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from newsdesk.reader.fetcher import ConnectionFailed, FetchOptions, RobotsCache, TooManyRedirects, fetch
-from newsdesk.reader.fetcher.errors import MSG_CONNECT_FAILED, MSG_TOO_MANY_REDIRECTS
-from newsdesk.reader.fetcher.robots import product_token
+from newsdesk.reader.fetcher import (
+    BlockedAddress,
+    BlockedScheme,
+    ConnectionFailed,
+    FetchOptions,
+    FetchTimeout,
+    RobotsCache,
+    TooManyRedirects,
+    fetch,
+)
+from newsdesk.reader.fetcher.errors import (
+    MSG_BLOCKED_ADDRESS,
+    MSG_BLOCKED_SCHEME,
+    MSG_CONNECT_FAILED,
+    MSG_TIMEOUT,
+    MSG_TOO_MANY_REDIRECTS,
+)
+from newsdesk.reader.fetcher.robots import (
+    ROBOTS_DISALLOWS,
+    ROBOTS_REFUSED_BY_GUARD,
+    ROBOTS_UNREADABLE,
+    product_token,
+)
 from newsdesk.reader.types import FetchResult
 
 from .servers import Exchange
@@ -174,3 +194,65 @@ def test_robots_is_fetched_through_the_guarded_client(serve):
     # Without allow_loopback the same server is refused, which robots treats as "cannot know".
     refused = RobotsCache(functools.partial(fetch, options=FetchOptions(timeout_s=5)))
     assert refused.allowed(server.url("/story"), UA) is False
+
+
+@pytest.mark.parametrize(
+    ("fake", "url", "refusal"),
+    [
+        (FakeFetch(), "https://news.example/story", ""),
+        (FakeFetch(), "https://news.example/no-aggregators/x", ROBOTS_DISALLOWS),
+        (FakeFetch(status=404), "https://news.example/no-aggregators/x", ""),
+        (FakeFetch(status=503), "https://news.example/story", ROBOTS_UNREADABLE.format(reason="HTTP 503")),
+        (FakeFetch(status=429), "https://news.example/story", ROBOTS_UNREADABLE.format(reason="HTTP 429")),
+        (
+            FakeFetch(error=ConnectionFailed(MSG_CONNECT_FAILED, detail="refused")),
+            "https://news.example/story",
+            ROBOTS_UNREADABLE.format(reason=f"{MSG_CONNECT_FAILED} (refused)"),
+        ),
+        (
+            FakeFetch(error=FetchTimeout(MSG_TIMEOUT)),
+            "https://news.example/story",
+            ROBOTS_UNREADABLE.format(reason=MSG_TIMEOUT),
+        ),
+        (
+            # e.g. a robots.txt that redirects to the cloud metadata address
+            FakeFetch(error=BlockedAddress(MSG_BLOCKED_ADDRESS, detail="169.254.169.254")),
+            "https://news.example/story",
+            ROBOTS_REFUSED_BY_GUARD.format(reason=f"{MSG_BLOCKED_ADDRESS} (169.254.169.254)"),
+        ),
+        (
+            FakeFetch(error=BlockedScheme(MSG_BLOCKED_SCHEME, detail="file")),
+            "https://news.example/story",
+            ROBOTS_REFUSED_BY_GUARD.format(reason=f"{MSG_BLOCKED_SCHEME} (file)"),
+        ),
+    ],
+)
+def test_a_refusal_says_whether_a_rule_a_failed_robots_txt_or_the_ssrf_guard_stopped_us(fake, url, refusal):
+    robots = RobotsCache(fake)
+
+    assert robots.refusal(url, UA) == refusal
+    assert robots.allowed(url, UA) is (refusal == "")
+
+
+def test_a_robots_txt_the_guard_refuses_is_not_reported_as_a_rule(serve):
+    server = serve({})
+    refused = RobotsCache(functools.partial(fetch, options=FetchOptions(timeout_s=5)))
+
+    refusal = refused.refusal(server.url("/story"), UA)
+
+    assert refusal == ROBOTS_REFUSED_BY_GUARD.format(reason=f"{MSG_BLOCKED_ADDRESS} (127.0.0.1)")
+    assert ROBOTS_DISALLOWS not in refusal
+    assert server.requests == []
+
+
+def test_a_robots_txt_redirecting_to_a_private_address_is_reported_as_refused_by_the_guard(serve):
+    def to_metadata(exchange: Exchange) -> None:
+        exchange.respond(302, headers=[("Location", "http://169.254.169.254/latest/robots.txt")])
+
+    server = serve({"/robots.txt": to_metadata})
+    robots = RobotsCache(functools.partial(fetch, options=FetchOptions(allow_loopback=True, timeout_s=5)))
+
+    refusal = robots.refusal(server.url("/story"), UA)
+
+    assert refusal == ROBOTS_REFUSED_BY_GUARD.format(reason=f"{MSG_BLOCKED_ADDRESS} (169.254.169.254)")
+    assert [request.path for request in server.requests] == ["/robots.txt"]
