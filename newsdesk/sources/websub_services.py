@@ -125,20 +125,20 @@ def websub_callback_url(*, subscription: WebSubSubscription, callback_base_url: 
     )
 
 
+_UNKNOWN_ID_TOKEN = secrets.token_urlsafe(32)  # compared against when the id is unknown
+
+
 def _callback_subscription(subscription_id: int, token: str, *, for_update: bool = False) -> WebSubSubscription | None:
     """The subscription a callback request names, or None when the id is unknown or the token is not its own.
 
-    The token is compared in constant time, and against a dummy when the id is unknown, so neither the answer
-    nor its timing tells an unknown id from a wrong token.
+    The answer does not tell an unknown id from a wrong token, and the token comparison takes the same time
+    either way (constant-time, against a dummy when the id is unknown).
     """
     subscriptions = WebSubSubscription.objects.select_for_update() if for_update else WebSubSubscription.objects
     subscription = subscriptions.filter(pk=subscription_id).first()
     expected = subscription.callback_token if subscription is not None else _UNKNOWN_ID_TOKEN
     token_matches = hmac.compare_digest(expected.encode(), token.encode())
     return subscription if subscription is not None and token_matches else None
-
-
-_UNKNOWN_ID_TOKEN = secrets.token_urlsafe(32)
 
 
 def websub_subscribe(

@@ -235,3 +235,4 @@ def test_the_admin_lists_subscriptions_without_their_secret(admin_client):
     assert listing.status_code == detail.status_code == 200
     assert TOPIC.encode() in listing.content
     assert SECRET.encode() not in listing.content + detail.content
+    assert subscription.callback_token.encode() not in listing.content + detail.content

@@ -16,6 +16,7 @@ from newsdesk.sources.websub_services import (
     HUB_DENIED,
     HUB_DENIED_RENEWAL,
     VERIFICATION_WINDOW,
+    websub_ensure,
     websub_subscribe,
     websub_unsubscribe,
 )
@@ -309,3 +310,19 @@ def test_a_request_the_hub_refused_is_no_longer_in_flight(serve, feed, context, 
     assert subscription.state == WebSubSubscription.State.FAILED
     assert subscription.verification_deadline is None
     assert _answer(_intent(client, _url(subscription), "subscribe")) == NOT_FOUND
+
+
+def test_a_lease_near_its_end_is_renewed_once_and_pushes_keep_working(serve, context, client):
+    hub = serve({"/hub": Reply(status=202)})
+    subscription = _verified(hub_url=hub.base + "/hub", lease_expires_at=timezone.now() + timedelta(hours=2))
+
+    for _ in range(3):  # three refreshes of the feed before the hub answers
+        websub_ensure(
+            feed=subscription.feed, hub_url=subscription.hub_url, callback_base_url="https://n.example", context=context
+        )
+
+    assert [_hub_form(seen)["hub.mode"] for seen in hub.requests] == ["subscribe"]
+    subscription.refresh_from_db()
+    assert subscription.state == WebSubSubscription.State.VERIFIED
+    assert subscription.verification_deadline is not None
+    assert _push(client, _url(subscription)).status_code == 202
