@@ -1,8 +1,7 @@
 #!/usr/bin/env python
-import os
+"""Same as the `newsdesk` script (same default settings, same commands, including the extras')."""
+
+from newsdesk.cli import main
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    from newsdesk.cli import main
-
     main()

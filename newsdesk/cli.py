@@ -9,9 +9,11 @@ import os
 import sys
 from importlib.metadata import EntryPoint, entry_points
 
-from django.core.management import BaseCommand, ManagementUtility
+from django.core.management import BaseCommand, ManagementUtility, get_commands, load_command_class
 
 EXTRA_COMMANDS_GROUP = "newsdesk.commands"
+# Django's commands that belong on the front page of `newsdesk --help` (the others: `newsdesk help --commands`).
+DJANGO_ESSENTIALS = ("migrate", "createsuperuser", "changepassword", "check", "dbshell", "shell")
 
 
 def extra_commands() -> dict[str, EntryPoint]:
@@ -29,13 +31,33 @@ class NewsdeskUtility(ManagementUtility):
         return extra.load()()
 
     def main_help_text(self, commands_only: bool = False) -> str:
-        text = super().main_help_text(commands_only)
-        names = sorted(extra_commands())
+        """The project's own commands with one line each, then the everyday Django ones; every command (Django's
+        included) stays reachable and `newsdesk help --commands` lists them all."""
         if commands_only:
-            return "\n".join(sorted([*text.splitlines(), *names]))
-        if not names:
-            return text
-        return text + "\n\n[extras]\n" + "\n".join(f"    {name}" for name in names)
+            return "\n".join(sorted([*super().main_help_text(commands_only=True).splitlines(), *extra_commands()]))
+        own = {name: app for name, app in get_commands().items() if app.startswith("newsdesk.")}
+        lines = [
+            "usage: newsdesk <command> [options]   (`newsdesk <command> --help` shows a command's options)",
+            "",
+            "newsdesk commands:",
+            *self._summaries({name: load_command_class(app, name) for name, app in own.items()}),
+        ]
+        extras = {name: entry.load()() for name, entry in extra_commands().items()}
+        if extras:
+            lines += ["", "[extras] (installed by `make install`; not part of a production install):"]
+            lines += self._summaries(extras)
+        lines += [
+            "",
+            "Django's commands, for instance:",
+            "  " + ", ".join(DJANGO_ESSENTIALS),
+            "  (`newsdesk help --commands` lists every command)",
+        ]
+        return "\n".join(lines)
+
+    @staticmethod
+    def _summaries(commands: dict[str, BaseCommand]) -> list[str]:
+        width = max(map(len, commands), default=0)
+        return [f"  {name:<{width}}  {str(commands[name].help).splitlines()[0]}" for name in sorted(commands)]
 
 
 def main(argv: list[str] | None = None) -> None:
