@@ -1,9 +1,7 @@
 #!/usr/bin/env python
-import os
-import sys
+"""Same as the `newsdesk` script (same default settings, same commands, including the extras')."""
+
+from newsdesk.cli import main
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
+    main()

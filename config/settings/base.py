@@ -51,8 +51,6 @@ INSTALLED_APPS = [
     "newsdesk.ingest",
     "newsdesk.site",
     "newsdesk.api",
-    "newsdesk.world",
-    "newsdesk.bench",
     "newsdesk.websub",
 ]
 

@@ -4,8 +4,8 @@ from django.http import HttpRequest, JsonResponse
 
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
+from newsdesk.articles.presentation import absolute_url
 from newsdesk.articles.selectors import article_get, article_latest
-from newsdesk.site.presentation import absolute_url
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

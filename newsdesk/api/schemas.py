@@ -5,7 +5,7 @@ from typing import Any
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.policy import visible_body
-from newsdesk.site.presentation import article_policy, article_url, visible_image_url
+from newsdesk.articles.presentation import article_policy, article_url, visible_image_url
 from newsdesk.sources.models import Publisher
 
 

@@ -1,10 +1,10 @@
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.http import HttpRequest
 
 from newsdesk.articles.models import Article, Category
-
-# Typed URLs without a scheme mean https (Django 6's default), not http.
-URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+from newsdesk.articles.services import publisher_policy_set
+from newsdesk.sources.admin import URL_FIELDS_HTTPS, FeedInline
+from newsdesk.sources.models import Publisher
 
 
 @admin.register(Category)
@@ -43,3 +43,23 @@ class ArticleAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+
+
+@admin.register(Publisher)
+class PublisherAdmin(admin.ModelAdmin):
+    """Publishers are administered here, above `sources`, because their display policy decides what readers see
+    of their articles: a changed policy goes through `publisher_policy_set`, which re-derives the search index."""
+
+    formfield_overrides = URL_FIELDS_HTTPS
+    list_display = ("name", "country", "language", "display_policy", "is_active")
+    list_filter = ("display_policy", "is_active", "country", "language")
+    search_fields = ("name", "slug", "homepage", "contact_domain")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at",)
+    inlines = [FeedInline]
+
+    def save_model(self, request: HttpRequest, obj: Publisher, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "display_policy" in form.changed_data:
+            changed = publisher_policy_set(publisher=obj, display_policy=obj.display_policy)
+            self.message_user(request, f"Search index updated for {changed} article(s).", messages.INFO)

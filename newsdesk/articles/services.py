@@ -156,8 +156,19 @@ def article_upsert(
     return UpsertResult(article, created=True, updated=False)
 
 
-def publisher_reindex_search(*, publisher: Publisher) -> int:
-    """Recompute what search may see after a display-policy change. Returns rows changed."""
+@transaction.atomic
+def publisher_policy_set(*, publisher: Publisher, display_policy: str) -> int:
+    """Set a publisher's display policy and, in the same transaction, re-derive what search may see of its
+    articles. The one way a policy changes (admin and code alike). Returns the articles whose index changed."""
+    if display_policy not in Publisher.DisplayPolicy.values:
+        raise ValueError(f"unknown display policy {display_policy!r}")
+    publisher.display_policy = display_policy
+    publisher.save(update_fields=["display_policy"])
+    return _publisher_search_reindex(publisher=publisher)
+
+
+def _publisher_search_reindex(*, publisher: Publisher) -> int:
+    """Recompute what search may see under the publisher's current policy. Returns rows changed."""
     changed = 0
     for article in Article.objects.filter(publisher=publisher).iterator():
         policy = effective_policy(publisher_policy=publisher.display_policy, noarchive=article.noarchive)

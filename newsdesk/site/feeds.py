@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from newsdesk.articles.models import Article
-from newsdesk.site.presentation import article_url, syndicated_html, web_url
+from newsdesk.articles.presentation import article_url, syndicated_html, web_url
 from newsdesk.site.syndication import FeedScope, feed_scope
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views import View
 
 from newsdesk.articles.models import Article
-from newsdesk.site.presentation import (
+from newsdesk.articles.presentation import (
     article_policy,
     article_url,
     credit_text,

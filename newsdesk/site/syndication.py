@@ -7,8 +7,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from newsdesk.articles.models import Article
+from newsdesk.articles.presentation import absolute_url
 from newsdesk.articles.selectors import article_feed_items, category_get
-from newsdesk.site.presentation import absolute_url
 from newsdesk.sources.selectors import publisher_get
 
 FEED_ITEMS = 50

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
-from newsdesk.sources.models import Feed, Publisher
+from newsdesk.sources.models import Feed
 
 # Typed URLs without a scheme mean https (Django 6's default), not http.
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -18,27 +18,6 @@ class FeedInline(admin.TabularInline):
     fields = ("url", "kind", "title", "is_paused", "last_success_at", "consecutive_errors")
     readonly_fields = ("last_success_at", "consecutive_errors")
     show_change_link = True
-
-
-@admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS_HTTPS
-    list_display = ("name", "country", "language", "display_policy", "is_active")
-    list_filter = ("display_policy", "is_active", "country", "language")
-    search_fields = ("name", "slug", "homepage", "contact_domain")
-    prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("created_at",)
-    inlines = [FeedInline]
-
-    def save_model(self, request: HttpRequest, obj: Publisher, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        # Search may only see what the policy lets us show: re-derive it when the policy changes.
-        if change and "display_policy" in form.changed_data:
-            # Imported here: articles.services pulls in the whole reader stack, which the admin need not load.
-            from newsdesk.articles.services import publisher_reindex_search
-
-            changed = publisher_reindex_search(publisher=obj)
-            self.message_user(request, f"Search index updated for {changed} article(s).", messages.INFO)
 
 
 @admin.register(Feed)

@@ -3,7 +3,6 @@
 from django.db import transaction
 from django.utils.text import slugify
 
-from newsdesk.articles.services import publisher_reindex_search
 from newsdesk.sources.models import Feed, Publisher
 
 
@@ -18,7 +17,11 @@ def publisher_upsert(
     display_policy: str = Publisher.DisplayPolicy.EXCERPT,
     contact_domain: str = "",
 ) -> Publisher:
-    """Create a publisher or update the one with the same slug."""
+    """Create a publisher or update the one with the same slug.
+
+    `display_policy` applies to a new publisher only: an import never overrides the policy of one we already
+    have (an operator may have set it), and a policy change must re-derive the search index, which
+    `newsdesk.articles.services.publisher_policy_set` does."""
     slug = slugify(slug or name)[:100]
     if display_policy not in Publisher.DisplayPolicy.values:
         raise ValueError(f"unknown display policy {display_policy!r}")
@@ -34,13 +37,10 @@ def publisher_upsert(
         },
     )
     if not created:
-        policy_changed = publisher.display_policy != display_policy
         publisher.name, publisher.homepage = name, homepage
         publisher.country, publisher.language = country.upper()[:2], language
-        publisher.display_policy, publisher.contact_domain = display_policy, contact_domain
-        publisher.save()
-        if policy_changed:
-            publisher_reindex_search(publisher=publisher)
+        publisher.contact_domain = contact_domain
+        publisher.save(update_fields=["name", "homepage", "country", "language", "contact_domain"])
     return publisher
 
 

@@ -14,8 +14,8 @@ from newsdesk.articles.models import Article
 from newsdesk.ingest.demo import demo_ingest
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.sources.models import Feed, Publisher
-from newsdesk.world.generator import generate_world
-from newsdesk.world.server import serve_world
+from newsdesk_world.generator import generate_world
+from newsdesk_world.server import serve_world
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 

@@ -24,9 +24,9 @@ from newsdesk.ingest.demo import world_directory_load
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.reader.urls import canonicalize_url
 from newsdesk.sources.models import Feed
-from newsdesk.world.generator import generate_world
-from newsdesk.world.render.site import PublisherSite
-from newsdesk.world.server import serve_world
+from newsdesk_world.generator import generate_world
+from newsdesk_world.render.site import PublisherSite
+from newsdesk_world.server import serve_world
 from tests.postgres.subprocess_db import REPO, child_env, python_argv
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

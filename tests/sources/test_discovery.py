@@ -6,8 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from newsdesk.ingest.context import IngestContext
-from newsdesk.reader.fetcher.errors import MSG_BLOCKED_ADDRESS
-from newsdesk.sources.discovery import (
+from newsdesk.ingest.discovery import (
     DISCOVERY_NOTHING_FOUND,
     DISCOVERY_PAGE_FAILED,
     DISCOVERY_ROBOTS,
@@ -15,6 +14,7 @@ from newsdesk.sources.discovery import (
     site_discover,
     site_subscribe,
 )
+from newsdesk.reader.fetcher.errors import MSG_BLOCKED_ADDRESS
 from newsdesk.sources.models import Feed, Publisher
 from tests.factories import make_publisher
 from tests.sources.loopback import Reply

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from newsdesk.world import World, WorldServer, generate_world, serve_world
+from newsdesk_world import World, WorldServer, generate_world, serve_world
 
 from .loopback import ANCHOR, SLOW_DELAY_S
 

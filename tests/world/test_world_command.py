@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from newsdesk_world.command import Command as WorldCommand
+
 from .loopback import fetch
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,7 +65,7 @@ def test_a_port_in_use_is_a_command_error() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(CommandError, match=f"port {port} on 127.0.0.1 is already in use"):
-            call_command("world", "serve", "--port", str(port))
+            call_command(WorldCommand(), "serve", "--port", str(port))
 
 
 @pytest.mark.parametrize(
@@ -76,7 +78,7 @@ def test_a_port_in_use_is_a_command_error() -> None:
 )
 def test_bad_options_are_command_errors(args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
-        call_command("world", "serve", *args)
+        call_command(WorldCommand(), "serve", *args)
 
 
 def test_serve_prints_every_url_and_stops_on_ctrl_c(tmp_path: Path) -> None:

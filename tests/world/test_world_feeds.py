@@ -8,8 +8,8 @@ import feedparser
 import pytest
 from defusedxml import ElementTree
 
-from newsdesk.world import World, WorldServer
-from newsdesk.world.model import FEED_PATHS
+from newsdesk_world import World, WorldServer
+from newsdesk_world.model import FEED_PATHS
 
 from .loopback import fetch
 

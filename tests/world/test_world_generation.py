@@ -8,8 +8,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from newsdesk.world import World, generate_world
-from newsdesk.world.model import CATEGORIES, DISPLAY_POLICIES, FEED_KINDS, LANGUAGES, WIRE_AGENCIES
+from newsdesk_world import World, generate_world
+from newsdesk_world.model import CATEGORIES, DISPLAY_POLICIES, FEED_KINDS, LANGUAGES, WIRE_AGENCIES
 
 from .loopback import ANCHOR
 

@@ -8,8 +8,8 @@ import lxml.html
 import pytest
 from defusedxml import ElementTree
 
-from newsdesk.world import World, WorldServer
-from newsdesk.world.model import Article
+from newsdesk_world import World, WorldServer
+from newsdesk_world.model import Article
 
 from .loopback import fetch
 

@@ -14,8 +14,8 @@ import feedparser
 import pytest
 from defusedxml import ElementTree
 
-from newsdesk.world import World, WorldServer, WorldServerError, running_world, serve_world
-from newsdesk.world.model import (
+from newsdesk_world import World, WorldServer, WorldServerError, running_world, serve_world
+from newsdesk_world.model import (
     PROBLEM_MALFORMED,
     PROBLEM_NOT_FOUND,
     PROBLEM_REDIRECT,

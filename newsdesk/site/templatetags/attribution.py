@@ -2,8 +2,8 @@
 
 from django import template
 
+from newsdesk.articles import presentation
 from newsdesk.articles.models import Article
-from newsdesk.site import presentation
 
 register = template.Library()
 

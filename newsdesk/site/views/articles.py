@@ -3,8 +3,8 @@ from django.shortcuts import render
 from django.views import View
 
 from newsdesk.articles.policy import visible_body
+from newsdesk.articles.presentation import HEADLINE_ONLY_NOTE, is_headline_only, visible_image_url
 from newsdesk.articles.selectors import article_get
-from newsdesk.site.presentation import HEADLINE_ONLY_NOTE, is_headline_only, visible_image_url
 from newsdesk.site.syndication import SOURCE, feed_links
 
 

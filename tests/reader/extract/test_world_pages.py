@@ -1,13 +1,13 @@
-"""Extraction on the simulated publishers' article pages (newsdesk.world): the body holds every article
+"""Extraction on the simulated publishers' article pages (newsdesk_world): the body holds every article
 paragraph and none of the page furniture; metadata matches what the world generated."""
 
 from __future__ import annotations
 
 import pytest
 
-world = pytest.importorskip("newsdesk.world")
+world = pytest.importorskip("newsdesk_world")
 if not hasattr(world, "generate_world"):
-    pytest.skip("newsdesk.world does not expose generate_world yet", allow_module_level=True)
+    pytest.skip("newsdesk_world does not expose generate_world yet", allow_module_level=True)
 
 from newsdesk.reader.extract import extract_article  # noqa: E402
 
@@ -30,8 +30,8 @@ def normalised(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pages():
-    from newsdesk.world.lexicon import lexicon_for
-    from newsdesk.world.render.site import PublisherSite
+    from newsdesk_world.lexicon import lexicon_for
+    from newsdesk_world.render.site import PublisherSite
 
     generated = world.generate_world(seed=7)
     rows = []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.core.management.base import BaseCommand, CommandError
 
 if TYPE_CHECKING:
-    from newsdesk.world.server import WorldServer
+    from newsdesk_world.server import WorldServer
 
 DEFAULT_PORT = 8100
 ERROR_SLOW_DELAY = "--slow-delay must be zero or more seconds, not {value}"
@@ -57,8 +57,8 @@ class Command(BaseCommand):
         anchor: str | None,
         **_: object,
     ) -> None:
-        from newsdesk.world.generator import generate_world
-        from newsdesk.world.server import WorldServerError, serve_world
+        from newsdesk_world.generator import generate_world
+        from newsdesk_world.server import WorldServerError, serve_world
 
         if slow_delay < 0:
             raise CommandError(ERROR_SLOW_DELAY.format(value=slow_delay))

@@ -2,7 +2,7 @@
 
 Topic and role lists are *parallel* across languages (index i means the same thing everywhere), so
 one event reads as the same story in every language. Templates use `str.format` slots filled by
-`newsdesk.world.writing`: {person} {person_last} {role} {person2} {person2_last} {role2} {org}
+`newsdesk_world.writing`: {person} {person_last} {role} {person2} {person2_last} {role2} {org}
 {place} {place2} {topic} {weekday} {number} {number2} {percent} {amount}, plus {Capitalised}
 variants of each.
 """

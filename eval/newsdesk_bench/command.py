@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if name in ("ingest", "all"):
             result.update(self._ingest(options, say))
         if name in ("parse", "ingest", "all"):
-            from newsdesk.bench.parse_bench import parse_bench
+            from newsdesk_bench.parse_bench import parse_bench
 
             say("feed parsing on ../shared/eval/feeds …")
             result.update(parse_bench())
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def _ingest(self, options, say) -> dict:
         if options["in_place"]:
-            from newsdesk.bench.ingest_bench import ingest_bench
+            from newsdesk_bench.ingest_bench import ingest_bench
 
             return ingest_bench(
                 feeds=options["feeds"], ports=options["ports"], threads=options["threads"], progress=say

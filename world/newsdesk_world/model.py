@@ -40,7 +40,7 @@ class PageStyle:
 
     layout: str  # classic | storybody | magazine | portal | modern
     css_prefix: str
-    article_path: str  # key of ARTICLE_PATH_PATTERNS in newsdesk.world.publishers
+    article_path: str  # key of ARTICLE_PATH_PATTERNS in newsdesk_world.publishers
     image_format: str  # png | svg
     image_dir: str
     byline_position: str  # top | bottom

@@ -10,6 +10,8 @@ from newsdesk.ingest.demo import admin_ensure, demo_ingest
 from newsdesk.ingest.progress import refresh_progress
 from newsdesk.site.serving import check_port_free, serve_site
 from newsdesk.sources.models import Feed, Publisher
+from newsdesk_world.generator import generate_world
+from newsdesk_world.server import serve_world
 
 
 class Command(BaseCommand):
@@ -23,9 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--slow-delay", type=float, default=2.0, help="delay of the world's slow feed (s)")
 
     def handle(self, *args, **options):
-        from newsdesk.world.generator import generate_world
-        from newsdesk.world.server import serve_world
-
         for name in ("port", "world_port"):
             if not 0 <= options[name] <= 65535:
                 raise CommandError(f"--{name.replace('_', '-')} must be between 0 and 65535")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.ingest.context import IngestContext
-from newsdesk.sources.discovery import DiscoveryError, DiscoveryResult, site_discover, site_subscribe
+from newsdesk.ingest.discovery import DiscoveryError, DiscoveryResult, site_discover, site_subscribe
 from newsdesk.sources.models import Publisher
 from newsdesk.sources.websub_services import websub_subscribe
 

@@ -8,10 +8,10 @@ from dataclasses import asdict, dataclass
 
 from django.core.management import call_command
 
-from newsdesk.bench.feed_world import FeedWorld
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.runner import run_cycle
 from newsdesk.sources.models import Feed, Publisher
+from newsdesk_bench.feed_world import FeedWorld
 
 
 @dataclass

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class WorldConfig(AppConfig):
-    name = "newsdesk.world"
-    label = "world"
