@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from newsdesk.ingest.schedule import (
     next_check_after_error,
     next_check_after_success,
 )
+from newsdesk.ingest.signals import hub_found
 from newsdesk.reader.extract import ExtractionError, extract_article
 from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.fetcher import FetchError
@@ -135,20 +135,21 @@ def _entry_store(*, feed: Feed, entry: ParsedEntry, context: IngestContext, repo
     report.items_updated += int(result.updated)
 
 
-def _websub_follow(feed: Feed, hub_url: str, context: IngestContext) -> None:
-    """Subscribe to the hub a feed names, when hubs can reach our callback (a public SITE_URL, or loopback
-    explicitly allowed as in tests). Pushes only make the feed due; this refresh path still does the work."""
-    if not settings.NEWSDESK_WEBSUB_AUTOSUBSCRIBE:
-        return
-    host = urlsplit(settings.SITE_URL).hostname or ""
-    if host in ("127.0.0.1", "localhost", "::1") and not context.options.allow_loopback:
-        return
-    from newsdesk.sources.websub_services import websub_ensure
-
-    try:
-        websub_ensure(feed=feed, hub_url=hub_url, callback_base_url=settings.SITE_URL, context=context)
-    except (ValueError, FetchError) as exc:  # a malformed hub URL must not fail the refresh
-        log.warning("websub subscribe failed", extra={"feed_id": feed.pk, "hub": hub_url, "error": str(exc)})
+def _hub_announce(feed: Feed, hub_url: str, context: IngestContext) -> None:
+    """Tell the apps above (WebSub) that this feed names a hub; whatever they do, the refresh goes on."""
+    for receiver, outcome in hub_found.send_robust(
+        sender=Feed, feed=feed, hub_url=hub_url, topic_url="", context=context, explicit=False
+    ):
+        if isinstance(outcome, Exception):
+            log.warning(
+                "hub receiver failed",
+                extra={
+                    "feed_id": feed.pk,
+                    "hub": hub_url,
+                    "receiver": getattr(receiver, "__name__", ""),
+                    "error": repr(outcome),
+                },
+            )
 
 
 def _track_redirect(feed: Feed, result: FetchResult) -> None:
@@ -279,7 +280,7 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s
                 feed.title = parsed.title[:300]
             report.items_found = len(parsed.entries)
             if parsed.hub_url:
-                _websub_follow(feed, parsed.hub_url, context)
+                _hub_announce(feed, parsed.hub_url, context)
             if parsed.recovered:
                 report.warning = f"feed is malformed ({parsed.recovered}): {len(parsed.entries)} entries recovered"
             for entry in parsed.entries:

@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
+# Registers the OPML import/export page (a proxy model of this app) with the default admin site.
+from newsdesk.sources import admin_opml  # noqa: F401
 from newsdesk.sources.models import Feed
 
 # Typed URLs without a scheme mean https (Django 6's default), not http.

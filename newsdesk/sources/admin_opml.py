@@ -1,7 +1,7 @@
 """Admin page "OPML import / export": upload an OPML file to follow its feeds, download ours.
 
-Registered on the proxy model `websub.OpmlTransfer` (loaded by newsdesk/websub/admin.py), so the
-sources admin module stays untouched. Import needs add permission on publishers and feeds; export
+Registered on the proxy model `sources.OpmlTransfer` (imported by newsdesk/sources/admin.py), which gives the
+admin index an entry of its own. Import needs add permission on publishers and feeds; export
 needs view permission on feeds.
 """
 
@@ -13,8 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from newsdesk.reader.feeds.opml import MAX_OPML_BYTES, OPML_TOO_LARGE, OpmlError
-from newsdesk.sources.models import Publisher
-from newsdesk.websub.models import OpmlTransfer
+from newsdesk.sources.models import OpmlTransfer, Publisher
 
 IMPORT_PERMISSIONS = ("sources.add_publisher", "sources.add_feed")
 EXPORT_PERMISSION = "sources.view_feed"
@@ -39,8 +38,8 @@ class OpmlUploadForm(forms.Form):
 class OpmlTransferAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
-            path("", self.admin_site.admin_view(self.transfer_view), name="websub_opmltransfer_changelist"),
-            path("export/", self.admin_site.admin_view(self.export_view), name="websub_opmltransfer_export"),
+            path("", self.admin_site.admin_view(self.transfer_view), name="sources_opmltransfer_changelist"),
+            path("export/", self.admin_site.admin_view(self.export_view), name="sources_opmltransfer_export"),
         ]
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -89,7 +88,7 @@ class OpmlTransferAdmin(admin.ModelAdmin):
                     )
                     for line in result.skipped[:20]:
                         self.message_user(request, f"Skipped {line}", messages.WARNING)
-                    return HttpResponseRedirect(reverse("admin:websub_opmltransfer_changelist"))
+                    return HttpResponseRedirect(reverse("admin:sources_opmltransfer_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -98,7 +97,7 @@ class OpmlTransferAdmin(admin.ModelAdmin):
             "can_import": can_import,
             "can_export": request.user.has_perm(EXPORT_PERMISSION),
         }
-        return TemplateResponse(request, "admin/websub/opml_transfer.html", context)
+        return TemplateResponse(request, "admin/sources/opml_transfer.html", context)
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(EXPORT_PERMISSION):

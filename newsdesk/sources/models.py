@@ -68,3 +68,12 @@ class Feed(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class OpmlTransfer(Feed):
+    """No table of its own: gives the admin an "OPML import / export" entry (see admin_opml.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "OPML import / export"
+        verbose_name_plural = "OPML import / export"

@@ -3,8 +3,6 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-# Registers the OPML import/export page (a proxy model of this app) with the default admin site.
-from newsdesk.sources import admin_opml  # noqa: F401
 from newsdesk.websub.models import WebSubSubscription
 
 
@@ -39,7 +37,7 @@ class WebSubSubscriptionAdmin(admin.ModelAdmin):
     @admin.action(description="Renew (send a new subscription request to the hub)")
     def renew(self, request: HttpRequest, queryset: QuerySet[WebSubSubscription]) -> None:
         from newsdesk.ingest.context import IngestContext  # the fetch stack is only loaded when used
-        from newsdesk.sources.websub_services import websub_subscribe
+        from newsdesk.websub.services import websub_subscribe
 
         context = IngestContext.from_settings()
         for subscription in queryset.select_related("feed"):
@@ -55,7 +53,7 @@ class WebSubSubscriptionAdmin(admin.ModelAdmin):
     @admin.action(description="Unsubscribe")
     def unsubscribe(self, request: HttpRequest, queryset: QuerySet[WebSubSubscription]) -> None:
         from newsdesk.ingest.context import IngestContext
-        from newsdesk.sources.websub_services import websub_unsubscribe
+        from newsdesk.websub.services import websub_unsubscribe
 
         context = IngestContext.from_settings()
         for subscription in queryset:

@@ -1,4 +1,4 @@
-"""WebSub subscriptions (push instead of polling) and the admin's OPML import/export entry."""
+"""WebSub subscriptions (push instead of polling)."""
 
 import secrets
 
@@ -51,12 +51,3 @@ class WebSubSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_url} via {self.hub_url} ({self.state})"
-
-
-class OpmlTransfer(Feed):
-    """No table of its own: gives the admin an "OPML import / export" entry (see sources/admin_opml.py)."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "OPML import / export"
-        verbose_name_plural = "OPML import / export"

@@ -5,7 +5,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from newsdesk.sources.websub_services import MAX_PUSH_BYTES, websub_intent_confirm, websub_push_receive
+from newsdesk.websub.services import MAX_PUSH_BYTES, websub_intent_confirm, websub_push_receive
 
 PUSH_TOO_LARGE = "push body larger than 15 MiB"
 

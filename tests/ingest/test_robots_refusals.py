@@ -5,11 +5,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.discovery import DISCOVERY_PAGE_FAILED, site_discover
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.ingest.services import feed_refresh
 from newsdesk.reader.fetcher.errors import MSG_BLOCKED_ADDRESS
 from newsdesk.reader.fetcher.robots import ROBOTS_DISALLOWS, ROBOTS_REFUSED_BY_GUARD
-from newsdesk.ingest.discovery import DISCOVERY_PAGE_FAILED, site_discover
 from tests.factories import make_feed, make_publisher
 from tests.sources.conftest import serve  # noqa: F401 - loopback server fixture
 from tests.sources.loopback import Reply

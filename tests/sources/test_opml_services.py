@@ -191,11 +191,11 @@ def staff_client(client):
 
 
 def test_admin_page_uploads_and_downloads_opml(staff_client):
-    page = staff_client.get("/admin/websub/opmltransfer/")
+    page = staff_client.get("/admin/sources/opmltransfer/")
     upload = SimpleUploadedFile("feeds.opml", READER_EXPORT, content_type="text/x-opml")
 
-    posted = staff_client.post("/admin/websub/opmltransfer/", {"file": upload, "policy": "excerpt"}, follow=True)
-    download = staff_client.get("/admin/websub/opmltransfer/export/")
+    posted = staff_client.post("/admin/sources/opmltransfer/", {"file": upload, "policy": "excerpt"}, follow=True)
+    download = staff_client.get("/admin/sources/opmltransfer/export/")
 
     assert page.status_code == 200
     assert b"Download OPML" in page.content
@@ -208,7 +208,7 @@ def test_admin_page_uploads_and_downloads_opml(staff_client):
 def test_admin_page_shows_the_parse_error_and_stores_nothing(staff_client):
     upload = SimpleUploadedFile("feeds.opml", b"<opml><body><outline", content_type="text/x-opml")
 
-    response = staff_client.post("/admin/websub/opmltransfer/", {"file": upload, "policy": "excerpt"})
+    response = staff_client.post("/admin/sources/opmltransfer/", {"file": upload, "policy": "excerpt"})
 
     assert response.status_code == 200
     assert OPML_MALFORMED.encode() in response.content
@@ -219,5 +219,5 @@ def test_admin_page_needs_feed_permissions(client):
     user = get_user_model().objects.create_user("clerk", password="pw-for-tests", is_staff=True)
     client.force_login(user)
 
-    assert client.get("/admin/websub/opmltransfer/").status_code == 403
-    assert client.get("/admin/websub/opmltransfer/export/").status_code == 403
+    assert client.get("/admin/sources/opmltransfer/").status_code == 403
+    assert client.get("/admin/sources/opmltransfer/export/").status_code == 403

@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.reader.feeds.websub import sign_body
-from newsdesk.sources.websub_services import MAX_LEASE_S, MAX_PUSH_BYTES, PUSH_NOT_A_FEED, VERIFICATION_WINDOW
 from newsdesk.websub.models import WebSubSubscription
+from newsdesk.websub.services import MAX_LEASE_S, MAX_PUSH_BYTES, PUSH_NOT_A_FEED, VERIFICATION_WINDOW
 from tests.factories import make_feed, make_publisher
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from newsdesk.ingest.context import IngestContext
 from newsdesk.reader.feeds.websub import sign_body
-from newsdesk.sources.websub_services import (
+from newsdesk.websub.models import WebSubSubscription
+from newsdesk.websub.services import (
     HUB_DENIED,
     HUB_DENIED_RENEWAL,
     VERIFICATION_WINDOW,
@@ -20,7 +21,6 @@ from newsdesk.sources.websub_services import (
     websub_subscribe,
     websub_unsubscribe,
 )
-from newsdesk.websub.models import WebSubSubscription
 from tests.factories import make_feed, make_publisher
 from tests.sources.loopback import Reply
 

@@ -9,8 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from newsdesk.ingest.context import IngestContext
-from newsdesk.sources.websub_services import websub_callback_url, websub_ensure
 from newsdesk.websub.models import WebSubSubscription
+from newsdesk.websub.services import websub_callback_url, websub_ensure
 from tests.factories import make_feed, make_publisher
 from tests.sources.loopback import Reply
 

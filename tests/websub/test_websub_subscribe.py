@@ -6,8 +6,8 @@ import pytest
 
 from newsdesk.ingest.context import IngestContext
 from newsdesk.reader.fetcher.errors import MSG_BLOCKED_ADDRESS
-from newsdesk.sources.websub_services import HUB_REFUSED, websub_subscribe, websub_unsubscribe
 from newsdesk.websub.models import WebSubSubscription
+from newsdesk.websub.services import HUB_REFUSED, websub_subscribe, websub_unsubscribe
 from tests.factories import make_feed, make_publisher
 from tests.sources.loopback import Reply
 

@@ -1,6 +1,6 @@
 """The one hardened HTTP client: SSRF-guarded, deadline-bound, size-capped. See client.fetch."""
 
-from .client import fetch
+from .client import fetch, post
 from .errors import (
     BlockedAddress,
     BlockedScheme,
@@ -28,5 +28,6 @@ __all__ = [
     "TooManyRedirects",
     "UndecodableBody",
     "fetch",
+    "post",
     "resolve_host",
 ]

@@ -1,4 +1,5 @@
-"""fetch(): one guarded GET with manual redirects, one overall deadline and a capped, decoded body.
+"""fetch(): one guarded GET with manual redirects, one overall deadline and a capped, decoded body; post(): the
+same guarded exchange for a POST (WebSub hub requests), which follows no redirect.
 
 Each call builds its own single-use connection, so nothing is shared between threads except the
 read-only SSL context, and a connection can never be reused for a host it was not vetted for.
@@ -88,6 +89,32 @@ def fetch(
     )
 
 
+def post(url: str, body: bytes, *, options: FetchOptions, content_type: str) -> FetchResult:
+    """POST `body` to `url` through the SSRF guard (the same vetting, pinning, deadline and caps as `fetch`).
+
+    Redirects are not followed: a 3xx is the result (a hub that redirects a subscription request is misconfigured,
+    and re-sending a POST elsewhere is not ours to decide)."""
+    started = time.monotonic()
+    deadline = started + options.timeout_s
+    headers = _request_headers(options, etag="", last_modified="", accept=None)
+    headers.append((b"Content-Type", content_type.encode("ascii")))
+    try:
+        target, addresses = vet_target(url, options=options, deadline=deadline)
+        reply = _exchange(target, addresses, headers, options=options, deadline=deadline, method="POST", content=body)
+    except FetchError as exc:
+        exc.url = exc.url or url
+        raise
+    return FetchResult(
+        url=url,
+        final_url=target.url,
+        status=reply.status,
+        headers=reply.headers,
+        body=reply.body,
+        elapsed_s=time.monotonic() - started,
+        peer_address=reply.peer_address,
+    )
+
+
 def _request_headers(
     options: FetchOptions, *, etag: str, last_modified: str, accept: str | None
 ) -> list[tuple[bytes, bytes]]:
@@ -114,6 +141,8 @@ def _exchange(
     *,
     options: FetchOptions,
     deadline: float,
+    method: str = "GET",
+    content: bytes = b"",
 ) -> _Reply:
     """One request/response on a fresh connection pinned to `addresses`."""
     backend = PinnedBackend(
@@ -127,7 +156,7 @@ def _exchange(
     try:
         with (
             httpcore.HTTPConnection(origin=origin, ssl_context=ssl_context, network_backend=backend) as connection,
-            connection.stream("GET", request_url, headers=request_headers) as response,
+            connection.stream(method, request_url, headers=request_headers, content=content or None) as response,
         ):
             response_headers = _header_dict(response.headers)
             peer = str(backend.connected_address)

@@ -35,6 +35,11 @@ class Exchange:
         self.path = split.path
         self.query = {k: v[0] for k, v in parse_qs(split.query).items()}
         self.headers = {k.lower(): v for k, v in handler.headers.items()}
+        self.method = handler.command
+
+    def read_body(self) -> bytes:
+        """The request body (POST), as long as its Content-Length says."""
+        return self.handler.rfile.read(int(self.headers.get("content-length") or 0))
 
     def respond(self, status: int, body: bytes = b"", headers: Iterable[tuple[str, str]] = ()) -> None:
         self.handler.send_response(status)
@@ -81,6 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.owner.dispatch(self)
+
+    do_POST = do_GET
 
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from newsdesk.reader.fetcher import BlockedAddress, ConnectionFailed, FetchOptions, TooManyRedirects, fetch
+from newsdesk.reader.fetcher import BlockedAddress, ConnectionFailed, FetchOptions, TooManyRedirects, fetch, post
 from newsdesk.reader.fetcher.errors import (
     MSG_CONNECT_FAILED,
     MSG_PROTOCOL_ERROR,
@@ -227,3 +227,33 @@ def test_garbage_instead_of_http_is_a_protocol_error(serve):
     with pytest.raises(ConnectionFailed) as info:
         fetch(server.url("/"), options=LOOPBACK)
     assert str(info.value) == MSG_PROTOCOL_ERROR
+
+
+def test_post_sends_the_body_with_its_type_and_returns_the_reply(serve):
+    seen = []
+
+    def _hub(exchange: Exchange) -> None:
+        seen.append((exchange.method, exchange.headers.get("content-type"), exchange.read_body()))
+        exchange.respond(202, b"accepted", [("Content-Type", "text/plain")])
+
+    server = serve({"/hub": _hub})
+    result = post(
+        server.url("/hub"), b"hub.mode=subscribe", options=LOOPBACK, content_type="application/x-www-form-urlencoded"
+    )
+    assert (result.status, result.body) == (202, b"accepted")
+    assert seen == [("POST", "application/x-www-form-urlencoded", b"hub.mode=subscribe")]
+    assert server.requests[0].headers["user-agent"] == DEFAULT_USER_AGENT
+
+
+def test_post_follows_no_redirect(serve):
+    server = serve({"/hub": _redirect_to("/elsewhere", 307), "/elsewhere": _hello})
+    result = post(server.url("/hub"), b"x=1", options=LOOPBACK, content_type="text/plain")
+    assert result.status == 307
+    assert [r.path for r in server.requests] == ["/hub"]
+
+
+def test_post_goes_through_the_ssrf_guard(serve):
+    server = serve({"/hub": _hello})
+    with pytest.raises(BlockedAddress):
+        post(server.url("/hub"), b"x=1", options=FetchOptions(timeout_s=5), content_type="text/plain")
+    assert server.requests == []

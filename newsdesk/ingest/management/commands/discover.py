@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.discovery import DiscoveryError, DiscoveryResult, site_discover, site_subscribe
+from newsdesk.ingest.signals import hub_found
 from newsdesk.sources.models import Publisher
-from newsdesk.sources.websub_services import websub_subscribe
 
 
 class Command(BaseCommand):
@@ -53,13 +53,19 @@ class Command(BaseCommand):
             self.stdout.write(f"subscribed: {feed.url}")
             hub = by_url[feed.url].hub_url if feed.url in by_url else ""
             if options["websub"] and hub:
-                topic = by_url[feed.url].self_url or feed.url
-                websub = websub_subscribe(
-                    feed=feed, hub_url=hub, topic_url=topic, callback_base_url=settings.SITE_URL, context=context
-                )
-                self.stdout.write(
-                    f"websub: {hub} -> {websub.state}{': ' + websub.last_error if websub.last_error else ''}"
-                )
+                self._websub(feed, hub, topic_url=by_url[feed.url].self_url or feed.url, context=context)
+
+    def _websub(self, feed, hub: str, *, topic_url: str, context: IngestContext) -> None:
+        """Ask whichever app handles hubs (WebSub, when installed) to subscribe now, and say what it answered."""
+        answers = hub_found.send_robust(
+            sender=type(feed), feed=feed, hub_url=hub, topic_url=topic_url, context=context, explicit=True
+        )
+        if not answers:
+            self.stdout.write(f"websub: {hub} -> not subscribed (the websub app is not installed)")
+        for _, outcome in answers:
+            if isinstance(outcome, Exception):
+                raise CommandError(f"websub: {hub}: {outcome}")
+            self.stdout.write(f"websub: {hub} -> {outcome}")
 
     def _show(self, result: DiscoveryResult, *, verbose: bool) -> None:
         if not result.feeds and not result.sitemaps:

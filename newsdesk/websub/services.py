@@ -14,14 +14,13 @@ path that applies robots.txt, conditional GET, extraction, policies and the fetc
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpcore
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,17 +34,7 @@ from newsdesk.reader.feeds.websub import (
     subscription_form,
     verify_signature,
 )
-from newsdesk.reader.fetcher import FetchError, FetchOptions
-from newsdesk.reader.fetcher.errors import (
-    MSG_CONNECT_FAILED,
-    MSG_PROTOCOL_ERROR,
-    MSG_TIMEOUT,
-    ConnectionFailed,
-    FetchTimeout,
-)
-from newsdesk.reader.fetcher.guard import vet_target
-from newsdesk.reader.fetcher.options import default_ssl_context
-from newsdesk.reader.fetcher.transport import PinnedBackend
+from newsdesk.reader.fetcher import FetchError, post
 from newsdesk.sources.models import Feed
 from newsdesk.websub.models import WebSubSubscription
 
@@ -65,58 +54,11 @@ PUSH_NOT_A_FEED = "the pushed body is not a feed ({reason}); the feed is refresh
 
 
 @dataclass(frozen=True)
-class HubReply:
-    status: int
-    body: bytes
-
-
-@dataclass(frozen=True)
 class PushOutcome:
     """What the callback view answers: 202 accepted, 403 bad signature, 404 unknown, 410 not subscribed."""
 
     status: int
     entries: int = 0
-
-
-def hub_post(url: str, body: bytes, *, options: FetchOptions) -> HubReply:
-    """POST a form to a hub through the fetcher's SSRF guard (vetted, pinned addresses; one deadline).
-
-    Redirects are not followed: a hub that answers 3xx to a subscription request is misconfigured.
-    """
-    deadline = time.monotonic() + options.timeout_s
-    target, addresses = vet_target(url, options=options, deadline=deadline)
-    backend = PinnedBackend(
-        host=target.host, addresses=addresses, allow_loopback=options.allow_loopback, deadline=deadline
-    )
-    scheme, host = target.scheme.encode("ascii"), target.host.encode("ascii")
-    headers = [
-        (b"Host", target.host_header.encode("ascii")),
-        (b"User-Agent", options.user_agent.encode("latin-1")),
-        (b"Content-Type", FORM_CONTENT_TYPE.encode("ascii")),
-        (b"Accept-Encoding", b"identity"),
-        (b"Connection", b"close"),
-    ]
-    request_url = httpcore.URL(scheme=scheme, host=host, port=target.port, target=target.request_target.encode("ascii"))
-    origin = httpcore.Origin(scheme=scheme, host=host, port=target.port)
-    try:
-        with (
-            httpcore.HTTPConnection(
-                origin=origin, ssl_context=options.ssl_context or default_ssl_context(), network_backend=backend
-            ) as connection,
-            connection.stream("POST", request_url, headers=headers, content=body) as response,
-        ):
-            reply = b""
-            for chunk in response.iter_stream():
-                reply += chunk[: HUB_REPLY_MAX_BYTES - len(reply)]
-                if len(reply) >= HUB_REPLY_MAX_BYTES:
-                    break
-            return HubReply(status=response.status, body=reply)
-    except httpcore.TimeoutException as exc:
-        raise FetchTimeout(MSG_TIMEOUT, detail=str(exc), url=url) from exc
-    except httpcore.ConnectError as exc:
-        raise ConnectionFailed(MSG_CONNECT_FAILED, detail=str(exc), url=url) from exc
-    except (httpcore.NetworkError, httpcore.ProtocolError) as exc:
-        raise ConnectionFailed(MSG_PROTOCOL_ERROR, detail=str(exc) or type(exc).__name__, url=url) from exc
 
 
 def websub_callback_url(*, subscription: WebSubSubscription, callback_base_url: str) -> str:
@@ -205,7 +147,9 @@ def _hub_request(
         lease_seconds=lease_seconds,
     )
     try:
-        reply = hub_post(subscription.hub_url, encode_form(form), options=context.options)
+        # A hub's reply is a status and a short text at most: its body is capped far below a feed's.
+        options = dataclasses.replace(context.options, max_bytes=HUB_REPLY_MAX_BYTES)
+        reply = post(subscription.hub_url, encode_form(form), options=options, content_type=FORM_CONTENT_TYPE)
         error = "" if 200 <= reply.status < 300 else HUB_REFUSED.format(status=reply.status)
     except FetchError as exc:
         error = HUB_UNREACHABLE.format(reason=exc.describe())
