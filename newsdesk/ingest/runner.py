@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_due, feed_lease_renew, feed_release
+from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_lease_renew, feed_release
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.services import RefreshReport, feed_refresh
 from newsdesk.sources.models import Feed
@@ -112,10 +112,3 @@ def run_cycle(
                     on_feed_done(report)
     stats.seconds = time.monotonic() - t0
     return stats
-
-
-def feeds_to_refresh_count(*, full_pass: bool) -> int:
-    qs = Feed.objects.filter(is_paused=False, publisher__is_active=True)
-    if not full_pass:
-        qs = qs.filter(feed_due(timezone.now()))
-    return qs.count()

@@ -3,11 +3,11 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
-from django.utils import timezone
 
 # Registers the OPML import/export page (a proxy model of this app) with the default admin site.
 from newsdesk.sources import admin_opml  # noqa: F401
 from newsdesk.sources.models import Feed
+from newsdesk.sources.services import feeds_check_now
 
 # Typed URLs without a scheme mean https (Django 6's default), not http.
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -62,5 +62,5 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Check now (schedule for the next worker pass)")
     def check_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
-        count = queryset.update(next_check_at=timezone.now())
+        count = feeds_check_now(feeds=queryset)
         self.message_user(request, f"{count} feed(s) scheduled for checking now.", messages.SUCCESS)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from newsdesk.reader.feeds.opml import MAX_OPML_BYTES, OPML_TOO_LARGE, OpmlError
 from newsdesk.sources.models import OpmlTransfer, Publisher
+from newsdesk.sources.opml_services import opml_export, opml_import
 
 IMPORT_PERMISSIONS = ("sources.add_publisher", "sources.add_feed")
 EXPORT_PERMISSION = "sources.view_feed"
@@ -71,8 +72,6 @@ class OpmlTransferAdmin(admin.ModelAdmin):
                 return HttpResponse(status=403)
             form = OpmlUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                from newsdesk.sources.opml_services import opml_import  # loads the reader stack only when used
-
                 try:
                     result = opml_import(
                         data=form.cleaned_data["file"].read(), default_policy=form.cleaned_data["policy"]
@@ -102,7 +101,6 @@ class OpmlTransferAdmin(admin.ModelAdmin):
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm(EXPORT_PERMISSION):
             return HttpResponse(status=403)
-        from newsdesk.sources.opml_services import opml_export
 
         response = HttpResponse(opml_export(), content_type="text/x-opml; charset=utf-8")
         filename = f"newsdesk-{timezone.now():%Y%m%d}.opml"

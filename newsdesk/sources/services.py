@@ -1,6 +1,8 @@
 """Writes of publishers and feeds: subscribing, and recording what a fetch said about a feed."""
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk.sources.models import Feed, Publisher
@@ -50,3 +52,8 @@ def feed_subscribe(*, publisher: Publisher, url: str, kind: str = Feed.Kind.RSS,
         raise ValueError(f"unknown feed kind {kind!r}")
     feed, _ = Feed.objects.get_or_create(url=url, defaults={"publisher": publisher, "kind": kind, "title": title})
     return feed
+
+
+def feeds_check_now(*, feeds: QuerySet[Feed]) -> int:
+    """Make `feeds` due at once (the next worker pass takes them); returns how many."""
+    return feeds.update(next_check_at=timezone.now())

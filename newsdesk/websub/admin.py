@@ -3,7 +3,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from newsdesk.ingest.context import IngestContext
 from newsdesk.websub.models import WebSubSubscription
+from newsdesk.websub.services import websub_subscribe, websub_unsubscribe
 
 
 @admin.register(WebSubSubscription)
@@ -36,9 +38,6 @@ class WebSubSubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Renew (send a new subscription request to the hub)")
     def renew(self, request: HttpRequest, queryset: QuerySet[WebSubSubscription]) -> None:
-        from newsdesk.ingest.context import IngestContext  # the fetch stack is only loaded when used
-        from newsdesk.websub.services import websub_subscribe
-
         context = IngestContext.from_settings()
         for subscription in queryset.select_related("feed"):
             websub_subscribe(
@@ -52,9 +51,6 @@ class WebSubSubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unsubscribe")
     def unsubscribe(self, request: HttpRequest, queryset: QuerySet[WebSubSubscription]) -> None:
-        from newsdesk.ingest.context import IngestContext
-        from newsdesk.websub.services import websub_unsubscribe
-
         context = IngestContext.from_settings()
         for subscription in queryset:
             websub_unsubscribe(subscription=subscription, callback_base_url=settings.SITE_URL, context=context)

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.progress import refresh_progress
-from newsdesk.ingest.runner import feeds_to_refresh_count, run_cycle
+from newsdesk.ingest.runner import run_cycle
+from newsdesk.ingest.selectors import feeds_to_refresh_count
 
 
 class Command(BaseCommand):
