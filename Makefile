@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml setup.py $(wildcard newsdesk/reader/feeds/litetree_src/
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The data dir and its secret key are created here, explicitly: settings only read them.
 install: $(STAMP)
+	@$(VENV)/bin/newsdesk init
 
 migrate: install
 	$(VENV)/bin/newsdesk migrate --noinput

@@ -1,10 +1,11 @@
 """Settings shared by every environment. Everything a deployer may change comes from NEWSDESK_* variables."""
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
+
+from newsdesk.common.secret_key import secret_key_read
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -16,22 +17,11 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Nothing here writes to disk: `newsdesk init` (run by `make install` and `newsdesk demo`) creates the data dir.
 DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR", BASE_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-
-def _secret_key() -> str:
-    """Use NEWSDESK_SECRET_KEY, else a random key persisted once in the data dir (never a constant)."""
-    if key := os.environ.get("NEWSDESK_SECRET_KEY"):
-        return key
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+# NEWSDESK_SECRET_KEY, else DATA_DIR/secret_key; "" when neither exists, which `newsdesk serve` refuses in one line.
+SECRET_KEY = secret_key_read(data_dir=DATA_DIR)
 DEBUG = _env_bool("NEWSDESK_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -109,9 +99,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
-# Serve app static files straight from the apps: no collectstatic step for `make demo`.
+# Serve app static files straight from the apps: no collectstatic step, so no STATIC_ROOT to create.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
