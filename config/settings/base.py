@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything a deployer may change comes from NEWSDESK_* variables."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -10,7 +11,7 @@ from newsdesk.common.secret_key import secret_key_read
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def _env_bool(name: str, default: bool = False) -> bool:
+def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
@@ -22,7 +23,7 @@ DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR", BASE_DIR / "var")).resolve()
 
 # NEWSDESK_SECRET_KEY, else DATA_DIR/secret_key; "" when neither exists, which `newsdesk serve` refuses in one line.
 SECRET_KEY = secret_key_read(data_dir=DATA_DIR)
-DEBUG = _env_bool("NEWSDESK_DEBUG")
+DEBUG = env_bool("NEWSDESK_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "newsdesk")
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "newsdesk.common",
     "newsdesk.sources",
     "newsdesk.articles",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login refused by the throttle into 429 + Retry-After (see newsdesk/common/login_throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +93,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login throttle (django-axes, database handler: shared by every process on SQLite and PostgreSQL alike).
+# Either trigger locks: 5 failures from one client IP (any usernames), or 5 for one username (any IPs),
+# within 15 minutes. A refused attempt does not extend the lock, so it ends, and Retry-After says when.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsdesk.common.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsdesk.common.client_ip.client_ip_address"
+# Behind a reverse proxy: the header it sets to the client's address (e.g. X-Forwarded-For; its last entry,
+# the one our proxy appended, is used). Off by default: a client could send the header itself.
+NEWSDESK_CLIENT_IP_HEADER = os.environ.get("NEWSDESK_CLIENT_IP_HEADER", "").strip()
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -110,7 +132,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # The fetcher refuses loopback and private addresses unless this is on (the demo world and tests turn it on).
-NEWSDESK_ALLOW_LOOPBACK = _env_bool("NEWSDESK_ALLOW_LOOPBACK")
+NEWSDESK_ALLOW_LOOPBACK = env_bool("NEWSDESK_ALLOW_LOOPBACK")
 NEWSDESK_USER_AGENT = os.environ.get(
     "NEWSDESK_USER_AGENT", "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk; automatic news aggregator)"
 )
@@ -118,7 +140,7 @@ NEWSDESK_FETCH_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_TIMEOUT", "20"))
 NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 1024)))
 
 # Subscribe to WebSub hubs that feeds name (needs a SITE_URL the hub can reach).
-NEWSDESK_WEBSUB_AUTOSUBSCRIBE = _env_bool("NEWSDESK_WEBSUB_AUTOSUBSCRIBE", True)
+NEWSDESK_WEBSUB_AUTOSUBSCRIBE = env_bool("NEWSDESK_WEBSUB_AUTOSUBSCRIBE", True)
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 
 LOGGING = {
@@ -127,4 +149,6 @@ LOGGING = {
     "formatters": {"kv": {"()": "newsdesk.common.logging.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")},
+    # django-axes logs each failure in free text; newsdesk.common.login_throttle logs it as key=value instead.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
