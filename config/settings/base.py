@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -27,6 +28,8 @@ DEBUG = env_bool("NEWSDESK_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "newsdesk")
+# Admin forms posted through a proxy that rewrites Host still pass the CSRF origin check for our own site.
+CSRF_TRUSTED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,6 +145,11 @@ NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 10
 # Subscribe to WebSub hubs that feeds name (needs a SITE_URL the hub can reach).
 NEWSDESK_WEBSUB_AUTOSUBSCRIBE = env_bool("NEWSDESK_WEBSUB_AUTOSUBSCRIBE", True)
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
+# Without a token, /metrics answers only while SITE_URL is loopback, unless this opens it on purpose.
+NEWSDESK_METRICS_PUBLIC = env_bool("NEWSDESK_METRICS_PUBLIC")
+
+# `newsdesk serve` answers 413 to a larger request body before reading it (a chunked one is cut off there).
+NEWSDESK_MAX_REQUEST_BYTES = int(os.environ.get("NEWSDESK_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
