@@ -36,11 +36,15 @@ def log_login_failure(sender, credentials: dict, request: HttpRequest | None = N
 
 
 @receiver(user_locked_out, dispatch_uid="newsdesk.login.locked_out")
-def log_lockout(sender, request: HttpRequest, username: str | None = None, ip_address: str | None = None, **kwargs):
+def log_lockout(
+    sender, request: HttpRequest, username: str | None = None, ip_address: str | None = None, **kwargs
+) -> None:
     log.warning("login locked out", extra={"username": username, "client_ip": ip_address})
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: 429 with the seconds until every failure counted against this client expires."""
     retry_after = lockout_seconds_left(request, credentials)
     response = HttpResponse(

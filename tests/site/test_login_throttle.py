@@ -33,6 +33,11 @@ def attempt(username: str, password: str, *, ip: str = ATTACKER_IP, **headers) -
     return client, response
 
 
+def fail_five_times() -> None:
+    for n in range(5):
+        attempt("admin", f"guess-{n}")
+
+
 def is_logged_in(client: Client) -> bool:
     return client.get("/admin/").status_code == 200
 
@@ -54,8 +59,7 @@ def test_thirty_wrong_passwords_get_429_with_retry_after_from_the_fifth_on(admin
 
 
 def test_the_right_password_does_not_log_in_while_locked_out(admin_user):
-    for n in range(5):
-        attempt("admin", f"guess-{n}")
+    fail_five_times()
 
     client, response = attempt("admin", PASSWORD)
 
@@ -65,8 +69,7 @@ def test_the_right_password_does_not_log_in_while_locked_out(admin_user):
 
 
 def test_retry_after_counts_down_to_the_end_of_the_lock(admin_user):
-    for n in range(5):
-        attempt("admin", f"guess-{n}")
+    fail_five_times()
     age_all_attempts(10)
 
     _, response = attempt("admin", PASSWORD)
@@ -77,8 +80,7 @@ def test_retry_after_counts_down_to_the_end_of_the_lock(admin_user):
 
 
 def test_the_right_password_logs_in_once_the_window_has_passed(admin_user):
-    for n in range(5):
-        attempt("admin", f"guess-{n}")
+    fail_five_times()
     age_all_attempts(16)
 
     client, response = attempt("admin", PASSWORD)
@@ -89,8 +91,7 @@ def test_the_right_password_logs_in_once_the_window_has_passed(admin_user):
 
 def test_another_ip_and_another_username_are_unaffected(admin_user):
     get_user_model().objects.create_superuser("editor", "editor@example.org", PASSWORD)
-    for n in range(5):
-        attempt("admin", f"guess-{n}")
+    fail_five_times()
 
     client, response = attempt("editor", PASSWORD, ip="198.51.100.20")
 
