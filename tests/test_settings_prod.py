@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from newsdesk.common.database import NO_DATA_DIR
 from newsdesk.common.secret_key import SECRET_KEY_MISSING, secret_key_create, secret_key_read
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,6 +128,15 @@ def test_serve_without_a_secret_key_refuses_in_one_line(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [expected]
     assert not data_dir.exists()
+
+
+def test_ingest_on_a_data_dir_that_was_never_initialised_says_what_to_run(tmp_path):
+    data_dir = tmp_path / "fresh"
+
+    done = run_newsdesk(["-m", "newsdesk", "ingest", "--once"], data_dir=data_dir)
+
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == ["CommandError: " + NO_DATA_DIR.format(path=data_dir.resolve())]
 
 
 def test_the_wsgi_application_refuses_to_load_without_a_secret_key(tmp_path):
