@@ -159,6 +159,19 @@ def test_init_creates_the_data_dir_and_a_private_key_once(tmp_path):
     assert [p.name for p in data_dir.iterdir()] == ["secret_key"]
 
 
+@pytest.mark.slow
+def test_the_demo_on_a_fresh_data_dir_creates_its_key_and_the_site_then_loads(tmp_path):
+    data_dir = tmp_path / "fresh"
+
+    demo = run_newsdesk(["-m", "newsdesk", "demo", "--no-serve", "--world-port", "0"], data_dir=data_dir)
+    site = run_newsdesk(["-c", "import config.wsgi"], data_dir=data_dir)
+
+    assert demo.returncode == 0, demo.stderr
+    assert "admin login: admin / " in demo.stdout
+    assert stat.S_IMODE((data_dir / "secret_key").stat().st_mode) == 0o600
+    assert site.returncode == 0, site.stderr
+
+
 def test_settings_read_the_key_that_init_wrote(tmp_path, monkeypatch):
     monkeypatch.delenv("NEWSDESK_SECRET_KEY", raising=False)
     path, created = secret_key_create(data_dir=tmp_path)
