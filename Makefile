@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml setup.py world/pyproject.toml eval/pyproject.toml $(wil
 	$(PY) -m pip install --quiet -e '.[test]' -e ./world -e ./eval
 	touch $(STAMP)
 
+# The data dir and its secret key are created here, explicitly: settings only read them.
 install: $(STAMP)
+	@$(VENV)/bin/newsdesk init
 
 migrate: install
 	$(VENV)/bin/newsdesk migrate --noinput

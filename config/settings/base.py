@@ -1,41 +1,35 @@
 """Settings shared by every environment. Everything a deployer may change comes from NEWSDESK_* variables."""
 
 import os
-import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+
+from newsdesk.common.secret_key import secret_key_read
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def _env_bool(name: str, default: bool = False) -> bool:
+def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Nothing here writes to disk: `newsdesk init` (run by `make install` and `newsdesk demo`) creates the data dir.
 DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR", BASE_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-
-def _secret_key() -> str:
-    """Use NEWSDESK_SECRET_KEY, else a random key persisted once in the data dir (never a constant)."""
-    if key := os.environ.get("NEWSDESK_SECRET_KEY"):
-        return key
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
-DEBUG = _env_bool("NEWSDESK_DEBUG")
+# NEWSDESK_SECRET_KEY, else DATA_DIR/secret_key; "" when neither exists, which `newsdesk serve` refuses in one line.
+SECRET_KEY = secret_key_read(data_dir=DATA_DIR)
+DEBUG = env_bool("NEWSDESK_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "newsdesk")
+# Admin forms posted through a proxy that rewrites Host still pass the CSRF origin check for our own site.
+CSRF_TRUSTED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "newsdesk.common",
     "newsdesk.sources",
     "newsdesk.articles",
@@ -64,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a login refused by the throttle into 429 + Retry-After (see newsdesk/common/login_throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +94,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login throttle (django-axes, database handler: shared by every process on SQLite and PostgreSQL alike).
+# Either trigger locks: 5 failures from one client IP (any usernames), or 5 for one username (any IPs),
+# within 15 minutes. A refused attempt does not extend the lock, so it ends, and Retry-After says when.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsdesk.common.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsdesk.common.client_ip.client_ip_address"
+# Behind a reverse proxy: the header it sets to the client's address (e.g. X-Forwarded-For; its last entry,
+# the one our proxy appended, is used). Off by default: a client could send the header itself.
+NEWSDESK_CLIENT_IP_HEADER = os.environ.get("NEWSDESK_CLIENT_IP_HEADER", "").strip()
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -107,9 +122,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
-# Serve app static files straight from the apps: no collectstatic step for `make demo`.
+# Serve app static files straight from the apps: no collectstatic step, so no STATIC_ROOT to create.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
@@ -120,7 +133,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # The fetcher refuses loopback and private addresses unless this is on (the demo world and tests turn it on).
-NEWSDESK_ALLOW_LOOPBACK = _env_bool("NEWSDESK_ALLOW_LOOPBACK")
+NEWSDESK_ALLOW_LOOPBACK = env_bool("NEWSDESK_ALLOW_LOOPBACK")
 NEWSDESK_USER_AGENT = os.environ.get(
     "NEWSDESK_USER_AGENT", "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk; automatic news aggregator)"
 )
@@ -128,8 +141,13 @@ NEWSDESK_FETCH_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_TIMEOUT", "20"))
 NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 1024)))
 
 # Subscribe to WebSub hubs that feeds name (needs a SITE_URL the hub can reach).
-NEWSDESK_WEBSUB_AUTOSUBSCRIBE = _env_bool("NEWSDESK_WEBSUB_AUTOSUBSCRIBE", True)
+NEWSDESK_WEBSUB_AUTOSUBSCRIBE = env_bool("NEWSDESK_WEBSUB_AUTOSUBSCRIBE", True)
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
+# Without a token, /metrics answers only while SITE_URL is loopback, unless this opens it on purpose.
+NEWSDESK_METRICS_PUBLIC = env_bool("NEWSDESK_METRICS_PUBLIC")
+
+# `newsdesk serve` answers 413 to a larger request body before reading it (a chunked one is cut off there).
+NEWSDESK_MAX_REQUEST_BYTES = int(os.environ.get("NEWSDESK_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
@@ -137,4 +155,6 @@ LOGGING = {
     "formatters": {"kv": {"()": "newsdesk.common.logging.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")},
+    # django-axes logs each failure in free text; newsdesk.common.login_throttle logs it as key=value instead.
+    "loggers": {"axes": {"level": "ERROR"}},
 }

@@ -1,12 +1,16 @@
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
+# A fixed key, so tests need no setup and write nothing; never used outside tests.
+SECRET_KEY = "test-only-secret-key-not-for-any-deployment"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NEWSDESK_ALLOW_LOOPBACK = False
 
 # A file, not shared-cache memory: ingestion refreshes feeds on threads, each with its own connection.
-# One file per process, so parallel test runs in one checkout never share it.
+# One file per process, so parallel test runs never share it; in the temp dir, so a clean clone needs no data dir.
 DATABASES["default"].setdefault("TEST", {})  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"]["NAME"] = str(DATA_DIR / f"test-newsdesk-{os.getpid()}.sqlite3")  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / f"test-newsdesk-{os.getpid()}.sqlite3")  # noqa: F405

@@ -1,9 +1,13 @@
-"""Start the WSGI app on a port, with a clear error when the port is taken."""
+"""Start the WSGI app on a port, with a clear error when the port is taken or the site has no secret key."""
 
 import errno
 import socket
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
+
+from newsdesk.common.secret_key import secret_key_require
 
 PORT_IN_USE = "port {port} on {host} is already in use (choose another with --port)"
 
@@ -22,10 +26,24 @@ def check_port_free(host: str, port: int) -> None:
 def serve_site(*, host: str, port: int, threads: int = 8, stdout=None) -> None:
     from waitress import serve
 
+    try:
+        secret_key_require()
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from None
     from config.wsgi import application
 
     check_port_free(host, port)
     if stdout is not None:
         stdout.write(f"serving http://{host}:{port}/ (Ctrl-C to stop)")
         stdout.flush()
-    serve(application, host=host, port=port, threads=threads, ident="newsdesk", _quiet=True)
+    serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="newsdesk",
+        # waitress answers 413 as soon as a Content-Length says more, before reading the body, and cuts a
+        # chunked body off at the limit; it refuses lengths >= its limit, so +1 admits exactly the maximum.
+        max_request_body_size=settings.NEWSDESK_MAX_REQUEST_BYTES + 1,
+        _quiet=True,
+    )

@@ -30,6 +30,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name.replace('_', '-')} must be between 0 and 65535")
         if not options["no_serve"]:
             check_port_free("127.0.0.1", options["port"])
+        # A fresh data dir gets its directory and secret key here, explicitly (settings never write them).
+        call_command("init", verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)
         world = generate_world(seed=options["seed"], slow_delay_s=options["slow_delay"])
         try:

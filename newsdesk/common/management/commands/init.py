@@ -1,0 +1,19 @@
+"""`newsdesk init`: create the data dir and its secret key (the only step that writes them; settings only read)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from newsdesk.common.secret_key import secret_key_create, secret_key_is_set, secret_key_read
+
+
+class Command(BaseCommand):
+    help = "Create the data dir and a random secret key in it (kept if it exists)."
+    requires_system_checks = []
+
+    def handle(self, *args, **options):
+        path, created = secret_key_create(data_dir=settings.DATA_DIR)
+        if not secret_key_is_set():
+            # This process loaded its settings before the key existed (e.g. `newsdesk demo` on a fresh data dir).
+            settings.SECRET_KEY = secret_key_read(data_dir=settings.DATA_DIR)
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"secret key {'created' if created else 'kept'}: {path}")
