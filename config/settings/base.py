@@ -23,7 +23,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR", BASE_DIR / "var")).resolve()
 
 # NEWSDESK_SECRET_KEY, else DATA_DIR/secret_key; "" when neither exists, which `newsdesk serve` refuses in one line.
-SECRET_KEY = secret_key_read(data_dir=DATA_DIR)
+SECRET_KEY = os.environ.get("NEWSDESK_SECRET_KEY", "").strip() or secret_key_read(data_dir=DATA_DIR)
 DEBUG = env_bool("NEWSDESK_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -142,6 +142,9 @@ NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 10
 
 # Subscribe to WebSub hubs that feeds name (needs a SITE_URL the hub can reach).
 NEWSDESK_WEBSUB_AUTOSUBSCRIBE = env_bool("NEWSDESK_WEBSUB_AUTOSUBSCRIBE", True)
+# The admin login `newsdesk demo` ensures (a random password, printed, when none is given).
+NEWSDESK_ADMIN_USER = os.environ.get("NEWSDESK_ADMIN_USER", "admin")
+NEWSDESK_ADMIN_PASSWORD = os.environ.get("NEWSDESK_ADMIN_PASSWORD", "")
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 # Without a token, /metrics answers only while SITE_URL is loopback, unless this opens it on purpose.
 NEWSDESK_METRICS_PUBLIC = env_bool("NEWSDESK_METRICS_PUBLIC")

@@ -1,4 +1,4 @@
-"""The Django secret key: read from NEWSDESK_SECRET_KEY or the data dir, created only by an explicit step.
+"""The Django secret key file in the data dir, created only by an explicit step (settings read it).
 
 Settings only read (importing them must not write files); `newsdesk init`, `make install` and `newsdesk demo`
 create the data dir and its key file.
@@ -20,9 +20,7 @@ def secret_key_path(data_dir: Path) -> Path:
 
 
 def secret_key_read(*, data_dir: Path) -> str:
-    """NEWSDESK_SECRET_KEY, else the key file in the data dir, else "" (never written here)."""
-    if key := os.environ.get("NEWSDESK_SECRET_KEY", "").strip():
-        return key
+    """The key file in the data dir, else "" (never written here). Settings prefer NEWSDESK_SECRET_KEY."""
     try:
         return secret_key_path(data_dir).read_text().strip()
     except (FileNotFoundError, NotADirectoryError):

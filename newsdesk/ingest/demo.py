@@ -1,10 +1,10 @@
 """The demo: simulated global media on loopback → directory import → one ingest pass → an admin login."""
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from newsdesk.ingest.context import IngestContext
@@ -21,9 +21,10 @@ class AdminLogin:
 
 
 def admin_ensure() -> AdminLogin:
-    """An admin user from NEWSDESK_ADMIN_USER/NEWSDESK_ADMIN_PASSWORD, else `admin` with a fresh random password."""
-    username = os.environ.get("NEWSDESK_ADMIN_USER", "admin")
-    env_password = os.environ.get("NEWSDESK_ADMIN_PASSWORD")
+    """The configured admin user (NEWSDESK_ADMIN_USER / NEWSDESK_ADMIN_PASSWORD), with a fresh random password
+    when none is configured."""
+    username = settings.NEWSDESK_ADMIN_USER
+    env_password = settings.NEWSDESK_ADMIN_PASSWORD
     password = env_password or secrets.token_urlsafe(12)
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username, defaults={"is_staff": True, "is_superuser": True})
