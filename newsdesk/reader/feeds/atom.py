@@ -119,18 +119,20 @@ def _parse_entry(
     categories = many.get(CATEGORY)
     language = entry.get(f.XML_LANG)
     language = language.strip() or feed_language if language else feed_language
-    return f.make_entry(
-        link,
-        f.atom_title(title_el) if title_el is not None else "",
-        guid,
-        _markup(summary_el, base, resolve_markup) if summary_el is not None else "",
-        _markup(content_el, base, resolve_markup) if content_el is not None and not content_el.get("src") else "",
-        _entry_author(author_el, creator_el, table) if author_el is not None or creator_el is not None else "",
-        parse_date(published_el.text) if published_el is not None else None,
-        parse_date(updated_el.text) if updated_el is not None else None,
-        image,
-        language,
-        tuple(_categories(categories)) if categories else (),
+    return ParsedEntry(
+        link=link,
+        title=f.atom_title(title_el) if title_el is not None else "",
+        guid=guid,
+        summary=_markup(summary_el, base, resolve_markup) if summary_el is not None else "",
+        content_html=_markup(content_el, base, resolve_markup)
+        if content_el is not None and not content_el.get("src")
+        else "",
+        author=_entry_author(author_el, creator_el, table) if author_el is not None or creator_el is not None else "",
+        published=parse_date(published_el.text) if published_el is not None else None,
+        updated=parse_date(updated_el.text) if updated_el is not None else None,
+        image_url=image,
+        language=language,
+        categories=tuple(_categories(categories)) if categories else (),
     )
 
 

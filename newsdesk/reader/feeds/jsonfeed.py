@@ -144,18 +144,18 @@ def _entry(item: dict[str, Any], base: str, language: str, feed_authors: str) ->
     tags = get("tags")
     guid = get("id")
     published, modified = get("date_published"), get("date_modified")
-    return f.make_entry(
-        _absolute(_str(get("url")) or _str(get("external_url")), base),
-        f.plain_text(_str(get("title"))),
-        _str(guid) if guid is not None and not isinstance(guid, bool) else "",
-        _str(get("summary")),
-        content_html,
-        (_authors(item) if "authors" in item or "author" in item else "") or feed_authors,
-        parse_date(_str(published)) if published else None,
-        parse_date(_str(modified)) if modified else None,
-        _absolute(_str(get("image")) or _str(get("banner_image")), base),
-        _str(get("language")) or language,
-        tuple(t.strip() for t in tags if isinstance(t, str) and t.strip()) if isinstance(tags, list) else (),
+    return ParsedEntry(
+        link=_absolute(_str(get("url")) or _str(get("external_url")), base),
+        title=f.plain_text(_str(get("title"))),
+        guid=_str(guid) if guid is not None and not isinstance(guid, bool) else "",
+        summary=_str(get("summary")),
+        content_html=content_html,
+        author=(_authors(item) if "authors" in item or "author" in item else "") or feed_authors,
+        published=parse_date(_str(published)) if published else None,
+        updated=parse_date(_str(modified)) if modified else None,
+        image_url=_absolute(_str(get("image")) or _str(get("banner_image")), base),
+        language=_str(get("language")) or language,
+        categories=tuple(t.strip() for t in tags if isinstance(t, str) and t.strip()) if isinstance(tags, list) else (),
     )
 
 

@@ -1,9 +1,7 @@
 """`parse_feed`: bytes in, ParsedFeed out, whatever the format. The kind is sniffed from the content.
 
-RSS and Atom go through the C one-pass tree first (litetree.py: the same readers on a cheaper tree), which
-refuses anything but plain well-formed UTF-8 XML; those documents, and all other XML, go through lxml (strict,
-entity-safe, with repairs); documents lxml cannot read fall back to feedparser's tag-soup parser, so
-broken-but-common feeds still yield their entries.
+XML goes through lxml (strict, entity-safe, with repairs); documents lxml cannot read fall back to
+feedparser's tag-soup parser, so broken-but-common feeds still yield their entries.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from collections.abc import Callable
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
-from newsdesk.reader.feeds import litetree
 from newsdesk.reader.feeds.atom import parse_atom
 from newsdesk.reader.feeds.encoding import is_utf8, to_utf8
 from newsdesk.reader.feeds.errors import (
@@ -44,8 +41,6 @@ _ATOM_NAMESPACES = frozenset({f.ATOM, f.ATOM03, ""})
 # Roots libxml2 handles; CDF's <channel> and friends are left to feedparser.
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel", "urlset", "sitemapindex"})
 _FEEDPARSER_ONLY_ROOTS = frozenset({"channel", "rss", "rdf", "feed"})
-# Roots the one-pass tree is tried on (sitemaps and odd roots go straight to lxml).
-_FAST_ROOTS = frozenset({"rss", "rdf", "feed"})
 # A compiled literal finds it faster than `in` (about 4 GB/s against 2.5 on feed text): this scans every byte.
 _XML_BASE = re.compile(rb"xml:base")
 _SNIFF_LIMIT = 65536
@@ -102,13 +97,6 @@ def _parse_markup(data: bytes, url: str, transcode: Callable[[], bytes]) -> Pars
     root_name = sniff_root_name(data, _SNIFF_LIMIT)
     if root_name == "html":
         return _feed_inside_html(data, url)
-    if root_name in _FAST_ROOTS:
-        # The one-pass tree (see litetree.py); None sends the document down the lxml path below.
-        fast = litetree.parse(data, url)
-        if fast is not None:
-            feed = _parse_tree(fast[0], url, resolve_markup=fast[1])
-            if feed is not None:
-                return feed
     try:
         root = parse_checked_xml(data, base_url=url)
     except FeedParseError as error:
@@ -121,8 +109,7 @@ def _parse_markup(data: bytes, url: str, transcode: Callable[[], bytes]) -> Pars
     # Relative URLs inside entry HTML are resolved only where the feed declares xml:base: elsewhere they
     # are relative to the entry's own page, which is the base_url later stages sanitize with anyway, and
     # scanning every body for them would cost as much as parsing the XML.
-    # The bytes test is the cheap filter; the tree says whether an xml:base attribute (not text) is there,
-    # the same answer the one-pass tree gives.
+    # The bytes test is the cheap filter; the tree says whether an xml:base attribute (not text) is there.
     uses_xml_base = _XML_BASE.search(data) is not None and root.xpath("boolean(//@xml:base)")
     feed = _parse_tree(root, url, resolve_markup=uses_xml_base)
     if feed is not None:

@@ -168,18 +168,18 @@ def _parse_item(
         found = many.get(CATEGORY)
         categories = tuple([t for t in (f.plain_text(f.element_text(c)) for c in found) if t]) if found else ()
         image = _item_image(many, itunes_image, base)
-    return f.make_entry(
-        link,
-        title,
-        guid,
-        summary,
-        _content(content, base, resolve_markup) if content is not None else "",
-        author,
-        parse_date(date_el.text) if date_el is not None else None,
-        parse_date(modified_el.text) if modified_el is not None else None,
-        image,
-        language,
-        categories,
+    return ParsedEntry(
+        link=link,
+        title=title,
+        guid=guid,
+        summary=summary,
+        content_html=_content(content, base, resolve_markup) if content is not None else "",
+        author=author,
+        published=parse_date(date_el.text) if date_el is not None else None,
+        updated=parse_date(modified_el.text) if modified_el is not None else None,
+        image_url=image,
+        language=language,
+        categories=categories,
     )
 
 
