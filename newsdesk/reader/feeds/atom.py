@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds.budget import UNLIMITED, ParseBudget
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
@@ -51,7 +52,9 @@ def _tag_table(ns: str) -> dict[str, int]:
 _TABLES = {ns: _tag_table(ns) for ns in (f.ATOM, f.ATOM03, "")}
 
 
-def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -> ParsedFeed:
+def parse_atom(
+    root: etree._Element, *, url: str, resolve_markup: bool = True, budget: ParseBudget = UNLIMITED
+) -> ParsedFeed:
     """Read an Atom <feed> document (1.0 or 0.3, by the root's namespace). `resolve_markup`: resolve
     relative URLs inside entry HTML."""
     ns = root.tag[1 : root.tag.find("}")] if root.tag.startswith("{") else ""
@@ -82,7 +85,10 @@ def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -
         title=title,
         link=link,
         language=language,
-        entries=tuple(_parse_entry(entry, table, url, language, resolve_markup) for entry in entry_elements),
+        entries=tuple(
+            _parse_entry(entry, table, url, language, resolve_markup)
+            for entry in budget.each(entry_elements, "reading entries")
+        ),
         hub_url=hub,
         self_url=self_url,
     )

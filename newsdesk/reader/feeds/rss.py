@@ -11,6 +11,7 @@ import functools
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds.budget import UNLIMITED, ParseBudget
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
@@ -74,7 +75,9 @@ _RDF_ABOUT = f"{{{f.RDF}}}about"
 _RDF_RESOURCE = f"{{{f.RDF}}}resource"
 
 
-def parse_rss(root: etree._Element, *, url: str, resolve_markup: bool = True) -> ParsedFeed:
+def parse_rss(
+    root: etree._Element, *, url: str, resolve_markup: bool = True, budget: ParseBudget = UNLIMITED
+) -> ParsedFeed:
     """Read an <rss> or <rdf:RDF> document. `resolve_markup`: resolve relative URLs inside item HTML."""
     channel = root if root.tag in _CHANNEL_NAMES else next((c for c in root if c.tag in _CHANNEL_NAMES), None)
     title, link, language, hub, self_url = _channel_fields(channel) if channel is not None else ("",) * 5
@@ -90,7 +93,9 @@ def parse_rss(root: etree._Element, *, url: str, resolve_markup: bool = True) ->
         title=title,
         link=link,
         language=language,
-        entries=tuple([_parse_item(item, url, language, table, resolve_markup) for item in items]),
+        entries=tuple(
+            [_parse_item(item, url, language, table, resolve_markup) for item in budget.each(items, "reading items")]
+        ),
         hub_url=hub,
         self_url=self_url,
     )
