@@ -87,8 +87,8 @@ WELL_KNOWN_NAMESPACES = {
 def refuse_entity_declarations(data: bytes) -> None:
     """Raise FORBIDDEN_ENTITY when the prolog (DOCTYPE internal subset) declares any entity."""
     end = _prolog_end(data)
-    # The regex boundary is the one feedparser's fallback parser uses; checking both regions means neither
-    # our parser nor the fallback can ever see a declaration.
+    # Also up to the first thing that looks like an element: where the prolog itself is broken, recover mode
+    # may read a declaration our prolog walk did not reach.
     loose = _FIRST_ELEMENT.search(data)
     end = max(end, loose.start() if loose else len(data))
     if _ENTITY_DECL.search(data, 0, end):

@@ -186,6 +186,18 @@ def test_truncated_feed_still_yields_its_complete_items():
         ("2024-03-05 14:30:00", datetime(2024, 3, 5, 14, 30, tzinfo=UTC)),
         ("2024-03-05", datetime(2024, 3, 5, tzinfo=UTC)),
         ("20240305T143000", datetime(2024, 3, 5, 14, 30, tzinfo=UTC)),
+        # The slips feedparser's private date parser used to catch, now read by our own code:
+        ("2006-01-17T12:35:9+01:00", datetime(2006, 1, 17, 11, 35, 9, tzinfo=UTC)),  # one-digit seconds
+        ("2020/1/10 14:33:00", datetime(2020, 1, 10, 14, 33, tzinfo=UTC)),  # slashes, one-digit month
+        ("2024-03", datetime(2024, 3, 1, tzinfo=UTC)),  # W3CDTF year and month
+        ("2024-03-05T14:30:00.5+0530", datetime(2024, 3, 5, 9, 0, 0, 500000, tzinfo=UTC)),
+        ("Mon, 21 Jan 2008 8:56 am PST", datetime(2008, 1, 21, 16, 56, tzinfo=UTC)),  # 12-hour clock
+        ("Sun, 20 Apr 2014 8:19 pm CEST", datetime(2014, 4, 20, 18, 19, tzinfo=UTC)),
+        ("Mon, 21 Jan 2008 12:05 a.m. GMT", datetime(2008, 1, 21, 0, 5, tzinfo=UTC)),
+        ("Sun Jan  4 16:29:06 2004", datetime(2004, 1, 4, 16, 29, 6, tzinfo=UTC)),  # asctime
+        ("Sun, 04 Jan 2004 16:29:06 +0100 (CET)", datetime(2004, 1, 4, 15, 29, 6, tzinfo=UTC)),
+        ("2024-13-45", None),
+        ("1 Jan 2024" + " " * 10_000 + "x", None),  # too long to be a date (and no quadratic regex run)
         ("Tuesday, March 5, 2024 2:30 PM", None),
         ("not a date", None),
         ("", None),
