@@ -20,6 +20,8 @@ _UTF8_NAMES = frozenset({"utf-8", "utf8", "utf_8"})
 # cp1252 smart quotes, so decoding them as iso-8859-1 would turn those into C1 control characters.
 _AS_CP1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso_8859-1"})
 _UTF8_DECL = b'<?xml version="1.0" encoding="utf-8"?>'
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
+_ASCII_BYTES = bytes(range(128))
 
 
 def charset_from_content_type(content_type: str) -> str:
@@ -88,6 +90,11 @@ def to_utf8(data: bytes, *, content_type: str = "", trust_utf8: bool = False) ->
         if declared and declared not in _UTF8_NAMES:
             return _with_utf8_declaration(data)
         return data
+    label = charset_from_content_type(content_type) or declared
+    if not label or codec_for_label(label) == "cp1252":
+        mostly_utf8 = decode_mostly_utf8(data)
+        if mostly_utf8 is not None:
+            return _with_utf8_declaration(mostly_utf8.encode("utf-8"))
     for label in (charset_from_content_type(content_type), declared):
         name = codec_for_label(label) if label else ""
         if not name or name == "utf-8" or name.startswith(("utf-16", "utf-32")):
@@ -98,6 +105,23 @@ def to_utf8(data: bytes, *, content_type: str = "", trust_utf8: bool = False) ->
             continue
         return _with_utf8_declaration(text.encode("utf-8"))
     return _with_utf8_declaration(data.decode("cp1252", errors="replace").encode("utf-8"))
+
+
+def decode_mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with each stray non-UTF-8 byte read as windows-1252, when most non-ASCII characters are valid UTF-8.
+
+    A feed labelled ISO-8859-1 or windows-1252 (or not labelled) whose text is UTF-8 but for a few bytes
+    pasted in from elsewhere: decoding all of it as windows-1252 would turn every "ø" into "Ã¸". None when
+    the stray bytes are as many as the UTF-8 characters: then the label is right and the bytes are legacy.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = len(_STRAY_BYTE.findall(text))
+    non_ascii_bytes = len(data.translate(None, _ASCII_BYTES))
+    utf8_bytes = non_ascii_bytes - stray
+    # A UTF-8 character outside ASCII takes 2-4 bytes; count them as characters, at least two bytes each.
+    if utf8_bytes // 2 <= stray:
+        return None
+    return _STRAY_BYTE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", errors="replace"), text)
 
 
 def is_utf8(data: bytes) -> bool:

@@ -19,6 +19,8 @@ RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
 USERLAND_RSS2 = "http://backend.userland.com/rss2"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
+# Dublin Core 1.0 names the same elements; older RSS 1.0 generators still declare it.
+DC_NAMESPACES = (DC, "http://purl.org/dc/elements/1.0/")
 DCTERMS = "http://purl.org/dc/terms/"
 MEDIA_NAMESPACES = (
     "http://search.yahoo.com/mrss/",

@@ -41,14 +41,14 @@ def _tag_table(namespaces: tuple[str, ...] = _RSS_NAMESPACES) -> dict[str, int]:
     ):  # fmt: skip
         for tag in _qualified(namespaces, local):
             table[tag] = slot
+    for dc in f.DC_NAMESPACES:
+        for local, slot in (
+            ("creator", CREATOR), ("date", DCDATE), ("subject", CATEGORY), ("language", LANGUAGE), ("title", DCTITLE),
+        ):  # fmt: skip
+            table[f"{{{dc}}}{local}"] = slot
     table.update(
         {
             f"{{{f.CONTENT}}}encoded": CONTENT,
-            f"{{{f.DC}}}creator": CREATOR,
-            f"{{{f.DC}}}date": DCDATE,
-            f"{{{f.DC}}}subject": CATEGORY,
-            f"{{{f.DC}}}language": LANGUAGE,
-            f"{{{f.DC}}}title": DCTITLE,
             f"{{{f.DCTERMS}}}issued": DCDATE,
             f"{{{f.DCTERMS}}}created": DCDATE,
             f"{{{f.DCTERMS}}}modified": MODIFIED,
