@@ -3,13 +3,15 @@ the parity tests. No runtime module imports them, and parsing works where they a
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+# Every import statement, including those inside functions (ast.walk), by its top-level name.
+from tests.reader.test_no_django import imported_top_level_names
 
 REPO = Path(__file__).resolve().parents[3]
 BENCH_ONLY = frozenset({"feedparser", "fastfeedparser"})
@@ -25,21 +27,10 @@ def runtime_modules() -> list[Path]:
     )
 
 
-def imported_names(path: Path) -> set[str]:
-    """Top-level names of every import in the module, including those inside functions."""
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
-
-
 def test_no_runtime_module_imports_feedparser_or_fastfeedparser():
     modules = runtime_modules()
     assert any(p.name == "parse.py" for p in modules)  # the parser itself is among those checked
-    offenders = {str(p.relative_to(REPO)): sorted(imported_names(p) & BENCH_ONLY) for p in modules}
+    offenders = {str(p.relative_to(REPO)): sorted(imported_top_level_names(p) & BENCH_ONLY) for p in modules}
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
@@ -59,6 +50,9 @@ class Refuse(importlib.abc.MetaPathFinder):
             raise ImportError("not installed: " + name)
 sys.meta_path.insert(0, Refuse())
 from pathlib import Path
+
+# Every import statement, including those inside functions (ast.walk), by its top-level name.
+from tests.reader.test_no_django import imported_top_level_names
 from newsdesk.reader.feeds import FeedParseError, parse_feed
 kinds = []
 for path in sorted(Path("tests/data/feeds").iterdir()):
