@@ -111,7 +111,7 @@ def decode_mostly_utf8(data: bytes) -> str | None:
     """UTF-8 with each stray non-UTF-8 byte read as windows-1252, when most non-ASCII characters are valid UTF-8.
 
     A feed labelled ISO-8859-1 or windows-1252 (or not labelled) whose text is UTF-8 but for a few bytes
-    pasted in from elsewhere: decoding all of it as windows-1252 would turn every "ø" into "Ã¸". None when
+    pasted in from elsewhere: decoding all of it as windows-1252 would turn every "ø" into two characters. None when
     the stray bytes are as many as the UTF-8 characters: then the label is right and the bytes are legacy.
     """
     text = data.decode("utf-8", errors="surrogateescape")
