@@ -127,3 +127,23 @@ def test_malformed_xml_stops_between_repair_stages_once_its_budget_is_spent():
     data = nested_rss(10, before=b"<description>&nbsp;" + b"x" * 2_000_000 + b"</descriptio>")
     error, _ = refusal_of(data, cpu_budget_s=1e-9)
     assert (error.reason, error.detail.rpartition("while ")[2]) == (OVER_BUDGET, "reading malformed XML")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (b"\xe9" * 1024, "\xe9" * 1024),  # all Latin-1: the label is right
+        ("ø".encode() * 512, "ø" * 512),  # UTF-8, with one stray Latin-1 byte at the very end
+    ],
+)
+def test_telling_latin1_from_stray_bytes_stays_linear_on_15_mib(title, expected):
+    item = b"<item><title>" + title + b"</title><link>https://example.com/a</link></item>"
+    count = 15 * MIB // len(item)
+    data = b'<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>Big</title>'
+    data += item * count + b"<item><title>caf\xe9</title></item></channel></rss>"
+    started = time.thread_time()
+    feed = parse_feed(data, url=URL, keep_duplicates=True)
+    cpu_seconds = time.thread_time() - started
+    assert [e.title for e in feed.entries[:: count // 2]] == [expected, expected, expected]
+    assert (len(feed.entries), feed.entries[-1].title) == (count + 1, "café")
+    assert cpu_seconds < CPU_SECONDS_FOR_A_REFUSAL * 2  # ≈ 1 s here; the margin is for a loaded machine
