@@ -11,7 +11,7 @@ export NEWSDESK_DATA_DIR ?= $(CURDIR)/var
 default: check
 check: lint test
 
-$(STAMP): pyproject.toml setup.py world/pyproject.toml eval/pyproject.toml $(wildcard newsdesk/reader/feeds/litetree_src/*.[ch])
+$(STAMP): pyproject.toml world/pyproject.toml eval/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]' -e ./world -e ./eval

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds.budget import UNLIMITED, ParseBudget
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
@@ -14,8 +15,9 @@ _HTML_TYPES = ("", "text/html", "application/xhtml+xml", "html")
 # Single-valued slots (first occurrence wins) ...
 (
     TITLE, ID, SUMMARY, CONTENT, AUTHOR, PUBLISHED, UPDATED, CREATED, SOURCE, CREATOR, DCMODIFIED, ITUNES_IMAGE,
-) = range(12)  # fmt: skip
-_SLOTS = 12
+    DCTITLE, MEDIA_TITLE,
+) = range(14)  # fmt: skip
+_SLOTS = 14
 # ... and multi-valued ones (every occurrence kept, in order).
 LINK, CATEGORY, MEDIA_CONTENT, MEDIA_THUMBNAIL, MEDIA_GROUP = range(100, 105)
 _MEDIA_KINDS = ((MEDIA_CONTENT, "content"), (MEDIA_THUMBNAIL, "thumbnail"), (MEDIA_GROUP, "group"))
@@ -31,11 +33,11 @@ def _tag_table(ns: str) -> dict[str, int]:
             ("issued", PUBLISHED), ("created", CREATED), ("modified", UPDATED), ("source", SOURCE),
         )
     }  # fmt: skip
+    for dc in f.DC_NAMESPACES:
+        for local, slot in (("creator", CREATOR), ("date", CREATED), ("subject", CATEGORY), ("title", DCTITLE)):
+            table[f"{{{dc}}}{local}"] = slot
     table.update(
         {
-            f"{{{f.DC}}}creator": CREATOR,
-            f"{{{f.DC}}}date": CREATED,
-            f"{{{f.DC}}}subject": CATEGORY,
             f"{{{f.DCTERMS}}}issued": CREATED,
             f"{{{f.DCTERMS}}}modified": DCMODIFIED,
             f"{{{f.ITUNES}}}image": ITUNES_IMAGE,
@@ -44,6 +46,7 @@ def _tag_table(ns: str) -> dict[str, int]:
     for media_ns in f.MEDIA_NAMESPACES:
         for slot, local in _MEDIA_KINDS:
             table[f"{{{media_ns}}}{local}"] = slot
+        table[f"{{{media_ns}}}title"] = MEDIA_TITLE
     return table
 
 
@@ -51,12 +54,14 @@ def _tag_table(ns: str) -> dict[str, int]:
 _TABLES = {ns: _tag_table(ns) for ns in (f.ATOM, f.ATOM03, "")}
 
 
-def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -> ParsedFeed:
+def parse_atom(
+    root: etree._Element, *, url: str, resolve_markup: bool = True, budget: ParseBudget = UNLIMITED
+) -> ParsedFeed:
     """Read an Atom <feed> document (1.0 or 0.3, by the root's namespace). `resolve_markup`: resolve
     relative URLs inside entry HTML."""
     ns = root.tag[1 : root.tag.find("}")] if root.tag.startswith("{") else ""
     table = _TABLES.get(ns, _TABLES[f.ATOM])
-    title, link, hub, self_url = "", "", "", ""
+    title, link, hub, self_url, dc_title = "", "", "", "", ""
     prefix = f"{{{ns}}}" if ns else ""
     # <item> inside an Atom feed is wrong but feedparser accepts it, and so do we.
     entry_tags = (prefix + "entry", prefix + "item")
@@ -67,6 +72,8 @@ def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -
             entry_elements.append(child)
         elif slot == TITLE and not title:
             title = f.atom_title(child)
+        elif slot == DCTITLE and not dc_title:
+            dc_title = f.plain_text(f.element_text(child))
         elif slot == LINK:
             rel = child.get("rel") or "alternate"
             href = f.resolve_url(child, child.get("href") or "", url)
@@ -79,10 +86,13 @@ def parse_atom(root: etree._Element, *, url: str, resolve_markup: bool = True) -
     language = (root.get(f.XML_LANG) or "").strip()
     return ParsedFeed(
         kind="atom",
-        title=title,
+        title=title or dc_title,
         link=link,
         language=language,
-        entries=tuple(_parse_entry(entry, table, url, language, resolve_markup) for entry in entry_elements),
+        entries=tuple(
+            _parse_entry(entry, table, url, language, resolve_markup)
+            for entry in budget.each(entry_elements, "reading entries")
+        ),
         hub_url=hub,
         self_url=self_url,
     )
@@ -94,7 +104,7 @@ def _parse_entry(
     one, many = f.sort_children(entry, table, _SLOTS)
     (
         title_el, id_el, summary_el, content_el, author_el, published_el, updated_el, created_el, _source,
-        creator_el, dcmodified_el, itunes_image,
+        creator_el, dcmodified_el, itunes_image, dc_title_el, media_title_el,
     ) = one  # fmt: skip
     if many is None:
         many = {}
@@ -119,19 +129,43 @@ def _parse_entry(
     categories = many.get(CATEGORY)
     language = entry.get(f.XML_LANG)
     language = language.strip() or feed_language if language else feed_language
-    return f.make_entry(
-        link,
-        f.atom_title(title_el) if title_el is not None else "",
-        guid,
-        _markup(summary_el, base, resolve_markup) if summary_el is not None else "",
-        _markup(content_el, base, resolve_markup) if content_el is not None and not content_el.get("src") else "",
-        _entry_author(author_el, creator_el, table) if author_el is not None or creator_el is not None else "",
-        parse_date(published_el.text) if published_el is not None else None,
-        parse_date(updated_el.text) if updated_el is not None else None,
-        image,
-        language,
-        tuple(_categories(categories)) if categories else (),
+    return ParsedEntry(
+        link=link,
+        title=_entry_title(title_el, dc_title_el, media_title_el),
+        guid=guid,
+        summary=_markup(summary_el, base, resolve_markup) if summary_el is not None else "",
+        content_html=_markup(content_el, base, resolve_markup)
+        if content_el is not None and not content_el.get("src")
+        else "",
+        author=_entry_author(author_el, creator_el, table) if author_el is not None or creator_el is not None else "",
+        published=parse_date(published_el.text) if published_el is not None else None,
+        updated=parse_date(updated_el.text) if updated_el is not None else None,
+        image_url=image,
+        language=language,
+        categories=tuple(_categories(categories)) if categories else (),
     )
+
+
+def parse_atom_entry_document(root: etree._Element, *, url: str, resolve_markup: bool = True) -> ParsedFeed:
+    """An Atom entry document (root <entry>, RFC 4287 section 4.1.2) as a feed of that one entry."""
+    ns = root.tag[1 : root.tag.find("}")]
+    language = (root.get(f.XML_LANG) or "").strip()
+    entry = _parse_entry(root, _TABLES[ns], url, language, resolve_markup)
+    return ParsedFeed(kind="atom", language=language, entries=(entry,))
+
+
+def _entry_title(title_el, dc_title_el, media_title_el) -> str:
+    """atom:title, else dc:title, else media:title (feedparser falls back the same way)."""
+    if title_el is not None:
+        title = f.atom_title(title_el)
+        if title:
+            return title
+    for el in (dc_title_el, media_title_el):
+        if el is not None:
+            title = f.plain_text(f.element_text(el))
+            if title:
+                return title
+    return ""
 
 
 def _markup(el: etree._Element, base: str, resolve_markup: bool) -> str:

@@ -10,12 +10,9 @@ sometimes escaped). Deliberate differences that show up in the report:
   * an Atom link with href="" is no link for us; feedparser resolves it to the xml:base (the feed itself);
   * an RSS item's own <link> beats an atom:link alternate (yarr's fixture asserts this); feedparser takes
     the last one it saw.
-Speed on the real-world captures, 2-CPU VM, best of 10 (2026-11-25): with the C one-pass tree
-(`litetree.py`) ours ~47k items/s (~33 ms), fastfeedparser (Rust core) ~41k, 1.11-1.14x; feedparser
-~0.56k. On lxml alone (NEWSDESK_FEED_FAST_PATH=0, or no compiler at install) ours is ~26k (0.64x):
-libxml2 building its tree takes ~23 ms, two thirds of fastfeedparser's whole run, which is why the
-readers got a tree of their own. Cutting large CDATA bodies out before libxml2 parses (fastfeedparser's
-trick on its lxml path) was tried on the lxml path: no gain.
+Figures, not a goal: the parse-speed goal was retired with the C one-pass tree (`_litetree`), which saved
+about 0.2 s of a 150 s first ingestion cycle. Our parser reads lxml's tree; today's figures are in
+docs/benchmarks.md. feedparser and fastfeedparser are the `bench` extra, imported here only.
 """
 
 from __future__ import annotations
@@ -26,7 +23,6 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from newsdesk.reader.feeds import litetree
 from newsdesk.reader.feeds.errors import FeedParseError
 from newsdesk.reader.feeds.fields import plain_text
 from newsdesk.reader.feeds.parse import parse_feed
@@ -41,12 +37,6 @@ def load(corpus: Path, everything: bool) -> list[tuple[Path, bytes]]:
     folders = [p for p in sorted(corpus.iterdir()) if p.is_dir()] if everything else [corpus / f for f in REAL_WORLD]
     files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file() and p.suffix in FEED_SUFFIXES)
     return [(p, p.read_bytes()) for p in files]
-
-
-def tree_in_use() -> str:
-    if litetree.ENABLED:
-        return "litetree (C one-pass tree; lxml for what it refuses)"
-    return "lxml" + ("" if litetree.AVAILABLE else f" (litetree not built: {litetree.IMPORT_ERROR})")
 
 
 def ours(data: bytes) -> int:
@@ -132,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore")
     files = load(args.corpus, args.all)
     documents = [data for _, data in files]
-    print(f"{len(files)} files, {sum(map(len, documents)) / 1e6:.1f} MB; our parser reads: {tree_in_use()}")
+    print(f"{len(files)} files, {sum(map(len, documents)) / 1e6:.1f} MB")
     results = {}
     for name, (items, seconds) in compare(documents, args.repeat).items():
         results[name] = items / seconds

@@ -20,6 +20,10 @@ _UTF8_NAMES = frozenset({"utf-8", "utf8", "utf_8"})
 # cp1252 smart quotes, so decoding them as iso-8859-1 would turn those into C1 control characters.
 _AS_CP1252 = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso_8859-1"})
 _UTF8_DECL = b'<?xml version="1.0" encoding="utf-8"?>'
+# surrogateescape makes U+DC80-U+DCFF of each byte that is not UTF-8; these map it back to that byte read
+# as windows-1252 (U+FFFD for the five bytes it leaves undefined).
+_STRAY_AS_CP1252 = {0xDC00 + byte: bytes([byte]).decode("cp1252", errors="replace") for byte in range(0x80, 0x100)}
+_ASCII_BYTES = bytes(range(128))
 
 
 def charset_from_content_type(content_type: str) -> str:
@@ -88,6 +92,11 @@ def to_utf8(data: bytes, *, content_type: str = "", trust_utf8: bool = False) ->
         if declared and declared not in _UTF8_NAMES:
             return _with_utf8_declaration(data)
         return data
+    label = charset_from_content_type(content_type) or declared
+    if not label or codec_for_label(label) == "cp1252":
+        mostly_utf8 = decode_mostly_utf8(data)
+        if mostly_utf8 is not None:
+            return _with_utf8_declaration(mostly_utf8.encode("utf-8"))
     for label in (charset_from_content_type(content_type), declared):
         name = codec_for_label(label) if label else ""
         if not name or name == "utf-8" or name.startswith(("utf-16", "utf-32")):
@@ -98,6 +107,24 @@ def to_utf8(data: bytes, *, content_type: str = "", trust_utf8: bool = False) ->
             continue
         return _with_utf8_declaration(text.encode("utf-8"))
     return _with_utf8_declaration(data.decode("cp1252", errors="replace").encode("utf-8"))
+
+
+def decode_mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with each stray non-UTF-8 byte read as windows-1252, when most non-ASCII characters are UTF-8.
+
+    A feed labelled ISO-8859-1 or windows-1252 (or not labelled) whose text is UTF-8 but for a few bytes
+    pasted in from elsewhere: decoding all of it as windows-1252 would turn every "ø" into two characters.
+    None when the stray bytes are as many as the UTF-8 characters: then the label is right.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    # Counted from a length, the fastest way: surrogatepass writes each stray byte's surrogate as 3 bytes.
+    stray = (len(text.encode("utf-8", errors="surrogatepass")) - len(data)) // 2
+    non_ascii_bytes = len(data.translate(None, _ASCII_BYTES))
+    utf8_bytes = non_ascii_bytes - stray
+    # A UTF-8 character outside ASCII takes 2-4 bytes; count them as characters, at least two bytes each.
+    if utf8_bytes // 2 <= stray:
+        return None
+    return text.translate(_STRAY_AS_CP1252)
 
 
 def is_utf8(data: bytes) -> bool:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import functools
 import html
 import re
 from urllib.parse import urljoin
 
 from lxml import etree
-
-from newsdesk.reader.feeds import litetree
-from newsdesk.reader.types import ParsedEntry
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
@@ -23,6 +19,8 @@ RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
 USERLAND_RSS2 = "http://backend.userland.com/rss2"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
+# Dublin Core 1.0 names the same elements; older RSS 1.0 generators still declare it.
+DC_NAMESPACES = (DC, "http://purl.org/dc/elements/1.0/")
 DCTERMS = "http://purl.org/dc/terms/"
 MEDIA_NAMESPACES = (
     "http://search.yahoo.com/mrss/",
@@ -49,56 +47,10 @@ _EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
 _IMAGE_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 
 
-_ENTRY_FIELDS = (
-    "link", "title", "guid", "summary", "content_html", "author", "published", "updated", "image_url", "language",
-    "categories",
-)  # fmt: skip
-_new_object = object.__new__
-
-
-def _entry_fast(link, title, guid, summary, content_html, author, published, updated, image_url, language, categories):
-    """ParsedEntry(...) without the frozen dataclass __init__ (eleven object.__setattr__ calls, a third
-    of the cost of an RSS item without markup): the same instance, fields set straight in its __dict__."""
-    entry = _new_object(ParsedEntry)
-    entry.__dict__.update(
-        link=link,
-        title=title,
-        guid=guid,
-        summary=summary,
-        content_html=content_html,
-        author=author,
-        published=published,
-        updated=updated,
-        image_url=image_url,
-        language=language,
-        categories=categories,
-    )
-    return entry
-
-
-def _entry_plain(link, title, guid, summary, content_html, author, published, updated, image_url, language, categories):
-    return ParsedEntry(
-        link, title, guid, summary, content_html, author, published, updated, image_url, language, categories
-    )
-
-
-# The shortcut only while ParsedEntry is exactly the plain frozen dataclass it was written for: a new field,
-# __slots__ or a __post_init__ in types.py switches back to the real constructor.
-make_entry = (
-    _entry_fast
-    if tuple(field.name for field in dataclasses.fields(ParsedEntry)) == _ENTRY_FIELDS
-    and not hasattr(ParsedEntry, "__post_init__")
-    and not hasattr(ParsedEntry, "__slots__")
-    else _entry_plain
-)
-
-
 def sort_children(el: etree._Element, table: dict[str, int], n: int) -> tuple[list, dict[int, list] | None]:
     """The children sorted into slots by tag: slots below `n` keep their first child (None where none came),
     the others keep every child in order ({slot: [children]}, or None when there was none). Children
-    whose tag is not in `table` are skipped. litetree elements do this in C (`Element.sort_children`)."""
-    if type(el) is litetree.Element:
-        return el.sort_children(table, n)
+    whose tag is not in `table` are skipped."""
     first: list = [None] * n
     many: dict[int, list] | None = None
     get_slot = table.get
@@ -141,17 +93,13 @@ def inner_markup(el: etree._Element) -> str:
     """The element's content as an HTML string: its text if it has no children, else its serialized children."""
     if not len(el):
         return (el.text or "").strip()
-    inner_xml = getattr(el, "inner_xml", None)
-    if inner_xml is not None:  # a litetree element serializes its content itself, the way lxml would
-        inner = inner_xml()
-    else:
-        # One serialization of the whole element, then cut its own start and end tags off: far cheaper
-        # than serializing each child (XHTML bodies have dozens).
-        markup = etree.tostring(el, encoding="unicode", with_tail=False)
-        start, end = markup.find(">") + 1, markup.rfind("</")
-        if start <= 0 or end < start:
-            return ""
-        inner = markup[start:end]
+    # One serialization of the whole element, then cut its own start and end tags off: far cheaper
+    # than serializing each child (XHTML bodies have dozens).
+    markup = etree.tostring(el, encoding="unicode", with_tail=False)
+    start, end = markup.find(">") + 1, markup.rfind("</")
+    if start <= 0 or end < start:
+        return ""
+    inner = markup[start:end]
     if "xmlns" in inner:
         inner = _NS_DECL.sub("", inner)
     if ":" in inner:

@@ -9,8 +9,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds.budget import UNLIMITED, ParseBudget
 from newsdesk.reader.feeds.dates import parse_date
-from newsdesk.reader.feeds.errors import MALFORMED_JSON, NOT_A_FEED, FeedParseError
+from newsdesk.reader.feeds.errors import MALFORMED_JSON, NESTED_TOO_DEEPLY, NOT_A_FEED, FeedParseError
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
 # Line and block comments outside strings: some hand-written feeds (and yarr's fixtures) carry them.
@@ -27,14 +28,18 @@ def looks_like_json_feed(obj: Any) -> bool:
     return isinstance(obj.get("items"), list) and ("title" in obj or "home_page_url" in obj or "feed_url" in obj)
 
 
-def parse_json_feed(text: str, *, url: str) -> ParsedFeed:
+def parse_json_feed(text: str, *, url: str, budget: ParseBudget = UNLIMITED) -> ParsedFeed:
     """Parse JSON Feed text (or RSS-in-JSON); FeedParseError for broken JSON or JSON that is not a feed.
 
-    A truncated JSON Feed keeps the items that arrived complete.
+    A truncated JSON Feed keeps the items that arrived complete. Nesting deeper than the interpreter's
+    recursion limit (about 1,000 levels, checked by the json module in C) is NESTED_TOO_DEEPLY.
     """
     try:
         obj = _load(text)
-    except FeedParseError:
+    except FeedParseError as error:
+        if error.reason == NESTED_TOO_DEEPLY:
+            raise
+        budget.check("salvaging truncated JSON")
         obj = _salvage_truncated(text)
         if obj is None:
             raise
@@ -45,7 +50,7 @@ def parse_json_feed(text: str, *, url: str) -> ParsedFeed:
     language = _str(obj.get("language"))
     feed_authors = _authors(obj)
     entries = []
-    for item in obj.get("items") or []:
+    for item in budget.each(obj.get("items") or [], "reading items"):
         if isinstance(item, dict):
             entries.append(_entry(item, url, language, feed_authors))
     return ParsedFeed(
@@ -63,7 +68,7 @@ def _load(text: str) -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise FeedParseError(MALFORMED_JSON, "nested too deeply") from None
+        raise FeedParseError(NESTED_TOO_DEEPLY) from None
     except ValueError as error:
         # Comments are worth stripping only where the decoder stopped at one; a truncated feed (stopped at
         # its end) would otherwise pay for a regex pass over the whole text before being salvaged.
@@ -144,18 +149,18 @@ def _entry(item: dict[str, Any], base: str, language: str, feed_authors: str) ->
     tags = get("tags")
     guid = get("id")
     published, modified = get("date_published"), get("date_modified")
-    return f.make_entry(
-        _absolute(_str(get("url")) or _str(get("external_url")), base),
-        f.plain_text(_str(get("title"))),
-        _str(guid) if guid is not None and not isinstance(guid, bool) else "",
-        _str(get("summary")),
-        content_html,
-        (_authors(item) if "authors" in item or "author" in item else "") or feed_authors,
-        parse_date(_str(published)) if published else None,
-        parse_date(_str(modified)) if modified else None,
-        _absolute(_str(get("image")) or _str(get("banner_image")), base),
-        _str(get("language")) or language,
-        tuple(t.strip() for t in tags if isinstance(t, str) and t.strip()) if isinstance(tags, list) else (),
+    return ParsedEntry(
+        link=_absolute(_str(get("url")) or _str(get("external_url")), base),
+        title=f.plain_text(_str(get("title"))),
+        guid=_str(guid) if guid is not None and not isinstance(guid, bool) else "",
+        summary=_str(get("summary")),
+        content_html=content_html,
+        author=(_authors(item) if "authors" in item or "author" in item else "") or feed_authors,
+        published=parse_date(_str(published)) if published else None,
+        updated=parse_date(_str(modified)) if modified else None,
+        image_url=_absolute(_str(get("image")) or _str(get("banner_image")), base),
+        language=_str(get("language")) or language,
+        categories=tuple(t.strip() for t in tags if isinstance(t, str) and t.strip()) if isinstance(tags, list) else (),
     )
 
 

@@ -11,6 +11,7 @@ import functools
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds.budget import UNLIMITED, ParseBudget
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
@@ -40,14 +41,14 @@ def _tag_table(namespaces: tuple[str, ...] = _RSS_NAMESPACES) -> dict[str, int]:
     ):  # fmt: skip
         for tag in _qualified(namespaces, local):
             table[tag] = slot
+    for dc in f.DC_NAMESPACES:
+        for local, slot in (
+            ("creator", CREATOR), ("date", DCDATE), ("subject", CATEGORY), ("language", LANGUAGE), ("title", DCTITLE),
+        ):  # fmt: skip
+            table[f"{{{dc}}}{local}"] = slot
     table.update(
         {
             f"{{{f.CONTENT}}}encoded": CONTENT,
-            f"{{{f.DC}}}creator": CREATOR,
-            f"{{{f.DC}}}date": DCDATE,
-            f"{{{f.DC}}}subject": CATEGORY,
-            f"{{{f.DC}}}language": LANGUAGE,
-            f"{{{f.DC}}}title": DCTITLE,
             f"{{{f.DCTERMS}}}issued": DCDATE,
             f"{{{f.DCTERMS}}}created": DCDATE,
             f"{{{f.DCTERMS}}}modified": MODIFIED,
@@ -74,7 +75,9 @@ _RDF_ABOUT = f"{{{f.RDF}}}about"
 _RDF_RESOURCE = f"{{{f.RDF}}}resource"
 
 
-def parse_rss(root: etree._Element, *, url: str, resolve_markup: bool = True) -> ParsedFeed:
+def parse_rss(
+    root: etree._Element, *, url: str, resolve_markup: bool = True, budget: ParseBudget = UNLIMITED
+) -> ParsedFeed:
     """Read an <rss> or <rdf:RDF> document. `resolve_markup`: resolve relative URLs inside item HTML."""
     channel = root if root.tag in _CHANNEL_NAMES else next((c for c in root if c.tag in _CHANNEL_NAMES), None)
     title, link, language, hub, self_url = _channel_fields(channel) if channel is not None else ("",) * 5
@@ -90,7 +93,9 @@ def parse_rss(root: etree._Element, *, url: str, resolve_markup: bool = True) ->
         title=title,
         link=link,
         language=language,
-        entries=tuple([_parse_item(item, url, language, table, resolve_markup) for item in items]),
+        entries=tuple(
+            [_parse_item(item, url, language, table, resolve_markup) for item in budget.each(items, "reading items")]
+        ),
         hub_url=hub,
         self_url=self_url,
     )
@@ -168,18 +173,18 @@ def _parse_item(
         found = many.get(CATEGORY)
         categories = tuple([t for t in (f.plain_text(f.element_text(c)) for c in found) if t]) if found else ()
         image = _item_image(many, itunes_image, base)
-    return f.make_entry(
-        link,
-        title,
-        guid,
-        summary,
-        _content(content, base, resolve_markup) if content is not None else "",
-        author,
-        parse_date(date_el.text) if date_el is not None else None,
-        parse_date(modified_el.text) if modified_el is not None else None,
-        image,
-        language,
-        categories,
+    return ParsedEntry(
+        link=link,
+        title=title,
+        guid=guid,
+        summary=summary,
+        content_html=_content(content, base, resolve_markup) if content is not None else "",
+        author=author,
+        published=parse_date(date_el.text) if date_el is not None else None,
+        updated=parse_date(modified_el.text) if modified_el is not None else None,
+        image_url=image,
+        language=language,
+        categories=categories,
     )
 
 

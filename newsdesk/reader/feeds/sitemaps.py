@@ -8,6 +8,7 @@ from __future__ import annotations
 from lxml import etree
 
 from newsdesk.reader.feeds import fields as f
+from newsdesk.reader.feeds.budget import UNLIMITED, ParseBudget
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
@@ -32,7 +33,7 @@ def local_name(tag: object) -> str:
     return tag.rpartition("}")[2]
 
 
-def parse_sitemap(root: etree._Element, *, url: str) -> ParsedFeed:
+def parse_sitemap(root: etree._Element, *, url: str, budget: ParseBudget = UNLIMITED) -> ParsedFeed:
     """Read a <urlset> (entries) or a <sitemapindex> (child sitemap URLs)."""
     if local_name(root.tag) == "sitemapindex":
         children = []
@@ -44,7 +45,7 @@ def parse_sitemap(root: etree._Element, *, url: str) -> ParsedFeed:
         return ParsedFeed(kind="sitemapindex", sitemaps=tuple(children))
     entries = []
     publication, language = "", ""
-    for node in root:
+    for node in budget.each(root, "reading sitemap URLs"):
         if local_name(node.tag) != "url":
             continue
         entry, pub_name = _url_entry(node, url)

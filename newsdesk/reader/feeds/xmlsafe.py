@@ -13,7 +13,13 @@ import threading
 
 from lxml import etree
 
-from newsdesk.reader.feeds.errors import EMPTY_DOCUMENT, FORBIDDEN_ENTITY, MALFORMED_XML, FeedParseError
+from newsdesk.reader.feeds.errors import (
+    EMPTY_DOCUMENT,
+    FORBIDDEN_ENTITY,
+    MALFORMED_XML,
+    NESTED_TOO_DEEPLY,
+    FeedParseError,
+)
 
 _PARSER_OPTIONS = {
     "resolve_entities": False,
@@ -39,6 +45,8 @@ class _Parsers(threading.local):
 
 _PARSERS = _Parsers()
 
+# libxml2's XML_ERR_RESOURCE_LIMIT, which also reports "Excessive depth in document".
+_RESOURCE_LIMIT = etree.ErrorTypes.ERR_RESOURCE_LIMIT
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _FIRST_ELEMENT = re.compile(rb"<\w")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # C0 controls XML forbids
@@ -79,8 +87,8 @@ WELL_KNOWN_NAMESPACES = {
 def refuse_entity_declarations(data: bytes) -> None:
     """Raise FORBIDDEN_ENTITY when the prolog (DOCTYPE internal subset) declares any entity."""
     end = _prolog_end(data)
-    # The regex boundary is the one feedparser's fallback parser uses; checking both regions means neither
-    # our parser nor the fallback can ever see a declaration.
+    # Also up to the first thing that looks like an element: where the prolog itself is broken, recover mode
+    # may read a declaration our prolog walk did not reach.
     loose = _FIRST_ELEMENT.search(data)
     end = max(end, loose.start() if loose else len(data))
     if _ENTITY_DECL.search(data, 0, end):
@@ -188,10 +196,27 @@ def parse_xml_recovering(data: bytes, *, base_url: str = "") -> etree._Element |
 
 
 def _fromstring(data: bytes, parser: etree.XMLParser, base_url: str) -> etree._Element:
-    root = etree.fromstring(data, parser, base_url=base_url or None)
+    try:
+        root = etree.fromstring(data, parser, base_url=base_url or None)
+    except etree.XMLSyntaxError:
+        _refuse_excessive_depth(parser)
+        raise
+    # Recover mode stops at the depth limit too, but returns what it read instead of raising.
+    _refuse_excessive_depth(parser)
     if root is None:
         raise etree.XMLSyntaxError("no root element", None, 0, 0)
     return root
+
+
+def _refuse_excessive_depth(parser: etree.XMLParser) -> None:
+    """NESTED_TOO_DEEPLY when libxml2 stopped at its depth limit (MAX_DEPTH without huge_tree).
+
+    Such a document is refused outright: repairing it or reading it again in recover mode would only parse
+    the same bytes more times, and no tag-soup reading of it is a feed worth having.
+    """
+    for error in parser.error_log:
+        if error.type == _RESOURCE_LIMIT and "depth" in error.message:
+            raise FeedParseError(NESTED_TOO_DEEPLY, error.message.strip())
 
 
 def repair_xml(data: bytes) -> bytes:

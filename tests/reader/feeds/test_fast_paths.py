@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import threading
 from datetime import UTC, datetime, timedelta, timezone
@@ -11,36 +10,11 @@ from pathlib import Path
 import pytest
 
 from newsdesk.reader.feeds import FeedParseError, parse_feed, xmlsafe
-from newsdesk.reader.feeds import fields as f
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.feeds.errors import FORBIDDEN_ENTITY
 from newsdesk.reader.feeds.parse import sniff_root_name
-from newsdesk.reader.types import ParsedEntry
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "feeds"
-
-
-def test_make_entry_builds_the_same_entry_as_the_constructor():
-    values = {
-        "link": "https://example.com/a",
-        "title": "A",
-        "guid": "g",
-        "summary": "<p>s</p>",
-        "content_html": "<p>c</p>",
-        "author": "Ann",
-        "published": datetime(2024, 1, 2, tzinfo=UTC),
-        "updated": None,
-        "image_url": "",
-        "language": "en",
-        "categories": ("x",),
-    }
-    fast = f.make_entry(*values.values())
-    plain = ParsedEntry(**values)
-    assert type(fast) is ParsedEntry
-    assert (fast, hash(fast), repr(fast), fast.key) == (plain, hash(plain), repr(plain), plain.key)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        fast.title = "changed"
-    assert dataclasses.replace(fast, title="B").title == "B"
 
 
 @pytest.mark.parametrize(

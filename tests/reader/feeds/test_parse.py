@@ -38,6 +38,7 @@ def parse_fixture(name: str, **kwargs: object):
         ("news_sitemap.xml", "sitemap", "Example News", "", 2),
         ("sitemap.txt", "sitemap", "", "", 2),
         ("sitemap_index.xml", "sitemapindex", "", "", 0),
+        ("atom_entry_document.xml", "atom", "", "", 1),
     ],
 )
 def test_every_format_is_sniffed_and_read(name, kind, title, link, entries):
@@ -160,6 +161,68 @@ def test_encodings_and_repairable_mistakes(data, expected_title):
     assert (feed.title, feed.entries[0].title) == (expected_title, expected_title)
 
 
+def test_latin1_declared_feed_written_in_utf8_with_a_stray_byte_decodes_as_utf8():
+    feed = parse_fixture("rss_latin1_declared_mostly_utf8.xml")
+    assert feed.title == "Brøndby IF"  # not the mojibake of reading its UTF-8 as windows-1252
+    assert [e.title for e in feed.entries] == ["Brøndby slår FC København på Brøndby Stadion", "Café Stadion"]
+    assert feed.entries[0].summary == "Kampen endte 2\u20131."  # an en dash
+
+
+@pytest.mark.parametrize(
+    ("data", "label", "expected"),
+    [
+        # Mostly UTF-8: the stray byte is read as windows-1252 (0x93/0x94 are its curly quotes).
+        ("Brøndby København Ærø ".encode() + b"\x93caf\xe9\x94", "iso-8859-1", "Brøndby København Ærø “café”"),
+        ("Brøndby København ".encode() + b"\xe9", "", "Brøndby København é"),  # no label at all: the same
+        # Mostly Latin-1: the label is right, even where two bytes happen to form UTF-8 ("Ã©").
+        ("Ã© Brøndby København Ærø".encode("latin-1"), "iso-8859-1", "Ã© Brøndby København Ærø"),
+        # Another legacy label is believed.
+        ("Привет ".encode("koi8-r") + "ø".encode(), "koi8-r", "Привет " + "ø".encode().decode("koi8-r")),
+    ],
+)
+def test_stray_bytes_in_utf8_and_mostly_legacy_bytes_are_told_apart(data, label, expected):
+    declaration = f'<?xml version="1.0" encoding="{label}"?>' if label else ""
+    document = declaration.encode() + b'<rss version="2.0"><channel><title>' + data + b"</title></channel></rss>"
+    assert parse_feed(document, url=FEED_URL).title == expected
+
+
+def test_dublin_core_10_is_read_like_dublin_core_11():
+    feed = parse_fixture("rss10_dublin_core_10.xml")
+    assert (feed.title, feed.language) == ("Old Dublin Core", "en-gb")
+    (entry,) = feed.entries
+    assert (entry.title, entry.author, entry.categories) == (
+        "A story titled only in Dublin Core 1.0",
+        "Ann Author",
+        ("History",),
+    )
+    assert entry.published == datetime(2002, 9, 5, 7, 30, tzinfo=UTC)
+
+
+def test_atom_titles_fall_back_to_dc_title_then_media_title():
+    feed = parse_fixture("atom_dc_and_media_titles.xml")
+    assert feed.title == "Titled in Dublin Core"
+    assert [e.title for e in feed.entries] == [
+        "Entry titled by dc:title",
+        "Entry titled by media:title",
+        "The Atom title wins",
+    ]
+
+
+def test_atom_entry_document_is_a_feed_of_that_one_entry():
+    (entry,) = parse_fixture("atom_entry_document.xml").entries
+    assert (entry.guid, entry.link, entry.title, entry.author, entry.language) == (
+        "tag:entry.example.com,2024:post-1",
+        "https://example.com/posts/1",  # relative, resolved against the document's URL
+        "One entry on its own",
+        "Eve Entry",
+        "en",
+    )
+    assert (entry.published, entry.updated) == (
+        datetime(2024, 3, 5, 9, 0, tzinfo=UTC),
+        datetime(2024, 3, 5, 10, 0, tzinfo=UTC),
+    )
+
+
 def test_http_charset_is_used_for_bytes_that_are_not_utf8():
     data = _rss("Café", '<?xml version="1.0"?>').encode("latin-1")
     assert parse_feed(data, url=FEED_URL, content_type="text/xml; charset=ISO-8859-1").title == "Café"
@@ -186,6 +249,18 @@ def test_truncated_feed_still_yields_its_complete_items():
         ("2024-03-05 14:30:00", datetime(2024, 3, 5, 14, 30, tzinfo=UTC)),
         ("2024-03-05", datetime(2024, 3, 5, tzinfo=UTC)),
         ("20240305T143000", datetime(2024, 3, 5, 14, 30, tzinfo=UTC)),
+        # The slips feedparser's private date parser used to catch, now read by our own code:
+        ("2006-01-17T12:35:9+01:00", datetime(2006, 1, 17, 11, 35, 9, tzinfo=UTC)),  # one-digit seconds
+        ("2020/1/10 14:33:00", datetime(2020, 1, 10, 14, 33, tzinfo=UTC)),  # slashes, one-digit month
+        ("2024-03", datetime(2024, 3, 1, tzinfo=UTC)),  # W3CDTF year and month
+        ("2024-03-05T14:30:00.5+0530", datetime(2024, 3, 5, 9, 0, 0, 500000, tzinfo=UTC)),
+        ("Mon, 21 Jan 2008 8:56 am PST", datetime(2008, 1, 21, 16, 56, tzinfo=UTC)),  # 12-hour clock
+        ("Sun, 20 Apr 2014 8:19 pm CEST", datetime(2014, 4, 20, 18, 19, tzinfo=UTC)),
+        ("Mon, 21 Jan 2008 12:05 a.m. GMT", datetime(2008, 1, 21, 0, 5, tzinfo=UTC)),
+        ("Sun Jan  4 16:29:06 2004", datetime(2004, 1, 4, 16, 29, 6, tzinfo=UTC)),  # asctime
+        ("Sun, 04 Jan 2004 16:29:06 +0100 (CET)", datetime(2004, 1, 4, 15, 29, 6, tzinfo=UTC)),
+        ("2024-13-45", None),
+        ("1 Jan 2024" + " " * 10_000 + "x", None),  # too long to be a date (and no quadratic regex run)
         ("Tuesday, March 5, 2024 2:30 PM", None),
         ("not a date", None),
         ("", None),
