@@ -11,6 +11,8 @@ from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.report import one_line
 from newsdesk.ingest.runner import run_cycle, worker_identity
 
+CYCLE_FAILED = "cycle failed"
+
 
 class Command(BaseCommand):
     help = "Poll due feeds forever (or --once), leasing each feed so several workers can share the work."
@@ -49,7 +51,10 @@ class Command(BaseCommand):
                 except Exception as exc:
                     # Nothing a publisher sends may stop the worker: a failed cycle is reported, and the next
                     # one starts after a pause (the feeds it held come back when their leases run out).
-                    self.stderr.write(f"cycle failed: {one_line(exc)}")
+                    self.stderr.write(f"{CYCLE_FAILED}: {one_line(exc)}")
+                    self.stderr.flush()
+                    if options["once"]:
+                        break
                     stop.wait(max(1.0, options["idle"]))
                     continue
                 if stats.feeds:
