@@ -12,6 +12,7 @@ from newsdesk.articles.policy import effective_policy, searchable_text
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.types import ExtractedArticle, ParsedEntry
+from newsdesk.reader.urls import is_publishable_url
 from newsdesk.sources.models import Feed, Publisher
 
 # Sections we file articles under; feed categories outside this list are mapped by their slug if it matches.
@@ -84,7 +85,12 @@ def _feed_wire_credit(page: ExtractedArticle, entry: ParsedEntry, body_text: str
 
 
 def _fields_from(
-    *, publisher: Publisher, entry: ParsedEntry, extracted: ExtractedArticle | None, original_url: str
+    *,
+    publisher: Publisher,
+    entry: ParsedEntry,
+    extracted: ExtractedArticle | None,
+    original_url: str,
+    allow_loopback: bool,
 ) -> dict:
     """Merge page extraction with the feed entry: the page wins where it has a value, the feed fills gaps."""
     page = extracted or ExtractedArticle(url=original_url)
@@ -93,9 +99,22 @@ def _fields_from(
         body_text = page.body_text or html_to_text(page.body_html)
     else:
         # No page (robots-disallowed or fetch failed): the feed's own content is the fallback.
-        body_html = sanitize_html(entry.content_html or entry.summary, base_url=original_url)
+        body_html = sanitize_html(
+            entry.content_html or entry.summary, base_url=original_url, allow_loopback=allow_loopback
+        )
         body_text = html_to_text(body_html)
-    summary = page.description or html_to_text(sanitize_html(entry.summary, base_url=original_url))
+    summary = page.description or html_to_text(
+        sanitize_html(entry.summary, base_url=original_url, allow_loopback=allow_loopback)
+    )
+    # An image we would not fetch ourselves (private, link-local, internal) is not one we show either.
+    image_url = next(
+        (
+            url
+            for url in (page.image_url, entry.image_url)
+            if url and is_publishable_url(url, allow_loopback=allow_loopback)
+        ),
+        "",
+    )
     original_title = (entry.title or page.title or original_url)[:TITLE_MAX]
     noarchive = page.noarchive
     policy = effective_policy(publisher_policy=publisher.display_policy, noarchive=noarchive)
@@ -108,7 +127,7 @@ def _fields_from(
         "summary": summary,
         "body_html": body_html,
         "body_text": body_text,
-        "image_url": (page.image_url or entry.image_url)[:2000],
+        "image_url": image_url[:2000],
         # Without a page (robots said no, or it was unreadable) the feed's text may still carry the credit line.
         "wire_credit": (page.wire_credit or _feed_wire_credit(page, entry, body_text))[:100],
         "noarchive": noarchive,
@@ -127,9 +146,19 @@ def article_upsert(
     original_url: str,
     canonical_url: str,
     fetched_at: datetime,
+    allow_loopback: bool = False,
 ) -> UpsertResult:
-    """Store an article once per canonical URL; a later fetch with changed text updates it in place."""
-    fields = _fields_from(publisher=publisher, entry=entry, extracted=extracted, original_url=original_url)
+    """Store an article once per canonical URL; a later fetch with changed text updates it in place.
+
+    `allow_loopback` keeps links and images on 127.0.0.0/8, as the fetcher does when it may reach them.
+    """
+    fields = _fields_from(
+        publisher=publisher,
+        entry=entry,
+        extracted=extracted,
+        original_url=original_url,
+        allow_loopback=allow_loopback,
+    )
     existing = Article.objects.filter(canonical_url=canonical_url).first()
     if existing is not None:
         if existing.content_hash == fields["content_hash"] and existing.title == fields["title"]:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
 
-from newsdesk.ingest.models import FetchAttempt
+from newsdesk.ingest.models import EntryFailure, FetchAttempt
 
 
 @admin.register(FetchAttempt)
@@ -37,4 +37,20 @@ class FetchAttemptAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: FetchAttempt | None = None) -> bool:
+        return False
+
+
+@admin.register(EntryFailure)
+class EntryFailureAdmin(admin.ModelAdmin):
+    """Article pages that failed: when they are tried again, or that they were given up. Read-only."""
+
+    list_display = ("last_tried_at", "url", "feed", "tries", "given_up", "next_try_at", "last_error")
+    list_filter = ("given_up", "feed__publisher")
+    list_select_related = ("feed",)
+    search_fields = ("url", "last_error")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: EntryFailure | None = None) -> bool:
         return False

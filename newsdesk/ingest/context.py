@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from newsdesk.ingest.entries import RefreshLimits
 from newsdesk.ingest.throttle import host_block_record, host_blocks_current, host_slot_reserve
 from newsdesk.reader.fetcher import FetchError, FetchOptions, RobotsCache, fetch
 from newsdesk.reader.fetcher.politeness import HostGate, origin_key
@@ -50,6 +51,7 @@ class SharedHostBlocks:
 class IngestContext:
     options: FetchOptions
     per_host: int = 2
+    limits: RefreshLimits = field(default_factory=RefreshLimits)
     robots: RobotsCache = field(init=False)
     gate: HostGate = field(init=False)
     shared_blocks: SharedHostBlocks = field(init=False)

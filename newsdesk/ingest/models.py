@@ -56,3 +56,21 @@ class HostThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin} @ {self.next_allowed_at:%H:%M:%S}"
+
+
+class EntryFailure(models.Model):
+    """An article page that could not be handled: retried with backoff on later refreshes, given up after a few
+    tries, so one bad page neither blocks its feed nor is fetched forever. Deleted once the page is stored."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="sha256 of the canonical URL")
+    url = models.URLField(max_length=2000)
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entry_failures")
+    tries = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_tried_at = models.DateTimeField()
+    next_try_at = models.DateTimeField(db_index=True)
+    given_up = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        state = "given up" if self.given_up else f"retry at {self.next_try_at:%Y-%m-%d %H:%M}"
+        return f"{self.url} ({self.tries} tries, {state})"

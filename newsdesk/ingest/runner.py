@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_lease_renew, feed_release
 from newsdesk.ingest.context import IngestContext
-from newsdesk.ingest.services import RefreshReport, feed_refresh
+from newsdesk.ingest.models import FetchAttempt
+from newsdesk.ingest.report import one_line
+from newsdesk.ingest.services import REFRESH_FAILED, RefreshReport, feed_refresh, feed_refresh_failed
 from newsdesk.sources.models import Feed
 
 log = logging.getLogger(__name__)
@@ -63,13 +65,26 @@ class _LeaseHeartbeat:
 def _refresh_in_thread(feed: Feed, context: IngestContext, owner: str, lease_s: int) -> RefreshReport | None:
     """Refresh one claimed feed; None when its lease was lost while it waited in the batch."""
     close_old_connections()
+    release = True
     try:
         if not feed_lease_renew(feed=feed, owner=owner, lease_s=lease_s):
             return None
         with _LeaseHeartbeat(feed, owner, lease_s):
             return feed_refresh(feed=feed, context=context, owner=owner, lease_s=lease_s)
+    except Exception as exc:
+        # feed_refresh records its own failures; this is one it could not record (a database error, say).
+        # One feed must never end the cycle, nor come straight back into it: it is recorded as checked and
+        # backed off, or, when not even that can be written, keeps its lease until it expires.
+        error = f"{REFRESH_FAILED}: {one_line(exc)}"
+        log.warning("feed refresh failed", extra={"feed_id": feed.pk, "error": error})
+        try:
+            feed_refresh_failed(feed=feed, owner=owner, error=error)
+        except Exception:
+            release = False
+        return RefreshReport(feed_id=feed.pk, outcome=FetchAttempt.Outcome.ERROR, error=error)
     finally:
-        feed_release(feed=feed, owner=owner)
+        if release:
+            feed_release(feed=feed, owner=owner)
         connection.close()
 
 

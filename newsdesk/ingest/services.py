@@ -6,18 +6,18 @@ The worker, the `ingest` command and the admin all call it (like Miniflux's Refr
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.services import article_upsert
 from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.entries import DEFERRED_RECHECK_S, entries_newest_first
+from newsdesk.ingest.entry_refresh import entries_ingest
 from newsdesk.ingest.models import FetchAttempt
-from newsdesk.ingest.page_claims import PAGE_LEASE_S, page_claim, page_release
+from newsdesk.ingest.page_claims import PAGE_LEASE_S
+from newsdesk.ingest.report import RefreshReport, one_line
 from newsdesk.ingest.schedule import (
     PAUSE_AFTER_ERRORS,
     WEEK_S,
@@ -25,11 +25,9 @@ from newsdesk.ingest.schedule import (
     next_check_after_success,
 )
 from newsdesk.ingest.signals import hub_found
-from newsdesk.reader.extract import ExtractionError, extract_article
 from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.fetcher import FetchError
-from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
-from newsdesk.reader.urls import canonicalize_url, same_site
+from newsdesk.reader.types import FetchResult
 from newsdesk.sources.models import Feed
 
 log = logging.getLogger(__name__)
@@ -37,102 +35,9 @@ log = logging.getLogger(__name__)
 # A permanent redirect must be seen this many fetches in a row before the stored feed URL follows it,
 # so one hijacked response cannot move a subscription elsewhere.
 REDIRECT_CONFIRMATIONS = 3
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+REFRESH_FAILED = "refresh failed"
 
-
-@dataclass
-class RefreshReport:
-    feed_id: int
-    outcome: str = FetchAttempt.Outcome.OK
-    status: int | None = None
-    items_found: int = 0
-    items_new: int = 0
-    items_updated: int = 0
-    bytes_received: int = 0
-    page_errors: list[str] = field(default_factory=list)
-    error: str = ""
-    warning: str = ""  # the fetch worked but something is off (shown in the admin, not counted as a failure)
-    pages_skipped_claimed: int = 0  # pages another worker held at that moment
-    page_notes: list[str] = field(default_factory=list)  # stored, but worth a line in the fetch log
-
-
-def _is_html(result: FetchResult) -> bool:
-    content_type = result.content_type.split(";")[0].strip().lower()
-    return not content_type or content_type in HTML_TYPES
-
-
-def _canonical_for(entry_url: str, extracted: ExtractedArticle | None, final_url: str) -> str:
-    """The page's own canonical URL when it stays on the same site (a page may not claim another site's URL)."""
-    claimed = extracted.canonical_url if extracted else ""
-    if claimed and same_site(claimed, final_url or entry_url):
-        return canonicalize_url(claimed)
-    return canonicalize_url(final_url or entry_url)
-
-
-def _is_site_root(link: str) -> bool:
-    """A link to a homepage is not an article (truncated or careless feeds produce them)."""
-    parts = urlsplit(link)
-    return parts.path in ("", "/") and not parts.query
-
-
-def _already_stored(link: str, canonical: str) -> bool:
-    return (
-        Article.objects.filter(canonical_url=canonical).exists() or Article.objects.filter(original_url=link).exists()
-    )
-
-
-def _entry_ingest(
-    *, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport, owner: str, lease_s: int
-) -> None:
-    """Claim one entry's URL, fetch (if robots allow) and extract its page, store it; failures are reported."""
-    link = entry.link
-    if not link or _is_site_root(link):
-        return
-    canonical = canonicalize_url(link)
-    if _already_stored(link, canonical):
-        return
-    if not page_claim(url=canonical, owner=owner, lease_s=lease_s):
-        report.pages_skipped_claimed += 1  # another worker is on this very page right now
-        return
-    try:
-        _entry_store(feed=feed, entry=entry, context=context, report=report)
-    finally:
-        page_release(url=canonical, owner=owner)
-
-
-def _entry_store(*, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport) -> None:
-    link = entry.link
-    extracted: ExtractedArticle | None = None
-    final_url = link
-    if context.robots_allowed(link):
-        try:
-            page = context.fetch(link)
-        except FetchError as exc:
-            report.page_errors.append(f"{link}: {exc.describe()}")
-            return
-        if page.status != 200:
-            # Not stored: the next refresh tries again, and the fetch log says why.
-            report.page_errors.append(f"{link}: HTTP {page.status}")
-            return
-        final_url = page.final_url
-        if _is_html(page):
-            try:
-                extracted = extract_article(page.body, url=page.final_url, headers=page.headers)
-            except ExtractionError as exc:
-                # The feed's own content stands in (stored, so not an error); the log says the page was unreadable.
-                report.page_notes.append(f"{link}: extraction failed, feed content used: {exc}")
-    canonical_url = _canonical_for(link, extracted, final_url)
-    result = article_upsert(
-        publisher=feed.publisher,
-        feed=feed,
-        entry=entry,
-        extracted=extracted,
-        original_url=link,
-        canonical_url=canonical_url,
-        fetched_at=timezone.now(),
-    )
-    report.items_new += int(result.created)
-    report.items_updated += int(result.updated)
+__all__ = ["REDIRECT_CONFIRMATIONS", "RefreshReport", "feed_refresh"]
 
 
 def _hub_announce(feed: Feed, hub_url: str, context: IngestContext) -> None:
@@ -190,6 +95,20 @@ FEED_STATE_FIELDS = [
 ]
 
 
+def _page_note(report: RefreshReport, *, limits: str) -> str:
+    """The fetch log's lines about the entries: failures, deferrals, notes (a few of each, with totals)."""
+    lines = []
+    if report.pages_failed:
+        lines.append(f"{report.pages_failed} article page(s) failed: " + "; ".join(report.page_errors[:5]))
+    if report.entries_deferred:
+        lines.append(f"{report.entries_deferred} entries deferred to later refreshes ({limits})")
+    if report.entries_waiting:
+        lines.append(f"{report.entries_waiting} failed entries wait for their retry")
+    if report.page_notes:
+        lines.append("; ".join(report.page_notes[:5]))
+    return "\n".join(lines)
+
+
 def _record(
     feed: Feed,
     report: RefreshReport,
@@ -199,6 +118,7 @@ def _record(
     retry_after_s: float | None,
     owner: str,
     lease_s: int,
+    context_limits: str,
 ) -> None:
     now = timezone.now()
     feed.last_checked_at = now
@@ -225,12 +145,12 @@ def _record(
     if report.pages_skipped_claimed:
         # Pages held by another (maybe dead) worker: come back once such a claim must have expired.
         feed.next_check_at = min(feed.next_check_at, now + timedelta(seconds=lease_s))
+    if report.entries_deferred:
+        feed.next_check_at = min(feed.next_check_at, now + timedelta(seconds=DEFERRED_RECHECK_S))
+    if report.next_retry_at is not None:
+        feed.next_check_at = min(feed.next_check_at, max(now, report.next_retry_at))
     feed.check_interval_s = max(0, int((feed.next_check_at - now).total_seconds()))
-    page_note = ""
-    if report.page_errors:
-        page_note = f"{len(report.page_errors)} article page(s) failed: " + "; ".join(report.page_errors[:5])
-    if report.page_notes:
-        page_note = "\n".join(x for x in (page_note, "; ".join(report.page_notes[:5])) if x)
+    page_note = _page_note(report, limits=context_limits)
     with transaction.atomic():
         if owner:
             # Only the lease holder writes the feed's state: a worker that lost its lease must not overwrite
@@ -283,16 +203,26 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s
                 _hub_announce(feed, parsed.hub_url, context)
             if parsed.recovered:
                 report.warning = f"feed is malformed ({parsed.recovered}): {len(parsed.entries)} entries recovered"
-            for entry in parsed.entries:
-                _entry_ingest(feed=feed, entry=entry, context=context, report=report, owner=page_owner, lease_s=lease_s)
+            entries_ingest(
+                feed=feed,
+                entries=entries_newest_first(parsed.entries),
+                context=context,
+                report=report,
+                owner=page_owner,
+                lease_s=lease_s,
+            )
             # Keep the validators only when every entry was handled: otherwise the next fetch would be a 304 and
-            # the pages that failed or that another worker held would never be looked at again.
-            if not (report.page_errors or report.pages_skipped_claimed):
+            # the pages that failed, were deferred or that another worker held would never be looked at again.
+            if not report.work_left:
                 feed.etag, feed.last_modified = result.etag[:500], result.last_modified[:100]
     except FeedParseError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"feed could not be parsed: {exc}"
     except FetchError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, exc.describe()
+    except Exception as exc:  # whatever one feed triggers ends its refresh, not the cycle
+        report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"{REFRESH_FAILED}: {one_line(exc)}"
+        log.warning("feed refresh failed", extra={"feed_id": feed.pk, "error": report.error})
+        log.debug("feed refresh failed", exc_info=True)
     duration_ms = int((time.monotonic() - t0) * 1000)
     _record(
         feed,
@@ -302,9 +232,26 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s
         retry_after_s=retry_after_s,
         owner=owner,
         lease_s=lease_s,
+        context_limits=context.limits.describe(),
     )
     log.info(
         "feed refreshed",
         extra={"feed_id": feed.pk, "outcome": report.outcome, "status": report.status, "new": report.items_new},
     )
     return report
+
+
+def feed_refresh_failed(*, feed: Feed, owner: str, error: str) -> None:
+    """Record a refresh that failed outside feed_refresh's own bookkeeping: the feed counts as checked and backs
+    off like any failing feed, so the cycle does not claim it again at once."""
+    now = timezone.now()
+    errors = feed.consecutive_errors + 1
+    rows = Feed.objects.filter(pk=feed.pk)
+    with transaction.atomic():
+        rows.filter(lease_owner=owner).update(
+            last_checked_at=now,
+            consecutive_errors=errors,
+            last_error=error[:2000],
+            next_check_at=next_check_after_error(now=now, consecutive_errors=errors),
+        )
+        FetchAttempt.objects.create(feed=feed, started_at=now, outcome=FetchAttempt.Outcome.ERROR, error=error[:4000])

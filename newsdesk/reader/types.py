@@ -148,3 +148,4 @@ class ExtractedArticle:
     wire_credit: str = ""  # "AFP", "Reuters", "AP", ... or ""
     noarchive: bool = False  # <meta name="robots" content="noarchive"> or X-Robots-Tag
     categories: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()  # what the page got wrong that extraction ignored (e.g. a malformed canonical URL)

@@ -7,7 +7,15 @@ two different articles, which is worse than keeping one tracking parameter too m
 from __future__ import annotations
 
 import re
+import unicodedata
+from ipaddress import IPv6Address
 from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
+
+import idna
+
+from newsdesk.reader.fetcher.address import is_fetchable_address, is_internal_host_name, is_loopback_host_name
+from newsdesk.reader.fetcher.errors import FetchError
+from newsdesk.reader.fetcher.target import parse_target
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Parameters that only ever say how the reader arrived (ad networks, mailers, social sites, analytics).
@@ -56,6 +64,8 @@ def canonicalize_url(url: str, *, base: str = "") -> str:
     if scheme not in _DEFAULT_PORTS:
         return url
     host = _normalise_host(parts.hostname or "")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets, or the port could not be told from the address
     try:
         port = parts.port
     except ValueError:
@@ -66,6 +76,83 @@ def canonicalize_url(url: str, *, base: str = "") -> str:
         netloc = f"{userinfo}@{netloc}"
     path = _normalise_escapes(_remove_dot_segments(parts.path or "/"), _PATH_SAFE)
     return urlunsplit((scheme, netloc, path or "/", _clean_query(parts.query), ""))
+
+
+# Why a URL taken from a page is not used. The constants are the text of the note the page gets.
+URL_EMPTY = "empty URL"
+URL_TOO_LONG = "URL longer than 2000 characters"
+URL_UNSAFE_CHARACTERS = "URL contains control characters, whitespace, quotes or angle brackets"
+URL_UNPARSABLE = "URL cannot be parsed"
+URL_NOT_HTTP = "not an http(s) URL"
+URL_NO_HOST = "URL has no host"
+URL_CREDENTIALS = "URL carries a user name or password"
+URL_BAD_HOST = "URL host is not a valid host name"
+URL_BAD_PORT = "URL port is not a valid port"
+MAX_PAGE_URL_LENGTH = 2000
+# Never in a URL a browser or our fetcher would accept as written; `<` and `"` are how markup leaks in.
+_UNSAFE_URL_CHARACTERS = frozenset('<>"`\\')
+_UNSAFE_URL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+_ASCII_HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+
+
+def page_url_problem(url: str) -> str:
+    """Why an absolute URL read from a page (canonical, og:url, <base href>, image, link) must not be used;
+    "" when it may: http(s), a host that IDNA-encodes (or an IPv6 literal), a valid port, no credentials,
+    no control characters, whitespace, quotes or angle brackets."""
+    if not url:
+        return URL_EMPTY
+    if len(url) > MAX_PAGE_URL_LENGTH:
+        return URL_TOO_LONG
+    if any(ch in _UNSAFE_URL_CHARACTERS or unicodedata.category(ch) in _UNSAFE_URL_CATEGORIES for ch in url):
+        return URL_UNSAFE_CHARACTERS
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return URL_UNPARSABLE if "[" in url.partition("?")[0] else URL_BAD_PORT
+    if parts.scheme.lower() not in _DEFAULT_PORTS:
+        return URL_NOT_HTTP
+    if not parts.netloc or not parts.hostname:
+        return URL_NO_HOST
+    if "@" in parts.netloc:
+        return URL_CREDENTIALS
+    if port == 0:
+        return URL_BAD_PORT
+    return "" if _is_valid_host(parts.hostname, bracketed="[" in parts.netloc) else URL_BAD_HOST
+
+
+def resolve_page_url(href: str, *, base: str) -> tuple[str, str]:
+    """(absolute URL, "") for a usable href read from a page, resolved against `base`; ("", why) otherwise.
+
+    Leading and trailing whitespace is trimmed as browsers do; anything else odd refuses the URL.
+    """
+    href = (href or "").strip()
+    if not href:
+        return "", URL_EMPTY
+    try:
+        absolute = urljoin(base, href) if base else href
+    except ValueError:
+        return "", URL_UNPARSABLE
+    problem = page_url_problem(absolute)
+    return ("", problem) if problem else (absolute, "")
+
+
+def _is_valid_host(host: str, *, bracketed: bool) -> bool:
+    if bracketed:
+        try:
+            IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    host = host.removesuffix(".")
+    if host.isascii():
+        labels = host.lower().split(".")
+        return len(host) <= 253 and all(_ASCII_HOST_LABEL.fullmatch(label) for label in labels)
+    try:
+        idna.encode(host, uts46=True)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
 
 
 def origin_of(url: str) -> str:
@@ -165,3 +252,18 @@ def _clean_query(query: str) -> str:
         kept.append((name, value, "=" in piece))
     kept.sort(key=lambda item: (item[0], item[1]))
     return "&".join(f"{name}={value}" if has_eq else name for name, value, has_eq in kept)
+
+
+def is_publishable_url(url: str, *, allow_loopback: bool) -> bool:
+    """Whether we may show `url` as a link or image: one the fetcher's SSRF policy would not refuse by its
+    host alone (IP literals in any spelling, loopback and internal names). No DNS lookup: a public name is
+    judged by the reader's own resolver when they follow it, not by ours."""
+    try:
+        target = parse_target(url)
+    except FetchError:
+        return False
+    if target.ip is not None:
+        return target.ip_is_canonical and is_fetchable_address(target.ip, allow_loopback=allow_loopback)
+    if is_loopback_host_name(target.host):
+        return allow_loopback
+    return not is_internal_host_name(target.host)

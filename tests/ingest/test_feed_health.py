@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.ingest.context import HostBusy, IngestContext
-from newsdesk.ingest.models import HostThrottle
+from newsdesk.ingest.models import EntryFailure, HostThrottle
 from newsdesk.ingest.schedule import (
     MAX_BACKOFF_S,
     MAX_INTERVAL_S,
@@ -118,10 +118,15 @@ def test_validators_are_kept_only_when_every_entry_was_stored(serve):  # noqa: F
     assert feed.etag == ""  # so the next fetch is a full one and the page is tried again
 
     server.routes["/a"] = Reply(body=b"<html><body><article><p>Now it works.</p></article></body></html>")
-    # The 503 blocked the origin for every worker for a minute; let that minute pass.
+    # The 503 blocked the origin for every worker for a minute, and the page waits out its retry backoff.
     assert HostThrottle.objects.filter(blocked_until__isnull=False).count() == 1
     HostThrottle.objects.update(blocked_until=None)
     report = feed_refresh(feed=Feed.objects.get(pk=feed.pk), context=IngestContext.from_settings(allow_loopback=True))
     feed.refresh_from_db()
+    assert (report.items_new, report.entries_waiting, feed.etag) == (0, 1, "")
+    EntryFailure.objects.update(next_try_at=timezone.now())  # let the backoff pass
+    report = feed_refresh(feed=Feed.objects.get(pk=feed.pk), context=IngestContext.from_settings(allow_loopback=True))
+    feed.refresh_from_db()
     assert report.items_new == 1
     assert feed.etag == '"v1"'
+    assert not EntryFailure.objects.exists()

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.reader.urls import canonicalize_url, is_tracking_param, origin_of, same_origin, same_site
+from newsdesk.reader import urls
+from newsdesk.reader.urls import (
+    canonicalize_url,
+    is_publishable_url,
+    is_tracking_param,
+    origin_of,
+    page_url_problem,
+    resolve_page_url,
+    same_origin,
+    same_site,
+)
 
 
 @pytest.mark.parametrize(
@@ -111,3 +121,103 @@ def test_is_tracking_param(name, value, tracking):
 )
 def test_same_site_ignores_scheme_and_www_but_not_host_or_port(a, b, expected):
     assert same_site(a, b) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+        ("http://[::1]/x", "http://[::1]/x"),
+        ("https://[2001:DB8::1]:443/a?b=1", "https://[2001:db8::1]/a?b=1"),
+        ("https://[2001:db8:0:0:0:0:0:1]:8443/", "https://[2001:db8:0:0:0:0:0:1]:8443/"),
+    ],
+)
+def test_ipv6_hosts_keep_their_brackets(url, expected):
+    assert canonicalize_url(url) == expected
+
+
+def test_ipv6_urls_on_different_ports_have_different_keys():
+    assert canonicalize_url("http://[::1]:8080/x") != canonicalize_url("http://[::1]:8081/x")
+    assert origin_of("http://[::1]:8080/x") == "http://[::1]:8080"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://example.com/a", ""),
+        ("http://EXAMPLE.com:8080/a?b=c#d", ""),
+        ("https://bücher.example/a", ""),
+        ("https://foo_bar.example/a", ""),
+        ("http://[2001:db8::1]/a", ""),
+        ("https://example.com./a", ""),
+        ("", urls.URL_EMPTY),
+        ("http://www.google<script .com>alert(1)</script", urls.URL_UNSAFE_CHARACTERS),
+        ('https://example.com/a"onmouseover="x', urls.URL_UNSAFE_CHARACTERS),
+        ("https://example.com/a b", urls.URL_UNSAFE_CHARACTERS),
+        ("https://example.com/a\tb", urls.URL_UNSAFE_CHARACTERS),
+        ("https://example.com/\x00", urls.URL_UNSAFE_CHARACTERS),
+        ("https://exa\u200bmple.com/", urls.URL_UNSAFE_CHARACTERS),
+        ("https://example.com\\@evil.com/", urls.URL_UNSAFE_CHARACTERS),
+        ("javascript:alert(1)", urls.URL_NOT_HTTP),
+        ("data:text/html,<b>", urls.URL_UNSAFE_CHARACTERS),
+        ("data:text/html;base64,PHNjcmlwdD4=", urls.URL_NOT_HTTP),
+        ("ftp://example.com/a", urls.URL_NOT_HTTP),
+        ("/relative/path", urls.URL_NOT_HTTP),
+        ("http:///a", urls.URL_NO_HOST),
+        ("https://user:pw@example.com/", urls.URL_CREDENTIALS),
+        ("http://[::1/", urls.URL_UNPARSABLE),
+        ("http://[not-v6]/", urls.URL_UNPARSABLE),
+        ("http://example.com:99999/", urls.URL_BAD_PORT),
+        ("http://example.com:0/", urls.URL_BAD_PORT),
+        ("http://exa!mple.com/", urls.URL_BAD_HOST),
+        ("http://-bad-.example/", urls.URL_BAD_HOST),
+        ("http://xn--a.example/", ""),
+        ("http://\u2488\ufe0e.example/", urls.URL_BAD_HOST),
+        ("https://example.com/" + "a" * 2000, urls.URL_TOO_LONG),
+    ],
+)
+def test_page_url_problem_names_what_is_wrong(url, problem):
+    assert page_url_problem(url) == problem
+
+
+@pytest.mark.parametrize(
+    ("href", "base", "expected"),
+    [
+        ("  /a  ", "https://example.com/x/y", ("https://example.com/a", "")),
+        ("b", "https://example.com/x/y", ("https://example.com/x/b", "")),
+        ("//cdn.example.com/i.png", "https://example.com/", ("https://cdn.example.com/i.png", "")),
+        ("", "https://example.com/", ("", urls.URL_EMPTY)),
+        ("javascript:alert(1)", "https://example.com/", ("", urls.URL_NOT_HTTP)),
+        ("http://www.google<script .com>", "https://example.com/", ("", urls.URL_UNSAFE_CHARACTERS)),
+        ("http://[::1", "https://example.com/", ("", urls.URL_UNPARSABLE)),
+    ],
+)
+def test_resolve_page_url_returns_a_usable_absolute_url_or_why_not(href, base, expected):
+    assert resolve_page_url(href, base=base) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "allow_loopback", "publishable"),
+    [
+        ("https://example.com/a.jpg", False, True),
+        ("https://93.184.216.34/a", False, True),
+        ("http://169.254.169.254/latest/meta-data/", False, False),
+        ("http://10.0.0.1/a.png", False, False),
+        ("http://192.168.1.1/", False, False),
+        ("http://[fd00::1]/", False, False),
+        ("http://[::ffff:10.0.0.1]/", False, False),
+        ("http://2852039166/", False, False),  # 169.254.169.254 as one number
+        ("http://0x7f.1/", True, False),  # loopback, obfuscated: refused even when loopback is allowed
+        ("http://metadata/computeMetadata/v1/", False, False),
+        ("http://db.internal/", False, False),
+        ("http://printer.local/", False, False),
+        ("http://127.0.0.1:8000/a", False, False),
+        ("http://127.0.0.1:8000/a", True, True),
+        ("http://localhost/a", False, False),
+        ("http://localhost/a", True, True),
+        ("http://[::1]/a", True, True),
+        ("not a url", False, False),
+    ],
+)
+def test_only_urls_the_fetcher_would_not_refuse_by_host_are_publishable(url, allow_loopback, publishable):
+    assert is_publishable_url(url, allow_loopback=allow_loopback) is publishable

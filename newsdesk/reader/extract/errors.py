@@ -4,6 +4,9 @@ from __future__ import annotations
 
 EMPTY_DOCUMENT = "empty document"
 NOT_HTML = "not an HTML document"
+PAGE_TOO_LARGE = "page too large to extract"
+TOO_MANY_ELEMENTS = "page has too many elements to extract"
+OUT_OF_TIME = "extraction took longer than its time budget"
 
 
 class ExtractionError(ValueError):

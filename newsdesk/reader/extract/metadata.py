@@ -7,20 +7,22 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from newsdesk.reader.extract import jsonld, xpaths
 from newsdesk.reader.extract.language import normalise_language
 from newsdesk.reader.feeds.dates import parse_date
-from newsdesk.reader.urls import canonicalize_url
+from newsdesk.reader.urls import canonicalize_url, resolve_page_url
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|—|::|·|•|»|/)\s+")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|de)\s*:?\s+", re.I)
 _BYLINE_NOISE = re.compile(r"\s*(?:\||•|·|\bupdated\b|\bpublished\b|\bposted\b|\d{1,2}:\d{2}|\bon\s+\w+day\b).*$", re.I)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and narrow NBSP (French "6 450") are text, not layout
 _MAX_BYLINE = 120
+MAX_NOTES = 10
+_NOTE_URL_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,19 @@ class PageMetadata:
     site_name: str = ""
     noarchive: bool = False
     categories: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # URLs of the page that were ignored, and why
 
 
 def read_metadata(document: etree._Element, *, url: str, headers: dict[str, str]) -> PageMetadata:
     """Collect page metadata; `headers` have lower-cased names."""
     meta = _meta_values(document)
     article = jsonld.find_article_object(document)
-    base = _base_url(document, url)
+    notes: list[str] = []
+    base = _base_url(document, url, notes)
     site_name = _first(meta, xpaths.SITE_NAME_META) or _site_name_from(article)
     meta_author = _first_person(meta.get("author", []) + meta.get("dc.creator", []) + meta.get("parsely-author", []))
-    canonical = _canonical(document, meta, base)
+    canonical = _canonical(document, meta, article, base, notes)
+    image_url = _image(document, meta, article, base, notes)
     return PageMetadata(
         canonical_url=canonical,
         title=_title(document, meta, article, site_name, url, canonical),
@@ -58,10 +63,11 @@ def read_metadata(document: etree._Element, *, url: str, headers: dict[str, str]
         or _time_element(document, "dateModified"),
         language=_language(document, meta, article, headers),
         description=_clean(_first(meta, xpaths.DESCRIPTION_META) or jsonld.text_of(article.get("description"))),
-        image_url=_image(document, meta, article, base),
+        image_url=image_url,
         site_name=_clean(site_name.lstrip("@")) if site_name else "",
         noarchive=_noarchive(meta, headers),
         categories=_categories(meta, article),
+        notes=tuple(dict.fromkeys(notes))[:MAX_NOTES],
     )
 
 
@@ -90,29 +96,45 @@ def _clean(value: str) -> str:
     return _SPACE.sub(" ", value).strip()
 
 
-def _base_url(document: etree._Element, url: str) -> str:
+def _base_url(document: etree._Element, url: str, notes: list[str]) -> str:
     for base in document.iter("base"):
-        href = (base.get("href") or "").strip()
-        return urljoin(url, href) if href else url
+        # Only the first <base> counts (as in browsers); an unusable one leaves the page's own URL as the base.
+        return _absolute(base.get("href") or "", url, notes, what="<base href>") or url
     return url
 
 
-def _absolute(href: str, base: str) -> str:
-    href = (href or "").strip()
-    if not href:
+def _absolute(href: str, base: str, notes: list[str], *, what: str) -> str:
+    """`href` resolved against `base` when it is a usable http(s) URL; otherwise "" and a note saying why."""
+    if not (href or "").strip():
         return ""
-    absolute = urljoin(base, href) if base else href
-    return absolute if absolute.startswith(("http://", "https://")) else ""
+    absolute, problem = resolve_page_url(href, base=base)
+    if problem:
+        notes.append(f"{what} ignored: {problem}: {_shown(href)}")
+    return absolute
 
 
-def _canonical(document: etree._Element, meta: dict[str, list[str]], base: str) -> str:
-    for link in document.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split():
-            absolute = _absolute(link.get("href") or "", base)
-            if absolute:
-                return canonicalize_url(absolute)
-    og_url = _absolute(_first(meta, ("og:url",)), base)
-    return canonicalize_url(og_url) if og_url else ""
+def _shown(href: str) -> str:
+    """A refused URL as it may appear in a one-line note: printable, short."""
+    text = repr(href.strip())[1:-1]
+    return text if len(text) <= _NOTE_URL_CHARS else text[: _NOTE_URL_CHARS - 1] + "…"
+
+
+def _canonical(
+    document: etree._Element, meta: dict[str, list[str]], article: dict[str, Any], base: str, notes: list[str]
+) -> str:
+    """The first usable of <link rel=canonical>, og:url and the JSON-LD article's `url`."""
+    candidates = [
+        ("canonical link", link.get("href") or "")
+        for link in document.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    candidates += [("og:url", value) for value in meta.get("og:url", ())]
+    candidates.append(("JSON-LD url", jsonld.url_of(article.get("url"))))
+    for what, href in candidates:
+        absolute = _absolute(href, base, notes, what=what)
+        if absolute:
+            return canonicalize_url(absolute)
+    return ""
 
 
 def _title(
@@ -231,14 +253,20 @@ def _language(
     return ""
 
 
-def _image(document: etree._Element, meta: dict[str, list[str]], article: dict[str, Any], base: str) -> str:
-    for value in (_first(meta, xpaths.IMAGE_META), jsonld.url_of(article.get("image"))):
-        absolute = _absolute(value, base)
+def _image(
+    document: etree._Element, meta: dict[str, list[str]], article: dict[str, Any], base: str, notes: list[str]
+) -> str:
+    candidates = [(key, value) for key in xpaths.IMAGE_META for value in meta.get(key, ())]
+    candidates.append(("JSON-LD image", jsonld.url_of(article.get("image"))))
+    candidates += [
+        ("image_src link", link.get("href") or "")
+        for link in document.iter("link")
+        if (link.get("rel") or "").lower() == "image_src"
+    ]
+    for what, href in candidates:
+        absolute = _absolute(href, base, notes, what=what)
         if absolute:
             return absolute
-    for link in document.iter("link"):
-        if (link.get("rel") or "").lower() == "image_src":
-            return _absolute(link.get("href") or "", base)
     return ""
 
 

@@ -10,6 +10,8 @@ import lxml.html
 import nh3
 from lxml import etree
 
+from newsdesk.reader.urls import is_publishable_url, page_url_problem
+
 ALLOWED_TAGS = frozenset(
     {"p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a", "em", "strong", "b", "i", "figure", "figcaption",
      "img", "br"}
@@ -37,42 +39,55 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def sanitize_html(html: str, *, base_url: str) -> str:
+def sanitize_html(html: str, *, base_url: str, allow_loopback: bool = False) -> str:
     """Keep only the article allow-list; relative links and images are resolved against `base_url`.
 
-    Without an absolute http(s) `base_url`, relative URLs are removed (they could not be resolved
-    correctly once the HTML is shown on our own pages).
+    Without a valid absolute http(s) `base_url`, relative URLs are removed (they could not be resolved
+    correctly once the HTML is shown on our own pages). Links and images the fetcher would refuse (private,
+    link-local, internal hosts; loopback unless `allow_loopback`) are not kept as links or images.
     """
     if not html or not html.strip():
         return ""
-    base = base_url if base_url.startswith(("http://", "https://")) else ""
-    cleaned = nh3.clean(
-        _rename_structural_tags(html),
+    # A page controls its base URL (canonical, <base href>): a malformed one must never reach ammonia, which
+    # raises on a base it cannot parse (one hostile page would otherwise stop the whole refresh).
+    base = base_url if not page_url_problem(base_url) else ""
+    renamed = _rename_structural_tags(html)
+    try:
+        cleaned = _clean(renamed, base=base, allow_loopback=allow_loopback)
+    except ValueError:
+        cleaned = _clean(renamed, base="", allow_loopback=allow_loopback)
+    if "<img" in cleaned:
+        cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
+    return cleaned.strip()
+
+
+def _clean(html: str, *, base: str, allow_loopback: bool) -> str:
+    return nh3.clean(
+        html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         # "*": ammonia otherwise allows lang and title on every tag.
         attributes={"*": set()} | {tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=functools.partial(_filter_attribute, base=base),
+        attribute_filter=functools.partial(_filter_attribute, base=base, allow_loopback=allow_loopback),
         link_rel=LINK_REL,
         url_schemes=set(_URL_SCHEMES),
         # ammonia resolves (or drops) relative URLs before _filter_attribute sees them.
         url_relative=("rewrite_with_base", base) if base else "deny",
         strip_comments=True,
     )
-    if "<img" in cleaned:
-        cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
-    return cleaned.strip()
 
 
-def _filter_attribute(tag: str, attribute: str, value: str, *, base: str) -> str | None:
-    """Absolute http(s) URLs only. Tabs and newlines go first: browsers ignore them inside URLs, so
+def _filter_attribute(tag: str, attribute: str, value: str, *, base: str, allow_loopback: bool) -> str | None:
+    """Absolute, publishable http(s) URLs only. Tabs and newlines go first: browsers ignore them inside URLs, so
     "java\tscript:" must be judged (and stored) the way a browser would read it."""
     if attribute not in ("href", "src"):
         return value
     value = _URL_NOISE.sub("", value).strip()
     if not value.startswith(("http://", "https://")) and base and not _SCHEME.match(value):
         value = urljoin(base, value)
-    return value if value.startswith(("http://", "https://")) else None
+    if not value.startswith(("http://", "https://")):
+        return None
+    return value if is_publishable_url(value, allow_loopback=allow_loopback) else None
 
 
 def _rename_structural_tags(html: str) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from html import escape
 from pathlib import Path
 
 import pytest
 
-from newsdesk.reader.extract import ExtractionError, extract_article
-from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML
+from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article
+from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, OUT_OF_TIME, PAGE_TOO_LARGE, TOO_MANY_ELEMENTS
 from newsdesk.reader.extract.metadata import clean_byline, strip_site_name
+from newsdesk.reader.urls import URL_UNSAFE_CHARACTERS
 
 PAGES = Path(__file__).resolve().parents[2] / "data" / "pages"
 GOLDEN = sorted(PAGES.glob("*.html"))
@@ -173,3 +175,96 @@ def test_strip_site_name(title, site, url, expected):
 )
 def test_clean_byline(raw, expected):
     assert clean_byline(raw) == expected
+
+
+POISON = "http://www.google<script .com>alert(1)</script"
+
+
+def test_a_broken_canonical_url_is_ignored_with_a_note_not_raised():
+    head = f'<link rel="canonical" href="{escape(POISON)}">'
+    article = extract_article(_page(head), url="https://example.com/news/a")
+    assert article.canonical_url == ""
+    assert "paragraph number 4" in article.body_text
+    assert article.notes == (f"canonical link ignored: {URL_UNSAFE_CHARACTERS}: {POISON}",)
+
+
+@pytest.mark.parametrize(
+    ("head", "canonical", "note"),
+    [
+        (
+            f'<meta property="og:url" content="{escape(POISON)}"><link rel="canonical" href="javascript:x()">',
+            "",
+            "og:url ignored",
+        ),
+        (
+            f'<link rel="canonical" href="{escape(POISON)}"><meta property="og:url" content="/news/b">',
+            "https://example.com/news/b",
+            "canonical link ignored",
+        ),
+        (
+            '<script type="application/ld+json">{"@type":"NewsArticle","url":"http://[::1"}</script>',
+            "",
+            "JSON-LD url ignored",
+        ),
+        (
+            '<script type="application/ld+json">{"@type":"NewsArticle","url":"https://example.com/news/c"}</script>',
+            "https://example.com/news/c",
+            "",
+        ),
+        (f'<base href="{escape(POISON)}"><link rel="canonical" href="/news/d">', "https://example.com/news/d", "<base"),
+        ('<base href="https://other.example/dir/"><link rel="canonical" href="e">', "https://other.example/dir/e", ""),
+    ],
+)
+def test_page_urls_are_validated_before_use(head, canonical, note):
+    article = extract_article(_page(head), url="https://example.com/news/a")
+    assert article.canonical_url == canonical
+    if note:
+        assert any(n.startswith(note) for n in article.notes), article.notes
+    else:
+        assert article.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("head", "allow_loopback", "image", "noted"),
+    [
+        ('<meta property="og:image" content="http://169.254.169.254/latest/x.png">', False, "", True),
+        ('<meta property="og:image" content="http://10.0.0.7/x.png">', False, "", True),
+        ('<meta property="og:image" content="http://127.0.0.1:9/x.png">', False, "", True),
+        ('<meta property="og:image" content="http://127.0.0.1:9/x.png">', True, "http://127.0.0.1:9/x.png", False),
+        (
+            f'<meta property="og:image" content="{escape(POISON)}"><meta name="twitter:image" content="/t.png">',
+            False,
+            "https://example.com/t.png",
+            True,
+        ),
+    ],
+)
+def test_a_lead_image_the_fetcher_would_refuse_is_not_kept(head, allow_loopback, image, noted):
+    options = ExtractOptions(allow_loopback=allow_loopback)
+    article = extract_article(_page(head), url="https://example.com/news/a", options=options)
+    assert article.image_url == image
+    assert bool(article.notes) is noted
+
+
+def test_a_page_over_the_size_cap_is_refused_before_parsing():
+    page = b"<html><body>" + b"<div><p>text text</p></div>" * 600_000 + b"</body></html>"  # 16 MB
+    assert len(page) > 14 * 1024 * 1024
+    with pytest.raises(ExtractionError) as raised:
+        extract_article(page, url="https://example.com/big")
+    assert raised.value.reason == PAGE_TOO_LARGE
+
+
+def test_a_page_over_the_element_cap_is_refused():
+    page = _page(body="<span>x</span>" * 2_000)
+    with pytest.raises(ExtractionError) as raised:
+        extract_article(page, url="https://example.com/many", options=ExtractOptions(max_elements=1_000))
+    assert raised.value.reason == TOO_MANY_ELEMENTS
+    # The same page within the cap is extracted.
+    assert extract_article(page, url="https://example.com/many").body_text
+
+
+def test_a_page_over_its_time_budget_is_refused():
+    # A zero budget is spent before the first checkpoint, whatever the machine's speed.
+    with pytest.raises(ExtractionError) as raised:
+        extract_article(_page(), url="https://example.com/slow", options=ExtractOptions(time_budget_s=0.0))
+    assert raised.value.reason == OUT_OF_TIME

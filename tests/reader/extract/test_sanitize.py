@@ -123,3 +123,35 @@ def test_xss_corpus_keeps_harmless_markup():
         if html_to_text(r["payload"]).strip() and not sanitize_html(r["payload"], base_url=BASE)
     ]
     assert len(emptied) <= len(vectors) // 10, emptied[:10]
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://www.google<script .com>alert(1)</script",
+        "http://[::1",
+        "http://exa mple.com/",
+        "javascript:alert(1)",
+        "",
+    ],
+)
+def test_a_malformed_base_url_is_not_used_and_never_raises(base_url):
+    cleaned = sanitize_html('<p><a href="/rel">r</a> <a href="https://ok.example/a">ok</a></p>', base_url=base_url)
+    assert cleaned == f'<p><a{REL}>r</a> <a href="https://ok.example/a"{REL}>ok</a></p>'
+
+
+@pytest.mark.parametrize(
+    ("html", "allow_loopback", "expected"),
+    [
+        ('<a href="http://169.254.169.254/latest/">meta</a>', False, f"<a{REL}>meta</a>"),
+        ('<a href="http://10.1.2.3/x">lan</a>', False, f"<a{REL}>lan</a>"),
+        ('<img src="http://192.168.0.1/cam.jpg" alt="c">', False, ""),
+        ('<img src="http://[fd00::5]/i.png" alt="c">', False, ""),
+        ('<a href="http://intranet.local/">in</a>', False, f"<a{REL}>in</a>"),
+        ('<img src="http://127.0.0.1:8001/i.png" alt="l">', False, ""),
+        ('<img src="http://127.0.0.1:8001/i.png" alt="l">', True, '<img src="http://127.0.0.1:8001/i.png" alt="l">'),
+        ('<a href="https://public.example/">pub</a>', False, f'<a href="https://public.example/"{REL}>pub</a>'),
+    ],
+)
+def test_links_and_images_the_fetcher_would_refuse_are_not_published(html, allow_loopback, expected):
+    assert sanitize_html(html, base_url=BASE, allow_loopback=allow_loopback) == expected

@@ -8,7 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.report import one_line
 from newsdesk.ingest.runner import run_cycle, worker_identity
+
+CYCLE_FAILED = "cycle failed"
 
 
 class Command(BaseCommand):
@@ -37,13 +40,23 @@ class Command(BaseCommand):
         self.stdout.flush()
         try:
             while not stop.is_set():
-                stats = run_cycle(
-                    context=context,
-                    owner=owner,
-                    threads=options["threads"],
-                    batch=options["batch"],
-                    lease_s=options["lease"],
-                )
+                try:
+                    stats = run_cycle(
+                        context=context,
+                        owner=owner,
+                        threads=options["threads"],
+                        batch=options["batch"],
+                        lease_s=options["lease"],
+                    )
+                except Exception as exc:
+                    # Nothing a publisher sends may stop the worker: a failed cycle is reported, and the next
+                    # one starts after a pause (the feeds it held come back when their leases run out).
+                    self.stderr.write(f"{CYCLE_FAILED}: {one_line(exc)}")
+                    self.stderr.flush()
+                    if options["once"]:
+                        break
+                    stop.wait(max(1.0, options["idle"]))
+                    continue
                 if stats.feeds:
                     self.stdout.write(
                         f"cycle: {stats.feeds} feeds, {stats.articles_new} new articles, {stats.errors} errors"

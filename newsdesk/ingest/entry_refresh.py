@@ -1,0 +1,221 @@
+"""One feed's entries: pick those that need work (newest first, within the refresh's caps), then fetch, extract
+and store each one on its own, so nothing one entry does (a hostile page, a bug it triggers) ends the refresh.
+
+A failed entry is recorded (fetch log line + EntryFailure row) and retried with backoff by later refreshes, then
+given up; an entry whose link is malformed or not public is skipped with a note and never fetched or published.
+"""
+
+import logging
+from urllib.parse import urlsplit
+
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.articles.services import article_upsert
+from newsdesk.ingest.context import HostBusy, IngestContext
+from newsdesk.ingest.entries import (
+    PageBudget,
+    entry_failure_clear,
+    entry_failure_record,
+    entry_failures_get,
+)
+from newsdesk.ingest.page_claims import page_claim, page_release
+from newsdesk.ingest.report import RefreshReport, one_line
+from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article
+from newsdesk.reader.fetcher import FetchError
+from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
+from newsdesk.reader.urls import canonicalize_url, is_publishable_url, page_url_problem, same_site
+from newsdesk.sources.models import Feed
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+LINK_NOT_PUBLIC = "entry link is not a public address"
+_LOOKUP_CHUNK = 200  # entries checked against the database per query
+
+
+class PageFailed(Exception):
+    """This entry's page could not be had this time (the message is the fetch log's reason)."""
+
+
+def _is_html(result: FetchResult) -> bool:
+    content_type = result.content_type.split(";")[0].strip().lower()
+    return not content_type or content_type in HTML_TYPES
+
+
+def _canonical_for(entry_url: str, extracted: ExtractedArticle | None, final_url: str) -> str:
+    """The page's own canonical URL when it stays on the same site (a page may not claim another site's URL)."""
+    claimed = extracted.canonical_url if extracted else ""
+    if claimed and same_site(claimed, final_url or entry_url):
+        return canonicalize_url(claimed)
+    return canonicalize_url(final_url or entry_url)
+
+
+def _is_site_root(link: str) -> bool:
+    """A link to a homepage is not an article (truncated or careless feeds produce them)."""
+    parts = urlsplit(link)
+    return parts.path in ("", "/") and not parts.query
+
+
+def _usable_links(
+    entries: list[ParsedEntry], context: IngestContext, report: RefreshReport
+) -> list[tuple[ParsedEntry, str]]:
+    """(entry, canonical URL) of entries with an article link we may fetch; the others get a note."""
+    usable = []
+    for entry in entries:
+        link = entry.link
+        if not link or _is_site_root(link):
+            continue
+        if problem := page_url_problem(link):
+            report.note(f"entry skipped: link ignored: {problem}: {link[:120]!r}")
+        elif not is_publishable_url(link, allow_loopback=context.options.allow_loopback):
+            report.note(f"entry skipped: {LINK_NOT_PUBLIC}: {link[:120]}")
+        else:
+            usable.append((entry, canonicalize_url(link)))
+    return usable
+
+
+def _needing_work(candidates: list[tuple[ParsedEntry, str]], report: RefreshReport) -> list[tuple[ParsedEntry, str]]:
+    """Leave out what is stored, given up, or still in its retry backoff (one query each per chunk)."""
+    canonicals = [canonical for _, canonical in candidates]
+    links = [entry.link for entry, _ in candidates]
+    stored = set(Article.objects.filter(canonical_url__in=canonicals).values_list("canonical_url", flat=True))
+    stored |= set(Article.objects.filter(original_url__in=links).values_list("original_url", flat=True))
+    failures = entry_failures_get(urls=canonicals)
+    now = timezone.now()
+    todo = []
+    for entry, canonical in candidates:
+        if canonical in stored or entry.link in stored:
+            continue
+        failure = failures.get(canonical)
+        if failure is not None and failure.given_up:
+            continue  # reported once, when it was given up
+        if failure is not None and failure.next_try_at > now:
+            report.entries_waiting += 1
+            continue
+        todo.append((entry, canonical))
+    return todo
+
+
+def entries_ingest(
+    *,
+    feed: Feed,
+    entries: list[ParsedEntry],
+    context: IngestContext,
+    report: RefreshReport,
+    owner: str,
+    lease_s: int,
+) -> None:
+    """Handle up to the context's entry cap of `entries` (newest first) that need work; defer the rest."""
+    limits = context.limits
+    budget = PageBudget(limits)
+    handled = 0
+    for start in range(0, len(entries), _LOOKUP_CHUNK):
+        chunk = entries[start : start + _LOOKUP_CHUNK]
+        todo = _needing_work(_usable_links(chunk, context, report), report)
+        for position, (entry, canonical) in enumerate(todo):
+            if handled >= limits.max_entries:
+                # The rest of this chunk needs work; the later chunks were not even looked at (some of those
+                # may be stored already, so the count is an upper bound).
+                report.entries_deferred += len(todo) - position + len(entries) - start - len(chunk)
+                return
+            handled += 1
+            _entry_ingest(
+                feed=feed,
+                entry=entry,
+                canonical=canonical,
+                context=context,
+                report=report,
+                budget=budget,
+                owner=owner,
+                lease_s=lease_s,
+            )
+
+
+def _entry_ingest(
+    *,
+    feed: Feed,
+    entry: ParsedEntry,
+    canonical: str,
+    context: IngestContext,
+    report: RefreshReport,
+    budget: PageBudget,
+    owner: str,
+    lease_s: int,
+) -> None:
+    """Claim one entry's URL, fetch (if robots allow) and extract its page, store it. Whatever goes wrong is
+    recorded against the entry, and the refresh goes on."""
+    link = entry.link
+    if not budget.allows(link):
+        report.entries_deferred += 1
+        return
+    if not page_claim(url=canonical, owner=owner, lease_s=lease_s):
+        report.pages_skipped_claimed += 1  # another worker is on this very page right now
+        return
+    try:
+        _entry_store(feed=feed, entry=entry, context=context, report=report, budget=budget)
+    except HostBusy:
+        report.entries_deferred += 1  # the host asked everyone to wait: not the entry's fault
+    except Exception as exc:  # anything one entry triggers stays with that entry
+        reason = str(exc) if isinstance(exc, PageFailed) else one_line(exc)
+        if not isinstance(exc, PageFailed):
+            log.warning("entry failed", extra={"feed_id": feed.pk, "url": link, "error": reason})
+            log.debug("entry failed", exc_info=True)
+        _entry_failed(feed=feed, link=link, canonical=canonical, reason=reason, report=report)
+    else:
+        entry_failure_clear(url=canonical)
+    finally:
+        page_release(url=canonical, owner=owner)
+
+
+def _entry_failed(*, feed: Feed, link: str, canonical: str, reason: str, report: RefreshReport) -> None:
+    failure = entry_failure_record(feed=feed, url=canonical, reason=reason)
+    if failure.given_up:
+        report.page_failed(f"{link}: {reason} (given up after {failure.tries} tries)")
+        return
+    report.page_failed(f"{link}: {reason} (try {failure.tries}, retried later)")
+    report.entries_to_retry += 1
+    if report.next_retry_at is None or failure.next_try_at < report.next_retry_at:
+        report.next_retry_at = failure.next_try_at
+
+
+def _entry_store(
+    *, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport, budget: PageBudget
+) -> None:
+    link = entry.link
+    extracted: ExtractedArticle | None = None
+    final_url = link
+    if context.robots_allowed(link):
+        budget.spend(link)
+        try:
+            page = context.fetch(link)
+        except HostBusy:
+            raise
+        except FetchError as exc:
+            raise PageFailed(exc.describe()) from None
+        if page.status != 200:
+            raise PageFailed(f"HTTP {page.status}")
+        final_url = page.final_url
+        if _is_html(page):
+            options = ExtractOptions(allow_loopback=context.options.allow_loopback)
+            try:
+                extracted = extract_article(page.body, url=page.final_url, headers=page.headers, options=options)
+            except ExtractionError as exc:
+                # The feed's own content stands in (stored, so not an error); the log says the page was unreadable.
+                report.note(f"{link}: extraction failed, feed content used: {exc}")
+            else:
+                for note in extracted.notes:
+                    report.note(f"{link}: {note}")
+    canonical_url = _canonical_for(link, extracted, final_url)
+    result = article_upsert(
+        publisher=feed.publisher,
+        feed=feed,
+        entry=entry,
+        extracted=extracted,
+        original_url=link,
+        canonical_url=canonical_url,
+        fetched_at=timezone.now(),
+        allow_loopback=context.options.allow_loopback,
+    )
+    report.items_new += int(result.created)
+    report.items_updated += int(result.updated)

@@ -1,0 +1,52 @@
+"""What one feed refresh did, as the fetch log and the progress bar show it."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsdesk.ingest.models import FetchAttempt
+
+MAX_LISTED = 50  # per list: the fetch log shows a few, counters keep the totals
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as one short line for the fetch log: its type, then its message without newlines."""
+    message = " ".join(str(error).split())
+    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return text[:300]
+
+
+@dataclass
+class RefreshReport:
+    feed_id: int
+    outcome: str = FetchAttempt.Outcome.OK
+    status: int | None = None
+    items_found: int = 0
+    items_new: int = 0
+    items_updated: int = 0
+    bytes_received: int = 0
+    page_errors: list[str] = field(default_factory=list)
+    error: str = ""
+    warning: str = ""  # the fetch worked but something is off (shown in the admin, not counted as a failure)
+    pages_skipped_claimed: int = 0  # pages another worker held at that moment
+    page_notes: list[str] = field(default_factory=list)  # stored, but worth a line in the fetch log
+    pages_failed: int = 0
+    entries_to_retry: int = 0  # failed this time, tried again after a backoff
+    entries_waiting: int = 0  # failed before, their backoff not over yet
+    entries_deferred: int = 0  # over this refresh's caps: left for the next refreshes
+    next_retry_at: datetime | None = None  # the earliest backoff end of this refresh's failed entries
+
+    def page_failed(self, message: str) -> None:
+        self.pages_failed += 1
+        if len(self.page_errors) < MAX_LISTED:
+            self.page_errors.append(message)
+
+    def note(self, message: str) -> None:
+        if len(self.page_notes) < MAX_LISTED:
+            self.page_notes.append(message)
+
+    @property
+    def work_left(self) -> bool:
+        """Entries that a later refresh of the same document must still look at."""
+        return bool(
+            self.entries_to_retry or self.entries_waiting or self.entries_deferred or self.pages_skipped_claimed
+        )
