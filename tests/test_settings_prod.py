@@ -184,11 +184,17 @@ def test_settings_read_the_key_that_init_wrote(tmp_path, monkeypatch):
     assert done.returncode == 0, done.stderr
 
 
-def test_the_environment_key_wins_over_the_key_file(tmp_path, monkeypatch):
+def test_the_environment_key_wins_over_the_key_file(tmp_path):
     secret_key_create(data_dir=tmp_path)
-    monkeypatch.setenv("NEWSDESK_SECRET_KEY", "from-the-environment")
-
-    assert secret_key_read(data_dir=tmp_path) == "from-the-environment"
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_SECRET_KEY": "from-the-environment"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
+    script = "from django.conf import settings; print(settings.SECRET_KEY)"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "from-the-environment"
+    assert secret_key_read(data_dir=tmp_path) not in ("", "from-the-environment")  # the file still holds its own
 
 
 @pytest.mark.parametrize(
