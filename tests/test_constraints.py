@@ -24,7 +24,8 @@ def pins() -> dict[str, str]:
         if not line:
             continue
         name, separator, version = line.partition("==")
-        assert separator and version, f"constraints.txt line is not an exact pin: {line!r}"
+        assert separator == "==", f"constraints.txt line is not an exact pin: {line!r}"
+        assert version, f"constraints.txt line has no version: {line!r}"
         pinned[normalised(name)] = version
     return pinned
 
