@@ -1,12 +1,11 @@
 """After a publisher's display policy changes, search follows at once: results and snippets show only what the
-new policy lets us show (the admin and the directory/OPML import both re-derive the search text)."""
+new policy lets us show. The change is made where an operator makes it: the publisher's admin page."""
 
 import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
 
 from newsdesk.sources.models import Publisher
-from newsdesk.sources.services import publisher_upsert
 from tests.factories import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +45,16 @@ def test_search_stops_matching_body_text_when_the_admin_makes_a_publisher_headli
     assert BODY_WORD not in by_title
 
 
-def test_search_follows_a_policy_change_made_by_the_directory_import_both_ways(client):
-    publisher = make_publisher(name="Harbour Gazette", slug="harbour-gazette", policy=Publisher.DisplayPolicy.HEADLINE)
+def test_search_follows_each_policy_change_both_ways(client):
+    publisher = make_publisher(name="Harbour Gazette", policy=Publisher.DisplayPolicy.HEADLINE)
     make_article(publisher, title="Pier reopens", summary="A pier story.", body_text=f"The {BODY_WORD} swam by.")
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests")
     assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)
 
     def change_policy(policy: str) -> None:
-        publisher_upsert(name=publisher.name, homepage=publisher.homepage, slug=publisher.slug, display_policy=policy)
+        client.force_login(admin)
+        _admin_change_policy(client, publisher, policy)
+        client.logout()
 
     change_policy(Publisher.DisplayPolicy.FULL)
     assert "1 result for" in _search(client, BODY_WORD)
