@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 export NEWSDESK_DATA_DIR ?= $(CURDIR)/var
 
 COVERAGE := $(VENV)/bin/coverage
+# What `make install` installs, and what `make lock` resolves and pins (one list, so they cannot drift apart).
+INSTALL_ARGS := -e '.[test]'
+
 # The pytest command of `make test`; it runs under coverage, which follows the tests' child processes.
 PYTEST ?= $(PY) -m pytest
 
@@ -20,12 +23,12 @@ check: lint test
 $(STAMP): pyproject.toml setup.py constraints.txt $(wildcard newsdesk/reader/feeds/litetree_src/*.[ch])
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -c constraints.txt --upgrade pip setuptools
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt $(INSTALL_ARGS)
 	touch $(STAMP)
 
 # Re-resolve pyproject.toml in a throwaway venv and rewrite constraints.txt; run after changing dependencies.
 lock:
-	PYTHON=$(PYTHON) scripts/lock-constraints.sh
+	PYTHON=$(PYTHON) INSTALL_ARGS="$(INSTALL_ARGS)" scripts/lock-constraints.sh
 
 install: $(STAMP)
 

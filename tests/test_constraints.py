@@ -1,6 +1,7 @@
 """Reproducible installs: every distribution in the test venv is pinned, at the installed version, in
 constraints.txt (regenerate it with `make lock` after changing dependencies in pyproject.toml)."""
 
+import json
 import re
 import tomllib
 from importlib import metadata
@@ -9,7 +10,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CONSTRAINTS = ROOT / "constraints.txt"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-OUR_PROJECT = "newsdesk"
 
 
 def normalised(name: str) -> str:
@@ -30,12 +30,28 @@ def pins() -> dict[str, str]:
     return pinned
 
 
+def is_editable(dist: metadata.Distribution) -> bool:
+    """Our own code, installed with `pip install -e` (newsdesk and any extra of this repository): not pinned."""
+    direct_url = dist.read_text("direct_url.json")
+    return bool(direct_url) and bool(json.loads(direct_url).get("dir_info", {}).get("editable"))
+
+
+def editable_names() -> set[str]:
+    return {normalised(dist.metadata["Name"]) for dist in metadata.distributions() if is_editable(dist)}
+
+
 def installed() -> dict[str, str]:
-    return {
-        normalised(dist.metadata["Name"]): dist.version
-        for dist in metadata.distributions()
-        if normalised(dist.metadata["Name"]) != OUR_PROJECT
-    }
+    # By name: an editable project also shows as the `<name>.egg-info` its build leaves in the checkout.
+    ours = editable_names()
+    named = {normalised(dist.metadata["Name"]): dist.version for dist in metadata.distributions()}
+    return {name: version for name, version in named.items() if name not in ours}
+
+
+def test_our_own_editable_install_is_the_only_unpinned_distribution():
+    editable = editable_names()
+
+    assert "newsdesk" in editable
+    assert not editable & set(pins())
 
 
 def test_every_installed_distribution_is_pinned_at_its_installed_version():
