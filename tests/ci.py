@@ -8,9 +8,9 @@ clear reason. On CI those are all provided, so a skip there means a check silent
     @pytest.mark.skipif(connection.vendor != "postgresql", reason=POSTGRES_ONLY)
     def test_...
 
-and the skip's reason must be the declared one; or its reason is one of ALLOWED_SKIP_REASONS below, the few skips
-that are right on any machine (a PostgreSQL-only check while running on SQLite). In the PostgreSQL pass (`make test-postgres`, which exports
-NEWSDESK_REQUIRE_POSTGRES=1) no skip at all is accepted.
+and the skip's reason must be the declared one; or its reason is one of ALLOWED_SKIP_REASONS below, the few
+skips that are right on any machine (a PostgreSQL-only check while running on SQLite). In the PostgreSQL pass
+(`make test-postgres`, which exports NEWSDESK_REQUIRE_POSTGRES=1) no skip at all is accepted.
 """
 
 from __future__ import annotations
