@@ -1,8 +1,16 @@
 """Under CI a skip is a failure unless declared; in the PostgreSQL pass no skip stands (tests/ci.py)."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.ci import POSTGRES_ONLY, flag_is_on
+
+REPO = Path(__file__).resolve().parents[1]
+POSTGRES_TESTS = "tests/postgres/test_postgres_search.py"
 
 SKIPPING_TESTS = f"""
 import pytest
@@ -132,3 +140,20 @@ def test_known_bug():
     )
 
     result.assert_outcomes(xfailed=1)
+
+
+def test_a_postgres_pass_that_is_really_on_sqlite_fails_at_the_session_fixture(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("NEWSDESK_DATABASE_URL", "CI")}
+    env.update(NEWSDESK_REQUIRE_POSTGRES="1", NEWSDESK_DATA_DIR=str(tmp_path))
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "diacritics", POSTGRES_TESTS],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert run.returncode == 1, run.stdout
+    assert "AssertionError: the PostgreSQL pass is connected to sqlite" in run.stdout
+    assert "1 error" in run.stdout
