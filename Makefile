@@ -6,16 +6,29 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export NEWSDESK_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: default check install demo test test-postgres test-fast bench lint fmt migrate system-deps
+COVERAGE := $(VENV)/bin/coverage
+# What `make install` installs, and what `make lock` resolves and pins (one list, so they cannot drift apart).
+INSTALL_ARGS := -e '.[test]' -e ./world -e ./eval
 
+# The pytest command of `make test`; it runs under coverage, which follows the tests' child processes.
+PYTEST ?= $(PY) -m pytest
+
+.PHONY: default check install lock demo test test-postgres test-fast coverage-floor bench lint fmt migrate system-deps
+
+# The CI gate (.ci/run runs it with CI=1): lint and format check, then the whole suite with coverage.
 default: check
 check: lint test
 
-$(STAMP): pyproject.toml world/pyproject.toml eval/pyproject.toml
+# Every installed distribution, pip and setuptools included, is pinned in constraints.txt (`make lock`).
+$(STAMP): pyproject.toml world/pyproject.toml eval/pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]' -e ./world -e ./eval
+	$(PY) -m pip install --quiet -c constraints.txt --upgrade pip setuptools
+	$(PY) -m pip install --quiet -c constraints.txt $(INSTALL_ARGS)
 	touch $(STAMP)
+
+# Re-resolve pyproject.toml in a throwaway venv and rewrite constraints.txt; run after changing dependencies.
+lock:
+	PYTHON=$(PYTHON) INSTALL_ARGS="$(INSTALL_ARGS)" scripts/lock-constraints.sh
 
 # The data dir and its secret key are created here, explicitly: settings only read them.
 install: $(STAMP)
@@ -33,13 +46,20 @@ system-deps:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The whole suite on SQLite, then the database-dependent tests again on PostgreSQL. Both always run;
-# the target fails if either failed.
+# The whole suite on SQLite, then the database-dependent tests again on PostgreSQL, both under coverage
+# (child processes included). Both always run; the target fails if either failed or if the combined coverage
+# is below fail_under in pyproject.toml. Under CI=1 a skip is a failure (tests/ci.py).
 test: install system-deps
-	@status=0; \
-	$(PY) -m pytest -q || status=$$?; \
-	$(MAKE) --no-print-directory test-postgres || status=$$?; \
+	@rm -f .coverage .coverage.*; \
+	status=0; \
+	$(COVERAGE) run -m pytest -q || status=$$?; \
+	$(MAKE) --no-print-directory test-postgres PYTEST="$(COVERAGE) run -m pytest" || status=$$?; \
+	$(COVERAGE) combine -q && $(COVERAGE) report --skip-covered --sort=cover || status=$$?; \
 	exit $$status
+
+# After a `make test` that measured more: raise fail_under to just under the new total (never lowers it).
+coverage-floor: install
+	$(PY) scripts/coverage_floor.py
 
 # Database-dependent tests (leases and claims, the kill -9 worker test, search, migrations, end-to-end ingest,
 # site, API) on a throwaway PostgreSQL server on loopback, stopped and deleted afterwards even on failure.
@@ -50,7 +70,7 @@ test-postgres: install
 	trap 'scripts/postgres-test-server.sh stop' EXIT; \
 	url="$$(scripts/postgres-test-server.sh start)" || exit $$?; \
 	echo "PostgreSQL test run against $$url"; \
-	NEWSDESK_DATABASE_URL="$$url" $(PY) -m pytest -q -m "not browser" $(PG_TESTS)
+	NEWSDESK_REQUIRE_POSTGRES=1 NEWSDESK_DATABASE_URL="$$url" $(PYTEST) -q -m "not browser" $(PG_TESTS)
 
 test-fast: install
 	$(PY) -m pytest -q -m "not slow and not browser"

@@ -1,4 +1,6 @@
-"""Where the public evaluation data lives (../shared/eval beside the repo), and how tests skip without it."""
+"""Where the public evaluation data lives (../shared/eval beside the repo), and how tests skip without it.
+
+The skip is for a user's clone only: under CI (tests/ci.py) any skip for missing data fails the run."""
 
 from pathlib import Path
 
@@ -10,7 +12,7 @@ SKIP_REASON = "../shared/eval not present beside the repository (a user's clone)
 
 
 def shared_eval_dir(name: str) -> Path:
-    """The named folder of ../shared/eval, or skip the calling test with a clear reason."""
+    """The named folder of ../shared/eval, or skip the calling test with a clear reason (a failure under CI)."""
     path = SHARED_EVAL / name
     if not path.is_dir():
         pytest.skip(SKIP_REASON)

@@ -121,14 +121,18 @@ def test_every_article_page_carries_attribution_linking_its_original(ingested):
         assert "Originally published as" in html
         assert f'href="{article.original_url}"'.replace("&", "&amp;") in html
         assert article.publisher.name in html.replace("&#x27;", "'").replace("&amp;", "&")
-    # The original links really answer (sample one per publisher).
+    # The original links really answer (sample one per publisher) and are the world's own pages.
     import httpx
 
+    answered = []
     for publisher in Publisher.objects.all():
         article = Article.objects.filter(publisher=publisher).first()
         assert urlsplit(article.original_url).hostname == "127.0.0.1"
         assert httpx.get(article.original_url, timeout=5).status_code == 200
-    assert server
+        answered.append(urlsplit(article.original_url).path)
+    assert len(answered) == len(server.world.publishers)
+    world_paths = {a.path for a in server.world.articles}
+    assert set(answered) <= world_paths
 
 
 def test_wire_copies_are_credited(ingested):

@@ -112,14 +112,14 @@ def test_kill_9_mid_batch_then_other_workers_store_every_article_exactly_once(pa
 
     # While the dead worker's leases last, another worker refreshes only the feeds nobody holds.
     pace["delay_s"] = 0.0
-    orphans = {feed.id: feed.lease_owner for feed in orphaned}
+    orphans = {feed.id: feed.lease_expires_at for feed in orphaned}
     lease_end = Feed.objects.aggregate(end=Max("lease_expires_at"))["end"]
     early, early_log = start_worker("early", "--once", "--threads", "2")
     assert early.wait(timeout=30) == 0, early_log.read_text()
-    if timezone.now() < lease_end:
-        still = Feed.objects.filter(id__in=orphans, last_checked_at__isnull=True)
-        assert dict(still.values_list("id", "lease_owner")) == orphans
-        assert not FetchAttempt.objects.filter(feed_id__in=orphans).exists()
+    # Whatever the machine's speed (the early worker may outlive the leases on a loaded one), no refresh of an
+    # orphaned feed started before that feed's lease expired: an assertion on recorded times, not on our clock.
+    for feed_id, expires_at in orphans.items():
+        assert not FetchAttempt.objects.filter(feed_id=feed_id, started_at__lt=expires_at).exists(), feed_id
 
     time.sleep(max(0.0, (lease_end - timezone.now()).total_seconds()) + 0.2)
     finishers = [start_worker(f"finisher-{n}", "--once", "--threads", "2", "--batch", "4") for n in range(2)]

@@ -93,5 +93,10 @@ def test_search_never_matches_text_the_policy_hides(client):
     make_article(make_publisher(policy=Publisher.DisplayPolicy.HEADLINE), title="Plain title", body_text=HIDDEN)
 
     html = client.get("/search/", {"q": HIDDEN}).content.decode()
+    by_title = client.get("/search/", {"q": "plain"}).content.decode()
 
     assert "Plain title" not in html
+    assert f"Nothing found for “{HIDDEN}”" in html
+    # The article itself is searchable: by the title the policy lets us show.
+    assert "Plain title" in by_title
+    assert "1 result for “plain”" in by_title

@@ -12,38 +12,49 @@ def staff_client(client, db):
     return client
 
 
+@pytest.fixture
+def admin_rows(db):
+    publisher = make_publisher(name="Harbour Gazette")
+    feed = make_feed(publisher, url="https://harbour.example/rss.xml", last_error="x" * 500)
+    category = make_category("Maritime affairs")
+    article = make_article(publisher, feed=feed, category=category, title="Pilot boats return to port")
+    attempt = make_fetch_attempt(feed, error="timeout")
+    return {"publisher": publisher, "feed": feed, "category": category, "article": article, "attempt": attempt}
+
+
 @pytest.mark.parametrize(
-    "path",
+    ("path", "expected"),
     [
-        "/admin/sources/publisher/",
-        "/admin/sources/feed/",
-        "/admin/articles/article/",
-        "/admin/articles/category/",
-        "/admin/ingest/fetchattempt/",
+        ("/admin/sources/publisher/", ["Harbour Gazette"]),
+        ("/admin/sources/feed/", ["https://harbour.example/rss.xml", "Harbour Gazette"]),
+        ("/admin/articles/article/", ["Pilot boats return to port", "Harbour Gazette"]),
+        ("/admin/articles/category/", ["Maritime affairs"]),
+        ("/admin/ingest/fetchattempt/", ["https://harbour.example/rss.xml"]),
     ],
 )
-def test_admin_changelists_render(staff_client, path):
-    publisher = make_publisher()
-    feed = make_feed(publisher, last_error="x" * 500)
-    make_article(publisher, feed=feed, category=make_category())
-    make_fetch_attempt(feed, error="timeout")
+def test_admin_changelists_list_their_rows(staff_client, admin_rows, path, expected):
+    response = staff_client.get(path)
 
-    assert staff_client.get(path).status_code == 200
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in expected:
+        assert text in html, (path, text)
+    assert response.context["cl"].result_count == 1
 
 
-def test_admin_change_pages_render(staff_client):
-    publisher = make_publisher()
-    feed = make_feed(publisher)
-    article = make_article(publisher, feed=feed)
-    attempt = make_fetch_attempt(feed)
-
-    for path in (
-        f"/admin/sources/publisher/{publisher.pk}/change/",
-        f"/admin/sources/feed/{feed.pk}/change/",
-        f"/admin/articles/article/{article.pk}/change/",
-        f"/admin/ingest/fetchattempt/{attempt.pk}/change/",
-    ):
-        assert staff_client.get(path).status_code == 200, path
+def test_admin_change_pages_show_the_object_being_edited(staff_client, admin_rows):
+    expected = [
+        ("publisher", "sources/publisher", 'value="Harbour Gazette"'),
+        ("feed", "sources/feed", 'value="https://harbour.example/rss.xml"'),
+        ("article", "articles/article", 'value="Pilot boats return to port"'),
+        ("attempt", "ingest/fetchattempt", "timeout"),
+    ]
+    for row, model_path, needle in expected:
+        path = f"/admin/{model_path}/{admin_rows[row].pk}/change/"
+        response = staff_client.get(path)
+        assert response.status_code == 200, path
+        assert response.context["original"] == admin_rows[row], path
+        assert needle in response.content.decode(), path
 
 
 def test_check_now_action_schedules_feeds_immediately(staff_client):
@@ -54,6 +65,7 @@ def test_check_now_action_schedules_feeds_immediately(staff_client):
     )
 
     assert response.status_code == 200
+    assert response.redirect_chain, "the action answers with a redirect back to the changelist"
     assert Feed.objects.get(pk=feed.pk).next_check_at is not None
 
 

@@ -153,6 +153,11 @@ def test_article_page_escapes_non_policy_fields(client):
     assert "<script>alert(1)</script>" not in html
     assert "<img src=x onerror" not in html
     assert 'href="javascript:' not in html
+    # The fields are shown, as text: escaped, not dropped.
+    assert '<h1 lang="en">&lt;img src=x onerror=alert(1)&gt;</h1>' in html
+    assert f'<a class="publisher" href="/source/{publisher.slug}/">&lt;script&gt;alert(1)&lt;/script&gt;</a>' in html
+    # The attribution stays, without a link to the unusable original URL.
+    assert f"Originally published as {article.original_title}" in html
 
 
 @pytest.mark.django_db

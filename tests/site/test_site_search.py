@@ -56,10 +56,17 @@ def test_search_finds_by_title_and_shows_publisher(client):
 
 @pytest.mark.django_db
 def test_search_with_empty_query_shows_form_only(client):
+    make_article(make_publisher(), title="Zeppelin lands safely")
+
     response = client.get("/search/")
 
     assert response.status_code == 200
-    assert 'name="q"' in response.content.decode()
+    # The page's own form (the header's search box is on every page, so it proves nothing).
+    main = response.content.decode().split("</header>", 1)[1]
+    assert '<input id="search-q" type="search" name="q" value=""' in main
+    assert '<ul class="items">' not in main
+    assert "Nothing found" not in main
+    assert "Zeppelin lands safely" not in main
 
 
 @pytest.mark.django_db

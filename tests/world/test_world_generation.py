@@ -32,10 +32,12 @@ def test_a_different_seed_gives_a_different_world(world: World) -> None:
     assert other.events[0].people != world.events[0].people
 
 
-def test_generating_a_world_takes_well_under_two_seconds() -> None:
-    started = time.perf_counter()
+def test_generating_a_world_is_cheap() -> None:
+    # CPU time of this process, not wall-clock: other processes on a loaded CI machine do not count. About 0.5 s
+    # here, roughly 3x that under coverage's tracer; the budget catches an order-of-magnitude regression.
+    started = time.process_time()
     generate_world(seed=11, anchor=ANCHOR)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 4.0
 
 
 def test_world_has_enough_publishers_languages_events_and_articles(world: World) -> None:

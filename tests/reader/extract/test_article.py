@@ -121,11 +121,14 @@ def test_lead_image_sources(head, image):
     assert extract_article(_page(head), url="https://example.com/news/a", headers={}).image_url == image
 
 
-def test_body_is_sanitized_and_links_are_absolute():
+def test_body_is_sanitized_keeping_the_text_of_links_scripts_and_handlers_dropped():
     body = '<p>Read <a href="/more" onclick="x()">more</a><script>alert(1)</script> <img src=x onerror=alert(1)></p>'
     article = extract_article(_page(body=body), url="https://example.com/news/a")
     for needle in ("<script", "onerror", "onclick"):
         assert needle not in article.body_html
+    # The text survives; the extractor keeps no links in bodies (include_links=False), only their words.
+    assert "<p>Read more</p>" in article.body_html
+    assert "<a " not in article.body_html
 
 
 def test_legacy_charset_from_meta_is_honoured():

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-world = pytest.importorskip("newsdesk_world")
-if not hasattr(world, "generate_world"):
-    pytest.skip("newsdesk_world does not expose generate_world yet", allow_module_level=True)
-
-from newsdesk.reader.extract import extract_article  # noqa: E402
+from newsdesk.reader.extract import extract_article
+from newsdesk_world import generate_world
+from newsdesk_world.lexicon import lexicon_for
+from newsdesk_world.render.site import PublisherSite
 
 ARTICLES_PER_PUBLISHER = 3
 FURNITURE_KEYS = (
@@ -30,10 +29,7 @@ def normalised(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pages():
-    from newsdesk_world.lexicon import lexicon_for
-    from newsdesk_world.render.site import PublisherSite
-
-    generated = world.generate_world(seed=7)
+    generated = generate_world(seed=7)
     rows = []
     for publisher in generated.publishers:
         site = PublisherSite(generated, publisher.slug, f"http://{publisher.slug}.test")

@@ -1,0 +1,65 @@
+"""After a publisher's display policy changes, search follows at once: results and snippets show only what the
+new policy lets us show. The change is made where an operator makes it: the publisher's admin page."""
+
+import lxml.html
+import pytest
+from django.contrib.auth import get_user_model
+
+from newsdesk.sources.models import Publisher
+from tests.factories import make_article, make_publisher
+
+pytestmark = pytest.mark.django_db
+
+BODY_WORD = "quokkasentinel"
+
+
+def _search(client, query: str) -> str:
+    return client.get("/search/", {"q": query}).content.decode().split("</header>", 1)[1]
+
+
+def _admin_change_policy(client, publisher: Publisher, policy: str):
+    """Submit the publisher's admin change form as a browser would, with only the policy changed."""
+    path = f"/admin/sources/publisher/{publisher.pk}/change/"
+    form = lxml.html.fromstring(client.get(path).content).get_element_by_id("publisher_form")
+    data = dict(form.form_values())
+    data["display_policy"] = policy
+    return client.post(path, data, follow=True)
+
+
+def test_search_stops_matching_body_text_when_the_admin_makes_a_publisher_headline_only(client):
+    publisher = make_publisher(name="Harbour Gazette", policy=Publisher.DisplayPolicy.FULL)
+    make_article(publisher, title="Pier reopens", summary="A pier story.", body_text=f"The {BODY_WORD} swam by.")
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests")
+    assert "1 result for" in _search(client, BODY_WORD)
+
+    client.force_login(admin)
+    response = _admin_change_policy(client, publisher, Publisher.DisplayPolicy.HEADLINE)
+    client.logout()
+
+    assert "Search index updated for 1 article(s)." in response.content.decode()
+    assert Publisher.objects.get(pk=publisher.pk).display_policy == Publisher.DisplayPolicy.HEADLINE
+    assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)
+    by_title = _search(client, "pier")
+    assert "Pier reopens" in by_title
+    assert "A pier story." not in by_title  # the snippet follows the policy too
+    assert BODY_WORD not in by_title
+
+
+def test_search_follows_each_policy_change_both_ways(client):
+    publisher = make_publisher(name="Harbour Gazette", policy=Publisher.DisplayPolicy.HEADLINE)
+    make_article(publisher, title="Pier reopens", summary="A pier story.", body_text=f"The {BODY_WORD} swam by.")
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests")
+    assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)
+
+    def change_policy(policy: str) -> None:
+        client.force_login(admin)
+        _admin_change_policy(client, publisher, policy)
+        client.logout()
+
+    change_policy(Publisher.DisplayPolicy.FULL)
+    assert "1 result for" in _search(client, BODY_WORD)
+    assert "Pier reopens" in _search(client, BODY_WORD)
+
+    change_policy(Publisher.DisplayPolicy.EXCERPT)
+    assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)
+    assert "A pier story." in _search(client, "pier story")

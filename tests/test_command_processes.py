@@ -1,0 +1,209 @@
+"""The documented commands as a user runs them: real `newsdesk` processes on loopback ports, judged by what they
+leave behind (rows, pages, a working admin login), not by their exit code alone."""
+
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+from html import escape
+from pathlib import Path
+
+import httpx
+import pytest
+
+from newsdesk.articles.models import Article
+from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.demo import world_directory_load
+from newsdesk.site.serving import PORT_IN_USE
+from newsdesk.sources.models import Feed
+from newsdesk_world.generator import generate_world
+from newsdesk_world.server import serve_world
+from tests.postgres.subprocess_db import REPO, child_env, python_argv
+
+pytestmark = pytest.mark.slow
+
+# Generous: these start Django (and for the demo a whole world) on a shared, loaded 2-core CI machine.
+COMMAND_TIMEOUT_S = 240
+SERVER_START_TIMEOUT_S = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _own_data_dir_env(data_dir: Path) -> dict[str, str]:
+    """A user's environment: production settings (the console script's default), data in `data_dir`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "NEWSDESK_DATABASE_URL")}
+    env.update(
+        NEWSDESK_DATA_DIR=str(data_dir),
+        NEWSDESK_SECRET_KEY="test-only-secret-key-" + "x" * 40,
+        NEWSDESK_WEBSUB_AUTOSUBSCRIBE="0",
+        PYTHONPATH=str(REPO),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _newsdesk(*args: str) -> list[str]:
+    return python_argv("-m", "newsdesk", *args)
+
+
+def _serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+    """Start `newsdesk serve` on a free port and wait until it answers."""
+    port = _free_port()
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            _newsdesk("serve", "--port", str(port), "--threads", "2"),
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"newsdesk serve exited ({server.returncode}):\n{log.read_text()}")
+        try:
+            httpx.get(base + "/robots.txt", timeout=2)
+            return server, base
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"newsdesk serve did not answer within {SERVER_START_TIMEOUT_S}s:\n{log.read_text()}")
+            time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen) -> int:
+    server.send_signal(signal.SIGTERM)
+    try:
+        return server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+        pytest.fail("newsdesk serve ignored SIGTERM")
+
+
+def _admin_login(base: str, username: str, password: str) -> httpx.Response:
+    with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
+        form = browser.get("/admin/login/?next=/admin/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        return browser.post(
+            "/admin/login/?next=/admin/",
+            data={"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"},
+            headers={"Referer": base + "/admin/login/"},
+        )
+
+
+def test_demo_no_serve_ingests_the_world_and_serve_shows_it_with_a_working_admin_login(tmp_path):
+    env = _own_data_dir_env(tmp_path / "data")
+
+    demo = subprocess.run(
+        _newsdesk("demo", "--no-serve", "--world-port", "0", "--seed", "5", "--slow-delay", "0.2"),
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT_S,
+    )
+
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    held = re.search(r"database holds (\d+) articles from (\d+) publishers", demo.stdout)
+    login = re.search(r"admin login: (\S+) / (\S+)", demo.stdout)
+    assert held, demo.stdout
+    assert login, demo.stdout
+    articles, publishers = int(held.group(1)), int(held.group(2))
+    assert articles >= 300
+    assert publishers >= 12
+    with sqlite3.connect(tmp_path / "data" / "newsdesk.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM articles_article").fetchone()[0] == articles
+        assert db.execute("SELECT count(*) FROM auth_user WHERE is_superuser").fetchone()[0] == 1
+
+    server, base = _serve(env, tmp_path / "serve.log")
+    try:
+        home = httpx.get(base + "/", timeout=10)
+        api = httpx.get(base + "/api/articles?limit=5", timeout=10)
+        admin = _admin_login(base, login.group(1), login.group(2))
+    finally:
+        returncode = _stop(server)
+
+    assert home.status_code == 200
+    assert api.status_code == 200
+    assert len(api.json()["items"]) == 5
+    assert api.json()["next"]
+    assert escape(api.json()["items"][0]["title"]) in home.text  # the newest article heads the home page
+    assert admin.status_code == 200
+    assert str(admin.url).endswith("/admin/")
+    assert "Site administration" in admin.text
+    assert returncode in (0, -signal.SIGTERM)
+    with socket.socket() as probe:  # the port is released
+        assert probe.connect_ex(("127.0.0.1", int(base.rsplit(":", 1)[1]))) != 0
+
+
+@pytest.fixture
+def world():
+    server = serve_world(generate_world(seed=13, slow_delay_s=0.2))
+    yield server
+    server.stop()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ingest_once_stores_every_article_of_the_world_and_a_due_pass_then_has_nothing_to_do(world):
+    world_directory_load(world.base_url, IngestContext.from_settings(allow_loopback=True))
+    feeds = Feed.objects.count()
+
+    def ingest(*options: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            _newsdesk("ingest", "--once", "--allow-loopback", "--threads", "2", "--no-progress", *options),
+            cwd=REPO,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
+        )
+
+    full = ingest()
+    due = ingest("--due")
+
+    assert full.returncode == 0, full.stdout + full.stderr
+    summary = re.search(r"ingested (\d+) feeds in [0-9.]+s: (\d+) new, (\d+) updated", full.stdout)
+    assert summary, full.stdout
+    assert int(summary.group(1)) == feeds
+    assert int(summary.group(2)) == Article.objects.count() == len(world.world.articles)
+    assert not Feed.objects.filter(last_checked_at__isnull=True).exists()
+    assert due.returncode == 0, due.stdout + due.stderr
+    assert re.search(r"ingested 0 feeds in [0-9.]+s: 0 new", due.stdout), due.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingest_without_once_is_refused_with_a_one_line_error():
+    refused = subprocess.run(
+        _newsdesk("ingest"), cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=COMMAND_TIMEOUT_S
+    )
+
+    assert refused.returncode != 0
+    assert refused.stderr.strip() == "CommandError: ingest needs --once (for continuous polling run `newsdesk worker`)"
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = subprocess.run(
+            _newsdesk("serve", "--port", str(port)),
+            cwd=REPO,
+            env=_own_data_dir_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
+        )
+
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "CommandError: " + PORT_IN_USE.format(host="127.0.0.1", port=port)
