@@ -73,9 +73,12 @@ def test_every_pin_is_installed():
 
 
 def test_the_pins_of_pyproject_agree_with_the_constraints():
-    declared = PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["test"]
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    declared = [*PYPROJECT["project"]["dependencies"], *(dep for extra in extras.values() for dep in extra)]
     pinned = pins()
     for requirement in declared:
+        if normalised(re.split(r"[\[=<>~! ]", requirement.strip(), maxsplit=1)[0]) == "newsdesk":
+            continue  # one of our extras naming another (test includes bench): its own pins are checked here
         match = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==([^\s;]+)", requirement.strip())
         assert match, f"pyproject dependency is not an exact pin: {requirement!r}"
         name, version = match.groups()
