@@ -53,7 +53,7 @@ def is_documented(route: str) -> bool:
     lines = README.splitlines()
     if any(documented_as(route).search(line) for line in lines):
         return True
-    # Per-scope feeds are documented in one row: "`/feeds/rss.xml` … (also under `/source/<slug>/` …)".
+    # Per-scope feeds are documented in one row: "`/feeds/rss.xml` … (also under `/publisher/<slug>/` …)".
     parent, _, leaf = route.rstrip("/").rpartition("/")
     return any(documented_as(parent + "/").search(line) and f"/{leaf}`" in line for line in lines)
 
@@ -75,8 +75,8 @@ def test_every_endpoint_of_the_urlconf_is_documented():
 
 
 def test_an_endpoint_missing_from_the_readme_is_caught():
-    assert is_documented("/source/<slug:slug>/rss.xml")
-    assert not is_documented("/source/<slug:slug>/secret.xml")
+    assert is_documented("/publisher/<slug:slug>/rss.xml")
+    assert not is_documented("/publisher/<slug:slug>/secret.xml")
     assert not is_documented("/nowhere/<int:thing_id>/")
 
 
