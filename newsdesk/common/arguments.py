@@ -9,6 +9,9 @@ import argparse
 import math
 import re
 from collections.abc import Callable
+from typing import TypeVar
+
+Number = TypeVar("Number", int, float)
 
 PORT_MAX = 65535
 # A duration is a number of seconds, optionally with a unit: `30`, `2.5`, `10s`, `5m`, `1h`.
@@ -44,40 +47,34 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _within(value: Number, text: str, message: str, *, low: Number, high: Number | None = None) -> Number:
+    """`value` when low <= value (<= high), else the one-line `message` about `text`."""
+    if value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(message.format(text=text, low=low, high=high))
+    return value
+
+
 def port(text: str) -> int:
     """A TCP port to listen on or connect to: 1..65535."""
-    value = _integer(text)
-    if not 1 <= value <= PORT_MAX:
-        raise argparse.ArgumentTypeError(NOT_A_PORT.format(text=text))
-    return value
+    return _within(_integer(text), text, NOT_A_PORT, low=1, high=PORT_MAX)
 
 
 def port_or_zero(text: str) -> int:
     """A TCP port to listen on, where 0 means "let the system pick a free port"."""
-    value = _integer(text)
-    if not 0 <= value <= PORT_MAX:
-        raise argparse.ArgumentTypeError(NOT_A_PORT_OR_ZERO.format(text=text))
-    return value
+    return _within(_integer(text), text, NOT_A_PORT_OR_ZERO, low=0, high=PORT_MAX)
 
 
 def positive_int(text: str) -> int:
     """A whole number of 1 or more (a count of things)."""
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(NOT_POSITIVE.format(text=text))
-    return value
+    return _within(_integer(text), text, NOT_POSITIVE, low=1)
 
 
 def count_between(low: int, high: int) -> Callable[[str], int]:
     """A whole number in low..high (both included), e.g. `count_between(1, 64)` for threads."""
 
     def count(text: str) -> int:
-        value = _integer(text)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(NOT_BETWEEN.format(text=text, low=low, high=high))
-        return value
+        return _within(_integer(text), text, NOT_BETWEEN, low=low, high=high)
 
-    count.__name__ = f"count between {low} and {high}"  # argparse names the type in some messages
     return count
 
 
@@ -105,7 +102,4 @@ def positive_duration(text: str) -> float:
 
 def non_negative_float(text: str) -> float:
     """A finite number of zero or more."""
-    value = _finite_float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(NOT_NON_NEGATIVE.format(text=text))
-    return value
+    return _within(_finite_float(text), text, NOT_NON_NEGATIVE, low=0.0)
