@@ -10,6 +10,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.common.arguments import count_between, positive_int
+
 BENCHES = ("ingest", "parse", "extract", "all")
 
 
@@ -19,14 +21,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", choices=BENCHES, help="which benchmark")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
-        parser.add_argument("--feeds", type=int, default=10_000, help="ingest: number of simulated feeds")
-        parser.add_argument("--ports", type=int, default=20, help="ingest: loopback origins the feeds spread over")
-        parser.add_argument("--threads", type=int, default=8, help="ingest: refresh threads")
+        parser.add_argument("--feeds", type=positive_int, default=10_000, help="ingest: number of simulated feeds")
+        parser.add_argument(
+            "--ports", type=count_between(1, 200), default=20, help="ingest: loopback origins the feeds spread over"
+        )
+        parser.add_argument("--threads", type=count_between(1, 64), default=8, help="ingest: refresh threads")
         parser.add_argument("--in-place", action="store_true", help="ingest: use the configured database (internal)")
 
     def handle(self, *args, **options):
-        if options["feeds"] < 1 or not 1 <= options["ports"] <= 200 or not 1 <= options["threads"] <= 64:
-            raise CommandError("--feeds must be ≥ 1, --ports 1..200, --threads 1..64")
         say = (lambda *_: None) if options["json"] else self.stdout.write
         result: dict = {}
         name = options["name"]

@@ -1,4 +1,4 @@
-"""sitemap.xml: articles, sources and categories, with absolute URLs on settings.SITE_URL (not the request host)."""
+"""sitemap.xml: articles, publishers and categories, with absolute URLs on settings.SITE_URL (not the request host)."""
 
 from datetime import datetime
 from types import SimpleNamespace
@@ -14,7 +14,7 @@ from newsdesk.articles.selectors import article_sitemap_list, category_list
 from newsdesk.sources.models import Publisher
 from newsdesk.sources.selectors import publisher_list
 
-# sitemap.xml is one file (no index): it may hold 50,000 URLs, and sources and categories need a few of them.
+# sitemap.xml is one file (no index): it may hold 50,000 URLs, and publishers and categories need a few of them.
 ARTICLES_MAX = 45_000
 
 
@@ -51,7 +51,7 @@ class ArticleSitemap(SiteUrlSitemap):
         return item.updated_at
 
 
-class SourceSitemap(SiteUrlSitemap):
+class PublisherSitemap(SiteUrlSitemap):
     changefreq = "hourly"
     priority = 0.5
 
@@ -70,6 +70,6 @@ class CategorySitemap(SiteUrlSitemap):
 SITEMAPS = {
     "home": HomeSitemap,
     "categories": CategorySitemap,
-    "sources": SourceSitemap,
+    "publishers": PublisherSitemap,
     "articles": ArticleSitemap,
 }

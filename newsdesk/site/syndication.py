@@ -12,7 +12,7 @@ from newsdesk.articles.selectors import article_feed_items, category_get
 from newsdesk.sources.selectors import publisher_get
 
 FEED_ITEMS = 50
-HOME, CATEGORY, SOURCE = "home", "category", "source"
+HOME, CATEGORY, PUBLISHER = "home", "category", "publisher"
 # (format key in URL names, label, MIME type)
 FEED_FORMATS = (
     ("rss", "RSS", "application/rss+xml"),
@@ -72,10 +72,10 @@ def feed_scope(*, scope: str, slug: str | None = None) -> FeedScope:
             page_url=absolute_url(category.get_absolute_url()),
             articles=article_feed_items(category=category, limit=FEED_ITEMS),
         )
-    if scope == SOURCE:
+    if scope == PUBLISHER:
         publisher = publisher_get(slug=slug or "")
         if publisher is None:
-            raise Http404("No such source")
+            raise Http404("No such publisher")
         return FeedScope(
             scope=scope,
             slug=publisher.slug,

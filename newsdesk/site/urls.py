@@ -1,38 +1,55 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.generic import RedirectView
 
 from newsdesk.site.feeds import ArticleAtomFeed, ArticleRssFeed
 from newsdesk.site.jsonfeed import ArticleJsonFeedView
 from newsdesk.site.sitemaps import SITEMAPS
-from newsdesk.site.syndication import CATEGORY, HOME, SOURCE
+from newsdesk.site.syndication import CATEGORY, HOME, PUBLISHER
 from newsdesk.site.views.articles import ArticleDetailView
 from newsdesk.site.views.categories import CategoryDetailView
 from newsdesk.site.views.home import HomePageView
+from newsdesk.site.views.publishers import PublisherDetailView
 from newsdesk.site.views.robots import RobotsTxtView
 from newsdesk.site.views.search import ArticleSearchView
-from newsdesk.site.views.sources import SourceDetailView
 
 app_name = "site"
 
 
+# (format key in URL names, file name) of the feeds every scope has
+FEED_FILES = (("rss", "rss.xml"), ("atom", "atom.xml"), ("json", "feed.json"))
+
+
 def _feed_routes(prefix: str, scope: str) -> list:
     """rss.xml, atom.xml and feed.json under `prefix`, named `<scope>_rss|atom|json`."""
-    return [
-        path(f"{prefix}rss.xml", ArticleRssFeed(), {"scope": scope}, name=f"{scope}_rss"),
-        path(f"{prefix}atom.xml", ArticleAtomFeed(), {"scope": scope}, name=f"{scope}_atom"),
-        path(f"{prefix}feed.json", ArticleJsonFeedView.as_view(), {"scope": scope}, name=f"{scope}_json"),
-    ]
+    views = {"rss": ArticleRssFeed(), "atom": ArticleAtomFeed(), "json": ArticleJsonFeedView.as_view()}
+    return [path(f"{prefix}{file}", views[fmt], {"scope": scope}, name=f"{scope}_{fmt}") for fmt, file in FEED_FILES]
+
+
+def _moved_permanently(old_route: str, new_name: str):
+    """An unnamed route answering 301 with the URL of `new_name` (same slug, same query string)."""
+    return path(
+        old_route, RedirectView.as_view(pattern_name=f"{app_name}:{new_name}", permanent=True, query_string=True)
+    )
+
+
+# Publisher pages lived under /source/ until the site took the model's name; links to them keep working.
+LEGACY_SOURCE_ROUTES = [
+    _moved_permanently("source/<slug:slug>/", PUBLISHER),
+    *(_moved_permanently(f"source/<slug:slug>/{file}", f"{PUBLISHER}_{fmt}") for fmt, file in FEED_FILES),
+]
 
 
 urlpatterns = [
     path("", HomePageView.as_view(), name="home"),
     path("article/<int:article_id>/", ArticleDetailView.as_view(), name="article"),
-    path("source/<slug:slug>/", SourceDetailView.as_view(), name="source"),
+    path("publisher/<slug:slug>/", PublisherDetailView.as_view(), name=PUBLISHER),
     path("category/<slug:slug>/", CategoryDetailView.as_view(), name="category"),
     path("search/", ArticleSearchView.as_view(), name="search"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     *_feed_routes("feeds/", HOME),
     *_feed_routes("category/<slug:slug>/", CATEGORY),
-    *_feed_routes("source/<slug:slug>/", SOURCE),
+    *_feed_routes("publisher/<slug:slug>/", PUBLISHER),
+    *LEGACY_SOURCE_ROUTES,
 ]

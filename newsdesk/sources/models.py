@@ -29,7 +29,7 @@ class Publisher(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("site:source", args=[self.slug])
+        return reverse("site:publisher", args=[self.slug])
 
 
 class Feed(models.Model):

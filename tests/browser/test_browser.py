@@ -103,3 +103,23 @@ def test_search_from_the_header_finds_an_article_and_survives_hostile_syntax(liv
     assert "Server Error" not in page.content()
     assert errors == []
     page.close()
+
+
+def test_a_publisher_link_and_an_old_source_link_both_reach_the_publisher_page(live_server, browser):
+    publisher = make_publisher(name="Valley Ledger", slug="valley-ledger")
+    article = make_article(publisher, title="Dam inspection finds no cracks", image_url="")
+    page = browser.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+
+    page.goto(live_server.url + article.get_absolute_url())
+    page.locator("a.publisher").first.click()
+    page.wait_for_url("**/publisher/valley-ledger/")
+    followed = page.goto(live_server.url + "/source/valley-ledger/")
+
+    assert followed.status == 200
+    assert page.url == live_server.url + "/publisher/valley-ledger/"
+    assert page.get_by_role("heading", name="Valley Ledger").is_visible()
+    assert page.get_by_role("link", name=article.title).is_visible()
+    assert console_errors == []
+    page.close()

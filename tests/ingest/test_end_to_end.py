@@ -170,8 +170,8 @@ def test_headline_only_body_appears_on_no_surface(ingested):
     articles = list(Article.objects.filter(publisher=headline)[:3])
     assert articles
     client = Client()
-    surfaces = ["/", f"/source/{headline.slug}/", "/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json"]
-    surfaces += [f"/source/{headline.slug}/{n}" for n in ("rss.xml", "atom.xml", "feed.json")]
+    surfaces = ["/", f"/publisher/{headline.slug}/", "/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json"]
+    surfaces += [f"/publisher/{headline.slug}/{n}" for n in ("rss.xml", "atom.xml", "feed.json")]
     surfaces += ["/api/articles?limit=100"]
     for article in articles:
         surfaces += [article.get_absolute_url(), f"/api/articles/{article.pk}"]

@@ -87,7 +87,7 @@ def test_the_detector_sees_the_active_content_of_the_raw_page():
     assert {"<script>", "<iframe>", "<object>", "img[onerror]", "a[href=javascript:alert(1)]"} <= set(found)
 
 
-@pytest.mark.parametrize("surface", ["page", "home", "source", "api", "rss", "atom", "jsonfeed", "search"])
+@pytest.mark.parametrize("surface", ["page", "home", "publisher", "api", "rss", "atom", "jsonfeed", "search"])
 def test_no_surface_carries_active_content_from_a_hostile_publisher(serve, surface):  # noqa: F811
     server = serve({})
     server.routes["/feed.xml"] = Reply(body=_feed(server.base), content_type="application/rss+xml")
@@ -106,7 +106,7 @@ def test_no_surface_carries_active_content_from_a_hostile_publisher(serve, surfa
     url = {
         "page": article.get_absolute_url(),
         "home": "/",
-        "source": "/source/evil/",
+        "publisher": "/publisher/evil/",
         "api": f"/api/articles/{article.pk}",
         "rss": "/feeds/rss.xml",
         "atom": "/feeds/atom.xml",
@@ -129,7 +129,9 @@ def test_no_surface_carries_active_content_from_a_hostile_publisher(serve, surfa
     # Every surface shows the story (so the check below has something to check): listings link it, the others carry
     # its text. And none of it is active.
     shown = (
-        f'href="{article.get_absolute_url()}"' if surface in ("home", "source") else "of the story about the harbour."
+        f'href="{article.get_absolute_url()}"'
+        if surface in ("home", "publisher")
+        else "of the story about the harbour."
     )
     assert shown in text, surface
     assert _active_content(text) == [], surface

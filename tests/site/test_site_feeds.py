@@ -25,7 +25,7 @@ def story(db):
     )
 
 
-FEED_PATHS = ["/feeds/{fmt}", "/category/world/{fmt}", "/source/planet/{fmt}"]
+FEED_PATHS = ["/feeds/{fmt}", "/category/world/{fmt}", "/publisher/planet/{fmt}"]
 
 
 @pytest.mark.parametrize("path", FEED_PATHS)
@@ -84,7 +84,8 @@ def test_json_feed_is_version_1_1_and_items_credit_the_original(client, story, p
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", ["/category/nope/rss.xml", "/category/nope/atom.xml", "/source/nope/feed.json", "/source/nope/rss.xml"]
+    "path",
+    ["/category/nope/rss.xml", "/category/nope/atom.xml", "/publisher/nope/feed.json", "/publisher/nope/rss.xml"],
 )
 def test_feeds_of_unknown_scopes_are_404(client, path):
     assert client.get(path).status_code == 404

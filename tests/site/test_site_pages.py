@@ -155,7 +155,7 @@ def test_article_page_escapes_non_policy_fields(client):
     assert 'href="javascript:' not in html
     # The fields are shown, as text: escaped, not dropped.
     assert '<h1 lang="en">&lt;img src=x onerror=alert(1)&gt;</h1>' in html
-    assert f'<a class="publisher" href="/source/{publisher.slug}/">&lt;script&gt;alert(1)&lt;/script&gt;</a>' in html
+    assert f'<a class="publisher" href="/publisher/{publisher.slug}/">&lt;script&gt;alert(1)&lt;/script&gt;</a>' in html
     # The attribution stays, without a link to the unusable original URL.
     assert f"Originally published as {article.original_title}" in html
 
@@ -174,7 +174,7 @@ def test_article_page_with_impossible_id_is_404(client, path):
 
 
 @pytest.mark.django_db
-def test_source_page_lists_its_articles_30_per_page(client):
+def test_publisher_page_lists_its_articles_30_per_page(client):
     publisher = make_publisher(name="Wire Service")
     for _ in range(31):
         make_article(publisher)
@@ -219,7 +219,7 @@ def test_category_page_lists_only_that_category(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/source/nope/", "/category/nope/", "/no/such/page/"])
+@pytest.mark.parametrize("path", ["/publisher/nope/", "/category/nope/", "/no/such/page/"])
 def test_unknown_pages_get_the_friendly_404(client, path):
     response = client.get(path)
 

@@ -22,7 +22,7 @@ def test_robots_allows_all_and_points_to_absolute_sitemap(client):
 
 
 @pytest.mark.django_db
-def test_sitemap_lists_articles_sources_and_categories_on_site_url(client, settings):
+def test_sitemap_lists_articles_publishers_and_categories_on_site_url(client, settings):
     settings.SITE_URL = "https://news.example.org"
     publisher = make_publisher()
     category = make_category("World")

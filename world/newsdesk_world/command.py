@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.common.arguments import duration, port_or_zero
+
 if TYPE_CHECKING:
     from newsdesk_world.server import WorldServer
 
 DEFAULT_PORT = 8100
-ERROR_SLOW_DELAY = "--slow-delay must be zero or more seconds, not {value}"
 ERROR_LOG_DIR = "--log: directory {directory} does not exist"
 ERROR_ANCHOR = "--anchor must be a date like 2025-01-31, not {value!r}"
 
@@ -35,10 +36,16 @@ class Command(BaseCommand):
                 "PORT+1, PORT+2, ... on 127.0.0.1. PORT 0 picks free ports."
             ),
         )
-        serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"directory port (default {DEFAULT_PORT})")
+        serve.add_argument(
+            "--port", type=port_or_zero, default=DEFAULT_PORT, help=f"directory port (default {DEFAULT_PORT})"
+        )
         serve.add_argument("--seed", type=int, default=7, help="world seed (default 7)")
         serve.add_argument(
-            "--slow-delay", type=float, default=2.0, dest="slow_delay", help="seconds the slow feed waits (default 2)"
+            "--slow-delay",
+            type=duration,
+            default=2.0,
+            dest="slow_delay",
+            help="how long the slow feed waits (default 2s)",
         )
         serve.add_argument("--log", type=Path, default=None, help="append one JSON line per request to this file")
         serve.add_argument("--anchor", default=None, help="end of the simulated week, YYYY-MM-DD (default: today, UTC)")
@@ -60,8 +67,6 @@ class Command(BaseCommand):
         from newsdesk_world.generator import generate_world
         from newsdesk_world.server import WorldServerError, serve_world
 
-        if slow_delay < 0:
-            raise CommandError(ERROR_SLOW_DELAY.format(value=slow_delay))
         if log is not None and not log.parent.resolve().is_dir():
             raise CommandError(ERROR_LOG_DIR.format(directory=log.parent))
         world = generate_world(seed=seed, anchor=_parse_anchor(anchor), slow_delay_s=slow_delay)

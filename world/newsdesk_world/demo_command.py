@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.articles.models import Article
+from newsdesk.common.arguments import duration, port, port_or_zero
 from newsdesk.ingest.demo import admin_ensure, demo_ingest
 from newsdesk.ingest.progress import refresh_progress
 from newsdesk.site.serving import check_port_free, serve_site
@@ -19,15 +20,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="ingest into the data dir and exit")
-        parser.add_argument("--port", type=int, default=8000, help="site port (default 8000)")
-        parser.add_argument("--world-port", type=int, default=8100, help="first port of the simulated world")
+        parser.add_argument("--port", type=port, default=8000, help="site port (default 8000)")
+        parser.add_argument(
+            "--world-port", type=port_or_zero, default=8100, help="first port of the simulated world (0: free ports)"
+        )
         parser.add_argument("--seed", type=int, default=7, help="seed of the simulated world (default 7)")
-        parser.add_argument("--slow-delay", type=float, default=2.0, help="delay of the world's slow feed (s)")
+        parser.add_argument(
+            "--slow-delay", type=duration, default=2.0, help="delay of the world's slow feed (default 2s)"
+        )
 
     def handle(self, *args, **options):
-        for name in ("port", "world_port"):
-            if not 0 <= options[name] <= 65535:
-                raise CommandError(f"--{name.replace('_', '-')} must be between 0 and 65535")
         if not options["no_serve"]:
             check_port_free("127.0.0.1", options["port"])
         # A fresh data dir gets its directory and secret key here, explicitly (settings never write them).

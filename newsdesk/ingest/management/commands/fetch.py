@@ -3,8 +3,9 @@
 import sys
 from dataclasses import replace
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from newsdesk.common.arguments import positive_duration, positive_int
 from newsdesk.ingest.context import fetch_options_from_settings
 from newsdesk.reader.fetcher import FetchError, fetch
 from newsdesk.reader.types import FetchResult
@@ -18,20 +19,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("url")
         parser.add_argument("--allow-loopback", action="store_true", help="allow 127.0.0.0/8 and ::1 (demo, tests)")
-        parser.add_argument("--timeout", type=float, help="overall deadline in seconds (NEWSDESK_FETCH_TIMEOUT)")
-        parser.add_argument("--max-bytes", type=int, help="cap on the decoded body (NEWSDESK_MAX_BYTES)")
+        parser.add_argument(
+            "--timeout", type=positive_duration, help="overall deadline, e.g. 20 or 1m (NEWSDESK_FETCH_TIMEOUT)"
+        )
+        parser.add_argument("--max-bytes", type=positive_int, help="cap on the decoded body (NEWSDESK_MAX_BYTES)")
         parser.add_argument("--etag", default="", help="send If-None-Match")
         parser.add_argument("--last-modified", default="", help="send If-Modified-Since")
 
     def handle(self, *args: object, **options: object) -> None:
         fetch_options = fetch_options_from_settings(allow_loopback=True if options["allow_loopback"] else None)
-        try:
-            if options["timeout"] is not None:
-                fetch_options = replace(fetch_options, timeout_s=options["timeout"])
-            if options["max_bytes"] is not None:
-                fetch_options = replace(fetch_options, max_bytes=options["max_bytes"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+        if options["timeout"] is not None:
+            fetch_options = replace(fetch_options, timeout_s=options["timeout"])
+        if options["max_bytes"] is not None:
+            fetch_options = replace(fetch_options, max_bytes=options["max_bytes"])
         try:
             result = fetch(
                 str(options["url"]),

@@ -4,6 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.common.arguments import count_between
 from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.progress import refresh_progress
@@ -17,15 +18,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one pass over every active feed, then exit")
         parser.add_argument("--due", action="store_true", help="only feeds whose next check time has come")
-        parser.add_argument("--threads", type=int, default=4, help="feeds refreshed at once (default 4)")
+        parser.add_argument(
+            "--threads", type=count_between(1, 64), default=4, help="feeds refreshed at once (default 4)"
+        )
         parser.add_argument("--allow-loopback", action="store_true", help="allow fetching 127.0.0.1 (demo, tests)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
         if not options["once"]:
             raise CommandError("ingest needs --once (for continuous polling run `newsdesk worker`)")
-        if not 1 <= options["threads"] <= 64:
-            raise CommandError("--threads must be between 1 and 64")
         require_migrated()
         context = IngestContext.from_settings(allow_loopback=True if options["allow_loopback"] else None)
         full_pass = not options["due"]

@@ -4,8 +4,9 @@ sharing the database: feeds are leased, so no two workers refresh one feed at on
 import signal
 import threading
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from newsdesk.common.arguments import count_between, duration
 from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.report import one_line
@@ -19,18 +20,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one cycle over the due feeds, then exit")
-        parser.add_argument("--threads", type=int, default=4, help="feeds refreshed at once (default 4)")
-        parser.add_argument("--batch", type=int, default=16, help="feeds claimed per lease round (default 16)")
-        parser.add_argument("--lease", type=int, default=300, help="lease length in seconds (default 300)")
-        parser.add_argument("--idle", type=float, default=10.0, help="seconds to sleep when nothing is due")
+        parser.add_argument(
+            "--threads", type=count_between(1, 64), default=4, help="feeds refreshed at once (default 4)"
+        )
+        parser.add_argument(
+            "--batch", type=count_between(1, 1000), default=16, help="feeds claimed per lease round (default 16)"
+        )
+        parser.add_argument(
+            "--lease",
+            type=count_between(10, 86400),
+            default=300,
+            help="lease length in seconds, 10..86400 (default 300)",
+        )
+        parser.add_argument(
+            "--idle", type=duration, default=10.0, help="time to sleep when nothing is due (default 10s)"
+        )
         parser.add_argument("--allow-loopback", action="store_true", help="allow fetching 127.0.0.1 (demo, tests)")
 
     def handle(self, *args, **options):
-        for name, low, high in (("threads", 1, 64), ("batch", 1, 1000), ("lease", 10, 86400)):
-            if not low <= options[name] <= high:
-                raise CommandError(f"--{name} must be between {low} and {high}")
-        if options["idle"] < 0:
-            raise CommandError("--idle must not be negative")
         require_migrated()
         context = IngestContext.from_settings(allow_loopback=True if options["allow_loopback"] else None)
         owner = worker_identity()

@@ -4,18 +4,18 @@ from django.views import View
 
 from newsdesk.articles.selectors import article_list_by_publisher
 from newsdesk.site.pagination import paginate
-from newsdesk.site.syndication import SOURCE, feed_links
+from newsdesk.site.syndication import PUBLISHER, feed_links
 from newsdesk.sources.selectors import publisher_get
 
 
-class SourceDetailView(View):
+class PublisherDetailView(View):
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         publisher = publisher_get(slug=slug)
         if publisher is None:
-            raise Http404("No such source")
+            raise Http404("No such publisher")
         context = {
             "publisher": publisher,
             "page_obj": paginate(request, article_list_by_publisher(publisher=publisher)),
-            "feeds": feed_links(SOURCE, publisher.slug, publisher.name),
+            "feeds": feed_links(PUBLISHER, publisher.slug, publisher.name),
         }
-        return render(request, "site/source_detail.html", context)
+        return render(request, "site/publisher_detail.html", context)
