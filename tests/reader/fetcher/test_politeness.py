@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from newsdesk.reader.fetcher.politeness import HostGate, origin_key
+from newsdesk.reader.fetcher.politeness import HostGate
 
 
 class FakeClock:
@@ -18,16 +18,21 @@ class FakeClock:
         self.now += seconds
 
 
-@pytest.mark.parametrize(
-    ("url", "key"),
-    [
-        ("http://Example.com/a", "http://example.com:80"),
-        ("https://example.com/a", "https://example.com:443"),
-        ("http://127.0.0.1:8101/x", "http://127.0.0.1:8101"),
-    ],
-)
-def test_origin_key_names_scheme_host_and_port(url, key):
-    assert origin_key(url) == key
+def test_requests_to_two_ports_of_one_host_are_spaced_apart_per_origin():
+    clock = FakeClock()
+    gate = HostGate(per_host=1, clock=clock, sleep=clock.sleep)
+    for url in ("http://127.0.0.1:8101/a", "http://127.0.0.1:8102/a", "http://127.0.0.1:8101/b"):
+        with gate.slot(url, crawl_delay_s=5):
+            pass
+    assert clock.slept == [5.0]  # only the second request to :8101 waited
+
+
+def test_default_port_written_or_not_is_one_origin():
+    clock = FakeClock()
+    gate = HostGate(clock=clock, sleep=clock.sleep)
+    gate.block("https://Example.com:443/feed", 30)
+    assert gate.blocked_for("https://example.com/other") == 30
+    assert gate.blocked_for("http://example.com/other") == 0
 
 
 def test_crawl_delay_spaces_requests_to_one_host_but_not_to_others():
