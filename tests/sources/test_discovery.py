@@ -270,3 +270,29 @@ def test_a_feed_claiming_another_sites_homepage_does_not_get_it(serve, context):
 
     assert result.feeds[0].site_link == "https://bignews.example/"
     assert result.homepage == server.base + "/"
+
+
+def test_a_feed_claiming_another_port_of_the_same_host_does_not_get_it_nor_its_publisher(serve, context):
+    other_site = serve({})
+    neighbour = make_publisher(name="Neighbour", slug="neighbour", homepage=other_site.base + "/")
+    server = _site(
+        serve,
+        lambda s: {
+            "/": Reply(body=_page('<link rel="alternate" type="application/rss+xml" href="/rss.xml">')),
+            "/rss.xml": Reply(
+                body=_fill(RSS, s).replace(
+                    f"<link>{s.base}/</link>".encode(), f"<link>{other_site.base}/</link>".encode()
+                ),
+                content_type="application/rss+xml",
+            ),
+        },
+    )
+
+    result = site_discover(url=server.base + "/", context=context)
+    subscription = site_subscribe(result=result)
+
+    assert result.feeds[0].site_link == other_site.base + "/"
+    assert result.homepage == server.base + "/"
+    assert subscription.publisher_created
+    assert subscription.publisher != neighbour
+    assert subscription.publisher.homepage == server.base + "/"
