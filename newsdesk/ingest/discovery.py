@@ -17,10 +17,10 @@ from newsdesk.ingest.context import IngestContext
 from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.feeds.discover import COMMON_FEED_PATHS, discover_feeds
 from newsdesk.reader.feeds.errors import HTML_PAGE
-from newsdesk.reader.feeds.opml import site_key, url_origin
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.fetcher.robots import ROBOTS_DISALLOWS
 from newsdesk.reader.types import FetchResult
+from newsdesk.reader.urls import same_origin, url_origin
 from newsdesk.sources.models import Feed, Publisher
 from newsdesk.sources.opml_services import publisher_ensure
 from newsdesk.sources.services import feed_subscribe
@@ -64,13 +64,13 @@ class DiscoveryResult:
 
     @property
     def homepage(self) -> str:
-        """The feed's own <link> when it is on the site we fetched, else that site's root.
+        """The feed's own <link> when it has the origin we fetched, else that origin's root.
 
-        A feed may claim any homepage; trusting a foreign one would let it join another publisher.
+        A feed may claim any homepage; trusting a foreign one would let it join another publisher, and a
+        publisher is its origin (another port or scheme on the same host is another publisher).
         """
-        page_site = site_key(self.final_url)
         for feed in self.feeds:
-            if feed.site_link.startswith(("http://", "https://")) and site_key(feed.site_link) == page_site:
+            if same_origin(feed.site_link, self.final_url):
                 return feed.site_link
         return url_origin(self.final_url) + "/"
 

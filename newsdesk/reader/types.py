@@ -25,20 +25,6 @@ class FetchResult:
     permanent_redirect: bool = False  # every hop was 301/308
     peer_address: str = ""  # the IP the final response came from (vetted and pinned by the fetcher)
 
-    @property
-    def is_not_modified(self) -> bool:
-        return self.status == 304
-
-    def is_modified(self, *, etag: str = "", last_modified: str = "") -> bool:
-        """False for 304, or when the validators equal the ones we stored (servers that ignore conditionals)."""
-        if self.is_not_modified:
-            return False
-        if self.etag:
-            return self.etag != etag
-        if self.last_modified:
-            return self.last_modified != last_modified
-        return True
-
     def retry_after_s(self, *, now: datetime | None = None) -> float | None:
         """Seconds the server asked us to wait (Retry-After as delta-seconds or HTTP-date), else None."""
         value = self.headers.get("retry-after", "").strip()

@@ -1,7 +1,12 @@
-"""URL canonicalization: one spelling per article, so dedup and attribution can compare URLs as strings.
+"""The URL vocabulary: what makes two URLs the same article, the same origin or the same site.
 
-Deliberately conservative about query parameters: dropping a parameter that selects content would merge
-two different articles, which is worse than keeping one tracking parameter too many.
+- `canonicalize_url`: one spelling per article, so dedup and attribution can compare URLs as strings.
+- `url_origin` / `same_origin`: scheme, host and port; the unit of politeness, robots.txt and publishers.
+- `same_site`: host (minus `www.`) and port, any scheme; how far a page's canonical URL may point.
+- `page_url_problem` / `resolve_page_url` / `is_publishable_url`: whether a URL read from a page may be used.
+
+Canonicalization is deliberately conservative about query parameters: dropping one that selects content
+would merge two different articles, which is worse than keeping one tracking parameter too many.
 """
 
 from __future__ import annotations
@@ -155,36 +160,44 @@ def _is_valid_host(host: str, *, bracketed: bool) -> bool:
     return True
 
 
-def origin_of(url: str) -> str:
-    """scheme://host[:port] of a URL, canonicalized; "" when it has none."""
-    canonical = canonicalize_url(url)
-    parts = urlsplit(canonical)
-    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+def url_origin(url: str) -> str:
+    """The origin of an http(s) URL, `scheme://host[:port]`; "" when it has no http(s) scheme, host or valid port.
+
+    Scheme and host lower-cased, the host IDNA-encoded (an IPv6 literal in brackets), the port written only
+    when it is not the scheme's default (RFC 6454's serialization), so two URLs share an origin exactly when
+    these strings are equal. The origin is the unit of politeness (requests at once, Crawl-delay, 429 pauses),
+    of robots.txt, and of a publisher's identity: two publishers on one host but different ports are two.
+    """
+    try:
+        parts = urlsplit((url or "").strip())
+        port = parts.port
+    except ValueError:
         return ""
-    netloc = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{netloc}"
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname or port == 0:
+        return ""
+    host = _normalise_host(parts.hostname)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"
 
 
 def same_origin(a: str, b: str) -> bool:
-    """Same scheme, host and port after canonicalization (the browser's definition)."""
-    origin = origin_of(a)
-    return bool(origin) and origin == origin_of(b)
+    """Same scheme, host and port (the browser's definition): the same publisher."""
+    origin = url_origin(a)
+    return bool(origin) and origin == url_origin(b)
 
 
-def _site_key(url: str) -> tuple[str, int | None]:
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        return "", None
-    return (parts.hostname or "").removeprefix("www."), None if port in (None, 80, 443) else port
+def _host_and_port(url: str) -> str:
+    return url_origin(url).partition("://")[2].removeprefix("www.")
 
 
 def same_site(a: str, b: str) -> bool:
-    """One site whatever the scheme or a `www.` prefix: a page's canonical URL may move between those, not
-    to another host or port."""
-    key = _site_key(a)
-    return bool(key[0]) and key == _site_key(b)
+    """Same host, ignoring a leading `www.`, and same port, whatever the scheme: how far a page's declared
+    canonical URL may move from where we found it (sites move between http and https, with and without
+    `www.`), never to another host or port. Looser than `same_origin`; publishers are told apart by origin."""
+    key = _host_and_port(a)
+    return bool(key) and key == _host_and_port(b)
 
 
 def is_tracking_param(name: str, value: str = "") -> bool:

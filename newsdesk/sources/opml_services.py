@@ -7,11 +7,13 @@ feed keeps its publisher. Running the same import twice changes nothing the seco
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils.text import slugify
 
-from newsdesk.reader.feeds.opml import OpmlFeed, OpmlSite, build_opml, parse_opml, site_key
+from newsdesk.reader.feeds.opml import OpmlFeed, OpmlSite, build_opml, parse_opml
+from newsdesk.reader.urls import url_origin
 from newsdesk.sources.models import Feed, Publisher
 from newsdesk.sources.services import feed_subscribe, publisher_upsert
 
@@ -32,11 +34,14 @@ class OpmlImportResult:
         return self.feeds_created + self.feeds_existing
 
 
-def _same_site_publishers(homepage: str) -> list[Publisher]:
-    key = site_key(homepage)
-    if not key:
+def _same_origin_publishers(homepage: str) -> list[Publisher]:
+    """Publishers whose homepage has this homepage's origin (scheme, host and port: the host alone is not a
+    publisher, one host may serve several on different ports)."""
+    origin = url_origin(homepage)
+    if not origin:
         return []
-    return [p for p in Publisher.objects.filter(homepage__icontains=key) if site_key(p.homepage) == key]
+    host = urlsplit(origin).hostname or ""  # narrows the query; the origin comparison decides
+    return [p for p in Publisher.objects.filter(homepage__icontains=host) if url_origin(p.homepage) == origin]
 
 
 def _free_slug(base: str) -> str:
@@ -49,17 +54,17 @@ def _free_slug(base: str) -> str:
 
 
 def publisher_ensure(*, name: str, homepage: str, slug: str = "", display_policy: str) -> tuple[Publisher, bool]:
-    """The publisher with this slug, else the one on the same site (host), else a new one; never edits one.
+    """The publisher with this slug, else the one at the same origin, else a new one; never edits one.
 
     Returns (publisher, created).
     """
     if slug and (known := Publisher.objects.filter(slug=slug).first()):
         return known, False
-    same_site = _same_site_publishers(homepage)
-    if same_site:
-        by_name = [p for p in same_site if p.name == name]
-        return (by_name or same_site)[0], False
-    base = slugify(slug or name)[:100] or slugify(site_key(homepage))[:100] or "publisher"
+    same_origin = _same_origin_publishers(homepage)
+    if same_origin:
+        by_name = [p for p in same_origin if p.name == name]
+        return (by_name or same_origin)[0], False
+    base = slugify(slug or name)[:100] or slugify(url_origin(homepage).partition("://")[2])[:100] or "publisher"
     publisher = publisher_upsert(name=name, homepage=homepage, slug=_free_slug(base), display_policy=display_policy)
     return publisher, True
 

@@ -1,4 +1,4 @@
-"""canonicalize_url / origin_of / same_origin, table-driven."""
+"""The URL vocabulary of reader/urls.py (canonicalize_url, url_origin, same_origin, same_site, page URLs), table-driven."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from newsdesk.reader.urls import (
     canonicalize_url,
     is_publishable_url,
     is_tracking_param,
-    origin_of,
     page_url_problem,
     resolve_page_url,
     same_origin,
     same_site,
+    url_origin,
 )
 
 
@@ -76,12 +76,24 @@ def test_canonicalization_is_idempotent():
         ("https://Example.com:443/a?b", "https://example.com"),
         ("http://example.com:8080/", "http://example.com:8080"),
         ("https://user:pw@example.com/", "https://example.com"),
+        ("HTTP://Example.COM:80/a", "http://example.com"),
+        ("https://example.com:80/", "https://example.com:80"),
+        ("http://127.0.0.1:8101/feed.xml", "http://127.0.0.1:8101"),
+        ("https://Bücher.example/", "https://xn--bcher-kva.example"),
+        ("https://example.com./x", "https://example.com"),
+        ("http://[::1]/x", "http://[::1]"),
+        ("https://example.com:99999/", ""),
+        ("https://example.com:0/", ""),
+        ("http://[::1/", ""),
+        ("https:///path-only", ""),
+        ("/relative/path", ""),
         ("mailto:x@example.com", ""),
         ("not a url", ""),
+        ("", ""),
     ],
 )
-def test_origin_of(url, origin):
-    assert origin_of(url) == origin
+def test_url_origin_is_scheme_host_and_port_without_the_default_port(url, origin):
+    assert url_origin(url) == origin
 
 
 @pytest.mark.parametrize(
@@ -91,6 +103,8 @@ def test_origin_of(url, origin):
         ("http://example.com/", "https://example.com/", False),
         ("https://example.com/", "https://www.example.com/", False),
         ("https://example.com:8443/", "https://example.com/", False),
+        ("http://127.0.0.1:8101/a", "http://127.0.0.1:8102/a", False),
+        ("http://127.0.0.1:80/a", "http://127.0.0.1/b", True),
         ("mailto:a@b", "mailto:a@b", False),
     ],
 )
@@ -116,6 +130,8 @@ def test_is_tracking_param(name, value, tracking):
         ("https://example.com/a", "https://example.org/a", False),
         ("https://news.example.com/a", "https://example.com/a", False),
         ("https://example.com:99999/a", "https://example.com/a", False),
+        ("http://example.com:443/a", "https://example.com/a", False),
+        ("https://WWW.Example.com/a", "https://example.com/b", True),
         ("/relative", "/relative", False),
     ],
 )
@@ -138,7 +154,7 @@ def test_ipv6_hosts_keep_their_brackets(url, expected):
 
 def test_ipv6_urls_on_different_ports_have_different_keys():
     assert canonicalize_url("http://[::1]:8080/x") != canonicalize_url("http://[::1]:8081/x")
-    assert origin_of("http://[::1]:8080/x") == "http://[::1]:8080"
+    assert url_origin("http://[::1]:8080/x") == "http://[::1]:8080"
 
 
 @pytest.mark.parametrize(

@@ -252,21 +252,39 @@ def test_discover_command_can_ask_the_feeds_hub_to_push(serve, settings):
     assert f"hub.topic={server.base}/rss.xml".replace(":", "%3A").replace("/", "%2F").encode() in hub_request.body
 
 
-def test_a_feed_claiming_another_sites_homepage_does_not_get_it(serve, context):
-    server = _site(
+def _site_whose_feed_claims(serve, homepage: str):
+    """A site whose one feed names `homepage` as its <link>."""
+    return _site(
         serve,
         lambda s: {
             "/": Reply(body=_page('<link rel="alternate" type="application/rss+xml" href="/rss.xml">')),
             "/rss.xml": Reply(
-                body=_fill(RSS, s).replace(
-                    f"<link>{s.base}/</link>".encode(), b"<link>https://bignews.example/</link>"
-                ),
+                body=_fill(RSS, s).replace(f"<link>{s.base}/</link>".encode(), f"<link>{homepage}</link>".encode()),
                 content_type="application/rss+xml",
             ),
         },
     )
 
+
+def test_a_feed_claiming_another_sites_homepage_does_not_get_it(serve, context):
+    server = _site_whose_feed_claims(serve, "https://bignews.example/")
+
     result = site_discover(url=server.base + "/", context=context)
 
     assert result.feeds[0].site_link == "https://bignews.example/"
     assert result.homepage == server.base + "/"
+
+
+def test_a_feed_claiming_another_port_of_the_same_host_does_not_get_it_nor_its_publisher(serve, context):
+    other_site = serve({})
+    neighbour = make_publisher(name="Neighbour", slug="neighbour", homepage=other_site.base + "/")
+    server = _site_whose_feed_claims(serve, other_site.base + "/")
+
+    result = site_discover(url=server.base + "/", context=context)
+    subscription = site_subscribe(result=result)
+
+    assert result.feeds[0].site_link == other_site.base + "/"
+    assert result.homepage == server.base + "/"
+    assert subscription.publisher_created
+    assert subscription.publisher != neighbour
+    assert subscription.publisher.homepage == server.base + "/"

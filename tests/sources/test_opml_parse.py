@@ -22,7 +22,7 @@ from newsdesk.reader.feeds.opml import (
 FLAT = b"""<?xml version="1.0"?>
 <opml version="1.0"><head><title>My feeds</title></head><body>
   <outline type="rss" text="Example News" title="Example News" xmlUrl="https://example.com/rss.xml"
-           htmlUrl="https://www.example.com/"/>
+           htmlUrl="https://Example.com:443/"/>
   <outline type="rss" text="Example World" xmlUrl="https://feeds.example.com/world.xml" htmlUrl="https://example.com/world"/>
   <outline type="rss" text="Other Times" xmlUrl="https://other.test/feed"/>
 </body></opml>"""
@@ -45,17 +45,52 @@ SITE_FOLDER = b"""<opml version="2.0"><body>
 </body></opml>"""
 
 
-def test_flat_outlines_are_grouped_by_site_host_without_www():
+def test_flat_outlines_are_grouped_by_the_origin_of_their_homepage():
     document = parse_opml(FLAT)
 
     assert document.title == "My feeds"
     assert [(s.name, s.homepage, [f.xml_url for f in s.feeds]) for s in document.sites] == [
         (
             "Example News",
-            "https://www.example.com/",
+            "https://Example.com:443/",
             ["https://example.com/rss.xml", "https://feeds.example.com/world.xml"],
         ),
         ("Other Times", "https://other.test/", ["https://other.test/feed"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("http://127.0.0.1:8101/", "http://127.0.0.1:8102/"),
+        ("https://example.com/", "https://www.example.com/"),
+        ("http://example.com/", "https://example.com/"),
+        ("https://example.com/", "https://example.com:8443/"),
+    ],
+)
+def test_homepages_of_one_host_with_another_port_scheme_or_name_are_two_sites(first, second):
+    data = f"""<opml version="2.0"><body><outline text="All">
+      <outline text="First" xmlUrl="{first}rss.xml" htmlUrl="{first}"/>
+      <outline text="Second" xmlUrl="{second}rss.xml" htmlUrl="{second}"/>
+    </outline></body></opml>""".encode()
+
+    document = parse_opml(data)
+
+    assert [(s.name, s.homepage) for s in document.sites] == [("First", first), ("Second", second)]
+
+
+def test_feeds_without_a_homepage_are_grouped_by_the_origin_of_the_feed_url():
+    data = b"""<opml version="2.0"><body>
+      <outline text="A" xmlUrl="http://127.0.0.1:8101/rss.xml"/>
+      <outline text="A atom" xmlUrl="http://127.0.0.1:8101/atom.xml"/>
+      <outline text="B" xmlUrl="http://127.0.0.1:8102/rss.xml"/>
+    </body></opml>"""
+
+    document = parse_opml(data)
+
+    assert [(s.homepage, len(s.feeds)) for s in document.sites] == [
+        ("http://127.0.0.1:8101/", 2),
+        ("http://127.0.0.1:8102/", 1),
     ]
 
 
@@ -89,6 +124,7 @@ def test_attribute_names_are_matched_case_insensitively():
         "file:///etc/passwd",
         "http://",
         "https://[::1/feed",
+        "https://x.test:99999/feed",
         "ftp://x.test/f",
     ],
 )

@@ -19,7 +19,7 @@ READER_EXPORT = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0"><head><title>Reader export</title></head><body>
   <outline text="News">
     <outline type="rss" text="Daily Planet" xmlUrl="https://dailyplanet.test/rss.xml" htmlUrl="https://dailyplanet.test/"/>
-    <outline type="rss" text="Daily Planet Sport" xmlUrl="https://dailyplanet.test/sport.xml" htmlUrl="https://www.dailyplanet.test/sport"/>
+    <outline type="rss" text="Daily Planet Sport" xmlUrl="https://dailyplanet.test/sport.xml" htmlUrl="https://DailyPlanet.test/sport"/>
     <outline type="atom" text="Gotham Gazette" xmlUrl="https://gazette.test/atom"/>
   </outline>
   <outline text="Le Monde Test" htmlUrl="https://lemonde.test/">
@@ -101,11 +101,11 @@ def test_export_groups_feeds_under_their_publisher():
     assert b"No Feeds" not in data
 
 
-def test_import_leaves_an_existing_publisher_of_the_same_site_untouched():
+def test_import_leaves_an_existing_publisher_of_the_same_origin_untouched():
     existing = make_publisher(
         name="Daily Planet Ltd",
         slug="dp",
-        homepage="https://www.dailyplanet.test/",
+        homepage="https://dailyplanet.test:443/about",
         country="US",
         contact_domain="dp.test",
     )
@@ -118,6 +118,20 @@ def test_import_leaves_an_existing_publisher_of_the_same_site_untouched():
         "https://dailyplanet.test/rss.xml",
         "https://dailyplanet.test/sport.xml",
     }
+
+
+def test_import_does_not_reuse_a_publisher_on_another_port_of_the_same_host():
+    neighbour = make_publisher(name="Port One", slug="port-one", homepage="http://127.0.0.1:8101/")
+    data = b"""<opml version="2.0"><body>
+      <outline text="Port Two" xmlUrl="http://127.0.0.1:8102/rss.xml" htmlUrl="http://127.0.0.1:8102/"/>
+    </body></opml>"""
+
+    result = opml_import(data=data)
+
+    publisher = Feed.objects.get(url="http://127.0.0.1:8102/rss.xml").publisher
+    assert (result.publishers_created, result.publishers_existing) == (1, 0)
+    assert (publisher.name, publisher.homepage) == ("Port Two", "http://127.0.0.1:8102/")
+    assert not neighbour.feeds.exists()
 
 
 def test_a_name_clash_with_another_site_gets_its_own_slug():

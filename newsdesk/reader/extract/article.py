@@ -29,7 +29,7 @@ from newsdesk.reader.extract.errors import (
     ExtractionError,
 )
 from newsdesk.reader.extract.language import detect_language
-from newsdesk.reader.extract.metadata import PageMetadata, clean_byline, read_metadata
+from newsdesk.reader.extract.metadata import clean_byline, read_metadata
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ExtractedArticle
@@ -141,15 +141,6 @@ def extract_article(
         categories=meta.categories,
         notes=tuple(notes),
     )
-
-
-def extract_metadata(html: bytes | str, *, url: str, headers: dict[str, str] | None = None) -> PageMetadata:
-    """Only the metadata pass (cheap: no body extraction)."""
-    lowered = {name.lower(): value for name, value in (headers or {}).items()}
-    text = decode_html(html, content_type=lowered.get("content-type", ""))
-    if not text.strip():
-        raise ExtractionError(EMPTY_DOCUMENT)
-    return read_metadata(lxml.html.document_fromstring(text, parser=_HTML_PARSER), url=url, headers=lowered)
 
 
 def _extract_body(document: etree._Element, *, url: str, title: str, base_url: str, allow_loopback: bool) -> str:

@@ -33,15 +33,6 @@ def find_article_object(document: etree._Element) -> dict[str, Any]:
     return best
 
 
-def find_typed_object(document: etree._Element, type_name: str) -> dict[str, Any]:
-    """First JSON-LD object whose @type is `type_name` (e.g. "Organization" for the publisher)."""
-    for obj in _objects(document):
-        types = obj.get("@type")
-        if type_name == types or (isinstance(types, list) and type_name in types):
-            return obj
-    return {}
-
-
 def _objects(document: etree._Element) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for script in document.iter("script"):

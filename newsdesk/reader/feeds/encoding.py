@@ -133,8 +133,3 @@ def is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def decode_text(data: bytes, *, content_type: str = "") -> str:
-    """Decode a non-XML text body (JSON Feed, plain-text sitemap) with the same rules as `to_utf8`."""
-    return to_utf8(data, content_type=content_type).decode("utf-8", errors="replace")

@@ -2,8 +2,9 @@
 
 Grouping rule: a folder outline that names a site (it has an `htmlUrl`, or our own `newsdesk:slug`)
 is one site whatever hosts its feeds live on; that is how `build_opml` writes publishers. Feeds
-anywhere else (top level, or in category folders such as "Tech") are grouped by the host (minus
-"www.") of their `htmlUrl`, or of the feed URL when there is none, and the site is named after the first feed's title.
+anywhere else (top level, or in category folders such as "Tech") are grouped by the origin (scheme, host,
+port: `reader.urls.url_origin`) of their `htmlUrl`, or of the feed URL when there is none, and the site is named
+after the first feed's title. Two publishers on one host with different ports stay two sites.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lxml import etree
 from newsdesk.reader.feeds.encoding import to_utf8
 from newsdesk.reader.feeds.errors import FeedParseError
 from newsdesk.reader.feeds.xmlsafe import parse_xml
+from newsdesk.reader.urls import url_origin
 
 NEWSDESK_NS = "urn:x-newsdesk:opml:1"  # our own attributes: the publisher slug and the feed kind
 MAX_OPML_BYTES = 10 * 1024 * 1024
@@ -129,24 +131,6 @@ def build_opml(sites: Iterable[OpmlSite], *, title: str, created: datetime | Non
     return etree.tostring(opml, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def url_origin(url: str) -> str:
-    """scheme://host[:port] of an absolute URL, lower-cased, or ""."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.scheme and parts.netloc else ""
-
-
-def site_key(url: str) -> str:
-    """The host a site is known by: lower-case, without a leading "www.", or "" for an unusable URL."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
-
-
 def _child(element: etree._Element, name: str) -> etree._Element | None:
     for child in element:
         if isinstance(child.tag, str) and etree.QName(child).localname.lower() == name:
@@ -199,7 +183,7 @@ def _add_to_site(drafts: dict[str, _SiteDraft], feed: OpmlFeed, folder: etree._E
         homepage = folder_home if _is_http_url(folder_home) else feed.html_url or url_origin(feed.xml_url) + "/"
     else:
         homepage = feed.html_url or url_origin(feed.xml_url) + "/"
-        key = f"site:{site_key(homepage)}"
+        key = f"site:{url_origin(homepage)}"
         name, slug = feed.title or urlsplit(homepage).hostname or homepage, ""
     draft = drafts.setdefault(key, _SiteDraft(name=name[:200], homepage=homepage, slug=slug[:100]))
     if all(existing.xml_url != feed.xml_url for existing in draft.feeds):
@@ -207,10 +191,5 @@ def _add_to_site(drafts: dict[str, _SiteDraft], feed: OpmlFeed, folder: etree._E
 
 
 def _is_http_url(url: str) -> bool:
-    if not url or len(url) > MAX_URL_LENGTH or any(ch.isspace() for ch in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # "http://[::1" and other unparseable authorities
-        return False
+    """An absolute http(s) URL with a host and a valid port ("http://[::1" and "http://x:99999/" are not)."""
+    return bool(url) and len(url) <= MAX_URL_LENGTH and not any(ch.isspace() for ch in url) and bool(url_origin(url))

@@ -12,16 +12,6 @@ from newsdesk.reader.feeds.budget import UNLIMITED, ParseBudget
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ParsedEntry, ParsedFeed
 
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
-COMMON_SITEMAP_PATHS = (
-    "/news-sitemap.xml",
-    "/sitemap_news.xml",
-    "/sitemap-news.xml",
-    "/sitemap.xml",
-    "/sitemap_index.xml",
-)
 SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 _MAX_TEXT_LINES = 50_000  # the sitemap protocol's own per-file limit
 

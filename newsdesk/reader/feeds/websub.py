@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -28,12 +27,9 @@ HMAC_KEY_TOO_LONG = "hub.secret must be shorter than 200 bytes"
 UNKNOWN_MODE = "hub.mode must be subscribe or unsubscribe"
 BAD_LEASE = "hub.lease_seconds must be a positive whole number"
 
-_LINK_VALUE = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
-_LINK_REL = re.compile(r"""\brel\s*=\s*(?:"([^"]*)"|([^\s;,]+))""", re.I)
-
 
 def sign_body(body: bytes, secret: str, method: str = "sha256") -> str:
-    """The X-Hub-Signature value a hub sends for `body` (for tests and fake hubs)."""
+    """The X-Hub-Signature value a hub sends for `body` (section 8): `method=hexdigest`."""
     digest = hmac.new(secret.encode("utf-8"), body, SIGNATURE_METHODS[method]).hexdigest()
     return f"{method}={digest}"
 
@@ -43,11 +39,12 @@ def verify_signature(body: bytes, secret: str, header: str) -> bool:
     if not secret or not header:
         return False
     method, sep, signature = header.strip().partition("=")
-    algorithm = SIGNATURE_METHODS.get(method.strip().lower())
-    if not sep or algorithm is None:
+    method = method.strip().lower()
+    if not sep or method not in SIGNATURE_METHODS:
         return False
-    expected = hmac.new(secret.encode("utf-8"), body, algorithm).hexdigest()
-    return hmac.compare_digest(expected, signature.strip().lower())
+    claimed = f"{method}={signature.strip().lower()}"
+    # As bytes: compare_digest refuses str with non-ASCII characters, and a header may carry any.
+    return hmac.compare_digest(sign_body(body, secret, method).encode(), claimed.encode("utf-8", "replace"))
 
 
 def subscription_form(
@@ -95,14 +92,3 @@ def read_intent_check(params: Mapping[str, str]) -> IntentCheck | None:
     lease_text = params.get("hub.lease_seconds", "")
     lease = int(lease_text) if lease_text.isascii() and lease_text.isdigit() and len(lease_text) < 12 else None
     return IntentCheck(mode=mode, topic=topic, challenge=challenge, lease_seconds=lease)
-
-
-def link_header_urls(header: str, rel: str) -> tuple[str, ...]:
-    """URLs of an HTTP Link header whose rel list contains `rel` (how hubs advertise `hub` and `self`)."""
-    found = []
-    for match in _LINK_VALUE.finditer(header or ""):
-        for rel_match in _LINK_REL.finditer(match.group(2)):
-            rels = (rel_match.group(1) or rel_match.group(2) or "").lower().split()
-            if rel.lower() in rels:
-                found.append(match.group(1).strip())
-    return tuple(found)

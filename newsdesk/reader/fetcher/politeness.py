@@ -1,7 +1,8 @@
-"""Per-host politeness inside one process: at most N requests at once per origin, a minimum gap between
-requests (the larger of our default and the site's robots.txt Crawl-delay), and a pause after 429/503.
+"""Politeness per origin (`url_origin`: scheme, host, port) inside one process: at most N requests at once, a
+minimum gap between requests (the larger of our default and the site's robots.txt Crawl-delay), and a pause
+after 429/503.
 
-Several worker processes each keep their own gate; with W workers a host sees at most W*N at once.
+Several worker processes each keep their own gate; with W workers an origin sees at most W*N at once.
 The Crawl-delay spacing and the 429/503 pause are also shared through the database (ingest/throttle.py).
 """
 
@@ -10,14 +11,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+
+from newsdesk.reader.urls import url_origin
 
 MAX_CRAWL_DELAY_S = 60.0  # a robots.txt asking for more would stall a worker; we cap and space requests out
 
 
-def origin_key(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+# The name ingest's claims, entries, throttle and context modules still import; it is `url_origin` itself.
+origin_key = url_origin
 
 
 @dataclass
@@ -55,18 +56,18 @@ class HostGate:
             return state
 
     def blocked_for(self, url: str) -> float:
-        """Seconds until the host accepts requests again after a 429/503 (0 when open)."""
-        return max(0.0, self._state(origin_key(url)).blocked_until - self._clock())
+        """Seconds until the origin accepts requests again after a 429/503 (0 when open)."""
+        return max(0.0, self._state(url_origin(url)).blocked_until - self._clock())
 
     def block(self, url: str, seconds: float) -> None:
-        """Stop sending to this host for `seconds` (called on 429/503 with Retry-After)."""
-        state = self._state(origin_key(url))
+        """Stop sending to this origin for `seconds` (called on 429/503 with Retry-After)."""
+        state = self._state(url_origin(url))
         with state.lock:
             state.blocked_until = max(state.blocked_until, self._clock() + seconds)
 
     @contextmanager
     def slot(self, url: str, *, crawl_delay_s: float | None = None) -> Iterator[None]:
-        state = self._state(origin_key(url))
+        state = self._state(url_origin(url))
         gap = max(self.min_interval_s, min(crawl_delay_s or 0.0, MAX_CRAWL_DELAY_S))
         with state.semaphore:
             with state.lock:

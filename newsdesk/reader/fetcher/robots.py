@@ -100,7 +100,7 @@ class RobotsCache:
                 entry = self._entries.get(origin)
                 if entry is not None and entry.expires_at > self._clock():
                     return entry  # another thread refreshed it while we waited
-            entry = self._load(f"{target.scheme}://{target.host_header}/robots.txt")
+            entry = self._load(origin + "/robots.txt")
             with self._lock:
                 self._entries[origin] = entry
                 self._forget_expired()

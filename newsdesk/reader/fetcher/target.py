@@ -63,9 +63,9 @@ class Target:
 
     @property
     def origin(self) -> str:
-        """scheme://host:port, the key robots.txt rules apply to."""
-        host = f"[{self.host}]" if isinstance(self.ip, IPv6Address) else self.host
-        return f"{self.scheme}://{host}:{self.port}"
+        """scheme://host[:port], the key robots.txt rules apply to; spelled as `reader.urls.url_origin` spells it
+        (the host as the fetcher will connect to it, e.g. 0x7f.1 as 127.0.0.1)."""
+        return f"{self.scheme}://{self.host_header}"
 
 
 def parse_target(url: str) -> Target:

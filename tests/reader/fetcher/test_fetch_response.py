@@ -1,4 +1,4 @@
-"""FetchResult's intent-named helpers: Retry-After, is_modified, X-Robots-Tag."""
+"""FetchResult's intent-named helpers: Retry-After, X-Robots-Tag."""
 
 from __future__ import annotations
 
@@ -30,21 +30,6 @@ def _result(status: int = 200, **headers: str) -> FetchResult:
 )
 def test_retry_after_reads_seconds_and_http_dates(retry_after, seconds):
     assert _result(503, retry_after=retry_after).retry_after_s(now=NOW) == seconds
-
-
-@pytest.mark.parametrize(
-    ("result", "stored_etag", "stored_last_modified", "modified"),
-    [
-        (_result(304), '"a"', "", False),
-        (_result(200, etag='"a"'), '"a"', "", False),  # server ignored If-None-Match but nothing changed
-        (_result(200, etag='"b"'), '"a"', "", True),
-        (_result(200, last_modified="Tue, 24 Nov 2026 10:00:00 GMT"), "", "Tue, 24 Nov 2026 10:00:00 GMT", False),
-        (_result(200, last_modified="Wed, 25 Nov 2026 10:00:00 GMT"), "", "Tue, 24 Nov 2026 10:00:00 GMT", True),
-        (_result(200), '"a"', "x", True),
-    ],
-)
-def test_is_modified_compares_validators(result, stored_etag, stored_last_modified, modified):
-    assert result.is_modified(etag=stored_etag, last_modified=stored_last_modified) is modified
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from newsdesk.reader.fetcher.politeness import HostGate, origin_key
+from newsdesk.reader.fetcher.politeness import HostGate
 
 
 class FakeClock:
@@ -18,16 +18,13 @@ class FakeClock:
         self.now += seconds
 
 
-@pytest.mark.parametrize(
-    ("url", "key"),
-    [
-        ("http://Example.com/a", "http://example.com:80"),
-        ("https://example.com/a", "https://example.com:443"),
-        ("http://127.0.0.1:8101/x", "http://127.0.0.1:8101"),
-    ],
-)
-def test_origin_key_names_scheme_host_and_port(url, key):
-    assert origin_key(url) == key
+def test_requests_to_two_ports_of_one_host_are_spaced_apart_per_origin():
+    clock = FakeClock()
+    gate = HostGate(per_host=1, clock=clock, sleep=clock.sleep)
+    for url in ("http://127.0.0.1:8101/a", "http://127.0.0.1:8102/a", "http://127.0.0.1:8101/b"):
+        with gate.slot(url, crawl_delay_s=5):
+            pass
+    assert clock.slept == [5.0]  # only the second request to :8101 waited
 
 
 def test_crawl_delay_spaces_requests_to_one_host_but_not_to_others():
@@ -50,14 +47,22 @@ def test_crawl_delay_is_capped():
     assert clock.slept == [60.0]
 
 
-def test_retry_after_blocks_the_host_until_it_passes():
+@pytest.mark.parametrize(
+    ("blocked", "same_origin", "other_origin"),
+    [
+        ("http://a.example/feed", "http://a.example/other", "http://b.example/"),
+        ("https://Example.com:443/feed", "https://example.com/other", "http://example.com/other"),
+        ("http://127.0.0.1:8101/feed", "http://127.0.0.1:8101/other", "http://127.0.0.1:8102/feed"),
+    ],
+)
+def test_retry_after_blocks_the_origin_until_it_passes(blocked, same_origin, other_origin):
     clock = FakeClock()
     gate = HostGate(clock=clock, sleep=clock.sleep)
-    gate.block("http://a.example/feed", 30)
-    assert gate.blocked_for("http://a.example/other") == 30
-    assert gate.blocked_for("http://b.example/") == 0
+    gate.block(blocked, 30)
+    assert gate.blocked_for(same_origin) == 30
+    assert gate.blocked_for(other_origin) == 0
     clock.now += 31
-    assert gate.blocked_for("http://a.example/other") == 0
+    assert gate.blocked_for(same_origin) == 0
 
 
 def test_at_most_per_host_requests_run_at_once():
