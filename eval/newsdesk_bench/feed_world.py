@@ -5,8 +5,10 @@ answer 304 to If-None-Match, like real publishers' servers, so the second cycle 
 """
 
 import hashlib
+import multiprocessing
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Bench feed {n}</title><link>{origin}/</link><description>bench</description>
@@ -79,26 +81,43 @@ class _BenchServer(ThreadingHTTPServer):
         self.not_modified = 0
 
 
+def _serve(ports: int, items: int, control: Connection) -> None:
+    """The child process: serve until the parent asks for the counts (then stop)."""
+    servers = [_BenchServer(items) for _ in range(ports)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    control.send([server.server_address[1] for server in servers])
+    control.recv()  # "stop"
+    control.send((sum(s.requests for s in servers), sum(s.not_modified for s in servers)))
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
 class FeedWorld:
-    """`feeds` feed URLs over `ports` loopback origins; `.stop()` when done."""
+    """`feeds` feed URLs over `ports` loopback origins, served by a child process (publishers are other machines:
+    their serving must not take the interpreter lock from the ingest being measured); `.stop()` when done."""
 
     def __init__(self, *, feeds: int, ports: int = 20, items: int = 1) -> None:
-        self.servers = [_BenchServer(items) for _ in range(ports)]
-        for server in self.servers:
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-        self.feed_urls = [
-            f"http://127.0.0.1:{self.servers[n % ports].server_address[1]}/feed/{n}.xml" for n in range(feeds)
-        ]
-
-    @property
-    def requests(self) -> int:
-        return sum(s.requests for s in self.servers)
-
-    @property
-    def not_modified(self) -> int:
-        return sum(s.not_modified for s in self.servers)
+        self._control, child_end = multiprocessing.get_context("spawn").Pipe()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_serve, args=(ports, items, child_end), daemon=True, name="bench-feed-world"
+        )
+        self._process.start()
+        if not self._control.poll(60):
+            self._process.kill()
+            raise RuntimeError("the benchmark's feed world did not start within 60 s")
+        self.ports: list[int] = self._control.recv()
+        self.origins = [f"http://127.0.0.1:{port}" for port in self.ports]
+        self.feed_urls = [f"{self.origins[n % ports]}/feed/{n}.xml" for n in range(feeds)]
+        self.requests = self.not_modified = 0
 
     def stop(self) -> None:
-        for server in self.servers:
-            server.shutdown()
-            server.server_close()
+        """Stop serving; `requests` and `not_modified` then hold the counts the servers saw."""
+        if self._process.is_alive():
+            self._control.send("stop")
+            if self._control.poll(30):
+                self.requests, self.not_modified = self._control.recv()
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()

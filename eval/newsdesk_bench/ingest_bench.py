@@ -37,8 +37,8 @@ class IngestBenchResult:
 
 def _subscribe(world: FeedWorld, ports: int) -> None:
     publishers = Publisher.objects.bulk_create(
-        Publisher(name=f"Bench {i}", slug=f"bench-{i}", homepage=f"http://127.0.0.1:{s.server_address[1]}/")
-        for i, s in enumerate(world.servers[:ports])
+        Publisher(name=f"Bench {i}", slug=f"bench-{i}", homepage=f"{origin}/")
+        for i, origin in enumerate(world.origins[:ports])
     )
     Feed.objects.bulk_create(
         (Feed(publisher=publishers[n % ports], url=url, kind=Feed.Kind.RSS) for n, url in enumerate(world.feed_urls)),
