@@ -5,10 +5,11 @@ answer 304 to If-None-Match, like real publishers' servers, so the second cycle 
 """
 
 import hashlib
-import multiprocessing
+import json
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from multiprocessing.connection import Connection
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Bench feed {n}</title><link>{origin}/</link><description>bench</description>
@@ -81,14 +82,15 @@ class _BenchServer(ThreadingHTTPServer):
         self.not_modified = 0
 
 
-def _serve(ports: int, items: int, control: Connection) -> None:
-    """The child process: serve until the parent asks for the counts (then stop)."""
+def serve(ports: int, items: int) -> None:
+    """The child process: print the ports as one JSON line, serve until stdin closes or says stop, then print
+    the counts."""
     servers = [_BenchServer(items) for _ in range(ports)]
     for server in servers:
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-    control.send([server.server_address[1] for server in servers])
-    control.recv()  # "stop"
-    control.send((sum(s.requests for s in servers), sum(s.not_modified for s in servers)))
+    print(json.dumps([server.server_address[1] for server in servers]), flush=True)
+    sys.stdin.readline()
+    print(json.dumps([sum(s.requests for s in servers), sum(s.not_modified for s in servers)]), flush=True)
     for server in servers:
         server.shutdown()
         server.server_close()
@@ -99,25 +101,36 @@ class FeedWorld:
     their serving must not take the interpreter lock from the ingest being measured); `.stop()` when done."""
 
     def __init__(self, *, feeds: int, ports: int = 20, items: int = 1) -> None:
-        self._control, child_end = multiprocessing.get_context("spawn").Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=(ports, items, child_end), daemon=True, name="bench-feed-world"
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "newsdesk_bench.feed_world", str(ports), str(items)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        self._process.start()
-        if not self._control.poll(60):
+        first_line = self._process.stdout.readline()
+        if not first_line:
             self._process.kill()
-            raise RuntimeError("the benchmark's feed world did not start within 60 s")
-        self.ports: list[int] = self._control.recv()
+            raise RuntimeError("the benchmark's feed world did not start")
+        self.ports: list[int] = json.loads(first_line)
         self.origins = [f"http://127.0.0.1:{port}" for port in self.ports]
         self.feed_urls = [f"{self.origins[n % ports]}/feed/{n}.xml" for n in range(feeds)]
         self.requests = self.not_modified = 0
 
     def stop(self) -> None:
         """Stop serving; `requests` and `not_modified` then hold the counts the servers saw."""
-        if self._process.is_alive():
-            self._control.send("stop")
-            if self._control.poll(30):
-                self.requests, self.not_modified = self._control.recv()
-        self._process.join(10)
-        if self._process.is_alive():
+        try:
+            self._process.stdin.write("stop\n")
+            self._process.stdin.flush()
+            counts = self._process.stdout.readline()
+            if counts:
+                self.requests, self.not_modified = json.loads(counts)
+        except OSError:
+            pass
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             self._process.kill()
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))

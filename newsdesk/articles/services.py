@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import effective_policy, searchable_text
+from newsdesk.common.database import writes_serialized
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.types import ExtractedArticle, ParsedEntry
@@ -137,6 +138,7 @@ def _fields_from(
     }
 
 
+@writes_serialized()
 def article_upsert(
     *,
     publisher: Publisher,
