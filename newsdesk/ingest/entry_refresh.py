@@ -21,7 +21,7 @@ from newsdesk.ingest.entries import (
 )
 from newsdesk.ingest.page_claims import page_claim, page_release
 from newsdesk.ingest.report import RefreshReport, one_line
-from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article
+from newsdesk.reader.extract import ExtractionError, ExtractOptions
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
 from newsdesk.reader.urls import canonicalize_url, is_publishable_url, page_url_problem, same_site
@@ -205,7 +205,7 @@ def _entry_store(
         if _is_html(page):
             options = ExtractOptions(allow_loopback=context.options.allow_loopback)
             try:
-                extracted = extract_article(page.body, url=page.final_url, headers=page.headers, options=options)
+                extracted = context.extract(page.body, url=page.final_url, headers=page.headers, options=options)
             except ExtractionError as exc:
                 # The feed's own content stands in (stored, so not an error); the log says the page was unreadable.
                 report.note(f"{link}: extraction failed, feed content used: {exc}")
