@@ -139,6 +139,11 @@ NEWSDESK_USER_AGENT = os.environ.get(
 )
 NEWSDESK_FETCH_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_TIMEOUT", "20"))
 NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 1024)))
+# Article extraction in this many processes per worker, each capped in memory (0: on the refresh threads). Off by
+# default: on a 2-core machine the worker process itself is CPU-bound and the pool made a first cycle slower
+# (docs/benchmarks.md); with more cores than workers it pays.
+NEWSDESK_EXTRACT_PROCESSES = int(os.environ.get("NEWSDESK_EXTRACT_PROCESSES", "0"))
+NEWSDESK_EXTRACT_MEMORY_MB = int(os.environ.get("NEWSDESK_EXTRACT_MEMORY_MB", "1024"))
 
 # Subscribe to WebSub hubs that feeds name (needs a SITE_URL the hub can reach).
 NEWSDESK_WEBSUB_AUTOSUBSCRIBE = env_bool("NEWSDESK_WEBSUB_AUTOSUBSCRIBE", True)

@@ -5,6 +5,9 @@ answer 304 to If-None-Match, like real publishers' servers, so the second cycle 
 """
 
 import hashlib
+import json
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -79,26 +82,55 @@ class _BenchServer(ThreadingHTTPServer):
         self.not_modified = 0
 
 
+def serve(ports: int, items: int) -> None:
+    """The child process: print the ports as one JSON line, serve until stdin closes or says stop, then print
+    the counts."""
+    servers = [_BenchServer(items) for _ in range(ports)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    print(json.dumps([server.server_address[1] for server in servers]), flush=True)
+    sys.stdin.readline()
+    print(json.dumps([sum(s.requests for s in servers), sum(s.not_modified for s in servers)]), flush=True)
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
 class FeedWorld:
-    """`feeds` feed URLs over `ports` loopback origins; `.stop()` when done."""
+    """`feeds` feed URLs over `ports` loopback origins, served by a child process (publishers are other machines:
+    their serving must not take the interpreter lock from the ingest being measured); `.stop()` when done."""
 
     def __init__(self, *, feeds: int, ports: int = 20, items: int = 1) -> None:
-        self.servers = [_BenchServer(items) for _ in range(ports)]
-        for server in self.servers:
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-        self.feed_urls = [
-            f"http://127.0.0.1:{self.servers[n % ports].server_address[1]}/feed/{n}.xml" for n in range(feeds)
-        ]
-
-    @property
-    def requests(self) -> int:
-        return sum(s.requests for s in self.servers)
-
-    @property
-    def not_modified(self) -> int:
-        return sum(s.not_modified for s in self.servers)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "newsdesk_bench.feed_world", str(ports), str(items)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        first_line = self._process.stdout.readline()
+        if not first_line:
+            self._process.kill()
+            raise RuntimeError("the benchmark's feed world did not start")
+        self.ports: list[int] = json.loads(first_line)
+        self.origins = [f"http://127.0.0.1:{port}" for port in self.ports]
+        self.feed_urls = [f"{self.origins[n % ports]}/feed/{n}.xml" for n in range(feeds)]
+        self.requests = self.not_modified = 0
 
     def stop(self) -> None:
-        for server in self.servers:
-            server.shutdown()
-            server.server_close()
+        """Stop serving; `requests` and `not_modified` then hold the counts the servers saw."""
+        try:
+            self._process.stdin.write("stop\n")
+            self._process.stdin.flush()
+            counts = self._process.stdout.readline()
+            if counts:
+                self.requests, self.not_modified = json.loads(counts)
+        except OSError:
+            pass
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))

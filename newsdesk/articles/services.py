@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import effective_policy, searchable_text
+from newsdesk.common.database import writes_serialized
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.types import ExtractedArticle, ParsedEntry
@@ -159,6 +160,29 @@ def article_upsert(
         original_url=original_url,
         allow_loopback=allow_loopback,
     )
+    # Only the database part takes turns: the fields above are CPU work other writers need not wait for.
+    with writes_serialized():
+        return _article_store(
+            publisher=publisher,
+            feed=feed,
+            entry=entry,
+            canonical_url=canonical_url,
+            original_url=original_url,
+            fetched_at=fetched_at,
+            fields=fields,
+        )
+
+
+def _article_store(
+    *,
+    publisher: Publisher,
+    feed: Feed | None,
+    entry: ParsedEntry,
+    canonical_url: str,
+    original_url: str,
+    fetched_at: datetime,
+    fields: dict,
+) -> UpsertResult:
     existing = Article.objects.filter(canonical_url=canonical_url).first()
     if existing is not None:
         if existing.content_hash == fields["content_hash"] and existing.title == fields["title"]:

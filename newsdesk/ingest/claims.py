@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from newsdesk.common.database import writes_serialized
 from newsdesk.reader.fetcher.politeness import origin_key
 from newsdesk.sources.models import Feed
 
@@ -58,6 +59,7 @@ def _claimable(now, *, due_only: bool, checked_before=None):
     return qs.order_by(F("next_check_at").asc(nulls_first=True), "id")
 
 
+@writes_serialized()
 def feed_claim(
     *,
     owner: str,
@@ -109,18 +111,19 @@ def _spread_over_origins(candidates, now: datetime, *, limit: int, per_origin: i
     return ids
 
 
-def feed_lease_renew(*, feed: Feed, owner: str, lease_s: int = DEFAULT_LEASE_S) -> bool:
-    """Extend `owner`'s lease on `feed` from now; False when the lease was lost (expired and taken, or released).
-
-    A worker calls it right before it starts on a feed of a claimed batch, and skips the feed when it is False:
-    a batch larger than the thread count can outlive its leases.
-    """
+@writes_serialized()
+def feeds_lease_renew(*, feed_ids: list[int], owner: str, lease_s: int = DEFAULT_LEASE_S) -> set[int]:
+    """Extend `owner`'s leases on a whole batch in one statement; returns the ids still ours (the others were
+    lost: expired and taken by another worker, or released)."""
+    if not feed_ids:
+        return set()
     now = _lease_clock()
-    renewed = Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(
-        lease_expires_at=now + timedelta(seconds=lease_s)
-    )
-    return renewed == 1
+    ours = Feed.objects.filter(pk__in=feed_ids, lease_owner=owner)
+    if ours.update(lease_expires_at=now + timedelta(seconds=lease_s)) == len(feed_ids):
+        return set(feed_ids)
+    return set(ours.values_list("pk", flat=True))
 
 
+@writes_serialized()
 def feed_release(*, feed: Feed, owner: str) -> None:
     Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(lease_owner="", lease_expires_at=None)

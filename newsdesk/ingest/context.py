@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from newsdesk.ingest.entries import RefreshLimits
+from newsdesk.ingest.extraction import ExtractionPool
 from newsdesk.ingest.throttle import host_block_record, host_blocks_current, host_slot_reserve
+from newsdesk.reader.extract import ExtractOptions, extract_article
 from newsdesk.reader.fetcher import FetchError, FetchOptions, RobotsCache, fetch
 from newsdesk.reader.fetcher.politeness import HostGate, origin_key
-from newsdesk.reader.types import FetchResult
+from newsdesk.reader.types import ExtractedArticle, FetchResult
 
 
 class HostBusy(FetchError):
@@ -52,6 +54,7 @@ class IngestContext:
     options: FetchOptions
     per_host: int = 2
     limits: RefreshLimits = field(default_factory=RefreshLimits)
+    extraction: ExtractionPool | None = None  # None: extract on the refresh thread itself
     robots: RobotsCache = field(init=False)
     gate: HostGate = field(init=False)
     shared_blocks: SharedHostBlocks = field(init=False)
@@ -63,7 +66,24 @@ class IngestContext:
 
     @classmethod
     def from_settings(cls, *, allow_loopback: bool | None = None) -> "IngestContext":
-        return cls(options=fetch_options_from_settings(allow_loopback=allow_loopback))
+        processes = settings.NEWSDESK_EXTRACT_PROCESSES
+        extraction = None
+        if processes:
+            extraction = ExtractionPool(
+                processes=processes, memory_limit_bytes=settings.NEWSDESK_EXTRACT_MEMORY_MB * 1024 * 1024
+            )
+        return cls(options=fetch_options_from_settings(allow_loopback=allow_loopback), extraction=extraction)
+
+    def extract(self, body: bytes, *, url: str, headers: dict[str, str], options: ExtractOptions) -> ExtractedArticle:
+        """extract_article, in the extraction processes when there are some."""
+        if self.extraction is None:
+            return extract_article(body, url=url, headers=headers, options=options)
+        return self.extraction.extract(body, url=url, headers=headers, options=options)
+
+    def close(self) -> None:
+        """Stop the extraction processes (a worker calls it on its way out)."""
+        if self.extraction is not None:
+            self.extraction.close()
 
     def robots_allowed(self, url: str) -> bool:
         return self.robots.allowed(url, self.options.user_agent)

@@ -44,6 +44,9 @@ def world_directory_load(directory_url: str, context: IngestContext) -> Director
 
 def demo_ingest(*, directory_url: str, threads: int = 4, on_feed_done=None) -> tuple[DirectoryImportResult, CycleStats]:
     context = IngestContext.from_settings(allow_loopback=True)
-    imported = world_directory_load(directory_url, context)
-    stats = run_cycle(context=context, full_pass=True, threads=threads, on_feed_done=on_feed_done)
+    try:
+        imported = world_directory_load(directory_url, context)
+        stats = run_cycle(context=context, full_pass=True, threads=threads, on_feed_done=on_feed_done)
+    finally:
+        context.close()
     return imported, stats

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsdesk.common.database import writes_serialized
 from newsdesk.ingest.models import EntryFailure
 from newsdesk.ingest.schedule import backoff_seconds
 from newsdesk.reader.fetcher.politeness import origin_key
@@ -72,6 +73,7 @@ def entry_failures_get(*, urls: list[str]) -> dict[str, EntryFailure]:
     return {keys[f.key]: f for f in EntryFailure.objects.filter(key__in=list(keys))}
 
 
+@writes_serialized()
 def entry_failure_record(*, feed: Feed, url: str, reason: str) -> EntryFailure:
     """Count one more failed try of `url`: schedule the next one with backoff, or give up after ENTRY_MAX_TRIES."""
     now = timezone.now()
@@ -96,6 +98,7 @@ def entry_failure_record(*, feed: Feed, url: str, reason: str) -> EntryFailure:
     return failure
 
 
+@writes_serialized()
 def entry_failure_clear(*, url: str) -> None:
     """The page was stored: forget its failures."""
     EntryFailure.objects.filter(key=entry_key(url)).delete()

@@ -21,7 +21,7 @@ from newsdesk.ingest.entries import (
 )
 from newsdesk.ingest.page_claims import page_claim, page_release
 from newsdesk.ingest.report import RefreshReport, one_line
-from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article
+from newsdesk.reader.extract import ExtractionError, ExtractOptions
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
 from newsdesk.reader.urls import canonicalize_url, is_publishable_url, page_url_problem, same_site
@@ -75,8 +75,11 @@ def _usable_links(
     return usable
 
 
-def _needing_work(candidates: list[tuple[ParsedEntry, str]], report: RefreshReport) -> list[tuple[ParsedEntry, str]]:
-    """Leave out what is stored, given up, or still in its retry backoff (one query each per chunk)."""
+def _needing_work(
+    candidates: list[tuple[ParsedEntry, str]], report: RefreshReport
+) -> list[tuple[ParsedEntry, str, bool]]:
+    """Leave out what is stored, given up, or still in its retry backoff (one query each per chunk); the rest
+    as (entry, canonical URL, whether it failed before)."""
     canonicals = [canonical for _, canonical in candidates]
     links = [entry.link for entry, _ in candidates]
     stored = set(Article.objects.filter(canonical_url__in=canonicals).values_list("canonical_url", flat=True))
@@ -93,7 +96,7 @@ def _needing_work(candidates: list[tuple[ParsedEntry, str]], report: RefreshRepo
         if failure is not None and failure.next_try_at > now:
             report.entries_waiting += 1
             continue
-        todo.append((entry, canonical))
+        todo.append((entry, canonical, failure is not None))
     return todo
 
 
@@ -113,7 +116,7 @@ def entries_ingest(
     for start in range(0, len(entries), _LOOKUP_CHUNK):
         chunk = entries[start : start + _LOOKUP_CHUNK]
         todo = _needing_work(_usable_links(chunk, context, report), report)
-        for position, (entry, canonical) in enumerate(todo):
+        for position, (entry, canonical, failed_before) in enumerate(todo):
             if handled >= limits.max_entries:
                 # The rest of this chunk needs work; the later chunks were not even looked at (some of those
                 # may be stored already, so the count is an upper bound).
@@ -124,6 +127,7 @@ def entries_ingest(
                 feed=feed,
                 entry=entry,
                 canonical=canonical,
+                failed_before=failed_before,
                 context=context,
                 report=report,
                 budget=budget,
@@ -137,6 +141,7 @@ def _entry_ingest(
     feed: Feed,
     entry: ParsedEntry,
     canonical: str,
+    failed_before: bool,
     context: IngestContext,
     report: RefreshReport,
     budget: PageBudget,
@@ -163,7 +168,8 @@ def _entry_ingest(
             log.debug("entry failed", exc_info=True)
         _entry_failed(feed=feed, link=link, canonical=canonical, reason=reason, report=report)
     else:
-        entry_failure_clear(url=canonical)
+        if failed_before:
+            entry_failure_clear(url=canonical)
     finally:
         page_release(url=canonical, owner=owner)
 
@@ -199,7 +205,7 @@ def _entry_store(
         if _is_html(page):
             options = ExtractOptions(allow_loopback=context.options.allow_loopback)
             try:
-                extracted = extract_article(page.body, url=page.final_url, headers=page.headers, options=options)
+                extracted = context.extract(page.body, url=page.final_url, headers=page.headers, options=options)
             except ExtractionError as exc:
                 # The feed's own content stands in (stored, so not an error); the log says the page was unreadable.
                 report.note(f"{link}: extraction failed, feed content used: {exc}")

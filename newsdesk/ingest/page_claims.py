@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsdesk.common.database import writes_serialized
 from newsdesk.ingest.models import PageClaim
 
 PAGE_LEASE_S = 120
@@ -20,15 +21,18 @@ def page_claim(*, url: str, owner: str, lease_s: int = PAGE_LEASE_S) -> bool:
     """True when `owner` may fetch `url` now (it held, took over an expired, or created the claim)."""
     now = timezone.now()
     key, expires = _key(url), now + timedelta(seconds=lease_s)
-    if PageClaim.objects.filter(key=key).filter(expires_at__lt=now).update(owner=owner, expires_at=expires):
-        return True
-    try:
-        with transaction.atomic():
-            PageClaim.objects.create(key=key, url=url[:2000], owner=owner, expires_at=expires)
-        return True
-    except IntegrityError:
-        return PageClaim.objects.filter(key=key, owner=owner).exists()
+    with writes_serialized():
+        try:  # the common case: nobody holds the page
+            with transaction.atomic():
+                PageClaim.objects.create(key=key, url=url[:2000], owner=owner, expires_at=expires)
+            return True
+        except IntegrityError:
+            pass
+        if PageClaim.objects.filter(key=key).filter(expires_at__lt=now).update(owner=owner, expires_at=expires):
+            return True  # its worker died: the claim had expired
+    return PageClaim.objects.filter(key=key, owner=owner).exists()
 
 
 def page_release(*, url: str, owner: str) -> None:
-    PageClaim.objects.filter(key=_key(url), owner=owner).delete()
+    with writes_serialized():
+        PageClaim.objects.filter(key=_key(url), owner=owner).delete()

@@ -7,17 +7,25 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_lease_renew, feed_release
+from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_release, feeds_lease_renew
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.ingest.report import one_line
-from newsdesk.ingest.services import REFRESH_FAILED, RefreshReport, feed_refresh, feed_refresh_failed
+from newsdesk.ingest.selectors import entries_last_week_by_feed
+from newsdesk.ingest.services import (
+    REFRESH_FAILED,
+    RefreshRecord,
+    RefreshReport,
+    feed_refresh,
+    feed_refresh_failed,
+    refresh_records_write,
+)
 from newsdesk.sources.models import Feed
 
 log = logging.getLogger(__name__)
@@ -38,22 +46,30 @@ class CycleStats:
     seconds: float = 0.0
 
 
-class _LeaseHeartbeat:
-    """Renews a feed's lease every lease_s/3 while a refresh runs, so a slow feed is not taken over mid-way."""
+class _BatchHeartbeat:
+    """Renews the leases of a claimed batch every lease_s/3 (one statement for the whole batch) until the batch is
+    written, so a slow feed is not taken over mid-way; remembers the feeds whose lease was lost anyway."""
 
-    def __init__(self, feed: Feed, owner: str, lease_s: int) -> None:
+    def __init__(self, feeds: list[Feed], owner: str, lease_s: int) -> None:
+        self._ids, self._owner, self._lease_s = [feed.pk for feed in feeds], owner, lease_s
+        self._lost: set[int] = set()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(feed, owner, lease_s), daemon=True)
+        self._thread = threading.Thread(target=self._run, daemon=True, name="lease-heartbeat")
 
-    def _run(self, feed: Feed, owner: str, lease_s: int) -> None:
+    def _run(self) -> None:
         try:
-            while not self._stop.wait(max(1.0, lease_s / 3)):
-                if not feed_lease_renew(feed=feed, owner=owner, lease_s=lease_s):
-                    return
+            while not self._stop.wait(max(1.0, self._lease_s / 3)):
+                ours = feeds_lease_renew(feed_ids=self._ids, owner=self._owner, lease_s=self._lease_s)
+                self._lost.update(set(self._ids) - ours)
+        except Exception as exc:  # the refreshes go on; their writes still check the lease
+            log.warning("lease heartbeat failed", extra={"owner": self._owner, "error": one_line(exc)})
         finally:
             connection.close()
 
-    def __enter__(self) -> "_LeaseHeartbeat":
+    def lost(self, feed: Feed) -> bool:
+        return feed.pk in self._lost
+
+    def __enter__(self) -> "_BatchHeartbeat":
         self._thread.start()
         return self
 
@@ -62,15 +78,16 @@ class _LeaseHeartbeat:
         self._thread.join()
 
 
-def _refresh_in_thread(feed: Feed, context: IngestContext, owner: str, lease_s: int) -> RefreshReport | None:
-    """Refresh one claimed feed; None when its lease was lost while it waited in the batch."""
+def _refresh_in_thread(
+    feed: Feed, context: IngestContext, owner: str, lease_s: int, heartbeat: _BatchHeartbeat, records: list
+) -> RefreshReport | None:
+    """Refresh one claimed feed, leaving its state to be written with the batch (`records`); None when its lease
+    was lost while it waited in the batch. The thread keeps its database connection for the whole cycle."""
     close_old_connections()
-    release = True
+    if heartbeat.lost(feed):
+        return None
     try:
-        if not feed_lease_renew(feed=feed, owner=owner, lease_s=lease_s):
-            return None
-        with _LeaseHeartbeat(feed, owner, lease_s):
-            return feed_refresh(feed=feed, context=context, owner=owner, lease_s=lease_s)
+        return feed_refresh(feed=feed, context=context, owner=owner, lease_s=lease_s, records=records)
     except Exception as exc:
         # feed_refresh records its own failures; this is one it could not record (a database error, say).
         # One feed must never end the cycle, nor come straight back into it: it is recorded as checked and
@@ -79,13 +96,35 @@ def _refresh_in_thread(feed: Feed, context: IngestContext, owner: str, lease_s: 
         log.warning("feed refresh failed", extra={"feed_id": feed.pk, "error": error})
         try:
             feed_refresh_failed(feed=feed, owner=owner, error=error)
-        except Exception:
-            release = False
-        return RefreshReport(feed_id=feed.pk, outcome=FetchAttempt.Outcome.ERROR, error=error)
-    finally:
-        if release:
             feed_release(feed=feed, owner=owner)
-        connection.close()
+        except Exception:
+            log.warning("feed refresh failure not recorded", extra={"feed_id": feed.pk})
+        return RefreshReport(feed_id=feed.pk, outcome=FetchAttempt.Outcome.ERROR, error=error)
+
+
+def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
+    """Close the database connection of every pool thread (each task waits at the barrier until all threads hold
+    one task, so each thread runs exactly one)."""
+    barrier = threading.Barrier(threads)
+
+    def close() -> None:
+        try:
+            barrier.wait(timeout=30)
+        finally:
+            connection.close()
+
+    for future in [pool.submit(close) for _ in range(threads)]:
+        future.exception()
+
+
+@dataclass
+class _Batch:
+    """One claim's feeds while they are refreshed: their heartbeat, their records, how many are still running."""
+
+    feeds: list[Feed]
+    heartbeat: _BatchHeartbeat
+    records: list[RefreshRecord] = field(default_factory=list)
+    running: int = 0
 
 
 def run_cycle(
@@ -98,32 +137,90 @@ def run_cycle(
     lease_s: int = DEFAULT_LEASE_S,
     on_feed_done: Callable[[RefreshReport], None] | None = None,
 ) -> CycleStats:
-    """Refresh every due feed (or, with full_pass, every active feed once) until none is left to claim."""
+    """Refresh every due feed (or, with full_pass, every active feed once) until none is left to claim.
+
+    Per batch: one claim, one lease heartbeat, the refreshes on `threads` threads, then one transaction that
+    writes every feed's state and fetch-log row and releases the leases — the bookkeeping costs a few
+    statements per batch, not several per feed (on SQLite each write takes the database's one write lock). The
+    next batch is claimed while the last feeds of the previous one still run, so the threads never wait for it.
+    """
     owner = owner or worker_identity()
+    threads = max(1, threads)
     stats = CycleStats()
     t0 = time.monotonic()
     cycle_start = timezone.now()
-    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="refresh") as pool:
-        while True:
-            feeds = feed_claim(
-                owner=owner,
-                limit=batch,
-                lease_s=lease_s,
-                due_only=not full_pass,
-                checked_before=cycle_start if full_pass else None,
-                per_origin=context.per_host,  # the fleet's limit per publisher, as the gate is this process's
-            )
-            if not feeds:
-                break
-            for report in pool.map(lambda f: _refresh_in_thread(f, context, owner, lease_s), feeds):
-                if report is None:
-                    continue
-                stats.feeds += 1
-                stats.errors += int(report.outcome in ("error", "refused"))
-                stats.not_modified += int(report.outcome == "not_modified")
-                stats.articles_new += report.items_new
-                stats.articles_updated += report.items_updated
-                if on_feed_done:
-                    on_feed_done(report)
+    running: dict[Future, tuple[_Batch, Feed]] = {}
+    open_batches: list[_Batch] = []
+    may_claim = True  # False after an empty claim, until a feed finishes (its origin's slot is then free again)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="refresh") as pool:
+        try:
+            while True:
+                if may_claim and len(running) < threads * 2:
+                    claimed = feed_claim(
+                        owner=owner,
+                        limit=batch,
+                        lease_s=lease_s,
+                        due_only=not full_pass,
+                        checked_before=cycle_start if full_pass else None,
+                        per_origin=context.per_host,  # the fleet's limit per publisher; the gate is this process's
+                    )
+                    if claimed:
+                        open_batches.append(_batch_start(claimed, context, owner, lease_s, pool, running))
+                        continue
+                    may_claim = False
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                may_claim = True
+                for future in done:
+                    current, _feed = running.pop(future)
+                    _count(future.result(), stats, on_feed_done)
+                    current.running -= 1
+                    if current.running == 0:
+                        _batch_finish(current, owner)
+                        open_batches.remove(current)
+        finally:
+            for unfinished in open_batches:  # only after an error: their records are written, leases kept
+                unfinished.heartbeat.__exit__(None, None, None)
+            _close_thread_connections(pool, threads)
     stats.seconds = time.monotonic() - t0
     return stats
+
+
+def _batch_start(
+    feeds: list[Feed],
+    context: IngestContext,
+    owner: str,
+    lease_s: int,
+    pool: ThreadPoolExecutor,
+    running: dict[Future, tuple[_Batch, Feed]],
+) -> _Batch:
+    weekly = entries_last_week_by_feed([feed.pk for feed in feeds], now=timezone.now())
+    for feed in feeds:
+        feed.entries_last_week = weekly.get(feed.pk, 0)  # the schedule's input, read once for the batch
+    current = _Batch(feeds=feeds, heartbeat=_BatchHeartbeat(feeds, owner, lease_s).__enter__())
+    for feed in feeds:
+        future = pool.submit(_refresh_in_thread, feed, context, owner, lease_s, current.heartbeat, current.records)
+        running[future] = (current, feed)
+        current.running += 1
+    return current
+
+
+def _batch_finish(current: _Batch, owner: str) -> None:
+    """Write the batch's records and release its leases in one transaction, then stop its heartbeat."""
+    try:
+        refresh_records_write(current.records, owner=owner, release=True)
+    finally:
+        current.heartbeat.__exit__(None, None, None)
+
+
+def _count(report: RefreshReport | None, stats: CycleStats, on_feed_done) -> None:
+    if report is None:
+        return
+    stats.feeds += 1
+    stats.errors += int(report.outcome in ("error", "refused"))
+    stats.not_modified += int(report.outcome == "not_modified")
+    stats.articles_new += report.items_new
+    stats.articles_updated += report.items_updated
+    if on_feed_done:
+        on_feed_done(report)

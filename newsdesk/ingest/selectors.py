@@ -1,7 +1,7 @@
 """Reads about ingestion: what is due, and the figures /metrics reports."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Min, Sum
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.ingest.claims import feed_due
 from newsdesk.ingest.models import FetchAttempt
+from newsdesk.ingest.schedule import WEEK_S
 from newsdesk.sources.models import Feed
 
 
@@ -18,6 +19,18 @@ def feeds_to_refresh_count(*, full_pass: bool) -> int:
     if not full_pass:
         qs = qs.filter(feed_due(timezone.now()))
     return qs.count()
+
+
+def entries_last_week_by_feed(feed_ids: list[int], *, now: datetime) -> dict[int, int]:
+    """Articles published in the last week, per feed (feeds without any are absent): one query for a batch."""
+    since = now - timedelta(seconds=WEEK_S)
+    rows = (
+        Article.objects.filter(feed_id__in=feed_ids, published_at__gte=since)
+        .values("feed_id")
+        .annotate(n=Count("id"))
+        .values_list("feed_id", "n")
+    )
+    return dict(rows)
 
 
 @dataclass(frozen=True)

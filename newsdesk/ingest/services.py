@@ -6,12 +6,15 @@ The worker, the `ingest` command and the admin all call it (like Miniflux's Refr
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
+from newsdesk.common.database import writes_serialized
+from newsdesk.ingest.claims import feeds_lease_renew
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.entries import DEFERRED_RECHECK_S, entries_newest_first
 from newsdesk.ingest.entry_refresh import entries_ingest
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 # so one hijacked response cannot move a subscription elsewhere.
 REDIRECT_CONFIRMATIONS = 3
 REFRESH_FAILED = "refresh failed"
+LEASE_LOST = "the feed's lease was lost before its entries were stored; its new holder stores them"
 
 __all__ = ["REDIRECT_CONFIRMATIONS", "RefreshReport", "feed_refresh"]
 
@@ -72,7 +76,13 @@ def _track_redirect(feed: Feed, result: FetchResult) -> None:
         feed.url, feed.redirect_candidate, feed.redirect_seen = moved_to, "", 0
 
 
-def _entries_last_week(feed: Feed) -> int:
+def _entries_last_week(feed: Feed, report: RefreshReport) -> int:
+    """Articles of the feed published in the last week (its schedule follows them). The runner reads them for a
+    whole batch in one query before the refreshes (`entries_last_week` on the feed); a refresh that stored new
+    articles counts again."""
+    known = getattr(feed, "entries_last_week", None)
+    if known is not None and not report.items_new:
+        return known
     since = timezone.now() - timedelta(seconds=WEEK_S)
     return Article.objects.filter(feed=feed, published_at__gte=since).count()
 
@@ -109,17 +119,24 @@ def _page_note(report: RefreshReport, *, limits: str) -> str:
     return "\n".join(lines)
 
 
-def _record(
+@dataclass
+class RefreshRecord:
+    """What one refresh writes: the feed's new state (set on `feed`) and its fetch-log row (not saved yet)."""
+
+    feed: Feed
+    attempt: FetchAttempt
+
+
+def _record_build(
     feed: Feed,
     report: RefreshReport,
     *,
     started,
     duration_ms: int,
     retry_after_s: float | None,
-    owner: str,
     lease_s: int,
     context_limits: str,
-) -> None:
+) -> RefreshRecord:
     now = timezone.now()
     feed.last_checked_at = now
     if report.outcome in (FetchAttempt.Outcome.OK, FetchAttempt.Outcome.NOT_MODIFIED):
@@ -129,7 +146,7 @@ def _record(
         feed.consecutive_errors = 0
         feed.last_success_at = now
         feed.next_check_at = next_check_after_success(
-            now=now, entries_last_week=_entries_last_week(feed), retry_after_s=retry_after_s
+            now=now, entries_last_week=_entries_last_week(feed, report), retry_after_s=retry_after_s
         )
     else:
         feed.consecutive_errors += 1
@@ -151,33 +168,77 @@ def _record(
         feed.next_check_at = min(feed.next_check_at, max(now, report.next_retry_at))
     feed.check_interval_s = max(0, int((feed.next_check_at - now).total_seconds()))
     page_note = _page_note(report, limits=context_limits)
+    attempt = FetchAttempt(
+        feed=feed,
+        started_at=started,
+        duration_ms=duration_ms,
+        outcome=report.outcome,
+        status_code=report.status,
+        bytes_received=report.bytes_received,
+        items_found=report.items_found,
+        items_new=report.items_new,
+        items_updated=report.items_updated,
+        error="\n".join(x for x in (report.error, report.warning, page_note) if x)[:4000],
+    )
+    return RefreshRecord(feed=feed, attempt=attempt)
+
+
+def _feed_states_write(feeds: list[Feed], fields: list[str]) -> None:
+    """UPDATE each feed's `fields` with one prepared statement for the whole list (executemany). The ORM's
+    bulk_update builds a CASE per field and row and costs ten times more here, and the batch's bookkeeping is
+    the hot path of a 304 cycle."""
+    if not feeds:
+        return
+    columns = [Feed._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(Feed._meta.db_table)} SET {assignments} WHERE {quote(Feed._meta.pk.column)} = %s"  # noqa: S608 (names from the model, values as parameters)
+    rows = [
+        [column.get_db_prep_save(getattr(feed, column.attname), connection) for column in columns] + [feed.pk]
+        for feed in feeds
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+@writes_serialized()
+def refresh_records_write(records: list[RefreshRecord], *, owner: str, release: bool = False) -> None:
+    """Write refreshes' results in one transaction (a worker writes a whole batch at once: one lock of the
+    database instead of one per feed). With `owner`, a feed's state is written only while its lease is ours — a
+    worker that lost a lease must not overwrite what the new holder recorded; its attempt is still logged (the
+    fetch did happen). `release` gives the leases back in the same statement."""
+    if not records:
+        return
     with transaction.atomic():
+        feeds = [record.feed for record in records]
         if owner:
-            # Only the lease holder writes the feed's state: a worker that lost its lease must not overwrite
-            # what the new holder recorded. Its attempt is still logged (the fetch did happen).
-            fields = {name: getattr(feed, name) for name in FEED_STATE_FIELDS}
-            if not Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(**fields):
-                log.warning("feed lease lost", extra={"feed_id": feed.pk, "owner": owner})
-        else:
-            feed.save(update_fields=FEED_STATE_FIELDS)
-        FetchAttempt.objects.create(
-            feed=feed,
-            started_at=started,
-            duration_ms=duration_ms,
-            outcome=report.outcome,
-            status_code=report.status,
-            bytes_received=report.bytes_received,
-            items_found=report.items_found,
-            items_new=report.items_new,
-            items_updated=report.items_updated,
-            error="\n".join(x for x in (report.error, report.warning, page_note) if x)[:4000],
-        )
+            held = Feed.objects.select_for_update().filter(pk__in=[feed.pk for feed in feeds], lease_owner=owner)
+            ours = set(held.values_list("pk", flat=True))
+            for lost in (feed for feed in feeds if feed.pk not in ours):
+                log.warning("feed lease lost", extra={"feed_id": lost.pk, "owner": owner})
+            feeds = [feed for feed in feeds if feed.pk in ours]
+        fields = list(FEED_STATE_FIELDS)
+        if owner and release:
+            for feed in feeds:
+                feed.lease_owner, feed.lease_expires_at = "", None
+            fields += ["lease_owner", "lease_expires_at"]
+        _feed_states_write(feeds, fields)
+        FetchAttempt.objects.bulk_create([record.attempt for record in records])
 
 
-def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s: int = PAGE_LEASE_S) -> RefreshReport:
+def feed_refresh(
+    *,
+    feed: Feed,
+    context: IngestContext,
+    owner: str = "",
+    lease_s: int = PAGE_LEASE_S,
+    records: list[RefreshRecord] | None = None,
+) -> RefreshReport:
     """Fetch one feed (conditionally), store its new articles, log the attempt and schedule the next one.
 
     `owner` is the worker's lease identity; with it, the feed row is only updated while the lease is ours.
+    With `records`, the feed's state and fetch-log row are appended there for the caller to write with
+    `refresh_records_write` (the runner writes a batch at once); without, they are written now.
     """
     report = RefreshReport(feed_id=feed.pk)
     page_owner = owner or f"refresh:{uuid.uuid4().hex[:12]}"
@@ -203,6 +264,10 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s
                 _hub_announce(feed, parsed.hub_url, context)
             if parsed.recovered:
                 report.warning = f"feed is malformed ({parsed.recovered}): {len(parsed.entries)} entries recovered"
+            if owner and not feeds_lease_renew(feed_ids=[feed.pk], owner=owner, lease_s=lease_s):
+                # Renewed right before the page claims, so that a worker dying now leaves page claims that expire
+                # with the feed's lease; lost meanwhile (this worker stalled past it): the new holder does this.
+                raise FetchError(LEASE_LOST, url=feed.url)
             entries_ingest(
                 feed=feed,
                 entries=entries_newest_first(parsed.entries),
@@ -224,16 +289,19 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s
         log.warning("feed refresh failed", extra={"feed_id": feed.pk, "error": report.error})
         log.debug("feed refresh failed", exc_info=True)
     duration_ms = int((time.monotonic() - t0) * 1000)
-    _record(
+    record = _record_build(
         feed,
         report,
         started=started,
         duration_ms=duration_ms,
         retry_after_s=retry_after_s,
-        owner=owner,
         lease_s=lease_s,
         context_limits=context.limits.describe(),
     )
+    if records is None:
+        refresh_records_write([record], owner=owner)
+    else:
+        records.append(record)
     log.info(
         "feed refreshed",
         extra={"feed_id": feed.pk, "outcome": report.outcome, "status": report.status, "new": report.items_new},
@@ -241,6 +309,7 @@ def feed_refresh(*, feed: Feed, context: IngestContext, owner: str = "", lease_s
     return report
 
 
+@writes_serialized()
 def feed_refresh_failed(*, feed: Feed, owner: str, error: str) -> None:
     """Record a refresh that failed outside feed_refresh's own bookkeeping: the feed counts as checked and backs
     off like any failing feed, so the cycle does not claim it again at once."""

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from newsdesk.common.database import writes_serialized
 from newsdesk.ingest.models import HostThrottle
 from newsdesk.reader.fetcher.politeness import MAX_CRAWL_DELAY_S, origin_key
 
@@ -17,6 +18,7 @@ def _locked_origin_row(url: str, **defaults) -> HostThrottle:
     return HostThrottle.objects.select_for_update().get(origin=origin)
 
 
+@writes_serialized()
 def host_slot_reserve(*, url: str, interval_s: float) -> float:
     """Reserve the next request slot of `url`'s origin; returns how many seconds the caller must wait first."""
     interval = timedelta(seconds=min(interval_s, MAX_CRAWL_DELAY_S))
@@ -29,6 +31,7 @@ def host_slot_reserve(*, url: str, interval_s: float) -> float:
     return (start - now).total_seconds()
 
 
+@writes_serialized()
 def host_block_record(*, url: str, seconds: float) -> None:
     """An origin answered 429/503 with Retry-After: every worker leaves it alone for `seconds`."""
     now = timezone.now()

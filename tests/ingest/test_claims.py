@@ -11,7 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsdesk.ingest.claims import feed_claim, feed_lease_renew, feed_release
+from newsdesk.ingest.claims import feed_claim, feed_release, feeds_lease_renew
 from newsdesk.sources.models import Feed
 from tests.factories import make_feed, make_publisher
 from tests.postgres.subprocess_db import REPO, child_env, python_argv
@@ -120,7 +120,7 @@ def test_an_expired_lease_is_claimable_and_the_old_owner_can_no_longer_release_i
     feed.refresh_from_db()
     assert feed.lease_owner == "worker-b"
     assert feed.lease_expires_at > timezone.now()
-    assert feed_lease_renew(feed=feed, owner="dead-worker") is False
+    assert feeds_lease_renew(feed_ids=[feed.pk], owner="dead-worker") == set()
 
 
 @pytest.mark.django_db
@@ -141,8 +141,8 @@ def test_renew_extends_only_the_owners_lease():
     feed_claim(owner="worker-a", limit=1, lease_s=10)
     Feed.objects.filter(pk=feed.pk).update(lease_expires_at=timezone.now() + timedelta(seconds=1))
 
-    assert feed_lease_renew(feed=feed, owner="worker-a", lease_s=600) is True
-    assert feed_lease_renew(feed=feed, owner="worker-b", lease_s=600) is False
+    assert feeds_lease_renew(feed_ids=[feed.pk], owner="worker-a", lease_s=600) == {feed.pk}
+    assert feeds_lease_renew(feed_ids=[feed.pk], owner="worker-b", lease_s=600) == set()
 
     feed.refresh_from_db()
     assert feed.lease_owner == "worker-a"
@@ -325,3 +325,17 @@ def test_claimers_in_separate_processes_never_exceed_the_per_origin_cap(tmp_path
 
     leased = Counter(Feed.objects.filter(lease_owner__startswith="process-").values_list("publisher_id", flat=True))
     assert leased == {site.id: 2 for site in sites}  # every origin filled to the cap, none beyond
+
+
+@pytest.mark.django_db
+def test_renewing_a_batch_extends_the_owners_leases_and_names_the_ones_lost():
+    feeds = _feeds(3)
+    feed_claim(owner="worker-a", limit=3, lease_s=10)
+    Feed.objects.filter(pk=feeds[2].pk).update(lease_owner="worker-b")  # taken over after it expired
+
+    ours = feeds_lease_renew(feed_ids=[f.pk for f in feeds], owner="worker-a", lease_s=600)
+
+    assert ours == {feeds[0].pk, feeds[1].pk}
+    renewed = Feed.objects.filter(pk__in=ours, lease_expires_at__gt=timezone.now() + timedelta(seconds=500))
+    assert renewed.count() == 2
+    assert Feed.objects.get(pk=feeds[2].pk).lease_owner == "worker-b"

@@ -6,6 +6,7 @@ expired mid-fetch, two feeds linking one page through different URLs): the uniqu
 barrier right after its "is it stored yet?" SELECT, so both have seen "no" before either inserts.
 """
 
+import contextlib
 import threading
 
 import pytest
@@ -53,7 +54,10 @@ def _store_as_a_worker(publisher, feed, barrier: threading.Barrier, body: str, r
         connection.close()
 
 
-def test_two_workers_inserting_the_same_article_at_once_store_one_row():
+def test_two_workers_inserting_the_same_article_at_once_store_one_row(monkeypatch):
+    # Threads stand in for two worker processes, which share no lock: drop the one that serialises a single
+    # process's SQLite writes (newsdesk.common.database.writes_serialized), or the race could not happen.
+    monkeypatch.setattr("newsdesk.common.database._SQLITE_WRITES", contextlib.nullcontext())
     publisher = make_publisher()
     feed = make_feed(publisher)
     barrier = threading.Barrier(WORKERS)

@@ -32,8 +32,13 @@ class Command(BaseCommand):
         full_pass = not options["due"]
         total = feeds_to_refresh_count(full_pass=full_pass)
         show = not options["no_progress"] and sys.stderr.isatty()
-        with refresh_progress(total, enabled=show) as on_done:
-            stats = run_cycle(context=context, full_pass=full_pass, threads=options["threads"], on_feed_done=on_done)
+        try:
+            with refresh_progress(total, enabled=show) as on_done:
+                stats = run_cycle(
+                    context=context, full_pass=full_pass, threads=options["threads"], on_feed_done=on_done
+                )
+        finally:
+            context.close()
         self.stdout.write(
             f"ingested {stats.feeds} feeds in {stats.seconds:.1f}s: {stats.articles_new} new, "
             f"{stats.articles_updated} updated articles, {stats.not_modified} not modified, {stats.errors} errors"

@@ -75,4 +75,6 @@ class Command(BaseCommand):
                     stop.wait(options["idle"])
         except KeyboardInterrupt:
             pass
+        finally:
+            context.close()
         self.stdout.write(f"worker {owner} stopped")
