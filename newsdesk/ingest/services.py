@@ -78,11 +78,11 @@ def _track_redirect(feed: Feed, result: FetchResult) -> None:
 
 def _entries_last_week(feed: Feed, report: RefreshReport) -> int:
     """Articles of the feed published in the last week (its schedule follows them). The runner reads them for a
-    whole batch in one query before the refreshes (`entries_last_week` on the feed); a refresh that stored new
-    articles counts again."""
+    whole batch in one query before the refreshes (`entries_last_week` on the feed); this refresh's new articles
+    are added as this week's (they almost all are, and the schedule needs a rate, not an exact count)."""
     known = getattr(feed, "entries_last_week", None)
-    if known is not None and not report.items_new:
-        return known
+    if known is not None:
+        return known + report.items_new
     since = timezone.now() - timedelta(seconds=WEEK_S)
     return Article.objects.filter(feed=feed, published_at__gte=since).count()
 
