@@ -28,7 +28,7 @@ STAGES = [
     (entry_refresh, "article_upsert", "store"),
     (runner, "refresh_records_write", "bookkeeping"),
     (runner, "entries_last_week_by_feed", "bookkeeping"),
-    (services, "feeds_lease_renew", "bookkeeping"),
+    (runner, "feeds_lease_renew", "bookkeeping"),
 ]
 
 

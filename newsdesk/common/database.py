@@ -3,7 +3,7 @@ serialisation of one process's SQLite writes."""
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -38,9 +38,18 @@ def writes_serialized(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     page claims and articles spent most of their time asleep so. Waiting here wakes the next writer the moment
     the lock is free. Other processes still meet in SQLite's own lock. PostgreSQL locks rows: a no-op there.
     """
-    if connections[alias].vendor != "sqlite":
-        with nullcontext():
-            yield
+    if not _is_sqlite(alias):
+        yield
         return
     with _SQLITE_WRITES:
         yield
+
+
+_VENDORS: dict[str, str] = {}
+
+
+def _is_sqlite(alias: str) -> bool:
+    """Asked on every write: `connections[alias]` goes through a thread-local lookup each time, so remember."""
+    if alias not in _VENDORS:
+        _VENDORS[alias] = connections[alias].vendor
+    return _VENDORS[alias] == "sqlite"

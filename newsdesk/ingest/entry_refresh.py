@@ -8,6 +8,7 @@ given up; an entry whose link is malformed or not public is skipped with a note 
 import logging
 from urllib.parse import urlsplit
 
+from django.db.models import Q
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
@@ -82,8 +83,8 @@ def _needing_work(
     as (entry, canonical URL, whether it failed before)."""
     canonicals = [canonical for _, canonical in candidates]
     links = [entry.link for entry, _ in candidates]
-    stored = set(Article.objects.filter(canonical_url__in=canonicals).values_list("canonical_url", flat=True))
-    stored |= set(Article.objects.filter(original_url__in=links).values_list("original_url", flat=True))
+    rows = Article.objects.filter(Q(canonical_url__in=canonicals) | Q(original_url__in=links))
+    stored = {url for pair in rows.values_list("canonical_url", "original_url") for url in pair}
     failures = entry_failures_get(urls=canonicals)
     now = timezone.now()
     todo = []

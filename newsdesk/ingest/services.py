@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.common.database import writes_serialized
-from newsdesk.ingest.claims import feeds_lease_renew
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.entries import DEFERRED_RECHECK_S, entries_newest_first
 from newsdesk.ingest.entry_refresh import entries_ingest
@@ -39,7 +38,10 @@ log = logging.getLogger(__name__)
 # so one hijacked response cannot move a subscription elsewhere.
 REDIRECT_CONFIRMATIONS = 3
 REFRESH_FAILED = "refresh failed"
-LEASE_LOST = "the feed's lease was lost before its entries were stored; its new holder stores them"
+# A leased feed's page claims last this share of its lease. The runner renews the lease every third of it, so a
+# page claimed at any moment expires no later than the feed's lease: when a worker dies, whoever takes the feed
+# over finds its pages free (a page still being fetched past it may be fetched twice; it is stored once).
+PAGE_LEASE_SHARE = 0.6
 
 __all__ = ["REDIRECT_CONFIRMATIONS", "RefreshReport", "feed_refresh"]
 
@@ -78,11 +80,11 @@ def _track_redirect(feed: Feed, result: FetchResult) -> None:
 
 def _entries_last_week(feed: Feed, report: RefreshReport) -> int:
     """Articles of the feed published in the last week (its schedule follows them). The runner reads them for a
-    whole batch in one query before the refreshes (`entries_last_week` on the feed); a refresh that stored new
-    articles counts again."""
+    whole batch in one query before the refreshes (`entries_last_week` on the feed); this refresh's new articles
+    are added as this week's (they almost all are, and the schedule needs a rate, not an exact count)."""
     known = getattr(feed, "entries_last_week", None)
-    if known is not None and not report.items_new:
-        return known
+    if known is not None:
+        return known + report.items_new
     since = timezone.now() - timedelta(seconds=WEEK_S)
     return Article.objects.filter(feed=feed, published_at__gte=since).count()
 
@@ -226,6 +228,10 @@ def refresh_records_write(records: list[RefreshRecord], *, owner: str, release: 
         FetchAttempt.objects.bulk_create([record.attempt for record in records])
 
 
+def _page_lease_s(lease_s: int, *, leased: bool) -> int:
+    return max(1, int(lease_s * PAGE_LEASE_SHARE)) if leased else lease_s
+
+
 def feed_refresh(
     *,
     feed: Feed,
@@ -264,17 +270,13 @@ def feed_refresh(
                 _hub_announce(feed, parsed.hub_url, context)
             if parsed.recovered:
                 report.warning = f"feed is malformed ({parsed.recovered}): {len(parsed.entries)} entries recovered"
-            if owner and not feeds_lease_renew(feed_ids=[feed.pk], owner=owner, lease_s=lease_s):
-                # Renewed right before the page claims, so that a worker dying now leaves page claims that expire
-                # with the feed's lease; lost meanwhile (this worker stalled past it): the new holder does this.
-                raise FetchError(LEASE_LOST, url=feed.url)
             entries_ingest(
                 feed=feed,
                 entries=entries_newest_first(parsed.entries),
                 context=context,
                 report=report,
                 owner=page_owner,
-                lease_s=lease_s,
+                lease_s=_page_lease_s(lease_s, leased=bool(owner)),
             )
             # Keep the validators only when every entry was handled: otherwise the next fetch would be a 304 and
             # the pages that failed, were deferred or that another worker held would never be looked at again.

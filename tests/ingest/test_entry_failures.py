@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.ingest import entry_refresh, runner, services
+from newsdesk.ingest import context as context_module
+from newsdesk.ingest import runner, services
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.entries import ENTRY_MAX_TRIES
 from newsdesk.ingest.models import EntryFailure, FetchAttempt
@@ -49,14 +50,14 @@ def _refresh(feed: Feed):
 @pytest.fixture
 def buggy_extraction(monkeypatch):
     """Extraction that hits an unexpected bug on pages whose URL contains "/bug" (as a hostile page might)."""
-    real = entry_refresh.extract_article
+    real = context_module.extract_article
 
     def extract(html, *, url, **kwargs):
         if "/bug" in url:
             raise RuntimeError("unexpected\nbug in extraction")
         return real(html, url=url, **kwargs)
 
-    monkeypatch.setattr(entry_refresh, "extract_article", extract)
+    monkeypatch.setattr(context_module, "extract_article", extract)
 
 
 @pytest.mark.django_db
