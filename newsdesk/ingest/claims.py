@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from newsdesk.common.database import writes_serialized
-from newsdesk.reader.fetcher.politeness import origin_key
+from newsdesk.reader.urls import url_origin
 from newsdesk.sources.models import Feed
 
 DEFAULT_LEASE_S = 300
@@ -98,10 +98,10 @@ def feed_claim(
 def _spread_over_origins(candidates, now: datetime, *, limit: int, per_origin: int) -> list[int]:
     """The first `limit` candidates whose origin has fewer than `per_origin` feeds leased (by anyone) right now."""
     leased = Feed.objects.filter(lease_expires_at__gt=now).values_list("url", flat=True)
-    busy = Counter(origin_key(url) for url in leased)
+    busy = Counter(url_origin(url) for url in leased)
     ids = []
     for feed_id, url in candidates.values_list("id", "url")[: max(limit * 8, CANDIDATE_WINDOW)]:
-        origin = origin_key(url)
+        origin = url_origin(url)
         if busy[origin] >= per_origin:
             continue
         busy[origin] += 1

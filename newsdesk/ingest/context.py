@@ -10,8 +10,9 @@ from newsdesk.ingest.extraction import ExtractionPool
 from newsdesk.ingest.throttle import host_block_record, host_blocks_current, host_slot_reserve
 from newsdesk.reader.extract import ExtractOptions, extract_article
 from newsdesk.reader.fetcher import FetchError, FetchOptions, RobotsCache, fetch
-from newsdesk.reader.fetcher.politeness import HostGate, origin_key
+from newsdesk.reader.fetcher.politeness import HostGate
 from newsdesk.reader.types import ExtractedArticle, FetchResult
+from newsdesk.reader.urls import url_origin
 
 
 class HostBusy(FetchError):
@@ -46,7 +47,7 @@ class SharedHostBlocks:
         if now - self._read_at >= self._ttl_s:
             self._until = {origin: now + seconds for origin, seconds in host_blocks_current().items()}
             self._read_at = now
-        return max(0.0, self._until.get(origin_key(url), 0.0) - now)
+        return max(0.0, self._until.get(url_origin(url), 0.0) - now)
 
 
 @dataclass

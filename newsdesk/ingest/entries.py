@@ -16,8 +16,8 @@ from django.utils import timezone
 from newsdesk.common.database import writes_serialized
 from newsdesk.ingest.models import EntryFailure
 from newsdesk.ingest.schedule import backoff_seconds
-from newsdesk.reader.fetcher.politeness import origin_key
 from newsdesk.reader.types import ParsedEntry
+from newsdesk.reader.urls import url_origin
 from newsdesk.sources.models import Feed
 
 ENTRY_MAX_TRIES = 5  # then the entry is given up: 1 + 2 + 4 + 8 minutes of backoff in between
@@ -46,13 +46,13 @@ class PageBudget:
         self._per_origin: Counter[str] = Counter()
 
     def allows(self, url: str) -> bool:
-        return self._spent < self._limits.max_pages and self._per_origin[origin_key(url)] < (
+        return self._spent < self._limits.max_pages and self._per_origin[url_origin(url)] < (
             self._limits.max_pages_per_origin
         )
 
     def spend(self, url: str) -> None:
         self._spent += 1
-        self._per_origin[origin_key(url)] += 1
+        self._per_origin[url_origin(url)] += 1
 
 
 def entries_newest_first(entries: tuple[ParsedEntry, ...] | list[ParsedEntry]) -> list[ParsedEntry]:

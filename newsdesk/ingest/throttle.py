@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from newsdesk.common.database import writes_serialized
 from newsdesk.ingest.models import HostThrottle
-from newsdesk.reader.fetcher.politeness import MAX_CRAWL_DELAY_S, origin_key
+from newsdesk.reader.fetcher.politeness import MAX_CRAWL_DELAY_S
+from newsdesk.reader.urls import url_origin
 
 
 def _locked_origin_row(url: str, **defaults) -> HostThrottle:
     """The row of `url`'s origin, created with `defaults` if need be (get_or_create settles a creation race),
     locked until the surrounding transaction ends."""
-    origin = origin_key(url)[:300]
+    origin = url_origin(url)[:300]
     HostThrottle.objects.get_or_create(origin=origin, defaults=defaults)
     return HostThrottle.objects.select_for_update().get(origin=origin)
 

@@ -1,18 +1,16 @@
 """WebSub's side of `newsdesk.ingest.signals.hub_found`: subscribe to the hubs our feeds name."""
 
 import logging
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from newsdesk.common.site_url import site_url_is_loopback
 from newsdesk.ingest.context import IngestContext
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.sources.models import Feed
 from newsdesk.websub.services import websub_ensure, websub_subscribe
 
 log = logging.getLogger(__name__)
-
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def hub_subscribe(
@@ -35,7 +33,7 @@ def hub_subscribe(
         return f"{subscription.state}{': ' + subscription.last_error if subscription.last_error else ''}"
     if not settings.NEWSDESK_WEBSUB_AUTOSUBSCRIBE:
         return ""
-    if (urlsplit(settings.SITE_URL).hostname or "") in LOOPBACK_HOSTS and not context.options.allow_loopback:
+    if site_url_is_loopback(settings.SITE_URL) and not context.options.allow_loopback:
         return ""
     try:
         return websub_ensure(feed=feed, hub_url=hub_url, callback_base_url=settings.SITE_URL, context=context)

@@ -17,10 +17,6 @@ from newsdesk.reader.urls import url_origin
 MAX_CRAWL_DELAY_S = 60.0  # a robots.txt asking for more would stall a worker; we cap and space requests out
 
 
-# The name ingest's claims, entries, throttle and context modules still import; it is `url_origin` itself.
-origin_key = url_origin
-
-
 @dataclass
 class _HostState:
     semaphore: threading.BoundedSemaphore
