@@ -76,17 +76,7 @@ def fetch(
     except FetchError as exc:
         exc.url = exc.url or current
         raise
-    return FetchResult(
-        url=url,
-        final_url=target.url,
-        status=reply.status,
-        headers=reply.headers,
-        body=reply.body,
-        elapsed_s=time.monotonic() - started,
-        redirects=tuple(hops),
-        permanent_redirect=bool(hops) and all(status in PERMANENT_REDIRECT_STATUSES for status, _ in hops),
-        peer_address=reply.peer_address,
-    )
+    return _result(url, target, reply, started=started, hops=hops)
 
 
 def post(url: str, body: bytes, *, options: FetchOptions, content_type: str) -> FetchResult:
@@ -104,6 +94,10 @@ def post(url: str, body: bytes, *, options: FetchOptions, content_type: str) -> 
     except FetchError as exc:
         exc.url = exc.url or url
         raise
+    return _result(url, target, reply, started=started, hops=[])
+
+
+def _result(url: str, target: Target, reply: _Reply, *, started: float, hops: list[tuple[int, str]]) -> FetchResult:
     return FetchResult(
         url=url,
         final_url=target.url,
@@ -111,6 +105,8 @@ def post(url: str, body: bytes, *, options: FetchOptions, content_type: str) -> 
         headers=reply.headers,
         body=reply.body,
         elapsed_s=time.monotonic() - started,
+        redirects=tuple(hops),
+        permanent_redirect=bool(hops) and all(status in PERMANENT_REDIRECT_STATUSES for status, _ in hops),
         peer_address=reply.peer_address,
     )
 
