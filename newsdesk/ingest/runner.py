@@ -188,7 +188,7 @@ def run_cycle(
                         _batch_finish(current, owner)
                         open_batches.remove(current)
         finally:
-            for unfinished in open_batches:  # only after an error: their records are written, leases kept
+            for unfinished in open_batches:  # only after an error: unwritten, their leases run out and they return
                 unfinished.heartbeat.__exit__(None, None, None)
             _close_thread_connections(pool, threads)
     stats.seconds = time.monotonic() - t0
