@@ -5,7 +5,6 @@ at most `max_entries` entries that need work (newest first) and fetches at most 
 `max_pages_per_origin` of them from one origin; the rest waits for the next refreshes, which come soon.
 """
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from newsdesk.common.database import writes_serialized
 from newsdesk.ingest.models import EntryFailure
+from newsdesk.ingest.page_claims import url_key
 from newsdesk.ingest.schedule import backoff_seconds
 from newsdesk.reader.types import ParsedEntry
 from newsdesk.reader.urls import url_origin
@@ -63,13 +63,9 @@ def entries_newest_first(entries: tuple[ParsedEntry, ...] | list[ParsedEntry]) -
     return dated + undated
 
 
-def entry_key(url: str) -> str:
-    return hashlib.sha256(url.encode()).hexdigest()
-
-
 def entry_failures_get(*, urls: list[str]) -> dict[str, EntryFailure]:
     """The retry state of those canonical URLs that failed before, by URL."""
-    keys = {entry_key(url): url for url in urls}
+    keys = {url_key(url): url for url in urls}
     return {keys[f.key]: f for f in EntryFailure.objects.filter(key__in=list(keys))}
 
 
@@ -77,7 +73,7 @@ def entry_failures_get(*, urls: list[str]) -> dict[str, EntryFailure]:
 def entry_failure_record(*, feed: Feed, url: str, reason: str) -> EntryFailure:
     """Count one more failed try of `url`: schedule the next one with backoff, or give up after ENTRY_MAX_TRIES."""
     now = timezone.now()
-    key = entry_key(url)
+    key = url_key(url)
     for _ in range(2):  # a concurrent first failure of the same URL wins the insert; then we update its row
         with transaction.atomic():
             failure = EntryFailure.objects.select_for_update().filter(key=key).first()
@@ -101,4 +97,4 @@ def entry_failure_record(*, feed: Feed, url: str, reason: str) -> EntryFailure:
 @writes_serialized()
 def entry_failure_clear(*, url: str) -> None:
     """The page was stored: forget its failures."""
-    EntryFailure.objects.filter(key=entry_key(url)).delete()
+    EntryFailure.objects.filter(key=url_key(url)).delete()

@@ -13,14 +13,15 @@ from newsdesk.ingest.models import PageClaim
 PAGE_LEASE_S = 120
 
 
-def _key(url: str) -> str:
+def url_key(url: str) -> str:
+    """The fixed-length key a URL's rows are found by (page claims, entry failures): URLs can exceed an index."""
     return hashlib.sha256(url.encode()).hexdigest()
 
 
 def page_claim(*, url: str, owner: str, lease_s: int = PAGE_LEASE_S) -> bool:
     """True when `owner` may fetch `url` now (it held, took over an expired, or created the claim)."""
     now = timezone.now()
-    key, expires = _key(url), now + timedelta(seconds=lease_s)
+    key, expires = url_key(url), now + timedelta(seconds=lease_s)
     with writes_serialized():
         try:  # the common case: nobody holds the page
             with transaction.atomic():
@@ -35,4 +36,4 @@ def page_claim(*, url: str, owner: str, lease_s: int = PAGE_LEASE_S) -> bool:
 
 def page_release(*, url: str, owner: str) -> None:
     with writes_serialized():
-        PageClaim.objects.filter(key=_key(url), owner=owner).delete()
+        PageClaim.objects.filter(key=url_key(url), owner=owner).delete()
