@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
 
 import idna
 
-from newsdesk.reader.fetcher.address import is_fetchable_address, is_internal_host_name, is_loopback_host_name
 from newsdesk.reader.fetcher.errors import FetchError
+from newsdesk.reader.fetcher.guard import vet_host
 from newsdesk.reader.fetcher.target import parse_target
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -68,14 +68,11 @@ def canonicalize_url(url: str, *, base: str = "") -> str:
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         return url
-    host = _normalise_host(parts.hostname or "")
-    if ":" in host:
-        host = f"[{host}]"  # an IPv6 literal keeps its brackets, or the port could not be told from the address
     try:
         port = parts.port
     except ValueError:
         port = None
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    netloc = _netloc_of(parts.hostname or "", port, scheme)
     if parts.username:
         userinfo = parts.username + (f":{parts.password}" if parts.password else "")
         netloc = f"{userinfo}@{netloc}"
@@ -176,10 +173,7 @@ def url_origin(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname or port == 0:
         return ""
-    host = _normalise_host(parts.hostname)
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"
+    return f"{scheme}://{_netloc_of(parts.hostname, port, scheme)}"
 
 
 def same_origin(a: str, b: str) -> bool:
@@ -206,6 +200,15 @@ def is_tracking_param(name: str, value: str = "") -> bool:
     if key in TRACKING_PARAMS or key.startswith(_TRACKING_PREFIXES):
         return True
     return key in _REFERRER_PARAMS and bool(_REFERRER_VALUES.match(value.strip()))
+
+
+def _netloc_of(host: str, port: int | None, scheme: str) -> str:
+    """`host[:port]` as we spell it: the host normalised, an IPv6 literal in its brackets (or the port could not
+    be told from the address), the port left out when it is the scheme's default."""
+    host = _normalise_host(host)
+    if ":" in host:
+        host = f"[{host}]"
+    return host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
 
 
 def _normalise_host(host: str) -> str:
@@ -272,11 +275,7 @@ def is_publishable_url(url: str, *, allow_loopback: bool) -> bool:
     host alone (IP literals in any spelling, loopback and internal names). No DNS lookup: a public name is
     judged by the reader's own resolver when they follow it, not by ours."""
     try:
-        target = parse_target(url)
+        vet_host(parse_target(url), allow_loopback=allow_loopback, url=url)
     except FetchError:
         return False
-    if target.ip is not None:
-        return target.ip_is_canonical and is_fetchable_address(target.ip, allow_loopback=allow_loopback)
-    if is_loopback_host_name(target.host):
-        return allow_loopback
-    return not is_internal_host_name(target.host)
+    return True

@@ -26,20 +26,29 @@ from .options import FetchOptions, Resolver
 from .target import Target, parse_target
 
 
-def vet_target(url: str, *, options: FetchOptions, deadline: float) -> tuple[Target, tuple[IPAddress, ...]]:
-    """The parsed URL and the addresses we may connect to for it, or a FetchError saying why not."""
-    target = parse_target(url)
-    allow_loopback = options.allow_loopback
+def vet_host(target: Target, *, allow_loopback: bool, url: str = "") -> None:
+    """The part of the guard that needs no DNS: an IP literal must be fetchable and written plainly; loopback
+    names pass only with `allow_loopback`; internal names never. Raises the FetchError that says why not.
+    (Publishing uses it too: a link or image we would refuse to fetch by its host is not shown.)"""
     if target.ip is not None:
         if not is_fetchable_address(target.ip, allow_loopback=allow_loopback):
             raise BlockedAddress(MSG_BLOCKED_ADDRESS, detail=str(target.ip), url=url)
         if not target.ip_is_canonical:
             raise InvalidURL(MSG_OBFUSCATED_IP, detail=f"written for {target.ip}", url=url)
-        return target, (target.ip,)
+        return
     if is_loopback_host_name(target.host) and not allow_loopback:
         raise BlockedAddress(MSG_BLOCKED_ADDRESS, detail=target.host, url=url)
     if is_internal_host_name(target.host):
         raise BlockedAddress(MSG_BLOCKED_HOST_NAME, detail=target.host, url=url)
+
+
+def vet_target(url: str, *, options: FetchOptions, deadline: float) -> tuple[Target, tuple[IPAddress, ...]]:
+    """The parsed URL and the addresses we may connect to for it, or a FetchError saying why not."""
+    target = parse_target(url)
+    allow_loopback = options.allow_loopback
+    vet_host(target, allow_loopback=allow_loopback, url=url)
+    if target.ip is not None:
+        return target, (target.ip,)
     addresses = []
     # Every answer must pass: a name with one public and one private record is refused outright,
     # otherwise an attacker's DNS could steer us to the private one.
