@@ -18,7 +18,6 @@ from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.feeds.discover import COMMON_FEED_PATHS, discover_feeds
 from newsdesk.reader.feeds.errors import HTML_PAGE
 from newsdesk.reader.fetcher import FetchError
-from newsdesk.reader.fetcher.robots import ROBOTS_DISALLOWS
 from newsdesk.reader.types import FetchResult
 from newsdesk.reader.urls import same_origin, url_origin
 from newsdesk.sources.models import Feed, Publisher
@@ -30,9 +29,6 @@ MAX_SITEMAPS = 5
 
 DISCOVERY_PAGE_FAILED = "the page could not be fetched: {reason}"
 DISCOVERY_PAGE_STATUS = "the page answered HTTP {status}"
-# A rule of the site; a robots.txt that could not be read is reported with the robots cache's own text, which
-# says why (the server failed, or the SSRF guard refused it).
-DISCOVERY_ROBOTS = ROBOTS_DISALLOWS
 DISCOVERY_NOTHING_FOUND = "no feed or sitemap found"
 
 _KINDS = {"rss": Feed.Kind.RSS, "atom": Feed.Kind.ATOM, "jsonfeed": Feed.Kind.JSONFEED}

@@ -9,12 +9,12 @@ from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.discovery import (
     DISCOVERY_NOTHING_FOUND,
     DISCOVERY_PAGE_FAILED,
-    DISCOVERY_ROBOTS,
     DiscoveryError,
     site_discover,
     site_subscribe,
 )
 from newsdesk.reader.fetcher.errors import MSG_BLOCKED_ADDRESS
+from newsdesk.reader.fetcher.robots import ROBOTS_DISALLOWS
 from newsdesk.sources.models import Feed, Publisher
 from tests.factories import make_publisher
 from tests.sources.loopback import Reply
@@ -127,7 +127,7 @@ def test_sitemaps_named_in_robots_txt_are_listed(serve, context):
     assert [(f.url, f.kind, f.found_by) for f in result.sitemaps] == [
         (server.base + "/news-sitemap.xml", "sitemap", "robots")
     ]
-    assert f"{server.base}/private/rss.xml: {DISCOVERY_ROBOTS}" in result.notes
+    assert f"{server.base}/private/rss.xml: {ROBOTS_DISALLOWS}" in result.notes
     assert f"{server.base}/gone.xml: HTTP 404" in result.notes  # a sitemap robots.txt names but does not serve
     assert "/private/rss.xml" not in server.paths()  # robots.txt is obeyed, not just noted
 
