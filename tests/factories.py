@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.policy import effective_policy, searchable_text
+from newsdesk.articles.policy import display_rule, searchable_text
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.sources.models import Feed, Publisher
 
@@ -65,8 +65,13 @@ def make_article(publisher: Publisher, **fields: Any) -> Article:
     values.update(fields)
     values.setdefault("content_hash", hashlib.sha256(values["body_text"].encode()).hexdigest())
     if "search_text" not in fields:
-        policy = effective_policy(publisher_policy=publisher.display_policy, noarchive=values.get("noarchive", False))
-        values["search_text"] = searchable_text(policy=policy, summary=values["summary"], body_text=values["body_text"])
+        rule = display_rule(
+            publisher_policy=publisher.display_policy,
+            excerpt_words=publisher.excerpt_words,
+            noarchive=values.get("noarchive", False),
+            directives=values.get("robots_directives", ""),
+        )
+        values["search_text"] = searchable_text(rule=rule, summary=values["summary"], body_text=values["body_text"])
     return Article.objects.create(publisher=publisher, **values)
 
 

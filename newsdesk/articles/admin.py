@@ -60,6 +60,8 @@ class PublisherAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Publisher, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        if change and "display_policy" in form.changed_data:
-            changed = publisher_policy_set(publisher=obj, display_policy=obj.display_policy)
+        if change and {"display_policy", "excerpt_words", "is_active"} & set(form.changed_data):
+            changed = publisher_policy_set(
+                publisher=obj, display_policy=obj.display_policy, excerpt_words=obj.excerpt_words
+            )
             self.message_user(request, f"Search index updated for {changed} article(s).", messages.INFO)

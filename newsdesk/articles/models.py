@@ -42,6 +42,8 @@ class Article(models.Model):
     content_hash = models.CharField(max_length=64, db_index=True)
     # The publisher asked search engines not to keep a copy (robots noarchive): we show no more than an excerpt.
     noarchive = models.BooleanField(default=False)
+    # The page's display limits (nosnippet, max-snippet:N, noimageindex, …), read by articles.policy.
+    robots_directives = models.CharField(max_length=200, blank=True)
     # Text the search index may see, chosen by the display policy so hidden text is never searchable.
     search_text = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.html import format_html
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.policy import effective_policy, excerpt_of, visible_body
+from newsdesk.articles.policy import article_rule, excerpt_of, visible_body
 from newsdesk.sources.models import Publisher
 
 TEASER_CHARS = 280
@@ -28,17 +28,17 @@ def article_url(article: Article) -> str:
 
 
 def article_policy(article: Article) -> str:
-    """The display policy that applies to `article` (the publisher's, tightened by noarchive)."""
-    return effective_policy(publisher_policy=article.publisher.display_policy, noarchive=article.noarchive)
+    """The display policy that applies to `article` (the publisher's, tightened by the page's signals)."""
+    return article_rule(article).mode
 
 
 def is_headline_only(article: Article) -> bool:
-    return article_policy(article) == Publisher.DisplayPolicy.HEADLINE
+    return article_policy(article) in (Publisher.DisplayPolicy.HEADLINE, Publisher.DisplayPolicy.BLOCKED)
 
 
 def visible_image_url(article: Article) -> str:
-    """The lead image we may show: none for headline-only articles or non-web URLs."""
-    if is_headline_only(article):
+    """The lead image we may show: none for headline-only articles, noimageindex pages or non-web URLs."""
+    if not article_rule(article).show_image:
         return ""
     return web_url(article.image_url)
 

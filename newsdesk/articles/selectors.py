@@ -24,8 +24,13 @@ class Section:
 
 
 def article_list() -> QuerySet[Article]:
-    """Every visible article, newest first, with what attribution needs already joined."""
-    return Article.objects.select_related("publisher", "category").filter(publisher__is_active=True)
+    """Every visible article, newest first, with what attribution needs already joined. Articles of inactive
+    publishers and of publishers whose display policy is "blocked" appear on no surface."""
+    return (
+        Article.objects.select_related("publisher", "category")
+        .filter(publisher__is_active=True)
+        .exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
+    )
 
 
 def article_get(*, article_id: int) -> Article | None:
@@ -87,7 +92,12 @@ def _newest_key(article: Article) -> tuple[bool, float, int]:
 
 def article_sitemap_list() -> QuerySet[Article]:
     """The lightest rows the sitemap needs: id and last change of every visible article."""
-    return Article.objects.filter(publisher__is_active=True).only("id", "updated_at").order_by("-id")
+    return (
+        Article.objects.filter(publisher__is_active=True)
+        .exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
+        .only("id", "updated_at")
+        .order_by("-id")
+    )
 
 
 def category_list() -> QuerySet[Category]:

@@ -1,6 +1,7 @@
 """Writes of articles: turn what the reader produced into stored, attributable rows."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.policy import effective_policy, searchable_text
+from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchable_text
+from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
@@ -59,9 +61,10 @@ TITLE_MAX = 500
 
 @dataclass(frozen=True)
 class UpsertResult:
-    article: Article
+    article: Article | None  # None only when refused
     created: bool
     updated: bool
+    refused: bool = False
 
 
 def category_for(labels: tuple[str, ...] | list[str]) -> Category | None:
@@ -92,6 +95,7 @@ def _fields_from(
     extracted: ExtractedArticle | None,
     original_url: str,
     allow_loopback: bool,
+    robots_disallowed: bool = False,
 ) -> dict:
     """Merge page extraction with the feed entry: the page wins where it has a value, the feed fills gaps."""
     page = extracted or ExtractedArticle(url=original_url)
@@ -118,7 +122,13 @@ def _fields_from(
     )
     original_title = (entry.title or page.title or original_url)[:TITLE_MAX]
     noarchive = page.noarchive
-    policy = effective_policy(publisher_policy=publisher.display_policy, noarchive=noarchive)
+    directives = " ".join(filter(None, [page.robots_directives, ROBOTS_TXT_DISALLOW if robots_disallowed else ""]))
+    rule = display_rule(
+        publisher_policy=publisher.display_policy,
+        excerpt_words=publisher.excerpt_words,
+        noarchive=noarchive,
+        directives=directives,
+    )
     return {
         "title": (page.title or entry.title or original_url)[:TITLE_MAX],
         "original_title": original_title,
@@ -132,7 +142,8 @@ def _fields_from(
         # Without a page (robots said no, or it was unreadable) the feed's text may still carry the credit line.
         "wire_credit": (page.wire_credit or _feed_wire_credit(page, entry, body_text))[:100],
         "noarchive": noarchive,
-        "search_text": searchable_text(policy=policy, summary=summary, body_text=body_text),
+        "robots_directives": directives[:200],
+        "search_text": searchable_text(rule=rule, summary=summary, body_text=body_text),
         "content_hash": content_hash_of(body_text or original_title),
         "category": category_for(tuple(entry.categories) + tuple(page.categories)),
     }
@@ -148,10 +159,15 @@ def article_upsert(
     canonical_url: str,
     fetched_at: datetime,
     allow_loopback: bool = False,
+    robots_disallowed: bool = False,
+    refuse: Callable[[str], bool] | None = None,
 ) -> UpsertResult:
     """Store an article once per canonical URL; a later fetch with changed text updates it in place.
 
     `allow_loopback` keeps links and images on 127.0.0.0/8, as the fetcher does when it may reach them.
+    `robots_disallowed` says robots.txt kept us off the page (the display policy then allows an excerpt at most).
+    `refuse(content_hash)` may veto storing (a takedown's tombstone for this text): nothing is written and the
+    result has `refused` set.
     """
     fields = _fields_from(
         publisher=publisher,
@@ -159,7 +175,10 @@ def article_upsert(
         extracted=extracted,
         original_url=original_url,
         allow_loopback=allow_loopback,
+        robots_disallowed=robots_disallowed,
     )
+    if refuse is not None and refuse(fields["content_hash"]):
+        return UpsertResult(None, created=False, updated=False, refused=True)
     # Only the database part takes turns: the fields above are CPU work other writers need not wait for.
     with writes_serialized():
         return _article_store(
@@ -209,23 +228,35 @@ def _article_store(
     return UpsertResult(article, created=True, updated=False)
 
 
-@transaction.atomic
-def publisher_policy_set(*, publisher: Publisher, display_policy: str) -> int:
-    """Set a publisher's display policy and, in the same transaction, re-derive what search may see of its
-    articles. The one way a policy changes (admin and code alike). Returns the articles whose index changed."""
+def publisher_policy_set(*, publisher: Publisher, display_policy: str, excerpt_words: int | None = None) -> int:
+    """Set a publisher's display policy (and excerpt length) and, in the same transaction, re-derive what search
+    may see of its articles; then tell every cache that content changed. The one way a policy changes (admin and
+    code alike). Returns the articles whose index changed."""
     if display_policy not in Publisher.DisplayPolicy.values:
         raise ValueError(f"unknown display policy {display_policy!r}")
-    publisher.display_policy = display_policy
-    publisher.save(update_fields=["display_policy"])
-    return _publisher_search_reindex(publisher=publisher)
+    if excerpt_words is not None and not 1 <= excerpt_words <= 1000:
+        raise ValueError(f"excerpt length must be 1..1000 words, not {excerpt_words}")
+    with transaction.atomic():
+        publisher.display_policy = display_policy
+        if excerpt_words is not None:
+            publisher.excerpt_words = excerpt_words
+        publisher.save(update_fields=["display_policy", "excerpt_words"])
+        changed = _publisher_search_reindex(publisher=publisher)
+    content_version_bump()
+    return changed
 
 
 def _publisher_search_reindex(*, publisher: Publisher) -> int:
     """Recompute what search may see under the publisher's current policy. Returns rows changed."""
     changed = 0
     for article in Article.objects.filter(publisher=publisher).iterator():
-        policy = effective_policy(publisher_policy=publisher.display_policy, noarchive=article.noarchive)
-        text = searchable_text(policy=policy, summary=article.summary, body_text=article.body_text)
+        rule = display_rule(
+            publisher_policy=publisher.display_policy,
+            excerpt_words=publisher.excerpt_words,
+            noarchive=article.noarchive,
+            directives=article.robots_directives,
+        )
+        text = searchable_text(rule=rule, summary=article.summary, body_text=article.body_text)
         if text != article.search_text:
             Article.objects.filter(pk=article.pk).update(search_text=text)
             changed += 1

@@ -192,7 +192,8 @@ def _entry_store(
     link = entry.link
     extracted: ExtractedArticle | None = None
     final_url = link
-    if context.robots_allowed(link):
+    robots_allowed = context.robots_allowed(link)
+    if robots_allowed:
         budget.spend(link)
         try:
             page = context.fetch(link)
@@ -223,6 +224,7 @@ def _entry_store(
         canonical_url=canonical_url,
         fetched_at=timezone.now(),
         allow_loopback=context.options.allow_loopback,
+        robots_disallowed=not robots_allowed,
     )
     report.items_new += int(result.created)
     report.items_updated += int(result.updated)

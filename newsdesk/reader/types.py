@@ -133,5 +133,6 @@ class ExtractedArticle:
     site_name: str = ""
     wire_credit: str = ""  # "AFP", "Reuters", "AP", ... or ""
     noarchive: bool = False  # <meta name="robots" content="noarchive"> or X-Robots-Tag
+    robots_directives: str = ""  # "noarchive nosnippet noimageindex max-snippet:N" (those present), meta or header
     categories: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()  # what the page got wrong that extraction ignored (e.g. a malformed canonical URL)

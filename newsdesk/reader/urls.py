@@ -279,3 +279,57 @@ def is_publishable_url(url: str, *, allow_loopback: bool) -> bool:
     except FetchError:
         return False
     return True
+
+
+# Host prefixes that serve the same articles as the bare host (mobile and AMP editions).
+_EDITION_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+# Path spellings of an AMP edition: /amp/<path>, <path>/amp, <path>.amp, <path>.amp.html.
+_AMP_PATH = re.compile(r"^/amp(?=/)|/amp/?$|\.amp(?=(\.html?)?$)", re.I)
+# Query parameters that only select the AMP or mobile edition of the same article.
+_EDITION_PARAMS = frozenset({"amp", "outputtype", "output", "mobile", "m"})
+_EDITION_VALUES = frozenset({"", "1", "true", "amp", "mobile", "yes"})
+
+
+def url_identity_key(url: str) -> str:
+    """One key for every spelling of the same article: http or https, with or without `www.`/`m.`/`mobile.`/
+    `amp.`, AMP paths (`/amp/…`, `…/amp`, `….amp.html`), `?amp=1` or `?outputType=amp`, a trailing slash,
+    tracking parameters and fragments. `host[:port]/path[?query]` with no scheme; "" for non-http(s) URLs.
+
+    Looser than `canonicalize_url` on purpose: it decides what a takedown covers, where missing a variant
+    (the article coming back) is worse than covering an unusual URL the publisher serves the same text at."""
+    canonical = canonicalize_url(url)
+    parts = urlsplit(canonical)
+    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc:
+        return ""
+    netloc = parts.netloc
+    for prefix in _EDITION_HOST_PREFIXES:
+        if netloc.startswith(prefix) and netloc.count(".") > 1:
+            netloc = netloc[len(prefix) :]
+            break
+    path = _AMP_PATH.sub("", parts.path).rstrip("/")
+    query = "&".join(
+        piece
+        for piece in parts.query.split("&")
+        if piece
+        and not (
+            piece.partition("=")[0].lower() in _EDITION_PARAMS and piece.partition("=")[2].lower() in _EDITION_VALUES
+        )
+    )
+    return netloc + (path or "") + (f"?{query}" if query else "")
+
+
+def url_prefix_keys(url: str) -> list[str]:
+    """The keys a path-prefix or domain tombstone would have to carry to cover `url`: its host, then every
+    ancestor path, then the full identity key, e.g. `a.example`, `a.example/news`, `a.example/news/x`."""
+    key = url_identity_key(url)
+    if not key:
+        return []
+    path_and_query = key.split("?", 1)[0]
+    host, _, path = path_and_query.partition("/")
+    keys = [host]
+    segments = [s for s in path.split("/") if s]
+    for end in range(1, len(segments) + 1):
+        keys.append(host + "/" + "/".join(segments[:end]))
+    if key not in keys:
+        keys.append(key)
+    return keys

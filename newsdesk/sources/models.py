@@ -9,6 +9,7 @@ class Publisher(models.Model):
         FULL = "full", "Full text"
         EXCERPT = "excerpt", "Excerpt only"
         HEADLINE = "headline", "Headline only"
+        BLOCKED = "blocked", "Blocked (shown nowhere)"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -16,6 +17,7 @@ class Publisher(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     language = models.CharField(max_length=16, blank=True, help_text="BCP 47 code, e.g. en, fr, de, es")
     display_policy = models.CharField(max_length=10, choices=DisplayPolicy.choices, default=DisplayPolicy.EXCERPT)
+    excerpt_words = models.PositiveSmallIntegerField(default=60, help_text="Words an excerpt may show.")
     contact_domain = models.CharField(
         max_length=253, blank=True, help_text="Domain whose owner may file takedowns (e-mail or DNS proof)."
     )

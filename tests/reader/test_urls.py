@@ -237,3 +237,44 @@ def test_resolve_page_url_returns_a_usable_absolute_url_or_why_not(href, base, e
 )
 def test_only_urls_the_fetcher_would_not_refuse_by_host_are_publishable(url, allow_loopback, publishable):
     assert is_publishable_url(url, allow_loopback=allow_loopback) is publishable
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://news.example/politics/story-1",
+        "http://news.example/politics/story-1",
+        "https://www.news.example/politics/story-1/",
+        "https://m.news.example/politics/story-1",
+        "https://mobile.news.example/politics/story-1",
+        "https://amp.news.example/politics/story-1",
+        "https://news.example/amp/politics/story-1",
+        "https://news.example/politics/story-1/amp/",
+        "https://news.example/politics/story-1.amp",
+        "https://news.example/politics/story-1?amp=1",
+        "https://news.example/politics/story-1?outputType=amp",
+        "https://news.example/politics/story-1?utm_source=rss&fbclid=x#comments",
+        "HTTPS://NEWS.EXAMPLE:443/politics/./story-1",
+    ],
+)
+def test_every_variant_of_an_article_url_has_one_identity_key(variant):
+    from newsdesk.reader.urls import url_identity_key
+
+    assert url_identity_key(variant) == "news.example/politics/story-1"
+
+
+def test_identity_keys_keep_what_selects_content_and_prefix_keys_walk_up_the_path():
+    from newsdesk.reader.urls import url_identity_key, url_prefix_keys
+
+    assert url_identity_key("https://news.example/story?id=7&amp=1") == "news.example/story?id=7"
+    assert url_identity_key("https://news.example/a.amp.html") == "news.example/a.html"
+    assert url_identity_key("http://127.0.0.1:8101/x/") == "127.0.0.1:8101/x"
+    assert url_identity_key("mailto:rights@news.example") == ""
+    assert url_prefix_keys("https://www.news.example/world/europe/story?id=2") == [
+        "news.example",
+        "news.example/world",
+        "news.example/world/europe",
+        "news.example/world/europe/story",
+        "news.example/world/europe/story?id=2",
+    ]
+    assert url_prefix_keys("ftp://x") == []

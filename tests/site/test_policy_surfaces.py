@@ -100,3 +100,129 @@ def test_search_never_matches_text_the_policy_hides(client):
     # The article itself is searchable: by the title the policy lets us show.
     assert "Plain title" in by_title
     assert "1 result for “plain”" in by_title
+
+
+# Every policy (the operator's, or tightened by the page's own signals) by every surface: what it forbids appears
+# nowhere. (publisher policy, article fields, whether the lead text may show, whether the image may show,
+# whether the article is listed at all)
+POLICY_TABLE = [
+    pytest.param(Publisher.DisplayPolicy.FULL, {}, True, True, True, id="full"),
+    pytest.param(Publisher.DisplayPolicy.EXCERPT, {}, True, True, True, id="excerpt"),
+    pytest.param(Publisher.DisplayPolicy.HEADLINE, {}, False, False, True, id="headline"),
+    pytest.param(Publisher.DisplayPolicy.BLOCKED, {}, False, False, False, id="blocked"),
+    pytest.param(Publisher.DisplayPolicy.FULL, {"noarchive": True}, True, True, True, id="full+noarchive"),
+    pytest.param(
+        Publisher.DisplayPolicy.FULL, {"robots_directives": "nosnippet"}, False, False, True, id="full+nosnippet"
+    ),
+    pytest.param(
+        Publisher.DisplayPolicy.FULL,
+        {"robots_directives": "max-snippet:0"},
+        False,
+        False,
+        True,
+        id="full+max-snippet:0",
+    ),
+    pytest.param(
+        Publisher.DisplayPolicy.FULL,
+        {"robots_directives": "noimageindex"},
+        True,
+        False,
+        True,
+        id="full+noimageindex",
+    ),
+    pytest.param(
+        Publisher.DisplayPolicy.FULL,
+        {"robots_directives": "robots-txt-disallow"},
+        True,
+        True,
+        True,
+        id="full+robots.txt-disallow",
+    ),
+]
+LEAD = "Visible lead sentence."
+
+
+def _surfaces_with_sitemap(article) -> list[str]:
+    return [*surfaces(article), "/sitemap.xml"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("policy", "fields", "shows_lead", "shows_image", "listed"), POLICY_TABLE)
+def test_every_policy_holds_on_every_surface(client, policy, fields, shows_lead, shows_image, listed):
+    publisher = make_publisher(policy=policy)
+    article = make_article(
+        publisher,
+        category=make_category("World"),
+        title="Unique headline here",
+        summary="",
+        body_text=f"{LEAD} " + "filler words " * 100 + HIDDEN,
+        body_html=f'<p>{LEAD}</p><p>{HIDDEN_HTML}</p><img src="https://img.example/{HIDDEN_IMAGE}-inline.png">',
+        image_url=f"https://img.example/{HIDDEN_IMAGE}.jpg",
+        **fields,
+    )
+    full_text_allowed = policy == Publisher.DisplayPolicy.FULL and fields in ({}, {"robots_directives": "noimageindex"})
+
+    pages = {}
+    for path in _surfaces_with_sitemap(article):
+        response = client.get(path)
+        detail = path in (article.get_absolute_url(), f"/api/articles/{article.pk}")
+        assert response.status_code == (404 if detail and not listed else 200), path
+        pages[path] = response.content.decode()
+
+    for path, body in pages.items():
+        if not full_text_allowed:
+            assert HIDDEN not in body, path
+            assert HIDDEN_HTML not in body, path
+        if not shows_image:
+            assert HIDDEN_IMAGE not in body, path
+        if not shows_lead:
+            assert LEAD not in body, path
+        if not listed:
+            assert "Unique headline here" not in body, path
+            assert f"/article/{article.pk}/" not in body, path
+    if listed:
+        assert "Unique headline here" in pages[f"/api/articles/{article.pk}"]
+        assert f"/article/{article.pk}/" in pages["/sitemap.xml"]
+        assert (LEAD in pages[article.get_absolute_url()]) is shows_lead
+        assert (HIDDEN_IMAGE in pages[article.get_absolute_url()]) is shows_image
+        assert (LEAD in pages["/feeds/feed.json"]) is shows_lead
+
+
+@pytest.mark.django_db
+def test_excerpt_shows_the_publishers_number_of_words_and_max_snippet_caps_characters(client):
+    words = [f"word{n}" for n in range(200)]
+    short = make_publisher(policy=Publisher.DisplayPolicy.EXCERPT, excerpt_words=5)
+    article = make_article(short, summary="", body_text=" ".join(words))
+    capped = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.FULL),
+        summary="",
+        body_text=" ".join(words),
+        robots_directives="max-snippet:20",
+    )
+
+    excerpt = client.get(f"/api/articles/{article.pk}").json()["excerpt"]
+    snippet = client.get(f"/api/articles/{capped.pk}").json()["excerpt"]
+
+    assert excerpt == "word0 word1 word2 word3 word4…"
+    assert len(snippet) <= 21
+    assert snippet.startswith("word0 word1")
+    assert "body_html" not in client.get(f"/api/articles/{capped.pk}").json()
+
+
+@pytest.mark.django_db
+def test_a_policy_change_reaches_search_and_the_content_version_at_once(client):
+    from newsdesk.articles.services import publisher_policy_set
+    from newsdesk.common.content_version import content_version
+
+    publisher = make_publisher(policy=Publisher.DisplayPolicy.FULL)
+    make_article(publisher, title="Plain title", summary="", body_text=f"text {HIDDEN}")
+    assert "Plain title" in client.get("/search/", {"q": HIDDEN}).content.decode()
+    before = content_version()
+
+    publisher_policy_set(publisher=publisher, display_policy=Publisher.DisplayPolicy.BLOCKED)
+
+    assert content_version() > before
+    assert "Plain title" not in client.get("/search/", {"q": "plain"}).content.decode()
+    assert "Plain title" not in client.get("/feeds/rss.xml").content.decode()
+    with pytest.raises(ValueError, match="excerpt length"):
+        publisher_policy_set(publisher=publisher, display_policy=Publisher.DisplayPolicy.EXCERPT, excerpt_words=0)

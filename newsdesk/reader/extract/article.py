@@ -138,6 +138,7 @@ def extract_article(
         site_name=meta.site_name,
         wire_credit=detect_wire_credit(body_text, byline, meta.meta_author),
         noarchive=meta.noarchive,
+        robots_directives=meta.robots_directives,
         categories=meta.categories,
         notes=tuple(notes),
     )

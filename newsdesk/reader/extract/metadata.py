@@ -38,6 +38,7 @@ class PageMetadata:
     image_url: str = ""
     site_name: str = ""
     noarchive: bool = False
+    robots_directives: str = ""  # the display directives we honour, see display_directives()
     categories: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # URLs of the page that were ignored, and why
 
@@ -66,6 +67,7 @@ def read_metadata(document: etree._Element, *, url: str, headers: dict[str, str]
         image_url=image_url,
         site_name=_clean(site_name.lstrip("@")) if site_name else "",
         noarchive=_noarchive(meta, headers),
+        robots_directives=display_directives(_robots_values(meta, headers)),
         categories=_categories(meta, article),
         notes=tuple(dict.fromkeys(notes))[:MAX_NOTES],
     )
@@ -275,9 +277,39 @@ def _site_name_from(article: dict[str, Any]) -> str:
     return names[0] if names else ""
 
 
+def _robots_values(meta: dict[str, list[str]], headers: dict[str, str]) -> list[str]:
+    values = [v for key in ("robots", "googlebot", "bingbot", "newsdesk") for v in meta.get(key, ())]
+    values.append(headers.get("x-robots-tag", ""))
+    return values
+
+
+# Directives that limit what we may show: tokens we keep, and max-snippet with its number.
+_DISPLAY_FLAGS = ("noarchive", "nosnippet", "noimageindex")
+_MAX_SNIPPET = re.compile(r"max-snippet\s*:\s*(-?\d+)")
+
+
+def display_directives(values: list[str]) -> str:
+    """The display-limiting robots directives in `values` (meta robots contents and X-Robots-Tag headers), as
+    one normalised string: flags in a fixed order, then `max-snippet:N` (the smallest N when several disagree,
+    -1 meaning no limit is left out). `none` counts as noarchive, as it does for `PageMetadata.noarchive`. Any
+    agent's scope counts: a publisher that limits one crawler shows what it wants shown."""
+    flags: set[str] = set()
+    snippets: list[int] = []
+    for value in values:
+        lowered = value.lower()
+        tokens = set(re.split(r"[\s,:]+", lowered))
+        flags.update(flag for flag in _DISPLAY_FLAGS if flag in tokens)
+        if "none" in tokens:
+            flags.add("noarchive")
+        snippets.extend(int(n) for n in _MAX_SNIPPET.findall(lowered) if int(n) >= 0)
+    parts = [flag for flag in _DISPLAY_FLAGS if flag in flags]
+    if snippets:
+        parts.append(f"max-snippet:{min(snippets)}")
+    return " ".join(parts)
+
+
 def _noarchive(meta: dict[str, list[str]], headers: dict[str, str]) -> bool:
-    directives = [v for key in ("robots", "googlebot", "bingbot") for v in meta.get(key, ())]
-    directives.append(headers.get("x-robots-tag", ""))
+    directives = _robots_values(meta, headers)
     for value in directives:
         # X-Robots-Tag may carry a user-agent prefix ("googlebot: noarchive"); any agent counts.
         tokens = re.split(r"[\s,:]+", value.lower())

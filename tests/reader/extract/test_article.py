@@ -271,3 +271,20 @@ def test_a_page_over_its_time_budget_is_refused():
     with pytest.raises(ExtractionError) as raised:
         extract_article(_page(), url="https://example.com/slow", options=ExtractOptions(time_budget_s=0.0))
     assert raised.value.reason == OUT_OF_TIME
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["noarchive"], "noarchive"),
+        (["none"], "noarchive"),
+        (["index, follow"], ""),
+        (["nosnippet", "googlebot: noimageindex"], "nosnippet noimageindex"),
+        (["max-snippet:50", "max-snippet: 20, noarchive"], "noarchive max-snippet:20"),
+        (["max-snippet:-1"], ""),
+    ],
+)
+def test_display_directives_keep_the_limits_we_honour(values, expected):
+    from newsdesk.reader.extract.metadata import display_directives
+
+    assert display_directives(values) == expected
