@@ -4,8 +4,9 @@ articles' display policy (`newsdesk.articles.presentation`), so a story never sh
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsdesk.articles.policy import excerpt_of
+from newsdesk.articles.policy import article_rule, excerpt_of
 from newsdesk.articles.presentation import absolute_url, is_headline_only, teaser, visible_image_url
+from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import Story
 
 SUMMARY_CHARS = 320
@@ -36,7 +37,11 @@ def story_summary(story: Story) -> str:
     lead = story.lead_article
     if lead is None or is_headline_only(lead):
         return ""
-    return excerpt_of(lead.summary, SUMMARY_CHARS) if lead.summary.strip() else teaser(lead, SUMMARY_CHARS)
+    rule = article_rule(lead)
+    # Under an excerpt or a max-snippet the dek counts against the limit: the teaser applies it.
+    if rule.mode == Publisher.DisplayPolicy.FULL and rule.snippet_chars is None and lead.summary.strip():
+        return excerpt_of(lead.summary, SUMMARY_CHARS)
+    return teaser(lead, SUMMARY_CHARS)
 
 
 def story_image(story: Story) -> tuple[str, str]:

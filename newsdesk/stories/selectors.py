@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
+from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
 
 MAX_ID = 2**63 - 1
@@ -88,7 +89,9 @@ def story_top(*, language: str = "", now: datetime | None = None) -> list[Story]
 
 def story_articles(story: Story) -> list[Article]:
     """The story's visible articles, oldest first."""
-    articles = Article.objects.filter(story_membership__story=story, publisher__is_active=True)
+    articles = Article.objects.filter(story_membership__story=story, publisher__is_active=True).exclude(
+        publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
+    )
     articles = articles.select_related("publisher", "category", "signature__group")
     return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
 
@@ -128,7 +131,11 @@ def article_syndication(article: Article) -> ArticleSyndication:
     group: SyndicationGroup | None = signature.group if signature is not None else None
     if group is None:
         return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])
-    copies = Article.objects.filter(signature__group=group, publisher__is_active=True).select_related("publisher")
+    copies = (
+        Article.objects.filter(signature__group=group, publisher__is_active=True)
+        .exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
+        .select_related("publisher")
+    )
     copies = sorted(copies, key=lambda a: (a.published_at or a.fetched_at, a.pk))
     primary = next((a for a in copies if a.pk == group.primary_id), None)
     carried_by = [a for a in copies if a.pk != article.pk and a.pk != group.primary_id]
