@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "newsdesk.common",
     "newsdesk.sources",
     "newsdesk.articles",
+    "newsdesk.stories",
     "newsdesk.ingest",
     "newsdesk.site",
     "newsdesk.api",
