@@ -172,3 +172,21 @@ def test_a_host_outside_allowed_hosts_gets_no_links_to_it(client):
 
     assert response.status_code == 400
     assert b"http://evil.example" not in response.content
+
+
+@pytest.mark.django_db
+@override_settings(SITE_URL_CONFIGURED=False, ALLOWED_HOSTS=["news.lan"])
+def test_story_api_urls_follow_the_request_host_too(client):
+    from tests.stories.rows import make_story
+
+    publisher = make_publisher()
+    story = make_story([make_article(publisher), make_article(make_publisher(name="Other", slug="other"))])
+    make_story([make_article(publisher)])
+
+    listed = get_json(client, "/api/stories", {"limit": "1"}, HTTP_HOST="news.lan")
+    detail = get_json(client, f"/api/stories/{story.pk}", HTTP_HOST="news.lan")
+
+    assert listed["next"] == "http://news.lan/api/stories?limit=1&offset=1"
+    assert listed["items"][0]["url"].startswith("http://news.lan/")
+    assert detail["url"] == "http://news.lan" + story.get_absolute_url()
+    assert all(article["url"].startswith("http://news.lan/article/") for article in detail["articles"])
