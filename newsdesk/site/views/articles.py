@@ -1,5 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views import View
 
 from newsdesk.articles.policy import visible_body
@@ -23,4 +24,8 @@ class ArticleDetailView(View):
             "syndication": article_syndication(article),
             "feeds": feed_links(PUBLISHER, article.publisher.slug, article.publisher.name),
         }
-        return render(request, "site/article_detail.html", context)
+        response = render(request, "site/article_detail.html", context)
+        if request.user.is_authenticated:
+            # Their page carries their name, their pending comments and a CSRF token: no shared cache may keep it.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
