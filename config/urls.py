@@ -6,6 +6,8 @@ from newsdesk.ingest.views import metrics_view
 urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("newsdesk.community.account_urls")),
+    path("comments/", include("newsdesk.community.urls")),
     path("api/", include("newsdesk.api.urls")),
     path("websub/", include("newsdesk.websub.urls")),
     path("", include("newsdesk.site.urls")),

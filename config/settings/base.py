@@ -32,7 +32,8 @@ SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "newsdesk")
 CSRF_TRUSTED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the operator's desk as its site (newsdesk/site/desk/).
+    "newsdesk.site.desk.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,9 +41,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "newsdesk.common",
     "newsdesk.sources",
     "newsdesk.articles",
+    "newsdesk.stories",
+    "newsdesk.community",
     "newsdesk.ingest",
     "newsdesk.site",
     "newsdesk.api",
@@ -57,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the staff's TOTP step (newsdesk/community/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a login refused by the throttle into 429 + Retry-After (see newsdesk/common/login_throttle.py).
@@ -69,7 +76,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of admin templates (the desk's header and front page): DIRS come before the apps' folders.
+        "DIRS": [BASE_DIR / "newsdesk" / "site" / "desk" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -115,6 +123,35 @@ NEWSDESK_CLIENT_IP_HEADER = os.environ.get("NEWSDESK_CLIENT_IP_HEADER", "").stri
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
+# Staff must pass a TOTP code (django-otp) before the admin opens; off only for a throwaway local setup.
+NEWSDESK_STAFF_TOTP_REQUIRED = env_bool("NEWSDESK_STAFF_TOTP_REQUIRED", True)
+OTP_TOTP_ISSUER = SITE_NAME
+
+# Email: printed on the console unless an SMTP host is set.
+NEWSDESK_SMTP_HOST = os.environ.get("NEWSDESK_SMTP_HOST", "").strip()
+if NEWSDESK_SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = NEWSDESK_SMTP_HOST
+    EMAIL_PORT = int(os.environ.get("NEWSDESK_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("NEWSDESK_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("NEWSDESK_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("NEWSDESK_SMTP_STARTTLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("NEWSDESK_EMAIL_FROM", "newsdesk@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Comments (newsdesk/community): edit window, anti-spam limits, and how many reports hide a comment for review.
+COMMUNITY_EDIT_WINDOW_SECONDS = 15 * 60
+COMMUNITY_MIN_COMPOSE_SECONDS = 3
+COMMUNITY_MAX_LINKS = 2
+COMMUNITY_RATE_LIMIT = (5, 10 * 60)  # at most 5 comments per author per 10 minutes
+COMMUNITY_REPORTS_TO_HIDE = 3
+COMMUNITY_MAX_LENGTH = 5000
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

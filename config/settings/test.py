@@ -8,6 +8,8 @@ from .base import *  # noqa: F403
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NEWSDESK_ALLOW_LOOPBACK = False
+# Tests of the admin sign in with force_login; tests/community turn the staff's TOTP step on where they test it.
+NEWSDESK_STAFF_TOTP_REQUIRED = False
 
 # A file, not shared-cache memory: ingestion refreshes feeds on threads, each with its own connection.
 # One file per process, so parallel test runs never share it; in the temp dir, so a clean clone needs no data dir.

@@ -2,11 +2,15 @@ from django.urls import path, re_path
 
 from newsdesk.api.articles import ArticleDetailApi, ArticleListApi
 from newsdesk.api.responses import NotFoundApi
+from newsdesk.api.stories import StoryDetailApi, StoryListApi
 
 app_name = "api"
 urlpatterns = [
     path("articles", ArticleListApi.as_view(), name="article_list"),
     path("articles/", ArticleListApi.as_view()),
     path("articles/<str:article_id>", ArticleDetailApi.as_view(), name="article_detail"),
+    path("stories", StoryListApi.as_view(), name="story_list"),
+    path("stories/", StoryListApi.as_view()),
+    path("stories/<str:story_id>", StoryDetailApi.as_view(), name="story_detail"),
     re_path(r"^.*$", NotFoundApi.as_view(), name="not_found"),
 ]

@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url
-from newsdesk.articles.selectors import article_feed_items, category_get
+from newsdesk.articles.selectors import article_feed_items, article_feed_list, category_get
 from newsdesk.sources.selectors import publisher_get
+from newsdesk.stories.selectors import without_repeats
 
 FEED_ITEMS = 50
-HOME, CATEGORY, PUBLISHER = "home", "category", "publisher"
+HOME, CATEGORY, PUBLISHER, STORIES = "home", "category", "publisher", "stories"
 # (format key in URL names, label, MIME type)
 FEED_FORMATS = (
     ("rss", "RSS", "application/rss+xml"),
@@ -48,7 +49,12 @@ def feed_path(scope: str, fmt: str, slug: str | None = None) -> str:
 def feed_links(scope: str = HOME, slug: str | None = None, label: str = "") -> list[FeedLink]:
     """<link rel=alternate> entries for a page: its own feeds (if any) and always the site-wide ones."""
     links: list[FeedLink] = []
-    if scope != HOME and slug:
+    if scope == STORIES:
+        links += [
+            FeedLink(f"{settings.SITE_NAME}: top stories ({name})", mime, feed_path(STORIES, fmt))
+            for fmt, name, mime in FEED_FORMATS
+        ]
+    elif scope != HOME and slug:
         links += [FeedLink(f"{label} ({name})", mime, feed_path(scope, fmt, slug)) for fmt, name, mime in FEED_FORMATS]
     links += [
         FeedLink(f"{settings.SITE_NAME}: latest ({name})", mime, feed_path(HOME, fmt))
@@ -70,7 +76,8 @@ def feed_scope(*, scope: str, slug: str | None = None) -> FeedScope:
             title=f"{site}: {category.name}",
             description=f"The latest {category.name} news gathered by {site}, each linked to its original source.",
             page_url=absolute_url(category.get_absolute_url()),
-            articles=article_feed_items(category=category, limit=FEED_ITEMS),
+            # Each wire text once: other outlets' copies of it are credited on the primary's page.
+            articles=list(without_repeats(article_feed_list(category=category))[:FEED_ITEMS]),
         )
     if scope == PUBLISHER:
         publisher = publisher_get(slug=slug or "")
@@ -90,5 +97,5 @@ def feed_scope(*, scope: str, slug: str | None = None) -> FeedScope:
         title=f"{site}: latest news",
         description=f"The latest news gathered by {site}, each linked to its original source.",
         page_url=absolute_url(reverse("site:home")),
-        articles=article_feed_items(limit=FEED_ITEMS),
+        articles=list(without_repeats(article_feed_list())[:FEED_ITEMS]),
     )

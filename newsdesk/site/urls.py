@@ -5,13 +5,15 @@ from django.views.generic import RedirectView
 from newsdesk.site.feeds import ArticleAtomFeed, ArticleRssFeed
 from newsdesk.site.jsonfeed import ArticleJsonFeedView
 from newsdesk.site.sitemaps import SITEMAPS
-from newsdesk.site.syndication import CATEGORY, HOME, PUBLISHER
+from newsdesk.site.story_feeds import StoryAtomFeed, StoryJsonFeedView, StoryRssFeed
+from newsdesk.site.syndication import CATEGORY, HOME, PUBLISHER, STORIES
 from newsdesk.site.views.articles import ArticleDetailView
 from newsdesk.site.views.categories import CategoryDetailView
 from newsdesk.site.views.home import HomePageView
 from newsdesk.site.views.publishers import PublisherDetailView
 from newsdesk.site.views.robots import RobotsTxtView
 from newsdesk.site.views.search import ArticleSearchView
+from newsdesk.site.views.stories import StoryDetailView
 
 app_name = "site"
 
@@ -43,6 +45,10 @@ LEGACY_SOURCE_ROUTES = [
 urlpatterns = [
     path("", HomePageView.as_view(), name="home"),
     path("article/<int:article_id>/", ArticleDetailView.as_view(), name="article"),
+    path("stories/<int:story_id>/", StoryDetailView.as_view(), name="story"),
+    path("stories/rss.xml", StoryRssFeed(), name=f"{STORIES}_rss"),
+    path("stories/atom.xml", StoryAtomFeed(), name=f"{STORIES}_atom"),
+    path("stories/feed.json", StoryJsonFeedView.as_view(), name=f"{STORIES}_json"),
     path("publisher/<slug:slug>/", PublisherDetailView.as_view(), name=PUBLISHER),
     path("category/<slug:slug>/", CategoryDetailView.as_view(), name="category"),
     path("search/", ArticleSearchView.as_view(), name="search"),

@@ -58,6 +58,7 @@ class Command(BaseCommand):
             login = admin_ensure()
             shown = login.password or "(from NEWSDESK_ADMIN_PASSWORD)"
             self.stdout.write(self.style.SUCCESS(f"admin login: {login.username} / {shown}"))
+            self.stdout.write("the first sign-in sets up two-factor codes (any TOTP authenticator app)")
             if options["no_serve"]:
                 return
             self.stdout.write(

@@ -5,6 +5,7 @@ from django.views import View
 from newsdesk.articles.selectors import article_list_by_category, category_get
 from newsdesk.site.pagination import paginate
 from newsdesk.site.syndication import CATEGORY, feed_links
+from newsdesk.stories.selectors import without_repeats
 
 
 class CategoryDetailView(View):
@@ -14,7 +15,7 @@ class CategoryDetailView(View):
             raise Http404("No such category")
         context = {
             "category": category,
-            "page_obj": paginate(request, article_list_by_category(category=category)),
+            "page_obj": paginate(request, without_repeats(article_list_by_category(category=category))),
             "feeds": feed_links(CATEGORY, category.slug, category.name),
         }
         return render(request, "site/category_detail.html", context)

@@ -1,12 +1,39 @@
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
 from newsdesk.articles.selectors import article_sections
-from newsdesk.site.syndication import feed_links
+from newsdesk.site.syndication import STORIES, feed_links
+from newsdesk.stories.presentation import story_card
+from newsdesk.stories.selectors import language_filter, repeat_ids, story_top
+
+STORIES_PER_PAGE = 20
 
 
 class HomePageView(View):
+    """Top stories ranked by coverage and freshness, one card each, with "more" pages; below them on the first
+    page the newest articles of each section, every wire text once."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        context = {"sections": article_sections(), "feeds": feed_links()}
+        language = language_filter(request.GET.get("lang"))
+        paginator = Paginator(story_top(language=language), STORIES_PER_PAGE)
+        try:
+            page = paginator.page(request.GET.get("page", "1")[:20])
+        except PageNotAnInteger:
+            page = paginator.page(1)
+        except EmptyPage as exc:
+            raise Http404("No such page") from exc
+        sections = article_sections() if page.number == 1 and not language else []
+        if sections:
+            repeats = repeat_ids(article.pk for section in sections for article in section.articles)
+            for section in sections:
+                section.articles[:] = [article for article in section.articles if article.pk not in repeats]
+        context = {
+            "page_obj": page,
+            "cards": [story_card(story) for story in page],
+            "language": language,
+            "sections": [section for section in sections if section.articles],
+            "feeds": feed_links(STORIES),
+        }
         return render(request, "site/home.html", context)

@@ -1,0 +1,71 @@
+"""Forms of the community pages. Error texts are constants so tests can assert them exactly."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+EMAIL_TAKEN = "An account with this email address already exists. Sign in, or reset your password."
+NOT_CONFIRMED_HINT = "Signed up but cannot sign in? Confirm your email address first: follow the link we emailed you."
+HONEYPOT_LABEL = "Leave this field empty"
+
+
+class HoneypotMixin(forms.Form):
+    # Hidden from people by CSS (and from screen readers by aria-hidden on its wrapper); bots fill it.
+    website = forms.CharField(required=False, label=HONEYPOT_LABEL)
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(help_text="We send a link to this address to confirm it.")
+    display_name = forms.CharField(max_length=80, help_text="Shown with your comments.")
+    website = forms.CharField(required=False, label=HONEYPOT_LABEL)
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email", "display_name")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(EMAIL_TAKEN)
+        return email
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Choose a name to show with your comments.")
+        return name
+
+
+class SignInForm(AuthenticationForm):
+    pass
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        max_length=settings.COMMUNITY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="*italic*, **bold**, `code`, [links](https://…), lists and > quotes.",
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(required=False, label=HONEYPOT_LABEL)
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment", max_length=settings.COMMUNITY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class CommentReportForm(forms.Form):
+    reason = forms.CharField(label="What is wrong with it? (optional)", required=False, max_length=300)

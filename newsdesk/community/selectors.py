@@ -1,0 +1,86 @@
+"""Reads of the community: the comments a page shows, the moderation queue, the comments feed."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from newsdesk.community.models import Comment, Member
+from newsdesk.community.targets import target_type
+
+
+@dataclass
+class CommentThread:
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def _visible_to(viewer: AbstractBaseUser | AnonymousUser | None) -> Q:
+    """Approved comments, plus the viewer's own comments that wait for moderation (so they see them posted)."""
+    visible = Q(status=Comment.Status.APPROVED)
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(status=Comment.Status.PENDING, author_id=viewer.pk)
+    return visible
+
+
+def comment_list(*, target: models.Model, viewer=None) -> QuerySet[Comment]:
+    return (
+        Comment.objects.filter(target_type=target_type(target), target_id=target.pk)
+        .filter(_visible_to(viewer))
+        .select_related("author__member")
+    )
+
+
+def comment_threads(*, target: models.Model, viewer=None) -> list[CommentThread]:
+    """Top-level comments, oldest first, each with its replies; a reply whose parent is hidden is not shown."""
+    threads: dict[int, CommentThread] = {}
+    replies: list[Comment] = []
+    for comment in comment_list(target=target, viewer=viewer):
+        if comment.parent_id is None:
+            threads[comment.pk] = CommentThread(comment)
+        else:
+            replies.append(comment)
+    for reply in replies:
+        if reply.parent_id in threads:
+            threads[reply.parent_id].replies.append(reply)
+    return list(threads.values())
+
+
+def comment_count(*, target: models.Model) -> int:
+    return Comment.objects.filter(
+        target_type=target_type(target), target_id=target.pk, status=Comment.Status.APPROVED
+    ).count()
+
+
+def comment_feed_items(*, target: models.Model, limit: int = 50) -> list[Comment]:
+    return list(
+        Comment.objects.filter(target_type=target_type(target), target_id=target.pk, status=Comment.Status.APPROVED)
+        .select_related("author__member")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def moderation_queue() -> QuerySet[Comment]:
+    """Comments a moderator has to look at: waiting ones, and reported ones whatever their state."""
+    return Comment.objects.filter(
+        Q(status=Comment.Status.PENDING) | Q(report_count__gt=0, status=Comment.Status.APPROVED)
+    ).order_by("created_at", "id")
+
+
+def moderation_queue_summary() -> dict[str, int]:
+    queue = moderation_queue()
+    return {
+        "waiting": queue.filter(status=Comment.Status.PENDING).count(),
+        "reported": queue.filter(report_count__gt=0).count(),
+        "oldest_waiting": queue.values_list("created_at", flat=True).first(),
+    }
+
+
+def member_get(*, user: AbstractBaseUser) -> Member | None:
+    return Member.objects.filter(user=user).first()
+
+
+def author_name(comment: Comment) -> str:
+    member = getattr(comment.author, "member", None)
+    return member.display_name if member is not None else comment.author.get_username()

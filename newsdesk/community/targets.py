@@ -1,0 +1,38 @@
+"""What comments can hang on. A target is named "<app_label>.<model>" in URLs and resolved through the app
+registry, so this app never imports the apps it serves: stories plug in by being listed here."""
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+# A target model needs get_absolute_url(); the stories app is added by name and used once it is installed.
+COMMENT_TARGETS = ("articles.article", "stories.story")
+
+
+class UnknownTarget(Exception):
+    """No such target type, or no such object."""
+
+
+def target_label(obj: models.Model) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def target_model(label: str) -> type[models.Model]:
+    if label not in COMMENT_TARGETS:
+        raise UnknownTarget(label)
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        raise UnknownTarget(label) from None
+
+
+def target_get(*, label: str, pk: int) -> models.Model:
+    model = target_model(label)
+    try:
+        return model.objects.get(pk=pk)
+    except model.DoesNotExist:
+        raise UnknownTarget(f"{label} {pk}") from None
+
+
+def target_type(obj: models.Model) -> ContentType:
+    return ContentType.objects.get_for_model(obj)

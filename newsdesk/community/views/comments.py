@@ -1,0 +1,124 @@
+"""Posting, editing and reporting comments. A refused comment comes back on a page of its own with the reason
+and everything typed, so nothing is lost."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.views import View
+
+from newsdesk.community import services, spam
+from newsdesk.community.forms import CommentEditForm, CommentForm, CommentReportForm
+from newsdesk.community.models import Comment
+from newsdesk.community.targets import UnknownTarget, target_get
+
+POSTED = "Your comment is posted."
+POSTED_PENDING = "Thanks! Your comment will appear once a moderator has approved it (only you see it until then)."
+EDITED = "Your comment is updated."
+REPORTED = "Thanks: a moderator will look at this comment."
+NO_SUCH_PARENT = "The comment you replied to is no longer there; post yours as a new comment."
+
+
+def _target_or_404(label: str, pk: int):
+    try:
+        return target_get(label=label, pk=pk)
+    except UnknownTarget:
+        raise Http404("Nothing to comment on here") from None
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # Pages for one signed-in reader: never stored by a shared cache.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class CommentPostView(LoginRequiredMixin, View):
+    template_name = "community/comment_form.html"
+
+    def get(self, request: HttpRequest, label: str, pk: int) -> HttpResponse:
+        target = _target_or_404(label, pk)
+        form = CommentForm(initial={"started": spam.form_started_token(), "parent": request.GET.get("reply_to")})
+        return _private(render(request, self.template_name, {"form": form, "target": target, "label": label}))
+
+    def post(self, request: HttpRequest, label: str, pk: int) -> HttpResponse:
+        target = _target_or_404(label, pk)
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            parent = None
+            if form.cleaned_data["parent"]:
+                parent = Comment.objects.filter(
+                    pk=form.cleaned_data["parent"], target_id=target.pk, status=Comment.Status.APPROVED
+                ).first()
+                if parent is None:
+                    form.add_error(None, NO_SUCH_PARENT)
+            if form.is_valid():
+                try:
+                    comment = services.comment_create(
+                        author=request.user,
+                        target=target,
+                        body=form.cleaned_data["body"],
+                        parent=parent,
+                        honeypot=form.cleaned_data["website"],
+                        started_token=form.cleaned_data["started"] or "",
+                    )
+                except services.CommentRefused as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    approved = comment.status == Comment.Status.APPROVED
+                    messages.success(request, POSTED if approved else POSTED_PENDING)
+                    return HttpResponseRedirect(comment.get_absolute_url())
+        # A fresh timestamp, so "too quick" is not repeated when they post again.
+        form.data = form.data.copy()
+        form.data["started"] = spam.form_started_token()
+        context = {"form": form, "target": target, "label": label}
+        return _private(render(request, self.template_name, context, status=400))
+
+
+class CommentEditView(LoginRequiredMixin, View):
+    template_name = "community/comment_edit.html"
+
+    def _comment(self, request: HttpRequest, comment_id: int) -> Comment:
+        return get_object_or_404(Comment, pk=comment_id, author=request.user)
+
+    def get(self, request: HttpRequest, comment_id: int) -> HttpResponse:
+        comment = self._comment(request, comment_id)
+        form = CommentEditForm(initial={"body": comment.body})
+        context = {"form": form, "comment": comment, "editable": services.comment_is_editable(comment)}
+        return _private(render(request, self.template_name, context))
+
+    def post(self, request: HttpRequest, comment_id: int) -> HttpResponse:
+        comment = self._comment(request, comment_id)
+        form = CommentEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_edit(comment=comment, editor=request.user, body=form.cleaned_data["body"])
+            except services.CommentRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, EDITED)
+                return HttpResponseRedirect(comment.get_absolute_url())
+        context = {"form": form, "comment": comment, "editable": services.comment_is_editable(comment)}
+        return _private(render(request, self.template_name, context, status=400))
+
+
+class CommentReportView(LoginRequiredMixin, View):
+    template_name = "community/comment_report.html"
+
+    def get(self, request: HttpRequest, comment_id: int) -> HttpResponse:
+        comment = get_object_or_404(Comment, pk=comment_id, status=Comment.Status.APPROVED)
+        return _private(render(request, self.template_name, {"form": CommentReportForm(), "comment": comment}))
+
+    def post(self, request: HttpRequest, comment_id: int) -> HttpResponse:
+        comment = get_object_or_404(Comment, pk=comment_id, status=Comment.Status.APPROVED)
+        form = CommentReportForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_report(comment=comment, reporter=request.user, reason=form.cleaned_data["reason"])
+            except services.CommentRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, REPORTED)
+                return HttpResponseRedirect(comment.target.get_absolute_url() + "#comments")
+        context = {"form": form, "comment": comment}
+        return _private(render(request, self.template_name, context, status=400))

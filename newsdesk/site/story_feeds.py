@@ -1,0 +1,123 @@
+"""The top stories as RSS 2.0, Atom 1.0 and JSON Feed 1.1: one item per story, linking our story page, with the
+lead article's policy-allowed summary and the outlets that covered it."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html, format_html_join
+from django.views import View
+
+from newsdesk.articles.presentation import absolute_url
+from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
+from newsdesk.site.syndication import STORIES, feed_path
+from newsdesk.stories.presentation import StoryCard, story_card, story_url
+from newsdesk.stories.selectors import language_filter, story_top
+
+STORY_FEED_ITEMS = 30
+STORY_FEED_TITLE = "{site}: top stories"
+STORY_FEED_DESCRIPTION = (
+    "The stories most covered right now by the publishers {site} follows, each with all its outlets."
+)
+
+
+def story_feed_cards(language: str = "") -> list[StoryCard]:
+    return [story_card(story) for story in story_top(language=language)[:STORY_FEED_ITEMS]]
+
+
+def story_item_html(card: StoryCard) -> str:
+    """The item body: summary (if the lead article's policy allows one), then the breadth of coverage."""
+    summary = format_html("<p>{}</p>", card.summary) if card.summary else ""
+    languages = format_html_join(", ", "{}", ((code,) for code in card.languages))
+    return summary + format_html(
+        "<p>{} outlet(s), {} article(s), languages: {}</p>", card.outlet_count, card.size, languages
+    )
+
+
+def story_item_text(card: StoryCard) -> str:
+    coverage = f"{card.outlet_count} outlet(s), {card.size} article(s), languages: {', '.join(card.languages)}"
+    return f"{card.summary}\n\n{coverage}" if card.summary else coverage
+
+
+class StoryRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+    fmt = "rss"
+
+    def get_object(self, request: HttpRequest) -> str:
+        return language_filter(request.GET.get("lang"))
+
+    def title(self, obj: str) -> str:
+        return STORY_FEED_TITLE.format(site=settings.SITE_NAME)
+
+    def description(self, obj: str) -> str:
+        return STORY_FEED_DESCRIPTION.format(site=settings.SITE_NAME)
+
+    subtitle = description
+
+    def link(self, obj: str) -> str:
+        return absolute_url(reverse("site:home"))
+
+    def feed_url(self, obj: str) -> str:
+        return absolute_url(feed_path(STORIES, self.fmt))
+
+    def items(self, obj: str) -> list[StoryCard]:
+        return story_feed_cards(obj)
+
+    def item_title(self, item: StoryCard) -> str:
+        return item.headline
+
+    def item_link(self, item: StoryCard) -> str:
+        return story_url(item.story)
+
+    def item_description(self, item: StoryCard) -> str:
+        return story_item_html(item)
+
+    def item_pubdate(self, item: StoryCard) -> datetime:
+        return item.first_seen
+
+    def item_updateddate(self, item: StoryCard) -> datetime:
+        return item.last_seen
+
+
+class StoryAtomFeed(StoryRssFeed):
+    feed_type = Atom1Feed
+    fmt = "atom"
+
+
+def story_jsonfeed_item(card: StoryCard) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": story_url(card.story),
+        "url": story_url(card.story),
+        "title": card.headline,
+        "content_html": story_item_html(card),
+        "content_text": story_item_text(card),
+        "date_published": card.first_seen.isoformat(),
+        "date_modified": card.last_seen.isoformat(),
+        "_newsdesk": {"outlet_count": card.outlet_count, "size": card.size, "languages": card.languages},
+    }
+    if card.language:
+        item["language"] = card.language
+    if card.image_url:
+        item["image"] = card.image_url
+    return item
+
+
+class StoryJsonFeedView(View):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        site = settings.SITE_NAME
+        document = {
+            "version": JSON_FEED_VERSION,
+            "title": STORY_FEED_TITLE.format(site=site),
+            "home_page_url": absolute_url(reverse("site:home")),
+            "feed_url": absolute_url(feed_path(STORIES, "json")),
+            "description": STORY_FEED_DESCRIPTION.format(site=site),
+            "authors": [{"name": site}],
+            "items": [story_jsonfeed_item(card) for card in story_feed_cards(language_filter(request.GET.get("lang")))],
+        }
+        return JsonResponse(document, content_type=JSON_FEED_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})

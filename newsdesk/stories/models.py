@@ -1,0 +1,113 @@
+"""Stories (one event, all its coverage) and syndication groups (one wire text, all its copies).
+
+Both are derived data: `newsdesk reprocess` can rebuild them from the stored articles at any time.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+from newsdesk.articles.models import Article
+
+
+class Story(models.Model):
+    """One event as the clustering sees it: its articles (through StoryMembership) and the state new articles are
+    compared with."""
+
+    headline = models.CharField(max_length=500)
+    # The article whose headline and summary the story shows (the earliest original report in the story's main
+    # language); its text is shown through the article display policy, never copied here.
+    lead_article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The article whose image the story shows (the lead article's, or the next member with a showable image).
+    image_article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    language = models.CharField(max_length=16, blank=True, help_text="Language of the headline (BCP 47).")
+    languages = models.JSONField(default=list, help_text="Every language of its articles, most used first.")
+    first_seen = models.DateTimeField(db_index=True)
+    last_seen = models.DateTimeField(db_index=True)
+    size = models.PositiveIntegerField(default=0, help_text="Articles in the story.")
+    outlet_count = models.PositiveIntegerField(default=0, help_text="Publishers that covered it.")
+    # Collapsed size: wire copies of one text count once (what the home page ranks by).
+    report_count = models.PositiveIntegerField(default=0)
+    is_closed = models.BooleanField(default=False, help_text="Quiet for longer than the quiet period.")
+    state = models.JSONField(default=dict, help_text="The clustering state (reader.cluster.StoryState.to_json).")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:story", args=[self.pk])
+
+
+class StoryMembership(models.Model):
+    """An article's story: one story per article."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="story_membership")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
+    score = models.FloatField(default=0.0, help_text="Similarity to the story when it joined (0 for the opener).")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["story", "article"])]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} in story {self.story_id}"
+
+
+class SyndicationGroup(models.Model):
+    """Copies of one wire text printed by several outlets, and the one we credit as the primary source."""
+
+    primary = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, related_name="+")
+    reasons = models.JSONField(default=list, help_text="Why the primary was chosen (reader.dedup.choose_primary).")
+    wire_credit = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"syndication group {self.pk} ({self.size} copies)"
+
+
+class ArticleSignature(models.Model):
+    """An article's near-duplicate signature and, once it has a copy elsewhere, its syndication group.
+
+    `is_repeat` marks a copy that is not its group's primary: lists and feeds leave those out, so a wire story is
+    shown once. Kept here (not derived in the query) so that filter is one indexed column.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="signature")
+    signature = models.JSONField(help_text="reader.dedup.NearDupSignature.to_json")
+    group = models.ForeignKey(SyndicationGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="copies")
+    is_repeat = models.BooleanField(default=False, db_index=True)
+
+    def __str__(self) -> str:
+        return f"signature of article {self.article_id}"
+
+
+class SignatureBand(models.Model):
+    """One LSH band key of an article's signature: articles sharing a key are near-duplicate candidates."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "article"], name="stories_band_key_article_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class StoryAssignmentTurn(models.Model):
+    """A single row every story assignment locks first, so two workers never assign at the same time: one could
+    otherwise open a story for an event the other is opening too (a split), or both add one article (double
+    count). On PostgreSQL the row lock (SELECT ... FOR UPDATE) is the turn; on SQLite the IMMEDIATE transaction
+    already is, and this row costs nothing."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return "story assignment turn"

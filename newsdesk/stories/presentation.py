@@ -1,0 +1,70 @@
+"""How a story is presented on every public surface. Its summary and image come from its articles through the
+articles' display policy (`newsdesk.articles.presentation`), so a story never shows more than they may."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from newsdesk.articles.policy import excerpt_of
+from newsdesk.articles.presentation import absolute_url, is_headline_only, teaser, visible_image_url
+from newsdesk.stories.models import Story
+
+SUMMARY_CHARS = 320
+
+
+@dataclass(frozen=True)
+class StoryCard:
+    """A story as one card of a list: headline, summary, image and the breadth of its coverage."""
+
+    story: Story
+    headline: str
+    url: str  # our page, site-relative
+    language: str
+    languages: list[str]
+    outlet_count: int
+    size: int
+    summary: str
+    image_url: str
+    image_credit: str  # the publisher the image comes from
+    first_seen: datetime
+    last_seen: datetime
+    is_closed: bool
+
+
+def story_summary(story: Story) -> str:
+    """The lead article's summary (its dek), else its policy-allowed teaser; "" when its publisher allows headlines
+    only (every policy that shows any text shows the summary: see articles.policy.visible_body)."""
+    lead = story.lead_article
+    if lead is None or is_headline_only(lead):
+        return ""
+    return excerpt_of(lead.summary, SUMMARY_CHARS) if lead.summary.strip() else teaser(lead, SUMMARY_CHARS)
+
+
+def story_image(story: Story) -> tuple[str, str]:
+    """(image URL, publisher credited for it) we may show for the story, or ("", "")."""
+    article = story.image_article
+    url = visible_image_url(article) if article is not None else ""
+    return (url, article.publisher.name) if url else ("", "")
+
+
+def story_card(story: Story) -> StoryCard:
+    image_url, image_credit = story_image(story)
+    return StoryCard(
+        story=story,
+        headline=story.headline,
+        url=story.get_absolute_url(),
+        language=story.language,
+        languages=list(story.languages),
+        outlet_count=story.outlet_count,
+        size=story.size,
+        summary=story_summary(story),
+        image_url=image_url,
+        image_credit=image_credit,
+        first_seen=story.first_seen,
+        last_seen=story.last_seen,
+        is_closed=story.is_closed,
+    )
+
+
+def story_url(story: Story) -> str:
+    """The absolute URL of our page for `story`."""
+    return absolute_url(story.get_absolute_url())

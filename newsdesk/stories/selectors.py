@@ -1,0 +1,146 @@
+"""Reads of stories and syndication groups. Views, feeds and the API call these, never the ORM directly."""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
+
+MAX_ID = 2**63 - 1
+# The home page ranks the most recently active stories only: older ones cannot outrank them by design.
+RANKED_WINDOW = 500
+# A story's weight halves every FRESHNESS_HALF_LIFE_H hours since its last article.
+FRESHNESS_HALF_LIFE_H = 12.0
+
+
+@dataclass(frozen=True)
+class StoryCoverage:
+    """One story with its articles as a story page shows them: primary sources first, each wire text once with
+    the outlets that also carried it."""
+
+    story: Story
+    reports: list["Report"]
+    timeline: list[Article]  # every article, oldest first
+    publishers: list[str]  # every outlet's name, by first report
+
+
+@dataclass(frozen=True)
+class Report:
+    """An article we show in a story, with the wire copies of the same text that other outlets printed."""
+
+    article: Article
+    is_primary_source: bool  # the credited original of a syndication group
+    carried_by: list[Article]
+
+
+@dataclass(frozen=True)
+class ArticleSyndication:
+    """What an article page says about its story and wire copies."""
+
+    story: Story | None
+    primary: Article | None  # the group's primary source, when the article is a copy of it
+    carried_by: list[Article]  # the other outlets printing the same text
+    reasons: list[str]
+
+
+def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles` without wire copies that are not their group's primary: each wire text once."""
+    return articles.exclude(signature__is_repeat=True)
+
+
+def repeat_ids(article_ids: Iterable[int]) -> set[int]:
+    """The ids among `article_ids` that are repeats of a wire text shown elsewhere."""
+    return set(
+        ArticleSignature.objects.filter(article_id__in=list(article_ids), is_repeat=True).values_list(
+            "article_id", flat=True
+        )
+    )
+
+
+def story_get(*, story_id: int) -> Story | None:
+    """One story that has articles, or None (also for ids no database column can hold)."""
+    if not 0 < story_id <= MAX_ID:
+        return None
+    return Story.objects.filter(pk=story_id, size__gt=0).select_related("lead_article__publisher").first()
+
+
+def story_rank(story: Story, *, now: datetime) -> float:
+    """Coverage (outlets, languages and independent reports) weighed by freshness (halving every half-life)."""
+    coverage = story.outlet_count + 0.5 * len(story.languages) + 0.25 * story.report_count
+    age_h = max(0.0, (now - story.last_seen).total_seconds() / 3600)
+    return coverage * math.pow(0.5, age_h / FRESHNESS_HALF_LIFE_H)
+
+
+def story_top(*, language: str = "", now: datetime | None = None) -> list[Story]:
+    """Stories ranked by coverage and freshness (best first), optionally only those covered in `language`."""
+    now = now or timezone.now()
+    recent = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")
+    recent = recent.select_related("lead_article__publisher", "image_article__publisher")[:RANKED_WINDOW]
+    stories = [story for story in recent if not language or language in story.languages]
+    stories.sort(key=lambda story: (story_rank(story, now=now), story.last_seen, story.pk), reverse=True)
+    return stories
+
+
+def story_articles(story: Story) -> list[Article]:
+    """The story's visible articles, oldest first."""
+    articles = Article.objects.filter(story_membership__story=story, publisher__is_active=True)
+    articles = articles.select_related("publisher", "category", "signature__group")
+    return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
+
+
+def story_coverage(story: Story) -> StoryCoverage:
+    """The story page's content: reports (primary sources first, then the other reports, newest first) and
+    the timeline."""
+    timeline = story_articles(story)
+    by_group: dict[int, list[Article]] = {}
+    for article in timeline:
+        group_id = _group_id(article)
+        if group_id is not None:
+            by_group.setdefault(group_id, []).append(article)
+    reports = []
+    for article in timeline:
+        group_id = _group_id(article)
+        if group_id is None:
+            reports.append(Report(article=article, is_primary_source=False, carried_by=[]))
+        elif not article.signature.is_repeat:
+            copies = [other for other in by_group[group_id] if other.pk != article.pk]
+            reports.append(Report(article=article, is_primary_source=True, carried_by=copies))
+    reports.sort(key=lambda r: (r.is_primary_source, r.article.published_at or r.article.fetched_at), reverse=True)
+    publishers = list(dict.fromkeys(article.publisher.name for article in timeline))
+    return StoryCoverage(story=story, reports=reports, timeline=timeline, publishers=publishers)
+
+
+def _group_id(article: Article) -> int | None:
+    signature = getattr(article, "signature", None)
+    return signature.group_id if signature is not None else None
+
+
+def article_syndication(article: Article) -> ArticleSyndication:
+    """The story of `article` and, when other outlets printed the same wire text, its primary and the others."""
+    membership = getattr(article, "story_membership", None)
+    story = membership.story if membership is not None and membership.story.size else None
+    signature = ArticleSignature.objects.filter(article=article).select_related("group").first()
+    group: SyndicationGroup | None = signature.group if signature is not None else None
+    if group is None:
+        return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])
+    copies = Article.objects.filter(signature__group=group, publisher__is_active=True).select_related("publisher")
+    copies = sorted(copies, key=lambda a: (a.published_at or a.fetched_at, a.pk))
+    primary = next((a for a in copies if a.pk == group.primary_id), None)
+    carried_by = [a for a in copies if a.pk != article.pk and a.pk != group.primary_id]
+    return ArticleSyndication(story=story, primary=primary, carried_by=carried_by, reasons=list(group.reasons))
+
+
+def syndication_group_list() -> QuerySet[SyndicationGroup]:
+    """Every group of copies, with its primary."""
+    return SyndicationGroup.objects.filter(size__gt=1).select_related("primary__publisher")
+
+
+def language_filter(raw: str | None) -> str:
+    """A `?lang=` value as the primary language subtag we store ("fr-BE" → "fr"); "" for none or junk."""
+    primary = (raw or "").strip().split("-")[0].split("_")[0].lower()
+    return primary if primary.isascii() and primary.isalpha() and 2 <= len(primary) <= 3 else ""

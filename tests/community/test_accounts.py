@@ -1,0 +1,198 @@
+"""Accounts: sign-up with email verification, sign-in (throttled), password reset, TOTP for staff."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from newsdesk.community import two_factor
+from newsdesk.community.accounts import VERIFY_LINK_INVALID
+from newsdesk.community.forms import EMAIL_TAKEN
+from newsdesk.community.models import Member
+from newsdesk.community.views import accounts as account_views
+from tests.community.conftest import PASSWORD, make_member
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+SIGNUP = {
+    "username": "ada",
+    "email": "ada@example.org",
+    "display_name": "Ada L.",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+    "website": "",
+}
+
+
+def emailed_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+
+
+def forget_throttle(device: TOTPDevice) -> None:
+    """django-otp slows retries down after a wrong code; these tests are not about that."""
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    device.refresh_from_db()
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_sign_up_sends_a_link_that_activates_the_account_once(django_capture_on_commit_callbacks):
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", SIGNUP)
+
+    assert response.status_code == 200
+    assert "we emailed a link to ada@example.org" in response.content.decode()
+    user = get_user_model().objects.get(username="ada")
+    assert not user.is_active
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada@example.org"]
+    link = emailed_path(mail.outbox[0])
+
+    assert client.get(link).status_code == 302
+    user.refresh_from_db()
+    assert user.is_active
+    assert Member.objects.get(user=user).email_verified_at is not None
+    again = client.get(link)
+    assert again.status_code == 400
+    assert VERIFY_LINK_INVALID in again.content.decode()
+
+    signed_in = client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert "Ada L." in client.get("/").content.decode()
+
+
+def test_sign_up_with_bad_input_says_why_and_keeps_what_was_typed(db):
+    make_member(email="taken@example.org")
+
+    response = Client().post("/accounts/signup/", {**SIGNUP, "email": "taken@example.org", "password2": "other"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert EMAIL_TAKEN in page
+    assert "The two password fields didn" in page
+    assert 'value="ada"' in page
+    assert 'value="Ada L."' in page
+    assert 'value="taken@example.org"' in page
+
+
+def test_a_bot_filling_the_honeypot_gets_no_account(db):
+    response = Client().post("/accounts/signup/", {**SIGNUP, "website": "http://spam.example"})
+
+    assert response.status_code == 400
+    assert not get_user_model().objects.filter(username="ada").exists()
+
+
+def test_sign_in_is_throttled_after_five_failures(db):
+    make_member(username="victim")
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [
+        client.post("/accounts/login/", {"username": "victim", "password": f"wrong-{n}"}).status_code for n in range(6)
+    ]
+
+    assert statuses[:4] == [200] * 4
+    assert statuses[4:] == [429, 429]
+    locked = client.post("/accounts/login/", {"username": "victim", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) > 0
+
+
+def test_a_wrong_password_says_so_and_keeps_the_username(db):
+    make_member(username="grace")
+
+    response = Client().post("/accounts/login/", {"username": "grace", "password": "nope"})
+
+    page = response.content.decode()
+    assert "Please enter a correct username and password" in page
+    assert 'value="grace"' in page
+
+
+def test_password_reset_by_email_sets_a_new_password(db):
+    user = make_member(username="linus", email="linus@example.org")
+    client = Client()
+
+    response = client.post("/accounts/password-reset/", {"email": "linus@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = emailed_path(mail.outbox[0])
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    set_password = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "brand-new-password-9", "new_password2": "brand-new-password-9"},
+    )
+
+    assert set_password.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("brand-new-password-9")
+
+
+def test_staff_without_a_device_are_sent_to_set_one_up_and_the_admin_waits_for_it(db, settings):
+    settings.NEWSDESK_STAFF_TOTP_REQUIRED = True
+    make_member(username="editor", staff=True)
+    client = Client()
+
+    response = client.post("/accounts/login/", {"username": "editor", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/")
+    assert client.get("/admin/").status_code == 302  # signed in, not verified: the admin stays closed
+
+    setup = client.get(response["Location"])
+    assert "totp-secret" in setup.content.decode()
+    device = TOTPDevice.objects.get(user__username="editor")
+    wrong = client.post("/accounts/two-factor/", {"code": "000000", "next": "/admin/"})
+    assert wrong.status_code == 400
+    assert two_factor.CODE_WRONG in wrong.content.decode()
+    forget_throttle(device)
+
+    done = client.post("/accounts/two-factor/", {"code": current_code(device), "next": "/admin/"})
+    assert done.status_code == 302
+    assert done["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_staff_with_a_device_type_a_code_after_the_password(db, settings):
+    settings.NEWSDESK_STAFF_TOTP_REQUIRED = True
+    user = make_member(username="chief", staff=True)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = Client()
+
+    response = client.post("/accounts/login/", {"username": "chief", "password": PASSWORD, "next": "/admin/"})
+    assert response["Location"] == "/accounts/login/code/"
+    assert client.get("/admin/").status_code == 302  # the password alone does not sign in
+
+    assert client.post("/accounts/login/code/", {"code": "123456"}).status_code == 400
+    forget_throttle(device)
+    ok = client.post("/accounts/login/code/", {"code": current_code(device)})
+    assert ok.status_code == 302
+    assert ok["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_five_wrong_codes_end_the_sign_in(db, settings):
+    settings.NEWSDESK_STAFF_TOTP_REQUIRED = True
+    user = make_member(username="boss", staff=True)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = Client()
+    client.post("/accounts/login/", {"username": "boss", "password": PASSWORD})
+
+    responses = [client.post("/accounts/login/code/", {"code": "000000"}) for _ in range(account_views.MAX_CODE_TRIES)]
+
+    assert responses[-1].status_code == 302
+    assert responses[-1]["Location"] == "/accounts/login/"
+    assert client.get("/accounts/login/code/").status_code == 302
+
+
+def test_the_admin_login_page_sends_staff_to_the_two_factor_sign_in(db, settings):
+    settings.NEWSDESK_STAFF_TOTP_REQUIRED = True
+
+    response = Client().get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"

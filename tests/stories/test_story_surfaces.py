@@ -1,0 +1,269 @@
+"""Stories on the site, in the API and in feeds: one card per story, every outlet, primary sources first, each
+wire text once, and nothing the display policy hides."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.sources.models import Publisher
+from newsdesk.stories.selectors import language_filter, story_rank
+from tests.factories import make_article, make_category, make_publisher
+from tests.stories.rows import make_group, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wire_story():
+    """A wire text printed by three outlets (one primary), plus an own report in German, as one story."""
+    now = timezone.now()
+    world = make_category("World")
+    courier = make_publisher(name="Northbridge Courier", language="en")
+    herald = make_publisher(name="Lakeshore Herald", language="en")
+    gazette = make_publisher(name="Valley Gazette", language="en")
+    rundschau = make_publisher(name="Nordstädter Rundschau", language="de")
+    primary = make_article(
+        courier,
+        title="Harbour bridge closes after storm",
+        wire_credit="AFP",
+        category=world,
+        published_at=now - timedelta(hours=3),
+        summary="The harbour bridge closed on Monday after a storm damaged its cables.",
+    )
+    copy_one = make_article(
+        herald,
+        title="Harbour bridge shut after storm",
+        wire_credit="AFP",
+        category=world,
+        published_at=now - timedelta(hours=2),
+    )
+    copy_two = make_article(
+        gazette,
+        title="Storm shuts harbour bridge",
+        wire_credit="AFP",
+        category=world,
+        published_at=now - timedelta(hours=1),
+    )
+    german = make_article(
+        rundschau,
+        title="Hafenbrücke nach Sturm gesperrt",
+        language="de",
+        category=world,
+        published_at=now - timedelta(minutes=30),
+    )
+    group = make_group(primary, [copy_one, copy_two])
+    story = make_story([primary, copy_one, copy_two, german], report_count=2)
+    return {
+        "story": story,
+        "primary": primary,
+        "copies": [copy_one, copy_two],
+        "german": german,
+        "group": group,
+        "category": world,
+    }
+
+
+def test_story_page_shows_headline_every_outlet_and_language_with_primary_sources_first(client, wire_story):
+    response = client.get(wire_story["story"].get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 lang="en">Harbour bridge closes after storm</h1>' in html
+    for name in ("Northbridge Courier", "Lakeshore Herald", "Valley Gazette", "Nordstädter Rundschau"):
+        assert name in html
+    assert 'lang="de"' in html
+    assert 'lang="en"' in html
+    coverage = html.split('id="coverage-heading"')[1].split('id="timeline-heading"')[0]
+    reports = re.findall(r'<li class="item report( primary-source)?">', coverage)
+    assert reports == [" primary-source", ""]  # the wire text's primary first, then the own report
+    assert "Also carried by" in coverage
+    # Repeats are not reports of their own: each appears once, under "Also carried by".
+    assert coverage.count("Harbour bridge shut after storm") == 0
+    assert coverage.count(wire_story["copies"][0].get_absolute_url()) == 1
+    timeline = html.split('id="timeline-heading"')[1]
+    assert timeline.index("Harbour bridge closes") < timeline.index("Hafenbrücke")
+    assert "The harbour bridge closed on Monday" in html  # the lead article's summary (full policy)
+    assert wire_story["primary"].image_url in html
+
+
+def test_story_page_of_a_headline_only_lead_shows_neither_summary_nor_image(client):
+    publisher = make_publisher(policy=Publisher.DisplayPolicy.HEADLINE)
+    lead = make_article(publisher, title="Quiet vote", summary="zyxwvsentinel summary", body_text="zyxwvsentinel")
+    story = make_story([lead])
+
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert "Quiet vote" in html
+    assert "zyxwvsentinel" not in html
+    assert lead.image_url not in html
+
+
+@pytest.mark.parametrize("path", ["/stories/999999/", "/stories/99999999999999999999/"])
+def test_unknown_story_is_a_404_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+
+
+def test_home_shows_one_card_per_story_each_with_its_own_lang_and_outlets(client, wire_story):
+    french = make_article(make_publisher(language="fr"), title="Élection municipale à Valdeluna", language="fr")
+    make_story([french])
+
+    html = client.get("/").content.decode()
+
+    cards = re.findall(r'<li class="story-card" lang="(\w+)">', html)
+    assert sorted(cards) == ["en", "fr"]
+    assert html.count(wire_story["story"].get_absolute_url()) == 1
+    assert "4 outlets" in html
+    assert '<span class="badge language" lang="de">de</span>' in html
+
+
+def test_home_sections_show_each_wire_text_once(client, wire_story):
+    html = client.get("/").content.decode()
+
+    sections = html.split('class="section"', 1)[1]
+    assert wire_story["primary"].get_absolute_url() in sections
+    for copy in wire_story["copies"]:
+        assert copy.get_absolute_url() not in sections
+
+
+def test_home_pages_through_stories_with_a_more_link(client):
+    publisher = make_publisher()
+    now = timezone.now()
+    for n in range(25):
+        make_story([make_article(publisher, title=f"Event {n}", published_at=now - timedelta(minutes=n))])
+
+    first = client.get("/").content.decode()
+    second = client.get("/?page=2")
+
+    assert first.count('class="story-card"') == 20
+    assert 'rel="next" href="?page=2"' in first
+    assert second.status_code == 200
+    assert second.content.decode().count('class="story-card"') == 5
+    assert client.get("/?page=3").status_code == 404
+    assert client.get("/?page=junk").status_code == 200
+
+
+def test_home_language_filter_keeps_stories_covered_in_that_language(client, wire_story):
+    make_story([make_article(make_publisher(language="fr"), title="Élection à Valdeluna", language="fr")])
+
+    german = client.get("/?lang=de-AT").content.decode()
+    french = client.get("/?lang=fr").content.decode()
+
+    assert wire_story["story"].get_absolute_url() in german
+    assert "Élection" not in german
+    assert "Élection" in french
+    assert wire_story["story"].get_absolute_url() not in french
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("fr", "fr"), ("fr-BE", "fr"), ("EN_us", "en"), ("", ""), (None, ""), ("1x", ""), ("é", "")]
+)
+def test_language_filter_takes_the_primary_subtag(raw, expected):
+    assert language_filter(raw) == expected
+
+
+def test_more_outlets_rank_higher_and_old_stories_fade():
+    from newsdesk.stories.models import Story
+
+    now = timezone.now()
+    wide = Story(outlet_count=8, languages=["en", "fr"], report_count=3, last_seen=now)
+    narrow = Story(outlet_count=2, languages=["en"], report_count=2, last_seen=now)
+    stale = Story(outlet_count=8, languages=["en", "fr"], report_count=3, last_seen=now - timedelta(days=3))
+
+    assert story_rank(wide, now=now) > story_rank(narrow, now=now) > story_rank(stale, now=now)
+
+
+def test_article_page_links_its_story_and_credits_the_primary_source(client, wire_story):
+    copy = wire_story["copies"][0]
+
+    html = client.get(copy.get_absolute_url()).content.decode()
+
+    assert f'href="{wire_story["story"].get_absolute_url()}"' in html
+    context = html.split('class="story-context"')[1].split("</section>")[0]
+    assert "Primary source:" in context
+    assert wire_story["primary"].get_absolute_url() in context
+    assert "Also carried by" in context
+    assert "Valley Gazette" in context
+    assert "Lakeshore Herald" not in context  # the page's own outlet is not "also" carrying it
+
+
+def test_primary_article_page_says_it_is_the_primary_source(client, wire_story):
+    html = client.get(wire_story["primary"].get_absolute_url()).content.decode()
+
+    assert "This is the primary source" in html
+    assert "Lakeshore Herald" in html
+    assert "Valley Gazette" in html
+
+
+def test_article_without_story_has_no_coverage_block(client):
+    article = make_article(make_publisher())
+    assert 'class="story-context"' not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_category_page_and_feeds_show_each_wire_text_once(client, wire_story):
+    slug = wire_story["category"].slug
+    surfaces = [f"/category/{slug}/", f"/category/{slug}/rss.xml", "/feeds/rss.xml", "/feeds/feed.json"]
+    for path in surfaces:
+        body = client.get(path).content.decode()
+        assert wire_story["primary"].get_absolute_url() in body, path
+        for copy in wire_story["copies"]:
+            assert copy.get_absolute_url() not in body, path
+    # A publisher's own feed keeps its copy: it is that publisher's article.
+    herald = wire_story["copies"][0].publisher
+    assert (
+        wire_story["copies"][0].get_absolute_url() in client.get(f"/publisher/{herald.slug}/rss.xml").content.decode()
+    )
+
+
+def test_story_api_lists_top_stories_and_details_one_with_its_articles(client, wire_story):
+    listing = client.get("/api/stories").json()
+    detail = client.get(f"/api/stories/{wire_story['story'].pk}").json()
+
+    assert listing["items"][0]["id"] == wire_story["story"].pk
+    assert listing["items"][0]["outlet_count"] == 4
+    assert listing["items"][0]["languages"] == ["en", "de"]
+    assert listing["next"] is None
+    assert detail["headline"] == "Harbour bridge closes after storm"
+    assert [a["primary_source"] for a in detail["articles"]] == [True, False]
+    assert len(detail["articles"][0]["also_carried_by"]) == 2
+    assert "Valley Gazette" in detail["outlets"]
+
+
+def test_story_api_pages_filters_by_language_and_rejects_bad_input(client, wire_story):
+    make_story([make_article(make_publisher(language="fr"), title="Élection", language="fr")])
+
+    page = client.get("/api/stories?limit=1").json()
+    french = client.get("/api/stories?lang=fr").json()
+
+    assert len(page["items"]) == 1
+    assert page["next"].endswith("limit=1&offset=1")
+    assert [item["headline"] for item in french["items"]] == ["Élection"]
+    assert client.get("/api/stories?limit=0").status_code == 400
+    assert client.get("/api/stories?offset=-1").status_code == 400
+    assert client.get("/api/stories/abc").status_code == 404
+    assert client.get("/api/stories/99999999999999999999").status_code == 404
+    assert client.post("/api/stories").status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/stories/rss.xml", "/stories/atom.xml", "/stories/feed.json"])
+def test_story_feeds_carry_one_item_per_story_linking_the_story_page(client, wire_story, path):
+    response = client.get(path)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count(wire_story["story"].get_absolute_url()) >= 1
+    assert "Harbour bridge closes after storm" in body
+    assert "4 outlet(s)" in body
+    if path.endswith(".json"):
+        document = json.loads(body)
+        assert len(document["items"]) == 1
+        assert document["items"][0]["_newsdesk"]["languages"] == ["en", "de"]
+
+
+def test_story_feeds_are_announced_on_the_home_page(client, wire_story):
+    html = client.get("/").content.decode()
+    assert 'href="/stories/rss.xml"' in html
+    assert 'href="/stories/feed.json"' in html
