@@ -1,11 +1,20 @@
-"""Article-body extraction F1 on ../shared/eval/extraction/dev: our extractor vs bare trafilatura.
+"""Article-body extraction on a folder of pages with gold text: our extractor vs bare trafilatura.
 
-    .venv/bin/python eval/extraction_eval.py            # print both F1s (per the corpus's score.py)
-    .venv/bin/python eval/extraction_eval.py --check    # also fail if ours is below the pinned floor
-    .venv/bin/python eval/extraction_eval.py --update   # raise the floor to today's figure (never lowers it)
+    .venv/bin/python eval/extraction_eval.py                 # P/R/F1 (the corpus's score.py) and pages/s, both
+    .venv/bin/python eval/extraction_eval.py --data DIR      # any folder laid out like the dev set
+    .venv/bin/python eval/extraction_eval.py --json          # end with {"ours": {...}, "trafilatura": {...}}
+    .venv/bin/python eval/extraction_eval.py --check         # also fail if ours is below the pinned floor
+    .venv/bin/python eval/extraction_eval.py --update        # raise the floor to today's figure (never lowers it)
+    .venv/bin/python eval/extraction_eval.py --cv 5          # k-fold cross-validation of the ensemble's choices
 
-The floor lives in eval/extraction_baseline.json together with the corpus sha256, so a changed corpus is
-noticed instead of silently moving the goalposts.
+A data folder holds `html/<id>.html.gz` and `gold/<id>.json` ({"articleBody": ..., "url": ...}); the default is
+../shared/eval/extraction/dev. The floor lives in eval/extraction_baseline.json together with the dev set's
+sha256, so a changed corpus is noticed instead of silently moving the goalposts.
+
+`--cv K` judges the ensemble's knobs (ensemble.EnsembleParams and whether boilerplate is pruned first) the
+way they must be judged: the pages are split into K folds by a hash of their id; for each fold the setting
+with the best F1 on the other K-1 folds is chosen and measured on the held-out fold, beside the shipped
+defaults and bare trafilatura on the same fold.
 """
 
 from __future__ import annotations
@@ -13,6 +22,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import importlib.util
+import itertools
 import json
 import re
 import subprocess
@@ -20,32 +31,53 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "eval" / "extraction"
+DEV = CORPUS / "dev"
+SCORER = CORPUS / "score.py"
 BASELINE = Path(__file__).resolve().with_name("extraction_baseline.json")
 _F1 = re.compile(r"^F1 ([0-9.]+)$", re.M)
 _FIELD = re.compile(r"^(precision|recall) ([0-9.]+)$", re.M)
+NO_PAGES = "no pages in {data}: expected html/<id>.html.gz and gold/<id>.json"
 
 
-def corpus_ids(corpus: Path = CORPUS) -> list[str]:
-    return (corpus / "dev" / "ids.txt").read_text().split()
+@dataclass(frozen=True)
+class Page:
+    page_id: str
+    html: bytes
+    url: str
+    gold: str
 
 
-def corpus_sha256(corpus: Path = CORPUS) -> str:
+def corpus_ids(data: Path = DEV) -> list[str]:
+    """The ids of a data folder: its ids.txt when it has one, else every gold/<id>.json."""
+    listed = data / "ids.txt"
+    if listed.exists():
+        return listed.read_text().split()
+    return sorted(path.name.removesuffix(".json") for path in (data / "gold").glob("*.json"))
+
+
+def corpus_sha256(data: Path = DEV) -> str:
     """Hash of ids + gold files: the pages' identity, cheap to recompute."""
+    if data.name != "dev" and (data / "dev").is_dir():  # the corpus root, as callers before --data passed it
+        data = data / "dev"
     digest = hashlib.sha256()
-    for page_id in corpus_ids(corpus):
+    for page_id in corpus_ids(data):
         digest.update(page_id.encode())
-        digest.update((corpus / "dev" / "gold" / f"{page_id}.json").read_bytes())
+        digest.update((data / "gold" / f"{page_id}.json").read_bytes())
     return digest.hexdigest()
 
 
-def _page(corpus: Path, page_id: str) -> tuple[bytes, str]:
-    html = gzip.decompress((corpus / "dev" / "html" / f"{page_id}.html.gz").read_bytes())
-    gold = json.loads((corpus / "dev" / "gold" / f"{page_id}.json").read_text(encoding="utf-8"))
-    return html, gold.get("url") or ""
+def load_pages(data: Path = DEV) -> list[Page]:
+    pages = []
+    for page_id in corpus_ids(data):
+        html = gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes())
+        gold = json.loads((data / "gold" / f"{page_id}.json").read_text(encoding="utf-8"))
+        pages.append(Page(page_id, html, gold.get("url") or "", gold.get("articleBody") or ""))
+    return pages
 
 
 def ours(html: bytes, url: str) -> str:
@@ -60,66 +92,236 @@ def bare_trafilatura(html: bytes, url: str) -> str:
     return trafilatura.extract(html, url=url or None, include_comments=False) or ""
 
 
-def score(extractor: Callable[[bytes, str], str], corpus: Path = CORPUS) -> dict[str, float]:
-    """Run one extractor over the dev set and score it with the corpus's own score.py."""
+def score(extractor: Callable[[bytes, str], str], data: Path = DEV) -> dict[str, float]:
+    """Run one extractor over a data folder and score it with the corpus's own score.py; pages/s counts the
+    extractor's calls only (after one warm-up page, so imports are not timed)."""
+    if data.name != "dev" and (data / "dev").is_dir():
+        data = data / "dev"
+    pages = load_pages(data)
+    if not pages:
+        raise ValueError(NO_PAGES.format(data=data))
+    _run(extractor, pages[0])
     with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        ids = corpus_ids(corpus)
-        for page_id in ids:
-            html, url = _page(corpus, page_id)
-            try:
-                text = extractor(html, url)
-            except Exception as error:  # a crash on one page scores as an empty prediction
-                print(f"  {page_id}: {type(error).__name__}: {error}", file=sys.stderr)
-                text = ""
-            Path(tmp, f"{page_id}.json").write_text(json.dumps({"articleBody": text}), encoding="utf-8")
-        elapsed = time.perf_counter() - started
+        elapsed = 0.0
+        for page in pages:
+            started = time.perf_counter()
+            text = _run(extractor, page)
+            elapsed += time.perf_counter() - started
+            Path(tmp, f"{page.page_id}.json").write_text(json.dumps({"articleBody": text}), encoding="utf-8")
         output = subprocess.run(
-            [sys.executable, str(corpus / "score.py"), tmp, str(corpus / "dev" / "gold")],
-            capture_output=True,
-            text=True,
-            check=True,
+            [sys.executable, str(SCORER), tmp, str(data / "gold")], capture_output=True, text=True, check=True
         ).stdout
     match = _F1.search(output)
     if match is None:
         raise RuntimeError(f"score.py printed no F1 line:\n{output}")
-    result = {"f1": float(match.group(1)), "pages": len(ids), "pages_per_s": len(ids) / elapsed}
+    result = {"f1": float(match.group(1)), "pages": len(pages), "pages_per_s": len(pages) / elapsed}
     result.update({name: float(value) for name, value in _FIELD.findall(output)})
     return result
+
+
+def _run(extractor: Callable[[bytes, str], str], page: Page) -> str:
+    try:
+        return extractor(page.html, page.url)
+    except Exception as error:  # a crash on one page scores as an empty prediction
+        print(f"  {page.page_id}: {type(error).__name__}: {error}", file=sys.stderr)
+        return ""
 
 
 def load_baseline() -> dict[str, object]:
     return json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
 
 
+# --- cross-validation -----------------------------------------------------------------------------------------
+
+
+def _scorer_module():
+    spec = importlib.util.spec_from_file_location("extraction_score", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def corpus_f1(pairs: list[tuple[float | None, float | None]]) -> float:
+    """score.py's corpus F1 from per-page (precision, recall): harmonic mean of the two means."""
+    precisions = [p for p, _ in pairs if p is not None]
+    recalls = [r for _, r in pairs if r is not None]
+    if not precisions or not recalls:
+        return 0.0
+    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def fold_of(page_id: str, k: int) -> int:
+    return int(hashlib.sha256(page_id.encode()).hexdigest(), 16) % k
+
+
+@dataclass(frozen=True)
+class Setting:
+    prune: bool
+    agree_threshold: float
+    outside_sources_vote: bool
+    min_words: int
+
+    def label(self) -> str:
+        return (
+            f"prune={'on' if self.prune else 'off'} agree>={self.agree_threshold:g} "
+            f"outside_vote={'on' if self.outside_sources_vote else 'off'} min_words={self.min_words}"
+        )
+
+
+def settings_grid() -> list[Setting]:
+    return [
+        Setting(prune, threshold, vote, min_words)
+        for prune, threshold, vote, min_words in itertools.product(
+            (True, False), (0.0, 0.8, 0.9, 0.95, 0.98, 1.01), (True, False), (0, 25)
+        )
+    ]
+
+
+def default_setting() -> Setting:
+    from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS
+
+    return Setting(True, DEFAULT_PARAMS.agree_threshold, DEFAULT_PARAMS.outside_sources_vote, DEFAULT_PARAMS.min_words)
+
+
+def page_candidates(page: Page, *, prune: bool) -> tuple[list, list]:
+    """Every candidate the ensemble may see for one page: (always run, tie-breakers)."""
+    import lxml.html
+
+    from newsdesk.reader.extract import article
+    from newsdesk.reader.extract.decode import decode_html
+    from newsdesk.reader.extract.metadata import read_metadata
+
+    document = lxml.html.document_fromstring(decode_html(page.html), parser=article._HTML_PARSER)
+    meta = read_metadata(document, url=page.url, headers={})
+    found, tie_breakers = article._body_candidates(
+        document,
+        url=page.url,
+        title=meta.title,
+        base_url=meta.canonical_url or page.url,
+        allow_loopback=False,
+        article_body=meta.article_body,
+        feed_html="",
+        prune=prune,
+    )
+    extra = tie_breakers()
+    return found, extra
+
+
+def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print) -> dict[str, object]:
+    from newsdesk.reader.extract.ensemble import EnsembleParams, choose_body
+
+    scorer = _scorer_module()
+    say(f"computing every candidate of {len(pages)} pages (pruned and not) …")
+    pool = {page.page_id: {prune: page_candidates(page, prune=prune) for prune in (True, False)} for page in pages}
+    reference = {page.page_id: bare_trafilatura(page.html, page.url) for page in pages}
+    grid = settings_grid()
+    # per setting, per page: (precision, recall) of the body the ensemble keeps
+    outcome: dict[Setting, dict[str, tuple]] = {}
+    for setting in [*grid, default_setting()]:
+        if setting in outcome:
+            continue
+        params = EnsembleParams(
+            agree_threshold=setting.agree_threshold,
+            outside_sources_vote=setting.outside_sources_vote,
+            min_words=setting.min_words,
+        )
+        per_page = {}
+        for page in pages:
+            found, extra = pool[page.page_id][setting.prune]
+            choice = choose_body(list(found), tie_breakers=lambda extra=extra: list(extra), params=params)
+            text = choice.candidate.text if choice.candidate else ""
+            per_page[page.page_id] = scorer.compare(page.gold, text, 4)[:2]
+        outcome[setting] = per_page
+    bare = {page.page_id: scorer.compare(page.gold, reference[page.page_id], 4)[:2] for page in pages}
+    folds = []
+    for fold in range(k):
+        held = [p.page_id for p in pages if fold_of(p.page_id, k) == fold]
+        train = [p.page_id for p in pages if fold_of(p.page_id, k) != fold]
+        best = max(grid, key=lambda s: (corpus_f1([outcome[s][i] for i in train]), s == default_setting()))
+        folds.append(
+            {
+                "fold": fold,
+                "pages": len(held),
+                "chosen": best.label(),
+                "chosen_f1": round(corpus_f1([outcome[best][i] for i in held]), 4),
+                "default_f1": round(corpus_f1([outcome[default_setting()][i] for i in held]), 4),
+                "trafilatura_f1": round(corpus_f1([bare[i] for i in held]), 4),
+            }
+        )
+    mean = {key: round(sum(f[key] for f in folds) / k, 4) for key in ("chosen_f1", "default_f1", "trafilatura_f1")}
+    return {"k": k, "folds": folds, "mean": mean, "default": default_setting().label()}
+
+
+# --- command line ----------------------------------------------------------------------------------------------
+
+
+def _line(name: str, figures: dict[str, float]) -> str:
+    return (
+        f"{name:12} F1 {figures['f1']:.4f}  P {figures['precision']:.4f}  R {figures['recall']:.4f}  "
+        f"({figures['pages']} pages, {figures['pages_per_s']:.1f} pages/s)"
+    )
+
+
+def _public(figures: dict[str, float]) -> dict[str, float]:
+    return {
+        "precision": round(figures["precision"], 4),
+        "recall": round(figures["recall"], 4),
+        "f1": round(figures["f1"], 4),
+        "pages_per_s": round(figures["pages_per_s"], 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEV, help="folder with html/<id>.html.gz and gold/<id>.json")
     parser.add_argument("--check", action="store_true", help="exit 1 if our F1 is below the pinned floor")
     parser.add_argument("--update", action="store_true", help="raise the pinned floor (never lowers it)")
     parser.add_argument("--skip-trafilatura", action="store_true", help="only run our extractor")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    parser.add_argument("--cv", type=int, metavar="K", help="k-fold cross-validation of the ensemble's settings")
     args = parser.parse_args(argv)
-    if not (CORPUS / "dev" / "ids.txt").exists():
-        print(f"corpus not found at {CORPUS}", file=sys.stderr)
+    data: Path = args.data
+    if not SCORER.exists():
+        print(f"scorer not found at {SCORER}", file=sys.stderr)
+        return 2
+    if not (data / "gold").is_dir() or not corpus_ids(data):
+        print(NO_PAGES.format(data=data), file=sys.stderr)
         return 2
     sys.path.insert(0, str(REPO))
-    mine = score(ours)
-    print(f"ours         F1 {mine['f1']:.4f}  P {mine['precision']:.4f}  R {mine['recall']:.4f}  "
-          f"({mine['pages']} pages, {mine['pages_per_s']:.0f} pages/s)")  # fmt: skip
+    if args.cv is not None:
+        if args.cv < 2:
+            print("--cv needs at least 2 folds", file=sys.stderr)
+            return 2
+        result = cross_validate(load_pages(data), args.cv, say=(lambda _: None) if args.json else print)
+        if args.json:
+            print(json.dumps(result))
+        else:
+            for fold in result["folds"]:
+                print(f"fold {fold['fold']} ({fold['pages']} pages): chosen {fold['chosen_f1']:.4f} "
+                      f"default {fold['default_f1']:.4f} trafilatura {fold['trafilatura_f1']:.4f}  [{fold['chosen']}]")  # fmt: skip
+            mean = result["mean"]
+            print(f"mean: chosen {mean['chosen_f1']:.4f} default {mean['default_f1']:.4f} "
+                  f"trafilatura {mean['trafilatura_f1']:.4f}  (default: {result['default']})")  # fmt: skip
+        return 0
+    mine = score(ours, data)
+    if not args.json:
+        print(_line("ours", mine))
     reference = None
     if not args.skip_trafilatura:
-        reference = score(bare_trafilatura)
-        print(f"trafilatura  F1 {reference['f1']:.4f}  P {reference['precision']:.4f}  R {reference['recall']:.4f}  "
-              f"({reference['pages']} pages, {reference['pages_per_s']:.0f} pages/s)")  # fmt: skip
+        reference = score(bare_trafilatura, data)
+        if not args.json:
+            print(_line("trafilatura", reference))
     if args.json:
-        figures = {"extract_f1": round(mine["f1"], 4), "extract_pages": mine["pages"]}
+        figures = {"ours": _public(mine)}
         if reference:
-            figures["trafilatura_f1"] = round(reference["f1"], 4)
-            figures["extract_f1_vs_trafilatura"] = round(mine["f1"] / reference["f1"], 4)
+            figures["trafilatura"] = _public(reference)
         print(json.dumps(figures))
+    if data.resolve() != DEV.resolve():
+        return 0  # the floor is about the dev set only
     baseline = load_baseline()
     floor = float(baseline.get("f1_floor", 0.0))
-    sha = corpus_sha256()
+    sha = corpus_sha256(data)
     if baseline and baseline.get("corpus_sha256") != sha:
         print("warning: corpus changed since the floor was pinned", file=sys.stderr)
     if args.update:
@@ -133,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             "trafilatura_f1": reference["f1"] if reference else baseline.get("trafilatura_f1"),
         }
         BASELINE.write_text(json.dumps(baseline, indent=2) + "\n")
-        print(f"floor {floor:.4f} -> {new_floor:.4f}")
+        print(f"floor {floor:.4f} -> {new_floor:.4f}", file=sys.stderr if args.json else sys.stdout)
     if args.check and mine["f1"] < floor:
         print(f"FAIL: F1 {mine['f1']:.4f} is below the pinned floor {floor:.4f}", file=sys.stderr)
         return 1

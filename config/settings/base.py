@@ -27,6 +27,9 @@ SECRET_KEY = os.environ.get("NEWSDESK_SECRET_KEY", "").strip() or secret_key_rea
 DEBUG = env_bool("NEWSDESK_DEBUG")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, the API's absolute URLs follow the host a request came in on (ALLOWED_HOSTS vetted it), so an install
+# reached as http://192.0.2.5:8000/ links to itself, not to 127.0.0.1. Feeds and sitemaps always use SITE_URL.
+SITE_URL_CONFIGURED = bool(os.environ.get("NEWSDESK_SITE_URL", "").strip())
 SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "newsdesk")
 # Admin forms posted through a proxy that rewrites Host still pass the CSRF origin check for our own site.
 CSRF_TRUSTED_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))]

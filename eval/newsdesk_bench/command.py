@@ -5,12 +5,12 @@ import os
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.common.arguments import count_between, positive_int
+from newsdesk_bench.extract_bench import extract_bench
 
 BENCHES = ("ingest", "parse", "extract", "all")
 
@@ -27,6 +27,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--threads", type=count_between(1, 64), default=8, help="ingest: refresh threads")
         parser.add_argument("--in-place", action="store_true", help="ingest: use the configured database (internal)")
+        parser.add_argument(
+            "--data", help="extract: folder with html/<id>.html.gz and gold/<id>.json (default: the dev set)"
+        )
 
     def handle(self, *args, **options):
         say = (lambda *_: None) if options["json"] else self.stdout.write
@@ -39,8 +42,10 @@ class Command(BaseCommand):
 
             say("feed parsing on ../shared/eval/feeds …")
             result.update(parse_bench())
-        if name in ("extract", "all"):
-            result.update(self._extract(say))
+        if name == "extract":
+            result = extract_bench(data=options["data"], say=say)
+        elif name == "all":
+            result["extract"] = extract_bench(data=options["data"], say=say)
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=None, sort_keys=True))
         else:
@@ -74,11 +79,3 @@ class Command(BaseCommand):
                 raise CommandError(f"ingest benchmark failed: {done.stderr.strip().splitlines()[-1:]}")
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             return {k: v for k, v in figures.items() if not k.startswith("parse") and "feedparser" not in k}
-
-    def _extract(self, say) -> dict:
-        script = Path(settings.BASE_DIR) / "eval" / "extraction_eval.py"
-        say("extraction F1 on ../shared/eval/extraction (ours vs trafilatura) …")
-        done = subprocess.run([sys.executable, str(script), "--json"], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            return {"extract_error": (done.stderr or done.stdout).strip().splitlines()[-1:]}
-        return json.loads(done.stdout.strip().splitlines()[-1])

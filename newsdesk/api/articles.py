@@ -6,6 +6,7 @@ from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, jso
 from newsdesk.api.schemas import article_output
 from newsdesk.articles.presentation import absolute_url
 from newsdesk.articles.selectors import article_get, article_latest
+from newsdesk.common.site_url import site_url_for
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -36,10 +37,12 @@ class ArticleListApi(JsonApiView):
             return json_error(ERROR_BAD_OFFSET, 400)
         articles = article_latest(limit=limit + 1, offset=offset)
         has_more = len(articles) > limit
-        next_url = absolute_url(f"{request.path}?limit={limit}&offset={offset + limit}") if has_more else None
+        site_url = site_url_for(request)
+        next_path = f"{request.path}?limit={limit}&offset={offset + limit}"
+        next_url = absolute_url(next_path, site_url=site_url) if has_more else None
         return json_ok(
             {
-                "items": [article_output(a) for a in articles[:limit]],
+                "items": [article_output(a, site_url=site_url) for a in articles[:limit]],
                 "limit": limit,
                 "offset": offset,
                 "next": next_url,
@@ -53,4 +56,4 @@ class ArticleDetailApi(JsonApiView):
         article = article_get(article_id=int(article_id)) if valid else None
         if article is None:
             return json_error(ERROR_NOT_FOUND, 404)
-        return json_ok(article_output(article))
+        return json_ok(article_output(article, site_url=site_url_for(request)))

@@ -9,12 +9,13 @@ from newsdesk.articles.presentation import article_policy, article_url, visible_
 from newsdesk.sources.models import Publisher
 
 
-def article_output(article: Article) -> dict[str, Any]:
+def article_output(article: Article, *, site_url: str) -> dict[str, Any]:
+    """The API's shape of `article`; its own `url` on `site_url` (the origin the request should link to)."""
     policy = article_policy(article)
     publisher = article.publisher
     data: dict[str, Any] = {
         "id": article.pk,
-        "url": article_url(article),
+        "url": article_url(article, site_url=site_url),
         "title": article.title,
         "publisher": {
             "name": publisher.name,

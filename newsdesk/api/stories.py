@@ -9,6 +9,7 @@ from newsdesk.api.articles import DEFAULT_LIMIT, ERROR_BAD_LIMIT, MAX_ID_DIGITS,
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles.presentation import absolute_url, article_url
+from newsdesk.common.site_url import site_url_for
 from newsdesk.stories.presentation import StoryCard, story_card, story_url
 from newsdesk.stories.selectors import language_filter, story_coverage, story_get, story_top
 
@@ -16,10 +17,10 @@ MAX_OFFSET = 10_000
 ERROR_BAD_OFFSET = f"offset must be an integer from 0 to {MAX_OFFSET}"
 
 
-def story_output(card: StoryCard) -> dict[str, Any]:
+def story_output(card: StoryCard, *, site_url: str) -> dict[str, Any]:
     return {
         "id": card.story.pk,
-        "url": story_url(card.story),
+        "url": story_url(card.story, site_url=site_url),
         "headline": card.headline,
         "language": card.language,
         "languages": card.languages,
@@ -45,12 +46,13 @@ class StoryListApi(JsonApiView):
         stories = story_top(language=language)[offset : offset + limit + 1]
         has_more = len(stories) > limit
         query = f"limit={limit}&offset={offset + limit}" + (f"&lang={language}" if language else "")
+        site_url = site_url_for(request)
         return json_ok(
             {
-                "items": [story_output(story_card(story)) for story in stories[:limit]],
+                "items": [story_output(story_card(story), site_url=site_url) for story in stories[:limit]],
                 "limit": limit,
                 "offset": offset,
-                "next": absolute_url(f"{request.path}?{query}") if has_more else None,
+                "next": absolute_url(f"{request.path}?{query}", site_url=site_url) if has_more else None,
             }
         )
 
@@ -62,13 +64,14 @@ class StoryDetailApi(JsonApiView):
         if story is None:
             return json_error(ERROR_NOT_FOUND, 404)
         coverage = story_coverage(story)
-        data = story_output(story_card(story))
+        site_url = site_url_for(request)
+        data = story_output(story_card(story), site_url=site_url)
         data["outlets"] = coverage.publishers
         data["articles"] = [
             {
-                **article_output(report.article),
+                **article_output(report.article, site_url=site_url),
                 "primary_source": report.is_primary_source,
-                "also_carried_by": [article_url(copy) for copy in report.carried_by],
+                "also_carried_by": [article_url(copy, site_url=site_url) for copy in report.carried_by],
             }
             for report in coverage.reports
         ]

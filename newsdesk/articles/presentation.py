@@ -17,14 +17,14 @@ TEASER_CHARS = 280
 HEADLINE_ONLY_NOTE = "This publisher allows headlines only — read it at the source"
 
 
-def absolute_url(path: str) -> str:
-    """`path` on our public origin (settings.SITE_URL)."""
-    return settings.SITE_URL + path
+def absolute_url(path: str, *, site_url: str | None = None) -> str:
+    """`path` on our public origin: `site_url` (see common.site_url.site_url_for), else settings.SITE_URL."""
+    return (settings.SITE_URL if site_url is None else site_url) + path
 
 
-def article_url(article: Article) -> str:
-    """The absolute URL of our page for `article`."""
-    return absolute_url(article.get_absolute_url())
+def article_url(article: Article, *, site_url: str | None = None) -> str:
+    """The absolute URL of our page for `article` (on `site_url` when given, else on settings.SITE_URL)."""
+    return absolute_url(article.get_absolute_url(), site_url=site_url)
 
 
 def article_policy(article: Article) -> str:

@@ -1,7 +1,10 @@
-"""Facts about our own NEWSDESK_SITE_URL."""
+"""Facts about our own NEWSDESK_SITE_URL, and the public origin a request should link to."""
 
 import ipaddress
 from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest
 
 
 def site_url_is_loopback(site_url: str) -> bool:
@@ -13,3 +16,11 @@ def site_url_is_loopback(site_url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def site_url_for(request: HttpRequest) -> str:
+    """The origin absolute URLs in an answer to `request` start with: NEWSDESK_SITE_URL when it is set, else the
+    scheme and host the request came in on (Django checked the host against ALLOWED_HOSTS), without a final "/"."""
+    if settings.SITE_URL_CONFIGURED:
+        return settings.SITE_URL
+    return f"{request.scheme}://{request.get_host()}"

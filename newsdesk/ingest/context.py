@@ -13,19 +13,11 @@ from newsdesk.reader.fetcher import FetchError, FetchOptions, RobotsCache, fetch
 from newsdesk.reader.fetcher.politeness import HostGate
 from newsdesk.reader.types import ExtractedArticle, FetchResult
 from newsdesk.reader.urls import url_origin
+from newsdesk.sources.fetching import fetch_options_from_settings
 
 
 class HostBusy(FetchError):
     """The host told us to back off; the request was not sent."""
-
-
-def fetch_options_from_settings(*, allow_loopback: bool | None = None) -> FetchOptions:
-    return FetchOptions(
-        timeout_s=settings.NEWSDESK_FETCH_TIMEOUT,
-        max_bytes=settings.NEWSDESK_MAX_BYTES,
-        user_agent=settings.NEWSDESK_USER_AGENT,
-        allow_loopback=settings.NEWSDESK_ALLOW_LOOPBACK if allow_loopback is None else allow_loopback,
-    )
 
 
 HOST_BLOCKED = "host asked us to wait {seconds:.0f}s more (429/503 Retry-After)"

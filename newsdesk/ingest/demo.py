@@ -9,9 +9,15 @@ from django.contrib.auth import get_user_model
 
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.runner import CycleStats, run_cycle
-from newsdesk.sources.directory import DirectoryImportResult, directory_import
+from newsdesk.reader.fetcher import FetchError
+from newsdesk.sources.directory import DirectoryError, DirectoryImportResult, directory_import
 
 WORLD_DIRECTORY_FAILED = "the simulated world did not answer at {url}: {reason}"
+WORLD_DIRECTORY_NOT_JSON = "{url} is not a publisher directory: {reason}"
+
+
+class WorldDirectoryError(RuntimeError):
+    """The world's directory could not be read or imported; `str()` is one line that names the URL."""
 
 
 @dataclass(frozen=True)
@@ -35,11 +41,29 @@ def admin_ensure() -> AdminLogin:
 
 
 def world_directory_load(directory_url: str, context: IngestContext) -> DirectoryImportResult:
-    """Read /world.json through our own hardened fetcher and import its publishers and feeds."""
-    result = context.fetch(directory_url.rstrip("/") + "/world.json")
+    """Read /world.json through our own hardened fetcher and import its publishers and feeds, each publisher with
+    the display policy the directory gives it. Raises WorldDirectoryError (nothing imported) when that fails."""
+    url = directory_url.rstrip("/") + "/world.json"
+    try:
+        result = context.fetch(url)
+    except FetchError as exc:
+        raise WorldDirectoryError(WORLD_DIRECTORY_FAILED.format(url=directory_url, reason=exc.describe())) from None
     if result.status != 200:
-        raise RuntimeError(WORLD_DIRECTORY_FAILED.format(url=directory_url, reason=f"HTTP {result.status}"))
-    return directory_import(data=json.loads(result.body))
+        raise WorldDirectoryError(WORLD_DIRECTORY_FAILED.format(url=directory_url, reason=f"HTTP {result.status}"))
+    try:
+        return directory_import(data=json.loads(result.body))
+    except (ValueError, DirectoryError) as exc:  # JSONDecodeError is a ValueError
+        raise WorldDirectoryError(WORLD_DIRECTORY_NOT_JSON.format(url=url, reason=exc)) from None
+
+
+def world_subscribe(directory_url: str) -> DirectoryImportResult:
+    """Subscribe to a simulated world that is already running (on loopback), as `newsdesk demo` does, without
+    ingesting: the workers fetch its feeds."""
+    context = IngestContext.from_settings(allow_loopback=True)
+    try:
+        return world_directory_load(directory_url, context)
+    finally:
+        context.close()
 
 
 def demo_ingest(*, directory_url: str, threads: int = 4, on_feed_done=None) -> tuple[DirectoryImportResult, CycleStats]:

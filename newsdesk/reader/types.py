@@ -124,6 +124,9 @@ class ExtractedArticle:
     title: str = ""
     byline: str = ""
     published: datetime | None = None
+    # The page gave a day without a time ("2026-03-01"): `published` is that day at 00:00 UTC, which is not a
+    # time anyone published at, so show and compare it as a date.
+    published_is_date: bool = False
     updated: datetime | None = None
     language: str = ""
     description: str = ""
@@ -136,3 +139,5 @@ class ExtractedArticle:
     robots_directives: str = ""  # "noarchive nosnippet noimageindex max-snippet:N" (those present), meta or header
     categories: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()  # what the page got wrong that extraction ignored (e.g. a malformed canonical URL)
+    body_source: str = ""  # which extractor's body was kept: "trafilatura", "readability", "json-ld", "feed", ...
+    body_reasons: tuple[str, ...] = ()  # why the ensemble kept it (agreement figures, rejected candidates)

@@ -70,6 +70,6 @@ def story_card(story: Story) -> StoryCard:
     )
 
 
-def story_url(story: Story) -> str:
-    """The absolute URL of our page for `story`."""
-    return absolute_url(story.get_absolute_url())
+def story_url(story: Story, *, site_url: str | None = None) -> str:
+    """The absolute URL of our page for `story` (on `site_url` when given, else on settings.SITE_URL)."""
+    return absolute_url(story.get_absolute_url(), site_url=site_url)

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from django.conf import settings
+from django.test import override_settings
 
 from newsdesk.api.articles import ERROR_BAD_LIMIT, ERROR_BAD_OFFSET
 from newsdesk.api.responses import ERROR_METHOD_NOT_ALLOWED, ERROR_NOT_FOUND
@@ -9,8 +9,8 @@ from newsdesk.sources.models import Publisher
 from tests.factories import make_article, make_category, make_publisher
 
 
-def get_json(client, path: str, params: dict | None = None, status: int = 200) -> dict:
-    response = client.get(path, params or {})
+def get_json(client, path: str, params: dict | None = None, status: int = 200, **headers: str) -> dict:
+    response = client.get(path, params or {}, **headers)
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     return json.loads(response.content)
@@ -27,7 +27,7 @@ def test_article_list_defaults_to_20_newest_first_with_next_link(client):
     assert data["items"][0]["id"] == articles[0].pk
     assert data["limit"] == 20
     assert data["offset"] == 0
-    assert data["next"] == f"{settings.SITE_URL}/api/articles?limit=20&offset=20"
+    assert data["next"] == "http://testserver/api/articles?limit=20&offset=20"
     rest = get_json(client, "/api/articles", {"offset": "20"})
     assert len(rest["items"]) == 5
     assert rest["next"] is None
@@ -71,7 +71,7 @@ def test_article_detail_has_attribution_fields(client):
     data = get_json(client, f"/api/articles/{article.pk}")
 
     assert data["id"] == article.pk
-    assert data["url"] == settings.SITE_URL + article.get_absolute_url()
+    assert data["url"] == "http://testserver" + article.get_absolute_url()
     assert data["publisher"] == {
         "name": "Planet",
         "slug": "planet",
@@ -137,3 +137,56 @@ def test_writes_are_refused_with_json_405(client):
 
     assert response.status_code == 405
     assert json.loads(response.content) == {"error": ERROR_METHOD_NOT_ALLOWED}
+
+
+@pytest.mark.django_db
+@override_settings(SITE_URL_CONFIGURED=False, ALLOWED_HOSTS=["news.lan", "192.0.2.5"])
+def test_without_a_configured_site_url_absolute_urls_follow_the_request_host(client):
+    publisher = make_publisher()
+    articles = [make_article(publisher) for _ in range(3)]
+
+    listed = get_json(client, "/api/articles", {"limit": "1"}, HTTP_HOST="192.0.2.5:8000")
+    detail = get_json(client, f"/api/articles/{articles[0].pk}", HTTP_HOST="news.lan")
+
+    assert listed["next"] == "http://192.0.2.5:8000/api/articles?limit=1&offset=1"
+    assert listed["items"][0]["url"] == "http://192.0.2.5:8000" + articles[0].get_absolute_url()
+    assert detail["url"] == "http://news.lan" + articles[0].get_absolute_url()
+
+
+@pytest.mark.django_db
+@override_settings(SITE_URL_CONFIGURED=True, SITE_URL="https://news.example.org", ALLOWED_HOSTS=["192.0.2.5"])
+def test_a_configured_site_url_wins_over_the_request_host(client):
+    publisher = make_publisher()
+    articles = [make_article(publisher) for _ in range(2)]
+
+    listed = get_json(client, "/api/articles", {"limit": "1"}, HTTP_HOST="192.0.2.5")
+
+    assert listed["next"] == "https://news.example.org/api/articles?limit=1&offset=1"
+    assert listed["items"][0]["url"] == "https://news.example.org" + articles[0].get_absolute_url()
+
+
+@pytest.mark.django_db
+@override_settings(SITE_URL_CONFIGURED=False, ALLOWED_HOSTS=["news.example.org"])
+def test_a_host_outside_allowed_hosts_gets_no_links_to_it(client):
+    response = client.get("/api/articles", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert b"http://evil.example" not in response.content
+
+
+@pytest.mark.django_db
+@override_settings(SITE_URL_CONFIGURED=False, ALLOWED_HOSTS=["news.lan"])
+def test_story_api_urls_follow_the_request_host_too(client):
+    from tests.stories.rows import make_story
+
+    publisher = make_publisher()
+    story = make_story([make_article(publisher), make_article(make_publisher(name="Other", slug="other"))])
+    make_story([make_article(publisher)])
+
+    listed = get_json(client, "/api/stories", {"limit": "1"}, HTTP_HOST="news.lan")
+    detail = get_json(client, f"/api/stories/{story.pk}", HTTP_HOST="news.lan")
+
+    assert listed["next"] == "http://news.lan/api/stories?limit=1&offset=1"
+    assert listed["items"][0]["url"].startswith("http://news.lan/")
+    assert detail["url"] == "http://news.lan" + story.get_absolute_url()
+    assert all(article["url"].startswith("http://news.lan/article/") for article in detail["articles"])

@@ -1,4 +1,5 @@
-"""`newsdesk world serve`: run the simulated publishers on 127.0.0.1 until Ctrl-C."""
+"""`newsdesk world serve`: run the simulated publishers on 127.0.0.1 until Ctrl-C; `newsdesk world subscribe URL`:
+follow a running world's publishers, with their display policies, as `newsdesk demo` does."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8100
 ERROR_LOG_DIR = "--log: directory {directory} does not exist"
 ERROR_ANCHOR = "--anchor must be a date like 2025-01-31, not {value!r}"
+# The directory's own documents: a URL naming one of them stands for the directory.
+DIRECTORY_DOCUMENTS = ("/world.json", "/opml.xml")
 
 
 class Command(BaseCommand):
@@ -27,7 +30,7 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{serve}", title="actions")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{serve,subscribe}", title="actions")
         serve = actions.add_parser(
             "serve",
             help="serve the world until Ctrl-C",
@@ -49,10 +52,39 @@ class Command(BaseCommand):
         )
         serve.add_argument("--log", type=Path, default=None, help="append one JSON line per request to this file")
         serve.add_argument("--anchor", default=None, help="end of the simulated week, YYYY-MM-DD (default: today, UTC)")
+        subscribe = actions.add_parser(
+            "subscribe",
+            help="follow a running world's publishers and feeds, with their display policies (as the demo does)",
+            description=(
+                "Read the directory (/world.json) of a world started with `newsdesk world serve` and subscribe to "
+                "every publisher's feeds with the display policy the directory gives it, as `newsdesk demo` does. "
+                "Nothing is fetched beyond the directory: `newsdesk worker --allow-loopback` does that."
+            ),
+        )
+        subscribe.add_argument("url", help="the world's directory URL, e.g. http://127.0.0.1:8100")
 
     def handle(self, *args: object, **options: object) -> None:
         if options["action"] == "serve":
             self.serve(**options)
+        else:
+            self.subscribe(str(options["url"]))
+
+    def subscribe(self, url: str) -> None:
+        from newsdesk.common.database import require_migrated
+        from newsdesk.ingest.demo import WorldDirectoryError, world_subscribe
+
+        require_migrated()
+        directory_url = url.rstrip("/")
+        for document in DIRECTORY_DOCUMENTS:
+            directory_url = directory_url.removesuffix(document)
+        try:
+            imported = world_subscribe(directory_url)
+        except WorldDirectoryError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            f"subscribed to {imported.feeds} feeds of {imported.publishers} publishers at {directory_url}; "
+            "`newsdesk worker --allow-loopback` (or `newsdesk ingest --once --allow-loopback`) fetches them"
+        )
 
     def serve(
         self,

@@ -1,6 +1,7 @@
 """`extract_article`: one page's HTML in, a cleaned `ExtractedArticle` out.
 
-trafilatura finds the body; our own metadata pass (metadata.py) decides canonical URL, title, byline,
+The body is chosen by an ensemble (ensemble.py) among trafilatura, readability, the page's JSON-LD
+`articleBody` and the feed's content; our own metadata pass (metadata.py) decides canonical URL, title, byline,
 dates, language, image and robots flags, because those are the fields attribution and rights depend on.
 """
 
@@ -9,17 +10,19 @@ from __future__ import annotations
 import copy
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import lxml.html
-import trafilatura
 from lxml import etree
-from trafilatura.htmlprocessing import convert_to_html
 
 from newsdesk.reader.dedup.wire import detect_wire_credit
-from newsdesk.reader.extract.boilerplate import drop_keep_tail, is_call_to_action, prune_boilerplate
+from newsdesk.reader.extract import candidates
+from newsdesk.reader.extract.boilerplate import prune_boilerplate
+from newsdesk.reader.extract.candidates import BodyCandidate
 from newsdesk.reader.extract.decode import decode_html
+from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body
 from newsdesk.reader.extract.errors import (
     EMPTY_DOCUMENT,
     NOT_HTML,
@@ -30,14 +33,11 @@ from newsdesk.reader.extract.errors import (
 )
 from newsdesk.reader.extract.language import detect_language
 from newsdesk.reader.extract.metadata import clean_byline, read_metadata
-from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ExtractedArticle
 from newsdesk.reader.urls import is_publishable_url
 
 _BY_LINE = re.compile(r"^(?:By|BY|Von|Par|Por)\s+([^\n]{3,100})$")
-_WORD = re.compile(r"\w+")
-_CAPTION = re.compile(r"caption|credit|photo-?info|image-?info|figcaption")
 # Comments go at parse time: "suffered<!-- --> months" must stay one sentence, and trafilatura drops a
 # comment's tail along with the comment when it is handed a tree that still has them.
 _HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
@@ -56,6 +56,7 @@ class ExtractOptions:
     max_bytes: int = 4 * 1024 * 1024  # real article pages, inline scripts and JSON included, stay well below
     max_elements: int = 25_000  # a long live blog has about 10,000
     time_budget_s: float = 5.0
+    ensemble: EnsembleParams = field(default=DEFAULT_PARAMS)
 
 
 DEFAULT_OPTIONS = ExtractOptions()
@@ -81,8 +82,10 @@ def extract_article(
     url: str,
     headers: dict[str, str] | None = None,
     options: ExtractOptions = DEFAULT_OPTIONS,
+    feed_html: str = "",
 ) -> ExtractedArticle:
-    """Extract body (sanitized HTML and text) and metadata from one article page.
+    """Extract body (sanitized HTML and text) and metadata from one article page. `feed_html` is the feed's
+    full content for this entry, when it has one: one more body candidate.
 
     Raises ExtractionError for empty or non-HTML input and for a page over the options' size, element or time
     budget. A page where no body is found still returns its metadata with empty body fields.
@@ -113,14 +116,23 @@ def extract_article(
         image_url = ""
     base_url = meta.canonical_url or url
     budget.check("body extraction")
-    body_html = _extract_body(
-        document, url=url, title=meta.title, base_url=base_url, allow_loopback=options.allow_loopback
+    found, tie_breakers = _body_candidates(
+        document,
+        url=url,
+        title=meta.title,
+        base_url=base_url,
+        allow_loopback=options.allow_loopback,
+        article_body=meta.article_body,
+        feed_html=feed_html,
     )
-    budget.check("text conversion")
-    body_text = html_to_text(body_html)
+    choice = choose_body(found, tie_breakers=tie_breakers, params=options.ensemble)
+    body_html = choice.candidate.html if choice.candidate else ""
+    body_text = choice.candidate.text if choice.candidate else ""
+    budget.check("dates")
     byline = meta.byline or _byline_from_text(body_text)
-    # htmldate is the slowest, least needed stage: skipped once the budget is spent.
-    published = meta.published or (_htmldate(document, url) if budget.left else None)
+    published, published_is_date = meta.published, meta.published_is_date
+    if published is None and budget.left:  # htmldate is the slowest, least needed stage: skipped once late
+        published, published_is_date = _htmldate(document, url), True  # htmldate finds days, never times
     # dateModified equal to (or before) datePublished is the CMS filling both fields, not an update.
     updated = meta.updated if meta.updated and (published is None or meta.updated > published) else None
     return ExtractedArticle(
@@ -129,6 +141,7 @@ def extract_article(
         title=meta.title,
         byline=byline,
         published=published,
+        published_is_date=published is not None and published_is_date,
         updated=updated,
         language=meta.language or detect_language(body_text),
         description=meta.description,
@@ -141,61 +154,54 @@ def extract_article(
         robots_directives=meta.robots_directives,
         categories=meta.categories,
         notes=tuple(notes),
+        body_source=choice.source,
+        body_reasons=choice.reasons,
     )
 
 
-def _extract_body(document: etree._Element, *, url: str, title: str, base_url: str, allow_loopback: bool) -> str:
+def _body_candidates(
+    document: etree._Element,
+    *,
+    url: str,
+    title: str,
+    base_url: str,
+    allow_loopback: bool,
+    article_body: str,
+    feed_html: str,
+    prune: bool = True,
+) -> tuple[list[BodyCandidate], Callable[[], list[BodyCandidate]]]:
+    """The candidates every page gets (trafilatura, readability, outside sources), and a callable for the
+    tie-breakers the ensemble asks for only when those disagree. `prune=False` skips the boilerplate pass
+    (the cross-validation compares both)."""
     pruned = copy.deepcopy(document)
-    prune_boilerplate(pruned)
-    result = trafilatura.bare_extraction(
-        pruned,
-        url=url or None,
-        include_comments=False,
-        # Links off: with them on, trafilatura splits paragraphs at some inline links and glues the
-        # following word to the link text ("MacBook Prowas released"); the F1 is the same either way.
-        include_links=False,
-        # Images off: with them on, trafilatura also keeps galleries and captions as paragraphs (-0.004 F1
-        # on the dev set), and the lead image comes from the page metadata anyway.
-        include_images=False,
-        include_formatting=True,
-        include_tables=True,
-        with_metadata=False,
-    )
-    if result is None or result.body is None:
-        return ""
-    body = result.body
-    _drop_title_headings(body, title)
-    _drop_calls_to_action(body)
-    _drop_captions(body)
-    markup = etree.tostring(convert_to_html(body)[0], encoding="unicode")
-    return sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback)
+    if prune:
+        prune_boilerplate(pruned)
+    found = [
+        candidates.trafilatura_candidate(
+            pruned,
+            source=candidates.TRAFILATURA,
+            url=url,
+            title=title,
+            base_url=base_url,
+            allow_loopback=allow_loopback,
+        ),
+        candidates.readability_candidate(pruned, title=title, base_url=base_url, allow_loopback=allow_loopback),
+        candidates.text_candidate(candidates.JSON_LD, article_body),
+        candidates.html_candidate(candidates.FEED, feed_html, base_url=base_url, allow_loopback=allow_loopback),
+    ]
 
+    def tie_breakers() -> list[BodyCandidate]:
+        precise = candidates.trafilatura_candidate(
+            pruned,
+            source=candidates.TRAFILATURA_PRECISION,
+            url=url,
+            title=title,
+            base_url=base_url,
+            allow_loopback=allow_loopback,
+        )
+        return [precise] if precise else []
 
-def _drop_title_headings(body: etree._Element, title: str) -> None:
-    """trafilatura often repeats the headline as the first heading; the page title already carries it."""
-    wanted = _words(title)
-    for el in list(body)[:3]:
-        if el.tag == "head" and wanted and _words("".join(el.itertext())) == wanted:
-            drop_keep_tail(el, blank_tail=False)
-            return
-
-
-def _drop_calls_to_action(body: etree._Element) -> None:
-    for el in list(body.iter("p", "head", "item", "quote")):
-        if is_call_to_action("".join(el.itertext())):
-            drop_keep_tail(el, blank_tail=False)
-
-
-def _drop_captions(body: etree._Element) -> None:
-    """Image captions and credits come through as paragraphs beside the image; they are not article text."""
-    for el in list(body.iter("p", "head")):
-        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if _CAPTION.search(names):
-            drop_keep_tail(el, blank_tail=False)
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text or "")]
+    return [c for c in found if c is not None], tie_breakers
 
 
 def _byline_from_text(body_text: str) -> str:

@@ -21,6 +21,7 @@ _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|de)\s*:?\s+", re.I)
 _BYLINE_NOISE = re.compile(r"\s*(?:\||•|·|\bupdated\b|\bpublished\b|\bposted\b|\d{1,2}:\d{2}|\bon\s+\w+day\b).*$", re.I)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and narrow NBSP (French "6 450") are text, not layout
 _MAX_BYLINE = 120
+_HAS_TIME = re.compile(r"\d:\d\d|T\d")  # "2026-03-01" is a day; "2026-03-01T09:30" and "09:30" are times
 MAX_NOTES = 10
 _NOTE_URL_CHARS = 120
 
@@ -32,6 +33,7 @@ class PageMetadata:
     byline: str = ""
     meta_author: str = ""
     published: datetime | None = None
+    published_is_date: bool = False  # the page gave a day, no time
     updated: datetime | None = None
     language: str = ""
     description: str = ""
@@ -41,6 +43,7 @@ class PageMetadata:
     robots_directives: str = ""  # the display directives we honour, see display_directives()
     categories: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # URLs of the page that were ignored, and why
+    article_body: str = ""  # the JSON-LD article's articleBody, a body candidate
 
 
 def read_metadata(document: etree._Element, *, url: str, headers: dict[str, str]) -> PageMetadata:
@@ -53,15 +56,22 @@ def read_metadata(document: etree._Element, *, url: str, headers: dict[str, str]
     meta_author = _first_person(meta.get("author", []) + meta.get("dc.creator", []) + meta.get("parsely-author", []))
     canonical = _canonical(document, meta, article, base, notes)
     image_url = _image(document, meta, article, base, notes)
+    published_text = _date_text(jsonld.text_of(article.get("datePublished")), meta, xpaths.PUBLISHED_META)
+    published = parse_date(published_text) if published_text else None
+    if published is None:
+        published_text = _time_element_text(document, "datePublished")
+        published = parse_date(published_text) if published_text else None
     return PageMetadata(
         canonical_url=canonical,
         title=_title(document, meta, article, site_name, url, canonical),
         byline=_byline(document, meta, article),
         meta_author=meta_author,
-        published=_date(jsonld.text_of(article.get("datePublished")), meta, xpaths.PUBLISHED_META)
-        or _time_element(document, "datePublished"),
-        updated=_date(jsonld.text_of(article.get("dateModified")), meta, xpaths.UPDATED_META)
-        or _time_element(document, "dateModified"),
+        published=published,
+        published_is_date=published is not None and not _HAS_TIME.search(published_text),
+        updated=parse_date(
+            _date_text(jsonld.text_of(article.get("dateModified")), meta, xpaths.UPDATED_META)
+            or _time_element_text(document, "dateModified")
+        ),
         language=_language(document, meta, article, headers),
         description=_clean(_first(meta, xpaths.DESCRIPTION_META) or jsonld.text_of(article.get("description"))),
         image_url=image_url,
@@ -70,6 +80,7 @@ def read_metadata(document: etree._Element, *, url: str, headers: dict[str, str]
         robots_directives=display_directives(_robots_values(meta, headers)),
         categories=_categories(meta, article),
         notes=tuple(dict.fromkeys(notes))[:MAX_NOTES],
+        article_body=jsonld.text_of(article.get("articleBody")),
     )
 
 
@@ -217,26 +228,26 @@ def clean_byline(value: str) -> str:
     return value
 
 
-def _date(jsonld_value: str, meta: dict[str, list[str]], keys: tuple[str, ...]) -> datetime | None:
+def _date_text(jsonld_value: str, meta: dict[str, list[str]], keys: tuple[str, ...]) -> str:
+    """The first of the JSON-LD value and the meta values that parses as a date ("" when none does)."""
     for value in (jsonld_value, *(v for key in keys for v in meta.get(key, ()))):
-        parsed = parse_date(value) if value else None
-        if parsed is not None:
-            return parsed
-    return None
+        if value and parse_date(value) is not None:
+            return value
+    return ""
 
 
-def _time_element(document: etree._Element, itemprop: str) -> datetime | None:
+def _time_element_text(document: etree._Element, itemprop: str) -> str:
     for el in document.xpath(f"//*[@itemprop='{itemprop}']"):
-        parsed = parse_date(el.get("datetime") or el.get("content") or "")
-        if parsed is not None:
-            return parsed
+        value = el.get("datetime") or el.get("content") or ""
+        if parse_date(value) is not None:
+            return value
     if itemprop != "datePublished":
-        return None
+        return ""
     for el in document.iter("time"):
-        parsed = parse_date(el.get("datetime") or "")
-        if parsed is not None:
-            return parsed
-    return None
+        value = el.get("datetime") or ""
+        if parse_date(value) is not None:
+            return value
+    return ""
 
 
 def _language(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.shared, pytest.mark.slow]
 def load_eval_module():
     spec = importlib.util.spec_from_file_location("extraction_eval", EVAL_SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -49,7 +51,8 @@ def test_our_f1_is_at_least_the_pinned_floor(scores, baseline):
 
 def test_we_beat_bare_trafilatura_on_the_same_pages(scores, baseline):
     assert scores["trafilatura"]["pages"] == scores["ours"]["pages"]
-    assert scores["ours"]["f1"] > scores["trafilatura"]["f1"], scores
+    # The goal: at least 0.01 F1 above bare trafilatura on the same pages.
+    assert scores["ours"]["f1"] >= scores["trafilatura"]["f1"] + 0.01, scores
     # The floor was pinned above trafilatura's figure; that figure must still be what trafilatura measures (its
     # version is pinned), or the floor's claim to beat it is stale.
     assert scores["trafilatura"]["f1"] == pytest.approx(baseline["trafilatura_f1"], abs=0.002)

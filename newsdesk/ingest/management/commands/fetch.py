@@ -6,9 +6,9 @@ from dataclasses import replace
 from django.core.management.base import BaseCommand, CommandParser
 
 from newsdesk.common.arguments import positive_duration, positive_int
-from newsdesk.ingest.context import fetch_options_from_settings
 from newsdesk.reader.fetcher import FetchError, fetch
 from newsdesk.reader.types import FetchResult
+from newsdesk.sources.fetching import fetch_options_from_settings
 
 EXIT_REFUSED = 2
 

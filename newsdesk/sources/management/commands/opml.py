@@ -1,4 +1,4 @@
-"""`newsdesk opml import FILE [--policy P]` and `newsdesk opml export [--output FILE]`."""
+"""`newsdesk opml import FILE|-|URL [--policy P]` and `newsdesk opml export [--output FILE]`."""
 
 import sys
 from pathlib import Path
@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.reader.feeds.opml import MAX_OPML_BYTES, OPML_TOO_LARGE, OpmlError
+from newsdesk.sources.fetching import SubscriptionFetchError, is_web_address, opml_download
 from newsdesk.sources.models import Publisher
 from newsdesk.sources.opml_services import opml_export, opml_import
 
@@ -16,7 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="{import,export}")
         importing = actions.add_parser("import", help="create publishers and feeds listed in an OPML file")
-        importing.add_argument("file", help="OPML file to read ('-' for standard input)")
+        importing.add_argument(
+            "file", help="OPML file to read: a path, '-' for standard input, or an http(s) URL to fetch"
+        )
+        importing.add_argument(
+            "--allow-loopback",
+            action="store_true",
+            help="let a URL on 127.0.0.0/8 or ::1 be fetched (a simulated world on this machine)",
+        )
         importing.add_argument(
             "--policy",
             default=Publisher.DisplayPolicy.EXCERPT,
@@ -28,12 +36,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "import":
-            self._import(options["file"], options["policy"])
+            self._import(options["file"], options["policy"], allow_loopback=options["allow_loopback"] or None)
         else:
             self._export(options["output"])
 
-    def _import(self, file: str, policy: str) -> None:
-        data = self._read(file)
+    def _import(self, file: str, policy: str, *, allow_loopback: bool | None) -> None:
+        if is_web_address(file):
+            try:
+                data = opml_download(file, allow_loopback=allow_loopback)
+            except SubscriptionFetchError as exc:
+                raise CommandError(str(exc)) from None
+        else:
+            data = self._read(file)
         try:
             result = opml_import(data=data, default_policy=policy)
         except (OpmlError, ValueError) as exc:

@@ -1,0 +1,155 @@
+"""Body candidates for the ensemble (ensemble.py): each one is a complete guess at the article body from one
+source, as sanitized HTML plus the plain text the ensemble compares.
+
+Sources: trafilatura with several settings (balanced, favor_precision, favor_recall) on the boilerplate-pruned
+tree, a readability-style scorer (the readability-lxml port that ships inside trafilatura, so the algorithm is
+not installed twice), the page's JSON-LD `articleBody` and the feed's full content when the caller has it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from html import escape
+
+import trafilatura
+from lxml import etree
+from trafilatura.external import try_readability
+from trafilatura.htmlprocessing import convert_to_html
+
+from newsdesk.reader.extract.boilerplate import drop_keep_tail, is_call_to_action
+from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
+
+TRAFILATURA = "trafilatura"
+TRAFILATURA_PRECISION = "trafilatura-precision"
+TRAFILATURA_RECALL = "trafilatura-recall"
+READABILITY = "readability"
+JSON_LD = "json-ld"
+FEED = "feed"
+
+# name -> bare_extraction keyword arguments (besides the shared ones in _trafilatura_body)
+TRAFILATURA_SETTINGS: dict[str, dict[str, bool]] = {
+    TRAFILATURA: {},
+    TRAFILATURA_PRECISION: {"favor_precision": True},
+    TRAFILATURA_RECALL: {"favor_recall": True},
+}
+
+_WORD = re.compile(r"\w+")
+_CAPTION = re.compile(r"caption|credit|photo-?info|image-?info|figcaption")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+_TRUNCATED = re.compile(r"(?:\.\.\.|…|\[\.\.\.\])\s*$")
+
+
+@dataclass(frozen=True)
+class BodyCandidate:
+    """One source's body. `truncated`: the text ends in an ellipsis (a teaser, not the whole article)."""
+
+    source: str
+    html: str  # sanitized, safe to render
+    text: str
+    truncated: bool = False
+
+    @property
+    def words(self) -> int:
+        return len(_WORD.findall(self.text))
+
+
+def trafilatura_candidate(
+    pruned: etree._Element, *, source: str, url: str, title: str, base_url: str, allow_loopback: bool
+) -> BodyCandidate | None:
+    """trafilatura (one of TRAFILATURA_SETTINGS) on the pruned tree, with our post-cleaning of its body."""
+    result = trafilatura.bare_extraction(
+        copy.deepcopy(pruned),
+        url=url or None,
+        include_comments=False,
+        # Links off: with them on, trafilatura splits paragraphs at some inline links and glues the
+        # following word to the link text ("MacBook Prowas released").
+        include_links=False,
+        # Images off: with them on, trafilatura also keeps galleries and captions as paragraphs, and the lead
+        # image comes from the page metadata anyway.
+        include_images=False,
+        include_formatting=True,
+        include_tables=True,
+        with_metadata=False,
+        # Fast: no readability/justext fallback inside trafilatura; readability is a candidate of its own here.
+        fast=True,
+        **TRAFILATURA_SETTINGS[source],
+    )
+    if result is None or result.body is None:
+        return None
+    body = result.body
+    _drop_title_headings(body, title)
+    _drop_calls_to_action(body)
+    _drop_captions(body)
+    markup = etree.tostring(convert_to_html(body)[0], encoding="unicode")
+    return _candidate(source, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
+
+
+def readability_candidate(
+    pruned: etree._Element, *, title: str, base_url: str, allow_loopback: bool
+) -> BodyCandidate | None:
+    summary = try_readability(copy.deepcopy(pruned))
+    if summary is None or not len(summary):
+        return None
+    for heading in list(summary.iter("h1", "h2"))[:2]:
+        if _words(heading.text_content()) == _words(title):
+            drop_keep_tail(heading, blank_tail=False)
+    for el in list(summary.iter("p", "div", "li")):
+        if el.getparent() is not None and is_call_to_action(el.text_content()):
+            drop_keep_tail(el, blank_tail=False)
+    markup = etree.tostring(summary, encoding="unicode", method="html")
+    return _candidate(READABILITY, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
+
+
+def text_candidate(source: str, text: str) -> BodyCandidate | None:
+    """A plain-text body (JSON-LD articleBody): paragraphs at blank lines, or at line breaks when it has none."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    blocks = _PARAGRAPH_BREAK.split(text) if _PARAGRAPH_BREAK.search(text) else text.splitlines()
+    markup = "".join(f"<p>{escape(' '.join(block.split()))}</p>" for block in blocks if block.strip())
+    return _candidate(source, sanitize_html(markup, base_url=""))
+
+
+def html_candidate(source: str, html: str, *, base_url: str, allow_loopback: bool) -> BodyCandidate | None:
+    """An HTML body from outside the page (the feed's full content)."""
+    if not (html or "").strip():
+        return None
+    if "<" not in html:
+        return text_candidate(source, html)
+    return _candidate(source, sanitize_html(html, base_url=base_url, allow_loopback=allow_loopback))
+
+
+def _candidate(source: str, html: str) -> BodyCandidate | None:
+    text = html_to_text(html)
+    if not text.strip():
+        return None
+    return BodyCandidate(source=source, html=html, text=text, truncated=bool(_TRUNCATED.search(text)))
+
+
+def _drop_title_headings(body: etree._Element, title: str) -> None:
+    """trafilatura often repeats the headline as the first heading; the page title already carries it."""
+    wanted = _words(title)
+    for el in list(body)[:3]:
+        if el.tag == "head" and wanted and _words("".join(el.itertext())) == wanted:
+            drop_keep_tail(el, blank_tail=False)
+            return
+
+
+def _drop_calls_to_action(body: etree._Element) -> None:
+    for el in list(body.iter("p", "head", "item", "quote")):
+        if is_call_to_action("".join(el.itertext())):
+            drop_keep_tail(el, blank_tail=False)
+
+
+def _drop_captions(body: etree._Element) -> None:
+    """Image captions and credits come through as paragraphs beside the image; they are not article text."""
+    for el in list(body.iter("p", "head")):
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        if _CAPTION.search(names):
+            drop_keep_tail(el, blank_tail=False)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text or "")]

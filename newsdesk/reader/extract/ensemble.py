@@ -1,0 +1,125 @@
+"""Pick the article body among the candidates (candidates.py) by agreement, and say why.
+
+Each extractor fails in its own way (trafilatura keeps a related-links rail, readability takes one wrong
+container, a JSON-LD `articleBody` is a teaser), and they rarely fail the same way on the same page. So the
+body chosen is the candidate that agrees most with the others, agreement being the F1 of their word 4-gram
+multisets (the benchmark's own unit). Running every extractor on every page costs time, so it is a cascade:
+trafilatura and readability always run; when they agree closely trafilatura's body is taken as it is, and only
+when they disagree is the tie broken with more candidates (trafilatura favor_precision, the JSON-LD and feed
+bodies). The threshold and which extra sources vote were chosen by k-fold cross-validation on the dev set
+(`eval/extraction_eval.py --cv 5`, figures in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from newsdesk.reader.extract.candidates import (
+    FEED,
+    JSON_LD,
+    READABILITY,
+    TRAFILATURA,
+    TRAFILATURA_PRECISION,
+    BodyCandidate,
+)
+
+_WORD = re.compile(r"\w+")
+_SHINGLE = 4
+# Ties go to the source that is right most often on its own (trafilatura), then the publisher's own text.
+_PRIORITY = (TRAFILATURA, TRAFILATURA_PRECISION, FEED, JSON_LD, READABILITY)
+
+
+@dataclass(frozen=True)
+class EnsembleParams:
+    """The ensemble's knobs; the defaults are what cross-validation chose (see the module docstring)."""
+
+    agree_threshold: float = 0.95  # trafilatura and readability at least this close: no tie-break needed
+    outside_sources_vote: bool = True  # JSON-LD articleBody and the feed's content join the tie-break
+    min_words: int = 25  # a candidate shorter than this is not a body (a teaser, a caption, a cookie notice)
+
+
+DEFAULT_PARAMS = EnsembleParams()
+
+
+@dataclass(frozen=True)
+class BodyChoice:
+    candidate: BodyCandidate | None
+    reasons: tuple[str, ...]
+
+    @property
+    def source(self) -> str:
+        return self.candidate.source if self.candidate else ""
+
+
+def choose_body(
+    candidates: list[BodyCandidate],
+    *,
+    tie_breakers: Callable[[], list[BodyCandidate]] = list,
+    params: EnsembleParams = DEFAULT_PARAMS,
+) -> BodyChoice:
+    """The body among `candidates` (trafilatura's and readability's, plus outside sources); `tie_breakers` is
+    called, at most once, for more candidates when trafilatura and readability disagree."""
+    reasons: list[str] = []
+    pool = [c for c in candidates if _usable(c, params, reasons)]
+    by_source = {c.source: c for c in pool}
+    main, readable = by_source.get(TRAFILATURA), by_source.get(READABILITY)
+    if main is not None and readable is not None:
+        agreement = similarity(main.text, readable.text)
+        if agreement >= params.agree_threshold:
+            reasons.append(f"{TRAFILATURA}: agrees with {READABILITY} ({agreement:.2f})")
+            return BodyChoice(main, tuple(reasons))
+        reasons.append(f"{TRAFILATURA} and {READABILITY} disagree ({agreement:.2f}): tie-break")
+    pool += [c for c in tie_breakers() if _usable(c, params, reasons)]
+    if not params.outside_sources_vote:
+        pool = [c for c in pool if c.source not in (JSON_LD, FEED)]
+    if not pool:
+        reasons.append("no candidate body")
+        return BodyChoice(None, tuple(reasons))
+    if len(pool) == 1:
+        reasons.append(f"{pool[0].source}: the only candidate")
+        return BodyChoice(pool[0], tuple(reasons))
+    shingles = {id(c): _shingles(c.text) for c in pool}
+    scores = {
+        id(c): sum(_f1(shingles[id(c)], shingles[id(o)]) for o in pool if o is not c) / (len(pool) - 1) for c in pool
+    }
+    best = max(pool, key=lambda c: (round(scores[id(c)], 6), -_rank(c.source)))
+    others = ", ".join(f"{c.source} {scores[id(c)]:.2f}" for c in pool if c is not best)
+    reasons.append(f"{best.source}: most agreement ({scores[id(best)]:.2f}; {others})")
+    return BodyChoice(best, tuple(reasons))
+
+
+def similarity(a: str, b: str) -> float:
+    """F1 of the two texts' word 4-gram multisets: 1.0 for the same words in the same order."""
+    return _f1(_shingles(a), _shingles(b))
+
+
+def _usable(candidate: BodyCandidate, params: EnsembleParams, reasons: list[str]) -> bool:
+    if candidate.words < params.min_words:
+        reasons.append(f"{candidate.source}: too short ({candidate.words} words)")
+        return False
+    if candidate.truncated and candidate.source in (JSON_LD, FEED):
+        reasons.append(f"{candidate.source}: ends in an ellipsis (a teaser)")
+        return False
+    return True
+
+
+def _rank(source: str) -> int:
+    return _PRIORITY.index(source) if source in _PRIORITY else len(_PRIORITY)
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    words = _WORD.findall(text)
+    if len(words) < _SHINGLE:
+        return Counter([tuple(words)]) if words else Counter()
+    return Counter(tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1))
+
+
+def _f1(a: Counter, b: Counter) -> float:
+    shared = sum((a & b).values())
+    if not shared:
+        return 0.0
+    precision, recall = shared / sum(a.values()), shared / sum(b.values())
+    return 2 * precision * recall / (precision + recall)

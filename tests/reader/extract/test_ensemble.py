@@ -1,0 +1,117 @@
+"""The ensemble keeps the body its candidates agree on, asks for tie-breakers only on disagreement, and says why."""
+
+from __future__ import annotations
+
+import json
+
+from newsdesk.reader.extract import extract_article
+from newsdesk.reader.extract.candidates import (
+    FEED,
+    JSON_LD,
+    READABILITY,
+    TRAFILATURA,
+    TRAFILATURA_PRECISION,
+    html_candidate,
+    text_candidate,
+)
+from newsdesk.reader.extract.ensemble import EnsembleParams, choose_body, similarity
+
+ARTICLE = " ".join(f"Sentence {i} of the article tells what happened in the town on day {i}." for i in range(12))
+RAIL = " ".join(f"Related headline {i} about something else entirely from another desk." for i in range(12))
+
+
+def _candidate(source: str, text: str):
+    return text_candidate(source, text)
+
+
+def test_similarity_is_one_for_the_same_words_and_zero_for_none_shared():
+    assert similarity(ARTICLE, ARTICLE) == 1.0
+    assert similarity(ARTICLE, RAIL) == 0.0
+
+
+def test_close_agreement_keeps_trafilatura_without_asking_for_tie_breakers():
+    asked = []
+    choice = choose_body(
+        [_candidate(TRAFILATURA, ARTICLE), _candidate(READABILITY, ARTICLE)],
+        tie_breakers=lambda: asked.append(1) or [],
+    )
+    assert choice.source == TRAFILATURA
+    assert asked == []
+    assert "agrees with readability" in choice.reasons[-1]
+
+
+def test_disagreement_is_settled_by_the_tie_breakers():
+    choice = choose_body(
+        [_candidate(TRAFILATURA, ARTICLE + " " + RAIL), _candidate(READABILITY, ARTICLE)],
+        tie_breakers=lambda: [_candidate(TRAFILATURA_PRECISION, ARTICLE)],
+    )
+    assert choice.source == TRAFILATURA_PRECISION  # ties with readability: the higher-priority source wins
+    assert choice.candidate.text.startswith("Sentence 0")
+    assert "disagree" in choice.reasons[0]
+    assert "most agreement" in choice.reasons[-1]
+
+
+def test_a_teaser_ending_in_an_ellipsis_and_a_short_candidate_do_not_vote():
+    teaser = " ".join(ARTICLE.split()[:40]) + " …"
+    choice = choose_body(
+        [_candidate(TRAFILATURA, ARTICLE), _candidate(JSON_LD, teaser), _candidate(FEED, "Read more")],
+        params=EnsembleParams(agree_threshold=1.01),
+    )
+    assert choice.source == TRAFILATURA
+    assert any("ellipsis" in reason for reason in choice.reasons)
+    assert any("too short" in reason for reason in choice.reasons)
+    assert "the only candidate" in choice.reasons[-1]
+
+
+def test_no_candidate_is_no_body():
+    choice = choose_body([])
+    assert choice.candidate is None
+    assert choice.source == ""
+    assert choice.reasons == ("no candidate body",)
+
+
+def test_outside_sources_can_be_kept_out_of_the_vote():
+    choice = choose_body(
+        [_candidate(JSON_LD, ARTICLE), _candidate(FEED, ARTICLE)],
+        params=EnsembleParams(outside_sources_vote=False),
+    )
+    assert choice.candidate is None
+
+
+def test_feed_html_candidate_is_sanitized_and_plain_text_feed_content_is_split_into_paragraphs():
+    html = html_candidate(
+        FEED, "<p>One <script>x()</script>paragraph.</p><p>Two.</p>", base_url="", allow_loopback=False
+    )
+    assert "<script" not in html.html
+    assert html.text.splitlines()[0] == "One paragraph."
+    plain = html_candidate(FEED, "First line.\nSecond line.", base_url="", allow_loopback=False)
+    assert plain.html == "<p>First line.</p><p>Second line.</p>"
+    assert html_candidate(FEED, "  ", base_url="", allow_loopback=False) is None
+
+
+def test_json_ld_article_body_wins_when_the_page_hides_the_text():
+    """A page whose visible body is a stub (rendered by script) but whose JSON-LD carries the article."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Town council votes",
+        "articleBody": ARTICLE,
+    }
+    page = (
+        "<html><head><title>Town council votes</title>"
+        f'<script type="application/ld+json">{json.dumps(data)}</script></head>'
+        "<body><article><h1>Town council votes</h1><div id='app'>Loading…</div></article></body></html>"
+    )
+    article = extract_article(page.encode(), url="https://news.example/a")
+    assert article.body_text.startswith("Sentence 0 of the article")
+    assert "Sentence 11" in article.body_text
+    # The stub got no vote; the body kept is the one JSON-LD agrees with.
+    assert any("readability: too short" in reason for reason in article.body_reasons)
+    assert f"{JSON_LD} 1.00" in article.body_reasons[-1]
+
+
+def test_feed_content_is_a_candidate_of_extract_article():
+    page = "<html><head><title>T</title></head><body><div id='app'>Loading…</div></body></html>"
+    article = extract_article(page.encode(), url="https://news.example/a", feed_html=f"<p>{ARTICLE}</p>")
+    assert article.body_source == FEED
+    assert "Sentence 11" in article.body_text
