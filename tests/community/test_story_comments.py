@@ -40,7 +40,7 @@ def test_a_story_page_ends_with_its_comments_and_a_comments_feed(story):
     assert "Leave a comment" in page
     assert page.index("Leave a comment") > page.index("coverage-heading")
     feed = f"/comments/stories.story/{story.pk}/feed.atom"
-    assert f'<link rel="alternate" type="application/atom+xml" title="Comments on' in page
+    assert '<link rel="alternate" type="application/atom+xml" title="Comments on' in page
     assert page.count(f'href="{feed}"') == 2  # <link rel=alternate> and the visible link
 
 
