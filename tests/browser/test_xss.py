@@ -44,11 +44,11 @@ def store_as_comments(vectors: list[dict], targets: list) -> None:
         # display_name is 80 characters at most (as the sign-up form allows); the body keeps the whole vector.
         [
             Member(user=user, display_name=v["payload"][:80] or "empty", is_trusted=True)
-            for user, v in zip(users, vectors)
+            for user, v in zip(users, vectors, strict=True)
         ]
     )
     comments = []
-    for n, (user, vector) in enumerate(zip(users, vectors)):
+    for n, (user, vector) in enumerate(zip(users, vectors, strict=True)):
         target = targets[n // PER_PAGE]
         comments.append(
             Comment(
@@ -122,8 +122,11 @@ def test_vectors_typed_into_the_forms_and_echoed_back_run_nothing(live_server, b
             assert page.input_value("#id_body") == vector["payload"][:5000].replace("\r\n", "\n")
         else:
             posted += 1
-            assert status == 200 and "#comment-" in page.url, (vector["id"], status, page.url)
-    assert posted > 0 and refused > 0  # both the comment and the echo paths were exercised
+            assert status == 200, (vector["id"], status)
+            assert "#comment-" in page.url, (vector["id"], page.url)
+    # Both the comment and the echo paths were exercised.
+    assert posted > 0
+    assert refused > 0
 
     signup = live_server.url + "/accounts/signup/"
     for n, vector in enumerate(sample[:6]):
@@ -185,5 +188,6 @@ def test_the_hooks_catch_a_payload_that_was_not_sanitized(live_server, browser):
         if bypass_csp:
             assert findings["ran"] == ["alert(1)"]
         else:
-            assert findings["ran"] == [] and findings["csp"]
+            assert findings["ran"] == []
+            assert findings["csp"]
         context.close()
