@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "newsdesk.site",
     "newsdesk.api",
     "newsdesk.websub",
+    "newsdesk.backup",
 ]
 
 MIDDLEWARE = [
