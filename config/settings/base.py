@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "newsdesk.articles",
     "newsdesk.stories",
     "newsdesk.community",
+    "newsdesk.rights",
     "newsdesk.ingest",
     "newsdesk.site",
     "newsdesk.api",
