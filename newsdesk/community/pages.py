@@ -1,4 +1,10 @@
-"""Telling the page caches that a target's page changed (a comment appeared, was edited or was moderated)."""
+"""Telling the page caches that what a page shows changed (a comment appeared, was edited, moderated or deleted).
+
+Whole-response caches key on newsdesk.common.content_version. A comment changes only its target's own pages (the
+page, its API answer, its comments feed), so the bump is the target's scoped version: every other cached page stays
+valid. content_version_bump bumps at once and again when the surrounding transaction commits, so a cache refilled
+in between cannot keep the old page under the new version.
+"""
 
 import logging
 
@@ -9,10 +15,10 @@ from newsdesk.common.content_version import content_version_bump
 log = logging.getLogger("newsdesk.community")
 
 
-def target_pages_changed(target: models.Model | None) -> None:
-    """Drop the cached copies of the target's page (and of its comments feed), so readers see the change."""
-    if target is None:
-        return
-    # The target's own version: its page, its API answer and its comments feed are recomputed, nothing else.
-    content_version_bump(target._meta.label_lower, target.pk)
-    log.debug("comment page changed", extra={"path": target.get_absolute_url()})
+def target_pages_changed(*targets: models.Model | None) -> None:
+    """Drop the cached copies of the targets' pages (and of their comments feeds): one scoped bump per target."""
+    changed = {(target._meta.label_lower, target.pk): target for target in targets if target is not None}
+    for label, pk in changed:
+        content_version_bump(label, pk)
+    if changed:
+        log.debug("comment pages changed", extra={"paths": [t.get_absolute_url() for t in changed.values()]})
