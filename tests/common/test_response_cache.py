@@ -17,6 +17,7 @@ from newsdesk.community.models import Comment
 from newsdesk.community.services import comment_create, comments_approve
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.services import feed_refresh
+from newsdesk.rights.services import takedown_operator_remove, takedown_request_create
 from tests.community.conftest import make_member
 from tests.factories import make_article, make_category, make_feed, make_publisher
 from tests.sources.conftest import serve  # noqa: F401 - loopback server fixture
@@ -118,9 +119,16 @@ def _policy_change(w: World) -> None:
 
 
 def _takedown(w: World) -> None:
-    # What a takedown does to what readers see: the row goes, then every cache is told.
-    Article.objects.filter(pk=w.second.pk).delete()
-    content_version_bump()
+    request = takedown_request_create(
+        requester_name="Rita Owner",
+        requester_email="rita@publisher.example",
+        signature="Rita Owner",
+        good_faith=True,
+        accurate=True,
+        urls=[w.second.canonical_url],
+    )
+    assert takedown_operator_remove(request=request, actor="operator ann") == 1
+    assert not Article.objects.filter(pk=w.second.pk).exists()
 
 
 def _moderated_comment(w: World) -> None:
