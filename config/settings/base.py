@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "newsdesk.site",
     "newsdesk.api",
     "newsdesk.websub",
+    "newsdesk.backup",
 ]
 
 MIDDLEWARE = [
