@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -24,6 +25,7 @@ TOO_LONG = "A comment may be at most {limit} characters long."
 EDIT_WINDOW_OVER = "Comments can only be edited for {minutes} minutes after posting."
 NOT_YOURS = "Only the author can edit this comment."
 ALREADY_REPORTED = "You have already reported this comment."
+WRONG_THREAD = "The comment you replied to belongs to another page; post yours as a new comment."
 
 
 class CommentRefused(Exception):
@@ -79,11 +81,15 @@ def comment_create(
     except spam.SpamRejected as exc:
         log.info("comment refused", extra={"author_id": author.pk, "reason": str(exc)})
         raise CommentRefused(str(exc)) from None
+    kind = target_type(target)
+    if parent is not None and (parent.target_type_id, parent.target_id) != (kind.pk, target.pk):
+        # A reply lives on its parent's page; ids alone would let a story comment answer an article's.
+        raise CommentRefused(WRONG_THREAD)
     if parent is not None and parent.parent_id is not None:
         parent = parent.parent  # one level of replies: answering a reply answers its thread
     status = Comment.Status.APPROVED if member.is_trusted else Comment.Status.PENDING
     comment = Comment.objects.create(
-        target_type=target_type(target),
+        target_type=kind,
         target_id=target.pk,
         author=author,
         parent=parent,
@@ -145,8 +151,12 @@ def comment_report(*, comment: Comment, reporter: AbstractBaseUser, reason: str 
 
 
 def _targets_changed(comments: QuerySet[Comment]) -> None:
-    for comment in comments.select_related("target_type").distinct():
-        target_pages_changed(comment.target)
+    pairs = comments.order_by().values_list("target_type_id", "target_id").distinct()
+    targets = []
+    for type_id, target_id in pairs:
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        targets.append(model.objects.filter(pk=target_id).first() if model is not None else None)
+    target_pages_changed(*targets)
 
 
 @transaction.atomic
@@ -187,6 +197,27 @@ def members_ban(*, users: QuerySet, moderator: AbstractBaseUser, reason: str = "
         moderator=moderator,
     )
     log.info("members banned", extra={"count": count, "moderator_id": moderator.pk})
+    return count
+
+
+@transaction.atomic
+def comment_moderator_save(*, comment: Comment, moderator: AbstractBaseUser) -> Comment:
+    """Store a moderator's change made in the admin (status, or the text): the shown HTML follows the text."""
+    comment.body_html = comment_render(comment.body)
+    comment.body_fingerprint = text_fingerprint(comment.body)
+    comment.moderated_at = timezone.now()
+    comment.moderated_by = moderator
+    comment.save()
+    target_pages_changed(comment.target)
+    return comment
+
+
+@transaction.atomic
+def comments_delete(*, comments: QuerySet[Comment]) -> int:
+    """Delete comments (their replies go with them) and take them off their pages."""
+    ids = list(comments.values_list("pk", flat=True))
+    _targets_changed(Comment.objects.filter(pk__in=ids))
+    count, _ = Comment.objects.filter(pk__in=ids).delete()
     return count
 
 

@@ -11,7 +11,7 @@ from django.views import View
 from newsdesk.community import services, spam
 from newsdesk.community.forms import CommentEditForm, CommentForm, CommentReportForm
 from newsdesk.community.models import Comment
-from newsdesk.community.targets import UnknownTarget, target_get
+from newsdesk.community.targets import UnknownTarget, target_get, target_type
 
 POSTED = "Your comment is posted."
 POSTED_PENDING = "Thanks! Your comment will appear once a moderator has approved it (only you see it until then)."
@@ -48,7 +48,10 @@ class CommentPostView(LoginRequiredMixin, View):
             parent = None
             if form.cleaned_data["parent"]:
                 parent = Comment.objects.filter(
-                    pk=form.cleaned_data["parent"], target_id=target.pk, status=Comment.Status.APPROVED
+                    pk=form.cleaned_data["parent"],
+                    target_type=target_type(target),
+                    target_id=target.pk,
+                    status=Comment.Status.APPROVED,
                 ).first()
                 if parent is None:
                     form.add_error(None, NO_SUCH_PARENT)

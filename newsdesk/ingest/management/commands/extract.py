@@ -1,0 +1,95 @@
+"""`newsdesk extract PATH_OR_URL [--url ORIGINAL_URL] [--json]`: what extraction makes of one page."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article
+from newsdesk.reader.extract.sniff import looks_like_html
+from newsdesk.reader.fetcher import FetchError, fetch
+from newsdesk.reader.types import ExtractedArticle
+from newsdesk.sources.fetching import fetch_options_from_settings, is_web_address
+
+EXIT_UNUSABLE = 2
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+FIELDS = ("title", "byline", "published_at", "language", "wire_credit", "canonical_url", "image_url")
+
+
+class Command(BaseCommand):
+    help = "Extract one article page (a file or a URL): print its body and metadata, or one JSON object."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("location", metavar="PATH_OR_URL", help="an HTML file, or an http(s) URL to fetch")
+        parser.add_argument("--url", default="", help="the page's original address (relative links, image URL)")
+        parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+        parser.add_argument("--allow-loopback", action="store_true", help="allow 127.0.0.0/8 and ::1 (demo, tests)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        location = str(options["location"])
+        allow_loopback = bool(options["allow_loopback"])
+        data, content_type, fetched_url = _read(location, allow_loopback=allow_loopback)
+        if not looks_like_html(data, content_type=content_type):
+            raise _unusable(f"{location} is not an HTML page")
+        url = str(options["url"]) or fetched_url
+        try:
+            article = extract_article(
+                data,
+                url=url,
+                headers={"content-type": content_type} if content_type else None,
+                options=ExtractOptions(allow_loopback=allow_loopback),
+            )
+        except ExtractionError as exc:
+            raise _unusable(f"cannot extract {location}: {exc}") from None
+        if not article.body_text.strip():
+            raise _unusable(f"no article found in {location}")
+        fields = article_fields(article)
+        if options["json"]:
+            self.stdout.write(json.dumps(fields, ensure_ascii=False, indent=2))
+            return
+        for name in FIELDS:
+            self.stdout.write(f"{name}: {fields[name]}")
+        self.stdout.write("")
+        self.stdout.write(article.body_text)
+
+
+def article_fields(article: ExtractedArticle) -> dict[str, str]:
+    """The printed fields; a date-only published time is printed as a date (its 00:00 UTC is not a time)."""
+    published = ""
+    if article.published is not None:
+        published = article.published.date().isoformat() if article.published_is_date else article.published.isoformat()
+    return {
+        "title": article.title,
+        "text": article.body_text,
+        "byline": article.byline,
+        "published_at": published,
+        "language": article.language,
+        "wire_credit": article.wire_credit,
+        "canonical_url": article.canonical_url,
+        "image_url": article.image_url,
+    }
+
+
+def _read(location: str, *, allow_loopback: bool) -> tuple[bytes, str, str]:
+    """(body, content type, URL it came from) of a URL fetched through the hardened client, or of a file."""
+    if is_web_address(location):
+        try:
+            result = fetch(
+                location,
+                options=fetch_options_from_settings(allow_loopback=True if allow_loopback else None),
+                accept=PAGE_ACCEPT,
+            )
+        except FetchError as exc:
+            raise _unusable(f"cannot fetch {location}: {exc.describe()}") from None
+        if result.status != 200:
+            raise _unusable(f"cannot fetch {location}: it answered HTTP {result.status}")
+        return result.body, result.headers.get("content-type", ""), result.final_url
+    path = Path(location)
+    try:
+        return path.read_bytes(), "", path.resolve().as_uri()
+    except OSError as exc:
+        raise _unusable(f"cannot read {location}: {exc.strerror or exc}") from None
+
+
+def _unusable(message: str) -> CommandError:
+    return CommandError(message, returncode=EXIT_UNUSABLE)
