@@ -73,7 +73,7 @@ class FeedAdmin(admin.ModelAdmin):
             return format_html('<span class="state-paused" title="{}">Paused</span>', obj.paused_reason or "Paused")
         if obj.consecutive_errors:
             return format_html(
-                '<span class="state-failing" title="{} failed checks in a row">Failing ×{}</span>',
+                '<span class="state-failing" title="{} failed checks in a row">Failing \u00d7{}</span>',
                 obj.consecutive_errors,
                 obj.consecutive_errors,
             )
