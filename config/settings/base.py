@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "newsdesk.articles",
     "newsdesk.stories",
     "newsdesk.community",
+    "newsdesk.rights",
     "newsdesk.ingest",
     "newsdesk.site",
     "newsdesk.api",
     "newsdesk.websub",
+    "newsdesk.backup",
 ]
 
 MIDDLEWARE = [

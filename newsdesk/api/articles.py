@@ -1,19 +1,29 @@
-"""GET /api/articles and GET /api/articles/<id>."""
+"""GET /api/articles (filters `lang`, `publisher`, `category`, `since`, `until`; cursor pagination) and
+GET /api/articles/<id>."""
+
+from datetime import datetime
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, JsonResponse
 
+from newsdesk.api.filters import FilterError, article_filters
+from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode, cursor_encode
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
+from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url
-from newsdesk.articles.selectors import article_get, article_latest
+from newsdesk.articles.selectors import article_after, article_filtered, article_get
 from newsdesk.common.site_url import site_url_for
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# `offset` is deprecated (responses that use it carry a Deprecation header): `cursor` has no such ceiling.
 MAX_OFFSET = 100_000
 MAX_ID_DIGITS = 19
 ERROR_BAD_LIMIT = f"limit must be an integer from 1 to {MAX_LIMIT}"
 ERROR_BAD_OFFSET = f"offset must be an integer from 0 to {MAX_OFFSET}"
+ERROR_CURSOR_AND_OFFSET = "pass either cursor or offset, not both"
+DEPRECATION_LINK = '</api/docs#pagination>; rel="deprecation"'
 
 
 def _int_param(raw: str | None, *, default: int, low: int, high: int) -> int | None:
@@ -27,6 +37,23 @@ def _int_param(raw: str | None, *, default: int, low: int, high: int) -> int | N
     return value if low <= value <= high else None
 
 
+def article_cursor(article: Article) -> str:
+    """The cursor of the page after `article`: its NEWEST_FIRST sort key."""
+    published = article.published_at.isoformat() if article.published_at else None
+    return cursor_encode([published, article.pk])
+
+
+def _cursor_key(cursor: str) -> tuple[datetime | None, int]:
+    published, article_id = cursor_decode(cursor, kinds=(None, int))
+    try:
+        moment = datetime.fromisoformat(published) if published is not None else None
+    except ValueError as error:
+        raise CursorError(ERROR_BAD_CURSOR) from error
+    if (moment is not None and moment.tzinfo is None) or article_id <= 0:
+        raise CursorError(ERROR_BAD_CURSOR)
+    return moment, article_id
+
+
 class ArticleListApi(JsonApiView):
     def get(self, request: HttpRequest) -> JsonResponse:
         limit = _int_param(request.GET.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
@@ -35,19 +62,36 @@ class ArticleListApi(JsonApiView):
         offset = _int_param(request.GET.get("offset"), default=0, low=0, high=MAX_OFFSET)
         if offset is None:
             return json_error(ERROR_BAD_OFFSET, 400)
-        articles = article_latest(limit=limit + 1, offset=offset)
-        has_more = len(articles) > limit
+        cursor = request.GET.get("cursor")
+        if cursor is not None and "offset" in request.GET:
+            return json_error(ERROR_CURSOR_AND_OFFSET, 400)
+        try:
+            parsed = article_filters(request.GET)
+            articles = article_filtered(parsed.filters)
+            if cursor is not None:
+                published_at, article_id = _cursor_key(cursor)
+                articles = article_after(articles, published_at=published_at, article_id=article_id)
+        except (FilterError, CursorError) as error:
+            return json_error(str(error), 400)
+        page = list(articles[offset : offset + limit + 1])
+        has_more = len(page) > limit
         site_url = site_url_for(request)
-        next_path = f"{request.path}?limit={limit}&offset={offset + limit}"
-        next_url = absolute_url(next_path, site_url=site_url) if has_more else None
-        return json_ok(
+        next_url = None
+        if has_more:
+            query = urlencode({"limit": limit, **parsed.query, "cursor": article_cursor(page[limit - 1])})
+            next_url = absolute_url(f"{request.path}?{query}", site_url=site_url)
+        response = json_ok(
             {
-                "items": [article_output(a, site_url=site_url) for a in articles[:limit]],
+                "items": [article_output(a, site_url=site_url) for a in page[:limit]],
                 "limit": limit,
                 "offset": offset,
                 "next": next_url,
             }
         )
+        if "offset" in request.GET:
+            response["Deprecation"] = "true"
+            response["Link"] = DEPRECATION_LINK
+        return response
 
 
 class ArticleDetailApi(JsonApiView):

@@ -1,8 +1,15 @@
-"""JSON responses shared by every API view: errors are always `{"error": "..."}` with a fitting status."""
+"""JSON responses shared by every API view: errors are always `{"error": "..."}` with a fitting status.
 
+Successful GETs carry a strong ETag of their body and answer `If-None-Match` with 304 Not Modified. Hashing the
+body costs the rendering but saves clients the transfer; a whole-response cache in front (the site's cache
+middleware) can take the same header over, since it is set only when no ETag is there yet.
+"""
+
+import hashlib
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.cache import get_conditional_response
 from django.views import View
 
 ERROR_NOT_FOUND = "not found"
@@ -21,6 +28,13 @@ class JsonApiView(View):
     """A read-only API view: GET/HEAD only, JSON errors for anything else."""
 
     http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.has_header("ETag"):
+            response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
 
     def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = json_error(ERROR_METHOD_NOT_ALLOWED, 405)

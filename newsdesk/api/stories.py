@@ -1,17 +1,31 @@
-"""GET /api/stories (top stories, ranked by coverage and freshness) and GET /api/stories/<id> (one story with
-its articles)."""
+"""GET /api/stories (top stories, ranked by coverage and freshness; cursor pagination) and GET /api/stories/<id>
+(one story with its articles)."""
 
+from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 
-from newsdesk.api.articles import DEFAULT_LIMIT, ERROR_BAD_LIMIT, MAX_ID_DIGITS, MAX_LIMIT, _int_param
+from newsdesk.api.articles import (
+    DEFAULT_LIMIT,
+    DEPRECATION_LINK,
+    ERROR_BAD_LIMIT,
+    ERROR_CURSOR_AND_OFFSET,
+    MAX_ID_DIGITS,
+    MAX_LIMIT,
+    _int_param,
+)
+from newsdesk.api.filters import FilterError, language_param
+from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode, cursor_encode
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
+from newsdesk.stories.models import Story
 from newsdesk.stories.presentation import StoryCard, story_card, story_url
-from newsdesk.stories.selectors import language_filter, story_coverage, story_get, story_top
+from newsdesk.stories.selectors import story_coverage, story_get, story_rank_key, story_top, story_top_after
 
 MAX_OFFSET = 10_000
 ERROR_BAD_OFFSET = f"offset must be an integer from 0 to {MAX_OFFSET}"
@@ -34,6 +48,23 @@ def story_output(card: StoryCard, *, site_url: str) -> dict[str, Any]:
     }
 
 
+def story_cursor(story: Story, *, now: datetime) -> str:
+    """The cursor after `story` in the ranking at `now`: the clock, then the story's rank key."""
+    rank, last_seen, story_id = story_rank_key(story, now=now)
+    return cursor_encode([now.isoformat(), rank, last_seen.isoformat(), story_id])
+
+
+def _cursor_key(cursor: str) -> tuple[datetime, tuple[float, datetime, int]]:
+    now, rank, last_seen, story_id = cursor_decode(cursor, kinds=(str, float, str, int))
+    try:
+        clock, seen = datetime.fromisoformat(now), datetime.fromisoformat(last_seen)
+    except ValueError as error:
+        raise CursorError(ERROR_BAD_CURSOR) from error
+    if clock.tzinfo is None or seen.tzinfo is None:
+        raise CursorError(ERROR_BAD_CURSOR)
+    return clock, (rank, seen, story_id)
+
+
 class StoryListApi(JsonApiView):
     def get(self, request: HttpRequest) -> JsonResponse:
         limit = _int_param(request.GET.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
@@ -42,19 +73,38 @@ class StoryListApi(JsonApiView):
         offset = _int_param(request.GET.get("offset"), default=0, low=0, high=MAX_OFFSET)
         if offset is None:
             return json_error(ERROR_BAD_OFFSET, 400)
-        language = language_filter(request.GET.get("lang"))
-        stories = story_top(language=language)[offset : offset + limit + 1]
-        has_more = len(stories) > limit
-        query = f"limit={limit}&offset={offset + limit}" + (f"&lang={language}" if language else "")
+        cursor = request.GET.get("cursor")
+        if cursor is not None and "offset" in request.GET:
+            return json_error(ERROR_CURSOR_AND_OFFSET, 400)
+        try:
+            language = language_param(request.GET.get("lang"))
+            if cursor is None:
+                now = timezone.now()
+                ranked = story_top(language=language, now=now)
+            else:
+                now, key = _cursor_key(cursor)
+                ranked = story_top_after(key=key, now=now, language=language)
+        except (FilterError, CursorError) as error:
+            return json_error(str(error), 400)
+        stories = ranked[offset : offset + limit + 1]
         site_url = site_url_for(request)
-        return json_ok(
+        next_url = None
+        if len(stories) > limit:
+            query = {"limit": limit, **({"lang": language} if language else {})}
+            query["cursor"] = story_cursor(stories[limit - 1], now=now)
+            next_url = absolute_url(f"{request.path}?{urlencode(query)}", site_url=site_url)
+        response = json_ok(
             {
                 "items": [story_output(story_card(story), site_url=site_url) for story in stories[:limit]],
                 "limit": limit,
                 "offset": offset,
-                "next": absolute_url(f"{request.path}?{query}", site_url=site_url) if has_more else None,
+                "next": next_url,
             }
         )
+        if "offset" in request.GET:
+            response["Deprecation"] = "true"
+            response["Link"] = DEPRECATION_LINK
+        return response
 
 
 class StoryDetailApi(JsonApiView):

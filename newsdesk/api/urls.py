@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from newsdesk.api.articles import ArticleDetailApi, ArticleListApi
+from newsdesk.api.docs import ApiDocsView, ApiSchemaApi
 from newsdesk.api.responses import NotFoundApi
 from newsdesk.api.stories import StoryDetailApi, StoryListApi
 
@@ -12,5 +13,7 @@ urlpatterns = [
     path("stories", StoryListApi.as_view(), name="story_list"),
     path("stories/", StoryListApi.as_view()),
     path("stories/<str:story_id>", StoryDetailApi.as_view(), name="story_detail"),
+    path("schema", ApiSchemaApi.as_view(), name="schema"),
+    path("docs", ApiDocsView.as_view(), name="docs"),
     re_path(r"^.*$", NotFoundApi.as_view(), name="not_found"),
 ]

@@ -1,9 +1,10 @@
 """Reads of articles and categories. Views and the API call these, never the ORM directly."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.search import fts5_match_expression, query_terms, tsquery_expression
@@ -43,6 +44,46 @@ def article_get(*, article_id: int) -> Article | None:
 def article_latest(*, limit: int = 50, offset: int = 0) -> list[Article]:
     """A window of the newest visible articles."""
     return list(article_list().order_by(*NEWEST_FIRST)[offset : offset + limit])
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """What a client may narrow an article list to; every field optional (empty/None = no filter)."""
+
+    language: str = ""  # primary subtag: "fr" matches "fr" and "fr-BE"
+    publisher: Publisher | None = None
+    category: Category | None = None
+    since: datetime | None = None  # published at or after
+    until: datetime | None = None  # published before
+
+
+def article_filtered(filters: ArticleFilter) -> QuerySet[Article]:
+    """Visible articles matching `filters`, newest first. A date filter leaves out articles without a date."""
+    articles = article_list()
+    if filters.language:
+        articles = articles.filter(Q(language=filters.language) | Q(language__startswith=f"{filters.language}-"))
+    if filters.publisher is not None:
+        articles = articles.filter(publisher=filters.publisher)
+    if filters.category is not None:
+        articles = articles.filter(category=filters.category)
+    if filters.since is not None:
+        articles = articles.filter(published_at__gte=filters.since)
+    if filters.until is not None:
+        articles = articles.filter(published_at__lt=filters.until)
+    return articles.order_by(*NEWEST_FIRST)
+
+
+def article_after(articles: QuerySet[Article], *, published_at: datetime | None, article_id: int) -> QuerySet[Article]:
+    """The part of a NEWEST_FIRST list that comes strictly after the row keyed (published_at, article_id): the
+    keyset a cursor resumes from. Undated articles sort last, so after a dated key come older dated rows, its
+    older-id ties and every undated row."""
+    if published_at is None:
+        return articles.filter(published_at__isnull=True, id__lt=article_id)
+    return articles.filter(
+        Q(published_at__lt=published_at)
+        | Q(published_at=published_at, id__lt=article_id)
+        | Q(published_at__isnull=True)
+    )
 
 
 def article_list_by_category(*, category: Category) -> QuerySet[Article]:

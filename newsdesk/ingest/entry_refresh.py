@@ -26,6 +26,7 @@ from newsdesk.reader.extract import ExtractionError, ExtractOptions
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
 from newsdesk.reader.urls import canonicalize_url, is_publishable_url, page_url_problem, same_site
+from newsdesk.rights.selectors import text_is_tombstoned, tombstoned_urls
 from newsdesk.sources.models import Feed
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,20 @@ def _usable_links(
             report.note(f"entry skipped: {LINK_NOT_PUBLIC}: {link[:120]}")
         else:
             usable.append((entry, canonicalize_url(link)))
-    return usable
+    return _without_tombstoned(usable, report)
+
+
+def _without_tombstoned(
+    candidates: list[tuple[ParsedEntry, str]], report: RefreshReport
+) -> list[tuple[ParsedEntry, str]]:
+    """Leave out entries a takedown's tombstone covers (any variant of the link): one query per chunk. They are
+    counted, not noted one by one: they come back in the feed every refresh."""
+    taken = tombstoned_urls([url for entry, canonical in candidates for url in (entry.link, canonical)])
+    if not taken:
+        return candidates
+    kept = [(entry, canonical) for entry, canonical in candidates if not {entry.link, canonical} & taken]
+    report.entries_taken_down += len(candidates) - len(kept)
+    return kept
 
 
 def _needing_work(
@@ -215,6 +229,9 @@ def _entry_store(
                 for note in extracted.notes:
                     report.note(f"{link}: {note}")
     canonical_url = _canonical_for(link, extracted, final_url)
+    if tombstoned_urls({canonical_url, final_url} - {link, canonicalize_url(link)}):
+        report.entries_taken_down += 1  # the page names (or redirected to) a URL that was taken down
+        return
     result = article_upsert(
         publisher=feed.publisher,
         feed=feed,
@@ -225,6 +242,9 @@ def _entry_store(
         fetched_at=timezone.now(),
         allow_loopback=context.options.allow_loopback,
         robots_disallowed=not robots_allowed,
+        # The same text at this publisher under yet another URL (a wire copy of removed material).
+        refuse=lambda content_hash: text_is_tombstoned(publisher=feed.publisher, content_hash=content_hash),
     )
+    report.entries_taken_down += int(result.refused)
     report.items_new += int(result.created)
     report.items_updated += int(result.updated)

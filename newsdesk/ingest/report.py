@@ -33,6 +33,7 @@ class RefreshReport:
     entries_to_retry: int = 0  # failed this time, tried again after a backoff
     entries_waiting: int = 0  # failed before, their backoff not over yet
     entries_deferred: int = 0  # over this refresh's caps: left for the next refreshes
+    entries_taken_down: int = 0  # a takedown's tombstone covers them: never fetched nor stored
     next_retry_at: datetime | None = None  # the earliest backoff end of this refresh's failed entries
 
     def page_failed(self, message: str) -> None:

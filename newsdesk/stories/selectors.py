@@ -87,6 +87,17 @@ def story_top(*, language: str = "", now: datetime | None = None) -> list[Story]
     return stories
 
 
+def story_rank_key(story: Story, *, now: datetime) -> tuple[float, datetime, int]:
+    """Where `story` stands in story_top at `now` (greater is better): the key a cursor resumes from."""
+    return (story_rank(story, now=now), story.last_seen, story.pk)
+
+
+def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language: str = "") -> list[Story]:
+    """The rest of story_top ranked at `now` after the story keyed `key`: pages of one ranking share its clock,
+    so a story cannot move between pages just because time passed."""
+    return [story for story in story_top(language=language, now=now) if story_rank_key(story, now=now) < key]
+
+
 def story_articles(story: Story) -> list[Article]:
     """The story's visible articles, oldest first."""
     articles = Article.objects.filter(story_membership__story=story, publisher__is_active=True).exclude(

@@ -11,6 +11,7 @@ from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.report import one_line
 from newsdesk.ingest.runner import run_cycle, worker_identity
+from newsdesk.rights.steps import rights_step
 
 CYCLE_FAILED = "cycle failed"
 
@@ -48,6 +49,10 @@ class Command(BaseCommand):
         try:
             while not stop.is_set():
                 try:
+                    # Takedowns first: a verified one is carried out before this cycle could fetch its URLs.
+                    rights = rights_step()
+                    if rights.removed:
+                        self.stdout.write(f"takedowns carried out: {', '.join(map(str, rights.removed))}")
                     stats = run_cycle(
                         context=context,
                         owner=owner,

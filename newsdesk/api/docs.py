@@ -1,0 +1,48 @@
+"""GET /api/schema (the OpenAPI 3.1 document) and GET /api/docs (the same, as a server-rendered page)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from newsdesk.api.openapi import openapi_schema
+from newsdesk.api.responses import JsonApiView, json_ok
+from newsdesk.common.site_url import site_url_for
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    parameters: list[dict[str, Any]]
+    statuses: list[str]
+
+
+def operations(schema: dict[str, Any]) -> list[Operation]:
+    """Every operation of `schema`, in document order, with its parameters' references resolved."""
+    shared = schema["components"]["parameters"]
+    found = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            parameters = [
+                shared[param["$ref"].rsplit("/", 1)[1]] if "$ref" in param else param
+                for param in operation.get("parameters", [])
+            ]
+            found.append(
+                Operation(method.upper(), path, operation["summary"], parameters, list(operation["responses"]))
+            )
+    return found
+
+
+class ApiSchemaApi(JsonApiView):
+    def get(self, request: HttpRequest) -> JsonResponse:
+        return json_ok(openapi_schema(server_url=site_url_for(request)))
+
+
+class ApiDocsView(JsonApiView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        schema = openapi_schema(server_url=site_url_for(request))
+        context = {"info": schema["info"], "operations": operations(schema), "server_url": schema["servers"][0]["url"]}
+        return render(request, "api/docs.html", context)

@@ -1,0 +1,243 @@
+"""The OpenAPI 3.1 description of the JSON API, served at /api/schema and rendered at /api/docs.
+
+Hand-built from the shapes in schemas.py and stories.py (no generator is pinned); tests validate it with
+openapi-spec-validator and check that every route under /api/ is described, so it cannot drift silently.
+"""
+
+from typing import Any
+
+from newsdesk.api.articles import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
+from newsdesk.api.stories import MAX_OFFSET as MAX_STORY_OFFSET
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_DATE_TIME = {"type": "string", "format": "date-time"}
+_ERROR = {"description": "A bad parameter; `error` says which and why", "$ref": "#/components/responses/Error"}
+
+
+def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def _page_params(max_offset: int) -> list[dict[str, Any]]:
+    return [
+        _param("limit", "Items per page", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20}),
+        _param(
+            "cursor",
+            "Opaque position from a previous page's `next` link; the next page starts strictly after it, so items "
+            "added meanwhile never shift or repeat a page",
+            {"type": "string", "maxLength": 512},
+        ),
+        {
+            **_param("offset", "Deprecated: use `cursor`. Items to skip", {"type": "integer", "minimum": 0}),
+            "deprecated": True,
+            "schema": {"type": "integer", "minimum": 0, "maximum": max_offset},
+        },
+        _param(
+            "lang",
+            "Only items in this language (primary subtag of a BCP 47 code: `pt-BR` means `pt`)",
+            {"type": "string"},
+        ),
+    ]
+
+
+def _list_of(item_ref: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "limit", "offset", "next"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": item_ref}},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+            "next": {**_NULLABLE_STRING, "format": "uri", "description": "The next page (a cursor link), or null"},
+        },
+    }
+
+
+def _ok(schema_ref: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+        "content": {"application/json": {"schema": {"$ref": schema_ref}}},
+    }
+
+
+def _get(summary: str, operation_id: str, parameters: list, responses: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": operation_id,
+            "parameters": [*parameters, {"$ref": "#/components/parameters/IfNoneMatch"}],
+            "responses": {**responses, "304": {"description": "Not modified: the `If-None-Match` ETag still holds"}},
+        }
+    }
+
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_NOT_FOUND = {"$ref": "#/components/responses/Error", "description": "No such item"}
+
+ARTICLE = {
+    "type": "object",
+    "required": ["id", "url", "title", "publisher", "original_url", "language", "display_policy"],
+    "properties": {
+        "id": {"type": "integer"},
+        "url": {"type": "string", "format": "uri", "description": "Our page for the article"},
+        "title": {"type": "string"},
+        "publisher": {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in ("name", "slug", "homepage", "country")},
+        },
+        "original_url": {"type": "string", "format": "uri", "description": "The publisher's page: credit it"},
+        "original_title": {"type": "string"},
+        "wire_credit": {"type": "string"},
+        "published_at": {**_NULLABLE_STRING, "format": "date-time"},
+        "fetched_at": _DATE_TIME,
+        "language": {"type": "string"},
+        "category": {
+            "type": ["object", "null"],
+            "properties": {"name": {"type": "string"}, "slug": {"type": "string"}},
+        },
+        "byline": {"type": "string"},
+        "display_policy": {
+            "type": "string",
+            "enum": ["full", "excerpt", "headline"],
+            "description": "What the publisher allows: body fields appear only as far as it does",
+        },
+        "image_url": {"type": "string", "description": "Lead image, or empty (absent under `headline`)"},
+        "body_html": {"type": "string", "description": "Sanitized HTML (`full` only)"},
+        "body_text": {"type": "string", "description": "`full` only"},
+        "excerpt": {"type": "string", "description": "Instead of the body when the policy allows less"},
+    },
+}
+
+STORY = {
+    "type": "object",
+    "required": ["id", "url", "headline", "language", "outlet_count", "article_count"],
+    "properties": {
+        "id": {"type": "integer"},
+        "url": {"type": "string", "format": "uri"},
+        "headline": {"type": "string"},
+        "language": {"type": "string"},
+        "languages": {"type": "array", "items": {"type": "string"}},
+        "outlet_count": {"type": "integer"},
+        "article_count": {"type": "integer"},
+        "summary": {"type": "string"},
+        "image_url": {"type": "string"},
+        "first_seen": _DATE_TIME,
+        "last_seen": _DATE_TIME,
+        "closed": {"type": "boolean"},
+    },
+}
+
+STORY_DETAIL = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Story"},
+        {
+            "type": "object",
+            "properties": {
+                "outlets": {"type": "array", "items": {"type": "string"}},
+                "articles": {
+                    "type": "array",
+                    "items": {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Article"},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "primary_source": {"type": "boolean"},
+                                    "also_carried_by": {"type": "array", "items": {"type": "string", "format": "uri"}},
+                                },
+                            },
+                        ]
+                    },
+                },
+            },
+        },
+    ]
+}
+
+ARTICLE_FILTERS = [
+    _param("publisher", "Only this publisher's articles (its slug)", {"type": "string"}),
+    _param("category", "Only articles of this category (its slug)", {"type": "string"}),
+    _param(
+        "since",
+        "Published at or after (ISO 8601 date or date-time; UTC unless an offset is given)",
+        {"type": "string"},
+    ),
+    _param("until", "Published before (ISO 8601 date or date-time)", {"type": "string"}),
+]
+
+
+def openapi_schema(*, server_url: str) -> dict[str, Any]:
+    """The API's OpenAPI 3.1 document, its server at `server_url` (the origin clients should call)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "newsdesk API",
+            "version": "1",
+            "description": (
+                "Read-only JSON API of articles (each credited to its publisher, text as far as its display "
+                "policy allows) and stories. Lists page with opaque cursors: follow `next` until it is null. "
+                f'`limit` defaults to {DEFAULT_LIMIT}. Errors are `{{"error": "..."}}` with a 4xx status.'
+            ),
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/api/articles": _get(
+                "Visible articles, newest first",
+                "listArticles",
+                [*_page_params(MAX_OFFSET), *ARTICLE_FILTERS],
+                {"200": _ok("#/components/schemas/ArticleList", "A page of articles"), "400": _ERROR},
+            ),
+            "/api/articles/{id}": _get(
+                "One article",
+                "getArticle",
+                [_ID],
+                {"200": _ok("#/components/schemas/Article", "The article"), "404": _NOT_FOUND},
+            ),
+            "/api/stories": _get(
+                "Top stories, ranked by coverage and freshness",
+                "listStories",
+                _page_params(MAX_STORY_OFFSET),
+                {"200": _ok("#/components/schemas/StoryList", "A page of stories"), "400": _ERROR},
+            ),
+            "/api/stories/{id}": _get(
+                "One story with its outlets and articles",
+                "getStory",
+                [_ID],
+                {"200": _ok("#/components/schemas/StoryDetail", "The story"), "404": _NOT_FOUND},
+            ),
+            "/api/schema": {
+                "get": {
+                    "summary": "This document",
+                    "operationId": "getSchema",
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Article": ARTICLE,
+                "ArticleList": _list_of("#/components/schemas/Article"),
+                "Story": STORY,
+                "StoryList": _list_of("#/components/schemas/Story"),
+                "StoryDetail": STORY_DETAIL,
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+            },
+            "responses": {
+                "Error": {
+                    "description": "An error",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+            },
+            "parameters": {
+                "IfNoneMatch": {
+                    "name": "If-None-Match",
+                    "in": "header",
+                    "required": False,
+                    "description": "An ETag from an earlier response: 304 when unchanged",
+                    "schema": {"type": "string"},
+                }
+            },
+            "headers": {"ETag": {"description": "Validator of this body", "schema": {"type": "string"}}},
+        },
+    }

@@ -1,0 +1,315 @@
+"""Writes of the takedown desk: receive a notice, verify it, carry it out (remove + tombstone), reject or
+reinstate it. Every step is written to the hash-chained audit log in the same transaction.
+
+Removal deletes the articles: deleting is the one way to be sure no surface, search index or derived copy keeps
+the text (pages, feeds, API, search and sitemaps all read the article table; the FTS index follows it by
+trigger), and `content_version_bump()` then retires every cached response. Reinstating lifts the tombstones, so
+the next ingest cycle may fetch the material again from the publisher.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.common.content_version import content_version_bump
+from newsdesk.common.database import writes_serialized
+from newsdesk.reader.urls import url_identity_key, url_prefix_keys
+from newsdesk.rights.audit import audit_append
+from newsdesk.rights.models import TakedownRequest, Tombstone
+from newsdesk.sources.models import Publisher
+
+log = logging.getLogger(__name__)
+
+SLA = timedelta(hours=24)
+MAX_URLS = 100
+
+NO_TARGET = "Name at least one URL, or a whole domain or path prefix."
+BAD_URL = "Not a web address we can act on: {url}"
+TOO_MANY_URLS = f"At most {MAX_URLS} URLs per notice: please split it into several notices."
+BOTH_TARGETS = "Name either URLs or one domain / path prefix, not both."
+STATEMENTS_MISSING = "Both statements (good faith and accuracy) are required for a valid notice."
+SIGNATURE_MISSING = "Type your full name as your signature."
+NOT_OPEN = "This request is {state}: it cannot be {action}."
+REASONS_MISSING = "A statement of reasons is required."
+
+
+class TakedownInvalid(ValueError):
+    """The notice or the step is not acceptable; str(exc) is the message for the person who asked."""
+
+
+def _target_keys(urls: list[str], prefix: str) -> list[str]:
+    problems = [u for u in [*urls, prefix] if u and not url_identity_key(u)]
+    if problems:
+        raise TakedownInvalid(BAD_URL.format(url=problems[0][:200]))
+    return [url_identity_key(u) for u in urls] + ([url_identity_key(prefix)] if prefix else [])
+
+
+def _publisher_for(urls: list[str], prefix: str) -> Publisher | None:
+    """The publisher whose material the notice names: that of a stored article at one of the URLs, else the one
+    whose homepage is on the same host (variants aside)."""
+    targets = [*urls, prefix] if prefix else urls
+    hosts = {url_identity_key(u).split("/", 1)[0].split("?", 1)[0] for u in targets}
+    for article in _candidates(hosts).select_related("publisher")[:500]:
+        if _covers(article, keys=set(_target_keys(urls, "")), prefix_key=url_identity_key(prefix) if prefix else ""):
+            return article.publisher
+    for publisher in Publisher.objects.all().only("id", "homepage", "contact_domain"):
+        key = url_identity_key(publisher.homepage)
+        if key and key.split("/", 1)[0] in hosts:
+            return publisher
+    return None
+
+
+def takedown_request_create(
+    *,
+    requester_name: str,
+    requester_email: str,
+    signature: str,
+    good_faith: bool,
+    accurate: bool,
+    urls: list[str] | None = None,
+    prefix: str = "",
+    organisation: str = "",
+    contact: str = "",
+    work: str = "",
+    client_key: str = "",
+    actor: str = "public form",
+) -> TakedownRequest:
+    """Record a notice as received (the SLA clock starts) and audit it."""
+    urls = [u.strip() for u in (urls or []) if u.strip()]
+    urls = list(dict.fromkeys(urls))
+    prefix = prefix.strip()
+    if not urls and not prefix:
+        raise TakedownInvalid(NO_TARGET)
+    if urls and prefix:
+        raise TakedownInvalid(BOTH_TARGETS)
+    if len(urls) > MAX_URLS:
+        raise TakedownInvalid(TOO_MANY_URLS)
+    _target_keys(urls, prefix)
+    if not (good_faith and accurate):
+        raise TakedownInvalid(STATEMENTS_MISSING)
+    if not signature.strip():
+        raise TakedownInvalid(SIGNATURE_MISSING)
+    now = timezone.now()
+    publisher = _publisher_for(urls, prefix)
+    with writes_serialized(), transaction.atomic():
+        request = TakedownRequest.objects.create(
+            requester_name=requester_name.strip()[:200],
+            requester_email=requester_email.strip()[:254],
+            organisation=organisation.strip()[:200],
+            contact=contact.strip(),
+            work=work.strip(),
+            urls=urls,
+            prefix=prefix[:2000],
+            publisher=publisher,
+            good_faith=good_faith,
+            accurate=accurate,
+            signature=signature.strip()[:200],
+            received_at=now,
+            deadline=now + SLA,
+            verification_token=secrets.token_urlsafe(24),
+            client_key=client_key,
+        )
+        audit_append(
+            action="received",
+            actor=actor,
+            request_id=request.pk,
+            data={"targets": request.targets, "publisher": publisher.pk if publisher else None},
+        )
+    log.info("takedown received", extra={"request_id": request.pk, "targets": len(request.targets)})
+    return request
+
+
+def _require_state(request: TakedownRequest, states: tuple[str, ...], action: str) -> None:
+    if request.state not in states:
+        raise TakedownInvalid(NOT_OPEN.format(state=request.get_state_display().lower(), action=action))
+
+
+def takedown_verify(*, request: TakedownRequest, method: str, actor: str, detail: str = "") -> TakedownRequest:
+    """Mark ownership as shown (by `method`); the worker carries verified requests out. The SLA clock restarts
+    at verified + 24 h (never earlier than the first deadline)."""
+    if method not in TakedownRequest.Method.values or not method:
+        raise TakedownInvalid(f"unknown verification method {method!r}")
+    _require_state(request, (TakedownRequest.State.RECEIVED,), "verified")
+    now = timezone.now()
+    with writes_serialized(), transaction.atomic():
+        request.state = TakedownRequest.State.VERIFIED
+        request.verification_method = method
+        request.verified_at = now
+        request.deadline = max(request.deadline, now + SLA)
+        request.last_check_at = now
+        request.last_check_result = (detail or f"verified by {method}")[:500]
+        request.save()
+        audit_append(action="verified", actor=actor, request_id=request.pk, data={"method": method, "detail": detail})
+    return request
+
+
+def takedown_check_record(*, request: TakedownRequest, result: str) -> None:
+    """Remember the last verification attempt that did not succeed (shown to operators)."""
+    TakedownRequest.objects.filter(pk=request.pk).update(last_check_at=timezone.now(), last_check_result=result[:500])
+
+
+def takedown_reject(*, request: TakedownRequest, reasons: str, actor: str) -> TakedownRequest:
+    """Reject an open request with a statement of reasons (DSA Art. 17)."""
+    if not reasons.strip():
+        raise TakedownInvalid(REASONS_MISSING)
+    _require_state(request, (TakedownRequest.State.RECEIVED, TakedownRequest.State.VERIFIED), "rejected")
+    with writes_serialized(), transaction.atomic():
+        request.state = TakedownRequest.State.REJECTED
+        request.rejected_at = timezone.now()
+        request.reasons = reasons.strip()
+        request.save()
+        audit_append(action="rejected", actor=actor, request_id=request.pk, data={"reasons": request.reasons})
+    return request
+
+
+def _candidates(hosts: set[str]):
+    hosts = {h for h in hosts if h}
+    if not hosts:
+        return Article.objects.none()
+    return Article.objects.filter(
+        reduce(or_, [Q(canonical_url__icontains=h) | Q(original_url__icontains=h) for h in hosts])
+    )
+
+
+def _covers(article: Article, *, keys: set[str], prefix_key: str) -> bool:
+    for url in (article.canonical_url, article.original_url):
+        if url_identity_key(url) in keys:
+            return True
+        if prefix_key and prefix_key in url_prefix_keys(url):
+            return True
+    return False
+
+
+def _articles_covered(request: TakedownRequest) -> list[Article]:
+    """The stored articles the notice names (any URL variant, or under the prefix), plus their wire copies at
+    the same publisher: the same text, or the same syndication group (stories' signatures)."""
+    keys = {url_identity_key(u) for u in request.urls}
+    prefix_key = url_identity_key(request.prefix) if request.prefix else ""
+    hosts = {k.split("/", 1)[0].split("?", 1)[0] for k in [*keys, prefix_key] if k}
+    fields = ("id", "canonical_url", "original_url", "publisher_id", "content_hash", "title")
+    named = [a for a in _candidates(hosts).only(*fields) if _covers(a, keys=keys, prefix_key=prefix_key)]
+    if not named:
+        return []
+    same_text = reduce(
+        or_, [Q(publisher_id=a.publisher_id, content_hash=a.content_hash) for a in named if a.content_hash], Q(pk=0)
+    )
+    groups = set(
+        Article.objects.filter(pk__in=[a.pk for a in named], signature__group__isnull=False).values_list(
+            "signature__group", flat=True
+        )
+    )
+    publishers = {a.publisher_id for a in named}
+    same_group = Q(signature__group__in=groups, publisher_id__in=publishers) if groups else Q(pk=0)
+    copies = Article.objects.filter(same_text | same_group).exclude(pk__in=[a.pk for a in named]).only(*fields)
+    return named + list(copies)
+
+
+def _tombstones_for(request: TakedownRequest, articles: list[Article]) -> list[Tombstone]:
+    wanted: dict[tuple[str, str, int | None], str] = {}
+    for url in request.urls:
+        wanted[(Tombstone.Kind.URL, url_identity_key(url), None)] = url
+    if request.prefix:
+        wanted[(Tombstone.Kind.PREFIX, url_identity_key(request.prefix), None)] = request.prefix
+    for article in articles:
+        for url in (article.canonical_url, article.original_url):
+            wanted.setdefault((Tombstone.Kind.URL, url_identity_key(url), None), url)
+        if article.content_hash:
+            wanted.setdefault((Tombstone.Kind.TEXT, article.content_hash, article.publisher_id), article.canonical_url)
+    existing = set(
+        Tombstone.objects.filter(is_active=True, key__in=[key for _, key, _ in wanted]).values_list(
+            "kind", "key", "publisher_id"
+        )
+    )
+    return [
+        Tombstone(kind=kind, key=key[:2000], publisher_id=publisher_id, url=url[:2000], request=request)
+        for (kind, key, publisher_id), url in wanted.items()
+        if key and (kind, key, publisher_id) not in existing
+    ]
+
+
+def takedown_carry_out(*, request: TakedownRequest, actor: str = "worker") -> int:
+    """Remove what a verified request names from every surface at once and tombstone it; returns the number of
+    articles removed. Search and caches follow: the FTS index by trigger, whole-response caches by the content
+    version bumped after the commit."""
+    _require_state(request, (TakedownRequest.State.VERIFIED,), "carried out")
+    with writes_serialized(), transaction.atomic():
+        articles = _articles_covered(request)
+        tombstones = Tombstone.objects.bulk_create(_tombstones_for(request, articles))
+        Article.objects.filter(pk__in=[a.pk for a in articles]).delete()
+        now = timezone.now()
+        request.state = TakedownRequest.State.REMOVED
+        request.removed_at = now
+        request.articles_removed = len(articles)
+        request.save()
+        audit_append(
+            action="removed",
+            actor=actor,
+            request_id=request.pk,
+            data={
+                "articles": [{"id": a.pk, "url": a.canonical_url} for a in articles],
+                "tombstones": [{"kind": t.kind, "key": t.key} for t in tombstones],
+            },
+        )
+    content_version_bump()
+    log.info("takedown carried out", extra={"request_id": request.pk, "articles": len(articles)})
+    return len(articles)
+
+
+def takedown_operator_remove(*, request: TakedownRequest, actor: str, note: str = "") -> int:
+    """An operator's decision: verify (if still open) and carry out at once."""
+    if request.state == TakedownRequest.State.RECEIVED:
+        takedown_verify(request=request, method=TakedownRequest.Method.OPERATOR, actor=actor, detail=note)
+    return takedown_carry_out(request=request, actor=actor)
+
+
+def takedown_counter_notice(*, request: TakedownRequest, text: str, actor: str) -> TakedownRequest:
+    """Record a counter-notice from the person whose material was removed (it does not reinstate by itself)."""
+    if not text.strip():
+        raise TakedownInvalid(REASONS_MISSING)
+    with writes_serialized(), transaction.atomic():
+        request.counter_notice = text.strip()
+        request.counter_notice_at = timezone.now()
+        request.save(update_fields=["counter_notice", "counter_notice_at"])
+        audit_append(action="counter-notice", actor=actor, request_id=request.pk, data={"text": request.counter_notice})
+    return request
+
+
+def takedown_reinstate(*, request: TakedownRequest, reason: str, actor: str) -> int:
+    """Lift a removed request's tombstones (with a reason) so the material may be ingested again; returns the
+    number of tombstones lifted."""
+    if not reason.strip():
+        raise TakedownInvalid(REASONS_MISSING)
+    _require_state(request, (TakedownRequest.State.REMOVED,), "reinstated")
+    with writes_serialized(), transaction.atomic():
+        now = timezone.now()
+        lifted = Tombstone.objects.filter(request=request, is_active=True).update(is_active=False, lifted_at=now)
+        request.state = TakedownRequest.State.REINSTATED
+        request.reinstated_at = now
+        request.reasons = reason.strip()
+        request.save()
+        audit_append(
+            action="reinstated", actor=actor, request_id=request.pk, data={"reason": request.reasons, "lifted": lifted}
+        )
+    content_version_bump()
+    return lifted
+
+
+def takedowns_carry_out_verified(*, actor: str = "worker") -> list[int]:
+    """Carry out every verified request (the worker's rights step); returns their ids. One failing request is
+    logged and left verified for the next cycle, the others go ahead."""
+    done = []
+    for request in TakedownRequest.objects.filter(state=TakedownRequest.State.VERIFIED).order_by("verified_at", "id"):
+        try:
+            takedown_carry_out(request=request, actor=actor)
+        except Exception:
+            log.exception("takedown not carried out", extra={"request_id": request.pk})
+        else:
+            done.append(request.pk)
+    return done
