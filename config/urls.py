@@ -10,5 +10,6 @@ urlpatterns = [
     path("comments/", include("newsdesk.community.urls")),
     path("api/", include("newsdesk.api.urls")),
     path("websub/", include("newsdesk.websub.urls")),
+    path("rights/", include("newsdesk.rights.urls")),
     path("", include("newsdesk.site.urls")),
 ]

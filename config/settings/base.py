@@ -150,6 +150,16 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("NEWSDESK_EMAIL_FROM", "newsdesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Takedown desk (newsdesk/rights): operators' addresses for notices and SLA reminders (empty: active staff with an
+# email), how long before the 24 h deadline they are reminded, notices per client address per hour, and the
+# nameservers DNS ownership proofs are asked (empty: the system's; tests use the simulated world's).
+NEWSDESK_TAKEDOWN_OPERATORS = [
+    a.strip() for a in os.environ.get("NEWSDESK_TAKEDOWN_OPERATORS", "").split(",") if a.strip()
+]
+NEWSDESK_TAKEDOWN_REMIND_HOURS = float(os.environ.get("NEWSDESK_TAKEDOWN_REMIND_HOURS", "12"))
+NEWSDESK_TAKEDOWN_RATE_LIMIT = int(os.environ.get("NEWSDESK_TAKEDOWN_RATE_LIMIT", "5"))
+NEWSDESK_DNS_NAMESERVERS = [s.strip() for s in os.environ.get("NEWSDESK_DNS_NAMESERVERS", "").split(",") if s.strip()]
+
 # Comments (newsdesk/community): edit window, anti-spam limits, and how many reports hide a comment for review.
 COMMUNITY_EDIT_WINDOW_SECONDS = 15 * 60
 COMMUNITY_MIN_COMPOSE_SECONDS = 3
