@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.common.database import writes_serialized
+from newsdesk.common.database import database_unavailable, writes_serialized
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.entries import DEFERRED_RECHECK_S, entries_newest_first
 from newsdesk.ingest.entry_refresh import entries_ingest
@@ -287,6 +287,8 @@ def feed_refresh(
     except FetchError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, exc.describe()
     except Exception as exc:  # whatever one feed triggers ends its refresh, not the cycle
+        if database_unavailable(exc):
+            raise  # the database went away: not the feed's fault, nothing to record against it (see runner)
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"{REFRESH_FAILED}: {one_line(exc)}"
         log.warning("feed refresh failed", extra={"feed_id": feed.pk, "error": report.error})
         log.debug("feed refresh failed", exc_info=True)
