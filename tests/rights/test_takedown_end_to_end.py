@@ -107,7 +107,7 @@ def test_a_verified_takedown_is_gone_everywhere_within_one_cycle_and_never_comes
         remaining = Article.objects.count()
 
         # The publishers offer every variant of the removed URLs and a copy of the text under a new URL.
-        for via, (newest, stored, _) in targets.items():
+        for newest, _, _ in targets.values():
             slug = newest.publisher
             url = world_server.article_url(newest)
             world_server.document_publish(
