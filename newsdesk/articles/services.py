@@ -13,6 +13,7 @@ from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchab
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
 from newsdesk.reader.dedup.wire import detect_wire_credit
+from newsdesk.reader.extract.language import identify_language
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.types import ExtractedArticle, ParsedEntry
 from newsdesk.reader.urls import is_publishable_url
@@ -134,7 +135,11 @@ def _fields_from(
         "original_title": original_title,
         "byline": (page.byline or entry.author)[:300],
         "published_at": page.published or entry.published,
-        "language": (page.language or entry.language or publisher.language)[:16],
+        # What the text says beats what the page, feed or publisher declares (a declared code is only a hint).
+        "language": identify_language(
+            f"{page.title or entry.title}\n{summary}\n{body_text}",
+            hints=(page.language, entry.language, publisher.language),
+        ),
         "summary": summary,
         "body_html": body_html,
         "body_text": body_text,
