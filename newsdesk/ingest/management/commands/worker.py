@@ -11,6 +11,7 @@ from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.report import one_line
 from newsdesk.ingest.runner import run_cycle, worker_identity
+from newsdesk.media.steps import images_step
 from newsdesk.rights.steps import rights_step
 
 CYCLE_FAILED = "cycle failed"
@@ -60,6 +61,8 @@ class Command(BaseCommand):
                         batch=options["batch"],
                         lease_s=options["lease"],
                     )
+                    # Lead images of what this cycle stored, fetched here rather than in any request.
+                    images = images_step(options=context.options)
                 except Exception as exc:
                     # Nothing a publisher sends may stop the worker: a failed cycle is reported, and the next
                     # one starts after a pause (the feeds it held come back when their leases run out).
@@ -69,6 +72,8 @@ class Command(BaseCommand):
                         break
                     stop.wait(max(1.0, options["idle"]))
                     continue
+                if images.stored:
+                    self.stdout.write(f"images stored: {len(images.stored)}")
                 if stats.feeds:
                     self.stdout.write(
                         f"cycle: {stats.feeds} feeds, {stats.articles_new} new articles, {stats.errors} errors"
