@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("newsdesk.api.urls")),
     path("images/", include("newsdesk.media.urls")),
     path("websub/", include("newsdesk.websub.urls")),
+    path("rights/", include("newsdesk.rights.urls")),
     path("", include("newsdesk.site.urls")),
 ]

@@ -30,6 +30,8 @@ LAYERS: dict[str, int] = {
     "site": 5,
     "api": 5,
     "websub": 5,
+    # Backup, restore and `db copy` read every app's tables but import only the articles' search index.
+    "backup": 5,
 }
 
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
+from newsdesk.common.cache_url import caches_from_url
 from newsdesk.common.secret_key import secret_key_read
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -57,12 +58,15 @@ INSTALLED_APPS = [
     "newsdesk.site",
     "newsdesk.api",
     "newsdesk.websub",
+    "newsdesk.backup",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions and auth: a cached anonymous answer skips them (newsdesk/common/response_cache.py).
+    "newsdesk.common.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,6 +108,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+
+# The cache every process shares: whole responses and the content versions that key them. Default: files under the
+# data dir (no server); several hosts point this at Redis, memcached or the database (README, "Production").
+CACHES = {"default": caches_from_url(os.environ.get("NEWSDESK_CACHE_URL", ""), data_dir=DATA_DIR)}
+# Anonymous GETs of pages, feeds and the API are cached whole, keyed by content versions (exact invalidation);
+# entries also expire after NEWSDESK_CACHE_SECONDS since some pages depend on the clock (freshness ranking).
+RESPONSE_CACHE_ENABLED = True
+NEWSDESK_CACHE_SECONDS = int(os.environ.get("NEWSDESK_CACHE_SECONDS", "300"))
+# Cache-Control s-maxage / stale-while-revalidate: how long a reverse proxy may keep an answer, and serve it stale
+# while it fetches the next one. A takedown reaches readers through such a proxy within their sum.
+NEWSDESK_CACHE_PROXY_SECONDS = int(os.environ.get("NEWSDESK_CACHE_PROXY_SECONDS", "5"))
+NEWSDESK_CACHE_STALE_SECONDS = int(os.environ.get("NEWSDESK_CACHE_STALE_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,6 +165,16 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("NEWSDESK_EMAIL_FROM", "newsdesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Takedown desk (newsdesk/rights): operators' addresses for notices and SLA reminders (empty: active staff with an
+# email), how long before the 24 h deadline they are reminded, notices per client address per hour, and the
+# nameservers DNS ownership proofs are asked (empty: the system's; tests use the simulated world's).
+NEWSDESK_TAKEDOWN_OPERATORS = [
+    a.strip() for a in os.environ.get("NEWSDESK_TAKEDOWN_OPERATORS", "").split(",") if a.strip()
+]
+NEWSDESK_TAKEDOWN_REMIND_HOURS = float(os.environ.get("NEWSDESK_TAKEDOWN_REMIND_HOURS", "12"))
+NEWSDESK_TAKEDOWN_RATE_LIMIT = int(os.environ.get("NEWSDESK_TAKEDOWN_RATE_LIMIT", "5"))
+NEWSDESK_DNS_NAMESERVERS = [s.strip() for s in os.environ.get("NEWSDESK_DNS_NAMESERVERS", "").split(",") if s.strip()]
 
 # Comments (newsdesk/community): edit window, anti-spam limits, and how many reports hide a comment for review.
 COMMUNITY_EDIT_WINDOW_SECONDS = 15 * 60

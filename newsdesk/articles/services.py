@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils.text import slugify
 
 from newsdesk.articles.models import Article, Category
@@ -13,6 +13,7 @@ from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchab
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
 from newsdesk.reader.dedup.wire import detect_wire_credit
+from newsdesk.reader.extract.language import identify_language
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.types import ExtractedArticle, ParsedEntry
 from newsdesk.reader.urls import is_publishable_url
@@ -134,7 +135,11 @@ def _fields_from(
         "original_title": original_title,
         "byline": (page.byline or entry.author)[:300],
         "published_at": page.published or entry.published,
-        "language": (page.language or entry.language or publisher.language)[:16],
+        # What the text says beats what the page, feed or publisher declares (a declared code is only a hint).
+        "language": identify_language(
+            f"{page.title or entry.title}\n{summary}\n{body_text}",
+            hints=(page.language, entry.language, publisher.language),
+        ),
         "summary": summary,
         "body_html": body_html,
         "body_text": body_text,
@@ -261,3 +266,39 @@ def _publisher_search_reindex(*, publisher: Publisher) -> int:
             Article.objects.filter(pk=article.pk).update(search_text=text)
             changed += 1
     return changed
+
+
+# The full-text index of migration 0002: an external-content FTS5 table on SQLite, a GIN expression index on
+# PostgreSQL. Both follow the article rows by themselves; these rebuild them after rows arrived in bulk.
+_FTS_TABLE = "articles_article_fts"
+_GIN_INDEX = "articles_article_search_gin"
+
+
+def search_index_rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Rebuild the search index of the database at `using` from the article rows."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {_FTS_TABLE}({_FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608 - constant names
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"REINDEX INDEX {_GIN_INDEX}")
+            cursor.execute("ANALYZE articles_article")
+
+
+def search_index_repair(*, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Rebuild the search index if it does not match the article rows; returns whether it was rebuilt.
+
+    PostgreSQL's index is rebuilt by whatever loaded the rows (pg_restore, REINDEX), so only SQLite's FTS5 table,
+    a table of its own, is checked.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    try:
+        with connection.cursor() as cursor:
+            # rank 1: also compare the index with the content table (FTS5's external-content check).
+            cursor.execute(f"INSERT INTO {_FTS_TABLE}({_FTS_TABLE}, rank) VALUES ('integrity-check', 1)")  # noqa: S608
+    except DatabaseError:
+        search_index_rebuild(using=using)
+        return True
+    return False

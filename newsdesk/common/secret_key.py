@@ -63,3 +63,21 @@ def secret_key_require() -> None:
     """Refuse to serve without a key, in one line that says how to get one."""
     if not secret_key_is_set():
         raise ImproperlyConfigured(SECRET_KEY_MISSING.format(path=secret_key_path(settings.DATA_DIR)))
+
+
+def secret_key_replace(*, data_dir: Path, key: str) -> bool:
+    """Make `key` the data dir's key file (a restore brings back the key its sessions and tokens were signed
+    with); returns whether the file changed. Written aside and renamed, so a reader never sees half a key."""
+    path = secret_key_path(data_dir)
+    if secret_key_read(data_dir=data_dir) == key:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(key)
+        os.replace(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)
+    return True

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_upsert
+from newsdesk.common.database import database_unavailable
 from newsdesk.ingest.context import HostBusy, IngestContext
 from newsdesk.ingest.entries import (
     PageBudget,
@@ -177,6 +178,8 @@ def _entry_ingest(
     except HostBusy:
         report.entries_deferred += 1  # the host asked everyone to wait: not the entry's fault
     except Exception as exc:  # anything one entry triggers stays with that entry
+        if database_unavailable(exc):
+            raise  # not the entry's fault; and recording it would fail too
         reason = str(exc) if isinstance(exc, PageFailed) else one_line(exc)
         if not isinstance(exc, PageFailed):
             log.warning("entry failed", extra={"feed_id": feed.pk, "url": link, "error": reason})

@@ -72,6 +72,26 @@ class Transparency:
     median_removal: timedelta | None
     max_removal: timedelta | None
 
+    @property
+    def median_removal_text(self) -> str:
+        return duration_text(self.median_removal)
+
+    @property
+    def max_removal_text(self) -> str:
+        return duration_text(self.max_removal)
+
+
+def duration_text(value: timedelta | None) -> str:
+    """'42 s', '12 min 5 s', '3 h 20 min' ('—' for None)."""
+    if value is None:
+        return "—"
+    seconds = round(value.total_seconds())
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
 
 def transparency_figures() -> Transparency:
     """Counts by state and the median / maximum time from receipt to removal (removed and later reinstated

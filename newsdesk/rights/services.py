@@ -313,3 +313,40 @@ def takedowns_carry_out_verified(*, actor: str = "worker") -> list[int]:
         else:
             done.append(request.pk)
     return done
+
+
+def takedown_email_confirm(*, request: TakedownRequest) -> TakedownRequest:
+    """The requester followed the link we emailed. When their address is at the publisher's own domain, that is
+    the email proof of ownership and the request is verified."""
+    if request.email_confirmed_at is not None:
+        return request
+    with writes_serialized(), transaction.atomic():
+        request.email_confirmed_at = timezone.now()
+        request.save(update_fields=["email_confirmed_at"])
+        audit_append(action="email confirmed", actor=request.requester_email, request_id=request.pk)
+    if request.state == TakedownRequest.State.RECEIVED and email_at_publisher_domain(request):
+        takedown_verify(
+            request=request,
+            method=TakedownRequest.Method.EMAIL,
+            actor=request.requester_email,
+            detail=f"confirmed address at {request.publisher.contact_domain}",
+        )
+    return request
+
+
+def email_at_publisher_domain(request: TakedownRequest) -> bool:
+    domain = (request.publisher.contact_domain if request.publisher else "").strip().lower().rstrip(".")
+    email_domain = request.requester_email.rpartition("@")[2].strip().lower().rstrip(".")
+    return bool(domain) and (email_domain == domain or email_domain.endswith("." + domain))
+
+
+def takedown_reminded(*, request: TakedownRequest) -> None:
+    with writes_serialized(), transaction.atomic():
+        request.reminded_at = timezone.now()
+        request.save(update_fields=["reminded_at"])
+        audit_append(
+            action="reminder sent",
+            actor="worker",
+            request_id=request.pk,
+            data={"deadline": request.deadline.isoformat()},
+        )

@@ -1,0 +1,6 @@
+"""Wire copies: near-duplicate signatures (minhash), credit lines (wire) and the primary source (primary)."""
+
+from newsdesk.reader.dedup.minhash import NearDupSignature, SignatureError
+from newsdesk.reader.dedup.primary import CopyFacts, PrimaryChoice, choose_primary
+
+__all__ = ["CopyFacts", "NearDupSignature", "PrimaryChoice", "SignatureError", "choose_primary"]

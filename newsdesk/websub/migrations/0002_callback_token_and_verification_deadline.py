@@ -17,7 +17,8 @@ import newsdesk.websub.models
 def give_tokens_and_mark_for_resubscription(apps, schema_editor):
     subscription_model = apps.get_model("websub", "WebSubSubscription")
     now = timezone.now()
-    for subscription in subscription_model.objects.all():
+    # The database being migrated, which is not the default one under `newsdesk db copy` (migrate --database).
+    for subscription in subscription_model.objects.using(schema_editor.connection.alias):
         subscription.callback_token = secrets.token_urlsafe(32)
         if subscription.mode == "subscribe":
             subscription.requested_at = None

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_display_signals"),
+        ("articles", "0005_language_primary_tags"),
     ]
 
     operations = [
