@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('articles', '0006_article_image_key'),
+        ('articles', '0007_article_image_key'),
     ]
 
     operations = [

@@ -1,7 +1,7 @@
 """Article.image_key: names the image proxy's renditions of the lead image (newsdesk.media).
 
 Added with a plain ALTER TABLE on every database: Django's own AddField rebuilds the table on SQLite, which would
-drop the full-text triggers (0002, 0004); a column with a constant default needs no rebuild anywhere.
+drop the full-text triggers (0002, 0004, 0006); a column with a constant default needs no rebuild anywhere.
 """
 
 from django.db import migrations, models
@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_language_primary_tags"),
+        ("articles", "0006_search_stems"),
     ]
 
     operations = [
