@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 
+from newsdesk.common.database import require_reachable
 from newsdesk.common.secret_key import secret_key_require
 
 PORT_IN_USE = "port {port} on {host} is already in use (choose another with --port)"
@@ -33,6 +34,9 @@ def serve_site(*, host: str, port: int, threads: int = 8, stdout=None) -> None:
     from config.wsgi import application
 
     check_port_free(host, port)
+    # A dead database is said in one line at start (newsdesk/cli.py), not as a 500 per request; once serving, an
+    # outage answers 503 and the site recovers by itself (newsdesk/common/health.py; /readyz names migrations due).
+    require_reachable()
     if stdout is not None:
         stdout.write(f"serving http://{host}:{port}/ (Ctrl-C to stop)")
         stdout.flush()
