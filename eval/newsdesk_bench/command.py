@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.common.arguments import count_between, positive_int
 from newsdesk_bench.extract_bench import extract_bench
 
-BENCHES = ("ingest", "parse", "extract", "takedown", "all")
+BENCHES = ("ingest", "parse", "extract", "takedown", "search", "all")
 
 
 class Command(BaseCommand):
@@ -40,10 +40,24 @@ class Command(BaseCommand):
             "--data", help="extract: folder with html/<id>.html.gz and gold/<id>.json (default: the dev set)"
         )
 
+        parser.add_argument(
+            "--articles", type=positive_int, default=1_000_000, help="search: synthetic articles (default 1000000)"
+        )
+        parser.add_argument(
+            "--engines",
+            default="sqlite,postgres",
+            help="search: comma-separated, of sqlite and postgres (default both)",
+        )
+        parser.add_argument("--repeats", type=count_between(1, 1000), default=15, help="search: runs of each query")
+
     def handle(self, *args, **options):
         say = (lambda *_: None) if options["json"] else self.stdout.write
         result: dict = {}
         name = options["name"]
+        if name == "search":
+            from newsdesk_bench.search_command import search_command
+
+            result = search_command(options, say)
         if name in ("ingest", "all"):
             result.update(self._ingest(options, say))
         if name in ("parse", "ingest", "all"):
@@ -61,7 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=None, sort_keys=True))
         else:
             for key, value in result.items():
-                if key != "parity_problems":
+                if key not in ("parity_problems", "engines"):
                     self.stdout.write(f"{key:40} {value}")
 
     def _takedown(self, options, say) -> dict:
