@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized request body is refused before anything reads it.
+    "newsdesk.common.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -221,7 +223,9 @@ NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 # Without a token, /metrics answers only while SITE_URL is loopback, unless this opens it on purpose.
 NEWSDESK_METRICS_PUBLIC = env_bool("NEWSDESK_METRICS_PUBLIC")
 
-# `newsdesk serve` answers 413 to a larger request body before reading it (a chunked one is cut off there).
+# `newsdesk serve` worker processes (0: two per core).
+NEWSDESK_SERVE_WORKERS = int(os.environ.get("NEWSDESK_SERVE_WORKERS", "0"))
+# A larger request body gets 413 before it is read (a chunked one is cut off there): RequestBodyLimitMiddleware.
 NEWSDESK_MAX_REQUEST_BYTES = int(os.environ.get("NEWSDESK_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {
