@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from newsdesk.ingest.views import metrics_view
 
+# A database outage met outside a view answers 503 too (newsdesk/common/health.py).
+handler500 = "newsdesk.common.health.server_error"
+
 urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),

@@ -127,7 +127,20 @@ def test_help_lists_each_project_command_with_one_line_and_keeps_djangos_reachab
     own = listing.stdout.split("newsdesk commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
     names = [line.split()[0] for line in own]
     assert names == sorted(
-        ["audit", "backup", "discover", "extract", "fetch", "ingest", "init", "opml", "restore", "serve", "worker"]
+        [
+            "audit",
+            "backup",
+            "db",
+            "discover",
+            "extract",
+            "fetch",
+            "ingest",
+            "init",
+            "opml",
+            "restore",
+            "serve",
+            "worker",
+        ]
     )
     assert all(len(line.split()) > 3 for line in own)  # a name, then a sentence
     assert "migrate" in listing.stdout

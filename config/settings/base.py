@@ -61,7 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: an oversized request body is refused before anything reads it.
+    # /healthz and /readyz before anything that could refuse a probe; a database outage → 503 (common/health.py).
+    "newsdesk.common.health.HealthMiddleware",
+    # An oversized request body is refused before anything reads it.
     "newsdesk.common.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.common.middleware.ContentSecurityPolicyMiddleware",

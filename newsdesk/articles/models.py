@@ -46,6 +46,9 @@ class Article(models.Model):
     robots_directives = models.CharField(max_length=200, blank=True)
     # Text the search index may see, chosen by the display policy so hidden text is never searchable.
     search_text = models.TextField(blank=True)
+    # Snowball stems of title + search_text in the article's language (articles.search.article_stems), indexed
+    # beside them so "elections" finds "election"; derived from search_text, so it hides what that hides.
+    search_stems = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,9 +10,11 @@ from django.utils.text import slugify
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchable_text
+from newsdesk.articles.search import article_stems
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
 from newsdesk.reader.dedup.wire import detect_wire_credit
+from newsdesk.reader.extract.language import identify_language
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.types import ExtractedArticle, ParsedEntry
 from newsdesk.reader.urls import is_publishable_url
@@ -129,12 +131,19 @@ def _fields_from(
         noarchive=noarchive,
         directives=directives,
     )
+    title = (page.title or entry.title or original_url)[:TITLE_MAX]
+    # What the text says beats what the page, feed or publisher declares (a declared code is only a hint).
+    language = identify_language(
+        f"{page.title or entry.title}\n{summary}\n{body_text}",
+        hints=(page.language, entry.language, publisher.language),
+    )
+    search_text = searchable_text(rule=rule, summary=summary, body_text=body_text)
     return {
-        "title": (page.title or entry.title or original_url)[:TITLE_MAX],
+        "title": title,
         "original_title": original_title,
         "byline": (page.byline or entry.author)[:300],
         "published_at": page.published or entry.published,
-        "language": (page.language or entry.language or publisher.language)[:16],
+        "language": language,
         "summary": summary,
         "body_html": body_html,
         "body_text": body_text,
@@ -143,7 +152,8 @@ def _fields_from(
         "wire_credit": (page.wire_credit or _feed_wire_credit(page, entry, body_text))[:100],
         "noarchive": noarchive,
         "robots_directives": directives[:200],
-        "search_text": searchable_text(rule=rule, summary=summary, body_text=body_text),
+        "search_text": search_text,
+        "search_stems": article_stems(title=title, search_text=search_text, language=language),
         "content_hash": content_hash_of(body_text or original_title),
         "category": category_for(tuple(entry.categories) + tuple(page.categories)),
     }
@@ -258,7 +268,8 @@ def _publisher_search_reindex(*, publisher: Publisher) -> int:
         )
         text = searchable_text(rule=rule, summary=article.summary, body_text=article.body_text)
         if text != article.search_text:
-            Article.objects.filter(pk=article.pk).update(search_text=text)
+            stems = article_stems(title=article.title, search_text=text, language=article.language)
+            Article.objects.filter(pk=article.pk).update(search_text=text, search_stems=stems)
             changed += 1
     return changed
 

@@ -88,6 +88,13 @@ def database_error_line(exc: BaseException, alias: str = DEFAULT_DB_ALIAS) -> st
     return None
 
 
+def require_reachable(alias: str = DEFAULT_DB_ALIAS) -> None:
+    """Connect once (raising the driver's OperationalError when the database is down), then let go again."""
+    connection = connections[alias]
+    connection.ensure_connection()
+    connection.close()
+
+
 _SQLITE_WRITES = threading.RLock()
 
 

@@ -27,6 +27,7 @@ from newsdesk.ingest.services import (
     feed_refresh_failed,
     refresh_records_write,
 )
+from newsdesk.rights.steps import RightsStepResult, rights_step
 from newsdesk.sources.models import Feed
 
 log = logging.getLogger(__name__)
@@ -283,3 +284,10 @@ def _count(report: RefreshReport | None, stats: CycleStats, on_feed_done) -> Non
     stats.articles_updated += report.items_updated
     if on_feed_done:
         on_feed_done(report)
+
+
+def worker_cycle(*, context: IngestContext, **cycle_options) -> tuple[RightsStepResult, CycleStats]:
+    """One cycle of `newsdesk worker`: the takedown desk's step first (a request verified by now is carried out
+    before this cycle could fetch its URLs again), then `run_cycle(**cycle_options)`."""
+    rights = rights_step()
+    return rights, run_cycle(context=context, **cycle_options)

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
+from newsdesk.common.database import require_reachable
 from newsdesk.common.secret_key import secret_key_require
 
 PORT_IN_USE = "port {port} on {host} is already in use (choose another with --port)"
@@ -75,6 +76,9 @@ def serve_site(*, host: str, port: int, threads: int = 4, workers: int | None = 
     from config.wsgi import application
 
     check_port_free(host, port)
+    # A dead database is said in one line at start (newsdesk/cli.py), not as a 500 per request; once serving, an
+    # outage answers 503 and the site recovers by itself (newsdesk/common/health.py; /readyz names migrations due).
+    require_reachable()
     workers = workers or default_workers()
     # The workers fork from this process: none may inherit its database connections (the demo used them).
     connections.close_all()

@@ -50,7 +50,9 @@ def test_other_errors_keep_their_traceback():
     assert database_error_line(ValueError("a bug")) is None
 
 
-@pytest.mark.parametrize("command", [["worker", "--once"], ["migrate", "--noinput"], ["ingest", "--once"]])
+@pytest.mark.parametrize(
+    "command", [["worker", "--once"], ["migrate", "--noinput"], ["ingest", "--once"], ["serve", "--port", "18999"]]
+)
 def test_a_command_against_a_dead_database_prints_one_line_and_exits_2(command):
     done = subprocess.run(
         [sys.executable, "-m", "newsdesk", *command],

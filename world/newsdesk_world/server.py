@@ -235,8 +235,15 @@ class WorldServer:
             domain = self.world.publisher(slug).contact_domain
             self.dns.add_txt(f"_newsdesk-takedown.{domain}", f"newsdesk-takedown={token}")
             return
-        site = next(s.site for s in self._servers if s.slug == slug)
-        site.proof_publish(token, via=via)
+        next(s.site for s in self._servers if s.slug == slug).proof_publish(token, via=via)
+
+    def document_publish(self, slug: str, path: str, body: str | bytes, content_type: str) -> None:
+        """Serve `body` at `path` on the publisher's origin from now on (a new feed, a copy of a page)."""
+        next(s.site for s in self._servers if s.slug == slug).document_publish(path, body, content_type)
+
+    def page_body(self, slug: str, path: str) -> bytes:
+        """What the publisher's origin serves at `path` (as a GET would get it, before compression)."""
+        return next(s.site for s in self._servers if s.slug == slug).resolve(path).body
 
     def publisher_base_url(self, slug: str) -> str:
         return self._origins[slug]

@@ -53,7 +53,7 @@ def desk_panels() -> DeskPanels:
         comments_reported=queue["reported"],
         oldest_comment_waiting=queue["oldest_waiting"],
         failing_feeds=list(failing[:FEEDS_SHOWN]),
-        failing_count=figures.feeds_failing,
+        failing_count=failing.count(),  # still scheduled: paused feeds have their own panel
         paused_feeds=list(paused[:FEEDS_SHOWN]),
         paused_count=figures.feeds_paused,
         feeds_due=figures.feeds_due,

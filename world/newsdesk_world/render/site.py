@@ -106,6 +106,12 @@ class PublisherSite:
             else:
                 raise ValueError(f"unknown proof location {via!r}")
 
+    def document_publish(self, path: str, body: str | bytes, content_type: str) -> None:
+        """Serve `body` at `path` from now on (a test playing the publisher: a new feed, a copy of a page)."""
+        with self._lock:
+            self._routes[path] = Resource.ok(body, content_type)
+            self._cache.pop(path, None)
+
     def _static_routes(self) -> dict[str, Route]:
         ctx = self.ctx
         publisher = ctx.publisher

@@ -10,8 +10,7 @@ from newsdesk.common.arguments import count_between, duration
 from newsdesk.common.database import Backoff, connections_reset, database_unavailable, require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.report import one_line
-from newsdesk.ingest.runner import run_cycle, worker_identity
-from newsdesk.rights.steps import rights_step
+from newsdesk.ingest.runner import worker_cycle, worker_identity
 
 CYCLE_FAILED = "cycle failed"
 DATABASE_UNAVAILABLE = "database unavailable ({error}); retrying in {delay:g}s"
@@ -54,11 +53,7 @@ class Command(BaseCommand):
         try:
             while not stop.is_set():
                 try:
-                    # Takedowns first: a verified one is carried out before this cycle could fetch its URLs.
-                    rights = rights_step()
-                    if rights.removed:
-                        self.stdout.write(f"takedowns carried out: {', '.join(map(str, rights.removed))}")
-                    stats = run_cycle(
+                    rights, stats = worker_cycle(
                         context=context,
                         owner=owner,
                         threads=options["threads"],
@@ -83,6 +78,8 @@ class Command(BaseCommand):
                     stop.wait(max(1.0, options["idle"]))
                     continue
                 backoff.reset()
+                if rights.removed:
+                    self.stdout.write(f"takedowns carried out: {', '.join(map(str, rights.removed))}")
                 if stats.feeds:
                     self.stdout.write(
                         f"cycle: {stats.feeds} feeds, {stats.articles_new} new articles, {stats.errors} errors"
