@@ -40,10 +40,10 @@ def test_vocabularies_are_stable_and_disjoint():
 
 @pytest.mark.parametrize("engines", ["mysql", "", "sqlite,oracle"])
 def test_an_unknown_engine_is_a_one_line_error(engines):
-    from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    from newsdesk_bench.search_command import ERROR_ENGINES
+    from newsdesk_bench.search_command import ERROR_ENGINES, search_command
 
+    options = {"in_place": False, "engines": engines, "articles": 10, "repeats": 1}
     with pytest.raises(CommandError, match=ERROR_ENGINES):
-        call_command("bench", "search", "--engines", engines, "--articles", "10")
+        search_command(options, lambda *_: None)
