@@ -52,16 +52,34 @@ def _base_env(data_dir: str) -> dict[str, str]:
 
 
 def _postgres(options: dict, data_dir: str, say: Callable[[str], None]) -> dict:
-    script = Path(settings.BASE_DIR) / "scripts" / "postgres-test-server.sh"
-    env = _base_env(data_dir) | {"NEWSDESK_PG_DIR": str(Path(data_dir) / "pg")}
-    started = subprocess.run([str(script), "start"], env=env, capture_output=True, text=True, check=False)
-    if started.returncode != 0:
-        raise CommandError(f"cannot start PostgreSQL: {started.stderr.strip().splitlines()[-1:]}")
+    """Measure in a database of its own on this checkout's throwaway server (started, and stopped after, unless
+    it was already running): the test suite's database on it is never touched."""
+    import psycopg
+
+    script = [str(Path(settings.BASE_DIR) / "scripts" / "postgres-test-server.sh")]
+    env = _base_env(data_dir)
+    running = subprocess.run([*script, "url"], env=env, capture_output=True, text=True, check=False)
+    server = (
+        running
+        if running.returncode == 0
+        else subprocess.run([*script, "start"], env=env, capture_output=True, text=True, check=False)
+    )
+    if server.returncode != 0:
+        raise CommandError(f"cannot start PostgreSQL: {server.stderr.strip().splitlines()[-1:]}")
+    url = server.stdout.strip().splitlines()[-1]
+    name = f"newsdesk_search_bench_{os.getpid()}"
     try:
-        say(f"postgres: {options['articles']} articles in a throwaway server")
-        return _child(options, env | {"NEWSDESK_DATABASE_URL": started.stdout.strip().splitlines()[-1]})
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            say(f"postgres: {options['articles']} articles in database {name}")
+            return _child(options, env | {"NEWSDESK_DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name})
+        finally:
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
     finally:
-        subprocess.run([str(script), "stop"], env=env, capture_output=True, check=False)
+        if running.returncode != 0:
+            subprocess.run([*script, "stop"], env=env, capture_output=True, check=False)
 
 
 def search_command(options: dict, say: Callable[[str], None]) -> dict:
