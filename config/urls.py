@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("newsdesk.community.account_urls")),
     path("comments/", include("newsdesk.community.urls")),
     path("api/", include("newsdesk.api.urls")),
+    path("images/", include("newsdesk.media.urls")),
     path("websub/", include("newsdesk.websub.urls")),
     path("rights/", include("newsdesk.rights.urls")),
     path("", include("newsdesk.site.urls")),

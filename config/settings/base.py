@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "newsdesk.stories",
     "newsdesk.community",
     "newsdesk.rights",
+    "newsdesk.media",
     "newsdesk.ingest",
     "newsdesk.site",
     "newsdesk.api",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz before anything that could refuse a probe; a database outage → 503 (common/health.py).
     "newsdesk.common.health.HealthMiddleware",
+    # An oversized request body is refused before anything reads it.
+    "newsdesk.common.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -223,7 +226,24 @@ NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 # Without a token, /metrics answers only while SITE_URL is loopback, unless this opens it on purpose.
 NEWSDESK_METRICS_PUBLIC = env_bool("NEWSDESK_METRICS_PUBLIC")
 
-# `newsdesk serve` answers 413 to a larger request body before reading it (a chunked one is cut off there).
+# Lead images are fetched by the workers, checked and re-encoded (newsdesk/media), and served by us from this
+# storage under content-hashed names. Swap the "images" entry of STORAGES for an object-storage backend to keep
+# them off the app hosts (its base_url must then be allowed by the CSP's img-src).
+NEWSDESK_IMAGES_DIR = Path(os.environ.get("NEWSDESK_IMAGES_DIR", DATA_DIR / "images")).resolve()
+NEWSDESK_IMAGE_MAX_BYTES = int(os.environ.get("NEWSDESK_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+NEWSDESK_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSDESK_IMAGE_MAX_PIXELS", "25000000"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "images": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": NEWSDESK_IMAGES_DIR, "base_url": "/images/"},
+    },
+}
+
+# `newsdesk serve` worker processes (0: two per core).
+NEWSDESK_SERVE_WORKERS = int(os.environ.get("NEWSDESK_SERVE_WORKERS", "0"))
+# A larger request body gets 413 before it is read (a chunked one is cut off there): RequestBodyLimitMiddleware.
 NEWSDESK_MAX_REQUEST_BYTES = int(os.environ.get("NEWSDESK_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {

@@ -49,7 +49,11 @@ def proof_domain(request: TakedownRequest) -> str:
 
 
 def proof_origins(request: TakedownRequest) -> list[str]:
-    """The origins (scheme://host[:port]) the targets are on, each of which must carry a site proof."""
+    """Where a site proof must be: the publisher's own origin (its homepage) when the notice's URLs are its
+    material, else every origin the targets are on. The publisher's origin, not the target's spelling: a notice
+    may name an https, AMP or tracking variant of the URL we store."""
+    if request.publisher is not None and url_origin(request.publisher.homepage):
+        return [url_origin(request.publisher.homepage)]
     return sorted({origin for origin in (url_origin(t) for t in request.targets) if origin})
 
 

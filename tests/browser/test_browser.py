@@ -86,3 +86,32 @@ def test_a_publisher_link_and_an_old_source_link_both_reach_the_publisher_page(l
     assert page.get_by_role("link", name=article.title).is_visible()
     assert console_errors == []
     page.close()
+
+
+def test_our_copy_of_a_lead_image_loads_under_the_csp(live_server, browser):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from newsdesk.reader.images import image_process
+    from tests.reader.test_images import encoded
+
+    processed = image_process(encoded("JPEG", (1280, 720)))
+    for rendition in processed.renditions:
+        name = f"{processed.key}-{rendition.name}.webp"
+        if not storages["images"].exists(name):
+            storages["images"].save(name, ContentFile(rendition.data))
+    article = make_article(make_publisher(), title="Tide tables change", image_key=processed.key)
+    page = browser.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+
+    response = page.goto(live_server.url + article.get_absolute_url())
+    image = page.locator(".lead-image img")
+    image.wait_for()
+    page.wait_for_function("document.querySelector('.lead-image img').complete")
+
+    assert "img-src 'self' data:;" in response.headers["content-security-policy"]
+    assert image.get_attribute("alt").startswith("Image from ")
+    assert page.evaluate("document.querySelector('.lead-image img').naturalWidth") == 1200
+    assert console_errors == []
+    page.close()

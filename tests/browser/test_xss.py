@@ -1,4 +1,5 @@
-"""The XSS corpus (../shared/eval/xss) posted as comment bodies and display names, rendered in chromium.
+"""The XSS corpus (../shared/eval/xss) posted as comment bodies, display names and takedown-form fields, rendered
+in chromium.
 
 Every vector is stored the way a posted comment is (rendered and sanitized by community.markup) and shown on
 article and story pages, a few hundred per page; a sample also goes through the real forms, including the pages
@@ -27,6 +28,18 @@ PER_PAGE = 450
 # Vectors also typed into the real forms (every FORM_STRIDE-th one, and every one that closes a textarea).
 FORM_STRIDE = 500
 CLEAN = {"ran": [], "csp": [], "dom": []}
+# Takedown notices stored from the sample (each also mails and audits, so a few are enough for the desk's lists).
+STORED_NOTICES = 6
+# Sets the fields in one round trip (page.fill per field costs more than the post itself); what is typed is the
+# same, and the form is submitted by a real click.
+SET_FIELDS = """
+(values) => {
+  for (const [selector, value] of Object.entries(values)) {
+    const field = document.querySelector(selector);
+    if (field.type === 'checkbox') field.checked = value; else field.value = value;
+  }
+}
+"""
 
 
 def xss_vectors() -> list[dict]:
@@ -111,7 +124,7 @@ def test_vectors_typed_into_the_forms_and_echoed_back_run_nothing(live_server, b
     page.goto(post_url)
     for vector in sample:
         # The next vector goes into the form on the page this post led to (the echo, or the article's own form).
-        page.fill("#id_body", vector["payload"][:5000])
+        page.evaluate(SET_FIELDS, {"#id_body": vector["payload"][:5000]})
         with page.expect_navigation() as navigation:
             page.click("form.comment-form button[type=submit]")
         status = navigation.value.status
@@ -131,15 +144,74 @@ def test_vectors_typed_into_the_forms_and_echoed_back_run_nothing(live_server, b
     signup = live_server.url + "/accounts/signup/"
     for n, vector in enumerate(sample[:6]):
         page.goto(signup)
-        page.fill("#id_username", f"signup{n}")
-        page.fill("#id_email", f"signup{n}@example.org")
-        page.fill("#id_display_name", vector["payload"][:80])
-        page.fill("#id_password1", "a-long-enough-password-7")
-        page.fill("#id_password2", "not-the-same-password-8")  # refused: the form comes back with the name typed
+        # Refused (the passwords differ): the form comes back with the name typed.
+        fields = {
+            "#id_username": f"signup{n}",
+            "#id_email": f"signup{n}@example.org",
+            "#id_display_name": vector["payload"][:80],
+            "#id_password1": "a-long-enough-password-7",
+            "#id_password2": "not-the-same-password-8",
+        }
+        page.evaluate(SET_FIELDS, fields)
         with page.expect_navigation() as navigation:
             page.click("form.account-form button[type=submit]")
         assert navigation.value.status == 400
         assert page_findings(page) == CLEAN, vector["id"]
+    context.close()
+
+
+TAKEDOWN_TEXT_FIELDS = {  # field id: its max_length in rights.forms.TakedownForm
+    "#id_requester_name": 200,
+    "#id_organisation": 200,
+    "#id_contact": 1000,
+    "#id_work": 5000,
+    "#id_signature": 200,
+}
+
+
+def fill_takedown(page, payload: str, *, n: int, complete: bool) -> None:
+    values = {field: payload[:limit] for field, limit in TAKEDOWN_TEXT_FIELDS.items()}
+    values["#id_requester_email"] = f"legal{n}@harbour.example"
+    values["#id_urls"] = f"https://harbour.example/news/{n}" if complete else payload[:50_000]
+    values["#id_prefix"] = "" if complete else payload[:2000]
+    values["#id_good_faith"] = values["#id_accurate"] = complete
+    page.evaluate(SET_FIELDS, values)
+
+
+def test_vectors_in_the_takedown_form_its_echo_and_the_desk_run_nothing(live_server, browser, settings):
+    settings.NEWSDESK_TAKEDOWN_RATE_LIMIT = 10_000
+    vectors = xss_vectors()
+    sample = [v for n, v in enumerate(vectors) if n % FORM_STRIDE == 0] + [
+        v for v in vectors if "</textarea" in v["payload"].lower()
+    ]
+    context = hooked_context(browser, base_url=live_server.url)
+    page = context.new_page()
+    form_url = live_server.url + "/rights/takedown"
+    page.goto(form_url)
+    for n, vector in enumerate(sample):
+        # Refused (the boxes unticked): the next vector goes into the echoed form, which keeps everything typed.
+        fill_takedown(page, vector["payload"], n=n, complete=False)
+        with page.expect_navigation() as navigation:
+            page.click("form.takedown-form button[type=submit]")
+        assert navigation.value.status == 400, vector["id"]
+        assert page_findings(page) == CLEAN, vector["id"]
+        assert page.input_value("#id_work").strip() == vector["payload"][:5000].replace("\r\n", "\n").strip()
+    stored = 0
+    for n, vector in enumerate(sample[:STORED_NOTICES]):
+        page.goto(form_url)
+        fill_takedown(page, vector["payload"], n=n, complete=True)
+        with page.expect_navigation() as navigation:
+            page.click("form.takedown-form button[type=submit]")
+        assert page_findings(page) == CLEAN, vector["id"]
+        stored += navigation.value.status == 201
+    context.close()
+    assert stored > 0
+
+    staff = make_member(staff=True, trusted=True, name="Operator")
+    context = hooked_context(browser, base_url=live_server.url, user=staff)
+    page = context.new_page()
+    for path in ("/admin/", "/admin/rights/takedownrequest/", "/rights/transparency"):
+        assert visit(page, live_server.url + path) == CLEAN, path
     context.close()
 
 

@@ -11,6 +11,7 @@ from newsdesk.common.database import Backoff, connections_reset, database_unavai
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.report import one_line
 from newsdesk.ingest.runner import worker_cycle, worker_identity
+from newsdesk.media.steps import images_step
 
 CYCLE_FAILED = "cycle failed"
 DATABASE_UNAVAILABLE = "database unavailable ({error}); retrying in {delay:g}s"
@@ -60,6 +61,8 @@ class Command(BaseCommand):
                         batch=options["batch"],
                         lease_s=options["lease"],
                     )
+                    # Lead images of what this cycle stored, fetched here rather than in any request.
+                    images = images_step(options=context.options)
                 except Exception as exc:
                     if database_unavailable(exc):
                         # Restart, failover, network blip: drop the dead connections and back off (1 s doubling
@@ -80,6 +83,8 @@ class Command(BaseCommand):
                 backoff.reset()
                 if rights.removed:
                     self.stdout.write(f"takedowns carried out: {', '.join(map(str, rights.removed))}")
+                if images.stored:
+                    self.stdout.write(f"images stored: {len(images.stored)}")
                 if stats.feeds:
                     self.stdout.write(
                         f"cycle: {stats.feeds} feeds, {stats.articles_new} new articles, {stats.errors} errors"
