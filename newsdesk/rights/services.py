@@ -23,6 +23,7 @@ from newsdesk.common.database import writes_serialized
 from newsdesk.reader.urls import url_identity_key, url_prefix_keys
 from newsdesk.rights.audit import audit_append
 from newsdesk.rights.models import TakedownRequest, Tombstone
+from newsdesk.rights.selectors import takedowns_verified
 from newsdesk.sources.models import Publisher
 
 log = logging.getLogger(__name__)
@@ -305,7 +306,7 @@ def takedowns_carry_out_verified(*, actor: str = "worker") -> list[int]:
     """Carry out every verified request (the worker's rights step); returns their ids. One failing request is
     logged and left verified for the next cycle, the others go ahead."""
     done = []
-    for request in TakedownRequest.objects.filter(state=TakedownRequest.State.VERIFIED).order_by("verified_at", "id"):
+    for request in takedowns_verified():
         try:
             takedown_carry_out(request=request, actor=actor)
         except Exception:
