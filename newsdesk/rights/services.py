@@ -13,6 +13,8 @@ from datetime import timedelta
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
+from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -242,6 +244,11 @@ def takedown_carry_out(*, request: TakedownRequest, actor: str = "worker") -> in
     _require_state(request, (TakedownRequest.State.VERIFIED,), "carried out")
     with writes_serialized(), transaction.atomic():
         articles = _articles_covered(request)
+        image_keys = set(
+            Article.objects.filter(pk__in=[a.pk for a in articles])
+            .exclude(image_key="")
+            .values_list("image_key", flat=True)
+        )
         tombstones = Tombstone.objects.bulk_create(_tombstones_for(request, articles))
         Article.objects.filter(pk__in=[a.pk for a in articles]).delete()
         now = timezone.now()
@@ -259,8 +266,28 @@ def takedown_carry_out(*, request: TakedownRequest, actor: str = "worker") -> in
             },
         )
     content_version_bump()
+    _image_renditions_delete(image_keys)
     log.info("takedown carried out", extra={"request_id": request.pk, "articles": len(articles)})
     return len(articles)
+
+
+def _image_renditions_delete(keys: set[str]) -> None:
+    """Delete the stored renditions of the removed articles' lead images (served under /images/ by name, with no
+    database row in between), unless an article still shown uses the same image. After the commit: files cannot
+    roll back."""
+    if not keys or "images" not in settings.STORAGES:
+        return
+    keys -= set(Article.objects.filter(image_key__in=keys).values_list("image_key", flat=True))
+    if not keys:
+        return
+    storage = storages["images"]
+    try:
+        _, names = storage.listdir("")
+    except FileNotFoundError:  # no image stored yet
+        return
+    for name in names:
+        if name.split("-", 1)[0] in keys:
+            storage.delete(name)
 
 
 def takedown_operator_remove(*, request: TakedownRequest, actor: str, note: str = "") -> int:

@@ -114,3 +114,27 @@ def test_a_failing_proof_check_or_removal_is_left_for_the_next_cycle(monkeypatch
     assert result.removed == []
     assert Article.objects.filter(pk=article.pk).exists()
     assert TakedownRequest.objects.get(pk=removed.pk).state == TakedownRequest.State.VERIFIED
+
+
+def test_removal_deletes_the_stored_image_renditions_unless_another_article_shows_them(settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "images": {**settings.STORAGES["images"], "OPTIONS": {"location": tmp_path}},
+    }
+    storages._storages = {}  # forget the storage built for the old location
+    storage = storages["images"]
+    for name in ("a" * 32 + "-card.webp", "a" * 32 + "-lead.webp", "b" * 32 + "-card.webp"):
+        storage.save(name, ContentFile(b"webp"))
+    publisher = make_publisher(homepage="https://daily.example/")
+    gone = make_article(publisher, canonical_url="https://daily.example/a", image_key="a" * 32)
+    shared = make_article(publisher, canonical_url="https://daily.example/b", image_key="b" * 32)
+    make_article(publisher, canonical_url="https://daily.example/c", image_key="b" * 32)
+
+    services.takedown_operator_remove(request=_notice(gone.canonical_url), actor="op")
+    services.takedown_operator_remove(request=_notice(shared.canonical_url), actor="op")
+
+    assert sorted(storage.listdir("")[1]) == ["b" * 32 + "-card.webp"]
+    storages._storages = {}
