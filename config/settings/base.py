@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz before anything that could refuse a probe; a database outage → 503 (common/health.py).
     "newsdesk.common.health.HealthMiddleware",
+    # An oversized request body is refused before anything reads it.
+    "newsdesk.common.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -239,7 +241,9 @@ STORAGES = {
     },
 }
 
-# `newsdesk serve` answers 413 to a larger request body before reading it (a chunked one is cut off there).
+# `newsdesk serve` worker processes (0: two per core).
+NEWSDESK_SERVE_WORKERS = int(os.environ.get("NEWSDESK_SERVE_WORKERS", "0"))
+# A larger request body gets 413 before it is read (a chunked one is cut off there): RequestBodyLimitMiddleware.
 NEWSDESK_MAX_REQUEST_BYTES = int(os.environ.get("NEWSDESK_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {

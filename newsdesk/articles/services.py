@@ -274,7 +274,7 @@ def _publisher_search_reindex(*, publisher: Publisher) -> int:
     return changed
 
 
-# The full-text index of migration 0002: an external-content FTS5 table on SQLite, a GIN expression index on
+# The full-text index of migrations 0002 and 0006: an external-content FTS5 table on SQLite, a GIN expression index on
 # PostgreSQL. Both follow the article rows by themselves; these rebuild them after rows arrived in bulk.
 _FTS_TABLE = "articles_article_fts"
 _GIN_INDEX = "articles_article_search_gin"

@@ -16,6 +16,7 @@ from newsdesk.articles.selectors import article_search
 from newsdesk.backup import archive, services
 from newsdesk.backup.archive import BackupArchive, Manifest, archive_write
 from newsdesk.backup.selectors import table_row_counts
+from newsdesk.common.content_version import content_version
 from newsdesk.common.secret_key import secret_key_path, secret_key_read
 from tests.backup.conftest import KEY, article_rows
 from tests.factories import make_article, make_publisher
@@ -41,6 +42,7 @@ def test_backup_then_restore_gives_back_the_same_rows_and_search(data_dir, newsr
     path = _backup()
     Article.objects.filter(pk=newsroom[0].pk).delete()
     make_article(make_publisher(), title="Written after the backup")
+    version = content_version()
 
     said = _restore(path, "--force")
 
@@ -49,6 +51,7 @@ def test_backup_then_restore_gives_back_the_same_rows_and_search(data_dir, newsr
     assert [a.pk for a in article_search("zeppelin")] == [newsroom[0].pk]
     assert [a.pk for a in article_search("cafe")] == [newsroom[2].pk]
     assert article_search("written after") == []
+    assert content_version() > version  # no cached page of the replaced data is served again
     saved = Path(said.split("saved in ")[1].split()[0])
     assert saved.parent == data_dir / "backups"
     assert saved.name.startswith("pre-restore-")
