@@ -118,7 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CACHES = {"default": caches_from_url(os.environ.get("NEWSDESK_CACHE_URL", ""), data_dir=DATA_DIR)}
 # Anonymous GETs of pages, feeds and the API are cached whole, keyed by content versions (exact invalidation);
 # entries also expire after NEWSDESK_CACHE_SECONDS since some pages depend on the clock (freshness ranking).
-RESPONSE_CACHE_ENABLED = True
+RESPONSE_CACHE_ENABLED = env_bool("NEWSDESK_RESPONSE_CACHE", True)
 NEWSDESK_CACHE_SECONDS = int(os.environ.get("NEWSDESK_CACHE_SECONDS", "300"))
 # Cache-Control s-maxage / stale-while-revalidate: how long a reverse proxy may keep an answer, and serve it stale
 # while it fetches the next one. A takedown reaches readers through such a proxy within their sum.

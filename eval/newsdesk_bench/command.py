@@ -1,5 +1,5 @@
 """`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract,
-takedown, all."""
+takedown, serve, search, all (search and serve take long)."""
 
 import json
 import os
@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.common.arguments import count_between, positive_int
 from newsdesk_bench.extract_bench import extract_bench
 
-BENCHES = ("ingest", "parse", "extract", "takedown", "search", "all")
+BENCHES = ("ingest", "parse", "extract", "takedown", "serve", "search", "all")
 
 
 class Command(BaseCommand):
-    help = "Run a benchmark and print its figures: ingest | parse | extract | takedown | all."
+    help = "Run a benchmark and print its figures: ingest | parse | extract | takedown | serve | search | all."
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=BENCHES, help="which benchmark")
@@ -35,6 +35,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--cycles", type=count_between(0, 1000), default=30, help="takedown: ingest cycles after removal"
+        )
+        parser.add_argument(
+            "--seconds", type=count_between(1, 600), default=10, help="serve: seconds of each wrk run (default 10)"
+        )
+        parser.add_argument(
+            "--mixed-seconds", type=count_between(1, 3600), default=60, help="serve: seconds of the mixed load"
         )
         parser.add_argument(
             "--data", help="extract: folder with html/<id>.html.gz and gold/<id>.json (default: the dev set)"
@@ -67,6 +73,10 @@ class Command(BaseCommand):
             result.update(parse_bench())
         if name == "takedown":
             result = self._takedown(options, say)
+        if name == "serve":
+            from newsdesk_bench.serve_bench import serve_bench
+
+            result = serve_bench(seconds=options["seconds"], mixed_seconds=options["mixed_seconds"], say=say)
         if name == "extract":
             result = extract_bench(data=options["data"], say=say)
         elif name == "all":
