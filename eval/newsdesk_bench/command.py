@@ -1,4 +1,5 @@
-"""`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract, all."""
+"""`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract, cluster,
+all."""
 
 import json
 import os
@@ -10,13 +11,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.common.arguments import count_between, positive_int
+from newsdesk_bench.cluster_bench import cluster_bench
 from newsdesk_bench.extract_bench import extract_bench
 
-BENCHES = ("ingest", "parse", "extract", "all")
+BENCHES = ("ingest", "parse", "extract", "cluster", "all")
 
 
 class Command(BaseCommand):
-    help = "Run a benchmark and print its figures: ingest | parse | extract | all."
+    help = "Run a benchmark and print its figures: ingest | parse | extract | cluster | all."
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=BENCHES, help="which benchmark")
@@ -28,7 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=count_between(1, 64), default=8, help="ingest: refresh threads")
         parser.add_argument("--in-place", action="store_true", help="ingest: use the configured database (internal)")
         parser.add_argument(
-            "--data", help="extract: folder with html/<id>.html.gz and gold/<id>.json (default: the dev set)"
+            "--data",
+            help="extract: folder with html/<id>.html.gz and gold/<id>.json; cluster: a folder holding one *.jsonl "
+            "stream (default: the dev sets)",
         )
 
     def handle(self, *args, **options):
@@ -44,8 +48,11 @@ class Command(BaseCommand):
             result.update(parse_bench())
         if name == "extract":
             result = extract_bench(data=options["data"], say=say)
+        elif name == "cluster":
+            result = cluster_bench(data=options["data"], say=say)
         elif name == "all":
             result["extract"] = extract_bench(data=options["data"], say=say)
+            result["cluster"] = cluster_bench(data=None, say=say)
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=None, sort_keys=True))
         else:
