@@ -11,7 +11,10 @@ from importlib.metadata import EntryPoint, entry_points
 
 from django.core.management import BaseCommand, ManagementUtility, get_commands, load_command_class
 
+from newsdesk.common.database import database_error_line
+
 EXTRA_COMMANDS_GROUP = "newsdesk.commands"
+DATABASE_EXIT_CODE = 2
 # Django's commands that belong on the front page of `newsdesk --help` (the others: `newsdesk help --commands`).
 DJANGO_ESSENTIALS = ("migrate", "createsuperuser", "changepassword", "check", "dbshell", "shell")
 
@@ -63,7 +66,16 @@ class NewsdeskUtility(ManagementUtility):
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
     args = sys.argv[1:] if argv is None else argv
-    NewsdeskUtility(["newsdesk", *args]).execute()
+    try:
+        NewsdeskUtility(["newsdesk", *args]).execute()
+    except Exception as exc:
+        # Any command against a database that is down or refuses: one line saying what to do, exit 2 (Django's
+        # own CommandError convention is 1; 2 tells a supervisor the environment, not the input, is wrong).
+        line = database_error_line(exc) if "--traceback" not in args else None
+        if line is None:
+            raise
+        sys.stderr.write(line + "\n")
+        sys.exit(DATABASE_EXIT_CODE)
 
 
 if __name__ == "__main__":

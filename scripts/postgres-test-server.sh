@@ -4,6 +4,8 @@
 #   scripts/postgres-test-server.sh start   # install Debian's postgresql if missing, start, print the URL
 #   scripts/postgres-test-server.sh url     # print the URL of the running server (exit 1 if none)
 #   scripts/postgres-test-server.sh stop    # stop the server and delete its files
+#   scripts/postgres-test-server.sh halt    # stop the server, keep its files (fault-injection tests)
+#   scripts/postgres-test-server.sh resume  # start a halted server again on the same port
 #
 # The server lives in $NEWSDESK_PG_DIR (default: /tmp/newsdesk-pgtest-<uid>-<hash of this checkout>), so
 # `start` twice reuses the running server and concurrent checkouts never share one. `make test` passes a
@@ -59,6 +61,23 @@ free_port() {
   "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Durability is pointless for a throwaway test server; turning it off makes the suite faster.
+server_start() {
+  as_owner "$(pg_bin)/pg_ctl" -D "$DATA" -l "$PG_DIR/server.log" -w -t 60 start -o \
+    "-c listen_addresses=127.0.0.1 -c port=$1 -c unix_socket_directories=$PG_DIR \
+     -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
+}
+
+halt() {
+  is_running || { log "not running (files: $PG_DIR)"; exit 1; }
+  as_owner "$(pg_bin)/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
+}
+
+resume() {
+  [ -f "$DATA/PG_VERSION" ] && [ -f "$PG_DIR/port" ] || { log "no halted server in $PG_DIR"; exit 1; }
+  is_running || server_start "$(cat "$PG_DIR/port")"
+}
+
 start() {
   ensure_installed
   if is_running; then
@@ -83,10 +102,7 @@ start() {
   # A free port can be taken between choosing and binding it: try a few.
   for attempt in 1 2 3 4 5; do
     port="$(free_port)"
-    # Durability is pointless for a throwaway test server; turning it off makes the suite faster.
-    if as_owner "$bin/pg_ctl" -D "$DATA" -l "$PG_DIR/server.log" -w -t 60 start -o \
-      "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$PG_DIR \
-       -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null; then
+    if server_start "$port"; then
       echo "$port" >"$PG_DIR/port"
       break
     fi
@@ -120,12 +136,14 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  halt) halt ;;
+  resume) resume ;;
   url)
     is_running || { log "not running (files: $PG_DIR)"; exit 1; }
     url
     ;;
   *)
-    echo "usage: $0 start|stop|url" >&2
+    echo "usage: $0 start|stop|url|halt|resume" >&2
     exit 2
     ;;
 esac

@@ -43,6 +43,17 @@ def postgres_pass_runs_on_postgres(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with an empty cache (content versions and cached responses live there)."""
+    from django.core.cache import cache
+
+    from newsdesk.common.response_cache import LOCAL
+
+    cache.clear()
+    LOCAL.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_escape(loopback_only_fence, request):
     before = len(loopback_only_fence.refused)
     yield

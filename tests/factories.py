@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import display_rule, searchable_text
+from newsdesk.articles.search import article_stems
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.sources.models import Feed, Publisher
 
@@ -63,6 +64,8 @@ def make_article(publisher: Publisher, **fields: Any) -> Article:
         "image_url": f"{publisher.homepage}img/{n}.jpg",
     }
     values.update(fields)
+    # As if the image proxy had stored the image (newsdesk.media); no file is behind the name.
+    values.setdefault("image_key", f"{n:032x}" if values["image_url"] else "")
     values.setdefault("content_hash", hashlib.sha256(values["body_text"].encode()).hexdigest())
     if "search_text" not in fields:
         rule = display_rule(
@@ -72,6 +75,10 @@ def make_article(publisher: Publisher, **fields: Any) -> Article:
             directives=values.get("robots_directives", ""),
         )
         values["search_text"] = searchable_text(rule=rule, summary=values["summary"], body_text=values["body_text"])
+    values.setdefault(
+        "search_stems",
+        article_stems(title=values["title"], search_text=values["search_text"], language=values["language"]),
+    )
     return Article.objects.create(publisher=publisher, **values)
 
 

@@ -222,3 +222,24 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path):
 
     assert refused.returncode == 1
     assert refused.stderr.strip() == "CommandError: " + PORT_IN_USE.format(host="127.0.0.1", port=port)
+
+
+def test_demo_with_its_world_port_taken_says_so_in_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = subprocess.run(
+            _newsdesk("demo", "--no-serve", "--world-port", str(port)),
+            cwd=REPO,
+            env=_own_data_dir_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
+        )
+
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        f"CommandError: cannot start the simulated world: port {port} on 127.0.0.1 is already in use "
+        "(choose another first port with --world-port, or --world-port 0 for free ones)"
+    )

@@ -126,7 +126,22 @@ def test_help_lists_each_project_command_with_one_line_and_keeps_djangos_reachab
     assert listing.returncode == 0, listing.stderr
     own = listing.stdout.split("newsdesk commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
     names = [line.split()[0] for line in own]
-    assert names == sorted(["discover", "extract", "fetch", "ingest", "init", "opml", "serve", "worker"])
+    assert names == sorted(
+        [
+            "audit",
+            "backup",
+            "db",
+            "discover",
+            "extract",
+            "fetch",
+            "ingest",
+            "init",
+            "opml",
+            "restore",
+            "serve",
+            "worker",
+        ]
+    )
     assert all(len(line.split()) > 3 for line in own)  # a name, then a sentence
     assert "migrate" in listing.stdout
     every = subprocess.run(

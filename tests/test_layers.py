@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "stories": 3,
     "rights": 3,
     "community": 3,
+    "media": 3,
     "ingest": 4,
     "site": 5,
     "api": 5,

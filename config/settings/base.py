@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
+from newsdesk.common.cache_url import caches_from_url
 from newsdesk.common.secret_key import secret_key_read
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "newsdesk.stories",
     "newsdesk.community",
     "newsdesk.rights",
+    "newsdesk.media",
     "newsdesk.ingest",
     "newsdesk.site",
     "newsdesk.api",
@@ -60,9 +62,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz before anything that could refuse a probe; a database outage → 503 (common/health.py).
+    "newsdesk.common.health.HealthMiddleware",
+    # An oversized request body is refused before anything reads it.
+    "newsdesk.common.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions and auth: a cached anonymous answer skips them (newsdesk/common/response_cache.py).
+    "newsdesk.common.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,6 +112,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+
+# The cache every process shares: whole responses and the content versions that key them. Default: files under the
+# data dir (no server); several hosts point this at Redis, memcached or the database (README, "Production").
+CACHES = {"default": caches_from_url(os.environ.get("NEWSDESK_CACHE_URL", ""), data_dir=DATA_DIR)}
+# Anonymous GETs of pages, feeds and the API are cached whole, keyed by content versions (exact invalidation);
+# entries also expire after NEWSDESK_CACHE_SECONDS since some pages depend on the clock (freshness ranking).
+RESPONSE_CACHE_ENABLED = env_bool("NEWSDESK_RESPONSE_CACHE", True)
+NEWSDESK_CACHE_SECONDS = int(os.environ.get("NEWSDESK_CACHE_SECONDS", "300"))
+# Cache-Control s-maxage / stale-while-revalidate: how long a reverse proxy may keep an answer, and serve it stale
+# while it fetches the next one. A takedown reaches readers through such a proxy within their sum.
+NEWSDESK_CACHE_PROXY_SECONDS = int(os.environ.get("NEWSDESK_CACHE_PROXY_SECONDS", "5"))
+NEWSDESK_CACHE_STALE_SECONDS = int(os.environ.get("NEWSDESK_CACHE_STALE_SECONDS", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,6 +169,16 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("NEWSDESK_EMAIL_FROM", "newsdesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Takedown desk (newsdesk/rights): operators' addresses for notices and SLA reminders (empty: active staff with an
+# email), how long before the 24 h deadline they are reminded, notices per client address per hour, and the
+# nameservers DNS ownership proofs are asked (empty: the system's; tests use the simulated world's).
+NEWSDESK_TAKEDOWN_OPERATORS = [
+    a.strip() for a in os.environ.get("NEWSDESK_TAKEDOWN_OPERATORS", "").split(",") if a.strip()
+]
+NEWSDESK_TAKEDOWN_REMIND_HOURS = float(os.environ.get("NEWSDESK_TAKEDOWN_REMIND_HOURS", "12"))
+NEWSDESK_TAKEDOWN_RATE_LIMIT = int(os.environ.get("NEWSDESK_TAKEDOWN_RATE_LIMIT", "5"))
+NEWSDESK_DNS_NAMESERVERS = [s.strip() for s in os.environ.get("NEWSDESK_DNS_NAMESERVERS", "").split(",") if s.strip()]
 
 # Comments (newsdesk/community): edit window, anti-spam limits, and how many reports hide a comment for review.
 COMMUNITY_EDIT_WINDOW_SECONDS = 15 * 60
@@ -196,7 +226,24 @@ NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 # Without a token, /metrics answers only while SITE_URL is loopback, unless this opens it on purpose.
 NEWSDESK_METRICS_PUBLIC = env_bool("NEWSDESK_METRICS_PUBLIC")
 
-# `newsdesk serve` answers 413 to a larger request body before reading it (a chunked one is cut off there).
+# Lead images are fetched by the workers, checked and re-encoded (newsdesk/media), and served by us from this
+# storage under content-hashed names. Swap the "images" entry of STORAGES for an object-storage backend to keep
+# them off the app hosts (its base_url must then be allowed by the CSP's img-src).
+NEWSDESK_IMAGES_DIR = Path(os.environ.get("NEWSDESK_IMAGES_DIR", DATA_DIR / "images")).resolve()
+NEWSDESK_IMAGE_MAX_BYTES = int(os.environ.get("NEWSDESK_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+NEWSDESK_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSDESK_IMAGE_MAX_PIXELS", "25000000"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "images": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": NEWSDESK_IMAGES_DIR, "base_url": "/images/"},
+    },
+}
+
+# `newsdesk serve` worker processes (0: two per core).
+NEWSDESK_SERVE_WORKERS = int(os.environ.get("NEWSDESK_SERVE_WORKERS", "0"))
+# A larger request body gets 413 before it is read (a chunked one is cut off there): RequestBodyLimitMiddleware.
 NEWSDESK_MAX_REQUEST_BYTES = int(os.environ.get("NEWSDESK_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {

@@ -16,3 +16,11 @@ NEWSDESK_STAFF_TOTP_REQUIRED = False
 DATABASES["default"].setdefault("TEST", {})  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / f"test-newsdesk-{os.getpid()}.sqlite3")  # noqa: F405
+
+# Stored images go to a per-process temp dir too: tests never write into a data dir.
+STORAGES["images"]["OPTIONS"]["location"] = Path(tempfile.gettempdir()) / f"test-newsdesk-images-{os.getpid()}"  # noqa: F405
+
+# One process's memory, emptied before each test (tests/conftest.py). Whole-response caching is off: factories write
+# rows without the services' content-version bumps; tests/common/test_response_cache.py turns it on where it tests it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsdesk-tests"}}
+RESPONSE_CACHE_ENABLED = False

@@ -1,5 +1,5 @@
-"""`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract, cluster,
-all."""
+"""`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract,
+cluster, takedown, serve, all."""
 
 import json
 import os
@@ -14,11 +14,11 @@ from newsdesk.common.arguments import count_between, positive_int
 from newsdesk_bench.cluster_bench import cluster_bench
 from newsdesk_bench.extract_bench import extract_bench
 
-BENCHES = ("ingest", "parse", "extract", "cluster", "all")
+BENCHES = ("ingest", "parse", "extract", "cluster", "takedown", "serve", "all")
 
 
 class Command(BaseCommand):
-    help = "Run a benchmark and print its figures: ingest | parse | extract | cluster | all."
+    help = "Run a benchmark and print its figures: ingest | parse | extract | cluster | takedown | serve | all."
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=BENCHES, help="which benchmark")
@@ -28,7 +28,21 @@ class Command(BaseCommand):
             "--ports", type=count_between(1, 200), default=20, help="ingest: loopback origins the feeds spread over"
         )
         parser.add_argument("--threads", type=count_between(1, 64), default=8, help="ingest: refresh threads")
-        parser.add_argument("--in-place", action="store_true", help="ingest: use the configured database (internal)")
+        parser.add_argument(
+            "--in-place", action="store_true", help="ingest, takedown: use the configured database (internal)"
+        )
+        parser.add_argument(
+            "--takedowns", type=count_between(1, 1000), default=100, help="takedown: notices to file (default 100)"
+        )
+        parser.add_argument(
+            "--cycles", type=count_between(0, 1000), default=30, help="takedown: ingest cycles after removal"
+        )
+        parser.add_argument(
+            "--seconds", type=count_between(1, 600), default=10, help="serve: seconds of each wrk run (default 10)"
+        )
+        parser.add_argument(
+            "--mixed-seconds", type=count_between(1, 3600), default=60, help="serve: seconds of the mixed load"
+        )
         parser.add_argument(
             "--data",
             help="extract: folder with html/<id>.html.gz and gold/<id>.json; cluster: a folder holding one *.jsonl "
@@ -46,6 +60,12 @@ class Command(BaseCommand):
 
             say("feed parsing on ../shared/eval/feeds …")
             result.update(parse_bench())
+        if name == "takedown":
+            result = self._takedown(options, say)
+        if name == "serve":
+            from newsdesk_bench.serve_bench import serve_bench
+
+            result = serve_bench(seconds=options["seconds"], mixed_seconds=options["mixed_seconds"], say=say)
         if name == "extract":
             result = extract_bench(data=options["data"], say=say)
         elif name == "cluster":
@@ -59,6 +79,15 @@ class Command(BaseCommand):
             for key, value in result.items():
                 if key != "parity_problems":
                     self.stdout.write(f"{key:40} {value}")
+
+    def _takedown(self, options, say) -> dict:
+        if options["in_place"]:
+            from newsdesk_bench.takedown_bench import takedown_bench
+
+            return takedown_bench(takedowns=options["takedowns"], cycles=options["cycles"], progress=say)
+        argv = ["--takedowns", str(options["takedowns"]), "--cycles", str(options["cycles"])]
+        say(f"takedown benchmark: {options['takedowns']} notices on the demo world, throwaway database")
+        return _in_throwaway_database("takedown", argv)
 
     def _ingest(self, options, say) -> dict:
         if options["in_place"]:
@@ -86,3 +115,16 @@ class Command(BaseCommand):
                 raise CommandError(f"ingest benchmark failed: {done.stderr.strip().splitlines()[-1:]}")
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             return {k: v for k, v in figures.items() if not k.startswith("parse") and "feedparser" not in k}
+
+
+def _in_throwaway_database(name: str, argv: list[str]) -> dict:
+    """Run `newsdesk bench <name> --in-place --json` in a child process on a throwaway SQLite data dir, so a
+    benchmark never touches the real database; its JSON figures."""
+    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as data_dir:
+        env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DATABASE_URL"}
+        env.update(NEWSDESK_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings.prod")
+        command = [sys.executable, "-m", "newsdesk", "bench", name, "--in-place", "--json", *argv]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=settings.BASE_DIR, check=False)
+        if done.returncode != 0:
+            raise CommandError(f"{name} benchmark failed: {done.stderr.strip().splitlines()[-1:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])

@@ -5,7 +5,7 @@ from typing import Any
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.policy import visible_body
-from newsdesk.articles.presentation import article_policy, article_url, visible_image_url
+from newsdesk.articles.presentation import absolute_url, article_policy, article_url, visible_image_url
 from newsdesk.sources.models import Publisher
 
 
@@ -35,7 +35,10 @@ def article_output(article: Article, *, site_url: str) -> dict[str, Any]:
     }
     if policy == Publisher.DisplayPolicy.HEADLINE:
         return data
-    data["image_url"] = visible_image_url(article)
+    image = visible_image_url(article)
+    data["image_url"] = absolute_url(image, site_url=site_url) if image else ""
+    thumbnail = visible_image_url(article, size="card")
+    data["thumbnail_url"] = absolute_url(thumbnail, site_url=site_url) if thumbnail else ""
     body = visible_body(article)
     if body.is_full:
         data["body_html"] = body.html

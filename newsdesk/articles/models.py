@@ -38,6 +38,8 @@ class Article(models.Model):
     body_html = models.TextField(blank=True, help_text="Sanitized with nh3; safe to render.")
     body_text = models.TextField(blank=True)
     image_url = models.URLField(max_length=2000, blank=True)
+    # Names our own renditions of the lead image (newsdesk.media fills it); "" until they are stored.
+    image_key = models.CharField(max_length=64, blank=True)
     wire_credit = models.CharField(max_length=100, blank=True, help_text="News agency credited, e.g. AFP, Reuters, AP.")
     content_hash = models.CharField(max_length=64, db_index=True)
     # The publisher asked search engines not to keep a copy (robots noarchive): we show no more than an excerpt.
@@ -46,6 +48,9 @@ class Article(models.Model):
     robots_directives = models.CharField(max_length=200, blank=True)
     # Text the search index may see, chosen by the display policy so hidden text is never searchable.
     search_text = models.TextField(blank=True)
+    # Snowball stems of title + search_text in the article's language (articles.search.article_stems), indexed
+    # beside them so "elections" finds "election"; derived from search_text, so it hides what that hides.
+    search_stems = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,7 @@ API can never show more than the publisher's display policy allows.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.utils.html import format_html
 
 from newsdesk.articles.models import Article
@@ -14,6 +15,7 @@ from newsdesk.articles.policy import article_rule, excerpt_of, visible_body
 from newsdesk.sources.models import Publisher
 
 TEASER_CHARS = 280
+IMAGE_ALT = "Image from {publisher} for “{title}”"
 HEADLINE_ONLY_NOTE = "This publisher allows headlines only — read it at the source"
 
 
@@ -36,11 +38,18 @@ def is_headline_only(article: Article) -> bool:
     return article_policy(article) in (Publisher.DisplayPolicy.HEADLINE, Publisher.DisplayPolicy.BLOCKED)
 
 
-def visible_image_url(article: Article) -> str:
-    """The lead image we may show: none for headline-only articles, noimageindex pages or non-web URLs."""
-    if not article_rule(article).show_image:
+def visible_image_url(article: Article, *, size: str = "lead") -> str:
+    """Our copy of the lead image we may show ("card" or "lead" size, see newsdesk.media), site-relative: none
+    until the workers stored it, and none for headline-only articles or noimageindex pages. Readers' browsers
+    never load a publisher's image."""
+    if not article.image_key or not article_rule(article).show_image:
         return ""
-    return web_url(article.image_url)
+    return storages["images"].url(f"{article.image_key}-{size}.webp")
+
+
+def image_alt(article: Article) -> str:
+    """Alt text of an article's image. We cannot see what it shows, so it says whose picture it is and for what."""
+    return IMAGE_ALT.format(publisher=article.publisher.name, title=article.title)
 
 
 def web_url(url: str) -> str:

@@ -156,27 +156,32 @@ def category_get(*, slug: str) -> Category | None:
     return Category.objects.filter(slug=slug).first()
 
 
-def article_search(query: str, *, limit: int = 50) -> list[Article]:
-    """Articles matching `query` (any syntax; never raises on odd input), best match first."""
+def article_search(query: str, *, limit: int = 50, language: str = "") -> list[Article]:
+    """Articles matching `query` (any syntax; never raises on odd input), best match first; only those in
+    `language` (a primary subtag) when it is given, the query then stemmed in that language alone."""
     terms = query_terms(query)
     if not terms:
         return []
     if connection.vendor == "sqlite":
         sql = (
-            "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s "
-            "ORDER BY bm25(articles_article_fts, 5.0, 1.0) LIMIT %s"
+            "SELECT f.rowid FROM articles_article_fts f JOIN articles_article a ON a.id = f.rowid "
+            "WHERE articles_article_fts MATCH %s AND (%s = '' OR a.language = %s) "
+            "ORDER BY bm25(articles_article_fts, 5.0, 1.0, 1.0) LIMIT %s"
         )
-        params = [fts5_match_expression(terms), limit]
+        params = [fts5_match_expression(terms, language=language), language, language, limit]
     else:
-        document = "to_tsvector('simple', newsdesk_unaccent(coalesce(title,'') || ' ' || coalesce(search_text,'')))"
+        document = (
+            "to_tsvector('simple', newsdesk_unaccent(coalesce(title,'') || ' ' || coalesce(search_text,'') "
+            "|| ' ' || coalesce(search_stems,'')))"
+        )
         query = "to_tsquery('simple', newsdesk_unaccent(%s))"
-        # The document expression is the GIN index's expression (migration 0003), letter for letter.
+        # The document expression is the GIN index's expression (migration 0006), letter for letter.
         sql = (
             f"SELECT id FROM articles_article WHERE {document} @@ {query} "  # noqa: S608 - fixed SQL, values are params
-            f"ORDER BY ts_rank({document}, {query}) DESC, id DESC LIMIT %s"
+            f"AND (%s = '' OR language = %s) ORDER BY ts_rank({document}, {query}) DESC, id DESC LIMIT %s"
         )
-        expression = tsquery_expression(terms)
-        params = [expression, expression, limit]
+        expression = tsquery_expression(terms, language=language)
+        params = [expression, language, language, expression, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]

@@ -10,9 +10,12 @@ from django.utils.text import slugify
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchable_text
+from newsdesk.articles.search import article_stems
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
+from newsdesk.reader.categorize import choose_category
 from newsdesk.reader.dedup.wire import detect_wire_credit
+from newsdesk.reader.extract.language import identify_language
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
 from newsdesk.reader.types import ExtractedArticle, ParsedEntry
 from newsdesk.reader.urls import is_publishable_url
@@ -67,15 +70,25 @@ class UpsertResult:
     refused: bool = False
 
 
-def category_for(labels: tuple[str, ...] | list[str]) -> Category | None:
-    """The first label that names one of our sections, as a Category row (created on first use)."""
+def section_slug(labels: tuple[str, ...] | list[str]) -> str:
+    """The first of the feed's or page's labels that names one of our sections, as its slug; "" for none."""
     for label in labels:
         slug = slugify(label)
         slug = CATEGORY_SYNONYMS.get(slug, slug)
         if slug in KNOWN_CATEGORIES:
-            category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": KNOWN_CATEGORIES[slug]})
-            return category
-    return None
+            return slug
+    return ""
+
+
+def category_for(labels: tuple[str, ...] | list[str], *, text: str = "", language: str = "") -> Category | None:
+    """The article's section as a Category row (created on first use): the category model's answer for `text`
+    when it is confident, else the first label naming one of our sections (the publisher's section is a hint),
+    else the model's plausible guess, else None."""
+    slug = choose_category(text, language=language, section=section_slug(labels))
+    if slug not in KNOWN_CATEGORIES:
+        return None
+    category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": KNOWN_CATEGORIES[slug]})
+    return category
 
 
 def content_hash_of(text: str) -> str:
@@ -129,12 +142,19 @@ def _fields_from(
         noarchive=noarchive,
         directives=directives,
     )
+    title = (page.title or entry.title or original_url)[:TITLE_MAX]
+    # What the text says beats what the page, feed or publisher declares (a declared code is only a hint).
+    language = identify_language(
+        f"{page.title or entry.title}\n{summary}\n{body_text}",
+        hints=(page.language, entry.language, publisher.language),
+    )
+    search_text = searchable_text(rule=rule, summary=summary, body_text=body_text)
     return {
-        "title": (page.title or entry.title or original_url)[:TITLE_MAX],
+        "title": title,
         "original_title": original_title,
         "byline": (page.byline or entry.author)[:300],
         "published_at": page.published or entry.published,
-        "language": (page.language or entry.language or publisher.language)[:16],
+        "language": language,
         "summary": summary,
         "body_html": body_html,
         "body_text": body_text,
@@ -143,9 +163,14 @@ def _fields_from(
         "wire_credit": (page.wire_credit or _feed_wire_credit(page, entry, body_text))[:100],
         "noarchive": noarchive,
         "robots_directives": directives[:200],
-        "search_text": searchable_text(rule=rule, summary=summary, body_text=body_text),
+        "search_text": search_text,
+        "search_stems": article_stems(title=title, search_text=search_text, language=language),
         "content_hash": content_hash_of(body_text or original_title),
-        "category": category_for(tuple(entry.categories) + tuple(page.categories)),
+        "category": category_for(
+            tuple(entry.categories) + tuple(page.categories),
+            text=f"{title}\n{summary}\n{body_text}",
+            language=language,
+        ),
     }
 
 
@@ -258,12 +283,13 @@ def _publisher_search_reindex(*, publisher: Publisher) -> int:
         )
         text = searchable_text(rule=rule, summary=article.summary, body_text=article.body_text)
         if text != article.search_text:
-            Article.objects.filter(pk=article.pk).update(search_text=text)
+            stems = article_stems(title=article.title, search_text=text, language=article.language)
+            Article.objects.filter(pk=article.pk).update(search_text=text, search_stems=stems)
             changed += 1
     return changed
 
 
-# The full-text index of migration 0002: an external-content FTS5 table on SQLite, a GIN expression index on
+# The full-text index of migrations 0002 and 0006: an external-content FTS5 table on SQLite, a GIN expression index on
 # PostgreSQL. Both follow the article rows by themselves; these rebuild them after rows arrived in bulk.
 _FTS_TABLE = "articles_article_fts"
 _GIN_INDEX = "articles_article_search_gin"

@@ -31,6 +31,7 @@ from newsdesk.backup.selectors import (
     table_row_counts,
 )
 from newsdesk.backup.sqlite import sqlite_check, sqlite_copy, sqlite_row_counts
+from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.secret_key import secret_key_path, secret_key_replace
 
 BACKUPS_DIR_NAME = "backups"
@@ -164,6 +165,8 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
                     settings_dict=connection.settings_dict, source=database, contents=contents, workdir=Path(workdir)
                 )
     rebuilt = search_index_repair(using=using)
+    # Cached pages, feeds and API answers show the replaced data: a new version retires all of them at once.
+    content_version_bump()
     restored_key = secret_key_replace(data_dir=Path(settings.DATA_DIR), key=key) if key else False
     executor = MigrationExecutor(connections[using])
     return RestoreReport(

@@ -1,6 +1,7 @@
-"""Checks commands run before touching the database, so a fresh data dir gives advice, not a traceback; and the
-serialisation of one process's SQLite writes."""
+"""Checks commands run before touching the database, so a fresh data dir gives advice, not a traceback; the
+serialisation of one process's SQLite writes; and how long-running processes ride out a database outage."""
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,74 @@ def require_migrated(alias: str = DEFAULT_DB_ALIAS) -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise CommandError(NOT_MIGRATED.format(name=connection.settings_dict.get("NAME")))
+
+
+# PEP 249 names these two classes in every driver: Django's wrappers, psycopg's own (raised where Django does not
+# wrap, closing a dead connection say) and sqlite3's. Matching the names covers them all without importing psycopg.
+_UNAVAILABLE_ERRORS = ("OperationalError", "InterfaceError")
+BACKOFF_FIRST_S = 1.0
+BACKOFF_MAX_S = 30.0
+
+log = logging.getLogger(__name__)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database is out of reach (down, restarting, refusing, connection lost) rather than
+    that a query was wrong."""
+    return any(cls.__name__ in _UNAVAILABLE_ERRORS for cls in type(exc).__mro__)
+
+
+def connections_reset() -> None:
+    """Drop this thread's database connections, so the next query opens a fresh one: after an outage Django
+    would otherwise keep using the dead connection ("connection already closed") forever."""
+    try:
+        connections.close_all()
+    except Exception:  # closing a connection the server already dropped may fail; it is gone all the same
+        log.debug("closing a dead connection failed", exc_info=True)
+
+
+class Backoff:
+    """Waits between retries while the database is away: 1 s, doubling up to 30 s, back to 1 s after a success."""
+
+    def __init__(self, first_s: float = BACKOFF_FIRST_S, max_s: float = BACKOFF_MAX_S) -> None:
+        self.first_s, self.max_s = first_s, max_s
+        self._next = first_s
+
+    def next_delay(self) -> float:
+        delay = self._next
+        self._next = min(self.max_s, delay * 2)
+        return delay
+
+    def reset(self) -> None:
+        self._next = self.first_s
+
+
+DATABASE_UNREACHABLE = (
+    "newsdesk: the database is unavailable ({error}): check NEWSDESK_DATABASE_URL and that the server is running"
+)
+SCHEMA_PUBLIC_DENIED = (
+    "newsdesk: the database role {role} may not create tables in schema public (PostgreSQL 15+): as a superuser "
+    "run `ALTER DATABASE {name} OWNER TO {role};` or, in that database, `GRANT CREATE ON SCHEMA public TO {role};`"
+)
+
+
+def database_error_line(exc: BaseException, alias: str = DEFAULT_DB_ALIAS) -> str | None:
+    """The one line a command prints instead of a traceback when the database is out of reach or refuses what
+    the command needs; None for any other error."""
+    message = " ".join(str(exc).split())
+    if "permission denied for schema public" in message:
+        params = connections[alias].settings_dict
+        return SCHEMA_PUBLIC_DENIED.format(role=params.get("USER") or "<role>", name=params.get("NAME") or "<db>")
+    if database_unavailable(exc):
+        return DATABASE_UNREACHABLE.format(error=f"{type(exc).__name__}: {message}"[:300])
+    return None
+
+
+def require_reachable(alias: str = DEFAULT_DB_ALIAS) -> None:
+    """Connect once (raising the driver's OperationalError when the database is down), then let go again."""
+    connection = connections[alias]
+    connection.ensure_connection()
+    connection.close()
 
 
 _SQLITE_WRITES = threading.RLock()

@@ -71,6 +71,10 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from readers
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        # The "On" column links each comment's page: one query per target type, not one per row.
+        return super().get_queryset(request).prefetch_related("target")
+
     def save_model(self, request: HttpRequest, obj: Comment, form, change: bool) -> None:
         services.comment_moderator_save(comment=obj, moderator=request.user)
 

@@ -49,9 +49,13 @@ class CodeForm(forms.Form):
     )
 
 
+EMPTY_COMMENT = "Write something before posting."
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Your comment",
+        error_messages={"required": EMPTY_COMMENT},
         max_length=settings.COMMUNITY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="*italic*, **bold**, `code`, [links](https://…), lists and > quotes.",

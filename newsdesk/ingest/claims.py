@@ -127,3 +127,10 @@ def feeds_lease_renew(*, feed_ids: list[int], owner: str, lease_s: int = DEFAULT
 @writes_serialized()
 def feed_release(*, feed: Feed, owner: str) -> None:
     Feed.objects.filter(pk=feed.pk, lease_owner=owner).update(lease_owner="", lease_expires_at=None)
+
+
+@writes_serialized()
+def feeds_release(*, feed_ids: list[int], owner: str) -> None:
+    """Give back `owner`'s leases on feeds it did not refresh after all (a database outage interrupted them)."""
+    if feed_ids:
+        Feed.objects.filter(pk__in=feed_ids, lease_owner=owner).update(lease_owner="", lease_expires_at=None)

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_upsert
+from newsdesk.common.database import database_unavailable
 from newsdesk.ingest.context import HostBusy, IngestContext
 from newsdesk.ingest.entries import (
     PageBudget,
     entry_failure_clear,
     entry_failure_record,
     entry_failures_get,
+    entry_taken_down_record,
 )
 from newsdesk.ingest.page_claims import page_claim, page_release
 from newsdesk.ingest.report import RefreshReport, one_line
@@ -177,6 +179,8 @@ def _entry_ingest(
     except HostBusy:
         report.entries_deferred += 1  # the host asked everyone to wait: not the entry's fault
     except Exception as exc:  # anything one entry triggers stays with that entry
+        if database_unavailable(exc):
+            raise  # not the entry's fault; and recording it would fail too
         reason = str(exc) if isinstance(exc, PageFailed) else one_line(exc)
         if not isinstance(exc, PageFailed):
             log.warning("entry failed", extra={"feed_id": feed.pk, "url": link, "error": reason})
@@ -198,6 +202,13 @@ def _entry_failed(*, feed: Feed, link: str, canonical: str, reason: str, report:
     report.entries_to_retry += 1
     if report.next_retry_at is None or failure.next_try_at < report.next_retry_at:
         report.next_retry_at = failure.next_try_at
+
+
+def _entry_taken_down(*, feed: Feed, link: str, report: RefreshReport) -> None:
+    """A page refused after its fetch (its canonical URL or its text was taken down) is given up at once, so the
+    feed that keeps listing it does not make us fetch it again every refresh."""
+    report.entries_taken_down += 1
+    entry_taken_down_record(feed=feed, url=canonicalize_url(link))
 
 
 def _entry_store(
@@ -230,7 +241,8 @@ def _entry_store(
                     report.note(f"{link}: {note}")
     canonical_url = _canonical_for(link, extracted, final_url)
     if tombstoned_urls({canonical_url, final_url} - {link, canonicalize_url(link)}):
-        report.entries_taken_down += 1  # the page names (or redirected to) a URL that was taken down
+        # The page names (or redirected to) a URL that was taken down: never fetched again.
+        _entry_taken_down(feed=feed, link=link, report=report)
         return
     result = article_upsert(
         publisher=feed.publisher,
@@ -245,6 +257,7 @@ def _entry_store(
         # The same text at this publisher under yet another URL (a wire copy of removed material).
         refuse=lambda content_hash: text_is_tombstoned(publisher=feed.publisher, content_hash=content_hash),
     )
-    report.entries_taken_down += int(result.refused)
+    if result.refused:
+        _entry_taken_down(feed=feed, link=link, report=report)
     report.items_new += int(result.created)
     report.items_updated += int(result.updated)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
-from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_release, feeds_lease_renew
+from newsdesk.common.database import BACKOFF_MAX_S, Backoff, connections_reset, database_unavailable
+from newsdesk.ingest.claims import DEFAULT_LEASE_S, feed_claim, feed_release, feeds_lease_renew, feeds_release
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.ingest.report import one_line
@@ -26,9 +27,14 @@ from newsdesk.ingest.services import (
     feed_refresh_failed,
     refresh_records_write,
 )
+from newsdesk.rights.steps import RightsStepResult, rights_step
 from newsdesk.sources.models import Feed
 
 log = logging.getLogger(__name__)
+
+# Writes of a finished batch while the database is away: 1 + 2 + 4 + 8 s of back-off, then the cycle fails (and
+# the worker backs off); the batch's leases then expire and its feeds are refreshed again.
+BATCH_WRITE_TRIES = 5
 
 
 def worker_identity() -> str:
@@ -57,14 +63,27 @@ class _BatchHeartbeat:
         self._thread = threading.Thread(target=self._run, daemon=True, name="lease-heartbeat")
 
     def _run(self) -> None:
+        """Never ends before the batch does: a renewal that fails (the database restarting, say) is logged in one
+        line and retried after a back-off, on a fresh connection; leases not renewed meanwhile simply expire."""
+        backoff = Backoff(max_s=min(BACKOFF_MAX_S, max(1.0, self._lease_s / 3)))
+        delay = max(1.0, self._lease_s / 3)
         try:
-            while not self._stop.wait(max(1.0, self._lease_s / 3)):
-                ours = feeds_lease_renew(feed_ids=self._ids, owner=self._owner, lease_s=self._lease_s)
+            while not self._stop.wait(delay):
+                try:
+                    ours = feeds_lease_renew(feed_ids=self._ids, owner=self._owner, lease_s=self._lease_s)
+                except Exception as exc:
+                    connections_reset()
+                    delay = backoff.next_delay()
+                    log.warning(
+                        "lease heartbeat failed",
+                        extra={"owner": self._owner, "error": one_line(exc), "retry_in_s": delay},
+                    )
+                    continue
                 self._lost.update(set(self._ids) - ours)
-        except Exception as exc:  # the refreshes go on; their writes still check the lease
-            log.warning("lease heartbeat failed", extra={"owner": self._owner, "error": one_line(exc)})
+                backoff.reset()
+                delay = max(1.0, self._lease_s / 3)
         finally:
-            connection.close()
+            connections_reset()
 
     def lost(self, feed: Feed) -> bool:
         return feed.pk in self._lost
@@ -89,6 +108,12 @@ def _refresh_in_thread(
     try:
         return feed_refresh(feed=feed, context=context, owner=owner, lease_s=lease_s, records=records)
     except Exception as exc:
+        if database_unavailable(exc):
+            # Not the feed's fault: nothing is recorded against it, the batch gives its lease back, and it is
+            # refreshed again once the database answers. This thread's next feed starts on a fresh connection.
+            connections_reset()
+            log.warning("feed refresh interrupted", extra={"feed_id": feed.pk, "error": one_line(exc)})
+            return None
         # feed_refresh records its own failures; this is one it could not record (a database error, say).
         # One feed must never end the cycle, nor come straight back into it: it is recorded as checked and
         # backed off, or, when not even that can be written, keeps its lease until it expires.
@@ -119,7 +144,7 @@ def _close_thread_connections(pool: ThreadPoolExecutor, threads: int) -> None:
         try:
             barrier.wait(timeout=30)
         finally:
-            connection.close()
+            connections_reset()
 
     for future in [pool.submit(close) for _ in range(threads)]:
         future.exception()
@@ -160,21 +185,30 @@ def run_cycle(
     running: dict[Future, tuple[_Batch, Feed]] = {}
     open_batches: list[_Batch] = []
     may_claim = True  # False after an empty claim, until a feed finishes (its origin's slot is then free again)
+    claim_error: Exception | None = None
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="refresh") as pool:
         try:
             while True:
-                if may_claim and len(running) < threads * 2:
-                    claimed = feed_claim(
-                        owner=owner,
-                        limit=batch,
-                        lease_s=lease_s,
-                        due_only=not full_pass,
-                        checked_before=cycle_start if full_pass else None,
-                        per_origin=context.per_host,  # the fleet's limit per publisher; the gate is this process's
-                    )
-                    if claimed:
-                        open_batches.append(_batch_start(claimed, context, owner, lease_s, pool, running))
-                        continue
+                if may_claim and claim_error is None and len(running) < threads * 2:
+                    try:
+                        claimed = feed_claim(
+                            owner=owner,
+                            limit=batch,
+                            lease_s=lease_s,
+                            due_only=not full_pass,
+                            checked_before=cycle_start if full_pass else None,
+                            per_origin=context.per_host,  # the fleet's limit per publisher; the gate is this process's
+                        )
+                        if claimed:
+                            open_batches.append(_batch_start(claimed, context, owner, lease_s, pool, running))
+                            continue
+                    except Exception as exc:
+                        if not (running and database_unavailable(exc)):
+                            raise
+                        # The database went away: claim nothing more, finish (and write) what is running, then
+                        # let the caller back off. Feeds leased by a failed claim return when their leases expire.
+                        connections_reset()
+                        claim_error = exc
                     may_claim = False
                 if not running:
                     break
@@ -191,6 +225,8 @@ def run_cycle(
             for unfinished in open_batches:  # only after an error: unwritten, their leases run out and they return
                 unfinished.heartbeat.__exit__(None, None, None)
             _close_thread_connections(pool, threads)
+    if claim_error is not None:
+        raise claim_error
     stats.seconds = time.monotonic() - t0
     return stats
 
@@ -215,9 +251,25 @@ def _batch_start(
 
 
 def _batch_finish(current: _Batch, owner: str) -> None:
-    """Write the batch's records and release its leases in one transaction, then stop its heartbeat."""
+    """Write the batch's records and release its leases in one transaction, then stop its heartbeat. While the
+    database is away the write is retried a few times (its heartbeat keeps the leases meanwhile), so a restart
+    loses none of the batch's work; the feeds not refreshed (interrupted by the outage) are released too."""
+    backoff = Backoff()
+    recorded = {record.feed.pk for record in current.records}
+    unrecorded = [feed.pk for feed in current.feeds if feed.pk not in recorded]
     try:
-        refresh_records_write(current.records, owner=owner, release=True)
+        for attempt in range(1, BATCH_WRITE_TRIES + 1):
+            try:
+                refresh_records_write(current.records, owner=owner, release=True)
+                feeds_release(feed_ids=unrecorded, owner=owner)
+                return
+            except Exception as exc:
+                if attempt == BATCH_WRITE_TRIES or not database_unavailable(exc):
+                    raise
+                connections_reset()
+                delay = backoff.next_delay()
+                log.warning("batch write failed", extra={"owner": owner, "error": one_line(exc), "retry_in_s": delay})
+                time.sleep(delay)
     finally:
         current.heartbeat.__exit__(None, None, None)
 
@@ -232,3 +284,10 @@ def _count(report: RefreshReport | None, stats: CycleStats, on_feed_done) -> Non
     stats.articles_updated += report.items_updated
     if on_feed_done:
         on_feed_done(report)
+
+
+def worker_cycle(*, context: IngestContext, **cycle_options) -> tuple[RightsStepResult, CycleStats]:
+    """One cycle of `newsdesk worker`: the takedown desk's step first (a request verified by now is carried out
+    before this cycle could fetch its URLs again), then `run_cycle(**cycle_options)`."""
+    rights = rights_step()
+    return rights, run_cycle(context=context, **cycle_options)

@@ -13,7 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.common.database import writes_serialized
+from newsdesk.common.content_version import content_version_bump
+from newsdesk.common.database import database_unavailable, writes_serialized
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.entries import DEFERRED_RECHECK_S, entries_newest_first
 from newsdesk.ingest.entry_refresh import entries_ingest
@@ -208,7 +209,10 @@ def refresh_records_write(records: list[RefreshRecord], *, owner: str, release: 
     """Write refreshes' results in one transaction (a worker writes a whole batch at once: one lock of the
     database instead of one per feed). With `owner`, a feed's state is written only while its lease is ours — a
     worker that lost a lease must not overwrite what the new holder recorded; its attempt is still logged (the
-    fetch did happen). `release` gives the leases back in the same statement."""
+    fetch did happen). `release` gives the leases back in the same statement.
+
+    When a refresh among them stored or changed articles, the content version is bumped once, after the write:
+    every cached page, feed and API answer then shows the batch (a batch's articles appear together)."""
     if not records:
         return
     with transaction.atomic():
@@ -226,6 +230,8 @@ def refresh_records_write(records: list[RefreshRecord], *, owner: str, release: 
             fields += ["lease_owner", "lease_expires_at"]
         _feed_states_write(feeds, fields)
         FetchAttempt.objects.bulk_create([record.attempt for record in records])
+    if any(record.attempt.items_new or record.attempt.items_updated for record in records):
+        content_version_bump()
 
 
 def _page_lease_s(lease_s: int, *, leased: bool) -> int:
@@ -287,6 +293,8 @@ def feed_refresh(
     except FetchError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, exc.describe()
     except Exception as exc:  # whatever one feed triggers ends its refresh, not the cycle
+        if database_unavailable(exc):
+            raise  # the database went away: not the feed's fault, nothing to record against it (see runner)
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"{REFRESH_FAILED}: {one_line(exc)}"
         log.warning("feed refresh failed", extra={"feed_id": feed.pk, "error": report.error})
         log.debug("feed refresh failed", exc_info=True)

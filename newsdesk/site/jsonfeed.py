@@ -8,6 +8,7 @@ from django.views import View
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import (
+    absolute_url,
     article_policy,
     article_url,
     credit_text,
@@ -45,7 +46,7 @@ def jsonfeed_item(article: Article) -> dict[str, Any]:
     if article.category:
         item["tags"] = [article.category.name]
     if image := visible_image_url(article):
-        item["image"] = image
+        item["image"] = absolute_url(image)
     return item
 
 

@@ -102,7 +102,7 @@ def story_jsonfeed_item(card: StoryCard) -> dict[str, Any]:
     if card.language:
         item["language"] = card.language
     if card.image_url:
-        item["image"] = card.image_url
+        item["image"] = absolute_url(card.image_url)
     return item
 
 

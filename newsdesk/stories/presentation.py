@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsdesk.articles.policy import article_rule, excerpt_of
-from newsdesk.articles.presentation import absolute_url, is_headline_only, teaser, visible_image_url
+from newsdesk.articles.presentation import absolute_url, image_alt, is_headline_only, teaser, visible_image_url
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import Story
 
@@ -24,7 +24,9 @@ class StoryCard:
     outlet_count: int
     size: int
     summary: str
-    image_url: str
+    image_url: str  # lead size, site-relative (our copy: newsdesk.media)
+    thumbnail_url: str  # card size
+    image_alt: str
     image_credit: str  # the publisher the image comes from
     first_seen: datetime
     last_seen: datetime
@@ -44,15 +46,25 @@ def story_summary(story: Story) -> str:
     return teaser(lead, SUMMARY_CHARS)
 
 
-def story_image(story: Story) -> tuple[str, str]:
-    """(image URL, publisher credited for it) we may show for the story, or ("", "")."""
+@dataclass(frozen=True)
+class StoryImage:
+    url: str = ""
+    thumbnail_url: str = ""
+    alt: str = ""
+    credit: str = ""
+
+
+def story_image(story: Story) -> StoryImage:
+    """The image we may show for the story (lead and card sizes, alt text, the publisher credited), or none."""
     article = story.image_article
     url = visible_image_url(article) if article is not None else ""
-    return (url, article.publisher.name) if url else ("", "")
+    if not url:
+        return StoryImage()
+    return StoryImage(url, visible_image_url(article, size="card"), image_alt(article), article.publisher.name)
 
 
 def story_card(story: Story) -> StoryCard:
-    image_url, image_credit = story_image(story)
+    image = story_image(story)
     return StoryCard(
         story=story,
         headline=story.headline,
@@ -62,8 +74,10 @@ def story_card(story: Story) -> StoryCard:
         outlet_count=story.outlet_count,
         size=story.size,
         summary=story_summary(story),
-        image_url=image_url,
-        image_credit=image_credit,
+        image_url=image.url,
+        thumbnail_url=image.thumbnail_url,
+        image_alt=image.alt,
+        image_credit=image.credit,
         first_seen=story.first_seen,
         last_seen=story.last_seen,
         is_closed=story.is_closed,

@@ -88,7 +88,7 @@ def test_article_detail_has_attribution_fields(client):
     assert data["fetched_at"] == article.fetched_at.isoformat()
     assert data["body_html"] == article.body_html
     assert data["body_text"] == article.body_text
-    assert data["image_url"] == article.image_url
+    assert data["image_url"] == f"http://testserver/images/{article.image_key}-lead.webp"
     assert "excerpt" not in data
 
 
@@ -101,7 +101,7 @@ def test_excerpt_article_has_only_an_excerpt_field(client):
     assert data["excerpt"] == "Short."
     assert "body_html" not in data
     assert "body_text" not in data
-    assert data["image_url"] == article.image_url
+    assert data["image_url"] == f"http://testserver/images/{article.image_key}-lead.webp"
 
 
 @pytest.mark.django_db

@@ -1,47 +1,10 @@
 """A visitor in a real browser: Debian's chromium driven by Playwright."""
 
-import os
-import shutil
-
 import pytest
 
 from tests.factories import make_article, make_category, make_publisher
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the test makes to build
-    # its rows are still plain synchronous code (the documented pytest-playwright + Django setting).
-    # Set for these tests only: child processes that later tests start (`check --deploy`) must not inherit it.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        sync_api = pytest.importorskip("playwright.sync_api")
-        if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
-            pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def test_home_to_article_without_console_errors_and_with_csp(live_server, browser):
@@ -121,5 +84,34 @@ def test_a_publisher_link_and_an_old_source_link_both_reach_the_publisher_page(l
     assert page.url == live_server.url + "/publisher/valley-ledger/"
     assert page.get_by_role("heading", name="Valley Ledger").is_visible()
     assert page.get_by_role("link", name=article.title).is_visible()
+    assert console_errors == []
+    page.close()
+
+
+def test_our_copy_of_a_lead_image_loads_under_the_csp(live_server, browser):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from newsdesk.reader.images import image_process
+    from tests.reader.test_images import encoded
+
+    processed = image_process(encoded("JPEG", (1280, 720)))
+    for rendition in processed.renditions:
+        name = f"{processed.key}-{rendition.name}.webp"
+        if not storages["images"].exists(name):
+            storages["images"].save(name, ContentFile(rendition.data))
+    article = make_article(make_publisher(), title="Tide tables change", image_key=processed.key)
+    page = browser.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+
+    response = page.goto(live_server.url + article.get_absolute_url())
+    image = page.locator(".lead-image img")
+    image.wait_for()
+    page.wait_for_function("document.querySelector('.lead-image img').complete")
+
+    assert "img-src 'self' data:;" in response.headers["content-security-policy"]
+    assert image.get_attribute("alt").startswith("Image from ")
+    assert page.evaluate("document.querySelector('.lead-image img').naturalWidth") == 1200
     assert console_errors == []
     page.close()

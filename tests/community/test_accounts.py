@@ -96,7 +96,7 @@ def test_sign_in_is_throttled_after_five_failures(db):
         client.post("/accounts/login/", {"username": "victim", "password": f"wrong-{n}"}).status_code for n in range(6)
     ]
 
-    assert statuses[:4] == [200] * 4
+    assert statuses[:4] == [400] * 4
     assert statuses[4:] == [429, 429]
     locked = client.post("/accounts/login/", {"username": "victim", "password": PASSWORD})
     assert locked.status_code == 429

@@ -52,6 +52,7 @@ def test_headline_only_article_shows_nothing_but_title_and_credit_anywhere(clien
         body_text=f"text {HIDDEN}",
         body_html=f"<p>{HIDDEN_HTML}</p>",
         image_url=f"https://img.example/{HIDDEN_IMAGE}.jpg",
+        image_key=HIDDEN_IMAGE,  # our stored copy's name carries the sentinel too
     )
 
     for path, body in fetch_all(client, article).items():
@@ -158,6 +159,7 @@ def test_every_policy_holds_on_every_surface(client, policy, fields, shows_lead,
         body_text=f"{LEAD} " + "filler words " * 100 + HIDDEN,
         body_html=f'<p>{LEAD}</p><p>{HIDDEN_HTML}</p><img src="https://img.example/{HIDDEN_IMAGE}-inline.png">',
         image_url=f"https://img.example/{HIDDEN_IMAGE}.jpg",
+        image_key=HIDDEN_IMAGE,
         **fields,
     )
     full_text_allowed = policy == Publisher.DisplayPolicy.FULL and fields in ({}, {"robots_directives": "noimageindex"})

@@ -114,7 +114,8 @@ def test_article_page_ends_with_attribution_block_linking_the_original(client):
     assert "With AFP" in block
     assert block.count("<time datetime=") == 2
     assert "<p>Full <em>sanitized</em> body.</p>" in html
-    assert article.image_url in html
+    assert f'src="/images/{article.image_key}-lead.webp"' in html
+    assert article.image_url not in html  # readers' browsers never ask the publisher
     assert_accessible_shape(html)
 
 
@@ -140,7 +141,7 @@ def test_article_page_for_excerpt_publisher_shows_excerpt_text_not_html(client):
 
     assert "A short teaser." in html
     assert "<b>thing</b>" not in html
-    assert article.image_url in html
+    assert f"/images/{article.image_key}-lead.webp" in html
 
 
 @pytest.mark.django_db

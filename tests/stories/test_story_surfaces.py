@@ -86,7 +86,7 @@ def test_story_page_shows_headline_every_outlet_and_language_with_primary_source
     timeline = html.split('id="timeline-heading"')[1]
     assert timeline.index("Harbour bridge closes") < timeline.index("Hafenbrücke")
     assert "The harbour bridge closed on Monday" in html  # the lead article's summary (full policy)
-    assert wire_story["primary"].image_url in html
+    assert f"/images/{wire_story['primary'].image_key}-lead.webp" in html
 
 
 def test_story_page_of_a_headline_only_lead_shows_neither_summary_nor_image(client):

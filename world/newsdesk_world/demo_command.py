@@ -12,7 +12,7 @@ from newsdesk.ingest.progress import refresh_progress
 from newsdesk.site.serving import check_port_free, serve_site
 from newsdesk.sources.models import Feed, Publisher
 from newsdesk_world.generator import generate_world
-from newsdesk_world.server import serve_world
+from newsdesk_world.server import WorldServerError, serve_world
 
 
 class Command(BaseCommand):
@@ -38,10 +38,10 @@ class Command(BaseCommand):
         world = generate_world(seed=options["seed"], slow_delay_s=options["slow_delay"])
         try:
             server = serve_world(world, host="127.0.0.1", port=options["world_port"])
-        except OSError as exc:
+        except WorldServerError as exc:  # a port of the range taken, or out of range: one line, what to do
             raise CommandError(
-                f"cannot start the simulated world on port {options['world_port']}: {exc.strerror or exc} "
-                "(choose another with --world-port)"
+                f"cannot start the simulated world: {exc} (choose another first port with --world-port, "
+                "or --world-port 0 for free ones)"
             ) from None
         try:
             self.stdout.write(f"simulated world: {server.base_url}")

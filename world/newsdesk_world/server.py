@@ -191,6 +191,7 @@ class WorldServer:
         self.host = host
         self.requests = RequestLog(log_path)
         self._servers: list[_OriginServer] = []
+        self._dns = None
         slugs = [DIRECTORY, *(p.slug for p in world.publishers)]
         try:
             for offset, slug in enumerate(slugs):
@@ -217,6 +218,32 @@ class WorldServer:
         ]
         for thread in self._threads:
             thread.start()
+
+    @property
+    def dns(self):
+        """The world's loopback DNS server (started on first use): `server.dns.nameserver` is its host:port."""
+        if self._dns is None:
+            from .dns import WorldDns
+
+            self._dns = WorldDns(self.host)
+        return self._dns
+
+    def takedown_proof_publish(self, slug: str, token: str, *, via: str) -> None:
+        """The publisher proves a takedown notice is theirs: a DNS TXT record under its contact domain
+        (`via="dns"`), a meta tag on its home page (`"meta"`) or a line of its well-known file (`"file"`)."""
+        if via == "dns":
+            domain = self.world.publisher(slug).contact_domain
+            self.dns.add_txt(f"_newsdesk-takedown.{domain}", f"newsdesk-takedown={token}")
+            return
+        next(s.site for s in self._servers if s.slug == slug).proof_publish(token, via=via)
+
+    def document_publish(self, slug: str, path: str, body: str | bytes, content_type: str) -> None:
+        """Serve `body` at `path` on the publisher's origin from now on (a new feed, a copy of a page)."""
+        next(s.site for s in self._servers if s.slug == slug).document_publish(path, body, content_type)
+
+    def page_body(self, slug: str, path: str) -> bytes:
+        """What the publisher's origin serves at `path` (as a GET would get it, before compression)."""
+        return next(s.site for s in self._servers if s.slug == slug).resolve(path).body
 
     def publisher_base_url(self, slug: str) -> str:
         return self._origins[slug]
@@ -255,6 +282,9 @@ class WorldServer:
         for stopper in stoppers:
             stopper.join()
         self._close()
+        if self._dns is not None:
+            self._dns.stop()
+            self._dns = None
 
     def _close(self) -> None:
         for server in self._servers:

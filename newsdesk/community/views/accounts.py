@@ -73,6 +73,10 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     extra_context = {"hint": NOT_CONFIRMED_HINT}
 
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        # Refused input answers 400, as every other form here does (the page keeps the username typed).
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form: SignInForm) -> HttpResponse:
         user = form.get_user()
         if two_factor.totp_device(user) is not None:

@@ -31,7 +31,7 @@ from newsdesk.reader.extract.errors import (
     TOO_MANY_ELEMENTS,
     ExtractionError,
 )
-from newsdesk.reader.extract.language import detect_language
+from newsdesk.reader.extract.language import identify_language
 from newsdesk.reader.extract.metadata import clean_byline, read_metadata
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ExtractedArticle
@@ -143,7 +143,7 @@ def extract_article(
         published=published,
         published_is_date=published is not None and published_is_date,
         updated=updated,
-        language=meta.language or detect_language(body_text),
+        language=identify_language(f"{meta.title}\n{body_text}", hints=(meta.language,)),
         description=meta.description,
         body_html=body_html,
         body_text=body_text,

@@ -1,121 +1,23 @@
-"""Language hints: normalising declared codes, and a tiny stopword vote for en/fr/de/es as a last resort."""
+"""Which language a text is in: py3langid's naive Bayes over byte n-grams (97 languages, offline), normalised to
+BCP 47 primary subtags. A page's declared language (`<html lang>`, Content-Language, the feed's, the publisher's)
+is a hint: it decides only when the text is too short or too mixed for the model to be confident."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-_STOPWORDS = {
-    "en": frozenset(
-        [
-            "the",
-            "and",
-            "of",
-            "to",
-            "in",
-            "is",
-            "that",
-            "for",
-            "it",
-            "with",
-            "was",
-            "on",
-            "as",
-            "are",
-            "by",
-            "this",
-            "be",
-            "at",
-            "from",
-            "have",
-            "has",
-            "not",
-            "but",
-            "were",
-        ]
-    ),
-    "fr": frozenset(
-        [
-            "le",
-            "la",
-            "les",
-            "des",
-            "et",
-            "est",
-            "une",
-            "dans",
-            "que",
-            "pour",
-            "qui",
-            "sur",
-            "pas",
-            "par",
-            "au",
-            "aux",
-            "avec",
-            "du",
-            "ce",
-            "sont",
-            "il",
-            "elle",
-        ]
-    ),
-    "de": frozenset(
-        [
-            "der",
-            "die",
-            "das",
-            "und",
-            "ist",
-            "nicht",
-            "ein",
-            "eine",
-            "zu",
-            "den",
-            "von",
-            "mit",
-            "sich",
-            "auf",
-            "für",
-            "im",
-            "dem",
-            "des",
-            "auch",
-            "es",
-            "sie",
-        ]
-    ),
-    "es": frozenset(
-        [
-            "el",
-            "la",
-            "los",
-            "las",
-            "de",
-            "que",
-            "y",
-            "en",
-            "un",
-            "una",
-            "es",
-            "por",
-            "con",
-            "para",
-            "del",
-            "se",
-            "no",
-            "su",
-            "al",
-            "lo",
-            "como",
-            "más",
-            "pero",
-        ]
-    ),
-}
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
 _CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
-_MIN_HITS = 5
-_SAMPLE_WORDS = 400
+_SAMPLE_CHARS = 2000  # the first paragraphs decide (already > 0.99 sure); longer texts only cost time
+# Above this normalised probability the text's evidence beats the declared language. On the demo world's 384
+# articles the headline plus body scores >= 0.998 in the right language every time; a headline alone is wrong
+# for 19 of them, at lower confidence: that is where the declared language must decide.
+CONFIDENT = 0.95
+# With no hint at all a weaker guess is still better than nothing.
+PLAUSIBLE = 0.6
+_MIN_LETTERS = 12
 
 
 def normalise_language(code: str) -> str:
@@ -124,14 +26,31 @@ def normalise_language(code: str) -> str:
     return match.group(1).lower() if match else ""
 
 
-def detect_language(text: str) -> str:
-    """Best of en/fr/de/es by stopword hits, or "" when the text is short or the vote is unclear."""
-    words = [w.lower() for w in _WORD.findall(text[:8000])][:_SAMPLE_WORDS]
-    if not words:
-        return ""
-    scores = {lang: sum(1 for w in words if w in stops) for lang, stops in _STOPWORDS.items()}
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    (best, top), (_, second) = ranked[0], ranked[1]
-    if top < _MIN_HITS or top < 1.5 * second:
-        return ""
-    return best
+@cache
+def _identifier() -> LanguageIdentifier:
+    """The model, loaded once per process (about 1.4 s to decompress)."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def language_scores(text: str) -> tuple[str, float]:
+    """(primary subtag, normalised probability) of the model's best guess; ("", 0.0) for text without letters."""
+    sample = text[:_SAMPLE_CHARS]
+    if sum(1 for char in sample if char.isalpha()) < _MIN_LETTERS:
+        return "", 0.0
+    code, probability = _identifier().classify(sample)
+    return normalise_language(code), float(probability)
+
+
+def identify_language(text: str, *, hints: tuple[str, ...] = ()) -> str:
+    """The text's language as a primary subtag: the model's answer when confident; else the first declared hint
+    (normalised: "en-US" -> "en"); else a plausible guess; else "".
+
+    A page that declares `lang="en"` over French text is French; a two-word headline declared German stays German.
+    """
+    code, probability = language_scores(text)
+    if probability >= CONFIDENT:
+        return code
+    declared = next((normal for hint in hints if (normal := normalise_language(hint))), "")
+    if declared:
+        return declared
+    return code if probability >= PLAUSIBLE else ""

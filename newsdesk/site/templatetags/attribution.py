@@ -15,6 +15,17 @@ def teaser(article: Article) -> str:
 
 
 @register.filter
+def thumbnail_url(article: Article) -> str:
+    """Our card-size copy of the article's image, if it may be shown and is stored."""
+    return presentation.visible_image_url(article, size="card")
+
+
+@register.filter
+def image_alt(article: Article) -> str:
+    return presentation.image_alt(article)
+
+
+@register.filter
 def web_url(url: str) -> str:
     """`url` if it is http(s), else "" — for any href or src built from fetched data."""
     return presentation.web_url(url)

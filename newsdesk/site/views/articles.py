@@ -4,7 +4,7 @@ from django.utils.cache import patch_cache_control
 from django.views import View
 
 from newsdesk.articles.policy import visible_body
-from newsdesk.articles.presentation import HEADLINE_ONLY_NOTE, is_headline_only, visible_image_url
+from newsdesk.articles.presentation import HEADLINE_ONLY_NOTE, image_alt, is_headline_only, visible_image_url
 from newsdesk.articles.selectors import article_get
 from newsdesk.site.syndication import PUBLISHER, feed_links
 from newsdesk.stories.selectors import article_syndication
@@ -21,6 +21,7 @@ class ArticleDetailView(View):
             "headline_only": is_headline_only(article),
             "headline_only_note": HEADLINE_ONLY_NOTE,
             "image_url": visible_image_url(article),
+            "image_alt": image_alt(article),
             "syndication": article_syndication(article),
             "feeds": feed_links(PUBLISHER, article.publisher.slug, article.publisher.name),
         }

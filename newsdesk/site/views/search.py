@@ -4,6 +4,7 @@ from django.views import View
 
 from newsdesk.articles.selectors import article_search
 from newsdesk.site.syndication import feed_links
+from newsdesk.stories.selectors import language_filter
 
 # Longer input is cut before searching; only the first few words count anyway (search.MAX_TERMS).
 QUERY_MAX_CHARS = 300
@@ -19,9 +20,11 @@ def clean_query(raw: str) -> str:
 class ArticleSearchView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         query = clean_query(request.GET.get("q", ""))
+        language = language_filter(request.GET.get("lang"))
         context = {
             "query": query,
-            "results": article_search(query, limit=RESULTS_MAX) if query else [],
+            "language": language,
+            "results": article_search(query, limit=RESULTS_MAX, language=language) if query else [],
             "feeds": feed_links(),
         }
         return render(request, "site/search.html", context)

@@ -71,13 +71,23 @@ def test_noarchive_from_meta_or_header(head, headers, noarchive):
     assert extract_article(_page(head), url="https://example.com/a", headers=headers).noarchive is noarchive
 
 
+def _numbers_page(head: str = "", lang: str = "") -> bytes:
+    """A body of figures and names only: no language evidence, so the declared language decides."""
+    rows = "".join(
+        f"<p>2026-0{i}-1{i}: 4{i},{i}7 % — 1{i}:30 — OECD/IMF {i}{i}.{i} bn, Q{i} 20{i}4.</p>" for i in range(1, 8)
+    )
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return f"<html{lang_attr}><head>{head}</head><body><article>{rows}</article></body></html>".encode()
+
+
 @pytest.mark.parametrize(
     ("html", "headers", "language"),
     [
-        (_page(lang="de-AT"), {}, "de"),
-        (_page('<meta property="og:locale" content="es_ES">'), {}, "es"),
-        (_page(), {"Content-Language": "fr-CA"}, "fr"),
-        (_page(), {}, "en"),  # stopword vote on the body
+        (_numbers_page(lang="de-AT"), {}, "de"),
+        (_numbers_page('<meta property="og:locale" content="es_ES">'), {}, "es"),
+        (_numbers_page(), {"Content-Language": "fr-CA"}, "fr"),
+        (_page(lang="de-AT"), {}, "en"),  # English text declared German: the text wins
+        (_page(), {}, "en"),  # nothing declared: identified from the body
     ],
 )
 def test_language_sources(html, headers, language):

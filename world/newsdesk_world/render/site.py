@@ -33,6 +33,9 @@ from .images import render_png, render_stylesheet, render_svg
 from .sitemaps import render_news_sitemap, render_robots, render_sitemap_index
 
 HTML = "text/html; charset=utf-8"
+# Where a publisher puts a takedown ownership proof (what newsdesk's rights desk asks for).
+PROOF_META_NAME = "newsdesk-takedown"
+PROOF_FILE_PATH = "/.well-known/newsdesk-takedown.txt"
 FEED_CACHE_CONTROL = "public, max-age=300"
 
 
@@ -81,6 +84,33 @@ class PublisherSite:
         self._lock = threading.Lock()
         self._cache: dict[str, Resource] = {}
         self._routes = self._static_routes()
+        self._proof_metas: list[str] = []
+        self._proof_lines: list[str] = []
+
+    def proof_publish(self, token: str, *, via: str) -> None:
+        """Publish a takedown ownership proof, as the publisher would: a meta tag in the home page's <head>
+        (`via="meta"`) or a line of the well-known file (`via="file"`)."""
+        ctx = self.ctx
+        with self._lock:
+            if via == "meta":
+                self._proof_metas.append(token)
+                tags = "".join(f'<meta name="{PROOF_META_NAME}" content="{escape(t)}">' for t in self._proof_metas)
+                home = render_homepage(ctx).replace("<head>", "<head>" + tags, 1)
+                self._routes["/"] = Resource.ok(home, HTML)
+                self._cache.pop("/", None)
+            elif via == "file":
+                self._proof_lines.append(token)
+                body = "\n".join(self._proof_lines) + "\n"
+                self._routes[PROOF_FILE_PATH] = Resource.ok(body, "text/plain; charset=utf-8")
+                self._cache.pop(PROOF_FILE_PATH, None)
+            else:
+                raise ValueError(f"unknown proof location {via!r}")
+
+    def document_publish(self, path: str, body: str | bytes, content_type: str) -> None:
+        """Serve `body` at `path` from now on (a test playing the publisher: a new feed, a copy of a page)."""
+        with self._lock:
+            self._routes[path] = Resource.ok(body, content_type)
+            self._cache.pop(path, None)
 
     def _static_routes(self) -> dict[str, Route]:
         ctx = self.ctx

@@ -10,6 +10,7 @@ from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.progress import refresh_progress
 from newsdesk.ingest.runner import run_cycle
 from newsdesk.ingest.selectors import feeds_to_refresh_count
+from newsdesk.media.steps import images_step
 
 
 class Command(BaseCommand):
@@ -37,9 +38,11 @@ class Command(BaseCommand):
                 stats = run_cycle(
                     context=context, full_pass=full_pass, threads=options["threads"], on_feed_done=on_done
                 )
+            images = images_step(options=context.options, limit=None)
         finally:
             context.close()
         self.stdout.write(
             f"ingested {stats.feeds} feeds in {stats.seconds:.1f}s: {stats.articles_new} new, "
-            f"{stats.articles_updated} updated articles, {stats.not_modified} not modified, {stats.errors} errors"
+            f"{stats.articles_updated} updated articles, {stats.not_modified} not modified, {stats.errors} errors; "
+            f"{len(images.stored)} images stored, {len(images.refused)} refused, {len(images.failed)} failed"
         )

@@ -7,13 +7,14 @@ import threading
 from django.core.management.base import BaseCommand
 
 from newsdesk.common.arguments import count_between, duration
-from newsdesk.common.database import require_migrated
+from newsdesk.common.database import Backoff, connections_reset, database_unavailable, require_migrated
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.report import one_line
-from newsdesk.ingest.runner import run_cycle, worker_identity
-from newsdesk.rights.steps import rights_step
+from newsdesk.ingest.runner import worker_cycle, worker_identity
+from newsdesk.media.steps import images_step
 
 CYCLE_FAILED = "cycle failed"
+DATABASE_UNAVAILABLE = "database unavailable ({error}); retrying in {delay:g}s"
 
 
 class Command(BaseCommand):
@@ -39,28 +40,38 @@ class Command(BaseCommand):
         parser.add_argument("--allow-loopback", action="store_true", help="allow fetching 127.0.0.1 (demo, tests)")
 
     def handle(self, *args, **options):
-        require_migrated()
-        context = IngestContext.from_settings(allow_loopback=True if options["allow_loopback"] else None)
-        owner = worker_identity()
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        # A supervisor may start the worker before the database: without --once it waits for it (one line per
+        # try); with --once an unreachable database is a one-line error (newsdesk/cli.py).
+        if not self._database_wait(stop, once=options["once"]):
+            return
+        context = IngestContext.from_settings(allow_loopback=True if options["allow_loopback"] else None)
+        owner = worker_identity()
+        backoff = Backoff()
         self.stdout.write(f"worker {owner} started")
         self.stdout.flush()
         try:
             while not stop.is_set():
                 try:
-                    # Takedowns first: a verified one is carried out before this cycle could fetch its URLs.
-                    rights = rights_step()
-                    if rights.removed:
-                        self.stdout.write(f"takedowns carried out: {', '.join(map(str, rights.removed))}")
-                    stats = run_cycle(
+                    rights, stats = worker_cycle(
                         context=context,
                         owner=owner,
                         threads=options["threads"],
                         batch=options["batch"],
                         lease_s=options["lease"],
                     )
+                    # Lead images of what this cycle stored, fetched here rather than in any request.
+                    images = images_step(options=context.options)
                 except Exception as exc:
+                    if database_unavailable(exc):
+                        # Restart, failover, network blip: drop the dead connections and back off (1 s doubling
+                        # to 30 s); the feeds of unwritten batches come back when their leases expire.
+                        connections_reset()
+                        if options["once"]:
+                            raise
+                        self._unavailable(exc, stop, backoff)
+                        continue
                     # Nothing a publisher sends may stop the worker: a failed cycle is reported, and the next
                     # one starts after a pause (the feeds it held come back when their leases run out).
                     self.stderr.write(f"{CYCLE_FAILED}: {one_line(exc)}")
@@ -69,6 +80,11 @@ class Command(BaseCommand):
                         break
                     stop.wait(max(1.0, options["idle"]))
                     continue
+                backoff.reset()
+                if rights.removed:
+                    self.stdout.write(f"takedowns carried out: {', '.join(map(str, rights.removed))}")
+                if images.stored:
+                    self.stdout.write(f"images stored: {len(images.stored)}")
                 if stats.feeds:
                     self.stdout.write(
                         f"cycle: {stats.feeds} feeds, {stats.articles_new} new articles, {stats.errors} errors"
@@ -83,3 +99,23 @@ class Command(BaseCommand):
         finally:
             context.close()
         self.stdout.write(f"worker {owner} stopped")
+
+    def _database_wait(self, stop: threading.Event, *, once: bool) -> bool:
+        """Return once the database answers and is migrated (False: stopped while waiting)."""
+        backoff = Backoff()
+        while not stop.is_set():
+            try:
+                require_migrated()
+                return True
+            except Exception as exc:
+                if once or not database_unavailable(exc):
+                    raise
+                connections_reset()
+                self._unavailable(exc, stop, backoff)
+        return False
+
+    def _unavailable(self, exc: BaseException, stop: threading.Event, backoff: Backoff) -> None:
+        delay = backoff.next_delay()
+        self.stderr.write(DATABASE_UNAVAILABLE.format(error=one_line(exc), delay=delay))
+        self.stderr.flush()
+        stop.wait(delay)

@@ -1,0 +1,205 @@
+"""Whole-response cache of anonymous GETs of pages, feeds and API answers, with ETag/Last-Modified, 304s and
+Cache-Control headers a reverse proxy can micro-cache by.
+
+An entry's key holds the request's scheme, host (API URLs follow it), path and query, and the content versions the
+response depends on (newsdesk/common/content_version.py): the global one, and for one object's own pages (an article,
+a story, its comments feed) that object's version too. A change bumps a version and every entry built before it is
+never asked for again: invalidation is exact and immediate, in every process sharing the cache. Entries also expire
+after NEWSDESK_CACHE_SECONDS, because some pages depend on the clock (the home page ranks by freshness).
+
+Signed-in readers (a session cookie), flash messages and Authorization headers bypass the cache, and their answers
+are marked `private, no-store`. Only 200 answers without cookies and without a `private`/`no-store` of their own are
+stored; a view that renders a CSRF token sets a cookie, so its page is never shared.
+
+The middleware sits above the session and auth middleware: a hit costs one read of the versions and, in a process
+that served the entry before, no other cache read (each process keeps its latest entries in memory; their keys hold
+the versions, so they are exactly as valid as the shared ones).
+"""
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from newsdesk.common.content_version import content_version_key, content_versions
+
+# URL namespaces whose anonymous GETs are cached whole (the public site and the API).
+CACHED_NAMESPACES = frozenset({"site", "api"})
+# Routes showing one object: (URL name, model label of the object, URL kwarg holding its pk). Their entries also
+# depend on that object's own version, which a change to it alone (a moderated comment) bumps.
+SCOPED_ROUTES = {
+    "site:article": ("articles.article", "article_id"),
+    "api:article_detail": ("articles.article", "article_id"),
+    "site:story": ("stories.story", "story_id"),
+    "api:story_detail": ("stories.story", "story_id"),
+}
+# The comments feed of one target: its kwargs name the target's model label and pk.
+COMMENTS_FEED = "community:comments_feed"
+# Headers every answer gets afresh rather than from the stored entry.
+UNSTORED_HEADERS = frozenset({"etag", "last-modified", "cache-control", "date", "expires", "x-cache"})
+LOCAL_ENTRIES = 256
+RESPONSE_KEY_PREFIX = "newsdesk:response:"
+PRIVATE_COOKIES_EXTRA = ("messages",)
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+    last_modified: int  # epoch seconds
+
+
+class _LocalEntries:
+    """This process's most recently used entries (LRU), each until its expiry."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[str, tuple[float, CachedResponse]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> CachedResponse | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if found[0] < time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, entry: CachedResponse, ttl: float) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic() + ttl, entry)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+LOCAL = _LocalEntries(LOCAL_ENTRIES)
+
+
+def version_keys_for(view_name: str, kwargs: dict) -> list[str] | None:
+    """The content-version keys a route's answers depend on; None for a route that is not cached."""
+    keys = [content_version_key()]
+    if view_name in SCOPED_ROUTES:
+        label, kwarg = SCOPED_ROUTES[view_name]
+        keys.append(content_version_key(label, kwargs.get(kwarg)))
+    elif view_name == COMMENTS_FEED:
+        keys.append(content_version_key(kwargs.get("label"), kwargs.get("pk")))
+    elif view_name.split(":", 1)[0] not in CACHED_NAMESPACES:
+        return None
+    return keys
+
+
+def _is_private_request(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or any(name in cookies for name in PRIVATE_COOKIES_EXTRA)
+        or "HTTP_AUTHORIZATION" in request.META
+    )
+
+
+def _is_storable(response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "").lower()
+    return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+def _entry_of(response: HttpResponse) -> CachedResponse:
+    body = response.content
+    etag = response.get("ETag") or '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    headers = tuple((name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS)
+    return CachedResponse(response.status_code, headers, body, etag, int(time.time()))
+
+
+def cache_control_public() -> dict[str, int | bool]:
+    """What a cacheable answer says to caches: browsers revalidate every time (a 304 is cheap, and a browser cannot
+    be told about a takedown); shared caches (nginx's micro-cache) keep it for a few seconds and may serve it stale
+    while they fetch the next one."""
+    return {
+        "public": True,
+        "max_age": 0,
+        "s_maxage": settings.NEWSDESK_CACHE_PROXY_SECONDS,
+        "stale_while_revalidate": settings.NEWSDESK_CACHE_STALE_SECONDS,
+    }
+
+
+class ResponseCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        version_keys = self._version_keys(request)
+        if version_keys is None:
+            return self.get_response(request)
+        if _is_private_request(request):
+            return self._private(self.get_response(request))
+        key = self._key(request, content_versions(version_keys))
+        entry = LOCAL.get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                LOCAL.put(key, entry, settings.NEWSDESK_CACHE_SECONDS)
+        if entry is not None:
+            return self._answer(request, entry, "hit")
+        response = self.get_response(request)
+        if not _is_storable(response):
+            user = getattr(request, "user", None)
+            return self._private(response) if user is not None and user.is_authenticated else response
+        entry = _entry_of(response)
+        cache.set(key, entry, settings.NEWSDESK_CACHE_SECONDS)
+        LOCAL.put(key, entry, settings.NEWSDESK_CACHE_SECONDS)
+        return self._answer(request, entry, "miss")
+
+    @staticmethod
+    def _version_keys(request: HttpRequest) -> list[str] | None:
+        if request.method not in ("GET", "HEAD") or not settings.RESPONSE_CACHE_ENABLED:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        return version_keys_for(match.view_name, match.kwargs)
+
+    @staticmethod
+    def _key(request: HttpRequest, versions: list[int]) -> str:
+        query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+        # The host as sent (ALLOWED_HOSTS is checked by the view's get_host() on a miss; a hit needs a prior miss).
+        host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
+        raw = f"{request.scheme}|{host}|{request.path}|{query}|{versions}"
+        return RESPONSE_KEY_PREFIX + hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+    @staticmethod
+    def _private(response: HttpResponse) -> HttpResponse:
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @staticmethod
+    def _answer(request: HttpRequest, entry: CachedResponse, state: str) -> HttpResponse:
+        response = HttpResponse(entry.body, status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+        response["ETag"] = entry.etag
+        response["Last-Modified"] = http_date(entry.last_modified)
+        patch_cache_control(response, **cache_control_public())
+        response["X-Cache"] = state
+        return get_conditional_response(request, etag=entry.etag, last_modified=entry.last_modified, response=response)

@@ -1,0 +1,37 @@
+"""The search page finds inflected forms, narrows to `?lang=`, and each result carries its own lang."""
+
+import pytest
+
+from tests.factories import make_article, make_publisher
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_languages():
+    publisher = make_publisher()
+    make_article(publisher, title="Snap elections called", body_text="Voters go to the polls.", language="en")
+    make_article(publisher, title="Elecciones anticipadas", body_text="Los votantes acuden a las urnas.", language="es")
+
+
+def test_inflected_forms_are_found_and_results_carry_their_language(client, two_languages):
+    html = client.get("/search/", {"q": "elección"}).content.decode()
+
+    assert "Elecciones anticipadas" in html
+    assert '<li class="item" lang="es">' in html
+
+
+def test_lang_narrows_the_results_and_is_kept_in_the_form(client, two_languages):
+    html = client.get("/search/", {"q": "election", "lang": "en-GB"}).content.decode()
+
+    assert "Snap elections called" in html
+    assert "Elecciones anticipadas" not in html
+    assert '<input type="hidden" name="lang" value="en">' in html
+    assert "in “en”" in html
+
+
+def test_a_junk_lang_is_ignored(client, two_languages):
+    html = client.get("/search/", {"q": "elections", "lang": "<script>"}).content.decode()
+
+    assert "Snap elections called" in html
+    assert "&lt;script&gt;" not in html
