@@ -40,11 +40,14 @@ migrate: install
 demo: install
 	$(VENV)/bin/newsdesk demo
 
-# Debian packages the tests need: chromium for the browser tests.
+# Debian packages the tests need: chromium for the browser tests, nginx for the deploy/ tests.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x /usr/sbin/nginx || { \
+	  echo "installing Debian's nginx for the deploy/ tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
 # The whole suite on SQLite, then the database-dependent tests again on PostgreSQL, both under coverage
 # (child processes included). Both always run; the target fails if either failed or if the combined coverage
@@ -75,8 +78,13 @@ test-postgres: install
 test-fast: install
 	$(PY) -m pytest -q -m "not slow and not browser"
 
-bench: install
+# wrk (Debian) drives `newsdesk bench serve`; nginx serves its anchor and the deploy/ stack.
+bench: install system-deps
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian's wrk for newsdesk bench serve"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(VENV)/bin/newsdesk bench all
+	$(VENV)/bin/newsdesk bench serve
 
 lint: install
 	$(VENV)/bin/ruff check .

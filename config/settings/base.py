@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz before anything that could refuse a probe; a database outage → 503 (common/health.py).
     "newsdesk.common.health.HealthMiddleware",
+    # An oversized request body is refused before anything reads it.
+    "newsdesk.common.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -116,7 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CACHES = {"default": caches_from_url(os.environ.get("NEWSDESK_CACHE_URL", ""), data_dir=DATA_DIR)}
 # Anonymous GETs of pages, feeds and the API are cached whole, keyed by content versions (exact invalidation);
 # entries also expire after NEWSDESK_CACHE_SECONDS since some pages depend on the clock (freshness ranking).
-RESPONSE_CACHE_ENABLED = True
+RESPONSE_CACHE_ENABLED = env_bool("NEWSDESK_RESPONSE_CACHE", True)
 NEWSDESK_CACHE_SECONDS = int(os.environ.get("NEWSDESK_CACHE_SECONDS", "300"))
 # Cache-Control s-maxage / stale-while-revalidate: how long a reverse proxy may keep an answer, and serve it stale
 # while it fetches the next one. A takedown reaches readers through such a proxy within their sum.
@@ -239,7 +241,9 @@ STORAGES = {
     },
 }
 
-# `newsdesk serve` answers 413 to a larger request body before reading it (a chunked one is cut off there).
+# `newsdesk serve` worker processes (0: two per core).
+NEWSDESK_SERVE_WORKERS = int(os.environ.get("NEWSDESK_SERVE_WORKERS", "0"))
+# A larger request body gets 413 before it is read (a chunked one is cut off there): RequestBodyLimitMiddleware.
 NEWSDESK_MAX_REQUEST_BYTES = int(os.environ.get("NEWSDESK_MAX_REQUEST_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {

@@ -13,6 +13,7 @@ from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchab
 from newsdesk.articles.search import article_stems
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
+from newsdesk.reader.categorize import choose_category
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract.language import identify_language
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
@@ -69,15 +70,25 @@ class UpsertResult:
     refused: bool = False
 
 
-def category_for(labels: tuple[str, ...] | list[str]) -> Category | None:
-    """The first label that names one of our sections, as a Category row (created on first use)."""
+def section_slug(labels: tuple[str, ...] | list[str]) -> str:
+    """The first of the feed's or page's labels that names one of our sections, as its slug; "" for none."""
     for label in labels:
         slug = slugify(label)
         slug = CATEGORY_SYNONYMS.get(slug, slug)
         if slug in KNOWN_CATEGORIES:
-            category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": KNOWN_CATEGORIES[slug]})
-            return category
-    return None
+            return slug
+    return ""
+
+
+def category_for(labels: tuple[str, ...] | list[str], *, text: str = "", language: str = "") -> Category | None:
+    """The article's section as a Category row (created on first use): the category model's answer for `text`
+    when it is confident, else the first label naming one of our sections (the publisher's section is a hint),
+    else the model's plausible guess, else None."""
+    slug = choose_category(text, language=language, section=section_slug(labels))
+    if slug not in KNOWN_CATEGORIES:
+        return None
+    category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": KNOWN_CATEGORIES[slug]})
+    return category
 
 
 def content_hash_of(text: str) -> str:
@@ -155,7 +166,11 @@ def _fields_from(
         "search_text": search_text,
         "search_stems": article_stems(title=title, search_text=search_text, language=language),
         "content_hash": content_hash_of(body_text or original_title),
-        "category": category_for(tuple(entry.categories) + tuple(page.categories)),
+        "category": category_for(
+            tuple(entry.categories) + tuple(page.categories),
+            text=f"{title}\n{summary}\n{body_text}",
+            language=language,
+        ),
     }
 
 
@@ -274,7 +289,7 @@ def _publisher_search_reindex(*, publisher: Publisher) -> int:
     return changed
 
 
-# The full-text index of migration 0002: an external-content FTS5 table on SQLite, a GIN expression index on
+# The full-text index of migrations 0002 and 0006: an external-content FTS5 table on SQLite, a GIN expression index on
 # PostgreSQL. Both follow the article rows by themselves; these rebuild them after rows arrived in bulk.
 _FTS_TABLE = "articles_article_fts"
 _GIN_INDEX = "articles_article_search_gin"

@@ -31,11 +31,13 @@ from newsdesk.backup.selectors import (
     table_row_counts,
 )
 from newsdesk.backup.sqlite import sqlite_check, sqlite_copy, sqlite_row_counts
+from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.secret_key import secret_key_path, secret_key_replace
 
 BACKUPS_DIR_NAME = "backups"
 UNSUPPORTED_VENDOR = "backups support SQLite and PostgreSQL, not {vendor}"
 NO_DATABASE = "no database at {path}: nothing to back up"
+CANNOT_WRITE = "cannot write the backup {path}: {reason}"
 NO_DATA_DIR = "the directory {path} of the database does not exist: run `newsdesk init` first"
 UNREACHABLE = "cannot reach the database: {reason}"
 WRONG_VENDOR = (
@@ -84,10 +86,18 @@ def backup_create(
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         raise BackupError(UNSUPPORTED_VENDOR.format(vendor=connection.vendor))
-    path = Path(output) if output else backup_default_path(prefix=prefix)
     key_file = secret_key_path(settings.DATA_DIR)
     key = key_file if key_file.is_file() else None
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(output) if output else Path(settings.DATA_DIR) / BACKUPS_DIR_NAME
+    try:
+        path = Path(output) if output else backup_default_path(prefix=prefix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _backup_write(path, connection=connection, key=key, using=using)
+    except OSError as error:
+        raise BackupError(CANNOT_WRITE.format(path=path, reason=error.strerror or _one_line(error))) from None
+
+
+def _backup_write(path: Path, *, connection, key: Path | None, using: str) -> BackupReport:
     with tempfile.TemporaryDirectory(prefix=".newsdesk-backup-", dir=path.parent) as workdir:
         database = Path(workdir) / "database"
         if connection.vendor == "sqlite":
@@ -164,6 +174,8 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
                     settings_dict=connection.settings_dict, source=database, contents=contents, workdir=Path(workdir)
                 )
     rebuilt = search_index_repair(using=using)
+    # Cached pages, feeds and API answers show the replaced data: a new version retires all of them at once.
+    content_version_bump()
     restored_key = secret_key_replace(data_dir=Path(settings.DATA_DIR), key=key) if key else False
     executor = MigrationExecutor(connections[using])
     return RestoreReport(

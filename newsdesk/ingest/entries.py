@@ -94,6 +94,27 @@ def entry_failure_record(*, feed: Feed, url: str, reason: str) -> EntryFailure:
     return failure
 
 
+ENTRY_TAKEN_DOWN = "taken down: the page is material removed on a takedown notice"
+
+
+@writes_serialized()
+def entry_taken_down_record(*, feed: Feed, url: str) -> None:
+    """Give `url` up at once: its page turned out to be taken-down material (its canonical URL or its text)."""
+    now = timezone.now()
+    EntryFailure.objects.update_or_create(
+        key=url_key(url),
+        defaults={
+            "url": url[:2000],
+            "feed": feed,
+            "tries": 1,
+            "last_error": ENTRY_TAKEN_DOWN,
+            "last_tried_at": now,
+            "next_try_at": now,
+            "given_up": True,
+        },
+    )
+
+
 @writes_serialized()
 def entry_failure_clear(*, url: str) -> None:
     """The page was stored: forget its failures."""

@@ -20,6 +20,7 @@ from newsdesk.ingest.entries import (
     entry_failure_clear,
     entry_failure_record,
     entry_failures_get,
+    entry_taken_down_record,
 )
 from newsdesk.ingest.page_claims import page_claim, page_release
 from newsdesk.ingest.report import RefreshReport, one_line
@@ -203,6 +204,13 @@ def _entry_failed(*, feed: Feed, link: str, canonical: str, reason: str, report:
         report.next_retry_at = failure.next_try_at
 
 
+def _entry_taken_down(*, feed: Feed, link: str, report: RefreshReport) -> None:
+    """A page refused after its fetch (its canonical URL or its text was taken down) is given up at once, so the
+    feed that keeps listing it does not make us fetch it again every refresh."""
+    report.entries_taken_down += 1
+    entry_taken_down_record(feed=feed, url=canonicalize_url(link))
+
+
 def _entry_store(
     *, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport, budget: PageBudget
 ) -> None:
@@ -233,7 +241,8 @@ def _entry_store(
                     report.note(f"{link}: {note}")
     canonical_url = _canonical_for(link, extracted, final_url)
     if tombstoned_urls({canonical_url, final_url} - {link, canonicalize_url(link)}):
-        report.entries_taken_down += 1  # the page names (or redirected to) a URL that was taken down
+        # The page names (or redirected to) a URL that was taken down: never fetched again.
+        _entry_taken_down(feed=feed, link=link, report=report)
         return
     result = article_upsert(
         publisher=feed.publisher,
@@ -248,6 +257,7 @@ def _entry_store(
         # The same text at this publisher under yet another URL (a wire copy of removed material).
         refuse=lambda content_hash: text_is_tombstoned(publisher=feed.publisher, content_hash=content_hash),
     )
-    report.entries_taken_down += int(result.refused)
+    if result.refused:
+        _entry_taken_down(feed=feed, link=link, report=report)
     report.items_new += int(result.created)
     report.items_updated += int(result.updated)

@@ -104,7 +104,3 @@ def audit_verify() -> AuditProblem | None:
         prev = entry.entry_hash
         expected += 1
     return None
-
-
-def audit_count() -> int:
-    return AuditEntry.objects.count()

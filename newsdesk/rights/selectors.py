@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from newsdesk.reader.urls import url_identity_key, url_prefix_keys
 from newsdesk.rights.models import TakedownRequest, Tombstone
@@ -32,10 +31,6 @@ def tombstoned_urls(urls: Iterable[str]) -> set[str]:
     for kind, key in rows.values_list("kind", "key"):
         (url_keys if kind == Tombstone.Kind.URL else prefix_hits).add(key)
     return {url for url in urls if identity[url] in url_keys or any(key in prefix_hits for key in prefixes[url])}
-
-
-def url_is_tombstoned(url: str) -> bool:
-    return bool(tombstoned_urls([url]))
 
 
 def text_is_tombstoned(*, publisher: Publisher, content_hash: str) -> bool:
@@ -112,7 +107,3 @@ def transparency_figures() -> Transparency:
         median_removal=timedelta(seconds=statistics.median(durations)) if durations else None,
         max_removal=timedelta(seconds=max(durations)) if durations else None,
     )
-
-
-def deadline_left(request: TakedownRequest, *, now: datetime | None = None) -> timedelta:
-    return request.deadline - (now or timezone.now())

@@ -13,6 +13,8 @@ from datetime import timedelta
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
+from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +25,7 @@ from newsdesk.common.database import writes_serialized
 from newsdesk.reader.urls import url_identity_key, url_prefix_keys
 from newsdesk.rights.audit import audit_append
 from newsdesk.rights.models import TakedownRequest, Tombstone
+from newsdesk.rights.selectors import takedowns_verified
 from newsdesk.sources.models import Publisher
 
 log = logging.getLogger(__name__)
@@ -241,6 +244,11 @@ def takedown_carry_out(*, request: TakedownRequest, actor: str = "worker") -> in
     _require_state(request, (TakedownRequest.State.VERIFIED,), "carried out")
     with writes_serialized(), transaction.atomic():
         articles = _articles_covered(request)
+        image_keys = set(
+            Article.objects.filter(pk__in=[a.pk for a in articles])
+            .exclude(image_key="")
+            .values_list("image_key", flat=True)
+        )
         tombstones = Tombstone.objects.bulk_create(_tombstones_for(request, articles))
         Article.objects.filter(pk__in=[a.pk for a in articles]).delete()
         now = timezone.now()
@@ -258,8 +266,28 @@ def takedown_carry_out(*, request: TakedownRequest, actor: str = "worker") -> in
             },
         )
     content_version_bump()
+    _image_renditions_delete(image_keys)
     log.info("takedown carried out", extra={"request_id": request.pk, "articles": len(articles)})
     return len(articles)
+
+
+def _image_renditions_delete(keys: set[str]) -> None:
+    """Delete the stored renditions of the removed articles' lead images (served under /images/ by name, with no
+    database row in between), unless an article still shown uses the same image. After the commit: files cannot
+    roll back."""
+    if not keys or "images" not in settings.STORAGES:
+        return
+    keys -= set(Article.objects.filter(image_key__in=keys).values_list("image_key", flat=True))
+    if not keys:
+        return
+    storage = storages["images"]
+    try:
+        _, names = storage.listdir("")
+    except FileNotFoundError:  # no image stored yet
+        return
+    for name in names:
+        if name.split("-", 1)[0] in keys:
+            storage.delete(name)
 
 
 def takedown_operator_remove(*, request: TakedownRequest, actor: str, note: str = "") -> int:
@@ -305,7 +333,7 @@ def takedowns_carry_out_verified(*, actor: str = "worker") -> list[int]:
     """Carry out every verified request (the worker's rights step); returns their ids. One failing request is
     logged and left verified for the next cycle, the others go ahead."""
     done = []
-    for request in TakedownRequest.objects.filter(state=TakedownRequest.State.VERIFIED).order_by("verified_at", "id"):
+    for request in takedowns_verified():
         try:
             takedown_carry_out(request=request, actor=actor)
         except Exception:

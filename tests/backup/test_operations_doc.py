@@ -44,3 +44,26 @@ def test_the_metrics_the_guide_lists_are_the_ones_exported(db):
     listed = set(re.findall(r"`(newsdesk_[a-z_]+)", GUIDE))
 
     assert listed == exported
+
+
+def test_every_data_migration_works_on_the_database_it_is_given():
+    """`newsdesk db copy` migrates a second database (migrate --database): a RunPython function that reads or
+    writes through `apps.get_model(...).objects` without `using(schema_editor.connection.alias)` would touch the
+    install's own database instead."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted(ROOT.glob("newsdesk/*/migrations/0*.py"))
+        if "apps.get_model(" in (text := path.read_text()) and "schema_editor.connection.alias" not in text
+    ]
+
+    assert offenders == []
+
+
+def test_the_systemd_units_start_real_commands_with_real_flags():
+    lines = re.findall(r"^ExecStart=\S+/newsdesk (\S+)(.*)$", GUIDE, flags=re.MULTILINE)
+    commands = get_commands()
+
+    assert {command for command, _ in lines} == {"serve", "worker", "backup"}
+    for command, rest in lines:
+        flags = _parser_flags(commands[command], command)
+        assert set(re.findall(r"--[a-z-]+", rest)) <= flags, command

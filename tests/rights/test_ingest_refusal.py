@@ -8,6 +8,8 @@ import pytest
 
 from newsdesk.articles.models import Article
 from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.entries import ENTRY_TAKEN_DOWN
+from newsdesk.ingest.models import EntryFailure
 from newsdesk.ingest.services import feed_refresh
 from newsdesk.rights import services
 from newsdesk.sources.models import Feed
@@ -98,5 +100,8 @@ def test_tombstoned_urls_variants_prefixes_and_wire_copies_are_never_stored_agai
         assert report.entries_taken_down >= 6
 
     assert set(Article.objects.values_list("title", flat=True)) == {"Kept story"}
+    copy_fetches = [seen for seen in server.requests if seen.path == "/news/copy-of-taken"]
+    assert len(copy_fetches) == 1  # refused by its text once, then given up: not fetched every refresh
+    assert EntryFailure.objects.get(url__endswith="/news/copy-of-taken").last_error == ENTRY_TAKEN_DOWN
     fetched = {seen.path for seen in server.requests}
     assert not any(path.startswith(("/sport/two", "/amp/news/taken")) for path in fetched)

@@ -16,10 +16,11 @@ def primary_tag(code: str) -> str:
 
 
 def normalise_languages(apps, schema_editor):
-    article = apps.get_model("articles", "Article")
-    for stored in article.objects.order_by().values_list("language", flat=True).distinct():
+    # The database being migrated, which is not the default one under `newsdesk db copy` (migrate --database).
+    articles = apps.get_model("articles", "Article").objects.using(schema_editor.connection.alias)
+    for stored in articles.order_by().values_list("language", flat=True).distinct():
         if primary_tag(stored) != stored:
-            article.objects.filter(language=stored).update(language=primary_tag(stored))
+            articles.filter(language=stored).update(language=primary_tag(stored))
 
 
 class Migration(migrations.Migration):

@@ -65,11 +65,12 @@ def _run(vendor, statements):
 
 
 def fill_stems(apps, schema_editor):
-    article = apps.get_model("articles", "Article")
-    for row in article.objects.only("id", "title", "search_text", "language").iterator():
+    # The database being migrated, which is not the default one under `newsdesk db copy` (migrate --database).
+    articles = apps.get_model("articles", "Article").objects.using(schema_editor.connection.alias)
+    for row in articles.only("id", "title", "search_text", "language").iterator():
         stems = stems_of(f"{row.title}\n{row.search_text}", row.language)
         if stems:
-            article.objects.filter(pk=row.pk).update(search_stems=stems)
+            articles.filter(pk=row.pk).update(search_stems=stems)
 
 
 class Migration(migrations.Migration):

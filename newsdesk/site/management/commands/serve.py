@@ -1,4 +1,4 @@
-"""`newsdesk serve`: the public site and admin behind waitress (a production WSGI server, pure Python)."""
+"""`newsdesk serve`: the public site and admin behind gunicorn (pre-fork worker processes, threads in each)."""
 
 from django.core.management.base import BaseCommand
 
@@ -12,7 +12,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
         parser.add_argument("--port", type=port, default=8000, help="port (default 8000)")
-        parser.add_argument("--threads", type=count_between(1, 64), default=8, help="request threads (default 8)")
+        parser.add_argument(
+            "--workers",
+            type=count_between(1, 256),
+            default=None,
+            help="worker processes (default NEWSDESK_SERVE_WORKERS, else 2 per core)",
+        )
+        parser.add_argument(
+            "--threads", type=count_between(1, 64), default=4, help="request threads per process (default 4)"
+        )
 
     def handle(self, *args, **options):
-        serve_site(host=options["host"], port=options["port"], threads=options["threads"], stdout=self.stdout)
+        serve_site(
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+            stdout=self.stdout,
+        )

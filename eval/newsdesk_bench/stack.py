@@ -1,0 +1,134 @@
+"""Run the production stack of deploy/ on loopback: `newsdesk serve` processes and Debian's nginx with
+deploy/nginx/newsdesk.conf (its addresses and paths pointed at a scratch directory). Used by `newsdesk bench serve`
+and by tests/deploy (the nginx config passes `nginx -t` and serves the site)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SITE_CONF = REPO / "deploy" / "nginx" / "newsdesk.conf"
+NGINX_MISSING = "nginx is not installed: `apt-get install nginx` (make bench does)"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        raise RuntimeError(NGINX_MISSING)
+    return found
+
+
+def site_config(*, listen: int, upstream: str, scratch: Path, static_dir: Path) -> str:
+    """deploy/nginx/newsdesk.conf with the app's address, a loopback listen port and scratch paths."""
+    text = SITE_CONF.read_text(encoding="utf-8")
+    text = text.replace("server 127.0.0.1:8000;", f"server {upstream};")
+    text = text.replace("    listen 80;\n    listen [::]:80;\n", f"    listen 127.0.0.1:{listen};\n")
+    text = text.replace("/var/cache/nginx/newsdesk", str(scratch / "proxy-cache"))
+    text = text.replace("/srv/newsdesk/static/", str(static_dir).rstrip("/") + "/")
+    return text
+
+
+def main_config(*, scratch: Path, servers: str) -> str:
+    """A whole nginx.conf (Debian's defaults that matter, no system paths) around `servers`."""
+    return f"""
+worker_processes auto;
+pid {scratch}/nginx.pid;
+error_log {scratch}/error.log warn;
+{"user root;" if os.geteuid() == 0 else ""}
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    access_log off;
+    client_body_temp_path {scratch}/body;
+    proxy_temp_path {scratch}/proxy;
+    fastcgi_temp_path {scratch}/fastcgi;
+    uwsgi_temp_path {scratch}/uwsgi;
+    scgi_temp_path {scratch}/scgi;
+{servers}
+}}
+"""
+
+
+def static_server(*, listen: int, root: Path) -> str:
+    """A server answering every path with root/index.html (the anchor: nginx serving bytes from disk)."""
+    return f"""
+server {{
+    listen 127.0.0.1:{listen};
+    root {root};
+    location / {{ try_files /index.html =404; }}
+}}
+"""
+
+
+def nginx_check(config: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [nginx_binary(), "-t", "-c", str(config), "-p", str(config.parent)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def nginx_start(config: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [nginx_binary(), "-c", str(config), "-p", str(config.parent), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def newsdesk_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
+    env.update(NEWSDESK_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings.prod", **extra)
+    return env
+
+
+def serve_start(data_dir: Path, port: int, *, workers: int | None = None, **env: str) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "newsdesk", "serve", "--port", str(port)]
+    if workers:
+        argv += ["--workers", str(workers)]
+    return subprocess.Popen(
+        argv, env=newsdesk_env(data_dir, **env), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def wait_http(url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
+    """Until `url` answers (any status), or fail with what the process said."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited: {process.stderr.read().decode()[-500:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout_s:.0f}s")
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,107 @@
+"""deploy/nginx/newsdesk.conf passes `nginx -t` and serves the site end to end: Debian's nginx on a loopback port
+in front of `newsdesk serve`, micro-caching anonymous pages, bypassing signed-in ones, serving static files itself
+and refusing oversized bodies."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from newsdesk_bench.stack import (
+    REPO,
+    free_port,
+    main_config,
+    newsdesk_env,
+    nginx_check,
+    nginx_start,
+    serve_start,
+    site_config,
+    stop,
+    wait_http,
+)
+
+pytestmark = pytest.mark.slow
+STATIC = REPO / "newsdesk" / "site" / "static"
+
+
+def _config(scratch: Path, *, listen: int, upstream: str) -> Path:
+    (scratch / "proxy-cache").mkdir(exist_ok=True)
+    conf = scratch / "nginx.conf"
+    servers = site_config(listen=listen, upstream=upstream, scratch=scratch, static_dir=STATIC)
+    conf.write_text(main_config(scratch=scratch, servers=servers), encoding="utf-8")
+    return conf
+
+
+def test_the_site_config_passes_nginx_t(tmp_path):
+    checked = nginx_check(_config(tmp_path, listen=free_port(), upstream="127.0.0.1:8000"))
+
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("stack")
+    data = scratch / "data"
+    for command in (["init"], ["migrate", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "-m", "newsdesk", *command],
+            env=newsdesk_env(data),
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+    app_port, listen = free_port(), free_port()
+    app = serve_start(data, app_port, workers=2, NEWSDESK_MAX_REQUEST_BYTES="4096")
+    nginx = None
+    try:
+        wait_http(f"http://127.0.0.1:{app_port}/", app)
+        nginx = nginx_start(_config(scratch, listen=listen, upstream=f"127.0.0.1:{app_port}"))
+        wait_http(f"http://127.0.0.1:{listen}/robots.txt", nginx)
+        yield f"http://127.0.0.1:{listen}"
+    finally:
+        stop(nginx)
+        stop(app)
+
+
+def test_the_home_page_comes_through_nginx_and_then_from_its_micro_cache(stack):
+    with httpx.Client(base_url=stack) as client:
+        first = client.get("/")
+        second = client.get("/")
+
+    assert first.status_code == second.status_code == 200
+    assert "newsdesk" in first.text
+    assert first.headers["X-Cache-Status"] in ("MISS", "EXPIRED")
+    assert second.headers["X-Cache-Status"] == "HIT"
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert "s-maxage=" in second.headers["Cache-Control"]
+
+
+def test_a_session_cookie_bypasses_the_micro_cache(stack):
+    with httpx.Client(base_url=stack) as client:
+        client.get("/")
+        response = client.get("/", headers={"Cookie": "sessionid=whatever"})
+
+    assert response.status_code == 200
+    assert response.headers["X-Cache-Status"] == "BYPASS"
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_nginx_serves_static_files_itself_for_a_year(stack):
+    response = httpx.get(stack + "/static/site/site.css")
+
+    assert response.status_code == 200
+    assert response.text == (STATIC / "site" / "site.css").read_text(encoding="utf-8")
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "X-Cache-Status" not in response.headers
+
+
+def test_an_oversized_body_is_refused_before_the_app(stack):
+    # nginx refuses over client_max_body_size (10m); the app's own limit (4096 here) refuses what passes.
+    big = httpx.post(stack + "/search/", content=b"x" * (11 * 1024 * 1024))
+    small_but_over_the_app_limit = httpx.post(stack + "/search/", content=b"x" * 5000)
+
+    assert big.status_code == 413
+    assert small_but_over_the_app_limit.status_code == 413
