@@ -1,5 +1,5 @@
 """`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract,
-takedown, serve, all."""
+cluster, takedown, serve, all."""
 
 import json
 import os
@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.common.arguments import count_between, positive_int
+from newsdesk_bench.cluster_bench import cluster_bench
 from newsdesk_bench.extract_bench import extract_bench
 
-BENCHES = ("ingest", "parse", "extract", "takedown", "serve", "all")
+BENCHES = ("ingest", "parse", "extract", "cluster", "takedown", "serve", "all")
 
 
 class Command(BaseCommand):
-    help = "Run a benchmark and print its figures: ingest | parse | extract | takedown | serve | all."
+    help = "Run a benchmark and print its figures: ingest | parse | extract | cluster | takedown | serve | all."
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=BENCHES, help="which benchmark")
@@ -43,7 +44,9 @@ class Command(BaseCommand):
             "--mixed-seconds", type=count_between(1, 3600), default=60, help="serve: seconds of the mixed load"
         )
         parser.add_argument(
-            "--data", help="extract: folder with html/<id>.html.gz and gold/<id>.json (default: the dev set)"
+            "--data",
+            help="extract: folder with html/<id>.html.gz and gold/<id>.json; cluster: a folder holding one *.jsonl "
+            "stream (default: the dev sets)",
         )
 
     def handle(self, *args, **options):
@@ -65,8 +68,11 @@ class Command(BaseCommand):
             result = serve_bench(seconds=options["seconds"], mixed_seconds=options["mixed_seconds"], say=say)
         if name == "extract":
             result = extract_bench(data=options["data"], say=say)
+        elif name == "cluster":
+            result = cluster_bench(data=options["data"], say=say)
         elif name == "all":
             result["extract"] = extract_bench(data=options["data"], say=say)
+            result["cluster"] = cluster_bench(data=None, say=say)
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=None, sort_keys=True))
         else:

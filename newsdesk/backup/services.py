@@ -37,6 +37,7 @@ from newsdesk.common.secret_key import secret_key_path, secret_key_replace
 BACKUPS_DIR_NAME = "backups"
 UNSUPPORTED_VENDOR = "backups support SQLite and PostgreSQL, not {vendor}"
 NO_DATABASE = "no database at {path}: nothing to back up"
+CANNOT_WRITE = "cannot write the backup {path}: {reason}"
 NO_DATA_DIR = "the directory {path} of the database does not exist: run `newsdesk init` first"
 UNREACHABLE = "cannot reach the database: {reason}"
 WRONG_VENDOR = (
@@ -85,10 +86,18 @@ def backup_create(
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         raise BackupError(UNSUPPORTED_VENDOR.format(vendor=connection.vendor))
-    path = Path(output) if output else backup_default_path(prefix=prefix)
     key_file = secret_key_path(settings.DATA_DIR)
     key = key_file if key_file.is_file() else None
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(output) if output else Path(settings.DATA_DIR) / BACKUPS_DIR_NAME
+    try:
+        path = Path(output) if output else backup_default_path(prefix=prefix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _backup_write(path, connection=connection, key=key, using=using)
+    except OSError as error:
+        raise BackupError(CANNOT_WRITE.format(path=path, reason=error.strerror or _one_line(error))) from None
+
+
+def _backup_write(path: Path, *, connection, key: Path | None, using: str) -> BackupReport:
     with tempfile.TemporaryDirectory(prefix=".newsdesk-backup-", dir=path.parent) as workdir:
         database = Path(workdir) / "database"
         if connection.vendor == "sqlite":

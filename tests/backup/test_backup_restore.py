@@ -5,11 +5,15 @@ import io
 import json
 import subprocess
 import tarfile
+import threading
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.db import connections as db_connections
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import article_search
@@ -241,3 +245,40 @@ def test_the_commands_run_as_processes_and_fail_in_one_line(data_dir, newsroom, 
         f"CommandError: {broken} is not a newsdesk backup (not a readable tar.gz archive: truncated header)"
     ]
     assert Article.objects.count() == len(newsroom)
+
+
+def test_a_backup_taken_while_a_worker_writes_is_one_snapshot(data_dir, newsroom):
+    """A writer commits pairs of articles (one transaction each) during the backup: the restored database holds
+    whole pairs only, and exactly the rows its manifest counted."""
+    publisher = make_publisher(name="Busy Wire")
+    stop, written = threading.Event(), []
+
+    def writer():
+        try:
+            while not stop.is_set() and len(written) < 2000:
+                n = len(written)
+                with transaction.atomic():
+                    make_article(publisher, title=f"pair {n} first")
+                    make_article(publisher, title=f"pair {n} second")
+                written.append(n)
+        finally:
+            db_connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 20:  # the backup starts while pairs are being committed
+            time.sleep(0.01)
+        path = _backup()
+    finally:
+        stop.set()
+        thread.join()
+    manifest = BackupArchive(path).manifest
+
+    _restore(path, "--force")
+
+    titles = Counter(t.split()[1] for t in Article.objects.filter(publisher=publisher).values_list("title", flat=True))
+    assert titles
+    assert set(titles.values()) == {2}
+    assert table_row_counts() == manifest.tables
+    assert 20 <= len(titles) <= len(written)

@@ -57,3 +57,13 @@ def test_every_data_migration_works_on_the_database_it_is_given():
     ]
 
     assert offenders == []
+
+
+def test_the_systemd_units_start_real_commands_with_real_flags():
+    lines = re.findall(r"^ExecStart=\S+/newsdesk (\S+)(.*)$", GUIDE, flags=re.MULTILINE)
+    commands = get_commands()
+
+    assert {command for command, _ in lines} == {"serve", "worker", "backup"}
+    for command, rest in lines:
+        flags = _parser_flags(commands[command], command)
+        assert set(re.findall(r"--[a-z-]+", rest)) <= flags, command

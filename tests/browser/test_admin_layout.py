@@ -86,19 +86,31 @@ def changelist_urls() -> list[str]:
     return sorted(urls)
 
 
+def change_urls() -> list[str]:
+    """The change (or view) page of the first row of every admin model that has one."""
+    urls = []
+    for model in admin.site._registry:
+        first = model._default_manager.order_by("pk").first()
+        if first is not None and not model._meta.proxy:  # the OPML proxy has one page of its own, no rows
+            urls.append(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[first.pk]))
+    return sorted(urls)
+
+
 def test_every_admin_list_fits_1280_px(live_server, browser, desk_rows):
     staff = make_member(staff=True, trusted=True, name="Operator")
     context = hooked_context(browser, base_url=live_server.url, user=staff, viewport={"width": WIDTH, "height": 900})
     page = context.new_page()
-    too_wide = {}
-    for path in ["/admin/", *changelist_urls()]:
+    too_wide, visited = {}, []
+    for path in ["/admin/", *changelist_urls(), *change_urls()]:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
+        visited.append(path)
         sizes = page.evaluate(OVERFLOW)
         if sizes["page"] > WIDTH or sizes["table"] > sizes["box"]:
             too_wide[path] = sizes
     context.close()
     assert too_wide == {}, too_wide
+    assert len(visited) > 25
 
 
 @pytest.mark.parametrize("width", [1280, 1920])

@@ -212,3 +212,40 @@ def test_a_new_member_still_sees_their_waiting_comment_on_the_story(story):
 
     assert "Mine, waiting" in signed_in(author).get(story.get_absolute_url()).content.decode()
     assert "Mine, waiting" not in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_bulk_delete_in_the_admin_takes_the_comments_off_their_page(
+    story, trusted_reader, moderator, django_capture_on_commit_callbacks
+):
+    comments = [services.comment_create(author=trusted_reader, target=story, body=f"Bulk {n}") for n in range(2)]
+    client = signed_in(moderator)
+    data = {"action": "delete_selected", "_selected_action": [c.pk for c in comments], "post": "yes"}
+
+    changed = bumps(
+        django_capture_on_commit_callbacks,
+        lambda: client.post("/admin/community/comment/?queue=all", data, follow=True),
+    )
+
+    assert changed == 1
+    assert not Comment.objects.exists()
+    assert "Bulk 0" not in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_an_unknown_story_is_404_and_so_is_posting_on_it(reader):
+    assert Client().get("/stories/999999/").status_code == 404
+    response = signed_in(reader).post("/comments/stories.story/999999/post/", {"body": "x"})
+    assert response.status_code == 404
+
+
+def test_a_new_members_edit_goes_back_to_the_queue_and_too_many_links_are_refused(story, reader, settings):
+    comment = services.comment_create(author=reader, target=story, body="First try")
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
+    comment.refresh_from_db()
+
+    links = "https://a.example https://b.example https://c.example"
+    with pytest.raises(services.CommentRefused, match="at most 2 link"):
+        services.comment_edit(comment=comment, editor=reader, body=links)
+    edited = services.comment_edit(comment=comment, editor=reader, body="Second try")
+
+    assert edited.status == Comment.Status.PENDING
+    assert "Second try" not in Client().get(story.get_absolute_url()).content.decode()

@@ -1,0 +1,6 @@
+"""Streaming story clustering (stories) over folded terms and entities (features)."""
+
+from newsdesk.reader.cluster.features import ArticleFeatures, article_features
+from newsdesk.reader.cluster.stories import Assignment, ClusterOptions, StoryClusterer, StoryState
+
+__all__ = ["ArticleFeatures", "Assignment", "ClusterOptions", "StoryClusterer", "StoryState", "article_features"]

@@ -1,0 +1,277 @@
+"""Streaming story clustering: each article joins the most similar open story or opens one, with no recompute.
+
+A story's state is what its members have in common: how many of them mention each term and each entity (the
+most frequent ones only), its size, its languages and its first and last article times. An article is compared
+with every story that shares a term or an entity with it and whose time window it falls in (so a late article
+still finds the story it belongs to): the score mixes the TF-IDF cosine of terms (same-language wording) with the
+IDF-weighted share of the article's entities the story also has (names and places, which cross languages). IDF
+is the clusterer's running document frequency, so common words weigh less as the stream goes on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from newsdesk.reader.cluster.features import ArticleFeatures, article_features
+
+STATE_VERSION = 1
+NORM_REFRESH_DOCS = 256
+COMMON_MIN = 50
+ARTICLE_TERMS = 40
+ARTICLE_ENTITIES = 25
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """Tuned by cross-validation on the dev splits (eval/cluster_eval.py --cv)."""
+
+    threshold: float = 0.25
+    # A headline alone has few terms, so even a right match scores lower than full texts do.
+    title_threshold: float = 0.06
+    entity_weight: float = 0.4  # the rest is the term cosine
+    # In a Title Case headline the "entities" are its distinctive words again (features.article_features).
+    title_entity_weight: float = 0.2
+    # A story takes no article more than this long after its last one (or before its first one).
+    quiet_period: timedelta = timedelta(hours=12)
+    max_terms: int = 150
+    max_entities: int = 40
+    candidate_limit: int = 40
+
+
+@dataclass
+class StoryState:
+    """The clustering state of one story (stored as JSON in Story.state)."""
+
+    terms: dict[str, float] = field(default_factory=dict)  # term -> weighted member count
+    entities: dict[str, float] = field(default_factory=dict)
+    size: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+    def add(self, features: ArticleFeatures, *, language: str, at: datetime | None, options: ClusterOptions) -> None:
+        for key, weight in features.terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + min(weight, 3.0)
+        for key, weight in features.entities.items():
+            self.entities[key] = self.entities.get(key, 0.0) + min(weight, 3.0)
+        self.terms = _top(self.terms, options.max_terms)
+        self.entities = _top(self.entities, options.max_entities)
+        self.size += 1
+        if language:
+            self.languages[language] = self.languages.get(language, 0) + 1
+        if at is not None:
+            self.first_seen = at if self.first_seen is None or at < self.first_seen else self.first_seen
+            self.last_seen = at if self.last_seen is None or at > self.last_seen else self.last_seen
+
+    def is_open_at(self, at: datetime | None, quiet_period: timedelta) -> bool:
+        """Whether an article of time `at` may still join (times unknown on either side never close a story)."""
+        if at is None or self.first_seen is None or self.last_seen is None:
+            return True
+        return self.first_seen - quiet_period <= at <= self.last_seen + quiet_period
+
+    def to_json(self) -> dict:
+        return {
+            "v": STATE_VERSION,
+            "terms": {k: round(v, 3) for k, v in self.terms.items()},
+            "entities": {k: round(v, 3) for k, v in self.entities.items()},
+            "size": self.size,
+            "languages": self.languages,
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> StoryState:
+        """The state stored by `to_json`; an empty state for anything else (rebuilt as articles join)."""
+        if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
+            return cls()
+        try:
+            return cls(
+                terms={str(k): float(v) for k, v in data.get("terms", {}).items()},
+                entities={str(k): float(v) for k, v in data.get("entities", {}).items()},
+                size=int(data.get("size", 0)),
+                languages={str(k): int(v) for k, v in data.get("languages", {}).items()},
+                first_seen=_time(data.get("first_seen")),
+                last_seen=_time(data.get("last_seen")),
+            )
+        except (AttributeError, TypeError, ValueError):
+            return cls()
+
+
+def _time(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _top(bag: dict[str, float], limit: int) -> dict[str, float]:
+    if len(bag) <= limit:
+        return bag
+    return dict(sorted(bag.items(), key=lambda item: (-item[1], item[0]))[:limit])
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """An article's features weighed by IDF, computed once per article and compared with every candidate."""
+
+    terms: dict[str, float]
+    term_norm: float
+    entities: dict[str, float]
+    entity_total: float
+
+
+@dataclass(frozen=True)
+class Assignment:
+    story: object  # the story's key: the caller's (a Story id) or the clusterer's own counter
+    score: float  # similarity to the story it joined; 0.0 when it opened one
+    opened: bool
+
+
+class StoryClusterer:
+    """Holds the stories' states in memory and assigns articles one at a time.
+
+    `load` puts known stories in (a worker loads the open ones from the database); `assign` returns the story an
+    article joins, or a new key when it opens one; `state_of` gives the state to store back.
+    """
+
+    def __init__(self, options: ClusterOptions | None = None) -> None:
+        self.options = options or ClusterOptions()
+        self.states: dict[object, StoryState] = {}
+        self._index: dict[str, set[object]] = {}
+        self._df: Counter[str] = Counter()
+        self._docs = 0
+        self._next_key = 0
+        self._norms: dict[int, tuple[tuple[int, int], float]] = {}
+
+    def load(self, key: object, state: StoryState) -> None:
+        """Add a known story; its members count towards document frequencies as if seen again."""
+        self.states[key] = state
+        members = max(state.size, 1)
+        for name in (*state.terms, *state.entities):
+            self._index.setdefault(name, set()).add(key)
+        for name, count in (*state.terms.items(), *state.entities.items()):
+            self._df[name] += min(members, max(1, round(count)))
+        self._docs += state.size
+
+    def _idf(self, name: str) -> float:
+        return math.log((self._docs + 1) / (self._df.get(name, 0) + 1)) + 1.0
+
+    def weigh(self, features: ArticleFeatures) -> Weighed:
+        """The article's TF-IDF terms and IDF-weighted entities under the current document frequencies."""
+        # An article's most distinctive terms and entities decide; the long tail costs time and adds noise.
+        terms = _top({term: weight * self._idf(term) for term, weight in features.terms.items()}, ARTICLE_TERMS)
+        entities = _top(
+            {entity: min(weight, 2.0) * self._idf(entity) for entity, weight in features.entities.items()},
+            ARTICLE_ENTITIES,
+        )
+        return Weighed(
+            terms=terms,
+            term_norm=math.sqrt(sum(v * v for v in terms.values())),
+            entities=entities,
+            entity_total=sum(entities.values()),
+        )
+
+    def score(self, article: Weighed, state: StoryState, *, title_only: bool = False) -> float:
+        """Similarity of an article to a story, in [0, 1]."""
+        size = max(state.size, 1)
+        story_terms = state.terms
+        dot = 0.0
+        for term, a in article.terms.items():
+            count = story_terms.get(term)
+            if count is not None:
+                dot += a * count / size * self._idf(term)
+        norm_s = self._story_norm(state)
+        cosine = dot / (article.term_norm * math.sqrt(norm_s)) if dot and norm_s else 0.0
+        shared = 0.0
+        story_entities = state.entities
+        for entity, w in article.entities.items():
+            count = story_entities.get(entity)
+            if count is not None:
+                shared += w * min(1.0, count / size * 2)
+        # Shared entities over the smaller side's: German capitalizes every noun, so a German report has many
+        # more "entities" than the English story it belongs to (and the other way round).
+        entity_total = min(article.entity_total, self._story_entity_total(state)) if article.entity_total else 0.0
+        entity_share = min(1.0, shared / entity_total) if entity_total else cosine
+        weight = self.options.title_entity_weight if title_only else self.options.entity_weight
+        return (1 - weight) * cosine + weight * entity_share
+
+    def _story_norm(self, state: StoryState) -> float:
+        """The squared norm of a story's TF-IDF centroid, recomputed when the story grows or IDF has drifted."""
+        stamp = (state.size, self._docs // NORM_REFRESH_DOCS)
+        cached = self._norms.get(id(state))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        size = max(state.size, 1)
+        norm = sum((count / size * self._idf(term)) ** 2 for term, count in state.terms.items())
+        self._norms[id(state)] = (stamp, norm)
+        return norm
+
+    def _story_entity_total(self, state: StoryState) -> float:
+        size = max(state.size, 1)
+        top = sorted(
+            (min(1.0, count / size * 2) * self._idf(entity) for entity, count in state.entities.items()), reverse=True
+        )
+        return sum(top[:ARTICLE_ENTITIES])
+
+    def candidates(self, features: ArticleFeatures, at: datetime | None) -> list[object]:
+        """Stories sharing the most distinctive terms and entities with the article (words found in a large share
+        of all stories say nothing about which one it belongs to)."""
+        counts: Counter[object] = Counter()
+        common = max(COMMON_MIN, len(self.states) // 10)
+        for name in (*features.terms, *features.entities):
+            keys = self._index.get(name)
+            if keys and len(keys) <= common:
+                counts.update(keys)
+        best = [key for key, _ in counts.most_common(self.options.candidate_limit)]
+        return [key for key in best if self.states[key].is_open_at(at, self.options.quiet_period)]
+
+    def best_match(
+        self, features: ArticleFeatures, at: datetime | None, *, title_only: bool = False
+    ) -> tuple[object | None, float]:
+        best_key, best_score = None, 0.0
+        weighed = self.weigh(features)
+        for key in self.candidates(features, at):
+            value = self.score(weighed, self.states[key], title_only=title_only)
+            if value > best_score:
+                best_key, best_score = key, value
+        if best_score >= (self.options.title_threshold if title_only else self.options.threshold):
+            return best_key, best_score
+        return None, best_score
+
+    def assign(
+        self,
+        *,
+        title: str,
+        text: str = "",
+        language: str = "",
+        at: datetime | None = None,
+        new_key: object | None = None,
+    ) -> Assignment:
+        """Put one article in a story. `new_key` names the story it opens, if it opens one (default: a counter)."""
+        features = article_features(title, text)
+        key, value = self.best_match(features, at, title_only=not text.strip())
+        opened = key is None
+        if opened:
+            key = new_key if new_key is not None else self._new_key()
+            self.states[key] = StoryState()
+            value = 0.0
+        self.add_to(key, features, language=language, at=at)
+        return Assignment(story=key, score=value, opened=opened)
+
+    def add_to(self, key: object, features: ArticleFeatures, *, language: str, at: datetime | None) -> None:
+        state = self.states[key]
+        for name in {*features.terms, *features.entities}:
+            self._df[name] += 1
+        self._docs += 1
+        state.add(features, language=language, at=at, options=self.options)
+        for name in (*state.terms, *state.entities):
+            self._index.setdefault(name, set()).add(key)
+
+    def _new_key(self) -> int:
+        while self._next_key in self.states:
+            self._next_key += 1
+        return self._next_key
+
+    def state_of(self, key: object) -> StoryState:
+        return self.states[key]

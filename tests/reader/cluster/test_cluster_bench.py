@@ -1,0 +1,62 @@
+"""`newsdesk bench cluster --data DIR --json` on a small stream in the dev layout: both clusterers really run and
+are scored by the corpus's score.py; unreadable data is a one-line error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.shared_data import shared_eval_dir
+
+pytestmark = [pytest.mark.shared]
+
+ROWS = [
+    ("a1", "Floods hit Mitchellfurt as the Orbe bursts its banks", "flood"),
+    ("a2", "Mitchellfurt floods: Orbe river bursts banks, 1200 evacuated", "flood"),
+    ("a3", "Harlan Foods agrees to buy Pellow Dairies for 4 billion", "merger"),
+    ("a4", "Pellow Dairies sold to Harlan Foods in 4 billion deal", "merger"),
+]
+
+
+def _bench(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsdesk", "bench", "cluster", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_bench_cluster_json_has_ours_and_the_baseline(tmp_path):
+    shared_eval_dir("clustering")  # the scorer lives there
+    lines = [
+        json.dumps({"id": i, "time": "2026-05-04T00:00:00Z", "lang": "en", "title": t, "text": "", "cluster": c})
+        for i, t, c in ROWS
+    ]
+    (tmp_path / "stream.jsonl").write_text("\n".join(lines) + "\n")
+
+    done = _bench("--data", str(tmp_path), "--json")
+
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(figures) == {"ours", "baseline"}
+    for name in ("ours", "baseline"):
+        assert set(figures[name]) == {"precision", "recall", "f1", "articles_per_s"}
+        assert 0.0 <= figures[name]["f1"] <= 1.0
+    assert figures["ours"]["f1"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "expected one *.jsonl file, found 0"), ("{not json\n", "not a clustering row")],
+)
+def test_bench_cluster_unreadable_data_is_one_line_error(tmp_path, content, message):
+    shared_eval_dir("clustering")
+    if content is not None:
+        (tmp_path / "bad.jsonl").write_text(content)
+
+    done = _bench("--data", str(tmp_path))
+
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
