@@ -97,21 +97,26 @@ def article_list_by_publisher(*, publisher: Publisher) -> QuerySet[Article]:
     return article_list().filter(publisher=publisher).order_by(*NEWEST_FIRST)
 
 
-def article_feed_list(*, category: Category | None = None, publisher: Publisher | None = None) -> QuerySet[Article]:
-    """The visible articles a syndication feed draws from, newest first, optionally of one category or publisher."""
+def article_feed_list(
+    *, category: Category | None = None, publisher: Publisher | None = None, language: str = ""
+) -> QuerySet[Article]:
+    """The visible articles a syndication feed draws from, newest first, optionally of one category or publisher
+    and in one language (a primary subtag)."""
     articles = article_list().select_related("feed").order_by(*NEWEST_FIRST)
     if category is not None:
         articles = articles.filter(category=category)
     if publisher is not None:
         articles = articles.filter(publisher=publisher)
+    if language:
+        articles = articles.filter(language=language)
     return articles
 
 
 def article_feed_items(
-    *, category: Category | None = None, publisher: Publisher | None = None, limit: int = 50
+    *, category: Category | None = None, publisher: Publisher | None = None, language: str = "", limit: int = 50
 ) -> list[Article]:
-    """The newest visible articles for a syndication feed, optionally of one category or publisher."""
-    return list(article_feed_list(category=category, publisher=publisher)[:limit])
+    """The newest visible articles for a syndication feed, optionally of one category, publisher or language."""
+    return list(article_feed_list(category=category, publisher=publisher, language=language)[:limit])
 
 
 def article_sections(*, per_section: int = 6) -> list[Section]:

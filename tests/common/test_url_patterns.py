@@ -8,8 +8,14 @@ from newsdesk.common.url_patterns import url_for
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("site:article", 7), ("site:article", 2**63 - 1), ("site:story", 12), ("site:publisher", "daily-news")]
-    + [("site:category", "world"), ("api:article_detail", "42")],
+    [
+        ("site:article", 7),
+        ("site:article", 2**63 - 1),
+        ("site:story", 12),
+        ("site:publisher", "daily-news"),
+        ("site:category", "world"),
+        ("api:article_detail", "42"),
+    ],
 )
 def test_url_for_is_reverse(name, value):
     assert url_for(name, value) == reverse(name, args=[value])
