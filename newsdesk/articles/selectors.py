@@ -1,6 +1,6 @@
 """Reads of articles and categories. Views and the API call these, never the ORM directly."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection
@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.search import fts5_match_expression, query_terms, tsquery_expression
+from newsdesk.articles.search import SearchFilter, query_terms, search_sql
 from newsdesk.sources.models import Publisher
 
 # Newest first everywhere; articles without a date sort after dated ones on every database.
@@ -164,32 +164,19 @@ def category_get(*, slug: str) -> Category | None:
     return Category.objects.filter(slug=slug).first()
 
 
-def article_search(query: str, *, limit: int = 50, language: str = "") -> list[Article]:
-    """Articles matching `query` (any syntax; never raises on odd input), best match first; only those in
-    `language` (a primary subtag) when it is given, the query then stemmed in that language alone."""
+def article_search(
+    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None
+) -> list[Article]:
+    """Articles matching `query` (any syntax; never raises on odd input), best match first (or newest first with
+    `search.order == "date"`); only those in `language` (a primary subtag) when it is given, the query then
+    stemmed in that language alone; `search` narrows further (publisher, published-at window)."""
     terms = query_terms(query)
     if not terms:
         return []
-    if connection.vendor == "sqlite":
-        sql = (
-            "SELECT f.rowid FROM articles_article_fts f JOIN articles_article a ON a.id = f.rowid "
-            "WHERE articles_article_fts MATCH %s AND (%s = '' OR a.language = %s) "
-            "ORDER BY bm25(articles_article_fts, 5.0, 1.0, 1.0) LIMIT %s"
-        )
-        params = [fts5_match_expression(terms, language=language), language, language, limit]
-    else:
-        document = (
-            "to_tsvector('simple', newsdesk_unaccent(coalesce(title,'') || ' ' || coalesce(search_text,'') "
-            "|| ' ' || coalesce(search_stems,'')))"
-        )
-        query = "to_tsquery('simple', newsdesk_unaccent(%s))"
-        # The document expression is the GIN index's expression (migration 0006), letter for letter.
-        sql = (
-            f"SELECT id FROM articles_article WHERE {document} @@ {query} "  # noqa: S608 - fixed SQL, values are params
-            f"AND (%s = '' OR language = %s) ORDER BY ts_rank({document}, {query}) DESC, id DESC LIMIT %s"
-        )
-        expression = tsquery_expression(terms, language=language)
-        params = [expression, language, language, expression, limit]
+    search = search or SearchFilter()
+    if language:
+        search = replace(search, language=language)
+    sql, params = search_sql(terms, search, vendor=connection.vendor, limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
