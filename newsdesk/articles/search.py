@@ -71,7 +71,7 @@ class SearchFilter:
     order: str = "relevance"  # or "date": newest first
 
 
-# How many of the newest matches a SQLite search ranks (see search_sql).
+# How many of the newest matches a search ranks by relevance (and, on SQLite, by date): see search_sql.
 SEARCH_CANDIDATES = 1000
 
 # The PostgreSQL document expression is the GIN index's expression (migration 0006), letter for letter.
@@ -120,12 +120,13 @@ def search_sql(terms: list[str], search: SearchFilter, *, vendor: str, limit: in
         match = fts5_match_expression(terms, language=search.language)
         return sql, [match, *params, SEARCH_CANDIDATES, limit]
     expression = tsquery_expression(terms, language=search.language)
+    match = f"SELECT a.id FROM articles_article a WHERE {_PG_DOCUMENT} @@ {_PG_QUERY}{filters}"  # noqa: S608
     if by_date:
-        order, order_params = "a.published_at DESC NULLS LAST, a.id DESC", []
-    else:
-        order, order_params = f"ts_rank({_PG_DOCUMENT}, {_PG_QUERY}) DESC, a.id DESC", [expression]
+        sql = f"{match} ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT %s"
+        return sql, [expression, *params, limit]
+    # ts_rank recomputes the document of every row it scores: as on SQLite, only the newest matches are ranked.
     sql = (
-        f"SELECT a.id FROM articles_article a WHERE {_PG_DOCUMENT} @@ {_PG_QUERY}{filters} "  # noqa: S608 - fixed SQL
-        f"ORDER BY {order} LIMIT %s"
+        f"SELECT r.id FROM ({match} ORDER BY a.id DESC LIMIT %s) AS r JOIN articles_article a ON a.id = r.id "  # noqa: S608
+        f"ORDER BY ts_rank({_PG_DOCUMENT}, {_PG_QUERY}) DESC, a.id DESC LIMIT %s"
     )
-    return sql, [expression, *params, *order_params, limit]
+    return sql, [expression, *params, SEARCH_CANDIDATES, expression, limit]
