@@ -1,5 +1,5 @@
 """`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract,
-cluster, takedown, serve, all."""
+cluster, takedown, serve, search, all (search and serve take long)."""
 
 import json
 import os
@@ -14,11 +14,13 @@ from newsdesk.common.arguments import count_between, positive_int
 from newsdesk_bench.cluster_bench import cluster_bench
 from newsdesk_bench.extract_bench import extract_bench
 
-BENCHES = ("ingest", "parse", "extract", "cluster", "takedown", "serve", "all")
+BENCHES = ("ingest", "parse", "extract", "cluster", "takedown", "serve", "search", "all")
 
 
 class Command(BaseCommand):
-    help = "Run a benchmark and print its figures: ingest | parse | extract | cluster | takedown | serve | all."
+    help = (
+        "Run a benchmark and print its figures: ingest | parse | extract | cluster | takedown | serve | search | all."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=BENCHES, help="which benchmark")
@@ -49,10 +51,24 @@ class Command(BaseCommand):
             "stream (default: the dev sets)",
         )
 
+        parser.add_argument(
+            "--articles", type=positive_int, default=1_000_000, help="search: synthetic articles (default 1000000)"
+        )
+        parser.add_argument(
+            "--engines",
+            default="sqlite,postgres",
+            help="search: comma-separated, of sqlite and postgres (default both)",
+        )
+        parser.add_argument("--repeats", type=count_between(1, 1000), default=15, help="search: runs of each query")
+
     def handle(self, *args, **options):
         say = (lambda *_: None) if options["json"] else self.stdout.write
         result: dict = {}
         name = options["name"]
+        if name == "search":
+            from newsdesk_bench.search_command import search_command
+
+            result = search_command(options, say)
         if name in ("ingest", "all"):
             result.update(self._ingest(options, say))
         if name in ("parse", "ingest", "all"):
@@ -77,7 +93,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=None, sort_keys=True))
         else:
             for key, value in result.items():
-                if key != "parity_problems":
+                if key not in ("parity_problems", "engines"):
                     self.stdout.write(f"{key:40} {value}")
 
     def _takedown(self, options, say) -> dict:

@@ -1,8 +1,8 @@
 """Articles as we store them: cleaned text plus everything needed to attribute them to their source."""
 
 from django.db import models
-from django.urls import reverse
 
+from newsdesk.common.url_patterns import url_for
 from newsdesk.sources.models import Feed, Publisher
 
 
@@ -18,7 +18,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("site:category", args=[self.slug])
+        return url_for("site:category", self.slug)
 
 
 class Article(models.Model):
@@ -65,4 +65,4 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("site:article", args=[self.pk])
+        return url_for("site:article", self.pk)

@@ -1,13 +1,14 @@
 """Reads of articles and categories. Views and the API call these, never the ORM directly."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.search import fts5_match_expression, query_terms, tsquery_expression
+from newsdesk.articles.search import SearchFilter, query_terms, search_sql
 from newsdesk.sources.models import Publisher
 
 # Newest first everywhere; articles without a date sort after dated ones on every database.
@@ -96,36 +97,43 @@ def article_list_by_publisher(*, publisher: Publisher) -> QuerySet[Article]:
     return article_list().filter(publisher=publisher).order_by(*NEWEST_FIRST)
 
 
-def article_feed_list(*, category: Category | None = None, publisher: Publisher | None = None) -> QuerySet[Article]:
-    """The visible articles a syndication feed draws from, newest first, optionally of one category or publisher."""
+def article_feed_list(
+    *, category: Category | None = None, publisher: Publisher | None = None, language: str = ""
+) -> QuerySet[Article]:
+    """The visible articles a syndication feed draws from, newest first, optionally of one category or publisher
+    and in one language (a primary subtag)."""
     articles = article_list().select_related("feed").order_by(*NEWEST_FIRST)
     if category is not None:
         articles = articles.filter(category=category)
     if publisher is not None:
         articles = articles.filter(publisher=publisher)
+    if language:
+        articles = articles.filter(language=language)
     return articles
 
 
 def article_feed_items(
-    *, category: Category | None = None, publisher: Publisher | None = None, limit: int = 50
+    *, category: Category | None = None, publisher: Publisher | None = None, language: str = "", limit: int = 50
 ) -> list[Article]:
-    """The newest visible articles for a syndication feed, optionally of one category or publisher."""
-    return list(article_feed_list(category=category, publisher=publisher)[:limit])
+    """The newest visible articles for a syndication feed, optionally of one category, publisher or language."""
+    return list(article_feed_list(category=category, publisher=publisher, language=language)[:limit])
 
 
 def article_sections(*, per_section: int = 6) -> list[Section]:
     """Home page blocks: each category with articles, then uncategorised news, newest section first.
 
-    One indexed query per category (the categories are a short, curated list), so a busy section cannot
-    crowd the others off the page.
+    One query for every section: each category's newest `per_section` articles (a window function ranks them per
+    category), so a busy section cannot crowd the others off the page.
     """
-    sections: list[Section] = []
-    for category in Category.objects.all():
-        articles = list(article_list_by_category(category=category)[:per_section])
-        if articles:
-            sections.append(Section(category=category, articles=articles))
+    ranked = article_list().annotate(
+        section_rank=Window(RowNumber(), partition_by=[F("category_id")], order_by=list(NEWEST_FIRST))
+    )
+    by_category: dict[int | None, list[Article]] = {}
+    for article in ranked.filter(section_rank__lte=per_section).order_by("category_id", "section_rank"):
+        by_category.setdefault(article.category_id, []).append(article)
+    uncategorised = by_category.pop(None, [])
+    sections = [Section(category=articles[0].category, articles=articles) for articles in by_category.values()]
     sections.sort(key=lambda s: _newest_key(s.articles[0]), reverse=True)
-    uncategorised = list(article_list().filter(category__isnull=True).order_by(*NEWEST_FIRST)[:per_section])
     if uncategorised:
         sections.append(Section(category=None, articles=uncategorised))
     return sections
@@ -156,32 +164,19 @@ def category_get(*, slug: str) -> Category | None:
     return Category.objects.filter(slug=slug).first()
 
 
-def article_search(query: str, *, limit: int = 50, language: str = "") -> list[Article]:
-    """Articles matching `query` (any syntax; never raises on odd input), best match first; only those in
-    `language` (a primary subtag) when it is given, the query then stemmed in that language alone."""
+def article_search(
+    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None
+) -> list[Article]:
+    """Articles matching `query` (any syntax; never raises on odd input), best match first (or newest first with
+    `search.order == "date"`); only those in `language` (a primary subtag) when it is given, the query then
+    stemmed in that language alone; `search` narrows further (publisher, published-at window)."""
     terms = query_terms(query)
     if not terms:
         return []
-    if connection.vendor == "sqlite":
-        sql = (
-            "SELECT f.rowid FROM articles_article_fts f JOIN articles_article a ON a.id = f.rowid "
-            "WHERE articles_article_fts MATCH %s AND (%s = '' OR a.language = %s) "
-            "ORDER BY bm25(articles_article_fts, 5.0, 1.0, 1.0) LIMIT %s"
-        )
-        params = [fts5_match_expression(terms, language=language), language, language, limit]
-    else:
-        document = (
-            "to_tsvector('simple', newsdesk_unaccent(coalesce(title,'') || ' ' || coalesce(search_text,'') "
-            "|| ' ' || coalesce(search_stems,'')))"
-        )
-        query = "to_tsquery('simple', newsdesk_unaccent(%s))"
-        # The document expression is the GIN index's expression (migration 0006), letter for letter.
-        sql = (
-            f"SELECT id FROM articles_article WHERE {document} @@ {query} "  # noqa: S608 - fixed SQL, values are params
-            f"AND (%s = '' OR language = %s) ORDER BY ts_rank({document}, {query}) DESC, id DESC LIMIT %s"
-        )
-        expression = tsquery_expression(terms, language=language)
-        params = [expression, language, language, expression, limit]
+    search = search or SearchFilter()
+    if language:
+        search = replace(search, language=language)
+    sql, params = search_sql(terms, search, vendor=connection.vendor, limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]

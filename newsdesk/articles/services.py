@@ -323,3 +323,25 @@ def search_index_repair(*, using: str = DEFAULT_DB_ALIAS) -> bool:
         search_index_rebuild(using=using)
         return True
     return False
+
+
+def article_reclassify(*, article: Article) -> list[str]:
+    """Identify a stored article's language, stems and category again from its stored text (what a batch
+    `reprocess` calls after the models change). The stored language and category act as the hints the page's
+    declaration and the publisher's section were at ingest. Saves and returns the changed field names; the
+    caller bumps common.content_version once for its whole batch."""
+    text = f"{article.title}\n{article.summary}\n{article.body_text}"
+    language = identify_language(text, hints=(article.language, article.publisher.language))
+    current = article.category.slug if article.category_id else ""
+    category = category_for([current] if current else [], text=text, language=language)
+    new = {
+        "language": language,
+        "search_stems": article_stems(title=article.title, search_text=article.search_text, language=language),
+        "category": category,
+    }
+    changed = [name for name, value in new.items() if getattr(article, name) != value]
+    for name in changed:
+        setattr(article, name, new[name])
+    if changed:
+        article.save(update_fields=[*changed, "updated_at"])
+    return changed

@@ -21,6 +21,8 @@ NOT_A_DUMP = "{what} is not a readable PostgreSQL dump ({reason})"
 # neither drops nor comments them. The schema's migrations create `unaccent` when it is missing.
 _SKIPPED_TOC = re.compile(r"^\d+;\s*\d+\s+\d+\s+(EXTENSION|COMMENT - EXTENSION|COMMENT - SCHEMA)\b")
 
+_EXTENSION_TOC = re.compile(r"^\d+;\s*\d+\s+\d+\s+EXTENSION\s+-\s+(\S+)")
+
 _LIBPQ_ENV = {"HOST": "PGHOST", "PORT": "PGPORT", "USER": "PGUSER", "PASSWORD": "PGPASSWORD", "NAME": "PGDATABASE"}
 
 
@@ -50,6 +52,11 @@ def pg_dump_contents(path: Path, *, what: str) -> list[str]:
     if completed.returncode != 0:
         raise BackupError(NOT_A_DUMP.format(what=what, reason=_last_line(completed.stderr)))
     return completed.stdout.splitlines()
+
+
+def dump_extensions(contents: list[str]) -> list[str]:
+    """The extensions the dump's objects use (its EXTENSION entries), which pg_restore here leaves out."""
+    return [match.group(1) for line in contents if (match := _EXTENSION_TOC.match(line))]
 
 
 def pg_restore(*, settings_dict: dict[str, Any], source: Path, contents: list[str], workdir: Path) -> None:

@@ -22,7 +22,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from newsdesk.articles.services import search_index_repair
 from newsdesk.backup.archive import BackupArchive, BackupError, Manifest, archive_write
-from newsdesk.backup.postgres import pg_dump, pg_dump_contents, pg_restore
+from newsdesk.backup.postgres import dump_extensions, pg_dump, pg_dump_contents, pg_restore
 from newsdesk.backup.selectors import (
     database_holds_data,
     migration_state,
@@ -37,6 +37,11 @@ from newsdesk.common.secret_key import secret_key_path, secret_key_replace
 BACKUPS_DIR_NAME = "backups"
 UNSUPPORTED_VENDOR = "backups support SQLite and PostgreSQL, not {vendor}"
 NO_DATABASE = "no database at {path}: nothing to back up"
+EXTENSION_MISSING = (
+    "the backup needs the PostgreSQL extension {name} ({reason}): a superuser runs `CREATE EXTENSION {name};` in "
+    "the database, then restore again"
+)
+CANNOT_WRITE = "cannot write the backup {path}: {reason}"
 NO_DATA_DIR = "the directory {path} of the database does not exist: run `newsdesk init` first"
 UNREACHABLE = "cannot reach the database: {reason}"
 WRONG_VENDOR = (
@@ -85,10 +90,18 @@ def backup_create(
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         raise BackupError(UNSUPPORTED_VENDOR.format(vendor=connection.vendor))
-    path = Path(output) if output else backup_default_path(prefix=prefix)
     key_file = secret_key_path(settings.DATA_DIR)
     key = key_file if key_file.is_file() else None
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(output) if output else Path(settings.DATA_DIR) / BACKUPS_DIR_NAME
+    try:
+        path = Path(output) if output else backup_default_path(prefix=prefix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _backup_write(path, connection=connection, key=key, using=using)
+    except OSError as error:
+        raise BackupError(CANNOT_WRITE.format(path=path, reason=error.strerror or _one_line(error))) from None
+
+
+def _backup_write(path: Path, *, connection, key: Path | None, using: str) -> BackupReport:
     with tempfile.TemporaryDirectory(prefix=".newsdesk-backup-", dir=path.parent) as workdir:
         database = Path(workdir) / "database"
         if connection.vendor == "sqlite":
@@ -161,6 +174,7 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
             if connection.vendor == "sqlite":
                 sqlite_copy(source=database, destination=Path(connection.settings_dict["NAME"]))
             else:
+                _extensions_ensure(using, dump_extensions(contents))
                 pg_restore(
                     settings_dict=connection.settings_dict, source=database, contents=contents, workdir=Path(workdir)
                 )
@@ -177,6 +191,18 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
         search_index_rebuilt=rebuilt,
         migrate_needed=bool(executor.migration_plan(executor.loader.graph.leaf_nodes())),
     )
+
+
+def _extensions_ensure(using: str, names: list[str]) -> None:
+    """Create the extensions the dump needs in a database that lacks them (a new server after a disaster): the
+    restore itself leaves extension objects alone, and the app's role may create trusted ones like unaccent."""
+    connection = connections[using]
+    for name in names:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE EXTENSION IF NOT EXISTS {connection.ops.quote_name(name)}")
+        except DatabaseError as error:
+            raise BackupError(EXTENSION_MISSING.format(name=name, reason=_one_line(error))) from None
 
 
 def _workdir_parent(connection) -> Path | None:

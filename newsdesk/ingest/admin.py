@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
 
 from newsdesk.ingest.models import EntryFailure, FetchAttempt
+from newsdesk.sources.admin import URL_FIELDS_HTTPS
 
 
 @admin.register(FetchAttempt)
@@ -44,6 +45,7 @@ class FetchAttemptAdmin(admin.ModelAdmin):
 class EntryFailureAdmin(admin.ModelAdmin):
     """Article pages that failed: when they are tried again, or that they were given up. Read-only."""
 
+    formfield_overrides = URL_FIELDS_HTTPS  # its read-only page still builds a form: no Django 6 scheme warning
     list_display = ("last_tried_at", "url", "feed", "tries", "given_up", "next_try_at", "last_error")
     list_filter = ("given_up", "feed__publisher")
     list_select_related = ("feed",)

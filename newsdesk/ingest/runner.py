@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 # Writes of a finished batch while the database is away: 1 + 2 + 4 + 8 s of back-off, then the cycle fails (and
 # the worker backs off); the batch's leases then expire and its feeds are refreshed again.
 BATCH_WRITE_TRIES = 5
+# Feeds a worker holds at once, per thread: enough that its threads never wait for the next claim, few enough that
+# the due feeds are left for the other workers (one worker claiming a whole --batch while others idle was unfair).
+HELD_PER_THREAD = 2
 
 
 def worker_identity() -> str:
@@ -174,8 +177,10 @@ def run_cycle(
 
     Per batch: one claim, one lease heartbeat, the refreshes on `threads` threads, then one transaction that
     writes every feed's state and fetch-log row and releases the leases — the bookkeeping costs a few
-    statements per batch, not several per feed (on SQLite each write takes the database's one write lock). The
-    next batch is claimed while the last feeds of the previous one still run, so the threads never wait for it.
+    statements per batch, not several per feed (on SQLite each write takes the database's one write lock). A
+    worker holds at most HELD_PER_THREAD * threads feeds (and at most `batch` per claim); it claims again once
+    no more than `threads` are left running, so its threads never wait for the claim, and feeds it could not
+    start yet stay free for the other workers.
     """
     owner = owner or worker_identity()
     threads = max(1, threads)
@@ -189,11 +194,11 @@ def run_cycle(
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="refresh") as pool:
         try:
             while True:
-                if may_claim and claim_error is None and len(running) < threads * 2:
+                if may_claim and claim_error is None and len(running) <= threads:
                     try:
                         claimed = feed_claim(
                             owner=owner,
-                            limit=batch,
+                            limit=min(batch, threads * HELD_PER_THREAD - len(running)),
                             lease_s=lease_s,
                             due_only=not full_pass,
                             checked_before=cycle_start if full_pass else None,

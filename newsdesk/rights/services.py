@@ -134,6 +134,15 @@ def _require_state(request: TakedownRequest, states: tuple[str, ...], action: st
         raise TakedownInvalid(NOT_OPEN.format(state=request.get_state_display().lower(), action=action))
 
 
+def _lock_in_state(request: TakedownRequest, states: tuple[str, ...], action: str) -> None:
+    """Inside the step's transaction: lock the request's row and check its state as stored now, so two workers (or
+    a worker and an operator) cannot both carry out, verify or reject one request. `request` gets the fresh row."""
+    fresh = TakedownRequest.objects.select_for_update().get(pk=request.pk)
+    for field in TakedownRequest._meta.concrete_fields:
+        setattr(request, field.attname, getattr(fresh, field.attname))
+    _require_state(request, states, action)
+
+
 def takedown_verify(*, request: TakedownRequest, method: str, actor: str, detail: str = "") -> TakedownRequest:
     """Mark ownership as shown (by `method`); the worker carries verified requests out. The SLA clock restarts
     at verified + 24 h (never earlier than the first deadline)."""
@@ -142,6 +151,7 @@ def takedown_verify(*, request: TakedownRequest, method: str, actor: str, detail
     _require_state(request, (TakedownRequest.State.RECEIVED,), "verified")
     now = timezone.now()
     with writes_serialized(), transaction.atomic():
+        _lock_in_state(request, (TakedownRequest.State.RECEIVED,), "verified")
         request.state = TakedownRequest.State.VERIFIED
         request.verification_method = method
         request.verified_at = now
@@ -164,6 +174,7 @@ def takedown_reject(*, request: TakedownRequest, reasons: str, actor: str) -> Ta
         raise TakedownInvalid(REASONS_MISSING)
     _require_state(request, (TakedownRequest.State.RECEIVED, TakedownRequest.State.VERIFIED), "rejected")
     with writes_serialized(), transaction.atomic():
+        _lock_in_state(request, (TakedownRequest.State.RECEIVED, TakedownRequest.State.VERIFIED), "rejected")
         request.state = TakedownRequest.State.REJECTED
         request.rejected_at = timezone.now()
         request.reasons = reasons.strip()
@@ -243,6 +254,7 @@ def takedown_carry_out(*, request: TakedownRequest, actor: str = "worker") -> in
     version bumped after the commit."""
     _require_state(request, (TakedownRequest.State.VERIFIED,), "carried out")
     with writes_serialized(), transaction.atomic():
+        _lock_in_state(request, (TakedownRequest.State.VERIFIED,), "carried out")
         articles = _articles_covered(request)
         image_keys = set(
             Article.objects.filter(pk__in=[a.pk for a in articles])
@@ -316,6 +328,7 @@ def takedown_reinstate(*, request: TakedownRequest, reason: str, actor: str) -> 
         raise TakedownInvalid(REASONS_MISSING)
     _require_state(request, (TakedownRequest.State.REMOVED,), "reinstated")
     with writes_serialized(), transaction.atomic():
+        _lock_in_state(request, (TakedownRequest.State.REMOVED,), "reinstated")
         now = timezone.now()
         lifted = Tombstone.objects.filter(request=request, is_active=True).update(is_active=False, lifted_at=now)
         request.state = TakedownRequest.State.REINSTATED
@@ -336,6 +349,8 @@ def takedowns_carry_out_verified(*, actor: str = "worker") -> list[int]:
     for request in takedowns_verified():
         try:
             takedown_carry_out(request=request, actor=actor)
+        except TakedownInvalid:
+            continue  # another worker (or an operator) got to it first
         except Exception:
             log.exception("takedown not carried out", extra={"request_id": request.pk})
         else:

@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import article_url, syndicated_html, web_url
 from newsdesk.site.syndication import FeedScope, feed_scope
+from newsdesk.stories.selectors import language_filter
 
 
 class AttributedRssFeed(Rss201rev2Feed):
@@ -34,7 +35,7 @@ class ArticleRssFeed(Feed):
     fmt = "rss"
 
     def get_object(self, request: HttpRequest, scope: str, slug: str | None = None) -> FeedScope:
-        return feed_scope(scope=scope, slug=slug)
+        return feed_scope(scope=scope, slug=slug, language=language_filter(request.GET.get("lang")))
 
     def title(self, obj: FeedScope) -> str:
         return obj.title

@@ -17,6 +17,7 @@ from newsdesk.articles.presentation import (
     visible_image_url,
 )
 from newsdesk.site.syndication import FeedScope, feed_scope
+from newsdesk.stories.selectors import language_filter
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
@@ -51,7 +52,7 @@ def jsonfeed_item(article: Article) -> dict[str, Any]:
 
 
 def jsonfeed_document(feed: FeedScope) -> dict[str, Any]:
-    return {
+    document = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
         "home_page_url": feed.page_url,
@@ -60,13 +61,16 @@ def jsonfeed_document(feed: FeedScope) -> dict[str, Any]:
         "authors": [{"name": settings.SITE_NAME}],
         "items": [jsonfeed_item(article) for article in feed.articles],
     }
+    if feed.language:
+        document["language"] = feed.language
+    return document
 
 
 class ArticleJsonFeedView(View):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request: HttpRequest, scope: str, slug: str | None = None) -> JsonResponse:
-        feed = feed_scope(scope=scope, slug=slug)
+        feed = feed_scope(scope=scope, slug=slug, language=language_filter(request.GET.get("lang")))
         return JsonResponse(
             jsonfeed_document(feed), content_type=JSON_FEED_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
         )

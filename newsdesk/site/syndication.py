@@ -37,9 +37,11 @@ class FeedScope:
     description: str
     page_url: str  # absolute URL of the HTML page the feed mirrors
     articles: list[Article]
+    language: str = ""  # the `?lang=` the feed was narrowed to, if any
 
     def feed_url(self, fmt: str) -> str:
-        return absolute_url(feed_path(self.scope, fmt, self.slug))
+        query = f"?lang={self.language}" if self.language else ""
+        return absolute_url(feed_path(self.scope, fmt, self.slug) + query)
 
 
 def feed_path(scope: str, fmt: str, slug: str | None = None) -> str:
@@ -63,8 +65,9 @@ def feed_links(scope: str = HOME, slug: str | None = None, label: str = "") -> l
     return links
 
 
-def feed_scope(*, scope: str, slug: str | None = None) -> FeedScope:
-    """The feed for `scope`; raises Http404 for an unknown category or publisher."""
+def feed_scope(*, scope: str, slug: str | None = None, language: str = "") -> FeedScope:
+    """The feed for `scope`, only articles in `language` when given (`?lang=`); raises Http404 for an unknown
+    category or publisher."""
     site = settings.SITE_NAME
     if scope == CATEGORY:
         category = category_get(slug=slug or "")
@@ -77,7 +80,8 @@ def feed_scope(*, scope: str, slug: str | None = None) -> FeedScope:
             description=f"The latest {category.name} news gathered by {site}, each linked to its original source.",
             page_url=absolute_url(category.get_absolute_url()),
             # Each wire text once: other outlets' copies of it are credited on the primary's page.
-            articles=list(without_repeats(article_feed_list(category=category))[:FEED_ITEMS]),
+            articles=list(without_repeats(article_feed_list(category=category, language=language))[:FEED_ITEMS]),
+            language=language,
         )
     if scope == PUBLISHER:
         publisher = publisher_get(slug=slug or "")
@@ -89,7 +93,8 @@ def feed_scope(*, scope: str, slug: str | None = None) -> FeedScope:
             title=f"{site}: {publisher.name}",
             description=f"The latest from {publisher.name} ({publisher.homepage}), as gathered by {site}.",
             page_url=absolute_url(publisher.get_absolute_url()),
-            articles=article_feed_items(publisher=publisher, limit=FEED_ITEMS),
+            articles=article_feed_items(publisher=publisher, language=language, limit=FEED_ITEMS),
+            language=language,
         )
     return FeedScope(
         scope=HOME,
@@ -97,5 +102,6 @@ def feed_scope(*, scope: str, slug: str | None = None) -> FeedScope:
         title=f"{site}: latest news",
         description=f"The latest news gathered by {site}, each linked to its original source.",
         page_url=absolute_url(reverse("site:home")),
-        articles=list(without_repeats(article_feed_list())[:FEED_ITEMS]),
+        articles=list(without_repeats(article_feed_list(language=language))[:FEED_ITEMS]),
+        language=language,
     )

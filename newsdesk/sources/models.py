@@ -1,7 +1,8 @@
 """Publishers we aggregate and the feeds we poll for them."""
 
 from django.db import models
-from django.urls import reverse
+
+from newsdesk.common.url_patterns import url_for
 
 
 class Publisher(models.Model):
@@ -31,7 +32,7 @@ class Publisher(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("site:publisher", args=[self.slug])
+        return url_for("site:publisher", self.slug)
 
 
 class Feed(models.Model):

@@ -4,9 +4,9 @@ Both are derived data: `newsdesk reprocess` can rebuild them from the stored art
 """
 
 from django.db import models
-from django.urls import reverse
 
 from newsdesk.articles.models import Article
+from newsdesk.common.url_patterns import url_for
 
 
 class Story(models.Model):
@@ -40,7 +40,7 @@ class Story(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return reverse("site:story", args=[self.pk])
+        return url_for("site:story", self.pk)
 
 
 class StoryMembership(models.Model):

@@ -107,3 +107,13 @@ def test_hostile_syntax_stays_plain_terms(query):
     assert ":" not in tsquery_expression(terms).replace(":*", "")
     assert fts5_match_expression(terms).count("search_stems :") == len(terms)
     article_search(query)  # no database error
+
+
+def test_languages_without_a_stemmer_index_no_stems_and_match_plain_words():
+    from newsdesk.reader.stemming import query_stems, stems_of
+
+    assert stems_of("Σεισμός στην Αθήνα", "xx") == ""
+    assert query_stems("elections", ("xx",)) == []
+    assert fts5_match_expression(["elections"], language="xx") == '"elections"*'
+    article = make_article(make_publisher(), title="Zeppelin Flug", body_text="", summary="", language="xx")
+    assert [a.pk for a in article_search("zeppelin", language="xx")] == [article.pk]

@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+import os
 import subprocess
 import tarfile
 import threading
@@ -19,14 +20,15 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import article_search
 from newsdesk.backup import archive, services
 from newsdesk.backup.archive import BackupArchive, Manifest, archive_write
+from newsdesk.backup.copy_services import database_alias
 from newsdesk.backup.selectors import table_row_counts
 from newsdesk.common.content_version import content_version
 from newsdesk.common.secret_key import secret_key_path, secret_key_read
 from tests.backup.conftest import KEY, article_rows
 from tests.factories import make_article, make_publisher
-from tests.postgres.subprocess_db import REPO, child_env, python_argv
+from tests.postgres.subprocess_db import REPO, child_env, current_database_url, python_argv
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
 def _backup(path: Path | None = None) -> Path:
@@ -282,3 +284,39 @@ def test_a_backup_taken_while_a_worker_writes_is_one_snapshot(data_dir, newsroom
     assert set(titles.values()) == {2}
     assert table_row_counts() == manifest.tables
     assert 20 <= len(titles) <= len(written)
+
+
+@pytest.fixture
+def new_database(tmp_path):
+    """The URL of a database that does not exist yet (SQLite: no file) or is empty (PostgreSQL: created here, with
+    no tables and no extension), as on a new server after a disaster."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'new-host' / 'newsdesk.sqlite3'}"
+        return
+    name = f"newsdesk_restore_{os.getpid()}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    try:
+        yield current_database_url().rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_a_backup_restores_onto_a_new_host_without_migrate(data_dir, newsroom, tmp_path, new_database):
+    rows = list(Article.objects.order_by("pk").values_list("pk", "title", "created_at"))
+    path = _backup()
+    new_data_dir = tmp_path / "new-host"
+    new_data_dir.mkdir()
+
+    restored = subprocess.run(
+        python_argv("-m", "newsdesk", "restore", str(path)),
+        cwd=REPO, env=child_env(NEWSDESK_DATABASE_URL=new_database, NEWSDESK_DATA_DIR=str(new_data_dir)),
+        capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+
+    assert restored.returncode == 0, restored.stderr
+    assert "run `newsdesk migrate`" not in restored.stdout
+    assert secret_key_read(data_dir=new_data_dir) == KEY
+    with database_alias(new_database) as alias:
+        assert list(Article.objects.using(alias).order_by("pk").values_list("pk", "title", "created_at")) == rows

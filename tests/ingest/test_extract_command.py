@@ -145,3 +145,14 @@ def test_a_refused_address_and_a_file_that_is_not_html_exit_2_without_a_tracebac
 )
 def test_looks_like_html(data, content_type, expected):
     assert looks_like_html(data, content_type=content_type) is expected
+
+
+def test_a_page_over_the_element_cap_is_refused_with_the_reason(tmp_path):
+    page = tmp_path / "huge.html"
+    page.write_text("<html><body>" + "<b>x</b>" * 30_000 + "</body></html>")
+
+    with pytest.raises(CommandError) as raised:
+        call_command("extract", str(page))
+
+    assert raised.value.returncode == 2
+    assert str(raised.value).startswith(f"cannot extract {page}: page has too many elements to extract")

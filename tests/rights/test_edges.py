@@ -138,3 +138,17 @@ def test_removal_deletes_the_stored_image_renditions_unless_another_article_show
 
     assert sorted(storage.listdir("")[1]) == ["b" * 32 + "-card.webp"]
     storages._storages = {}
+
+
+def test_a_request_another_worker_already_carried_out_is_not_carried_out_twice():
+    article = make_article(make_publisher(homepage="https://daily.example/"), canonical_url="https://daily.example/a")
+    notice = _notice(article.canonical_url)
+    services.takedown_verify(request=notice, method=TakedownRequest.Method.DNS, actor="t")
+    stale = TakedownRequest.objects.get(pk=notice.pk)  # what a second worker read before the first one finished
+
+    services.takedown_carry_out(request=notice, actor="worker a")
+
+    with pytest.raises(services.TakedownInvalid, match="removed: it cannot be carried out"):
+        services.takedown_carry_out(request=stale, actor="worker b")
+    assert AuditEntry.objects.filter(action="removed").count() == 1
+    assert stale.state == TakedownRequest.State.REMOVED

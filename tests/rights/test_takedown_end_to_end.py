@@ -79,6 +79,8 @@ def test_a_verified_takedown_is_gone_everywhere_within_one_cycle_and_never_comes
     settings.NEWSDESK_DNS_NAMESERVERS = [world_server.dns.nameserver]
     settings.NEWSDESK_TAKEDOWN_OPERATORS = ["desk@newsdesk.example"]
     demo_ingest(directory_url=world_server.base_url)
+    # Whole-response caching on: the surfaces are cached below while the article shows, and must not serve it after.
+    settings.RESPONSE_CACHE_ENABLED = True
     world = world_server.world
     client = Client()
     by_dns, by_meta = world.publishers[0], world.publishers[1]
@@ -87,6 +89,7 @@ def test_a_verified_takedown_is_gone_everywhere_within_one_cycle_and_never_comes
         newest = max(world.articles_of(publisher.slug), key=lambda a: a.published)
         stored = Article.objects.select_related("publisher").get(canonical_url=world_server.article_url(newest))
         assert all(_surfaces(client, stored).values()), _surfaces(client, stored)
+        assert client.get(f"/article/{stored.pk}/")["X-Cache"] == "hit"  # the page is in the response cache
         # The notice names a variant the publisher's own feed used (tracking parameters, AMP switch).
         notice = _file_notice(client, url_variants(world_server.article_url(newest))[5], f"legal@{via}.example")
         world_server.takedown_proof_publish(publisher.slug, notice.verification_token, via=via)

@@ -26,7 +26,10 @@ class Command(BaseCommand):
             "--threads", type=count_between(1, 64), default=4, help="feeds refreshed at once (default 4)"
         )
         parser.add_argument(
-            "--batch", type=count_between(1, 1000), default=16, help="feeds claimed per lease round (default 16)"
+            "--batch",
+            type=count_between(1, 1000),
+            default=16,
+            help="most feeds claimed at once (default 16); a worker holds at most 2 x --threads",
         )
         parser.add_argument(
             "--lease",

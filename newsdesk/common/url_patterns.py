@@ -1,0 +1,26 @@
+"""URLs of routes with one argument, reversed once per process instead of once per link: a list page links every
+article, publisher and category it shows, and Django's reverse() costs more than the rest of a card's rendering."""
+
+import functools
+
+from django.urls import NoReverseMatch, reverse
+
+# Stands in for the argument while reversing; fits <int:…>, <slug:…> and <str:…> routes.
+_MARKER = "7319046285"
+
+
+@functools.cache
+def _around(name: str) -> tuple[str, str]:
+    try:
+        prefix, found, suffix = reverse(name, args=[_MARKER]).partition(_MARKER)
+    except NoReverseMatch:
+        found = ""
+    if not found:
+        raise ValueError(f"route {name} does not take one argument")
+    return prefix, suffix
+
+
+def url_for(name: str, value: object) -> str:
+    """reverse(name, args=[value]) for a route whose one argument is an int or a slug (nothing to escape)."""
+    prefix, suffix = _around(name)
+    return f"{prefix}{value}{suffix}"

@@ -1,0 +1,65 @@
+"""article_search narrowed by publisher and publication window, ordered by relevance or by date."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsdesk.articles.search import SearchFilter, query_terms, search_sql
+from newsdesk.articles.selectors import article_search
+from tests.factories import make_article, make_publisher
+
+BASE = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def corpus():
+    planet, other = make_publisher(slug="planet"), make_publisher(slug="other")
+    return {
+        "old_strong": make_article(
+            planet, title="Zeppelin zeppelin zeppelin", body_text="zeppelin", published_at=BASE - timedelta(days=30)
+        ),
+        "new_weak": make_article(other, title="Harbour news", body_text="a zeppelin passed", published_at=BASE),
+        "mid": make_article(other, title="Zeppelin museum", body_text="opens", published_at=BASE - timedelta(days=3)),
+        "french": make_article(planet, title="Le zeppelin", language="fr", published_at=BASE - timedelta(days=1)),
+    }
+
+
+def ids(results) -> list[int]:
+    return [a.pk for a in results]
+
+
+@pytest.mark.django_db
+def test_date_order_is_newest_first_and_relevance_puts_the_strongest_match_first(corpus):
+    by_date = article_search("zeppelin", search=SearchFilter(order="date"))
+    by_relevance = article_search("zeppelin")
+
+    assert ids(by_date) == [corpus[k].pk for k in ("new_weak", "french", "mid", "old_strong")]
+    assert by_relevance[0].pk == corpus["old_strong"].pk
+
+
+@pytest.mark.django_db
+def test_publisher_and_window_filters_narrow_the_matches(corpus):
+    planet = corpus["old_strong"].publisher
+
+    assert set(ids(article_search("zeppelin", search=SearchFilter(publisher_id=planet.pk)))) == {
+        corpus["old_strong"].pk,
+        corpus["french"].pk,
+    }
+    window = SearchFilter(since=BASE - timedelta(days=5), until=BASE, order="date")
+    assert ids(article_search("zeppelin", search=window)) == [corpus["french"].pk, corpus["mid"].pk]
+    assert ids(article_search("zeppelin", language="fr", search=SearchFilter(order="date"))) == [corpus["french"].pk]
+
+
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+def test_the_sql_takes_every_value_as_a_parameter(vendor):
+    hostile = "x'; DROP TABLE articles_article; --"
+    search = SearchFilter(language="fr", publisher_id=3, since=BASE, until=BASE, order="date")
+
+    sql, params = search_sql(query_terms("zeppelin"), search, vendor=vendor, limit=5)
+
+    assert "DROP" not in sql
+    assert sql.count("%s") == len(params)
+    assert params[-1] == 5
+    _, hostile_params = search_sql(query_terms(hostile), SearchFilter(), vendor=vendor, limit=5)
+    assert "DROP" not in search_sql(query_terms(hostile), SearchFilter(), vendor=vendor, limit=5)[0]
+    assert any("drop" in str(p) for p in hostile_params)

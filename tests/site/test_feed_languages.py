@@ -1,0 +1,39 @@
+"""`?lang=` on the article feeds (RSS, Atom, JSON Feed; site-wide, per category, per publisher)."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.factories import make_article, make_category, make_publisher
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def bilingual(db):
+    publisher = make_publisher(name="Planet", slug="planet")
+    category = make_category("World", slug="world")
+    make_article(publisher, category=category, title="Quake hits coast", language="en")
+    make_article(publisher, category=category, title="Un séisme frappe la côte", language="fr")
+
+
+@pytest.mark.parametrize("base", ["/feeds/", "/category/world/", "/publisher/planet/"])
+def test_every_feed_format_narrows_to_one_language(client, bilingual, base):
+    rss = ET.fromstring(client.get(f"{base}rss.xml", {"lang": "fr-CA"}).content)
+    atom = ET.fromstring(client.get(f"{base}atom.xml", {"lang": "fr"}).content)
+    feed = json.loads(client.get(f"{base}feed.json", {"lang": "fr"}).content)
+
+    assert [t.text for t in rss.findall("./channel/item/title")] == ["Un séisme frappe la côte"]
+    assert [t.text for t in atom.findall(f"./{ATOM}entry/{ATOM}title")] == ["Un séisme frappe la côte"]
+    assert [item["title"] for item in feed["items"]] == ["Un séisme frappe la côte"]
+    assert feed["language"] == "fr"
+    assert feed["feed_url"].endswith(f"{base}feed.json?lang=fr")
+    assert feed["items"][0]["language"] == "fr"
+
+
+def test_without_lang_or_with_junk_every_language_is_listed(client, bilingual):
+    for params in ({}, {"lang": "%%"}):
+        feed = json.loads(client.get("/feeds/feed.json", params).content)
+        assert len(feed["items"]) == 2
+        assert "language" not in feed
