@@ -30,7 +30,6 @@ from newsdesk.reader.types import ExtractedArticle, FetchResult, ParsedEntry
 from newsdesk.reader.urls import canonicalize_url, is_publishable_url, page_url_problem, same_site
 from newsdesk.rights.selectors import text_is_tombstoned, tombstoned_urls
 from newsdesk.sources.models import Feed
-from newsdesk.stories.services import article_stories_update
 
 log = logging.getLogger(__name__)
 
@@ -263,5 +262,4 @@ def _entry_store(
     report.items_new += int(result.created)
     report.items_updated += int(result.updated)
     if result.article is not None and result.created:
-        # Its wire-copy group and its story: what the home page and the story pages show.
-        article_stories_update(article=result.article)
+        report.new_article_ids.append(result.article.pk)

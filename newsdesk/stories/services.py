@@ -146,35 +146,68 @@ def _turn() -> None:
 
 def story_assign(*, article: Article, options: ClusterOptions = CLUSTER_OPTIONS) -> Story:
     """Put the article in the best open story, or open one; its story when it already has one."""
+    stories_assign(articles=[article], options=options)
+    return StoryMembership.objects.select_related("story").get(article=article).story
+
+
+def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER_OPTIONS) -> int:
+    """Assign articles (oldest first) to stories in one turn: the open stories of their time span are loaded once,
+    then each article joins the best one or opens one, as if they had arrived one by one. How many were assigned."""
     with transaction.atomic():
         _turn()
-        membership = StoryMembership.objects.filter(article=article).select_related("story").first()
-        if membership is not None:
-            return membership.story
-        at = _time_of(article)
+        assigned = set(StoryMembership.objects.filter(article__in=articles).values_list("article_id", flat=True))
+        todo = sorted((a for a in articles if a.pk not in assigned), key=lambda a: (_time_of(a), a.pk))
+        if not todo:
+            return 0
         clusterer = StoryClusterer(options)
-        stories = {story.pk: story for story in _open_stories(at, options)}
+        window = Q(
+            last_seen__gte=_time_of(todo[0]) - options.quiet_period,
+            first_seen__lte=_time_of(todo[-1]) + options.quiet_period,
+        )
+        stories = {
+            story.pk: story
+            for story in Story.objects.filter(window, size__gt=0).order_by("-last_seen")[:MAX_OPEN_STORIES]
+        }
         for story in stories.values():
             clusterer.load(story.pk, StoryState.from_json(story.state))
-        result = clusterer.assign(
-            title=article.title, text=_text_of(article), language=article.language, at=at, new_key=NEW_STORY
-        )
-        state = clusterer.state_of(result.story).to_json()
-        if result.opened:
-            story = Story.objects.create(
-                headline=article.title[:500], language=article.language, first_seen=at, last_seen=at, state=state
+        joined: dict[int, tuple[object, float]] = {}
+        for article in todo:
+            result = clusterer.assign(
+                title=article.title,
+                text=_text_of(article),
+                language=article.language,
+                at=_time_of(article),
+                new_key=(NEW_STORY, article.pk),
             )
-        else:
-            story = stories[result.story]
-            story.state = state
-            if result.merged:
-                # The article bridged stories that were one event all along: one story keeps them all.
-                StoryMembership.objects.filter(story_id__in=result.merged).update(story=story)
-                Story.objects.filter(pk__in=result.merged).delete()
-        StoryMembership.objects.create(article=article, story=story, score=round(result.score, 4))
-        _story_counts_refresh(story)
+            joined[article.pk] = (result.story, result.score)
+        # Stories merged into others (an article bridged them) hand their members over and go.
+        final: dict[object, Story] = {}
+        for key in {clusterer.resolve(k) for k, _ in joined.values()}:
+            if isinstance(key, tuple):
+                first = next(a for a in todo if clusterer.resolve(joined[a.pk][0]) == key)
+                at = _time_of(first)
+                final[key] = Story.objects.create(
+                    headline=first.title[:500], language=first.language, first_seen=at, last_seen=at
+                )
+            else:
+                final[key] = stories[key]
+        gone = [pk for pk in stories if clusterer.resolve(pk) != pk]
+        for pk in gone:
+            StoryMembership.objects.filter(story_id=pk).update(story=final[clusterer.resolve(pk)])
+        Story.objects.filter(pk__in=gone).delete()
+        StoryMembership.objects.bulk_create(
+            [
+                StoryMembership(
+                    article=a, story=final[clusterer.resolve(joined[a.pk][0])], score=round(joined[a.pk][1], 4)
+                )
+                for a in todo
+            ]
+        )
+        for key, story in final.items():
+            story.state = clusterer.state_of(key).to_json()
+            _story_counts_refresh(story)
         content_version_bump()
-    return story
+    return len(todo)
 
 
 def _story_counts_refresh(story: Story) -> None:
@@ -209,9 +242,16 @@ def _story_counts_refresh(story: Story) -> None:
 
 def article_stories_update(*, article: Article) -> None:
     """What ingestion calls for a stored article: its wire-copy group, then its story."""
-    with transaction.atomic():
-        article_signature_store(article=article)
-    story_assign(article=article)
+    articles_stories_update(articles=[article])
+
+
+def articles_stories_update(*, articles: list[Article]) -> None:
+    """What ingestion calls after a refresh stored new articles: their wire-copy groups, then their stories (one
+    assignment turn for all of them)."""
+    for article in articles:
+        with transaction.atomic():
+            article_signature_store(article=article)
+    stories_assign(articles=articles)
 
 
 def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:
@@ -242,8 +282,7 @@ def stories_rebuild(
         for article in Article.objects.filter(pk__in=chunk).select_related("publisher"):
             with transaction.atomic():
                 article_signature_store(article=article)
-        for article in sorted(Article.objects.filter(pk__in=chunk), key=lambda a: (_time_of(a), a.pk)):
-            story_assign(article=article)
+        stories_assign(articles=list(Article.objects.filter(pk__in=chunk)))
         if progress is not None:
             progress(min((done + 1) * batch, len(ids)), len(ids))
     content_version_bump()
