@@ -194,7 +194,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# Serve app static files straight from the apps: no collectstatic step, so no STATIC_ROOT to create.
+# Hashed copies of the static files (newsdesk/common/static_storage.py), collected here by `newsdesk serve` before it
+# starts; whitenoise serves those for a year and, through the finders, anything not collected yet for a minute.
+STATIC_ROOT = Path(os.environ.get("NEWSDESK_STATIC_ROOT", DATA_DIR / "static")).resolve()
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
@@ -234,7 +236,7 @@ NEWSDESK_IMAGE_MAX_BYTES = int(os.environ.get("NEWSDESK_IMAGE_MAX_BYTES", str(10
 NEWSDESK_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSDESK_IMAGE_MAX_PIXELS", "25000000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "newsdesk.common.static_storage.HashedStaticStorage"},
     "images": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": NEWSDESK_IMAGES_DIR, "base_url": "/images/"},

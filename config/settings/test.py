@@ -24,3 +24,6 @@ STORAGES["images"]["OPTIONS"]["location"] = Path(tempfile.gettempdir()) / f"test
 # rows without the services' content-version bumps; tests/common/test_response_cache.py turns it on where it tests it.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsdesk-tests"}}
 RESPONSE_CACHE_ENABLED = False
+# Plain static names: a STATIC_ROOT a local `newsdesk serve` collected into must not change the pages tests read.
+STATIC_ROOT = None
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

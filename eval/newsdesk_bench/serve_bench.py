@@ -111,7 +111,7 @@ def serve_bench(*, seconds: int = 10, mixed_seconds: int = 60, say: Callable[[st
                 listen=stack_port,
                 upstream=f"127.0.0.1:{cached_port}",
                 scratch=scratch,
-                static_dir=REPO / "newsdesk" / "site" / "static",
+                static_dir=data / "static",  # collected (hashed names) by newsdesk serve
             )
             conf = scratch / "nginx.conf"
             conf.write_text(main_config(scratch=scratch, servers=servers), encoding="utf-8")

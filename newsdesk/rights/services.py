@@ -69,6 +69,13 @@ def _publisher_for(urls: list[str], prefix: str) -> Publisher | None:
     return None
 
 
+def _with_scheme(url: str) -> str:
+    """People type `news.example/sport/`: read a URL without a scheme as https (the scheme does not matter to a
+    tombstone, which covers http and https alike)."""
+    url = url.strip()
+    return url if "://" in url or not url else f"https://{url}"
+
+
 def takedown_request_create(
     *,
     requester_name: str,
@@ -85,9 +92,8 @@ def takedown_request_create(
     actor: str = "public form",
 ) -> TakedownRequest:
     """Record a notice as received (the SLA clock starts) and audit it."""
-    urls = [u.strip() for u in (urls or []) if u.strip()]
-    urls = list(dict.fromkeys(urls))
-    prefix = prefix.strip()
+    urls = list(dict.fromkeys(_with_scheme(u) for u in (urls or []) if u.strip()))
+    prefix = _with_scheme(prefix) if prefix.strip() else ""
     if not urls and not prefix:
         raise TakedownInvalid(NO_TARGET)
     if urls and prefix:

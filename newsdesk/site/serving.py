@@ -7,6 +7,7 @@ import socket
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
@@ -73,9 +74,12 @@ def serve_site(*, host: str, port: int, threads: int = 4, workers: int | None = 
         secret_key_require()
     except ImproperlyConfigured as exc:
         raise CommandError(str(exc)) from None
+    check_port_free(host, port)
+    # Hashed static names for this code, before the app (and whitenoise's index of STATIC_ROOT) is loaded.
+    if settings.STATIC_ROOT:
+        call_command("collectstatic", interactive=False, verbosity=0)
     from config.wsgi import application
 
-    check_port_free(host, port)
     # A dead database is said in one line at start (newsdesk/cli.py), not as a 500 per request; once serving, an
     # outage answers 503 and the site recovers by itself (newsdesk/common/health.py; /readyz names migrations due).
     require_reachable()

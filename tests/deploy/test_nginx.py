@@ -2,6 +2,7 @@
 in front of `newsdesk serve`, micro-caching anonymous pages, bypassing signed-in ones, serving static files itself
 and refusing oversized bodies."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,10 +27,10 @@ pytestmark = pytest.mark.slow
 STATIC = REPO / "newsdesk" / "site" / "static"
 
 
-def _config(scratch: Path, *, listen: int, upstream: str) -> Path:
+def _config(scratch: Path, *, listen: int, upstream: str, static_dir: Path = STATIC) -> Path:
     (scratch / "proxy-cache").mkdir(exist_ok=True)
     conf = scratch / "nginx.conf"
-    servers = site_config(listen=listen, upstream=upstream, scratch=scratch, static_dir=STATIC)
+    servers = site_config(listen=listen, upstream=upstream, scratch=scratch, static_dir=static_dir)
     conf.write_text(main_config(scratch=scratch, servers=servers), encoding="utf-8")
     return conf
 
@@ -58,7 +59,10 @@ def stack(tmp_path_factory):
     nginx = None
     try:
         wait_http(f"http://127.0.0.1:{app_port}/", app)
-        nginx = nginx_start(_config(scratch, listen=listen, upstream=f"127.0.0.1:{app_port}"))
+        # `newsdesk serve` collected the hashed static files into the data dir: nginx serves them from there.
+        nginx = nginx_start(
+            _config(scratch, listen=listen, upstream=f"127.0.0.1:{app_port}", static_dir=data / "static")
+        )
         wait_http(f"http://127.0.0.1:{listen}/robots.txt", nginx)
         yield f"http://127.0.0.1:{listen}"
     finally:
@@ -89,8 +93,10 @@ def test_a_session_cookie_bypasses_the_micro_cache(stack):
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_nginx_serves_static_files_itself_for_a_year(stack):
-    response = httpx.get(stack + "/static/site/site.css")
+def test_pages_link_hashed_static_files_that_nginx_serves_itself_for_a_year(stack):
+    css = re.search(r'href="(/static/site/site\.[0-9a-f]{12}\.css)"', httpx.get(stack + "/").text)
+    assert css is not None
+    response = httpx.get(stack + css.group(1))
 
     assert response.status_code == 200
     assert response.text == (STATIC / "site" / "site.css").read_text(encoding="utf-8")

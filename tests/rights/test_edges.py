@@ -152,3 +152,17 @@ def test_a_request_another_worker_already_carried_out_is_not_carried_out_twice()
         services.takedown_carry_out(request=stale, actor="worker b")
     assert AuditEntry.objects.filter(action="removed").count() == 1
     assert stale.state == TakedownRequest.State.REMOVED
+
+
+def test_addresses_typed_without_a_scheme_are_read_as_web_addresses():
+    notice = services.takedown_request_create(
+        requester_name="R",
+        requester_email="r@x.example",
+        signature="R",
+        good_faith=True,
+        accurate=True,
+        prefix="www.daily.example/sport/",
+    )
+    assert notice.prefix == "https://www.daily.example/sport/"
+    listed = _notice("daily.example/news/a")
+    assert listed.urls == ["https://daily.example/news/a"]
