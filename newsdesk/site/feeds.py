@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import article_url, syndicated_html, web_url
@@ -36,6 +36,12 @@ class ArticleRssFeed(Feed):
 
     def get_object(self, request: HttpRequest, scope: str, slug: str | None = None) -> FeedScope:
         return feed_scope(scope=scope, slug=slug, language=language_filter(request.GET.get("lang")))
+
+    def get_feed(self, obj: FeedScope, request: HttpRequest) -> SyndicationFeed:
+        feed = super().get_feed(obj, request)
+        if obj.language:  # narrowed by ?lang=: <language> (RSS) and xml:lang (Atom) say so
+            feed.feed["language"] = obj.language
+        return feed
 
     def title(self, obj: FeedScope) -> str:
         return obj.title

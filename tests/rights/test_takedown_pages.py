@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from newsdesk.rights import forms, services
+from newsdesk.rights import forms, scope, services
 from newsdesk.rights.models import TakedownRequest
 from newsdesk.rights.views import CONFIRM_LINK_INVALID
 from tests.factories import make_article, make_publisher
@@ -93,7 +93,7 @@ def test_a_forged_confirmation_link_is_refused_with_a_clear_message(client):
     ("changes", "message"),
     [
         ({"urls": "", "prefix": ""}, services.NO_TARGET),
-        ({"urls": "ftp://daily.example/x"}, services.BAD_URL.format(url="ftp://daily.example/x")),
+        ({"urls": "ftp://daily.example/x"}, scope.BAD_URL.format(url="ftp://daily.example/x")),
         ({"website": "http://spam.example"}, forms.HONEYPOT_FILLED),
     ],
 )

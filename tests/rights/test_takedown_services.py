@@ -8,7 +8,7 @@ from django.test import Client
 
 from newsdesk.articles.models import Article
 from newsdesk.common.content_version import content_version
-from newsdesk.rights import services
+from newsdesk.rights import scope, services
 from newsdesk.rights.audit import BROKEN_HASH, BROKEN_LINK, audit_verify
 from newsdesk.rights.models import AuditEntry, TakedownRequest, Tombstone
 from newsdesk.rights.selectors import (
@@ -54,7 +54,7 @@ def test_a_notice_is_received_with_a_24_hour_deadline_and_its_publisher():
     [
         ({"urls": []}, services.NO_TARGET),
         ({"urls": ["https://a.example/x"], "prefix": "https://a.example/"}, services.BOTH_TARGETS),
-        ({"urls": ["ftp://a.example/x"]}, services.BAD_URL.format(url="ftp://a.example/x")),
+        ({"urls": ["ftp://a.example/x"]}, scope.BAD_URL.format(url="ftp://a.example/x")),
         ({"urls": ["https://a.example/x"], "good_faith": False}, services.STATEMENTS_MISSING),
         ({"urls": ["https://a.example/x"], "signature": "  "}, services.SIGNATURE_MISSING),
         ({"urls": [f"https://a.example/{n}" for n in range(101)]}, services.TOO_MANY_URLS),

@@ -25,6 +25,8 @@ def test_every_feed_format_narrows_to_one_language(client, bilingual, base):
     feed = json.loads(client.get(f"{base}feed.json", {"lang": "fr"}).content)
 
     assert [t.text for t in rss.findall("./channel/item/title")] == ["Un séisme frappe la côte"]
+    assert rss.find("./channel/language").text == "fr"
+    assert atom.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
     assert [t.text for t in atom.findall(f"./{ATOM}entry/{ATOM}title")] == ["Un séisme frappe la côte"]
     assert [item["title"] for item in feed["items"]] == ["Un séisme frappe la côte"]
     assert feed["language"] == "fr"
