@@ -64,13 +64,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz before anything that could refuse a probe; a database outage → 503 (common/health.py).
     "newsdesk.common.health.HealthMiddleware",
+    # Next, above everything else: a cached anonymous answer skips the rest of the stack. Stored answers keep the
+    # headers the middleware below added (security, CSP); an entry exists only for a request that passed them.
+    "newsdesk.common.response_cache.ResponseCacheMiddleware",
     # An oversized request body is refused before anything reads it.
     "newsdesk.common.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above sessions and auth: a cached anonymous answer skips them (newsdesk/common/response_cache.py).
-    "newsdesk.common.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -16,6 +16,7 @@ that served the entry before, no other cache read (each process keeps its latest
 the versions, so they are exactly as valid as the shared ones).
 """
 
+import functools
 import hashlib
 import threading
 import time
@@ -142,6 +143,17 @@ def cache_control_public() -> dict[str, int | bool]:
     }
 
 
+@functools.lru_cache(maxsize=4096)
+def _version_keys_of_path(path_info: str) -> list[str] | None:
+    """version_keys_for() of the route `path_info` resolves to (None: not cached), remembered per path: resolving
+    cost more than the rest of a hit."""
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return None
+    return version_keys_for(match.view_name, match.kwargs)
+
+
 class ResponseCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -173,11 +185,7 @@ class ResponseCacheMiddleware:
     def _version_keys(request: HttpRequest) -> list[str] | None:
         if request.method not in ("GET", "HEAD") or not settings.RESPONSE_CACHE_ENABLED:
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        return version_keys_for(match.view_name, match.kwargs)
+        return _version_keys_of_path(request.path_info)
 
     @staticmethod
     def _key(request: HttpRequest, versions: list[int]) -> str:

@@ -4,12 +4,13 @@ tombstones and audit log, both read-only (the log is append-only; nothing here m
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from newsdesk.rights import services
 from newsdesk.rights.models import AuditEntry, TakedownRequest, Tombstone
 
-REASONS_FIRST = "type the statement of reasons in its “Reasons” field and save it first."
+REASONS_FIRST = "Write the statement of reasons: it is sent with the decision and kept in the audit log."
 
 
 @admin.register(TakedownRequest)
@@ -83,32 +84,46 @@ class TakedownRequestAdmin(admin.ModelAdmin):
             "{count} removed.",
         )
 
-    def _with_reasons(self, request: HttpRequest, queryset: QuerySet, step, done: str) -> None:
-        def guarded(item: TakedownRequest) -> None:
-            if not item.reasons.strip():
-                raise services.TakedownInvalid(REASONS_FIRST)
-            step(item)
+    def _with_reasons(self, request: HttpRequest, queryset: QuerySet, step, done: str, title: str):
+        """Ask for the statement of reasons on a page of its own (unless every selected request already has one
+        typed in its "Reasons" field), then run `step(item, reasons)` on each."""
+        statement = request.POST.get("statement", "").strip()
+        if "apply" in request.POST and statement:
+            self._each(request, queryset, lambda item: step(item, statement), done)
+            return None
+        if "apply" not in request.POST and all(item.reasons.strip() for item in queryset):
+            self._each(request, queryset, lambda item: step(item, item.reasons), done)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "notices": list(queryset),
+            "action": request.POST.get("action", ""),
+            "error": REASONS_FIRST if "apply" in request.POST else "",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/rights/reasons.html", context)
 
-        self._each(request, queryset, guarded, done)
-
-    @admin.action(description="Reject (with the reasons typed in each request)")
-    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+    @admin.action(description="Reject with a statement of reasons")
+    def reject(self, request: HttpRequest, queryset: QuerySet):
         actor = f"operator {request.user.get_username()}"
-        self._with_reasons(
+        return self._with_reasons(
             request,
             queryset,
-            lambda item: services.takedown_reject(request=item, reasons=item.reasons, actor=actor),
+            lambda item, reasons: services.takedown_reject(request=item, reasons=reasons, actor=actor),
             "{count} rejected.",
+            "Reject takedown notices: statement of reasons",
         )
 
-    @admin.action(description="Reinstate (with the reasons typed in each request)")
-    def reinstate(self, request: HttpRequest, queryset: QuerySet) -> None:
+    @admin.action(description="Reinstate with a reason")
+    def reinstate(self, request: HttpRequest, queryset: QuerySet):
         actor = f"operator {request.user.get_username()}"
-        self._with_reasons(
+        return self._with_reasons(
             request,
             queryset,
-            lambda item: services.takedown_reinstate(request=item, reason=item.reasons, actor=actor),
+            lambda item, reasons: services.takedown_reinstate(request=item, reason=reasons, actor=actor),
             "{count} reinstated: their tombstones are lifted.",
+            "Reinstate removed material: the reason",
         )
 
     @admin.action(description="Record the counter-notice typed in each request")

@@ -23,6 +23,7 @@ def test_the_search_benchmark_builds_a_searchable_corpus_and_measures_the_mix():
     names = {query.name for query in query_mix(1)}
     assert set(figures["per_query_p95_ms"]) == set(figures["per_query_raw_p95_ms"]) == names
     assert figures["per_query_hits"]["common_term"] == 50  # a common word: the page is full
+    assert figures["per_query_hits"]["publisher_filter"] > 0
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
     assert figures["p95_vs_raw"] > 0
     # The index was rebuilt after the bulk load and still follows writes (triggers/GIN index back in place).

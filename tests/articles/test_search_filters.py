@@ -63,3 +63,18 @@ def test_the_sql_takes_every_value_as_a_parameter(vendor):
     _, hostile_params = search_sql(query_terms(hostile), SearchFilter(), vendor=vendor, limit=5)
     assert "DROP" not in search_sql(query_terms(hostile), SearchFilter(), vendor=vendor, limit=5)[0]
     assert any("drop" in str(p) for p in hostile_params)
+
+
+@pytest.mark.django_db
+def test_sqlite_ranks_the_newest_stored_matches_when_there_are_many(corpus, monkeypatch):
+    from django.db import connection
+
+    from newsdesk.articles import search as search_module
+
+    monkeypatch.setattr(search_module, "SEARCH_CANDIDATES", 2)
+    found = ids(article_search("zeppelin", search=SearchFilter(order="date")))
+
+    if connection.vendor == "sqlite":  # the two most recently stored matches, newest published first
+        assert found == [corpus["french"].pk, corpus["mid"].pk]
+    else:  # PostgreSQL sorts every match
+        assert found == [corpus[k].pk for k in ("new_weak", "french", "mid", "old_strong")]

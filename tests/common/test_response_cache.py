@@ -222,6 +222,9 @@ def test_a_hit_runs_no_query_and_answers_like_the_miss(world, client, django_ass
     assert hit.content == miss.content
     assert hit["ETag"] == miss["ETag"]
     assert hit["Content-Type"] == miss["Content-Type"]
+    # The headers of the middleware the hit skipped come from the stored answer.
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        assert hit[header] == miss[header], header
 
 
 def test_cacheable_answers_say_public_with_a_shared_max_age_and_stale_while_revalidate(world, client, settings):

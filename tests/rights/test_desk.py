@@ -38,10 +38,10 @@ def _notice(url: str) -> TakedownRequest:
     )
 
 
-def _action(client: Client, action: str, notices) -> str:
-    response = client.post(
-        CHANGELIST, {"action": action, "_selected_action": [n.pk for n in notices], "index": 0}, follow=True
-    )
+def _action(client: Client, action: str, notices, **extra: str) -> str:
+    # The changelist's own form sends "index"; the reasons page (like Django's delete confirmation) does not.
+    data = {"action": action, "_selected_action": [n.pk for n in notices], **extra}
+    response = client.post(CHANGELIST, data if "apply" in extra else {**data, "index": 0}, follow=True)
     return response.content.decode()
 
 
@@ -65,14 +65,20 @@ def test_an_operator_removes_rejects_and_reinstates_from_the_list(operator_clien
 
     assert "1 removed." in _action(operator_client, "remove_now", [removed])
     assert not Article.objects.filter(pk=article.pk).exists()
-    assert REASONS_FIRST in _action(operator_client, "reject", [rejected])
-    TakedownRequest.objects.filter(pk=rejected.pk).update(reasons="Not the rights holder.")
-    assert "1 rejected." in _action(operator_client, "reject", [rejected])
+    ask = _action(operator_client, "reject", [rejected])
+    assert "Statement of reasons" in ask
+    assert f"#{rejected.pk} — Rita" in ask
+    assert TakedownRequest.objects.get(pk=rejected.pk).state == TakedownRequest.State.RECEIVED
+    assert REASONS_FIRST in _action(operator_client, "reject", [rejected], apply="1", statement=" ")
+    assert "1 rejected." in _action(
+        operator_client, "reject", [rejected], apply="1", statement="Not the rights holder."
+    )
     TakedownRequest.objects.filter(pk=removed.pk).update(reasons="Counter-notice accepted.")
-    assert "1 reinstated" in _action(operator_client, "reinstate", [removed])
+    assert "1 reinstated" in _action(operator_client, "reinstate", [removed])  # the reasons typed in the notice
 
     states = dict(TakedownRequest.objects.values_list("pk", "state"))
     assert states == {removed.pk: "reinstated", rejected.pk: "rejected"}
+    assert TakedownRequest.objects.get(pk=rejected.pk).reasons == "Not the rights holder."
     assert AuditEntry.objects.filter(actor="operator ann").count() == 4  # verified, removed, rejected, reinstated
 
 
