@@ -87,14 +87,13 @@ def _time(row: dict) -> datetime | None:
 
 def ours(rows: list[dict], options: ClusterOptions) -> dict[str, str]:
     clusterer = StoryClusterer(options)
-    return {
-        row["id"]: json.dumps(
-            clusterer.assign(
-                title=row.get("title") or "", text=row.get("text") or "", language=row.get("lang") or "", at=_time(row)
-            ).story
-        )
+    stories = {
+        row["id"]: clusterer.assign(
+            title=row.get("title") or "", text=row.get("text") or "", language=row.get("lang") or "", at=_time(row)
+        ).story
         for row in rows
     }
+    return {key: json.dumps(clusterer.resolve(story)) for key, story in stories.items()}
 
 
 def baseline(rows: list[dict], threshold: float) -> dict[str, str]:

@@ -261,3 +261,5 @@ def _entry_store(
         _entry_taken_down(feed=feed, link=link, report=report)
     report.items_new += int(result.created)
     report.items_updated += int(result.updated)
+    if result.article is not None and result.created:
+        report.new_article_ids.append(result.article.pk)

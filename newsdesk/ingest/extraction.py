@@ -17,17 +17,25 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
 from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article
+from newsdesk.reader.extract.language import language_scores
 from newsdesk.reader.types import ExtractedArticle
 
 EXTRACTION_TIMED_OUT = "extraction took longer than its time budget ({seconds:.0f} s); its process was replaced"
 EXTRACTION_PROCESS_DIED = "the extraction process died (memory cap of {megabytes} MiB?); it was replaced"
 # Past the extractor's own budget (checked between its stages), the time a stage already begun may take.
 GRACE_S = 5.0
+# How long new processes may take to start and load their models (not charged to any page; see _warmed).
+STARTUP_S = 120.0
 
 
 def _cap_memory(limit_bytes: int) -> None:
     """Run in each pool process before any work: a page that needs more memory fails in that process only."""
     resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
+
+def _warm_up() -> None:
+    """Load what the first page would otherwise pay for: the language model (1.5-4 s to decompress)."""
+    language_scores("warm up the language model")
 
 
 def _extract(body: bytes, url: str, headers: dict[str, str], options: ExtractOptions) -> ExtractedArticle:
@@ -55,7 +63,18 @@ class ExtractionPool:
                     initializer=_cap_memory,
                     initargs=(self.memory_limit_bytes,),
                 )
+                self._warmed(self._pool)
             return self._pool
+
+    def _warmed(self, pool: ProcessPoolExecutor) -> None:
+        """Start every process and load its models before a page is timed: the per-page deadline is for the
+        page's own work, and a process's start (imports, the language model) took longer than that under load."""
+        warming = [pool.submit(_warm_up) for _ in range(self.processes)]
+        for future in warming:
+            try:
+                future.result(timeout=STARTUP_S)
+            except (FutureTimeout, BrokenProcessPool, ExtractionError, MemoryError):
+                return  # the first page then meets the same trouble and reports it as that page's error
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

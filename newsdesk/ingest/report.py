@@ -35,6 +35,7 @@ class RefreshReport:
     entries_deferred: int = 0  # over this refresh's caps: left for the next refreshes
     entries_taken_down: int = 0  # a takedown's tombstone covers them: never fetched nor stored
     next_retry_at: datetime | None = None  # the earliest backoff end of this refresh's failed entries
+    new_article_ids: list[int] = field(default_factory=list)  # stored this refresh: their stories come next
 
     def page_failed(self, message: str) -> None:
         self.pages_failed += 1

@@ -32,6 +32,7 @@ from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import FetchResult
 from newsdesk.sources.models import Feed
+from newsdesk.stories.services import articles_stories_update
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +285,9 @@ def feed_refresh(
                 owner=page_owner,
                 lease_s=_page_lease_s(lease_s, leased=bool(owner)),
             )
+            if report.new_article_ids:
+                # Wire-copy groups and stories of what this refresh stored, in one assignment turn.
+                articles_stories_update(articles=list(Article.objects.filter(pk__in=report.new_article_ids)))
             # Keep the validators only when every entry was handled: otherwise the next fetch would be a 304 and
             # the pages that failed, were deferred or that another worker held would never be looked at again.
             if not report.work_left:

@@ -39,6 +39,9 @@ class ClusterOptions:
     max_terms: int = 150
     max_entities: int = 40
     candidate_limit: int = 40
+    # An article with full text that also matches a second story this well merges the two (headlines alone say
+    # too little to merge on).
+    merge_threshold: float = 0.55
 
 
 @dataclass
@@ -65,6 +68,22 @@ class StoryState:
         if at is not None:
             self.first_seen = at if self.first_seen is None or at < self.first_seen else self.first_seen
             self.last_seen = at if self.last_seen is None or at > self.last_seen else self.last_seen
+
+    def merge(self, other: StoryState, options: ClusterOptions) -> None:
+        """Take in another story's members (two stories found to be one event)."""
+        for key, weight in other.terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + weight
+        for key, weight in other.entities.items():
+            self.entities[key] = self.entities.get(key, 0.0) + weight
+        self.terms = _top(self.terms, options.max_terms)
+        self.entities = _top(self.entities, options.max_entities)
+        self.size += other.size
+        for language, count in other.languages.items():
+            self.languages[language] = self.languages.get(language, 0) + count
+        for at in (other.first_seen, other.last_seen):
+            if at is not None:
+                self.first_seen = at if self.first_seen is None or at < self.first_seen else self.first_seen
+                self.last_seen = at if self.last_seen is None or at > self.last_seen else self.last_seen
 
     def is_open_at(self, at: datetime | None, quiet_period: timedelta) -> bool:
         """Whether an article of time `at` may still join (times unknown on either side never close a story)."""
@@ -126,6 +145,9 @@ class Assignment:
     story: object  # the story's key: the caller's (a Story id) or the clusterer's own counter
     score: float  # similarity to the story it joined; 0.0 when it opened one
     opened: bool
+    # Other stories the article matched as well: they were the same event all along and were merged into `story`
+    # (an article bridging two stories opened apart, e.g. when articles arrive out of order).
+    merged: tuple = ()
 
 
 class StoryClusterer:
@@ -143,6 +165,7 @@ class StoryClusterer:
         self._docs = 0
         self._next_key = 0
         self._norms: dict[int, tuple[tuple[int, int], float]] = {}
+        self.merged_into: dict[object, object] = {}
 
     def load(self, key: object, state: StoryState) -> None:
         """Add a known story; its members count towards document frequencies as if seen again."""
@@ -223,21 +246,26 @@ class StoryClusterer:
             keys = self._index.get(name)
             if keys and len(keys) <= common:
                 counts.update(keys)
+        for gone in [key for key in counts if key not in self.states]:
+            del counts[gone]
         best = [key for key, _ in counts.most_common(self.options.candidate_limit)]
-        return [key for key in best if self.states[key].is_open_at(at, self.options.quiet_period)]
+        return [
+            key for key in best if key in self.states and self.states[key].is_open_at(at, self.options.quiet_period)
+        ]
 
-    def best_match(
+    def matches(
         self, features: ArticleFeatures, at: datetime | None, *, title_only: bool = False
-    ) -> tuple[object | None, float]:
-        best_key, best_score = None, 0.0
+    ) -> list[tuple[float, object]]:
+        """(score, story) of every open story the article matches, best first."""
         weighed = self.weigh(features)
+        threshold = self.options.title_threshold if title_only else self.options.threshold
+        found = []
         for key in self.candidates(features, at):
             value = self.score(weighed, self.states[key], title_only=title_only)
-            if value > best_score:
-                best_key, best_score = key, value
-        if best_score >= (self.options.title_threshold if title_only else self.options.threshold):
-            return best_key, best_score
-        return None, best_score
+            if value >= threshold:
+                found.append((value, key))
+        found.sort(key=lambda item: -item[0])
+        return found
 
     def assign(
         self,
@@ -250,14 +278,37 @@ class StoryClusterer:
     ) -> Assignment:
         """Put one article in a story. `new_key` names the story it opens, if it opens one (default: a counter)."""
         features = article_features(title, text)
-        key, value = self.best_match(features, at, title_only=not text.strip())
-        opened = key is None
-        if opened:
+        title_only = not text.strip()
+        found = self.matches(features, at, title_only=title_only)
+        merged: tuple = ()
+        if found:
+            value, key = found[0]
+            if not title_only:
+                merged = tuple(other for score, other in found[1:] if score >= self.options.merge_threshold)
+            for other in merged:
+                self._merge(key, other)
+        else:
             key = new_key if new_key is not None else self._new_key()
             self.states[key] = StoryState()
             value = 0.0
         self.add_to(key, features, language=language, at=at)
-        return Assignment(story=key, score=value, opened=opened)
+        return Assignment(story=key, score=value, opened=not found, merged=merged)
+
+    def resolve(self, key: object) -> object:
+        """The story `key` is now part of (itself unless it was merged into another)."""
+        while key in self.merged_into:
+            key = self.merged_into[key]
+        return key
+
+    def _merge(self, key: object, other: object) -> None:
+        self.merged_into[other] = key
+        state = self.states.pop(other)
+        self.states[key].merge(state, self.options)
+        for name in (*state.terms, *state.entities):
+            keys = self._index.get(name)
+            if keys is not None:
+                keys.discard(other)
+                keys.add(key)
 
     def add_to(self, key: object, features: ArticleFeatures, *, language: str, at: datetime | None) -> None:
         state = self.states[key]

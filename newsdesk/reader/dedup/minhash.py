@@ -14,8 +14,6 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 
-from datasketch import MinHash
-
 NUM_PERM = 128
 SEED = 1
 # Five-word shingles: on the demo world's template-written reports, shorter ones let two independent reports of
@@ -65,6 +63,10 @@ class NearDupSignature:
 
     @classmethod
     def of_text(cls, text: str) -> NearDupSignature:
+        # Imported on first use: datasketch pulls in scipy (about 2 s), which every worker and command would
+        # otherwise pay at start even when it stores no article.
+        from datasketch import MinHash
+
         words = normalize_words(text)
         minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
         grams = shingles(words)

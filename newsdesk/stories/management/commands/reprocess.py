@@ -1,0 +1,47 @@
+"""`newsdesk reprocess [--since DATE]`: rebuild wire-copy groups and stories from the stored articles."""
+
+import argparse
+from datetime import UTC, datetime
+
+from django.core.management.base import BaseCommand, CommandParser
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from newsdesk.common.database import require_migrated
+from newsdesk.stories.services import stories_rebuild
+
+SINCE_HELP = "only articles published on or after this day or time (ISO 8601, e.g. 2026-12-01 or 2026-12-01T06:00Z)"
+
+
+def since_argument(text: str) -> datetime:
+    """An ISO 8601 day or time (UTC unless it says otherwise), for argparse."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Command(BaseCommand):
+    help = "Rebuild near-duplicate signatures, syndication groups and stories from stored articles, oldest first."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--since", type=since_argument, help=SINCE_HELP)
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+
+    def handle(self, *args, **options) -> None:
+        require_migrated()
+        columns = (
+            TextColumn("[bold]reprocess"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("articles"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=None, disable=options["no_progress"], transient=False) as progress:
+            task = progress.add_task("reprocess", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            count = stories_rebuild(since=options["since"], progress=advance)
+        self.stdout.write(f"reprocessed {count} article{'s' if count != 1 else ''}")

@@ -1,0 +1,320 @@
+"""Writes of the stories app: an article's near-duplicate signature and syndication group, and its story.
+
+`article_stories_update` is what the ingest pipeline calls once an article is stored; `stories_rebuild` is what
+`newsdesk reprocess` calls. The math lives in `newsdesk.reader.dedup` and `newsdesk.reader.cluster`; here it meets
+the database: band keys find candidate copies, the open stories' states are loaded under the assignment turn.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from newsdesk.articles.models import Article
+from newsdesk.common.content_version import content_version_bump
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState
+from newsdesk.reader.dedup import CopyFacts, NearDupSignature, SignatureError, choose_primary
+from newsdesk.stories.models import (
+    ArticleSignature,
+    SignatureBand,
+    Story,
+    StoryAssignmentTurn,
+    StoryMembership,
+    SyndicationGroup,
+)
+
+log = logging.getLogger(__name__)
+
+CLUSTER_OPTIONS = ClusterOptions()
+# Candidate copies judged per article: a wire text rarely has more outlets than this.
+MAX_CANDIDATES = 200
+# Open stories loaded for one assignment (the most recently active ones).
+MAX_OPEN_STORIES = 2000
+NEW_STORY = "new"
+
+
+def _text_of(article: Article) -> str:
+    return article.body_text or article.summary or ""
+
+
+def _time_of(article: Article) -> datetime:
+    return article.published_at or article.fetched_at
+
+
+# --- wire copies -----------------------------------------------------------------------------------------------
+
+
+def article_signature_store(*, article: Article) -> ArticleSignature:
+    """Compute and store the article's signature and band keys, and put it in a syndication group with its
+    near-duplicates (merging their groups), re-choosing the group's primary."""
+    signature = NearDupSignature.of_text(f"{article.title}\n{_text_of(article)}")
+    row, _ = ArticleSignature.objects.update_or_create(article=article, defaults={"signature": signature.to_json()})
+    SignatureBand.objects.filter(article=article).delete()
+    keys = signature.band_keys()
+    SignatureBand.objects.bulk_create([SignatureBand(key=key, article=article) for key in keys])
+    copies = _near_duplicates(article, signature, keys)
+    if copies:
+        _group_join(row, copies)
+    return row
+
+
+def _near_duplicates(article: Article, signature: NearDupSignature, keys: list[str]) -> list[ArticleSignature]:
+    if not keys:
+        return []
+    candidate_ids = list(
+        SignatureBand.objects.filter(key__in=keys)
+        .exclude(article=article)
+        .values_list("article_id", flat=True)
+        .distinct()[:MAX_CANDIDATES]
+    )
+    matches = []
+    for other in ArticleSignature.objects.filter(article_id__in=candidate_ids).select_related("article"):
+        try:
+            theirs = NearDupSignature.from_json(other.signature)
+        except SignatureError:
+            continue
+        same_credit = bool(article.wire_credit) and article.wire_credit == other.article.wire_credit
+        if signature.is_near_duplicate(theirs, same_credit=same_credit):
+            matches.append(other)
+    return matches
+
+
+def _group_join(row: ArticleSignature, copies: list[ArticleSignature]) -> None:
+    group_ids = sorted({c.group_id for c in copies if c.group_id} | ({row.group_id} if row.group_id else set()))
+    if group_ids:
+        group = SyndicationGroup.objects.get(pk=group_ids[0])
+        # Copies already in other groups bring their whole group: the groups were one text all along.
+        ArticleSignature.objects.filter(group_id__in=group_ids[1:]).update(group=group)
+        SyndicationGroup.objects.filter(pk__in=group_ids[1:]).delete()
+    else:
+        group = SyndicationGroup.objects.create()
+    ArticleSignature.objects.filter(pk__in=[row.pk, *(c.pk for c in copies)]).update(group=group)
+    syndication_group_refresh(group=group)
+
+
+def syndication_group_refresh(*, group: SyndicationGroup) -> None:
+    """Re-choose the group's primary from its copies and mark every other copy a repeat."""
+    members = list(Article.objects.filter(signature__group=group).select_related("publisher").order_by("pk"))
+    if not members:
+        group.delete()
+        return
+    choice = choose_primary(
+        [
+            CopyFacts(
+                key=a.pk,
+                url=a.original_url or a.canonical_url,
+                canonical_url=a.canonical_url,
+                published_at=a.published_at,
+                wire_credit=a.wire_credit,
+                publisher_name=a.publisher.name,
+                order=a.pk,
+            )
+            for a in members
+        ]
+    )
+    credits = Counter(a.wire_credit for a in members if a.wire_credit)
+    group.primary_id = choice.primary
+    group.reasons = list(choice.reasons)
+    group.wire_credit = credits.most_common(1)[0][0] if credits else ""
+    group.size = len(members)
+    group.save()
+    ArticleSignature.objects.filter(group=group).update(is_repeat=True)
+    ArticleSignature.objects.filter(group=group, article_id=choice.primary).update(is_repeat=False)
+    for story_id in set(StoryMembership.objects.filter(article__in=members).values_list("story_id", flat=True)):
+        _story_counts_refresh(Story.objects.get(pk=story_id))
+
+
+# --- stories ---------------------------------------------------------------------------------------------------
+
+
+def _open_stories(at: datetime, options: ClusterOptions) -> list[Story]:
+    window = Q(last_seen__gte=at - options.quiet_period, first_seen__lte=at + options.quiet_period)
+    return list(Story.objects.filter(window, size__gt=0).order_by("-last_seen")[:MAX_OPEN_STORIES])
+
+
+def _turn() -> None:
+    """Take the assignment turn (one worker at a time): the row lock on PostgreSQL, the IMMEDIATE transaction on
+    SQLite."""
+    StoryAssignmentTurn.objects.get_or_create(id=1)
+    StoryAssignmentTurn.objects.select_for_update().get(id=1)
+
+
+def story_assign(*, article: Article, options: ClusterOptions = CLUSTER_OPTIONS) -> Story:
+    """Put the article in the best open story, or open one; its story when it already has one."""
+    stories_assign(articles=[article], options=options)
+    return StoryMembership.objects.select_related("story").get(article=article).story
+
+
+def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER_OPTIONS) -> int:
+    """Assign articles (oldest first) to stories in one turn: the open stories of their time span are loaded once,
+    then each article joins the best one or opens one, as if they had arrived one by one. How many were assigned."""
+    with transaction.atomic():
+        _turn()
+        assigned = set(StoryMembership.objects.filter(article__in=articles).values_list("article_id", flat=True))
+        todo = sorted((a for a in articles if a.pk not in assigned), key=lambda a: (_time_of(a), a.pk))
+        if not todo:
+            return 0
+        clusterer = StoryClusterer(options)
+        window = Q(
+            last_seen__gte=_time_of(todo[0]) - options.quiet_period,
+            first_seen__lte=_time_of(todo[-1]) + options.quiet_period,
+        )
+        stories = {
+            story.pk: story
+            for story in Story.objects.filter(window, size__gt=0).order_by("-last_seen")[:MAX_OPEN_STORIES]
+        }
+        for story in stories.values():
+            clusterer.load(story.pk, StoryState.from_json(story.state))
+        joined: dict[int, tuple[object, float]] = {}
+        for article in todo:
+            result = clusterer.assign(
+                title=article.title,
+                text=_text_of(article),
+                language=article.language,
+                at=_time_of(article),
+                new_key=(NEW_STORY, article.pk),
+            )
+            joined[article.pk] = (result.story, result.score)
+        # Stories merged into others (an article bridged them) hand their members over and go.
+        final: dict[object, Story] = {}
+        for key in {clusterer.resolve(k) for k, _ in joined.values()}:
+            if isinstance(key, tuple):
+                first = next(a for a in todo if clusterer.resolve(joined[a.pk][0]) == key)
+                at = _time_of(first)
+                final[key] = Story.objects.create(
+                    headline=first.title[:500], language=first.language, first_seen=at, last_seen=at
+                )
+            else:
+                final[key] = stories[key]
+        gone = [pk for pk in stories if clusterer.resolve(pk) != pk]
+        for pk in gone:
+            StoryMembership.objects.filter(story_id=pk).update(story=final[clusterer.resolve(pk)])
+        Story.objects.filter(pk__in=gone).delete()
+        StoryMembership.objects.bulk_create(
+            [
+                StoryMembership(
+                    article=a, story=final[clusterer.resolve(joined[a.pk][0])], score=round(joined[a.pk][1], 4)
+                )
+                for a in todo
+            ]
+        )
+        for key, story in final.items():
+            story.state = clusterer.state_of(key).to_json()
+            _story_counts_refresh(story)
+        content_version_bump()
+    return len(todo)
+
+
+def _story_counts_refresh(story: Story) -> None:
+    """Size, outlets, reports, languages, times, lead and image of a story, from its members."""
+    members = list(
+        Article.objects.filter(story_membership__story=story).select_related("signature").order_by("published_at", "pk")
+    )
+    if not members:
+        story.size = 0
+        story.save()
+        return
+    members.sort(key=lambda a: (_time_of(a), a.pk))
+    repeats = {a.pk for a in members if getattr(a, "signature", None) is not None and a.signature.is_repeat}
+    languages = Counter(a.language for a in members if a.language)
+    main_language = languages.most_common(1)[0][0] if languages else ""
+    originals = [a for a in members if a.pk not in repeats]
+    lead = next((a for a in originals if a.language == main_language), originals[0] if originals else members[0])
+    image = lead if lead.image_url else next((a for a in members if a.image_url), None)
+    story.size = len(members)
+    story.outlet_count = len({a.publisher_id for a in members})
+    story.report_count = len(originals)
+    story.languages = [code for code, _ in languages.most_common()]
+    story.language = lead.language
+    story.headline = lead.title[:500]
+    story.lead_article = lead
+    story.image_article = image
+    story.first_seen = _time_of(members[0])
+    story.last_seen = _time_of(members[-1])
+    story.is_closed = False
+    story.save()
+
+
+def article_stories_update(*, article: Article) -> None:
+    """What ingestion calls for a stored article: its wire-copy group, then its story."""
+    articles_stories_update(articles=[article])
+
+
+def articles_stories_update(*, articles: list[Article]) -> None:
+    """What ingestion calls after a refresh stored new articles: their wire-copy groups, then their stories (one
+    assignment turn for all of them)."""
+    for article in articles:
+        with transaction.atomic():
+            article_signature_store(article=article)
+    stories_assign(articles=articles)
+
+
+def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:
+    """Mark stories quiet for longer than the quiet period closed; how many were."""
+    return Story.objects.filter(is_closed=False, last_seen__lt=now - options.quiet_period).update(is_closed=True)
+
+
+# --- batch -----------------------------------------------------------------------------------------------------
+
+
+def stories_rebuild(
+    *,
+    since: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 500,
+) -> int:
+    """Rebuild signatures, groups and stories from the stored articles (those published since `since`, or all),
+    oldest first, as if they arrived again; how many articles were processed."""
+    articles = Article.objects.all()
+    if since is not None:
+        articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True, fetched_at__gte=since))
+    ids = list(articles.values_list("pk", flat=True))
+    with transaction.atomic():
+        ids += _stories_forget(ids)
+    ordered = Article.objects.filter(pk__in=ids).order_by("published_at", "fetched_at", "pk")
+    ids = list(ordered.values_list("pk", flat=True))
+    for done, chunk in enumerate(_chunks(ids, batch)):
+        for article in Article.objects.filter(pk__in=chunk).select_related("publisher"):
+            with transaction.atomic():
+                article_signature_store(article=article)
+        stories_assign(articles=list(Article.objects.filter(pk__in=chunk)))
+        if progress is not None:
+            progress(min((done + 1) * batch, len(ids)), len(ids))
+    content_version_bump()
+    return len(ids)
+
+
+def _stories_forget(ids: list[int]) -> list[int]:
+    """Drop the articles' signatures, memberships and the stories they were in; the other members of those stories
+    (whose ids it returns) must be assigned again, since a story's state remembers every member."""
+    story_ids = set(StoryMembership.objects.filter(article_id__in=ids).values_list("story_id", flat=True))
+    group_ids = set(ArticleSignature.objects.filter(article_id__in=ids).values_list("group_id", flat=True)) - {None}
+    wanted = set(ids)
+    others = [
+        pk
+        for pk in StoryMembership.objects.filter(story_id__in=story_ids).values_list("article_id", flat=True)
+        if pk not in wanted
+    ]
+    StoryMembership.objects.filter(story_id__in=story_ids).delete()
+    Story.objects.filter(pk__in=story_ids).delete()
+    SignatureBand.objects.filter(article_id__in=ids).delete()
+    ArticleSignature.objects.filter(article_id__in=ids).delete()
+    for group in SyndicationGroup.objects.filter(pk__in=group_ids):
+        syndication_group_refresh(group=group)
+    return others
+
+
+def _chunks(ids: Iterable[int], size: int) -> Iterable[list[int]]:
+    chunk: list[int] = []
+    for pk in ids:
+        chunk.append(pk)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
