@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,26 @@ def test_bench_cluster_unreadable_data_is_one_line_error(tmp_path, content, mess
     assert done.returncode != 0
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_cross_validation_tunes_on_other_folds_and_scores_each(tmp_path):
+    shared_eval_dir("clustering")
+    lines = [
+        json.dumps({"id": i, "time": "2026-05-04T00:00:00Z", "lang": "en", "title": t, "text": "", "cluster": c})
+        for i, t, c in ROWS
+    ]
+    (tmp_path / "stream.jsonl").write_text("\n".join(lines) + "\n")
+    script = Path(__file__).resolve().parents[3] / "eval" / "cluster_eval.py"
+
+    done = subprocess.run(
+        [sys.executable, str(script), "--data", str(tmp_path), "--cv", "2", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr
+    cv = json.loads(done.stdout)["cv"]
+    assert len(cv["folds"]) == 2
+    assert all("title_threshold" in fold for fold in cv["folds"])
+    assert 0.0 <= cv["mean_f1"] <= 1.0

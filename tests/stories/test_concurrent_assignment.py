@@ -1,0 +1,66 @@
+"""Two workers assigning one event's articles at the same moment make one story, not two: the second waits for the
+assignment turn (a row lock on PostgreSQL, the IMMEDIATE transaction on SQLite), then sees the first one's story."""
+
+import contextlib
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from newsdesk.stories.models import Story, StoryAssignmentTurn, StoryMembership
+from newsdesk.stories.services import articles_stories_update
+from tests.factories import make_article, make_publisher
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+TEXT = (
+    "Mayor Lena Okafor said the Orbe river burst its banks in Mitchellfurt overnight. Rescue teams from Harwick "
+    "County evacuated 1200 residents, and Okafor asked the Delacroix Institute for help."
+)
+
+
+def _assign_as_a_worker(article, barrier: threading.Barrier, errors: list) -> None:
+    def slow_story_reads(execute, sql, params, many, context):
+        answer = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("SELECT") and '"stories_story"' in sql:
+            time.sleep(0.3)  # hold the turn a while: the other worker must wait, not read stale stories
+        return answer
+
+    try:
+        barrier.wait(timeout=30)
+        with connection.execute_wrapper(slow_story_reads):
+            articles_stories_update(articles=[article])
+    except Exception as exc:
+        errors.append(exc)
+    finally:
+        connection.close()
+
+
+def test_two_workers_assigning_one_event_at_once_make_one_story(monkeypatch):
+    monkeypatch.setattr("newsdesk.common.database._SQLITE_WRITES", contextlib.nullcontext())
+    now = timezone.now()
+    articles = [
+        make_article(
+            make_publisher(name=f"Outlet {n}"),
+            title=f"Floods hit Mitchellfurt (report {n})",
+            body_text=TEXT,
+            published_at=now - timedelta(minutes=n),
+        )
+        for n in range(2)
+    ]
+    StoryAssignmentTurn.objects.get_or_create(id=1)  # as after the first assignment: only the row lock serialises
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+    workers = [threading.Thread(target=_assign_as_a_worker, args=(a, barrier, errors)) for a in articles]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+
+    assert errors == []
+    assert Story.objects.count() == 1
+    assert Story.objects.get().size == 2
+    assert StoryMembership.objects.count() == 2
