@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from newsdesk.articles.models import Article
+from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState
 from newsdesk.reader.dedup import CopyFacts, NearDupSignature, SignatureError, choose_primary
@@ -240,6 +241,15 @@ def _story_counts_refresh(story: Story) -> None:
     story.save()
 
 
+def story_members_refresh(*, story: Story) -> None:
+    """A story that lost members (a takedown, a deletion): recomputed from the members left, or deleted when none
+    is left (an empty story has nothing to show)."""
+    if not StoryMembership.objects.filter(story=story).exists():
+        story.delete()
+        return
+    _story_counts_refresh(story)
+
+
 def article_stories_update(*, article: Article) -> None:
     """What ingestion calls for a stored article: its wire-copy group, then its story."""
     articles_stories_update(articles=[article])
@@ -268,8 +278,9 @@ def stories_rebuild(
     progress: Callable[[int, int], None] | None = None,
     batch: int = 500,
 ) -> int:
-    """Rebuild signatures, groups and stories from the stored articles (those published since `since`, or all),
-    oldest first, as if they arrived again; how many articles were processed."""
+    """Rebuild each stored article's language, search stems and category, then signatures, groups and stories
+    (articles published since `since`, or all), oldest first, as if they arrived again; how many articles were
+    processed."""
     articles = Article.objects.all()
     if since is not None:
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True, fetched_at__gte=since))
@@ -279,8 +290,10 @@ def stories_rebuild(
     ordered = Article.objects.filter(pk__in=ids).order_by("published_at", "fetched_at", "pk")
     ids = list(ordered.values_list("pk", flat=True))
     for done, chunk in enumerate(_chunks(ids, batch)):
-        for article in Article.objects.filter(pk__in=chunk).select_related("publisher"):
+        for article in Article.objects.filter(pk__in=chunk).select_related("publisher", "category"):
             with transaction.atomic():
+                # Language, stems and category first: the signature and the clustering read the language.
+                article_reclassify(article=article)
                 article_signature_store(article=article)
         stories_assign(articles=list(Article.objects.filter(pk__in=chunk)))
         if progress is not None:

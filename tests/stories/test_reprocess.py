@@ -78,3 +78,14 @@ def test_reprocess_twice_gives_the_same_result_and_since_limits_the_articles():
 def test_reprocess_rejects_a_date_that_is_not_iso():
     with pytest.raises(CommandError, match="not an ISO 8601 date or time: 'yesterday'"):
         call_command("reprocess", "--since", "yesterday")
+
+
+def test_reprocess_identifies_language_again_from_the_stored_text():
+    first, second = wire_copies()
+    type(first).objects.filter(pk=first.pk).update(language="de-AT")
+
+    call_command("reprocess", "--no-progress", stdout=io.StringIO())
+
+    first.refresh_from_db()
+    assert first.language == "en"
+    assert first.search_stems  # the stems follow the language they were made in

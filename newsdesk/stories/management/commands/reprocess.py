@@ -22,7 +22,10 @@ def since_argument(text: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Rebuild near-duplicate signatures, syndication groups and stories from stored articles, oldest first."
+    help = (
+        "Rebuild language, search stems and category, then near-duplicate signatures, syndication groups and stories "
+        "from stored articles, oldest first."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", type=since_argument, help=SINCE_HELP)

@@ -1,0 +1,57 @@
+"""Stories and wire groups follow their articles out: when an article is deleted (a takedown removes the row, an
+operator deletes it), the story it was in and the group it was a copy in are recomputed once the deletion commits,
+so no story keeps a removed article's headline, lead or counts and no group keeps crediting a removed primary (its
+other copies would otherwise all stay hidden as repeats).
+
+The rights app sits beside this one and cannot call it; Django's cascade sends these signals whoever deletes.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from newsdesk.common.content_version import content_version_bump
+from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
+
+_pending = threading.local()
+
+
+def _ids(name: str) -> set[int]:
+    if not hasattr(_pending, name):
+        setattr(_pending, name, set())
+    return getattr(_pending, name)
+
+
+@receiver(post_delete, sender=StoryMembership, dispatch_uid="stories-membership-deleted")
+def membership_deleted(sender: type, instance: StoryMembership, **kwargs: object) -> None:
+    _ids("stories").add(instance.story_id)
+    transaction.on_commit(stories_after_deletions)
+
+
+@receiver(post_delete, sender=ArticleSignature, dispatch_uid="stories-signature-deleted")
+def signature_deleted(sender: type, instance: ArticleSignature, **kwargs: object) -> None:
+    if instance.group_id is not None:
+        _ids("groups").add(instance.group_id)
+        transaction.on_commit(stories_after_deletions)
+
+
+def stories_after_deletions() -> None:
+    """Recompute the groups and stories that lost members (each once, however many callbacks were queued)."""
+    from newsdesk.stories.services import story_members_refresh, syndication_group_refresh
+
+    groups, stories = _ids("groups"), _ids("stories")
+    if not groups and not stories:
+        return
+    group_ids, story_ids = set(groups), set(stories)
+    groups.clear()
+    stories.clear()
+    with transaction.atomic():
+        for group in SyndicationGroup.objects.filter(pk__in=group_ids):
+            syndication_group_refresh(group=group)
+        for story in Story.objects.filter(pk__in=story_ids):
+            story_members_refresh(story=story)
+    content_version_bump()
