@@ -81,7 +81,7 @@ def test_reprocess_rejects_a_date_that_is_not_iso():
 
 
 def test_reprocess_identifies_language_again_from_the_stored_text():
-    first, second = wire_copies()
+    first, _second = wire_copies()
     type(first).objects.filter(pk=first.pk).update(language="de-AT")
 
     call_command("reprocess", "--no-progress", stdout=io.StringIO())
