@@ -137,6 +137,7 @@ def test_help_lists_each_project_command_with_one_line_and_keeps_djangos_reachab
             "ingest",
             "init",
             "opml",
+            "reprocess",
             "restore",
             "serve",
             "worker",
