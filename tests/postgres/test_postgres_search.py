@@ -17,7 +17,11 @@ on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason=POSTG
 def test_search_query_is_answered_from_the_gin_index():
     make_article(make_publisher(), title="Zeppelin lands safely")
     with connection.cursor() as cursor:
+        # Plain index scans off too: the search ranks the newest matches, and on a one-row table the planner walks
+        # the primary key backwards instead. What must hold is that the match *can* come from the GIN index (its
+        # expression is the index's, letter for letter); with both scans off only a bitmap scan of it is cheap.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         captured = []
 
         def explain(execute, sql, params, many, context):
