@@ -27,9 +27,11 @@ PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 
 BYLINE_TOKENS = ("byline", "author", "author-name", "byline-name", "article-author", "story-byline", "contributor")
 # One predicate over one walk of the document (a union of nine `//*[...]` walked it nine times).
-BYLINE_XPATH = "//*[@rel='author' or @itemprop='author' or " + " or ".join(
-    f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')" for token in BYLINE_TOKENS
-) + "]"
+BYLINE_XPATH = (
+    "//*[@rel='author' or @itemprop='author' or "
+    + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')" for token in BYLINE_TOKENS)
+    + "]"
+)
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "og:published_time", "datepublished",

@@ -134,5 +134,6 @@ def test_the_trafilatura_candidates_leave_the_shared_pruned_tree_as_it_was():
         found = trafilatura_candidate(
             tree, source=source, url="https://example.org/a", title="Harbour reopens", base_url="", allow_loopback=False
         )
-        assert found is not None and "Sentence 11" in found.text
+        assert found is not None
+        assert "Sentence 11" in found.text
     assert lxml.html.tostring(tree) == before
