@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
-from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, StoryRow, Vocabulary, Weighed, score_rows, story_row, weigh
+from newsdesk.reader.cluster.vectors import (
+    ARTICLE_ENTITIES,
+    StoryRow,
+    Vocabulary,
+    Weighed,
+    score_rows,
+    story_row,
+    weigh,
+)
 
 STATE_VERSION = 1
 COMMON_MIN = 50

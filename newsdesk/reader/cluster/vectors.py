@@ -142,7 +142,9 @@ def score_rows(
     story_weights = np.concatenate([row.term_shares for row in rows]) * vocabulary.idf(term_columns)
     story_norms = np.sqrt(np.bincount(term_segments, story_weights * story_weights, minlength=count))
     dots = np.bincount(
-        term_segments, _lookup(vocabulary, article.term_columns, article.term_weights, term_columns) * story_weights, count
+        term_segments,
+        _lookup(vocabulary, article.term_columns, article.term_weights, term_columns) * story_weights,
+        count,
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         cosine = np.where(dots > 0, dots / (article.term_norm * story_norms), 0.0)
@@ -153,7 +155,9 @@ def score_rows(
     entity_segments = _segments([row.entity_columns for row in rows])
     shares = np.concatenate([row.entity_shares for row in rows])
     shared = np.bincount(
-        entity_segments, _lookup(vocabulary, article.entity_columns, article.entity_weights, entity_columns) * shares, count
+        entity_segments,
+        _lookup(vocabulary, article.entity_columns, article.entity_weights, entity_columns) * shares,
+        count,
     )
     story_totals = _top_sums(entity_segments, shares * vocabulary.idf(entity_columns), count, top_entities)
     totals = np.minimum(story_totals, article.entity_total)
