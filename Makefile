@@ -75,7 +75,7 @@ coverage-floor: install
 # site, API) on a throwaway PostgreSQL server on loopback, stopped and deleted afterwards even on failure.
 # PG_FAULT_TESTS stop and restart the server: `make test` runs them on a server of their own.
 PG_FAULT_TESTS := tests/postgres/test_worker_faults.py tests/postgres/test_site_outage.py
-PG_TESTS ?= tests/common/test_response_cache.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
+PG_TESTS ?= tests/common/test_response_cache.py tests/common/test_response_cache_stale.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
 
 test-postgres: install
 	@export NEWSDESK_PG_DIR="$$(mktemp -d /tmp/newsdesk-pg.XXXXXX)"; \
