@@ -31,7 +31,7 @@ CANDIDATE_WINDOW = 256
 _CLAIM_LOCK = 0x6E657773  # pg_advisory_xact_lock key: "news"
 
 
-def _lease_clock() -> datetime:
+def lease_clock() -> datetime:
     """Now, as the database sees it where several hosts may share it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -77,7 +77,7 @@ def feed_claim(
         if per_origin is not None and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CLAIM_LOCK])
-        now = _lease_clock()
+        now = lease_clock()
         qs = _claimable(now, due_only=due_only, checked_before=checked_before)
         if connection.features.has_select_for_update_skip_locked:
             qs = qs.select_for_update(skip_locked=True, of=("self",))
@@ -117,7 +117,7 @@ def feeds_lease_renew(*, feed_ids: list[int], owner: str, lease_s: int = DEFAULT
     lost: expired and taken by another worker, or released)."""
     if not feed_ids:
         return set()
-    now = _lease_clock()
+    now = lease_clock()
     ours = Feed.objects.filter(pk__in=feed_ids, lease_owner=owner)
     if ours.update(lease_expires_at=now + timedelta(seconds=lease_s)) == len(feed_ids):
         return set(feed_ids)

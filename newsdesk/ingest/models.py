@@ -74,3 +74,18 @@ class EntryFailure(models.Model):
     def __str__(self) -> str:
         state = "given up" if self.given_up else f"retry at {self.next_try_at:%Y-%m-%d %H:%M}"
         return f"{self.url} ({self.tries} tries, {state})"
+
+
+class PeriodicJob(models.Model):
+    """A piece of housekeeping every worker offers to do (closing quiet stories, say), done by one of them per
+    period: the worker whose conditional UPDATE moves `next_run_at` on runs it, the others find it not due."""
+
+    name = models.CharField(max_length=50, unique=True)
+    next_run_at = models.DateTimeField()
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_owner = models.CharField(max_length=100, blank=True, help_text="The worker that ran it last.")
+    last_outcome = models.CharField(max_length=500, blank=True, help_text="What it did, or why it failed.")
+
+    def __str__(self) -> str:
+        return f"{self.name} (next at {self.next_run_at:%Y-%m-%d %H:%M})"

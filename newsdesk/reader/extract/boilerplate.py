@@ -4,6 +4,7 @@ the short call-to-action paragraphs it sometimes keeps after."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -11,6 +12,13 @@ from newsdesk.reader.extract import xpaths
 
 _TOKEN_SPLIT = re.compile(r"[\s_]+")
 _TOKENS = frozenset(xpaths.BOILERPLATE_TOKENS)
+# Only elements with a class, id or role, or a boilerplate tag, can be boilerplate: selected inside libxml2 (in
+# document order), so the elements that cannot be are never turned into Python objects.
+_MAYBE_BOILERPLATE = etree.XPath(
+    "//*[@class or @id or @role] | " + " | ".join(f"//{tag}" for tag in xpaths.BOILERPLATE_TAGS)
+)
+_COUNT_PARAGRAPHS = etree.XPath("count(//p)")
+_COUNT_PARAGRAPHS_INSIDE = etree.XPath("count(.//p)")
 _MAX_SHARE = 0.5  # a container holding more than half of the page's paragraphs is content, not chrome
 _CTA_MAX_CHARS = 220
 # Whole paragraphs that are calls to action or chrome, in the languages we see most.
@@ -34,13 +42,13 @@ _CALLS_TO_ACTION = re.compile(
 
 def prune_boilerplate(document: etree._Element) -> int:
     """Remove boilerplate containers from `document` in place; returns how many were removed."""
-    paragraphs = len(document.xpath("//p"))
+    paragraphs = _COUNT_PARAGRAPHS(document)
     doomed = []
-    for el in document.iter(etree.Element):
+    for el in _MAYBE_BOILERPLATE(document):
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in xpaths.PROTECTED_TAGS or not _looks_like_boilerplate(el, tag):
             continue
-        if paragraphs and len(el.xpath(".//p")) > _MAX_SHARE * paragraphs:
+        if paragraphs and _COUNT_PARAGRAPHS_INSIDE(el) > _MAX_SHARE * paragraphs:
             continue
         if el.find(".//article") is not None:
             continue
@@ -60,10 +68,13 @@ def _looks_like_boilerplate(el: etree._Element, tag: str) -> bool:
     role = (el.get("role") or "").lower()
     if role in xpaths.BOILERPLATE_ROLES:
         return True
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    if not names.strip():
-        return False
-    return any(token in _TOKENS for token in _TOKEN_SPLIT.split(names))
+    return _names_are_boilerplate(f"{el.get('class') or ''} {el.get('id') or ''}")
+
+
+@lru_cache(maxsize=8192)
+def _names_are_boilerplate(names: str) -> bool:
+    """Cached: a page repeats the same few class strings on hundreds of elements."""
+    return any(token in _TOKENS for token in _TOKEN_SPLIT.split(names.lower()) if token)
 
 
 def _is_attached(el: etree._Element) -> bool:

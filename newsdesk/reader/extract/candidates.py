@@ -59,8 +59,10 @@ def trafilatura_candidate(
     pruned: etree._Element, *, source: str, url: str, title: str, base_url: str, allow_loopback: bool
 ) -> BodyCandidate | None:
     """trafilatura (one of TRAFILATURA_SETTINGS) on the pruned tree, with our post-cleaning of its body."""
+    # No copy of our own: handed a tree, bare_extraction copies it before changing anything
+    # (tests/reader/extract/test_ensemble.py holds that).
     result = trafilatura.bare_extraction(
-        copy.deepcopy(pruned),
+        pruned,
         url=url or None,
         include_comments=False,
         # Links off: with them on, trafilatura splits paragraphs at some inline links and glues the

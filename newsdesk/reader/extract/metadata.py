@@ -22,6 +22,7 @@ _BYLINE_NOISE = re.compile(r"\s*(?:\||•|·|\bupdated\b|\bpublished\b|\bposted\
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and narrow NBSP (French "6 450") are text, not layout
 _MAX_BYLINE = 120
 _HAS_TIME = re.compile(r"\d:\d\d|T\d")  # "2026-03-01" is a day; "2026-03-01T09:30" and "09:30" are times
+_BYLINES = etree.XPath(xpaths.BYLINE_XPATH)
 MAX_NOTES = 10
 _NOTE_URL_CHARS = 120
 
@@ -206,7 +207,7 @@ def _byline(document: etree._Element, meta: dict[str, list[str]], article: dict[
     author = _first_person([v for key in xpaths.AUTHOR_META for v in meta.get(key, ())])
     if author:
         return clean_byline(author)
-    for el in document.xpath(xpaths.BYLINE_XPATH)[:5]:
+    for el in _BYLINES(document)[:5]:
         text = clean_byline(el.text_content() if hasattr(el, "text_content") else "".join(el.itertext()))
         if text:
             return text

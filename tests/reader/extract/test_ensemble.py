@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import lxml.html
+
 from newsdesk.reader.extract import extract_article
 from newsdesk.reader.extract.candidates import (
     FEED,
@@ -13,6 +15,7 @@ from newsdesk.reader.extract.candidates import (
     TRAFILATURA_PRECISION,
     html_candidate,
     text_candidate,
+    trafilatura_candidate,
 )
 from newsdesk.reader.extract.ensemble import EnsembleParams, choose_body, similarity
 
@@ -115,3 +118,22 @@ def test_feed_content_is_a_candidate_of_extract_article():
     article = extract_article(page.encode(), url="https://news.example/a", feed_html=f"<p>{ARTICLE}</p>")
     assert article.body_source == FEED
     assert "Sentence 11" in article.body_text
+
+
+def test_the_trafilatura_candidates_leave_the_shared_pruned_tree_as_it_was():
+    """Both trafilatura settings read the same pruned tree without copying it first: bare_extraction copies a tree
+    it is handed before changing it. A trafilatura upgrade that stopped doing so fails here."""
+    page = (
+        "<html><head><title>Harbour reopens</title></head><body><nav><a href='/'>Home</a></nav><article>"
+        f"<h1>Harbour reopens</h1><p>{ARTICLE}</p><ul><li>Related one</li><li>Related two</li></ul>"
+        "<div class='comments'><p>First!</p></div></article><footer>© Example</footer></body></html>"
+    )
+    tree = lxml.html.document_fromstring(page)
+    before = lxml.html.tostring(tree)
+    for source in (TRAFILATURA, TRAFILATURA_PRECISION):
+        found = trafilatura_candidate(
+            tree, source=source, url="https://example.org/a", title="Harbour reopens", base_url="", allow_loopback=False
+        )
+        assert found is not None
+        assert "Sentence 11" in found.text
+    assert lxml.html.tostring(tree) == before

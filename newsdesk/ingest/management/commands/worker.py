@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from newsdesk.common.arguments import count_between, duration
 from newsdesk.common.database import Backoff, connections_reset, database_unavailable, require_migrated
 from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.jobs import periodic_jobs_run
 from newsdesk.ingest.report import one_line
 from newsdesk.ingest.runner import worker_cycle, worker_identity
 from newsdesk.media.steps import images_step
@@ -66,6 +67,8 @@ class Command(BaseCommand):
                     )
                     # Lead images of what this cycle stored, fetched here rather than in any request.
                     images = images_step(options=context.options)
+                    # Housekeeping (closing quiet stories): due once per period, run by whichever worker claims it.
+                    jobs = periodic_jobs_run(owner=owner)
                 except Exception as exc:
                     if database_unavailable(exc):
                         # Restart, failover, network blip: drop the dead connections and back off (1 s doubling
@@ -86,6 +89,8 @@ class Command(BaseCommand):
                 backoff.reset()
                 if rights.removed:
                     self.stdout.write(f"takedowns carried out: {', '.join(map(str, rights.removed))}")
+                for name, outcome in jobs.items():
+                    self.stdout.write(f"job {name}: {outcome}")
                 if images.stored:
                     self.stdout.write(f"images stored: {len(images.stored)}")
                 if stats.feeds:

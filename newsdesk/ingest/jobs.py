@@ -1,0 +1,79 @@
+"""Periodic housekeeping of the workers: every worker offers each job every cycle, one of them runs it per period.
+
+A job is claimed by one conditional UPDATE (`next_run_at <= now` → `next_run_at = now + every`): on PostgreSQL the
+second worker's UPDATE waits for the first one's row lock and then finds the row no longer due; on SQLite writers
+take turns anyway. So however many workers share the database, a job runs once per period, and a worker that dies
+mid-job only delays it to the next period (nothing stays held). Times come from the database clock on PostgreSQL,
+as the feed leases' do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from newsdesk.common.database import database_unavailable, writes_serialized
+from newsdesk.ingest.claims import lease_clock
+from newsdesk.ingest.models import PeriodicJob
+from newsdesk.ingest.report import one_line
+from newsdesk.stories.services import stories_close
+
+log = logging.getLogger(__name__)
+
+JOB_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: timedelta
+    run: Callable[[datetime], str]  # given the database's now; returns what it did, in a few words
+
+
+def _stories_close(now: datetime) -> str:
+    return f"{stories_close(now=now)} stories closed"
+
+
+# A story is closed a few minutes after its quiet period ends at the latest; closing is one indexed UPDATE.
+JOBS: tuple[Job, ...] = (Job(name="stories_close", every=timedelta(minutes=5), run=_stories_close),)
+
+
+@writes_serialized()
+def job_claim(*, name: str, owner: str, every: timedelta, now: datetime) -> bool:
+    """Take the job for this period if it is due; True for exactly one of the workers asking at once."""
+    with transaction.atomic():
+        PeriodicJob.objects.bulk_create([PeriodicJob(name=name, next_run_at=now)], ignore_conflicts=True)
+        taken = PeriodicJob.objects.filter(name=name, next_run_at__lte=now).update(
+            next_run_at=now + every, last_started_at=now, last_owner=owner[:100]
+        )
+    return taken == 1
+
+
+@writes_serialized()
+def _job_finished(*, name: str, outcome: str) -> None:
+    PeriodicJob.objects.filter(name=name).update(last_finished_at=lease_clock(), last_outcome=outcome[:500])
+
+
+def periodic_jobs_run(*, owner: str, jobs: tuple[Job, ...] = JOBS) -> dict[str, str]:
+    """Run every job that is due and that this worker claimed; {name: outcome} of those it ran. A failing job is
+    logged and recorded, and the next one still runs; a database outage is the caller's to handle."""
+    done: dict[str, str] = {}
+    for job in jobs:
+        if not job_claim(name=job.name, owner=owner, every=job.every, now=lease_clock()):
+            continue
+        try:
+            outcome = job.run(lease_clock())
+        except Exception as exc:
+            if database_unavailable(exc):
+                raise
+            outcome = f"{JOB_FAILED}: {one_line(exc)}"
+            log.warning("periodic job failed", extra={"job": job.name, "owner": owner, "error": outcome})
+        else:
+            log.info("periodic job done", extra={"job": job.name, "owner": owner, "outcome": outcome})
+        _job_finished(name=job.name, outcome=outcome)
+        done[job.name] = outcome
+    return done
