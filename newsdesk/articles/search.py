@@ -4,10 +4,12 @@ Visitors type anything: quotes, `*`, `NEAR(`, `-`, `AND`. We never pass their sy
 split into clauses (a quoted phrase, a word with a trailing `*`, or a bare word) made of word tokens, and each
 token is quoted, so FTS5 and tsquery only ever see plain terms.
 
-A bare word matches as a prefix of a word of the title or text, or as one of its Snowball stems (in the language
-asked for, else in each of reader.stemming.QUERY_LANGUAGES) among the article's indexed stems: "elections" finds
-"election", "elección" finds "elecciones". `word*` is a prefix alone; a quoted phrase matches its words in that
-order, next to each other, in the title or text (no stems: what is quoted is what was written).
+A bare word matches itself or one of its Snowball stems (in the language asked for, else in each of
+reader.stemming.QUERY_LANGUAGES) among the article's indexed stems: "elections" finds "election", "elección" finds
+"elecciones". `word*` matches every word that starts so (the way to ask for a prefix: a bare word was once a
+prefix too, but at a million articles a prefix of a common word merges the lists of every word that starts so, a
+hundred times the work of the word itself). A quoted phrase matches its words in that order, next to each other,
+in the title or text (no stems: what is quoted is what was written).
 """
 
 import re
@@ -77,7 +79,7 @@ def _fts5_quote(word: str) -> str:
 
 
 def fts5_match_expression(query: "list[Clause] | list[str]", *, language: str = "") -> str:
-    """An FTS5 MATCH string: every clause required. A bare word is a quoted prefix or one of its stems in
+    """An FTS5 MATCH string: every clause required. A bare word is the quoted word or one of its stems in
     search_stems; `word*` a prefix; a phrase its quoted words joined by `+` within the title and text columns."""
     parts = []
     for clause in _clauses(query):
@@ -88,12 +90,12 @@ def fts5_match_expression(query: "list[Clause] | list[str]", *, language: str = 
         else:
             stems = " OR ".join(_fts5_quote(stem) for stem in query_stems(clause.word, _languages(language)))
             word = _fts5_quote(clause.word)
-            parts.append(f"({word}* OR search_stems : ({stems}))" if stems else f"{word}*")
+            parts.append(f"({word} OR search_stems : ({stems}))" if stems else word)
     return " AND ".join(parts)
 
 
 def tsquery_expression(query: "list[Clause] | list[str]", *, language: str = "") -> str:
-    """A to_tsquery('simple', ...) string with only word characters: a bare word a prefix or one of its stems,
+    """A to_tsquery('simple', ...) string with only word characters: a bare word itself or one of its stems,
     `word*` a prefix, a phrase its words joined by `<->` among the title's and text's words (weights A and B)."""
     parts = []
     for clause in _clauses(query):
@@ -103,7 +105,7 @@ def tsquery_expression(query: "list[Clause] | list[str]", *, language: str = "")
             parts.append(f"{clause.word}:*")
         else:
             stems = [stem for stem in query_stems(clause.word, _languages(language)) if _WORD.fullmatch(stem)]
-            parts.append("(" + " | ".join([f"{clause.word}:*", *stems]) + ")")
+            parts.append("(" + " | ".join(dict.fromkeys([clause.word, *stems])) + ")")
     return " & ".join(parts)
 
 

@@ -89,7 +89,7 @@ def test_newest_first_reads_a_common_word_in_date_order_without_sorting_every_ma
     ("title", "query"),
     [
         ("Zeppelin lands safely", "zeppelin"),
-        ("Zeppelin lands safely", "ZEPP"),
+        ("Zeppelin lands safely", "ZEPP*"),
         ("Zeppelin lands safely", "lands zeppelin"),
         ("Tokyo 東京 summit opens", "東京"),
         ("Über die Brücke", "über"),
