@@ -33,7 +33,7 @@ def test_items_added_directly_match_djangos_generic_loop(feed_class):
     assert ours.getvalue() == generic.getvalue()
 
 
-@pytest.mark.parametrize("buffered, plain", [(BufferedRssFeed, Rss201rev2Feed), (BufferedAtomFeed, Atom1Feed)])
+@pytest.mark.parametrize(("buffered", "plain"), [(BufferedRssFeed, Rss201rev2Feed), (BufferedAtomFeed, Atom1Feed)])
 def test_a_buffered_feed_writes_the_same_bytes_in_one_write(buffered, plain):
     def document(kind) -> tuple[bytes, int]:
         feed = kind(title="Harbour", link="http://example.test/", description="Tides")
