@@ -3,6 +3,7 @@
 from django.db import models
 
 from newsdesk.common.url_patterns import url_for
+from newsdesk.sources.fields import LanguageField
 from newsdesk.sources.models import Feed, Publisher
 
 
@@ -33,7 +34,7 @@ class Article(models.Model):
     byline = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     fetched_at = models.DateTimeField()
-    language = models.CharField(max_length=16, blank=True)
+    language = LanguageField(blank=True)
     summary = models.TextField(blank=True)
     body_html = models.TextField(blank=True, help_text="Sanitized with nh3; safe to render.")
     body_text = models.TextField(blank=True)

@@ -3,6 +3,7 @@
 from django.db import models
 
 from newsdesk.common.url_patterns import url_for
+from newsdesk.sources.fields import LanguageField
 
 
 class Publisher(models.Model):
@@ -16,7 +17,7 @@ class Publisher(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     homepage = models.URLField(max_length=2000)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
-    language = models.CharField(max_length=16, blank=True, help_text="BCP 47 code, e.g. en, fr, de, es")
+    language = LanguageField(blank=True, help_text="BCP 47 primary subtag, e.g. en, fr, de, es (en-US is stored as en)")
     display_policy = models.CharField(max_length=10, choices=DisplayPolicy.choices, default=DisplayPolicy.EXCERPT)
     excerpt_words = models.PositiveSmallIntegerField(default=60, help_text="Words an excerpt may show.")
     contact_domain = models.CharField(

@@ -7,6 +7,7 @@ from django.db import models
 
 from newsdesk.articles.models import Article
 from newsdesk.common.url_patterns import url_for
+from newsdesk.sources.fields import LanguageField, LanguageListField
 
 
 class Story(models.Model):
@@ -19,8 +20,8 @@ class Story(models.Model):
     lead_article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The article whose image the story shows (the lead article's, or the next member with a showable image).
     image_article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    language = models.CharField(max_length=16, blank=True, help_text="Language of the headline (BCP 47).")
-    languages = models.JSONField(default=list, help_text="Every language of its articles, most used first.")
+    language = LanguageField(blank=True, help_text="Language of the headline (BCP 47 primary subtag).")
+    languages = LanguageListField(default=list, help_text="Every language of its articles, most used first.")
     first_seen = models.DateTimeField(db_index=True)
     last_seen = models.DateTimeField(db_index=True)
     size = models.PositiveIntegerField(default=0, help_text="Articles in the story.")

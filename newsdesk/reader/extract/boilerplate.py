@@ -18,6 +18,11 @@ _MAYBE_BOILERPLATE = etree.XPath(
     "//*[@class or @id or @role] | " + " | ".join(f"//{tag}" for tag in xpaths.BOILERPLATE_TAGS)
 )
 _COUNT_PARAGRAPHS = etree.XPath("count(//p)")
+# Markup no body candidate reads (trafilatura deletes it before anything else, readability and the sanitizer
+# drop it with its content): a third of a news page's elements, which every candidate would otherwise copy and
+# walk again. JSON-LD stays: trafilatura reads it (forum pages, its last-resort body).
+_INERT_TAGS = ("style", "svg", "noscript", "template", "link", "meta")
+_INERT_SCRIPTS = etree.XPath("//script[not(@type='application/ld+json')]")
 _COUNT_PARAGRAPHS_INSIDE = etree.XPath("count(.//p)")
 _MAX_SHARE = 0.5  # a container holding more than half of the page's paragraphs is content, not chrome
 _CTA_MAX_CHARS = 220
@@ -60,6 +65,14 @@ def prune_boilerplate(document: etree._Element) -> int:
             drop_keep_tail(el)
             removed += 1
     return removed
+
+
+def strip_inert(document: etree._Element) -> None:
+    """Remove scripts (but JSON-LD), styles, SVG, noscript, templates, link and meta elements, keeping the text
+    that follows each."""
+    for el in _INERT_SCRIPTS(document):
+        el.drop_tree()
+    etree.strip_elements(document, *_INERT_TAGS, with_tail=False)
 
 
 def _looks_like_boilerplate(el: etree._Element, tag: str) -> bool:

@@ -4,12 +4,14 @@ is a hint: it decides only when the text is too short or too mixed for the model
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+from newsdesk.reader.languages import normalise_language
+
+__all__ = ["identify_language", "language_scores", "normalise_language"]
+
 _SAMPLE_CHARS = 2000  # the first paragraphs decide (already > 0.99 sure); longer texts only cost time
 # Above this normalised probability the text's evidence beats the declared language. On the demo world's 384
 # articles the headline plus body scores >= 0.998 in the right language every time; a headline alone is wrong
@@ -18,12 +20,6 @@ CONFIDENT = 0.95
 # With no hint at all a weaker guess is still better than nothing.
 PLAUSIBLE = 0.6
 _MIN_LETTERS = 12
-
-
-def normalise_language(code: str) -> str:
-    """'en-US' / 'fr_FR' / 'DE' -> 'en' / 'fr' / 'de'; anything unparseable -> ""."""
-    match = _CODE.match((code or "").strip().split(",")[0].strip())
-    return match.group(1).lower() if match else ""
 
 
 @cache

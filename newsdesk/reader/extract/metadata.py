@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newsdesk.reader.extract import jsonld, xpaths
-from newsdesk.reader.extract.language import normalise_language
 from newsdesk.reader.feeds.dates import parse_date
+from newsdesk.reader.languages import normalise_language
 from newsdesk.reader.urls import canonicalize_url, resolve_page_url
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|—|::|·|•|»|/)\s+")
