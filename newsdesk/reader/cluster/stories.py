@@ -131,9 +131,15 @@ def _time(value: object) -> datetime | None:
 
 
 def _top(bag: dict[str, float], limit: int) -> dict[str, float]:
+    """The `limit` heaviest entries, ties broken by name (sorting the values alone, then only the tied names, is
+    several times cheaper than sorting the items by a key)."""
     if len(bag) <= limit:
         return bag
-    return dict(sorted(bag.items(), key=lambda item: (-item[1], item[0]))[:limit])
+    cut = sorted(bag.values(), reverse=True)[limit - 1]
+    kept = {key: value for key, value in bag.items() if value > cut}
+    for key in sorted(key for key, value in bag.items() if value == cut)[: limit - len(kept)]:
+        kept[key] = cut
+    return kept
 
 
 @dataclass(frozen=True)
@@ -193,18 +199,18 @@ class StoryClusterer:
     def candidates(self, features: ArticleFeatures, at: datetime | None) -> list[object]:
         """Stories sharing the most distinctive terms and entities with the article (words found in a large share
         of all stories say nothing about which one it belongs to)."""
-        counts: Counter[object] = Counter()
         common = max(COMMON_MIN, len(self.states) // 10)
+        pool: list[object] = []
+        index = self._index
         for name in (*features.terms, *features.entities):
-            keys = self._index.get(name)
+            keys = index.get(name)
             if keys and len(keys) <= common:
-                counts.update(keys)
-        for gone in [key for key in counts if key not in self.states]:
-            del counts[gone]
-        best = [key for key, _ in counts.most_common(self.options.candidate_limit)]
-        return [
-            key for key in best if key in self.states and self.states[key].is_open_at(at, self.options.quiet_period)
-        ]
+                pool.extend(keys)
+        counts = Counter(pool)  # one pass in C rather than one update per name
+        states, quiet = self.states, self.options.quiet_period
+        for shut in [key for key in counts if key not in states or not states[key].is_open_at(at, quiet)]:
+            del counts[shut]
+        return [key for key, _ in counts.most_common(self.options.candidate_limit)]
 
     def matches(
         self, features: ArticleFeatures, at: datetime | None, *, title_only: bool = False
@@ -270,8 +276,11 @@ class StoryClusterer:
         self._vocabulary.count({*features.terms, *features.entities})
         self._vocabulary.docs += 1
         state.add(features, language=language, at=at, options=self.options)
-        for name in (*state.terms, *state.entities):
-            self._index.setdefault(name, set()).add(key)
+        # The story's other names are indexed already (when they joined it, or when it was loaded or merged).
+        for bag, kept in ((features.terms, state.terms), (features.entities, state.entities)):
+            for name in bag:
+                if name in kept:
+                    self._index.setdefault(name, set()).add(key)
 
     def _new_key(self) -> int:
         while self._next_key in self.states:

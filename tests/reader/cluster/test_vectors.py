@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from newsdesk.reader.cluster.stories import _top
 from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, Vocabulary, score_rows, story_row, weigh
 
 
@@ -81,3 +82,11 @@ def test_no_candidates_score_nothing_and_the_vocabulary_grows_keeping_counts():
     assert vocabulary.df[vocabulary.ids["early"]] == 3
     assert not vocabulary.scratch.any()
     assert score_rows(vocabulary, weigh(vocabulary, {"early": 1.0}, {}), [], 0.4, 25).size == 0
+
+
+def test_a_story_keeps_its_heaviest_names_ties_broken_by_name():
+    bag = {"d": 1.0, "c": 2.0, "b": 1.0, "a": 1.0, "e": 3.0}
+
+    assert _top(bag, 3) == {"e": 3.0, "c": 2.0, "a": 1.0}
+    assert _top(bag, 4) == {"e": 3.0, "c": 2.0, "a": 1.0, "b": 1.0}
+    assert _top(bag, 5) is bag
