@@ -230,6 +230,8 @@ def _article_store(
     existing = Article.objects.filter(canonical_url=canonical_url).first()
     if existing is not None:
         if existing.content_hash == fields["content_hash"] and existing.title == fields["title"]:
+            # Fetched again and found unchanged: the next "updated" stamp in its feed is compared with now.
+            Article.objects.filter(pk=existing.pk).update(fetched_at=fetched_at)
             return UpsertResult(existing, created=False, updated=False)
         for name, value in fields.items():
             setattr(existing, name, value)

@@ -3,9 +3,11 @@ and store each one on its own, so nothing one entry does (a hostile page, a bug 
 
 A failed entry is recorded (fetch log line + EntryFailure row) and retried with backoff by later refreshes, then
 given up; an entry whose link is malformed or not public is skipped with a note and never fetched or published.
+A stored article is fetched again when its entry says it was updated since (a publisher's edit, see _edited_since).
 """
 
 import logging
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.db.models import Q
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 LINK_NOT_PUBLIC = "entry link is not a public address"
 _LOOKUP_CHUNK = 200  # entries checked against the database per query
+# A stored article whose entry says it was updated since is fetched again, but not sooner than this after the last
+# fetch (publishers fix typos in bursts; a feed may also stamp every entry with its build time).
+REFETCH_AFTER = timedelta(minutes=10)
 
 
 class PageFailed(Exception):
@@ -100,12 +105,17 @@ def _needing_work(
     canonicals = [canonical for _, canonical in candidates]
     links = [entry.link for entry, _ in candidates]
     rows = Article.objects.filter(Q(canonical_url__in=canonicals) | Q(original_url__in=links))
-    stored = {url for pair in rows.values_list("canonical_url", "original_url") for url in pair}
+    stored = {
+        url: fetched_at
+        for canonical_url, original_url, fetched_at in rows.values_list("canonical_url", "original_url", "fetched_at")
+        for url in (canonical_url, original_url)
+    }
     failures = entry_failures_get(urls=canonicals)
     now = timezone.now()
     todo = []
     for entry, canonical in candidates:
-        if canonical in stored or entry.link in stored:
+        fetched_at = stored.get(canonical) or stored.get(entry.link)
+        if fetched_at is not None and not _edited_since(entry, fetched_at, now):
             continue
         failure = failures.get(canonical)
         if failure is not None and failure.given_up:
@@ -115,6 +125,13 @@ def _needing_work(
             continue
         todo.append((entry, canonical, failure is not None))
     return todo
+
+
+def _edited_since(entry: ParsedEntry, fetched_at: datetime, now: datetime) -> bool:
+    """Whether a stored article's feed entry says it was edited after we fetched it: its page is fetched again (and
+    the article updated in place when its text or title changed). At most once per REFETCH_AFTER, so a feed that
+    stamps every entry "updated now" costs one fetch per article per period, not one per refresh."""
+    return entry.updated is not None and entry.updated > fetched_at and now - fetched_at >= REFETCH_AFTER
 
 
 def entries_ingest(
@@ -263,3 +280,5 @@ def _entry_store(
     report.items_updated += int(result.updated)
     if result.article is not None and result.created:
         report.new_article_ids.append(result.article.pk)
+    if result.article is not None and result.updated:
+        report.updated_article_ids.append(result.article.pk)
