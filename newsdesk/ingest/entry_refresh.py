@@ -99,9 +99,9 @@ def _without_tombstoned(
 
 def _needing_work(
     candidates: list[tuple[ParsedEntry, str]], report: RefreshReport
-) -> list[tuple[ParsedEntry, str, bool]]:
-    """Leave out what is stored, given up, or still in its retry backoff (one query each per chunk); the rest
-    as (entry, canonical URL, whether it failed before)."""
+) -> list[tuple[ParsedEntry, str, bool, bool]]:
+    """Leave out what is stored (unless its entry says it was edited since), given up, or still in its retry backoff
+    (one query each per chunk); the rest as (entry, canonical URL, whether it failed before, whether it is stored)."""
     canonicals = [canonical for _, canonical in candidates]
     links = [entry.link for entry, _ in candidates]
     rows = Article.objects.filter(Q(canonical_url__in=canonicals) | Q(original_url__in=links))
@@ -123,7 +123,7 @@ def _needing_work(
         if failure is not None and failure.next_try_at > now:
             report.entries_waiting += 1
             continue
-        todo.append((entry, canonical, failure is not None))
+        todo.append((entry, canonical, failure is not None, fetched_at is not None))
     return todo
 
 
@@ -150,7 +150,7 @@ def entries_ingest(
     for start in range(0, len(entries), _LOOKUP_CHUNK):
         chunk = entries[start : start + _LOOKUP_CHUNK]
         todo = _needing_work(_usable_links(chunk, context, report), report)
-        for position, (entry, canonical, failed_before) in enumerate(todo):
+        for position, (entry, canonical, failed_before, refetch) in enumerate(todo):
             if handled >= limits.max_entries:
                 # The rest of this chunk needs work; the later chunks were not even looked at (some of those
                 # may be stored already, so the count is an upper bound).
@@ -162,6 +162,7 @@ def entries_ingest(
                 entry=entry,
                 canonical=canonical,
                 failed_before=failed_before,
+                refetch=refetch,
                 context=context,
                 report=report,
                 budget=budget,
@@ -176,6 +177,7 @@ def _entry_ingest(
     entry: ParsedEntry,
     canonical: str,
     failed_before: bool,
+    refetch: bool,
     context: IngestContext,
     report: RefreshReport,
     budget: PageBudget,
@@ -192,7 +194,7 @@ def _entry_ingest(
         report.pages_skipped_claimed += 1  # another worker is on this very page right now
         return
     try:
-        _entry_store(feed=feed, entry=entry, context=context, report=report, budget=budget)
+        _entry_store(feed=feed, entry=entry, context=context, report=report, budget=budget, refetch=refetch)
     except HostBusy:
         report.entries_deferred += 1  # the host asked everyone to wait: not the entry's fault
     except Exception as exc:  # anything one entry triggers stays with that entry
@@ -229,7 +231,13 @@ def _entry_taken_down(*, feed: Feed, link: str, report: RefreshReport) -> None:
 
 
 def _entry_store(
-    *, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport, budget: PageBudget
+    *,
+    feed: Feed,
+    entry: ParsedEntry,
+    context: IngestContext,
+    report: RefreshReport,
+    budget: PageBudget,
+    refetch: bool = False,
 ) -> None:
     link = entry.link
     extracted: ExtractedArticle | None = None
@@ -273,6 +281,7 @@ def _entry_store(
         robots_disallowed=not robots_allowed,
         # The same text at this publisher under yet another URL (a wire copy of removed material).
         refuse=lambda content_hash: text_is_tombstoned(publisher=feed.publisher, content_hash=content_hash),
+        refetch=refetch,
     )
     if result.refused:
         _entry_taken_down(feed=feed, link=link, report=report)
