@@ -66,7 +66,7 @@ coverage-floor: install
 
 # Database-dependent tests (leases and claims, the kill -9 worker test, search, migrations, end-to-end ingest,
 # site, API) on a throwaway PostgreSQL server on loopback, stopped and deleted afterwards even on failure.
-PG_TESTS ?= tests/common/test_response_cache.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
+PG_TESTS ?= tests/common/test_response_cache.py tests/common/test_response_cache_stale.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
 
 test-postgres: install
 	@export NEWSDESK_PG_DIR="$$(mktemp -d /tmp/newsdesk-pg.XXXXXX)"; \

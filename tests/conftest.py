@@ -47,10 +47,12 @@ def _empty_caches():
     """Each test starts with an empty cache (content versions and cached responses live there)."""
     from django.core.cache import cache
 
+    from newsdesk.common import fragments
     from newsdesk.common.response_cache import LOCAL
 
     cache.clear()
     LOCAL.clear()
+    fragments.LOCAL.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -232,7 +232,7 @@ def refresh_records_write(records: list[RefreshRecord], *, owner: str, release: 
         _feed_states_write(feeds, fields)
         FetchAttempt.objects.bulk_create([record.attempt for record in records])
     if any(record.attempt.items_new or record.attempt.items_updated for record in records):
-        content_version_bump()
+        content_version_bump(soft=True)  # news only: cached pages may be re-rendered in the background
 
 
 def _page_lease_s(lease_s: int, *, leased: bool) -> int:

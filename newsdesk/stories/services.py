@@ -207,7 +207,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         for key, story in final.items():
             story.state = clusterer.state_of(key).to_json()
             _story_counts_refresh(story)
-        content_version_bump()
+        content_version_bump(soft=True)  # new members only: nothing a reader saw goes away
     return len(todo)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -407,24 +408,33 @@ class ArticleFeatures:
     entities: dict[str, float]
 
 
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> tuple[str | None, str | None]:
+    """(the term a word counts as, the entity it names if it stands inside a sentence), either None."""
+    folded = fold(word)
+    if folded.isdigit():
+        return None, ("#" + folded if len(folded) >= 2 else None)
+    if len(folded) < MIN_TERM_CHARS or folded in _FOLDED_STOPWORDS:
+        return None, None
+    return folded[:STEM_CHARS], (folded if word[0].isupper() else None)
+
+
 def _scan(text: str, weight: float, terms: dict[str, float], entities: dict[str, float], *, title: bool) -> None:
     # In a Title Case headline every word is capitalized: capitals there name nothing.
     capitals_name_things = not (title and _is_title_case(text))
+    stems: list[str] = []
+    names: list[str] = []
     for sentence in _SENTENCES.split(text):
-        first = True
-        for word in _TOKEN.findall(sentence):
-            folded = fold(word)
-            starts_sentence, first = first, False
-            if folded.isdigit():
-                if len(folded) >= 2:
-                    entities["#" + folded] = entities.get("#" + folded, 0.0) + weight
-                continue
-            if len(folded) < MIN_TERM_CHARS or folded in _FOLDED_STOPWORDS:
-                continue
-            stem = folded[:STEM_CHARS]
-            terms[stem] = terms.get(stem, 0.0) + weight
-            if capitals_name_things and not starts_sentence and word[0].isupper():
-                entities[folded] = entities.get(folded, 0.0) + weight
+        for position, word in enumerate(_TOKEN.findall(sentence)):
+            stem, name = _word(word)
+            if stem is not None:
+                stems.append(stem)
+            # Numbers name things anywhere; a capital at the start of a sentence says nothing.
+            if name is not None and (stem is None or (capitals_name_things and position)):
+                names.append(name)
+    for bag, found in ((terms, stems), (entities, names)):
+        for key, count in Counter(found).items():
+            bag[key] = bag.get(key, 0.0) + count * weight
 
 
 def _is_title_case(text: str) -> bool:

@@ -19,7 +19,7 @@ from lxml import etree
 
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract import candidates
-from newsdesk.reader.extract.boilerplate import prune_boilerplate
+from newsdesk.reader.extract.boilerplate import merge_sibling_articles, prune_boilerplate, strip_inert
 from newsdesk.reader.extract.candidates import BodyCandidate
 from newsdesk.reader.extract.decode import decode_html
 from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body
@@ -126,6 +126,8 @@ def extract_article(
         allow_loopback=options.allow_loopback,
         article_body=meta.article_body,
         feed_html=feed_html,
+        # The candidates prune the tree they read; the page's own tree is needed afterwards only by htmldate.
+        in_place=meta.published is not None,
     )
     choice = choose_body(found, tie_breakers=tie_breakers, params=options.ensemble)
     body_html = choice.candidate.html if choice.candidate else ""
@@ -171,13 +173,16 @@ def _body_candidates(
     article_body: str,
     feed_html: str,
     prune: bool = True,
+    in_place: bool = False,
 ) -> tuple[list[BodyCandidate], Callable[[], list[BodyCandidate]]]:
     """The candidates every page gets (trafilatura, readability, outside sources), and a callable for the
     tie-breakers the ensemble asks for only when those disagree. `prune=False` skips the boilerplate pass
-    (the cross-validation compares both)."""
-    pruned = copy.deepcopy(document)
+    (the cross-validation compares both); `in_place=True` prunes `document` itself instead of a copy."""
+    pruned = document if in_place else copy.deepcopy(document)
+    strip_inert(pruned)
     if prune:
         prune_boilerplate(pruned)
+    merge_sibling_articles(pruned)
     found = [
         candidates.trafilatura_candidate(
             pruned,

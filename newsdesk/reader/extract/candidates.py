@@ -11,12 +11,14 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 
 import trafilatura
 from lxml import etree
 from trafilatura.external import try_readability
 from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.settings import Extractor
 
 from newsdesk.reader.extract.boilerplate import drop_keep_tail, is_call_to_action
 from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
@@ -28,11 +30,11 @@ READABILITY = "readability"
 JSON_LD = "json-ld"
 FEED = "feed"
 
-# name -> bare_extraction keyword arguments (besides the shared ones in _trafilatura_body)
+# name -> trafilatura Extractor keyword arguments (besides the shared ones in _trafilatura_options)
 TRAFILATURA_SETTINGS: dict[str, dict[str, bool]] = {
     TRAFILATURA: {},
-    TRAFILATURA_PRECISION: {"favor_precision": True},
-    TRAFILATURA_RECALL: {"favor_recall": True},
+    TRAFILATURA_PRECISION: {"precision": True},
+    TRAFILATURA_RECALL: {"recall": True},
 }
 
 _WORD = re.compile(r"\w+")
@@ -59,25 +61,11 @@ def trafilatura_candidate(
     pruned: etree._Element, *, source: str, url: str, title: str, base_url: str, allow_loopback: bool
 ) -> BodyCandidate | None:
     """trafilatura (one of TRAFILATURA_SETTINGS) on the pruned tree, with our post-cleaning of its body."""
-    # No copy of our own: handed a tree, bare_extraction copies it before changing anything
+    options = copy.copy(_trafilatura_options(source))  # a copy: the URL is this page's
+    options.url = options.source = url or None
+    # No copy of the tree: handed a tree, bare_extraction copies it before changing anything
     # (tests/reader/extract/test_ensemble.py holds that).
-    result = trafilatura.bare_extraction(
-        pruned,
-        url=url or None,
-        include_comments=False,
-        # Links off: with them on, trafilatura splits paragraphs at some inline links and glues the
-        # following word to the link text ("MacBook Prowas released").
-        include_links=False,
-        # Images off: with them on, trafilatura also keeps galleries and captions as paragraphs, and the lead
-        # image comes from the page metadata anyway.
-        include_images=False,
-        include_formatting=True,
-        include_tables=True,
-        with_metadata=False,
-        # Fast: no readability/justext fallback inside trafilatura; readability is a candidate of its own here.
-        fast=True,
-        **TRAFILATURA_SETTINGS[source],
-    )
+    result = trafilatura.bare_extraction(pruned, options=options)
     if result is None or result.body is None:
         return None
     body = result.body
@@ -86,6 +74,28 @@ def trafilatura_candidate(
     _drop_captions(body)
     markup = etree.tostring(convert_to_html(body)[0], encoding="unicode")
     return _candidate(source, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
+
+
+@cache
+def _trafilatura_options(source: str) -> Extractor:
+    """One setting's options, built once: building them reads trafilatura's config file values every time."""
+    return Extractor(
+        # "xml": the body tree is all we use; the default "python" format also renders it to text, unused here.
+        output_format="xml",
+        # Fast: no readability/justext fallback inside trafilatura; readability is a candidate of its own here.
+        fast=True,
+        comments=False,
+        # Links off: with them on, trafilatura splits paragraphs at some inline links and glues the
+        # following word to the link text ("MacBook Prowas released").
+        links=False,
+        # Images off: with them on, trafilatura also keeps galleries and captions as paragraphs, and the lead
+        # image comes from the page metadata anyway.
+        images=False,
+        formatting=True,
+        tables=True,
+        with_metadata=False,
+        **TRAFILATURA_SETTINGS[source],
+    )
 
 
 def readability_candidate(
