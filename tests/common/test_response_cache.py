@@ -1,5 +1,5 @@
 """Whole-response caching: each kind of change shows on each surface the new state at once (the cached answer is
-byte for byte what an uncached render gives now), scoped changes leave the other entries cached, and the HTTP
+byte for byte what a render from scratch, without cached responses or cached cards, gives now), scoped changes leave the other entries cached, and the HTTP
 caching headers and 304s are right."""
 
 from collections.abc import Callable
@@ -179,11 +179,12 @@ def _get(client: Client, url: str):
 
 
 def cached_and_fresh(client: Client, settings, url: str):
-    """The answer the cache gives now, and what an uncached render gives."""
+    """The answer the cache gives now (on a miss, built from the cached cards that still fit), and what a render
+    from scratch gives (no cached response, every card rendered anew)."""
     cached = client.get(url)
-    settings.RESPONSE_CACHE_ENABLED = False
+    settings.RESPONSE_CACHE_ENABLED = settings.FRAGMENT_CACHE_ENABLED = False
     fresh = client.get(url)
-    settings.RESPONSE_CACHE_ENABLED = True
+    settings.RESPONSE_CACHE_ENABLED = settings.FRAGMENT_CACHE_ENABLED = True
     return cached, fresh
 
 
