@@ -161,19 +161,21 @@ class Setting:
     agree_threshold: float
     outside_sources_vote: bool
     min_words: int
+    contained_share: float
 
     def label(self) -> str:
         return (
             f"prune={'on' if self.prune else 'off'} agree>={self.agree_threshold:g} "
-            f"outside_vote={'on' if self.outside_sources_vote else 'off'} min_words={self.min_words}"
+            f"outside_vote={'on' if self.outside_sources_vote else 'off'} min_words={self.min_words} "
+            f"contained>={self.contained_share:g}"
         )
 
 
 def settings_grid() -> list[Setting]:
     return [
-        Setting(prune, threshold, vote, min_words)
-        for prune, threshold, vote, min_words in itertools.product(
-            (True, False), (0.0, 0.8, 0.9, 0.95, 0.98, 1.01), (True, False), (0, 25)
+        Setting(prune, threshold, vote, min_words, contained)
+        for prune, threshold, vote, min_words, contained in itertools.product(
+            (True, False), (0.0, 0.8, 0.9, 0.95, 0.98, 1.01), (True, False), (0, 25), (0.9, 0.97, 1.01)
         )
     ]
 
@@ -181,7 +183,13 @@ def settings_grid() -> list[Setting]:
 def default_setting() -> Setting:
     from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS
 
-    return Setting(True, DEFAULT_PARAMS.agree_threshold, DEFAULT_PARAMS.outside_sources_vote, DEFAULT_PARAMS.min_words)
+    return Setting(
+        True,
+        DEFAULT_PARAMS.agree_threshold,
+        DEFAULT_PARAMS.outside_sources_vote,
+        DEFAULT_PARAMS.min_words,
+        DEFAULT_PARAMS.contained_share,
+    )
 
 
 def page_candidates(page: Page, *, prune: bool) -> tuple[list, list]:
@@ -225,6 +233,7 @@ def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print
             agree_threshold=setting.agree_threshold,
             outside_sources_vote=setting.outside_sources_vote,
             min_words=setting.min_words,
+            contained_share=setting.contained_share,
         )
         per_page = {}
         for page in pages:

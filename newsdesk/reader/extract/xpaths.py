@@ -19,8 +19,10 @@ BOILERPLATE_TOKENS = (
     "promo", "advert", "advertisement", "ad", "ads", "ad-slot", "ad-container", "sponsored",
     "paywall", "outbrain", "taboola", "breadcrumb", "breadcrumbs", "sidebar", "tags", "tag-list",
     "author-bio", "newsletter-box", "modal", "popup", "overlay", "banner",
+    # inline link previews and hover cards: inside a sentence they glue a name, a headline and "MORE" into it
+    "tooltip", "hovercard", "hover-card", "popover", "link-preview", "preview-card",
 )  # fmt: skip
-BOILERPLATE_ROLES = ("complementary", "navigation", "banner", "contentinfo", "dialog", "alertdialog")
+BOILERPLATE_ROLES = ("complementary", "navigation", "banner", "contentinfo", "dialog", "alertdialog", "tooltip")
 BOILERPLATE_TAGS = ("nav", "aside", "footer", "form", "dialog")
 # Never pruned, whatever their class says: they are (or wrap) the page itself.
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})

@@ -184,6 +184,14 @@ def test_strip_site_name(title, site, url, expected):
         ("Par Marie Curie", "Marie Curie"),
         ("12:30", ""),
         ("", ""),
+        ("Jeff FoustMonday, November 18, 2019", "Jeff Foust"),  # a date glued onto the name
+        ("By Amara NwosuMar. 3, 2026", "Amara Nwosu"),
+        ("Von Karl Weber, 3. März 2026", "Karl Weber"),
+        ("Par Claire Dubois 3 mars 2026", "Claire Dubois"),
+        ("Por Ana García, 3 de marzo de 2026", "Ana García"),
+        ("By Jane Doe 2026-03-03", "Jane Doe"),
+        ("By Jane Doe, 03/03/2026", "Jane Doe"),
+        ("By May Smith", "May Smith"),  # a month name that is a name
     ],
 )
 def test_clean_byline(raw, expected):
