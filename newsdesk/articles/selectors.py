@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.search import SearchFilter, query_terms, search_sql
+from newsdesk.articles.search import SearchFilter, parse_query, search_sql
 from newsdesk.sources.models import Publisher
 
 # Newest first everywhere; articles without a date sort after dated ones on every database.
@@ -189,13 +189,13 @@ def article_search(
     """Articles matching `query` (any syntax; never raises on odd input), best match first (or newest first with
     `search.order == "date"`); only those in `language` (a primary subtag) when it is given, the query then
     stemmed in that language alone; `search` narrows further (publisher, published-at window)."""
-    terms = query_terms(query)
-    if not terms:
+    clauses = parse_query(query)
+    if not clauses:
         return []
     search = search or SearchFilter()
     if language:
         search = replace(search, language=language)
-    sql, params = search_sql(terms, search, vendor=connection.vendor, limit=limit)
+    sql, params = search_sql(clauses, search, vendor=connection.vendor, limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
