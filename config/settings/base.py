@@ -121,8 +121,13 @@ CACHES = {"default": caches_from_url(os.environ.get("NEWSDESK_CACHE_URL", ""), d
 # entries also expire after NEWSDESK_CACHE_SECONDS since some pages depend on the clock (freshness ranking).
 RESPONSE_CACHE_ENABLED = env_bool("NEWSDESK_RESPONSE_CACHE", True)
 NEWSDESK_CACHE_SECONDS = int(os.environ.get("NEWSDESK_CACHE_SECONDS", "300"))
+# Cards of list pages are cached by what they show (newsdesk/common/fragments.py), with or without the response cache;
+# tests turn this off to compare against a render from scratch.
+FRAGMENT_CACHE_ENABLED = True
 # Cache-Control s-maxage / stale-while-revalidate: how long a reverse proxy may keep an answer, and serve it stale
-# while it fetches the next one. A takedown reaches readers through such a proxy within their sum.
+# while it fetches the next one. A takedown reaches readers through such a proxy within their sum. The app itself
+# serves a page from before new articles (a soft change) at most NEWSDESK_CACHE_STALE_SECONDS while one process
+# renders it again (newsdesk/common/response_cache.py).
 NEWSDESK_CACHE_PROXY_SECONDS = int(os.environ.get("NEWSDESK_CACHE_PROXY_SECONDS", "5"))
 NEWSDESK_CACHE_STALE_SECONDS = int(os.environ.get("NEWSDESK_CACHE_STALE_SECONDS", "10"))
 

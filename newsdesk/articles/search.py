@@ -1,11 +1,15 @@
 """Turn what a visitor typed into a safe full-text query for the database in use.
 
 Visitors type anything: quotes, `*`, `NEAR(`, `-`, `AND`. We never pass their syntax through. The input is
-split into word tokens and each token is quoted, so FTS5 and tsquery only ever see plain terms.
+split into clauses (a quoted phrase, a word with a trailing `*`, or a bare word) made of word tokens, and each
+token is quoted, so FTS5 and tsquery only ever see plain terms.
 
-Each term matches as a prefix of a word of the title or text, or as one of its Snowball stems (in the language
-asked for, else in each of reader.stemming.QUERY_LANGUAGES) among the article's indexed stems: "elections" finds
-"election", "elección" finds "elecciones".
+A bare word matches itself or one of its Snowball stems (in the language asked for, else in each of
+reader.stemming.QUERY_LANGUAGES) among the article's indexed stems: "elections" finds "election", "elección" finds
+"elecciones". `word*` matches every word that starts so (the way to ask for a prefix: a bare word was once a
+prefix too, but at a million articles a prefix of a common word merges the lists of every word that starts so, a
+hundred times the work of the word itself). A quoted phrase matches its words in that order, next to each other,
+in the title or text (no stems: what is quoted is what was written).
 """
 
 import re
@@ -17,16 +21,43 @@ from newsdesk.reader.stemming import QUERY_LANGUAGES, query_stems, stems_of
 
 MAX_TERMS = 12
 _WORD = re.compile(r"\w+", re.UNICODE)
+# A quoted phrase (closed), or a word and whether a `*` follows it. An unclosed quote is skipped as punctuation.
+_CLAUSE = re.compile(r'"([^"]*)"|(\w+)(\*?)', re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One required part of a query: a word (with its stems, or a prefix) or a quoted phrase."""
+
+    words: tuple[str, ...]
+    quoted: bool = False  # a phrase: these words in this order, as written
+    prefix: bool = False  # `word*`: any word starting so
+
+    @property
+    def word(self) -> str:
+        return self.words[0]
+
+
+def parse_query(raw: str) -> list[Clause]:
+    """The clauses of a visitor's query, lower-cased, in order, without repeats; at most MAX_TERMS words."""
+    clauses: list[Clause] = []
+    budget = MAX_TERMS
+    for quoted, word, star in _CLAUSE.findall(raw or ""):
+        words = tuple(w.lower() for w in _WORD.findall(quoted))[:budget] if not word else (word.lower(),)
+        if not words:
+            continue
+        clause = Clause(words, quoted=not word, prefix=bool(star))
+        if clause not in clauses:
+            clauses.append(clause)
+            budget -= len(words)
+        if budget <= 0:
+            break
+    return clauses
 
 
 def query_terms(raw: str) -> list[str]:
     """Word tokens of the query, lower-cased, at most MAX_TERMS, in order, without repeats."""
-    seen: list[str] = []
-    for token in _WORD.findall(raw or ""):
-        token = token.lower()
-        if token not in seen:
-            seen.append(token)
-    return seen[:MAX_TERMS]
+    return list(dict.fromkeys(word for clause in parse_query(raw) for word in clause.words))
 
 
 def article_stems(*, title: str, search_text: str, language: str) -> str:
@@ -38,25 +69,43 @@ def _languages(language: str) -> tuple[str, ...]:
     return (language,) if language else QUERY_LANGUAGES
 
 
+def _clauses(query: "list[Clause] | list[str]") -> list[Clause]:
+    """Clauses as given, or bare words (the older call shape: a list of terms)."""
+    return [Clause((item,)) if isinstance(item, str) else item for item in query]
+
+
 def _fts5_quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def fts5_match_expression(terms: list[str], *, language: str = "") -> str:
-    """An FTS5 MATCH string: every term required, as a quoted prefix or as one of its stems in search_stems."""
+def fts5_match_expression(query: "list[Clause] | list[str]", *, language: str = "") -> str:
+    """An FTS5 MATCH string: every clause required. A bare word is the quoted word or one of its stems in
+    search_stems; `word*` a prefix; a phrase its quoted words joined by `+` within the title and text columns."""
     parts = []
-    for term in terms:
-        stems = " OR ".join(_fts5_quote(stem) for stem in query_stems(term, _languages(language)))
-        parts.append(f"({_fts5_quote(term)}* OR search_stems : ({stems}))" if stems else f"{_fts5_quote(term)}*")
+    for clause in _clauses(query):
+        if clause.quoted:
+            parts.append("{title search_text} : (" + " + ".join(_fts5_quote(w) for w in clause.words) + ")")
+        elif clause.prefix:
+            parts.append(f"{_fts5_quote(clause.word)}*")
+        else:
+            stems = " OR ".join(_fts5_quote(stem) for stem in query_stems(clause.word, _languages(language)))
+            word = _fts5_quote(clause.word)
+            parts.append(f"({word} OR search_stems : ({stems}))" if stems else word)
     return " AND ".join(parts)
 
 
-def tsquery_expression(terms: list[str], *, language: str = "") -> str:
-    """A to_tsquery('simple', ...) string with only word characters: each term a prefix or one of its stems."""
+def tsquery_expression(query: "list[Clause] | list[str]", *, language: str = "") -> str:
+    """A to_tsquery('simple', ...) string with only word characters: a bare word itself or one of its stems,
+    `word*` a prefix, a phrase its words joined by `<->` among the title's and text's words (weights A and B)."""
     parts = []
-    for term in terms:
-        stems = [stem for stem in query_stems(term, _languages(language)) if _WORD.fullmatch(stem)]
-        parts.append("(" + " | ".join([f"{term}:*", *stems]) + ")")
+    for clause in _clauses(query):
+        if clause.quoted:
+            parts.append("(" + " <-> ".join(f"{word}:AB" for word in clause.words) + ")")
+        elif clause.prefix:
+            parts.append(f"{clause.word}:*")
+        else:
+            stems = [stem for stem in query_stems(clause.word, _languages(language)) if _WORD.fullmatch(stem)]
+            parts.append("(" + " | ".join(dict.fromkeys([clause.word, *stems])) + ")")
     return " & ".join(parts)
 
 
@@ -66,6 +115,7 @@ class SearchFilter:
 
     language: str = ""  # primary subtag; the query is then stemmed in that language alone
     publisher_id: int | None = None
+    category_id: int | None = None
     since: datetime | None = None  # published at or after
     until: datetime | None = None  # published before
     order: str = "relevance"  # or "date": newest first
@@ -74,11 +124,7 @@ class SearchFilter:
 # How many of the newest matches a search ranks by relevance (and, on SQLite, by date): see search_sql.
 SEARCH_CANDIDATES = 1000
 
-# The PostgreSQL document expression is the GIN index's expression (migration 0006), letter for letter.
-_PG_DOCUMENT = (
-    "to_tsvector('simple', newsdesk_unaccent(coalesce(a.title,'') || ' ' || coalesce(a.search_text,'') "
-    "|| ' ' || coalesce(a.search_stems,'')))"
-)
+# PostgreSQL: the stored, weighted tsvector column of migration 0008 (title A, text B, stems D) and its GIN index.
 _PG_QUERY = "to_tsquery('simple', newsdesk_unaccent(%s))"
 
 
@@ -87,46 +133,54 @@ def _moment(value: datetime, vendor: str) -> datetime | str:
     return str(value.astimezone(UTC).replace(tzinfo=None)) if vendor == "sqlite" else value
 
 
-def search_sql(terms: list[str], search: SearchFilter, *, vendor: str, limit: int) -> tuple[str, list[Any]]:
+def _filters(search: SearchFilter, vendor: str) -> tuple[str, list[Any]]:
+    where, params = [], []
+    for clause, value in (
+        ("a.language = %s", search.language or None),
+        ("a.publisher_id = %s", search.publisher_id),
+        ("a.category_id = %s", search.category_id),
+        ("a.published_at >= %s", search.since and _moment(search.since, vendor)),
+        ("a.published_at < %s", search.until and _moment(search.until, vendor)),
+    ):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    return "".join(f" AND {clause}" for clause in where), params
+
+
+def search_sql(
+    query: "list[Clause] | list[str]", search: SearchFilter, *, vendor: str, limit: int
+) -> tuple[str, list[Any]]:
     """The one SQL statement a search runs: ids of matching articles, best (or newest) first. The search selector
     runs it and loads the rows; the search benchmark runs it bare to measure the engine alone."""
-    where, params = [], []
-    if search.language:
-        where.append("a.language = %s")
-        params.append(search.language)
-    if search.publisher_id is not None:
-        where.append("a.publisher_id = %s")
-        params.append(search.publisher_id)
-    if search.since is not None:
-        where.append("a.published_at >= %s")
-        params.append(_moment(search.since, vendor))
-    if search.until is not None:
-        where.append("a.published_at < %s")
-        params.append(_moment(search.until, vendor))
-    filters = "".join(f" AND {clause}" for clause in where)
+    filters, params = _filters(search, vendor)
     by_date = search.order == "date"
     if vendor == "sqlite":
         # FTS5 hands matches out in rowid order and stops at a LIMIT, but ranking or date-sorting every match of a
         # common word costs time in proportion to the matches (hundreds of ms at a million articles). So both
         # orders rank the SEARCH_CANDIDATES most recently stored matches: ids follow ingestion, and a news search
-        # wants the fresh ones. A rarer query (fewer matches than that) is ranked exactly.
+        # wants the fresh ones. A rarer query (fewer matches than that) is ranked exactly. CROSS JOIN keeps the
+        # full-text index the outer loop: left to itself the planner may walk a date or publisher index and
+        # probe the index once per row, which costs far more than reading the matches newest first.
         score = "a.published_at" if by_date else "bm25(articles_article_fts, 5.0, 1.0, 1.0)"
         order = "score DESC, id DESC" if by_date else "score, id DESC"
         sql = (
             f"SELECT id FROM (SELECT a.id AS id, {score} AS score "  # noqa: S608 - fixed SQL, values are params
-            "FROM articles_article_fts f JOIN articles_article a ON a.id = f.rowid "
+            "FROM articles_article_fts f CROSS JOIN articles_article a ON a.id = f.rowid "
             f"WHERE articles_article_fts MATCH %s{filters} ORDER BY f.rowid DESC LIMIT %s) ORDER BY {order} LIMIT %s"
         )
-        match = fts5_match_expression(terms, language=search.language)
+        match = fts5_match_expression(query, language=search.language)
         return sql, [match, *params, SEARCH_CANDIDATES, limit]
-    expression = tsquery_expression(terms, language=search.language)
-    match = f"SELECT a.id FROM articles_article a WHERE {_PG_DOCUMENT} @@ {_PG_QUERY}{filters}"  # noqa: S608
+    expression = tsquery_expression(query, language=search.language)
+    match = f"SELECT a.id FROM articles_article a WHERE a.search_vector @@ {_PG_QUERY}{filters}"  # noqa: S608
     if by_date:
+        # The (published_at DESC NULLS LAST, id DESC) index of migration 0008 gives this order without a sort.
         sql = f"{match} ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT %s"
         return sql, [expression, *params, limit]
-    # ts_rank recomputes the document of every row it scores: as on SQLite, only the newest matches are ranked.
+    # ts_rank reads the stored vector, but over every match of a common word it still costs time in proportion to
+    # the matches: as on SQLite, only the newest SEARCH_CANDIDATES matches are ranked.
     sql = (
         f"SELECT r.id FROM ({match} ORDER BY a.id DESC LIMIT %s) AS r JOIN articles_article a ON a.id = r.id "  # noqa: S608
-        f"ORDER BY ts_rank({_PG_DOCUMENT}, {_PG_QUERY}) DESC, a.id DESC LIMIT %s"
+        f"ORDER BY ts_rank(a.search_vector, {_PG_QUERY}) DESC, a.id DESC LIMIT %s"
     )
     return sql, [expression, *params, SEARCH_CANDIDATES, expression, limit]

@@ -186,13 +186,15 @@ def article_upsert(
     allow_loopback: bool = False,
     robots_disallowed: bool = False,
     refuse: Callable[[str], bool] | None = None,
+    refetch: bool = False,
 ) -> UpsertResult:
     """Store an article once per canonical URL; a later fetch with changed text updates it in place.
 
     `allow_loopback` keeps links and images on 127.0.0.0/8, as the fetcher does when it may reach them.
     `robots_disallowed` says robots.txt kept us off the page (the display policy then allows an excerpt at most).
     `refuse(content_hash)` may veto storing (a takedown's tombstone for this text): nothing is written and the
-    result has `refused` set.
+    result has `refused` set. `refetch` says the stored page was fetched again because its feed said it was
+    updated: found unchanged, its fetch time still moves on (so the same "updated" stamp does not fetch it again).
     """
     fields = _fields_from(
         publisher=publisher,
@@ -214,6 +216,7 @@ def article_upsert(
             original_url=original_url,
             fetched_at=fetched_at,
             fields=fields,
+            refetch=refetch,
         )
 
 
@@ -226,10 +229,13 @@ def _article_store(
     original_url: str,
     fetched_at: datetime,
     fields: dict,
+    refetch: bool,
 ) -> UpsertResult:
     existing = Article.objects.filter(canonical_url=canonical_url).first()
     if existing is not None:
         if existing.content_hash == fields["content_hash"] and existing.title == fields["title"]:
+            if refetch:
+                Article.objects.filter(pk=existing.pk).update(fetched_at=fetched_at)
             return UpsertResult(existing, created=False, updated=False)
         for name, value in fields.items():
             setattr(existing, name, value)

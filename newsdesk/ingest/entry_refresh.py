@@ -3,9 +3,11 @@ and store each one on its own, so nothing one entry does (a hostile page, a bug 
 
 A failed entry is recorded (fetch log line + EntryFailure row) and retried with backoff by later refreshes, then
 given up; an entry whose link is malformed or not public is skipped with a note and never fetched or published.
+A stored article is fetched again when its entry says it was updated since (a publisher's edit, see _edited_since).
 """
 
 import logging
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.db.models import Q
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 LINK_NOT_PUBLIC = "entry link is not a public address"
 _LOOKUP_CHUNK = 200  # entries checked against the database per query
+# A stored article whose entry says it was updated since is fetched again, but not sooner than this after the last
+# fetch (publishers fix typos in bursts; a feed may also stamp every entry with its build time).
+REFETCH_AFTER = timedelta(minutes=10)
 
 
 class PageFailed(Exception):
@@ -94,18 +99,23 @@ def _without_tombstoned(
 
 def _needing_work(
     candidates: list[tuple[ParsedEntry, str]], report: RefreshReport
-) -> list[tuple[ParsedEntry, str, bool]]:
-    """Leave out what is stored, given up, or still in its retry backoff (one query each per chunk); the rest
-    as (entry, canonical URL, whether it failed before)."""
+) -> list[tuple[ParsedEntry, str, bool, bool]]:
+    """Leave out what is stored (unless its entry says it was edited since), given up, or still in its retry backoff
+    (one query each per chunk); the rest as (entry, canonical URL, whether it failed before, whether it is stored)."""
     canonicals = [canonical for _, canonical in candidates]
     links = [entry.link for entry, _ in candidates]
     rows = Article.objects.filter(Q(canonical_url__in=canonicals) | Q(original_url__in=links))
-    stored = {url for pair in rows.values_list("canonical_url", "original_url") for url in pair}
+    stored = {
+        url: fetched_at
+        for canonical_url, original_url, fetched_at in rows.values_list("canonical_url", "original_url", "fetched_at")
+        for url in (canonical_url, original_url)
+    }
     failures = entry_failures_get(urls=canonicals)
     now = timezone.now()
     todo = []
     for entry, canonical in candidates:
-        if canonical in stored or entry.link in stored:
+        fetched_at = stored.get(canonical) or stored.get(entry.link)
+        if fetched_at is not None and not _edited_since(entry, fetched_at, now):
             continue
         failure = failures.get(canonical)
         if failure is not None and failure.given_up:
@@ -113,8 +123,15 @@ def _needing_work(
         if failure is not None and failure.next_try_at > now:
             report.entries_waiting += 1
             continue
-        todo.append((entry, canonical, failure is not None))
+        todo.append((entry, canonical, failure is not None, fetched_at is not None))
     return todo
+
+
+def _edited_since(entry: ParsedEntry, fetched_at: datetime, now: datetime) -> bool:
+    """Whether a stored article's feed entry says it was edited after we fetched it: its page is fetched again (and
+    the article updated in place when its text or title changed). At most once per REFETCH_AFTER, so a feed that
+    stamps every entry "updated now" costs one fetch per article per period, not one per refresh."""
+    return entry.updated is not None and entry.updated > fetched_at and now - fetched_at >= REFETCH_AFTER
 
 
 def entries_ingest(
@@ -133,7 +150,7 @@ def entries_ingest(
     for start in range(0, len(entries), _LOOKUP_CHUNK):
         chunk = entries[start : start + _LOOKUP_CHUNK]
         todo = _needing_work(_usable_links(chunk, context, report), report)
-        for position, (entry, canonical, failed_before) in enumerate(todo):
+        for position, (entry, canonical, failed_before, refetch) in enumerate(todo):
             if handled >= limits.max_entries:
                 # The rest of this chunk needs work; the later chunks were not even looked at (some of those
                 # may be stored already, so the count is an upper bound).
@@ -145,6 +162,7 @@ def entries_ingest(
                 entry=entry,
                 canonical=canonical,
                 failed_before=failed_before,
+                refetch=refetch,
                 context=context,
                 report=report,
                 budget=budget,
@@ -159,6 +177,7 @@ def _entry_ingest(
     entry: ParsedEntry,
     canonical: str,
     failed_before: bool,
+    refetch: bool,
     context: IngestContext,
     report: RefreshReport,
     budget: PageBudget,
@@ -175,7 +194,7 @@ def _entry_ingest(
         report.pages_skipped_claimed += 1  # another worker is on this very page right now
         return
     try:
-        _entry_store(feed=feed, entry=entry, context=context, report=report, budget=budget)
+        _entry_store(feed=feed, entry=entry, context=context, report=report, budget=budget, refetch=refetch)
     except HostBusy:
         report.entries_deferred += 1  # the host asked everyone to wait: not the entry's fault
     except Exception as exc:  # anything one entry triggers stays with that entry
@@ -212,7 +231,13 @@ def _entry_taken_down(*, feed: Feed, link: str, report: RefreshReport) -> None:
 
 
 def _entry_store(
-    *, feed: Feed, entry: ParsedEntry, context: IngestContext, report: RefreshReport, budget: PageBudget
+    *,
+    feed: Feed,
+    entry: ParsedEntry,
+    context: IngestContext,
+    report: RefreshReport,
+    budget: PageBudget,
+    refetch: bool = False,
 ) -> None:
     link = entry.link
     extracted: ExtractedArticle | None = None
@@ -256,6 +281,7 @@ def _entry_store(
         robots_disallowed=not robots_allowed,
         # The same text at this publisher under yet another URL (a wire copy of removed material).
         refuse=lambda content_hash: text_is_tombstoned(publisher=feed.publisher, content_hash=content_hash),
+        refetch=refetch,
     )
     if result.refused:
         _entry_taken_down(feed=feed, link=link, report=report)
@@ -263,3 +289,5 @@ def _entry_store(
     report.items_updated += int(result.updated)
     if result.article is not None and result.created:
         report.new_article_ids.append(result.article.pk)
+    if result.article is not None and result.updated:
+        report.updated_article_ids.append(result.article.pk)

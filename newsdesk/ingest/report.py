@@ -36,6 +36,7 @@ class RefreshReport:
     entries_taken_down: int = 0  # a takedown's tombstone covers them: never fetched nor stored
     next_retry_at: datetime | None = None  # the earliest backoff end of this refresh's failed entries
     new_article_ids: list[int] = field(default_factory=list)  # stored this refresh: their stories come next
+    updated_article_ids: list[int] = field(default_factory=list)  # changed in place: regrouped next
 
     def page_failed(self, message: str) -> None:
         self.pages_failed += 1

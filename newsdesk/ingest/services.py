@@ -32,7 +32,7 @@ from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import FetchResult
 from newsdesk.sources.models import Feed
-from newsdesk.stories.services import articles_stories_update
+from newsdesk.stories.services import articles_stories_revise, articles_stories_update
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ def refresh_records_write(records: list[RefreshRecord], *, owner: str, release: 
         _feed_states_write(feeds, fields)
         FetchAttempt.objects.bulk_create([record.attempt for record in records])
     if any(record.attempt.items_new or record.attempt.items_updated for record in records):
-        content_version_bump()
+        content_version_bump(soft=True)  # news only: cached pages may be re-rendered in the background
 
 
 def _page_lease_s(lease_s: int, *, leased: bool) -> int:
@@ -288,6 +288,9 @@ def feed_refresh(
             if report.new_article_ids:
                 # Wire-copy groups and stories of what this refresh stored, in one assignment turn.
                 articles_stories_update(articles=list(Article.objects.filter(pk__in=report.new_article_ids)))
+            if report.updated_article_ids:
+                # Edited in place: their groups and stories are recomputed without them, then they are placed again.
+                articles_stories_revise(articles=list(Article.objects.filter(pk__in=report.updated_article_ids)))
             # Keep the validators only when every entry was handled: otherwise the next fetch would be a 304 and
             # the pages that failed, were deferred or that another worker held would never be looked at again.
             if not report.work_left:

@@ -62,7 +62,7 @@ def images_fetch_due(*, options: FetchOptions, limit: int | None = 50) -> ImageS
             ArticleImage.Outcome.FAILED: report.failed,
         }[outcome.outcome].append(article.pk)
     if report.stored:
-        content_version_bump()  # pages now show the new images
+        content_version_bump(soft=True)  # pages now show the new images (nothing goes away)
     return report
 
 

@@ -61,6 +61,12 @@ def stems_of(text: str, language: str) -> str:
     return " ".join(dict.fromkeys(stemmer.stemWords(words)))
 
 
+def stem_words(words: list[str], language: str) -> list[str]:
+    """The stem of each lower-cased word in `language`, in order (the words themselves without a stemmer)."""
+    stemmer = _stemmer(language)
+    return stemmer.stemWords(words) if stemmer else list(words)
+
+
 def query_stems(term: str, languages: tuple[str, ...] = QUERY_LANGUAGES) -> list[str]:
     """The distinct stems of one lower-cased query word in each of `languages` (without the word itself)."""
     found: list[str] = []

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 from django.views import View
 
 from newsdesk.articles.presentation import absolute_url
+from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed
 from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
 from newsdesk.site.syndication import STORIES, feed_path
 from newsdesk.stories.presentation import StoryCard, story_card, story_url
@@ -44,7 +44,7 @@ def story_item_text(card: StoryCard) -> str:
 
 
 class StoryRssFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = BufferedRssFeed
     fmt = "rss"
 
     def get_object(self, request: HttpRequest) -> str:
@@ -84,7 +84,7 @@ class StoryRssFeed(Feed):
 
 
 class StoryAtomFeed(StoryRssFeed):
-    feed_type = Atom1Feed
+    feed_type = BufferedAtomFeed
     fmt = "atom"
 
 

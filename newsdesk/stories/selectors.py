@@ -1,9 +1,10 @@
 """Reads of stories and syndication groups. Views, feeds and the API call these, never the ORM directly."""
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import overload
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -67,24 +68,28 @@ def story_get(*, story_id: int) -> Story | None:
     """One story that has articles, or None (also for ids no database column can hold)."""
     if not 0 < story_id <= MAX_ID:
         return None
-    return Story.objects.filter(pk=story_id, size__gt=0).select_related("lead_article__publisher").first()
+    found = Story.objects.filter(pk=story_id, size__gt=0).defer("state")
+    return found.select_related("lead_article__publisher", "image_article__publisher").first()
 
 
-def story_rank(story: Story, *, now: datetime) -> float:
+def coverage_rank(
+    *, outlet_count: int, language_count: int, report_count: int, last_seen: datetime, now: datetime
+) -> float:
     """Coverage (outlets, languages and independent reports) weighed by freshness (halving every half-life)."""
-    coverage = story.outlet_count + 0.5 * len(story.languages) + 0.25 * story.report_count
-    age_h = max(0.0, (now - story.last_seen).total_seconds() / 3600)
+    coverage = outlet_count + 0.5 * language_count + 0.25 * report_count
+    age_h = max(0.0, (now - last_seen).total_seconds() / 3600)
     return coverage * math.pow(0.5, age_h / FRESHNESS_HALF_LIFE_H)
 
 
-def story_top(*, language: str = "", now: datetime | None = None) -> list[Story]:
-    """Stories ranked by coverage and freshness (best first), optionally only those covered in `language`."""
-    now = now or timezone.now()
-    recent = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")
-    recent = recent.select_related("lead_article__publisher", "image_article__publisher")[:RANKED_WINDOW]
-    stories = [story for story in recent if not language or language in story.languages]
-    stories.sort(key=lambda story: (story_rank(story, now=now), story.last_seen, story.pk), reverse=True)
-    return stories
+def story_rank(story: Story, *, now: datetime) -> float:
+    """Where `story` stands at `now`: coverage_rank of its stored counts."""
+    return coverage_rank(
+        outlet_count=story.outlet_count,
+        language_count=len(story.languages),
+        report_count=story.report_count,
+        last_seen=story.last_seen,
+        now=now,
+    )
 
 
 def story_rank_key(story: Story, *, now: datetime) -> tuple[float, datetime, int]:
@@ -92,10 +97,65 @@ def story_rank_key(story: Story, *, now: datetime) -> tuple[float, datetime, int
     return (story_rank(story, now=now), story.last_seen, story.pk)
 
 
-def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language: str = "") -> list[Story]:
+def stories_by_id(ids: list[int]) -> list[Story]:
+    """The stories `ids` in that order, with what a card shows joined (one query); the clustering state, which no
+    surface shows, is left in the database."""
+    found = Story.objects.filter(pk__in=ids).defer("state")
+    by_id = found.select_related("lead_article__publisher", "image_article__publisher").in_bulk()
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+class StoryRanking(Sequence[Story]):
+    """story_top's answer: the ranking, worked out from a few columns of each candidate story; indexing or slicing
+    it loads only the stories asked for, in one query (a page of 20 never loads the other 480)."""
+
+    def __init__(self, keys: list[tuple[float, datetime, int]]) -> None:
+        self.keys = keys  # best first
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Story: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Story]: ...
+
+    def __getitem__(self, index: int | slice) -> Story | list[Story]:
+        if isinstance(index, slice):
+            return stories_by_id([key[2] for key in self.keys[index]])
+        found = stories_by_id([self.keys[index][2]])
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+
+def story_top(*, language: str = "", now: datetime | None = None) -> StoryRanking:
+    """Stories ranked by coverage and freshness (best first), optionally only those covered in `language`."""
+    now = now or timezone.now()
+    recent = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")[:RANKED_WINDOW]
+    keys = [
+        (
+            coverage_rank(
+                outlet_count=outlets, language_count=len(languages), report_count=reports, last_seen=seen, now=now
+            ),
+            seen,
+            pk,
+        )
+        for pk, outlets, languages, reports, seen in recent.values_list(
+            "id", "outlet_count", "languages", "report_count", "last_seen"
+        )
+        if not language or language in languages
+    ]
+    keys.sort(reverse=True)
+    return StoryRanking(keys)
+
+
+def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language: str = "") -> StoryRanking:
     """The rest of story_top ranked at `now` after the story keyed `key`: pages of one ranking share its clock,
     so a story cannot move between pages just because time passed."""
-    return [story for story in story_top(language=language, now=now) if story_rank_key(story, now=now) < key]
+    ranking = story_top(language=language, now=now)
+    return StoryRanking([rank_key for rank_key in ranking.keys if rank_key < key])
 
 
 def story_articles(story: Story) -> list[Article]:
@@ -103,7 +163,7 @@ def story_articles(story: Story) -> list[Article]:
     articles = Article.objects.filter(story_membership__story=story, publisher__is_active=True).exclude(
         publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
     )
-    articles = articles.select_related("publisher", "category", "signature__group")
+    articles = articles.select_related("publisher", "category", "signature__group").defer("signature__signature")
     return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
 
 
@@ -136,9 +196,9 @@ def _group_id(article: Article) -> int | None:
 
 def article_syndication(article: Article) -> ArticleSyndication:
     """The story of `article` and, when other outlets printed the same wire text, its primary and the others."""
-    membership = getattr(article, "story_membership", None)
-    story = membership.story if membership is not None and membership.story.size else None
-    signature = ArticleSignature.objects.filter(article=article).select_related("group").first()
+    # The clustering state and the near-duplicate signature are large JSON no page shows: left in the database.
+    story = Story.objects.filter(memberships__article=article, size__gt=0).defer("state").first()
+    signature = ArticleSignature.objects.filter(article=article).select_related("group").defer("signature").first()
     group: SyndicationGroup | None = signature.group if signature is not None else None
     if group is None:
         return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])

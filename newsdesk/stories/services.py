@@ -18,7 +18,7 @@ from django.db.models import Q
 from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
 from newsdesk.reader.dedup import CopyFacts, NearDupSignature, SignatureError, choose_primary
 from newsdesk.stories.models import (
     ArticleSignature,
@@ -207,7 +207,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         for key, story in final.items():
             story.state = clusterer.state_of(key).to_json()
             _story_counts_refresh(story)
-        content_version_bump()
+        content_version_bump(soft=True)  # new members only: nothing a reader saw goes away
     return len(todo)
 
 
@@ -262,6 +262,57 @@ def articles_stories_update(*, articles: list[Article]) -> None:
         with transaction.atomic():
             article_signature_store(article=article)
     stories_assign(articles=articles)
+
+
+def articles_stories_revise(*, articles: list[Article], options: ClusterOptions = CLUSTER_OPTIONS) -> None:
+    """What ingestion calls for articles whose text or title changed in place (a publisher's edit): each leaves
+    its wire-copy group and its story, which are recomputed without it (the headline and lead follow), then it is
+    grouped and assigned again as if it had just arrived — back into the same story when it still fits."""
+    for article in articles:
+        with transaction.atomic():
+            _group_leave(article)
+            article_signature_store(article=article)
+    with transaction.atomic():
+        _turn()
+        story_ids = set(StoryMembership.objects.filter(article__in=articles).values_list("story_id", flat=True))
+        StoryMembership.objects.filter(article__in=articles).delete()
+        for story in Story.objects.filter(pk__in=story_ids):
+            _story_state_rebuild(story, options)
+        stories_assign(articles=articles, options=options)
+
+
+def _group_leave(article: Article) -> None:
+    """Take the article out of its wire-copy group (its text changed: it may no longer be a copy); the group's
+    primary is re-chosen from the copies left."""
+    row = ArticleSignature.objects.filter(article=article, group__isnull=False).select_related("group").first()
+    if row is None:
+        return
+    ArticleSignature.objects.filter(pk=row.pk).update(group=None, is_repeat=False)
+    syndication_group_refresh(group=row.group)
+
+
+def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
+    """A story's clustering state from its members (oldest first, as they arrived), its counts, headline and lead
+    with it; deleted when no member is left. A state cannot drop one member's terms: it only sums them."""
+    members = sorted(
+        Article.objects.filter(story_membership__story=story).only(
+            "title", "body_text", "summary", "language", "published_at", "fetched_at"
+        ),
+        key=lambda a: (_time_of(a), a.pk),
+    )
+    if not members:
+        story.delete()
+        return
+    state = StoryState()
+    for member in members:
+        state.add(
+            article_features(member.title, _text_of(member)),
+            language=member.language,
+            at=_time_of(member),
+            options=options,
+        )
+    story.state = state.to_json()
+    _story_counts_refresh(story)
 
 
 def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from newsdesk.articles.models import Article
+from newsdesk.articles.search import article_stems
 from newsdesk.articles.selectors import article_search
 from newsdesk_bench.search_bench import LANGUAGES, query_mix, search_bench, vocabulary
 
@@ -24,6 +25,13 @@ def test_the_search_benchmark_builds_a_searchable_corpus_and_measures_the_mix():
     assert set(figures["per_query_p95_ms"]) == set(figures["per_query_raw_p95_ms"]) == names
     assert figures["per_query_hits"]["common_term"] == 50  # a common word: the page is full
     assert figures["per_query_hits"]["publisher_filter"] > 0
+    assert 0 < figures["per_query_hits"]["phrase_common"] < figures["per_query_hits"]["common_term"]
+    assert figures["per_query_hits"]["short_prefix"] >= figures["per_query_hits"]["prefix"] > 0
+    # The build's stems come from a per-word table: exactly what the write path stores.
+    for article in Article.objects.order_by("?")[:50]:
+        assert article.search_stems == article_stems(
+            title=article.title, search_text=article.search_text, language=article.language
+        )
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
     assert figures["p95_vs_raw"] > 0
     # The index was rebuilt after the bulk load and still follows writes (triggers/GIN index back in place).

@@ -1,5 +1,5 @@
 """Whole-response caching: each kind of change shows on each surface the new state at once (the cached answer is
-byte for byte what an uncached render gives now), scoped changes leave the other entries cached, and the HTTP
+byte for byte what a render from scratch, without cached responses or cached cards, gives now), scoped changes leave the other entries cached, and the HTTP
 caching headers and 304s are right."""
 
 from collections.abc import Callable
@@ -178,6 +178,16 @@ def _get(client: Client, url: str):
     return response
 
 
+def cached_and_fresh(client: Client, settings, url: str):
+    """The answer the cache gives now (on a miss, built from the cached cards that still fit), and what a render
+    from scratch gives (no cached response, every card rendered anew)."""
+    cached = client.get(url)
+    settings.RESPONSE_CACHE_ENABLED = settings.FRAGMENT_CACHE_ENABLED = False
+    fresh = client.get(url)
+    settings.RESPONSE_CACHE_ENABLED = settings.FRAGMENT_CACHE_ENABLED = True
+    return cached, fresh
+
+
 @pytest.mark.parametrize("change", CHANGES, ids=[c.name for c in CHANGES])
 def test_each_change_shows_on_every_surface_at_once_and_scoped_ones_recompute_nothing_else(
     change, world, settings, client
@@ -195,10 +205,7 @@ def test_each_change_shows_on_every_surface_at_once_and_scoped_ones_recompute_no
 
     wrong = []
     for name, url in urls.items():
-        cached = client.get(url)
-        settings.RESPONSE_CACHE_ENABLED = False
-        fresh = client.get(url)
-        settings.RESPONSE_CACHE_ENABLED = True
+        cached, fresh = cached_and_fresh(client, settings, url)
         if cached.status_code == 200 and (cached.status_code, cached.content) != (fresh.status_code, fresh.content):
             wrong.append(f"{name}: cached answer differs from a fresh render")
         if cached.status_code != fresh.status_code:

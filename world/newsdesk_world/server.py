@@ -14,8 +14,8 @@ import socketserver
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from email.message import Message
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -240,6 +240,24 @@ class WorldServer:
     def document_publish(self, slug: str, path: str, body: str | bytes, content_type: str) -> None:
         """Serve `body` at `path` on the publisher's origin from now on (a new feed, a copy of a page)."""
         next(s.site for s in self._servers if s.slug == slug).document_publish(path, body, content_type)
+
+    def article_revise(
+        self, article: Article, *, headline: str | None = None, paragraphs: tuple[str, ...] | None = None
+    ) -> Article:
+        """The publisher edits an article in place: same URL, new headline and/or text, `updated` now (its page's
+        dateModified and its feed entries say so). Returns the edited article."""
+        current = next(a for a in self.world.articles if a.id == article.id)
+        edited = replace(
+            current,
+            headline=current.headline if headline is None else headline,
+            paragraphs=current.paragraphs if paragraphs is None else tuple(paragraphs),
+            updated=datetime.now(UTC).replace(microsecond=0),
+        )
+        self.world = replace(
+            self.world, articles=tuple(edited if a.id == article.id else a for a in self.world.articles)
+        )
+        next(s.site for s in self._servers if s.slug == article.publisher).article_revise(self.world)
+        return edited
 
     def page_body(self, slug: str, path: str) -> bytes:
         """What the publisher's origin serves at `path` (as a GET would get it, before compression)."""

@@ -19,7 +19,7 @@ from lxml import etree
 
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract import candidates
-from newsdesk.reader.extract.boilerplate import prune_boilerplate, strip_inert
+from newsdesk.reader.extract.boilerplate import merge_sibling_articles, prune_boilerplate, strip_inert
 from newsdesk.reader.extract.candidates import BodyCandidate
 from newsdesk.reader.extract.decode import decode_html
 from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body
@@ -130,8 +130,9 @@ def extract_article(
         in_place=meta.published is not None,
     )
     choice = choose_body(found, tie_breakers=tie_breakers, params=options.ensemble)
-    body_html = choice.candidate.html if choice.candidate else ""
-    body_text = choice.candidate.text if choice.candidate else ""
+    chosen = choice.candidate.finished() if choice.candidate else None
+    body_html = chosen.html if chosen else ""
+    body_text = chosen.text if chosen else ""
     budget.check("dates")
     byline = meta.byline or _byline_from_text(body_text)
     published, published_is_date = meta.published, meta.published_is_date
@@ -182,6 +183,7 @@ def _body_candidates(
     strip_inert(pruned)
     if prune:
         prune_boilerplate(pruned)
+    merge_sibling_articles(pruned)
     found = [
         candidates.trafilatura_candidate(
             pruned,

@@ -18,6 +18,8 @@ _MAYBE_BOILERPLATE = etree.XPath(
     "//*[@class or @id or @role] | " + " | ".join(f"//{tag}" for tag in xpaths.BOILERPLATE_TAGS)
 )
 _COUNT_PARAGRAPHS = etree.XPath("count(//p)")
+_ARTICLES = etree.XPath("//article")
+_SIBLING_POSTS = 3
 # Markup no body candidate reads (trafilatura deletes it before anything else, readability and the sanitizer
 # drop it with its content): a third of a news page's elements, which every candidate would otherwise copy and
 # walk again. JSON-LD stays: trafilatura reads it (forum pages, its last-resort body).
@@ -73,6 +75,22 @@ def strip_inert(document: etree._Element) -> None:
     for el in _INERT_SCRIPTS(document):
         el.drop_tree()
     etree.strip_elements(document, *_INERT_TAGS, with_tail=False)
+
+
+def merge_sibling_articles(document: etree._Element, *, at_least: int = _SIBLING_POSTS) -> int:
+    """Turn `at_least` or more sibling <article> elements (a live blog's posts) into <div>s; returns how many.
+
+    trafilatura takes the first <article> of a page as the body, which on a live blog is the newest post alone;
+    as <div>s the posts are one body, and the container around them is judged like any other."""
+    merged = 0
+    for parent in {id(el.getparent()): el.getparent() for el in _ARTICLES(document)}.values():
+        posts = [child for child in parent if child.tag == "article"]
+        if parent is None or len(posts) < at_least:
+            continue
+        for post in posts:
+            post.tag = "div"
+        merged += len(posts)
+    return merged
 
 
 def _looks_like_boilerplate(el: etree._Element, tag: str) -> bool:

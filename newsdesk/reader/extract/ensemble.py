@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsdesk.reader.extract.candidates import (
     FEED,
@@ -39,6 +40,9 @@ class EnsembleParams:
     agree_threshold: float = 0.95  # trafilatura and readability at least this close: no tie-break needed
     outside_sources_vote: bool = True  # JSON-LD articleBody and the feed's content join the tie-break
     min_words: int = 25  # a candidate shorter than this is not a body (a teaser, a caption, a cookie notice)
+    # At least this share of trafilatura's 4-grams inside readability's text (or none at all): no tie-break
+    # (see choose_body); above 1 the tie-break always runs on disagreement.
+    contained_share: float = 0.97
 
 
 DEFAULT_PARAMS = EnsembleParams()
@@ -67,9 +71,20 @@ def choose_body(
     by_source = {c.source: c for c in pool}
     main, readable = by_source.get(TRAFILATURA), by_source.get(READABILITY)
     if main is not None and readable is not None:
-        agreement = similarity(main.text, readable.text)
+        ours, theirs = _shingles(main.text), _shingles(readable.text)
+        shared = _shared(ours, theirs)
+        agreement = _f1_of(shared, ours, theirs)
         if agreement >= params.agree_threshold:
             reasons.append(f"{TRAFILATURA}: agrees with {READABILITY} ({agreement:.2f})")
+            return BodyChoice(main, tuple(reasons))
+        outside = params.outside_sources_vote and any(c.source in (JSON_LD, FEED) for c in pool)
+        inside = shared / (ours.total() or 1)
+        if not outside and (inside >= params.contained_share or not shared):
+            # The tie-breakers are stricter trafilatura runs: text taken out of trafilatura's. Such a text agrees
+            # no better with a readability text that holds all of trafilatura's (or none of it) than
+            # trafilatura's own does, so the vote could only keep trafilatura: it is not asked for.
+            how = f"{inside:.0%} of it inside {READABILITY}'s" if shared else f"nothing shared with {READABILITY}"
+            reasons.append(f"{TRAFILATURA}: kept, {how} ({agreement:.2f}): a tie-break could only confirm it")
             return BodyChoice(main, tuple(reasons))
         reasons.append(f"{TRAFILATURA} and {READABILITY} disagree ({agreement:.2f}): tie-break")
     pool += [c for c in tie_breakers() if _usable(c, params, reasons)]
@@ -110,16 +125,26 @@ def _rank(source: str) -> int:
     return _PRIORITY.index(source) if source in _PRIORITY else len(_PRIORITY)
 
 
+@lru_cache(maxsize=16)
 def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    """Cached: trafilatura's text is shingled for the first agreement check and again for a tie-break. Callers
+    never change the Counter they get."""
     words = _WORD.findall(text)
     if len(words) < _SHINGLE:
         return Counter([tuple(words)]) if words else Counter()
-    return Counter(tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1))
+    return Counter(zip(*(words[i:] for i in range(_SHINGLE)), strict=False))  # stops at the shortest: the last 4-gram
 
 
 def _f1(a: Counter, b: Counter) -> float:
-    shared = sum((a & b).values())
+    return _f1_of(_shared(a, b), a, b)
+
+
+def _shared(a: Counter, b: Counter) -> int:
+    return sum((a & b).values())
+
+
+def _f1_of(shared: int, a: Counter, b: Counter) -> float:
     if not shared:
         return 0.0
-    precision, recall = shared / sum(a.values()), shared / sum(b.values())
+    precision, recall = shared / a.total(), shared / b.total()
     return 2 * precision * recall / (precision + recall)

@@ -18,11 +18,30 @@ from newsdesk.reader.urls import canonicalize_url, resolve_page_url
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|—|::|·|•|»|/)\s+")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|de)\s*:?\s+", re.I)
-_BYLINE_NOISE = re.compile(r"\s*(?:\||•|·|\bupdated\b|\bpublished\b|\bposted\b|\d{1,2}:\d{2}|\bon\s+\w+day\b).*$", re.I)
+_MONTHS = (
+    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?"
+    r"|Nov(?:ember)?|Dec(?:ember)?"
+)
+# German, French and Spanish dates put the day first: "3. März 2026", "3 mars 2026", "3 de marzo de 2026".
+_MONTHS_AFTER_DAY = (
+    rf"{_MONTHS}|Januar|Februar|März|Juni|Juli|Oktober|Dezember|janvier|février|mars|avril|mai|juin|juillet|août"
+    r"|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre"
+    r"|noviembre|diciembre"
+)
+# A date ends the name even when the page glued it on ("By Jane DoeMarch 3, 2026"): no word boundary before it.
+_BYLINE_DATE = (
+    rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS_AFTER_DAY})\.?,?\s+(?:de\s+)?\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+)
+_BYLINE_NOISE = re.compile(
+    rf"\s*(?:\||•|·|\bupdated\b|\bpublished\b|\bposted\b|\d{{1,2}}:\d{{2}}|\bon\s+\w+day\b|{_BYLINE_DATE}).*$", re.I
+)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and narrow NBSP (French "6 450") are text, not layout
 _MAX_BYLINE = 120
 _HAS_TIME = re.compile(r"\d:\d\d|T\d")  # "2026-03-01" is a day; "2026-03-01T09:30" and "09:30" are times
 _BYLINES = etree.XPath(xpaths.BYLINE_XPATH)
+_ITEMPROP = etree.XPath("//*[@itemprop=$name]")
 MAX_NOTES = 10
 _NOTE_URL_CHARS = 120
 
@@ -164,13 +183,21 @@ def _title(
     if title_el is not None and title_el.text:
         candidates.append(title_el.text)
     h1 = document.find(".//h1")
-    if h1 is not None:
-        candidates.append(h1.text_content())
+    headline = _clean(h1.text_content()) if h1 is not None else ""
+    candidates.append(headline)
     for candidate in candidates:
         cleaned = strip_site_name(_clean(candidate or ""), site_name, url, canonical)
         if cleaned:
-            return cleaned
+            return _cut_at_headline(cleaned, headline)
     return ""
+
+
+def _cut_at_headline(title: str, headline: str) -> str:
+    """'Live: floods — updates' over an <h1> 'Live: floods' -> the <h1>: what follows the page's own headline
+    after a separator is a label (section, format, site), whatever it says."""
+    if len(headline.split()) >= 3 and title.startswith(headline) and _TITLE_SEPARATORS.match(title, len(headline)):
+        return headline
+    return title
 
 
 def strip_site_name(title: str, site_name: str, *urls: str) -> str:
@@ -238,7 +265,7 @@ def _date_text(jsonld_value: str, meta: dict[str, list[str]], keys: tuple[str, .
 
 
 def _time_element_text(document: etree._Element, itemprop: str) -> str:
-    for el in document.xpath(f"//*[@itemprop='{itemprop}']"):
+    for el in _ITEMPROP(document, name=itemprop):
         value = el.get("datetime") or el.get("content") or ""
         if parse_date(value) is not None:
             return value

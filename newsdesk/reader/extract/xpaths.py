@@ -19,18 +19,24 @@ BOILERPLATE_TOKENS = (
     "promo", "advert", "advertisement", "ad", "ads", "ad-slot", "ad-container", "sponsored",
     "paywall", "outbrain", "taboola", "breadcrumb", "breadcrumbs", "sidebar", "tags", "tag-list",
     "author-bio", "newsletter-box", "modal", "popup", "overlay", "banner",
+    # inline link previews and hover cards: inside a sentence they glue a name, a headline and "MORE" into it
+    "tooltip", "hovercard", "hover-card", "popover", "link-preview", "preview-card",
 )  # fmt: skip
-BOILERPLATE_ROLES = ("complementary", "navigation", "banner", "contentinfo", "dialog", "alertdialog")
+BOILERPLATE_ROLES = ("complementary", "navigation", "banner", "contentinfo", "dialog", "alertdialog", "tooltip")
 BOILERPLATE_TAGS = ("nav", "aside", "footer", "form", "dialog")
 # Never pruned, whatever their class says: they are (or wrap) the page itself.
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 
 BYLINE_TOKENS = ("byline", "author", "author-name", "byline-name", "article-author", "story-byline", "contributor")
+# Every token contains one of these: a cheap substring test before the exact token tests (a test holds that).
+BYLINE_STEMS = ("byline", "author", "contributor")
 # One predicate over one walk of the document (a union of nine `//*[...]` walked it nine times).
 BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or "
+    "//*[@rel='author' or @itemprop='author' or (("
+    + " or ".join(f"contains(@class, '{stem}')" for stem in BYLINE_STEMS)
+    + ") and ("
     + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')" for token in BYLINE_TOKENS)
-    + "]"
+    + "))]"
 )
 
 PUBLISHED_META = (

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views import View
 
 from newsdesk.articles.selectors import article_list_by_category, category_get
+from newsdesk.site.cards import article_items_html
 from newsdesk.site.pagination import paginate
 from newsdesk.site.syndication import CATEGORY, feed_links
 from newsdesk.stories.selectors import without_repeats
@@ -13,9 +14,11 @@ class CategoryDetailView(View):
         category = category_get(slug=slug)
         if category is None:
             raise Http404("No such category")
+        page = paginate(request, without_repeats(article_list_by_category(category=category)))
         context = {
             "category": category,
-            "page_obj": paginate(request, without_repeats(article_list_by_category(category=category))),
+            "page_obj": page,
+            "items": article_items_html(page.object_list, level=2),
             "feeds": feed_links(CATEGORY, category.slug, category.name),
         }
         return render(request, "site/category_detail.html", context)

@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.views import View
 
 from newsdesk.articles.selectors import article_sections
+from newsdesk.site.cards import article_items_html, story_cards_html
 from newsdesk.site.syndication import STORIES, feed_links
-from newsdesk.stories.presentation import story_card
 from newsdesk.stories.selectors import language_filter, repeat_ids, story_top
 
 STORIES_PER_PAGE = 20
@@ -31,9 +31,11 @@ class HomePageView(View):
                 section.articles[:] = [article for article in section.articles if article.pk not in repeats]
         context = {
             "page_obj": page,
-            "cards": [story_card(story) for story in page],
+            "cards": story_cards_html(page.object_list),
             "language": language,
-            "sections": [section for section in sections if section.articles],
+            "sections": [
+                (section.category, article_items_html(section.articles)) for section in sections if section.articles
+            ],
             "feeds": feed_links(STORIES),
         }
         return render(request, "site/home.html", context)

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views import View
 
 from newsdesk.articles.selectors import article_search
+from newsdesk.site.cards import article_items_html
 from newsdesk.site.syndication import feed_links
 from newsdesk.stories.selectors import language_filter
 
@@ -21,10 +22,11 @@ class ArticleSearchView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         query = clean_query(request.GET.get("q", ""))
         language = language_filter(request.GET.get("lang"))
+        results = article_search(query, limit=RESULTS_MAX, language=language) if query else []
         context = {
             "query": query,
             "language": language,
-            "results": article_search(query, limit=RESULTS_MAX, language=language) if query else [],
+            "results": article_items_html(results, show_teaser=True),
             "feeds": feed_links(),
         }
         return render(request, "site/search.html", context)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article
+from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article, xpaths
 from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, OUT_OF_TIME, PAGE_TOO_LARGE, TOO_MANY_ELEMENTS
 from newsdesk.reader.extract.metadata import clean_byline, strip_site_name
 from newsdesk.reader.urls import URL_UNSAFE_CHARACTERS
@@ -184,10 +184,22 @@ def test_strip_site_name(title, site, url, expected):
         ("Par Marie Curie", "Marie Curie"),
         ("12:30", ""),
         ("", ""),
+        ("Jeff FoustMonday, November 18, 2019", "Jeff Foust"),  # a date glued onto the name
+        ("By Amara NwosuMar. 3, 2026", "Amara Nwosu"),
+        ("Von Karl Weber, 3. März 2026", "Karl Weber"),
+        ("Par Claire Dubois 3 mars 2026", "Claire Dubois"),
+        ("Por Ana García, 3 de marzo de 2026", "Ana García"),
+        ("By Jane Doe 2026-03-03", "Jane Doe"),
+        ("By Jane Doe, 03/03/2026", "Jane Doe"),
+        ("By May Smith", "May Smith"),  # a month name that is a name
     ],
 )
 def test_clean_byline(raw, expected):
     assert clean_byline(raw) == expected
+
+
+def test_every_byline_class_token_contains_a_stem_the_byline_xpath_tests_first():
+    assert all(any(stem in token for stem in xpaths.BYLINE_STEMS) for token in xpaths.BYLINE_TOKENS)
 
 
 POISON = "http://www.google<script .com>alert(1)</script"

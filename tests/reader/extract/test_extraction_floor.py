@@ -38,10 +38,9 @@ def scores(baseline) -> dict[str, dict[str, float]]:
     corpus = shared_eval_dir("extraction")
     extraction_eval = load_eval_module()
     assert extraction_eval.corpus_sha256(corpus) == baseline["corpus_sha256"], "corpus changed: re-pin with --update"
-    return {
-        "ours": extraction_eval.score(extraction_eval.ours, corpus),
-        "trafilatura": extraction_eval.score(extraction_eval.bare_trafilatura, corpus),
-    }
+    return extraction_eval.score_together(
+        {"ours": extraction_eval.ours, "trafilatura": extraction_eval.bare_trafilatura}, corpus
+    )
 
 
 def test_our_f1_is_at_least_the_pinned_floor(scores, baseline):

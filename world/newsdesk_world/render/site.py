@@ -84,6 +84,7 @@ class PublisherSite:
         self._lock = threading.Lock()
         self._cache: dict[str, Resource] = {}
         self._routes = self._static_routes()
+        self._published: dict[str, Resource] = {}  # what a test published over the generated routes
         self._proof_metas: list[str] = []
         self._proof_lines: list[str] = []
 
@@ -96,21 +97,32 @@ class PublisherSite:
                 self._proof_metas.append(token)
                 tags = "".join(f'<meta name="{PROOF_META_NAME}" content="{escape(t)}">' for t in self._proof_metas)
                 home = render_homepage(ctx).replace("<head>", "<head>" + tags, 1)
-                self._routes["/"] = Resource.ok(home, HTML)
-                self._cache.pop("/", None)
+                self._publish("/", Resource.ok(home, HTML))
             elif via == "file":
                 self._proof_lines.append(token)
                 body = "\n".join(self._proof_lines) + "\n"
-                self._routes[PROOF_FILE_PATH] = Resource.ok(body, "text/plain; charset=utf-8")
-                self._cache.pop(PROOF_FILE_PATH, None)
+                self._publish(PROOF_FILE_PATH, Resource.ok(body, "text/plain; charset=utf-8"))
             else:
                 raise ValueError(f"unknown proof location {via!r}")
 
     def document_publish(self, path: str, body: str | bytes, content_type: str) -> None:
         """Serve `body` at `path` from now on (a test playing the publisher: a new feed, a copy of a page)."""
         with self._lock:
-            self._routes[path] = Resource.ok(body, content_type)
-            self._cache.pop(path, None)
+            self._publish(path, Resource.ok(body, content_type))
+
+    def _publish(self, path: str, resource: Resource) -> None:
+        self._published[path] = resource
+        self._routes[path] = resource
+        self._cache.pop(path, None)
+
+    def article_revise(self, world: World) -> None:
+        """Serve `world` (this one with some of this publisher's articles edited) from now on: the edited pages,
+        and feeds, sitemaps and fronts whose entries carry the new titles and "updated" times. What a test
+        published stays."""
+        with self._lock:
+            self.ctx = SiteContext(world, self.ctx.publisher, self.ctx.base_url)
+            self._routes = {**self._static_routes(), **self._published}
+            self._cache.clear()
 
     def _static_routes(self) -> dict[str, Route]:
         ctx = self.ctx

@@ -1,0 +1,60 @@
+"""Rendered pieces of pages (a story card, an article item), cached under a key made of everything they show.
+
+A list page is mostly the same cards as the last time it was rendered: a new article changes one card, not thirty.
+So each card is rendered once and kept under a key built from the values it depends on (its row's `updated_at`,
+the publisher's display policy, an image key, its flags) plus the template's own source. A change to any of them
+makes a new key: nothing is ever invalidated, an old entry is simply never asked for again (and expires).
+Because the content decides the key, a process may keep entries in memory without asking the shared cache
+whether they are still current; the shared cache (NEWSDESK_CACHE_URL) lets processes and hosts reuse each other's.
+"""
+
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+
+FRAGMENT_KEY_PREFIX = "newsdesk:fragment:"
+# Long enough to outlive a busy day's changes of the surrounding page; a lost entry only costs one render.
+FRAGMENT_SECONDS = 24 * 3600
+LOCAL_FRAGMENTS = 4096
+
+Item = TypeVar("Item")
+
+
+# This process's most recently used fragments (Django's in-memory LRU). Keys hold the content, so they never go stale.
+LOCAL = LocMemCache("newsdesk-fragments", {"TIMEOUT": FRAGMENT_SECONDS, "OPTIONS": {"MAX_ENTRIES": LOCAL_FRAGMENTS}})
+
+
+def fragment_key(kind: str, parts: tuple) -> str:
+    """The cache key of a `kind` fragment showing `parts` (a tuple of plain values: ids, strings, datetimes)."""
+    digest = hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+    return f"{FRAGMENT_KEY_PREFIX}{kind}:{digest}"
+
+
+def fragments(
+    items: Sequence[Item],
+    *,
+    key_of: Callable[[Item], str],
+    render: Callable[[list[Item]], list[str]],
+) -> list[str]:
+    """The fragment of each of `items`, in order: from this process's memory, else the shared cache (one round trip
+    for all), else rendered by `render` (called once, with only the items no cache had) and stored in both."""
+    if not settings.FRAGMENT_CACHE_ENABLED:
+        return render(list(items))
+    keys = [key_of(item) for item in items]
+    found = LOCAL.get_many(keys)
+    wanted = [key for key in dict.fromkeys(keys) if key not in found]
+    if wanted:
+        shared = cache.get_many(wanted)
+        LOCAL.set_many(shared)
+        found.update(shared)
+    missing = {key: item for key, item in zip(keys, items, strict=True) if key not in found}
+    if missing:
+        rendered = dict(zip(missing, render(list(missing.values())), strict=True))
+        cache.set_many(rendered, FRAGMENT_SECONDS)
+        LOCAL.set_many(rendered)
+        found.update(rendered)
+    return [found[key] for key in keys]

@@ -1,0 +1,90 @@
+"""Story cards and article items of list pages, each rendered once for what it shows (newsdesk.common.fragments).
+
+A fragment's key holds every value its template reads that can change without the row's `updated_at` moving
+(the publisher's name and display policy, the page's robots signals, the stored image, a story's closing) plus
+`updated_at` itself for the rest (title, texts, dates, counts: every write of those saves the row), the options it
+was rendered with, the time zone dates are shown in and the template's source. So a takedown, a policy change, a
+new image or an edited article shows at once, and an unchanged card is never rendered twice.
+"""
+
+import functools
+import hashlib
+from collections.abc import Sequence
+
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from newsdesk.articles.models import Article
+from newsdesk.common.fragments import fragment_key, fragments
+from newsdesk.sources.models import Publisher
+from newsdesk.stories.models import Story
+from newsdesk.stories.presentation import story_card
+
+STORY_CARD = "site/_story_card.html"
+ARTICLE_ITEM = "site/_article_item.html"
+
+
+@functools.cache
+def _template_digest(name: str) -> str:
+    """A digest of a template's source: a changed template (a new release) never reuses old fragments."""
+    source = get_template(name).template.source
+    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
+
+
+def publisher_parts(publisher: Publisher) -> tuple:
+    return (publisher.pk, publisher.name, publisher.slug, publisher.display_policy, publisher.excerpt_words)
+
+
+def article_parts(article: Article | None) -> tuple:
+    """What of `article` a fragment showing it depends on (see the module docstring)."""
+    if article is None:
+        return ()
+    return (
+        article.pk,
+        article.updated_at,
+        article.image_key,
+        article.language,
+        article.noarchive,
+        article.robots_directives,
+        *publisher_parts(article.publisher),
+    )
+
+
+def story_parts(story: Story) -> tuple:
+    return (
+        story.pk,
+        story.updated_at,
+        story.is_closed,
+        article_parts(story.lead_article),
+        article_parts(story.image_article),
+    )
+
+
+def story_cards_html(stories: Sequence[Story], *, level: int = 2) -> list[SafeString]:
+    """The card of each story (site/_story_card.html), headings at `level`."""
+    fixed = (_template_digest(STORY_CARD), timezone.get_current_timezone_name(), level)
+
+    def render(missing: list[Story]) -> list[str]:
+        template = get_template(STORY_CARD)
+        return [template.render({"card": story_card(story), "level": level}) for story in missing]
+
+    rendered = fragments(
+        stories, key_of=lambda story: fragment_key("story-card", (*fixed, *story_parts(story))), render=render
+    )
+    return [mark_safe(html) for html in rendered]
+
+
+def article_items_html(articles: Sequence[Article], *, level: int = 3, show_teaser: bool = False) -> list[SafeString]:
+    """The list item of each article (site/_article_item.html), headings at `level`, with the policy-allowed teaser
+    when `show_teaser`."""
+    fixed = (_template_digest(ARTICLE_ITEM), timezone.get_current_timezone_name(), level, show_teaser)
+
+    def render(missing: list[Article]) -> list[str]:
+        template = get_template(ARTICLE_ITEM)
+        return [template.render({"level": level, "show_teaser": show_teaser, "article": a}) for a in missing]
+
+    rendered = fragments(
+        articles, key_of=lambda article: fragment_key("article-item", (*fixed, *article_parts(article))), render=render
+    )
+    return [mark_safe(html) for html in rendered]
