@@ -60,7 +60,7 @@ def test_kill_9_mid_batch_then_other_workers_store_every_article_exactly_once(pa
     orphans = {feed.id: feed.lease_expires_at for feed in orphaned}
     lease_end = Feed.objects.aggregate(end=Max("lease_expires_at"))["end"]
     early, early_log = start_process("worker-early", *WORKER_ARGS, "--once", "--threads", "2")
-    assert early.wait(timeout=STARTUP_S) == 0, early_log.read_text()
+    assert early.wait(timeout=INGEST_S) == 0, early_log.read_text()
     # Whatever the machine's speed (the early worker may outlive the leases on a loaded one), no refresh of an
     # orphaned feed started before that feed's lease expired: an assertion on recorded times, not on our clock.
     for feed_id, expires_at in orphans.items():
