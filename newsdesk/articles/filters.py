@@ -1,0 +1,80 @@
+"""Query parameters of article lists (the API's lists, the search page), parsed into values or refused with one
+clear message each (a 400). Here, below the site and the API, so both parse them the same way."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from django.http import QueryDict
+
+from newsdesk.articles.selectors import ArticleFilter, category_get
+from newsdesk.sources.selectors import publisher_get
+
+MAX_SLUG_CHARS = 100
+ERROR_BAD_LANG = "lang must be a language code such as en, fr or pt-BR"
+ERROR_BAD_PUBLISHER = "publisher must be the slug of a known publisher"
+ERROR_BAD_CATEGORY = "category must be the slug of a known category"
+ERROR_BAD_SINCE = "since must be an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z"
+ERROR_BAD_UNTIL = "until must be an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z"
+ERROR_EMPTY_RANGE = "since must be earlier than until"
+# The parameters a `next` link carries over, in this order.
+FILTER_PARAMS = ("lang", "publisher", "category", "since", "until")
+
+
+class FilterError(ValueError):
+    """A filter parameter the API refuses; str(error) is the client-facing message."""
+
+
+@dataclass(frozen=True)
+class ParsedFilters:
+    filters: ArticleFilter
+    query: dict[str, str]  # the accepted parameters as given, for next links
+
+
+def language_param(raw: str | None) -> str:
+    """`?lang=` as the primary subtag we filter by ("pt-BR" → "pt"); "" when absent; FilterError when malformed."""
+    if raw is None or raw == "":
+        return ""
+    parts = raw.strip().replace("_", "-").split("-")
+    primary = parts[0].lower()
+    if not (primary.isascii() and primary.isalpha() and 2 <= len(primary) <= 3):
+        raise FilterError(ERROR_BAD_LANG)
+    if any(not (part.isascii() and part.isalnum() and 1 <= len(part) <= 8) for part in parts[1:]):
+        raise FilterError(ERROR_BAD_LANG)
+    return primary
+
+
+def moment_param(raw: str, *, error: str) -> datetime:
+    """An ISO 8601 date (midnight UTC) or date-time (UTC when it names no offset)."""
+    text = raw.strip()
+    if not text or len(text) > 40 or not text.isascii():
+        raise FilterError(error)
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time.min, tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError as bad:
+        raise FilterError(error) from bad
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def article_filters(params: QueryDict) -> ParsedFilters:
+    """The article filters in `params`; FilterError names the first bad one."""
+    query = {name: params[name] for name in FILTER_PARAMS if params.get(name)}
+    language = language_param(params.get("lang"))
+    publisher = category = None
+    if "publisher" in query:
+        slug = query["publisher"]
+        publisher = publisher_get(slug=slug) if len(slug) <= MAX_SLUG_CHARS else None
+        if publisher is None:
+            raise FilterError(ERROR_BAD_PUBLISHER)
+    if "category" in query:
+        slug = query["category"]
+        category = category_get(slug=slug) if len(slug) <= MAX_SLUG_CHARS else None
+        if category is None:
+            raise FilterError(ERROR_BAD_CATEGORY)
+    since = moment_param(query["since"], error=ERROR_BAD_SINCE) if "since" in query else None
+    until = moment_param(query["until"], error=ERROR_BAD_UNTIL) if "until" in query else None
+    if since is not None and until is not None and since >= until:
+        raise FilterError(ERROR_EMPTY_RANGE)
+    filters = ArticleFilter(language=language, publisher=publisher, category=category, since=since, until=until)
+    return ParsedFilters(filters=filters, query=query)
