@@ -49,14 +49,21 @@ system-deps:
 	  echo "installing Debian's nginx for the deploy/ tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
-# The whole suite on SQLite, then the database-dependent tests again on PostgreSQL, both under coverage
-# (child processes included). Both always run; the target fails if either failed or if the combined coverage
-# is below fail_under in pyproject.toml. Under CI=1 a skip is a failure (tests/ci.py).
+# The whole suite on SQLite and the database-dependent tests on PostgreSQL, both under coverage (child processes
+# included), run at the same time by scripts/run-passes.sh (each pass's output is printed whole when it ends). The
+# fault-injection tests halt and restart their PostgreSQL server, so they get a server of their own. Every pass
+# always runs; the target fails if any failed or if the combined coverage is below fail_under in pyproject.toml.
+# Under CI=1 a skip is a failure (tests/ci.py).
 test: install system-deps
 	@rm -f .coverage .coverage.*; \
 	status=0; \
-	$(COVERAGE) run -m pytest -q || status=$$?; \
-	$(MAKE) --no-print-directory test-postgres PYTEST="$(COVERAGE) run -m pytest" || status=$$?; \
+	scripts/run-passes.sh \
+	  "SQLite pass" "$(COVERAGE) run -m pytest -q" \
+	  "PostgreSQL pass" "$(MAKE) --no-print-directory test-postgres \
+	    PYTEST='$(COVERAGE) run -m pytest $(addprefix --ignore=,$(PG_FAULT_TESTS))'" \
+	  "PostgreSQL fault-injection pass" "$(MAKE) --no-print-directory test-postgres \
+	    PYTEST='$(COVERAGE) run -m pytest' PG_TESTS='$(PG_FAULT_TESTS)'" \
+	  || status=$$?; \
 	$(COVERAGE) combine -q && $(COVERAGE) report --skip-covered --sort=cover || status=$$?; \
 	exit $$status
 
@@ -66,6 +73,8 @@ coverage-floor: install
 
 # Database-dependent tests (leases and claims, the kill -9 worker test, search, migrations, end-to-end ingest,
 # site, API) on a throwaway PostgreSQL server on loopback, stopped and deleted afterwards even on failure.
+# PG_FAULT_TESTS stop and restart the server: `make test` runs them on a server of their own.
+PG_FAULT_TESTS := tests/postgres/test_worker_faults.py tests/postgres/test_site_outage.py
 PG_TESTS ?= tests/common/test_response_cache.py tests/common/test_response_cache_stale.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
 
 test-postgres: install

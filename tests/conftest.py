@@ -1,14 +1,22 @@
 """Suite-wide fixtures and hooks. Every test runs behind a socket fence: no connection may leave loopback.
 Under CI a skip is a failure (tests/ci.py), and the PostgreSQL pass proves it runs on PostgreSQL."""
 
+import dataclasses
+import subprocess
+from pathlib import Path
+
 import pytest
 
+from newsdesk_world.generator import generate_world
+from newsdesk_world.render.site import PublisherSite
+from newsdesk_world.server import serve_world
 from tests.ci import (  # the two pytest_ hooks are used by pytest through this import (tests/ci.py)
     postgres_required,
     pytest_make_collect_report,  # noqa: F401
     pytest_runtest_makereport,  # noqa: F401
 )
 from tests.fence import install_socket_fence, socket_fence  # noqa: F401  (fixture re-export)
+from tests.postgres.subprocess_db import REPO, child_env, python_argv
 
 pytest_plugins = ["pytester"]  # tests/test_ci_skips.py runs inner pytest sessions
 
@@ -63,3 +71,48 @@ def _no_escape(loopback_only_fence, request):
     # Tests that aim hostile URLs at the fetcher expect refusals; they opt in with this marker.
     if escaped and not request.node.get_closest_marker("fence_refusals_expected"):
         pytest.fail(f"connection attempts left loopback: {escaped}")
+
+
+# Slows a worker down enough that tests can stop, kill or fault it mid-batch (the world's pages answer in ~1 ms).
+PACED_WORLD_DELAY_S = 0.05
+
+
+@pytest.fixture
+def paced_world(monkeypatch, request):
+    """The simulated world on loopback; `pace["delay_s"]` delays every publisher response while it is set.
+
+    The delay starts at PACED_WORLD_DELAY_S; a test picks another with
+    `@pytest.mark.parametrize("paced_world", [seconds], indirect=True)` or sets `pace["delay_s"]` as it goes.
+    """
+    pace = {"delay_s": getattr(request, "param", PACED_WORLD_DELAY_S)}
+    resolve = PublisherSite.resolve
+
+    def paced_resolve(self, path):
+        resource = resolve(self, path)
+        return dataclasses.replace(resource, delay_s=max(resource.delay_s, pace["delay_s"]))
+
+    monkeypatch.setattr(PublisherSite, "resolve", paced_resolve)
+    server = serve_world(generate_world(seed=23, slow_delay_s=0.2))
+    yield server, pace
+    server.stop()
+
+
+@pytest.fixture
+def start_process(tmp_path):
+    """Start `python -m newsdesk <args>` on this test's database; any still running at the end are killed."""
+    started: list[subprocess.Popen] = []
+
+    def start(name: str, *args: str) -> tuple[subprocess.Popen, Path]:
+        log = tmp_path / f"{name}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                python_argv("-m", "newsdesk", *args), cwd=REPO, env=child_env(), stdout=out, stderr=subprocess.STDOUT
+            )
+        started.append(process)
+        return process, log
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
