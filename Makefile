@@ -75,7 +75,7 @@ coverage-floor: install
 # site, API) on a throwaway PostgreSQL server on loopback, stopped and deleted afterwards even on failure.
 # PG_FAULT_TESTS stop and restart the server: `make test` runs them on a server of their own.
 PG_FAULT_TESTS := tests/postgres/test_worker_faults.py tests/postgres/test_site_outage.py
-PG_TESTS ?= tests/common/test_response_cache.py tests/common/test_response_cache_stale.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
+PG_TESTS ?= tests/common/test_response_cache.py tests/common/test_response_cache_stale.py tests/common/test_cached_wsgi.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
 
 test-postgres: install
 	@export NEWSDESK_PG_DIR="$$(mktemp -d /tmp/newsdesk-pg.XXXXXX)"; \
@@ -87,11 +87,15 @@ test-postgres: install
 test-fast: install
 	$(PY) -m pytest -q -m "not slow and not browser"
 
-# wrk (Debian) drives `newsdesk bench serve`; nginx serves its anchor and the deploy/ stack.
+# wrk (Debian) and autocannon (npm, fixed-rate mixed load) drive `newsdesk bench serve`; nginx serves its anchor
+# and the deploy/ stack.
 bench: install system-deps
 	@command -v wrk >/dev/null || { \
 	  echo "installing Debian's wrk for newsdesk bench serve"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@test -d $(VENV)/node_modules/autocannon || { \
+	  echo "installing autocannon (npm) into $(VENV) for newsdesk bench serve"; \
+	  npm install --prefix $(VENV) --no-save --no-audit --no-fund autocannon@9.0.0 >/dev/null; }
 	$(VENV)/bin/newsdesk bench all
 	$(VENV)/bin/newsdesk bench serve
 

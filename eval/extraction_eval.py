@@ -258,7 +258,8 @@ def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print
         for page in pages:
             found, extra = pool[page.page_id][setting.prune]
             choice = choose_body(list(found), tie_breakers=lambda extra=extra: list(extra), params=params)
-            text = choice.candidate.text if choice.candidate else ""
+            chosen = choice.candidate.finished() if choice.candidate else None
+            text = chosen.text if chosen else ""
             per_page[page.page_id] = scorer.compare(page.gold, text, 4)[:2]
         outcome[setting] = per_page
     bare = {page.page_id: scorer.compare(page.gold, reference[page.page_id], 4)[:2] for page in pages}

@@ -4,9 +4,11 @@ the embedded `newsdesk serve` alone (whole-response cache hits), and with the re
 renders: the miss path). Then a mixed load held near 200 req/s through the stack while `newsdesk ingest` refreshes
 the demo world's feeds, for its p99.
 
-wrk2 (fixed-rate load, corrected for coordinated omission) is not in Debian, so the mixed load is wrk with a Lua
-delay per request: each of 20 connections waits 100 ms after every answer, which holds the rate at or just under
-200 req/s while answers are fast; the rate reached is reported next to the p99.
+The mixed load (home, an article, a story, the API, the RSS feed) is held at 200 req/s by autocannon
+(fixed_rate.py; wrk cannot hold a rate and wrk2 is not in Debian), for `--mixed-seconds` through the stack and
+then against the embedded server, while a real `newsdesk worker` ingests: the world is served again with another
+seed (same publishers and feeds, other articles), so the worker stores new articles and the cache sees soft changes
+all along, as on a live site. The rate reached and the articles stored are reported next to each p99.
 """
 
 import json
@@ -15,12 +17,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from newsdesk_bench.fixed_rate import fixed_rate_run
 from newsdesk_bench.stack import (
     REPO,
     free_port,
@@ -36,15 +38,11 @@ from newsdesk_bench.stack import (
 )
 
 WRK_MISSING = "wrk is not installed: `apt-get install wrk` (make bench does)"
-MIXED_LUA = """
-local paths = {PATHS}
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", paths[(n % #paths) + 1])
-end
-delay = function() return 100 end
-"""
+MIXED_RATE = 200
+# The demo's world is seed 7; this one has the same publishers and feeds with other articles (new to the worker).
+LIVE_WORLD_SEED = "8"
+COUNT_ARTICLES = "from newsdesk.articles.models import Article; print(Article.objects.count())"
+DUE_NOW = "from newsdesk.sources.models import Feed; Feed.objects.update(next_check_at=None)"
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -82,11 +80,35 @@ def _demo_database(data: Path, world_port: int) -> None:
         raise RuntimeError(f"demo ingest failed: {done.stderr.strip().splitlines()[-1:]}")
 
 
-def _ingest_while(data: Path, running: threading.Event, passes: list[int]) -> None:
-    argv = [sys.executable, "-m", "newsdesk", "ingest", "--once", "--allow-loopback", "--no-progress"]
-    while running.is_set():
-        subprocess.run(argv, env=newsdesk_env(data), cwd=REPO, capture_output=True, check=False)
-        passes.append(1)
+def _shell(data: Path, code: str) -> str:
+    """What `code` printed last, run in `newsdesk shell` (its banner comes first)."""
+    argv = [sys.executable, "-m", "newsdesk", "shell", "-c", code]
+    done = subprocess.run(argv, env=newsdesk_env(data), cwd=REPO, capture_output=True, text=True, check=True)
+    return (done.stdout.strip().splitlines() or [""])[-1]
+
+
+def _live_world(data: Path, port: int) -> subprocess.Popen:
+    """The world with new articles on the demo's ports; retried while the demo's sockets linger (TIME_WAIT)."""
+    argv = [sys.executable, "-m", "newsdesk", "world", "serve", "--port", str(port), "--seed", LIVE_WORLD_SEED]
+    deadline = time.monotonic() + 120
+    while True:
+        world = subprocess.Popen(
+            argv, env=newsdesk_env(data), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            wait_http(f"http://127.0.0.1:{port}/", world)
+            return world
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(5)
+
+
+def _mixed(base: str, paths: list[str], *, seconds: int, data: Path) -> dict:
+    before = int(_shell(data, COUNT_ARTICLES))
+    result = fixed_rate_run(base, paths, rate=MIXED_RATE, seconds=seconds)
+    result["new_articles"] = int(_shell(data, COUNT_ARTICLES)) - before
+    return result
 
 
 def serve_bench(*, seconds: int = 10, mixed_seconds: int = 60, say: Callable[[str], None] = print) -> dict:
@@ -142,34 +164,29 @@ def serve_bench(*, seconds: int = 10, mixed_seconds: int = 60, say: Callable[[st
                 figures[f"{name}_p50_ms"] = result["p50_ms"]
                 figures["errors"] += result["errors"]
 
-            say(f"mixed load near 200 req/s for {mixed_seconds}s through the stack while newsdesk ingest runs …")
-            world = subprocess.Popen(
-                [sys.executable, "-m", "newsdesk", "world", "serve", "--port", str(world_port)],
-                env=newsdesk_env(data),
-                cwd=REPO,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+            say(f"mixed load at {MIXED_RATE} req/s for {mixed_seconds}s, stack then embedded, while a worker ingests")
+            processes.append(_live_world(data, world_port))
+            _shell(data, DUE_NOW)
+            worker_argv = [sys.executable, "-m", "newsdesk", "worker", "--allow-loopback", "--idle", "1"]
+            processes.append(
+                subprocess.Popen(
+                    worker_argv, env=newsdesk_env(data), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
             )
-            processes.append(world)
-            paths = ["/", article, "/api/articles?limit=20", "/feeds/rss.xml", "/search/?q=the"]
-            script = scratch / "mixed.lua"
-            script.write_text(MIXED_LUA.replace("{PATHS}", "{" + ", ".join(f'"{p}"' for p in paths) + "}"))
-            running, passes = threading.Event(), []
-            running.set()
-            ingest = threading.Thread(target=_ingest_while, args=(data, running, passes), daemon=True)
-            ingest.start()
-            t0 = time.monotonic()
-            mixed = wrk_run(stack + "/", seconds=mixed_seconds, connections=20, script=script)
-            running.clear()
-            ingest.join(timeout=120)
-            figures.update(
-                p99_ms_at_200rps=mixed["p99_ms"],
-                mixed_rps=mixed["rps"],
-                mixed_p50_ms=mixed["p50_ms"],
-                mixed_ingest_passes=len(passes),
-                mixed_seconds=round(time.monotonic() - t0, 1),
-            )
-            figures["errors"] += mixed["errors"]
+            story = json.loads(urllib.request.urlopen(base + "/api/stories?limit=1").read())["items"][0]["id"]
+            paths = ["/", article, f"/stories/{story}/", "/api/articles?limit=20", "/feeds/rss.xml"]
+            for prefix, target in (("", stack), ("embedded_", base)):
+                mixed = _mixed(target, paths, seconds=mixed_seconds, data=data)
+                figures.update(
+                    {
+                        f"{prefix}p99_ms_at_200rps": mixed["p99_ms"],
+                        f"{prefix}mixed_rps": mixed["rps"],
+                        f"{prefix}mixed_p50_ms": mixed["p50_ms"],
+                        f"{prefix}mixed_errors": mixed["errors"],
+                        f"{prefix}mixed_new_articles": mixed["new_articles"],
+                    }
+                )
+                figures["errors"] += mixed["errors"]
             figures["stack_vs_nginx"] = round(figures["stack_home_cached_rps"] / figures["nginx_static_rps"], 3)
             figures["embedded_vs_nginx"] = round(figures["embedded_home_cached_rps"] / figures["nginx_static_rps"], 3)
             return figures

@@ -69,6 +69,11 @@ class CachedResponse:
     last_modified: int  # epoch seconds
     version: int = 0  # content_version() the answer was rendered under (older: soft-stale)
 
+    @functools.cached_property
+    def validated_headers(self) -> list[tuple[str, str]]:
+        """The stored headers and the entry's validators, as the WSGI fast path sends them (built once)."""
+        return [*self.headers, ("ETag", self.etag), ("Last-Modified", http_date(self.last_modified))]
+
 
 class _LocalEntries:
     """This process's most recently used entries (LRU), each until its expiry."""
@@ -118,12 +123,12 @@ def version_keys_for(view_name: str, kwargs: dict) -> list[str] | None:
     return keys
 
 
-def _is_private_request(request: HttpRequest) -> bool:
-    cookies = request.COOKIES
+def is_private(cookies: dict, meta: dict) -> bool:
+    """A request of a signed-in reader, or one with a flash message or credentials: never served from the cache."""
     return (
         settings.SESSION_COOKIE_NAME in cookies
         or any(name in cookies for name in PRIVATE_COOKIES_EXTRA)
-        or "HTTP_AUTHORIZATION" in request.META
+        or "HTTP_AUTHORIZATION" in meta
     )
 
 
@@ -164,6 +169,26 @@ def cache_control_public() -> dict[str, int | bool]:
     }
 
 
+def request_scheme(meta: dict) -> str:
+    """HttpRequest.scheme from the WSGI environ alone (the WSGI fast path has no request object)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = meta.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return meta.get("wsgi.url_scheme", "http")
+
+
+def response_key(meta: dict, versions: list[int]) -> str:
+    """The entry key of a request (its WSGI environ, as sent) under the content `versions` it depends on."""
+    query = "&".join(sorted(meta.get("QUERY_STRING", "").split("&")))
+    # The host as sent (ALLOWED_HOSTS is checked by the view's get_host() on a miss; a hit needs a prior miss).
+    host = meta.get("HTTP_HOST") or meta.get("SERVER_NAME", "")
+    path = meta.get("SCRIPT_NAME", "") + meta.get("PATH_INFO", "")
+    raw = f"{request_scheme(meta)}|{host}|{path}|{query}|{versions}"
+    return RESPONSE_KEY_PREFIX + hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
 @functools.lru_cache(maxsize=4096)
 def _version_keys_of_path(path_info: str) -> list[str] | None:
     """version_keys_for() of the route `path_info` resolves to (None: not cached), remembered per path: resolving
@@ -183,7 +208,7 @@ class ResponseCacheMiddleware:
         version_keys = self._version_keys(request)
         if version_keys is None:
             return self.get_response(request)
-        if _is_private_request(request):
+        if is_private(request.COOKIES, request.META):
             return self._private(self.get_response(request))
         current, *versions = content_versions(version_keys)
         key = self._key(request, versions)
@@ -221,11 +246,7 @@ class ResponseCacheMiddleware:
 
     @staticmethod
     def _key(request: HttpRequest, versions: list[int]) -> str:
-        query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
-        # The host as sent (ALLOWED_HOSTS is checked by the view's get_host() on a miss; a hit needs a prior miss).
-        host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
-        raw = f"{request.scheme}|{host}|{request.path}|{query}|{versions}"
-        return RESPONSE_KEY_PREFIX + hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+        return response_key(request.META, versions)
 
     @staticmethod
     def _private(response: HttpResponse) -> HttpResponse:

@@ -130,8 +130,9 @@ def extract_article(
         in_place=meta.published is not None,
     )
     choice = choose_body(found, tie_breakers=tie_breakers, params=options.ensemble)
-    body_html = choice.candidate.html if choice.candidate else ""
-    body_text = choice.candidate.text if choice.candidate else ""
+    chosen = choice.candidate.finished() if choice.candidate else None
+    body_html = chosen.html if chosen else ""
+    body_text = chosen.text if chosen else ""
     budget.check("dates")
     byline = meta.byline or _byline_from_text(body_text)
     published, published_is_date = meta.published, meta.published_is_date

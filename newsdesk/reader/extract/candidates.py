@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 
@@ -21,7 +22,7 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Extractor
 
 from newsdesk.reader.extract.boilerplate import drop_keep_tail, is_call_to_action
-from newsdesk.reader.extract.sanitize import html_to_text, sanitize_html
+from newsdesk.reader.extract.sanitize import element_to_text, html_to_text, sanitize_html
 
 TRAFILATURA = "trafilatura"
 TRAFILATURA_PRECISION = "trafilatura-precision"
@@ -45,16 +46,25 @@ _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[\.\.\.\])\s*$")
 
 @dataclass(frozen=True)
 class BodyCandidate:
-    """One source's body. `truncated`: the text ends in an ellipsis (a teaser, not the whole article)."""
+    """One source's body. `truncated`: the text ends in an ellipsis (a teaser, not the whole article).
+
+    A draft (`finish` set) has no HTML yet and a text read from the extractor's own tree, for the vote only: most
+    candidates lose it, and sanitizing one (each link and image URL checked) costs more than the vote. The one
+    chosen is finished: sanitized, its text taken from the sanitized HTML like any other candidate's."""
 
     source: str
-    html: str  # sanitized, safe to render
+    html: str  # sanitized, safe to render ("" in a draft)
     text: str
     truncated: bool = False
+    finish: Callable[[], BodyCandidate | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def words(self) -> int:
         return len(_WORD.findall(self.text))
+
+    def finished(self) -> BodyCandidate | None:
+        """The candidate as shown: sanitized HTML and its text (None when nothing is left of a draft)."""
+        return self.finish() if self.finish is not None else self
 
 
 def trafilatura_candidate(
@@ -72,8 +82,7 @@ def trafilatura_candidate(
     _drop_title_headings(body, title)
     _drop_calls_to_action(body)
     _drop_captions(body)
-    markup = etree.tostring(convert_to_html(body)[0], encoding="unicode")
-    return _candidate(source, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
+    return _draft(source, convert_to_html(body)[0], base_url=base_url, allow_loopback=allow_loopback)
 
 
 @cache
@@ -110,8 +119,7 @@ def readability_candidate(
     for el in list(summary.iter("p", "div", "li")):
         if el.getparent() is not None and is_call_to_action(el.text_content()):
             drop_keep_tail(el, blank_tail=False)
-    markup = etree.tostring(summary, encoding="unicode", method="html")
-    return _candidate(READABILITY, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
+    return _draft(READABILITY, summary, base_url=base_url, allow_loopback=allow_loopback)
 
 
 def text_candidate(source: str, text: str) -> BodyCandidate | None:
@@ -131,6 +139,18 @@ def html_candidate(source: str, html: str, *, base_url: str, allow_loopback: boo
     if "<" not in html:
         return text_candidate(source, html)
     return _candidate(source, sanitize_html(html, base_url=base_url, allow_loopback=allow_loopback))
+
+
+def _draft(source: str, body: etree._Element, *, base_url: str, allow_loopback: bool) -> BodyCandidate | None:
+    text = element_to_text(body)
+    if not text.strip():
+        return None
+
+    def finish() -> BodyCandidate | None:
+        markup = etree.tostring(body, encoding="unicode", method="html")
+        return _candidate(source, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
+
+    return BodyCandidate(source=source, html="", text=text, truncated=bool(_TRUNCATED.search(text)), finish=finish)
 
 
 def _candidate(source: str, html: str) -> BodyCandidate | None:

@@ -41,6 +41,7 @@ _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and narrow NBSP (French "6 450") 
 _MAX_BYLINE = 120
 _HAS_TIME = re.compile(r"\d:\d\d|T\d")  # "2026-03-01" is a day; "2026-03-01T09:30" and "09:30" are times
 _BYLINES = etree.XPath(xpaths.BYLINE_XPATH)
+_ITEMPROP = etree.XPath("//*[@itemprop=$name]")
 MAX_NOTES = 10
 _NOTE_URL_CHARS = 120
 
@@ -264,7 +265,7 @@ def _date_text(jsonld_value: str, meta: dict[str, list[str]], keys: tuple[str, .
 
 
 def _time_element_text(document: etree._Element, itemprop: str) -> str:
-    for el in document.xpath(f"//*[@itemprop='{itemprop}']"):
+    for el in _ITEMPROP(document, name=itemprop):
         value = el.get("datetime") or el.get("content") or ""
         if parse_date(value) is not None:
             return value

@@ -127,6 +127,19 @@ def html_to_text(html: str) -> str:
             parts.append(fragment)
         else:
             _collect_text(fragment, parts)
+    return _joined(parts)
+
+
+def element_to_text(el: etree._Element) -> str:
+    """html_to_text of an element's own text and descendants (its tail is not part of it), without serializing."""
+    parts: list[str] = []
+    _collect_text(el, parts)
+    if el.tail:
+        parts.pop()
+    return _joined(parts)
+
+
+def _joined(parts: list[str]) -> str:
     lines = [_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

@@ -28,11 +28,15 @@ BOILERPLATE_TAGS = ("nav", "aside", "footer", "form", "dialog")
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 
 BYLINE_TOKENS = ("byline", "author", "author-name", "byline-name", "article-author", "story-byline", "contributor")
+# Every token contains one of these: a cheap substring test before the exact token tests (a test holds that).
+BYLINE_STEMS = ("byline", "author", "contributor")
 # One predicate over one walk of the document (a union of nine `//*[...]` walked it nine times).
 BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or "
+    "//*[@rel='author' or @itemprop='author' or (("
+    + " or ".join(f"contains(@class, '{stem}')" for stem in BYLINE_STEMS)
+    + ") and ("
     + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')" for token in BYLINE_TOKENS)
-    + "]"
+    + "))]"
 )
 
 PUBLISHED_META = (

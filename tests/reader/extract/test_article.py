@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article
+from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article, xpaths
 from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, OUT_OF_TIME, PAGE_TOO_LARGE, TOO_MANY_ELEMENTS
 from newsdesk.reader.extract.metadata import clean_byline, strip_site_name
 from newsdesk.reader.urls import URL_UNSAFE_CHARACTERS
@@ -196,6 +196,10 @@ def test_strip_site_name(title, site, url, expected):
 )
 def test_clean_byline(raw, expected):
     assert clean_byline(raw) == expected
+
+
+def test_every_byline_class_token_contains_a_stem_the_byline_xpath_tests_first():
+    assert all(any(stem in token for stem in xpaths.BYLINE_STEMS) for token in xpaths.BYLINE_TOKENS)
 
 
 POISON = "http://www.google<script .com>alert(1)</script"

@@ -14,6 +14,7 @@ from newsdesk.reader.extract.candidates import (
     TRAFILATURA,
     TRAFILATURA_PRECISION,
     html_candidate,
+    readability_candidate,
     text_candidate,
     trafilatura_candidate,
 )
@@ -165,3 +166,19 @@ def test_the_tie_break_still_runs_when_asked_to_or_when_an_outside_source_votes(
     )
     assert outside.source == JSON_LD  # the publisher's own text sides with readability (and wins the tie with it)
     assert "most agreement" in outside.reasons[-1]
+
+
+def test_a_chosen_draft_is_sanitized_and_its_text_read_from_what_is_kept():
+    summary = lxml.html.fragment_fromstring(
+        f"<div><p>{ARTICLE}</p><p onclick='x()'>More <a href='javascript:alert(1)'>text</a>.</p></div>"
+    )
+    page = lxml.html.document_fromstring(f"<html><body>{lxml.html.tostring(summary).decode()}</body></html>")
+    draft = readability_candidate(page, title="", base_url="https://example.org/", allow_loopback=False)
+    assert draft.html == ""  # not sanitized before it is chosen
+    shown = draft.finished()
+    assert shown.source == READABILITY
+    assert "onclick" not in shown.html
+    assert "javascript" not in shown.html
+    assert "Sentence 11" in shown.text
+    assert "More text." in shown.text
+    assert shown.finished() is shown

@@ -8,7 +8,14 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from newsdesk.reader.extract.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_REL, html_to_text, sanitize_html
+from newsdesk.reader.extract.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    LINK_REL,
+    element_to_text,
+    html_to_text,
+    sanitize_html,
+)
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "eval"
 VECTORS = SHARED / "xss" / "vectors.jsonl"
@@ -155,3 +162,14 @@ def test_a_malformed_base_url_is_not_used_and_never_raises(base_url):
 )
 def test_links_and_images_the_fetcher_would_refuse_are_not_published(html, allow_loopback, expected):
     assert sanitize_html(html, base_url=BASE, allow_loopback=allow_loopback) == expected
+
+
+def test_element_to_text_reads_an_element_as_html_to_text_reads_its_markup():
+    markup = (
+        "<div><h2>Title</h2><p>First <b>bold</b> line<br>second line</p><script>x()</script>"
+        "<ul><li>one</li><li>two</li></ul><p>Last.</p></div>"
+    )
+    element = lxml.html.fragment_fromstring(markup)
+    element.tail = "tail text that is not the element's"
+    assert element_to_text(element) == html_to_text(markup)
+    assert "tail text" not in element_to_text(element)
