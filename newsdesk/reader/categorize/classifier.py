@@ -4,7 +4,8 @@ in any language) and words plus their Snowball stems, fed to a complement naive 
 Complement NB beat logistic regression and a linear SVM on the held-out set (0.875 vs 0.77-0.78) and trains in
 a fraction of a second (LR took 10 s), so it is trained when first needed, from the labelled headlines shipped beside this module
 (labelled.txt: eight sections x four languages), so there is no opaque model file to keep in step with the code.
-Accuracy on held-out examples: docs/benchmarks.md ("Categories"); tests/reader/categorize pins a floor.
+Accuracy on held-out examples and by cross-validation (eval/category_eval.py): docs/benchmarks.md ("Categories");
+tests/reader/categorize pins floors.
 """
 
 from __future__ import annotations

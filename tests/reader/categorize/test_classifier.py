@@ -3,6 +3,7 @@ answer and the publisher's section combine."""
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
 from pathlib import Path
 
@@ -11,9 +12,13 @@ import pytest
 from newsdesk.reader.categorize import CATEGORIES, CategoryModel, choose_category, default_model, read_examples
 from newsdesk.reader.categorize.classifier import LABELLED, Example
 
-HELD_OUT = Path(__file__).resolve().parents[2] / "data/categories/heldout.txt"
-# Measured 0.875 (84 of 96) when the model was chosen; docs/benchmarks.md "Categories".
-HELD_OUT_ACCURACY_FLOOR = 0.86
+REPO = Path(__file__).resolve().parents[3]
+HELD_OUT = REPO / "tests" / "data" / "categories" / "heldout.txt"
+# Measured 0.875 (84 of 96) when the model was chosen, 0.906 (87 of 96) after the training set grew from 256 to 536
+# headlines (optimistic: see docs/benchmarks.md "Categories").
+HELD_OUT_ACCURACY_FLOOR = 0.9
+# 5-fold cross-validation over the labelled headlines, translations in one fold (eval/category_eval.py): 0.876.
+CV_ACCURACY_FLOOR = 0.86
 
 
 def test_training_and_held_out_sets_cover_every_category_and_language_and_do_not_overlap():
@@ -59,3 +64,18 @@ def test_an_unsure_model_defers_to_the_section_and_guesses_without_one():
     assert choose_category(vague, section="politics", model=tiny) == "politics"
     assert choose_category(vague, model=tiny) in {"sports", "health"}
     assert choose_category("   ", section="world", model=tiny) == "world"
+
+
+def test_cross_validated_accuracy_over_the_labelled_headlines_stays_above_its_floor():
+    spec = importlib.util.spec_from_file_location("category_eval", REPO / "eval" / "category_eval.py")
+    category_eval = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(category_eval)
+    headlines, keywords = category_eval.labelled_parts()
+    folds = category_eval.folds_of(headlines, 5)
+
+    scores = category_eval.cross_validate(headlines, keywords, 5)
+
+    assert sorted(e.text for fold in folds for e in fold) == sorted(e.text for e in headlines)  # each once
+    assert len(headlines) >= 536
+    assert len({e.text for e in headlines}) == len(headlines)  # no line twice (it would be tested on itself)
+    assert sum(scores) / len(scores) >= CV_ACCURACY_FLOOR, scores
