@@ -7,7 +7,6 @@ the workers' assignment turns, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections import defaultdict
 
 import pytest
@@ -19,7 +18,7 @@ from newsdesk.ingest.demo import world_directory_load
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 from newsdesk_world.generator import generate_world
 from newsdesk_world.server import serve_world
-from tests.postgres.subprocess_db import REPO, child_env, python_argv
+from tests.postgres.subprocess_db import python_argv, run_together
 from tests.stories.test_story_services import bcubed_f1
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -34,14 +33,9 @@ def world_server():
 
 def _two_workers_at_once(tmp_path) -> list[str]:
     argv = python_argv("-m", "newsdesk", "worker", "--once", "--allow-loopback", "--threads", "2", "--batch", "4")
-    logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
-    workers = []
-    for log in logs:
-        with log.open("w") as out:
-            workers.append(subprocess.Popen(argv, cwd=REPO, env=child_env(), stdout=out, stderr=subprocess.STDOUT))
-    for worker in workers:
-        assert worker.wait(timeout=600) == 0
-    return [log.read_text() for log in logs]
+    finished = run_together(argv, count=2, log_dir=tmp_path, timeout_s=600)
+    assert [status for status, _ in finished] == [0, 0], finished
+    return [output for _, output in finished]
 
 
 def test_two_workers_ingesting_the_world_at_once_group_copies_and_stories_once(world_server, tmp_path, client):
