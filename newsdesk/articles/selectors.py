@@ -11,6 +11,8 @@ from newsdesk.articles.models import Article, Category
 from newsdesk.articles.search import SearchFilter, parse_query, search_sql
 from newsdesk.sources.models import Publisher
 
+# Columns only search reads (derived text and stems, as long as the article): lists and feeds leave them unread.
+SEARCH_ONLY_FIELDS = ("search_text", "search_stems")
 # Newest first everywhere; articles without a date sort after dated ones on every database.
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
 
@@ -60,7 +62,7 @@ class ArticleFilter:
 
 def article_filtered(filters: ArticleFilter) -> QuerySet[Article]:
     """Visible articles matching `filters`, newest first. A date filter leaves out articles without a date."""
-    articles = article_list()
+    articles = article_list().defer(*SEARCH_ONLY_FIELDS)
     if filters.language:
         articles = articles.filter(Q(language=filters.language) | Q(language__startswith=f"{filters.language}-"))
     if filters.publisher is not None:
@@ -102,7 +104,7 @@ def article_feed_list(
 ) -> QuerySet[Article]:
     """The visible articles a syndication feed draws from, newest first, optionally of one category or publisher
     and in one language (a primary subtag)."""
-    articles = article_list().select_related("feed").order_by(*NEWEST_FIRST)
+    articles = article_list().select_related("feed").defer(*SEARCH_ONLY_FIELDS).order_by(*NEWEST_FIRST)
     if category is not None:
         articles = articles.filter(category=category)
     if publisher is not None:
