@@ -163,5 +163,9 @@ def test_the_transparency_page_shows_counts_by_outcome_and_removal_times(client)
     assert '<td id="count-removed">1</td>' in page
     assert '<td id="count-rejected">1</td>' in page
     assert '<td id="count-total">2</td>' in page
-    assert 'id="median-removal">0 s<' in page
+    # The one removal's time as stored (0 s on a quiet machine; a loaded one can take a second between the calls).
+    notice.refresh_from_db()
+    seconds = round((notice.removed_at - notice.received_at).total_seconds())
+    assert seconds < 60
+    assert f'id="median-removal">{seconds} s<' in page
     assert "/rights/takedown" in client.get("/").content.decode()
