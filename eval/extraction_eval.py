@@ -181,20 +181,21 @@ class Setting:
     outside_sources_vote: bool
     min_words: int
     contained_share: float
+    outside_agree: float
 
     def label(self) -> str:
         return (
             f"prune={'on' if self.prune else 'off'} agree>={self.agree_threshold:g} "
             f"outside_vote={'on' if self.outside_sources_vote else 'off'} min_words={self.min_words} "
-            f"contained>={self.contained_share:g}"
+            f"contained>={self.contained_share:g} outside_agree>={self.outside_agree:g}"
         )
 
 
 def settings_grid() -> list[Setting]:
     return [
-        Setting(prune, threshold, vote, min_words, contained)
-        for prune, threshold, vote, min_words, contained in itertools.product(
-            (True, False), (0.0, 0.8, 0.9, 0.95, 0.98, 1.01), (True, False), (0, 25), (0.9, 0.97, 1.01)
+        Setting(prune, threshold, vote, min_words, contained, outside)
+        for prune, threshold, vote, min_words, contained, outside in itertools.product(
+            (True, False), (0.0, 0.8, 0.9, 0.95, 0.98, 1.01), (True, False), (0, 25), (0.9, 0.97, 1.01), (0.95, 1.01)
         )
     ]
 
@@ -208,6 +209,7 @@ def default_setting() -> Setting:
         DEFAULT_PARAMS.outside_sources_vote,
         DEFAULT_PARAMS.min_words,
         DEFAULT_PARAMS.contained_share,
+        DEFAULT_PARAMS.outside_agree,
     )
 
 
@@ -221,7 +223,7 @@ def page_candidates(page: Page, *, prune: bool) -> tuple[list, list]:
 
     document = lxml.html.document_fromstring(decode_html(page.html), parser=article._HTML_PARSER)
     meta = read_metadata(document, url=page.url, headers={})
-    found, tie_breakers = article._body_candidates(
+    found, second_opinion, tie_breakers = article._body_candidates(
         document,
         url=page.url,
         title=meta.title,
@@ -231,8 +233,7 @@ def page_candidates(page: Page, *, prune: bool) -> tuple[list, list]:
         feed_html="",
         prune=prune,
     )
-    extra = tie_breakers()
-    return found, extra
+    return found + second_opinion(), tie_breakers()
 
 
 def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print) -> dict[str, object]:
@@ -253,6 +254,7 @@ def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print
             outside_sources_vote=setting.outside_sources_vote,
             min_words=setting.min_words,
             contained_share=setting.contained_share,
+            outside_agree=setting.outside_agree,
         )
         per_page = {}
         for page in pages:

@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, JsonResponse
 
-from newsdesk.api.filters import FilterError, article_filters
 from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode, cursor_encode
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
+from newsdesk.articles.filters import FilterError, article_filters
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url
 from newsdesk.articles.selectors import article_after, article_filtered, article_get

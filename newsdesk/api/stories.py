@@ -17,10 +17,10 @@ from newsdesk.api.articles import (
     MAX_LIMIT,
     _int_param,
 )
-from newsdesk.api.filters import FilterError, language_param
 from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode, cursor_encode
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
+from newsdesk.articles.filters import FilterError, language_param
 from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
 from newsdesk.stories.models import Story

@@ -4,13 +4,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.search import SearchFilter, parse_query, search_sql
 from newsdesk.sources.models import Publisher
 
+# Columns only search reads (derived text and stems, as long as the article): lists and feeds leave them unread.
+SEARCH_ONLY_FIELDS = ("search_text", "search_stems")
 # Newest first everywhere; articles without a date sort after dated ones on every database.
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
 
@@ -60,7 +62,7 @@ class ArticleFilter:
 
 def article_filtered(filters: ArticleFilter) -> QuerySet[Article]:
     """Visible articles matching `filters`, newest first. A date filter leaves out articles without a date."""
-    articles = article_list()
+    articles = article_list().defer(*SEARCH_ONLY_FIELDS)
     if filters.language:
         articles = articles.filter(Q(language=filters.language) | Q(language__startswith=f"{filters.language}-"))
     if filters.publisher is not None:
@@ -102,7 +104,7 @@ def article_feed_list(
 ) -> QuerySet[Article]:
     """The visible articles a syndication feed draws from, newest first, optionally of one category or publisher
     and in one language (a primary subtag)."""
-    articles = article_list().select_related("feed").order_by(*NEWEST_FIRST)
+    articles = article_list().select_related("feed").defer(*SEARCH_ONLY_FIELDS).order_by(*NEWEST_FIRST)
     if category is not None:
         articles = articles.filter(category=category)
     if publisher is not None:
@@ -119,20 +121,39 @@ def article_feed_items(
     return list(article_feed_list(category=category, publisher=publisher, language=language)[:limit])
 
 
+# The newest visible articles of one section, by the index on (category_id, published_at DESC): each section is one
+# short index walk however many articles the site holds (a window function over every article grew with the site).
+_SECTION_NEWEST = (
+    "SELECT id FROM (SELECT a.id FROM articles_article a JOIN sources_publisher p ON p.id = a.publisher_id"
+    " WHERE {category} AND p.is_active AND p.display_policy <> %s"
+    " ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT %s) AS section_{n}"
+)
+
+
+def _sections_sql(category_ids: list[int], per_section: int) -> tuple[str, list]:
+    """One statement: the ids of each category's newest `per_section` visible articles, then the uncategorised'."""
+    blocked = Publisher.DisplayPolicy.BLOCKED.value
+    parts = [_SECTION_NEWEST.format(category="a.category_id = %s", n=n) for n in range(len(category_ids))]
+    parts.append(_SECTION_NEWEST.format(category="a.category_id IS NULL", n=len(category_ids)))
+    params: list = [value for pk in category_ids for value in (pk, blocked, per_section)]
+    return " UNION ALL ".join(parts), [*params, blocked, per_section]
+
+
 def article_sections(*, per_section: int = 6) -> list[Section]:
     """Home page blocks: each category with articles, then uncategorised news, newest section first.
 
-    One query for every section: each category's newest `per_section` articles (a window function ranks them per
-    category), so a busy section cannot crowd the others off the page.
+    Each category's newest `per_section` articles (so a busy section cannot crowd the others off the page), loaded
+    in one query.
     """
-    ranked = article_list().annotate(
-        section_rank=Window(RowNumber(), partition_by=[F("category_id")], order_by=list(NEWEST_FIRST))
-    )
+    categories = {category.pk: category for category in category_list()}
+    sql, params = _sections_sql(list(categories), per_section)
     by_category: dict[int | None, list[Article]] = {}
-    for article in ranked.filter(section_rank__lte=per_section).order_by("category_id", "section_rank"):
+    # The SQL is ours alone (placeholders and literals); every value is a parameter.
+    newest = article_list().filter(pk__in=RawSQL(sql, params))  # noqa: S611
+    for article in newest.order_by(*NEWEST_FIRST):
         by_category.setdefault(article.category_id, []).append(article)
     uncategorised = by_category.pop(None, [])
-    sections = [Section(category=articles[0].category, articles=articles) for articles in by_category.values()]
+    sections = [Section(category=categories[pk], articles=articles) for pk, articles in by_category.items()]
     sections.sort(key=lambda s: _newest_key(s.articles[0]), reverse=True)
     if uncategorised:
         sections.append(Section(category=None, articles=uncategorised))

@@ -163,7 +163,7 @@ def story_articles(story: Story) -> list[Article]:
     articles = Article.objects.filter(story_membership__story=story, publisher__is_active=True).exclude(
         publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
     )
-    articles = articles.select_related("publisher", "category", "signature__group")
+    articles = articles.select_related("publisher", "category", "signature__group").defer("signature__signature")
     return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
 
 
@@ -196,9 +196,9 @@ def _group_id(article: Article) -> int | None:
 
 def article_syndication(article: Article) -> ArticleSyndication:
     """The story of `article` and, when other outlets printed the same wire text, its primary and the others."""
-    membership = getattr(article, "story_membership", None)
-    story = membership.story if membership is not None and membership.story.size else None
-    signature = ArticleSignature.objects.filter(article=article).select_related("group").first()
+    # The clustering state and the near-duplicate signature are large JSON no page shows: left in the database.
+    story = Story.objects.filter(memberships__article=article, size__gt=0).defer("state").first()
+    signature = ArticleSignature.objects.filter(article=article).select_related("group").defer("signature").first()
     group: SyndicationGroup | None = signature.group if signature is not None else None
     if group is None:
         return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsdesk.api.articles import DEPRECATION_LINK, ERROR_CURSOR_AND_OFFSET
-from newsdesk.api.filters import (
+from newsdesk.api.pagination import ERROR_BAD_CURSOR, cursor_encode
+from newsdesk.articles.filters import (
     ERROR_BAD_CATEGORY,
     ERROR_BAD_LANG,
     ERROR_BAD_PUBLISHER,
@@ -14,7 +15,6 @@ from newsdesk.api.filters import (
     ERROR_BAD_UNTIL,
     ERROR_EMPTY_RANGE,
 )
-from newsdesk.api.pagination import ERROR_BAD_CURSOR, cursor_encode
 from tests.factories import make_article, make_category, make_publisher
 
 BASE = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

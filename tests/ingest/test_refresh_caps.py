@@ -49,28 +49,30 @@ def _refresh(feed: Feed, context: IngestContext):
 
 def test_a_refresh_handles_at_most_the_entry_cap_newest_first_and_later_refreshes_the_rest(serve):  # noqa: F811
     server = serve({"/robots.txt": Reply(body=b"User-agent: *\nDisallow: /story/", content_type="text/plain")})
-    # 2,000 items in shuffled order; robots.txt keeps the pages unfetched, so each entry is cheap to store.
-    items = [(f"{server.base}/story/{n}", NOW - timedelta(minutes=n)) for n in range(2_000)]
+    assert IngestContext.from_settings(allow_loopback=True).limits.max_entries == 500  # the default cap
+    # A cap of 50 over 200 items in shuffled order behaves as the default's 500 over 2,000, with a tenth of the
+    # articles to store; robots.txt keeps the pages unfetched, so each entry is cheap to store.
+    cap, total = 50, 200
+    items = [(f"{server.base}/story/{n}", NOW - timedelta(minutes=n)) for n in range(total)]
     shuffled = random.Random(8).sample(items, len(items))
     server.routes["/feed.xml"] = Reply(
         body=_rss(shuffled), content_type="application/rss+xml", headers=(("ETag", '"v1"'),)
     )
     feed = make_feed(make_publisher(homepage=server.base + "/"), url=server.base + "/feed.xml")
-    context = IngestContext.from_settings(allow_loopback=True)
-    assert context.limits.max_entries == 500
+    context = _context(max_entries=cap)
 
     report = _refresh(feed, context)
 
-    newest = {link for link, _ in items[:500]}
+    newest = {link for link, _ in items[:cap]}
     assert set(Article.objects.values_list("original_url", flat=True)) == newest
-    assert (report.items_new, report.entries_deferred) == (500, 1_500)
+    assert (report.items_new, report.entries_deferred) == (cap, total - cap)
     feed.refresh_from_db()
     assert feed.etag == ""  # the next fetch is a full one, so the deferred entries are seen again
     assert feed.next_check_at <= timezone.now() + timedelta(seconds=DEFERRED_RECHECK_S)
-    assert "1500 entries deferred to later refreshes" in FetchAttempt.objects.get().error
+    assert f"{total - cap} entries deferred to later refreshes" in FetchAttempt.objects.get().error
 
     news = [_refresh(feed, context).items_new for _ in range(3)]
-    assert news == [500, 500, 500]
+    assert news == [cap, cap, cap]
     assert set(Article.objects.values_list("original_url", flat=True)) == {link for link, _ in items}
     feed.refresh_from_db()
     assert feed.etag == '"v1"'

@@ -47,7 +47,7 @@ def _grow(desk: Desk | None, articles: int) -> Desk:
 
 SURFACES: dict[str, tuple[Callable[[Desk], str], int]] = {
     # name: (URL, queries)
-    "home": (lambda d: "/", 5),
+    "home": (lambda d: "/", 6),
     "home in one language": (lambda d: "/?lang=en", 3),
     "category": (lambda d: f"/category/{d.category.slug}/", 4),
     "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4),

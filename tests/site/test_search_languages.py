@@ -26,12 +26,15 @@ def test_lang_narrows_the_results_and_is_kept_in_the_form(client, two_languages)
 
     assert "Snap elections called" in html
     assert "Elecciones anticipadas" not in html
-    assert '<input type="hidden" name="lang" value="en">' in html
+    assert '<option value="en" selected>en</option>' in html
     assert "in “en”" in html
 
 
-def test_a_junk_lang_is_ignored(client, two_languages):
-    html = client.get("/search/", {"q": "elections", "lang": "<script>"}).content.decode()
+def test_a_junk_lang_is_a_clear_message(client, two_languages):
+    response = client.get("/search/", {"q": "elections", "lang": "<script>"})
+    html = response.content.decode()
 
-    assert "Snap elections called" in html
-    assert "&lt;script&gt;" not in html
+    assert response.status_code == 400
+    assert "lang must be a language code such as en, fr or pt-BR" in html
+    assert "Snap elections called" not in html
+    assert "<script>" not in html.split("</header>", 1)[1]

@@ -118,7 +118,7 @@ def extract_article(
         image_url = ""
     base_url = meta.canonical_url or url
     budget.check("body extraction")
-    found, tie_breakers = _body_candidates(
+    found, second_opinion, tie_breakers = _body_candidates(
         document,
         url=url,
         title=meta.title,
@@ -129,7 +129,7 @@ def extract_article(
         # The candidates prune the tree they read; the page's own tree is needed afterwards only by htmldate.
         in_place=meta.published is not None,
     )
-    choice = choose_body(found, tie_breakers=tie_breakers, params=options.ensemble)
+    choice = choose_body(found, second_opinion=second_opinion, tie_breakers=tie_breakers, params=options.ensemble)
     chosen = choice.candidate.finished() if choice.candidate else None
     body_html = chosen.html if chosen else ""
     body_text = chosen.text if chosen else ""
@@ -175,9 +175,10 @@ def _body_candidates(
     feed_html: str,
     prune: bool = True,
     in_place: bool = False,
-) -> tuple[list[BodyCandidate], Callable[[], list[BodyCandidate]]]:
-    """The candidates every page gets (trafilatura, readability, outside sources), and a callable for the
-    tie-breakers the ensemble asks for only when those disagree. `prune=False` skips the boilerplate pass
+) -> tuple[list[BodyCandidate], Callable[[], list[BodyCandidate]], Callable[[], list[BodyCandidate]]]:
+    """The candidates every page gets (trafilatura, outside sources), a callable for readability's (asked for
+    unless an outside source agrees with trafilatura) and one for the tie-breakers the ensemble asks for only
+    when trafilatura and readability disagree. `prune=False` skips the boilerplate pass
     (the cross-validation compares both); `in_place=True` prunes `document` itself instead of a copy."""
     pruned = document if in_place else copy.deepcopy(document)
     strip_inert(pruned)
@@ -193,10 +194,15 @@ def _body_candidates(
             base_url=base_url,
             allow_loopback=allow_loopback,
         ),
-        candidates.readability_candidate(pruned, title=title, base_url=base_url, allow_loopback=allow_loopback),
         candidates.text_candidate(candidates.JSON_LD, article_body),
         candidates.html_candidate(candidates.FEED, feed_html, base_url=base_url, allow_loopback=allow_loopback),
     ]
+
+    def second_opinion() -> list[BodyCandidate]:
+        readable = candidates.readability_candidate(
+            pruned, title=title, base_url=base_url, allow_loopback=allow_loopback
+        )
+        return [readable] if readable else []
 
     def tie_breakers() -> list[BodyCandidate]:
         precise = candidates.trafilatura_candidate(
@@ -209,7 +215,7 @@ def _body_candidates(
         )
         return [precise] if precise else []
 
-    return [c for c in found if c is not None], tie_breakers
+    return [c for c in found if c is not None], second_opinion, tie_breakers
 
 
 def _byline_from_text(body_text: str) -> str:

@@ -21,9 +21,22 @@ _COUNT_PARAGRAPHS = etree.XPath("count(//p)")
 _ARTICLES = etree.XPath("//article")
 _SIBLING_POSTS = 3
 # Markup no body candidate reads (trafilatura deletes it before anything else, readability and the sanitizer
-# drop it with its content): a third of a news page's elements, which every candidate would otherwise copy and
-# walk again. JSON-LD stays: trafilatura reads it (forum pages, its last-resort body).
-_INERT_TAGS = ("style", "svg", "noscript", "template", "link", "meta")
+# drop it with its content; form controls and iframes are dropped with their content by the sanitizer too): a third
+# of a news page's elements, which every candidate would otherwise copy and walk again. JSON-LD stays: trafilatura
+# reads it (forum pages, its last-resort body).
+_INERT_TAGS = (
+    "style",
+    "svg",
+    "noscript",
+    "template",
+    "link",
+    "meta",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "iframe",
+)
 _INERT_SCRIPTS = etree.XPath("//script[not(@type='application/ld+json')]")
 _COUNT_PARAGRAPHS_INSIDE = etree.XPath("count(.//p)")
 _MAX_SHARE = 0.5  # a container holding more than half of the page's paragraphs is content, not chrome
@@ -70,8 +83,8 @@ def prune_boilerplate(document: etree._Element) -> int:
 
 
 def strip_inert(document: etree._Element) -> None:
-    """Remove scripts (but JSON-LD), styles, SVG, noscript, templates, link and meta elements, keeping the text
-    that follows each."""
+    """Remove scripts (but JSON-LD), styles, SVG, noscript, templates, link and meta elements, form controls and
+    iframes, keeping the text that follows each."""
     for el in _INERT_SCRIPTS(document):
         el.drop_tree()
     etree.strip_elements(document, *_INERT_TAGS, with_tail=False)

@@ -43,6 +43,9 @@ class EnsembleParams:
     # At least this share of trafilatura's 4-grams inside readability's text (or none at all): no tie-break
     # (see choose_body); above 1 the tie-break always runs on disagreement.
     contained_share: float = 0.97
+    # The publisher's own full text (JSON-LD articleBody, the feed's content) at least this close to trafilatura's:
+    # trafilatura's is kept without readability's opinion (above 1: readability always asked).
+    outside_agree: float = 0.95
 
 
 DEFAULT_PARAMS = EnsembleParams()
@@ -61,13 +64,24 @@ class BodyChoice:
 def choose_body(
     candidates: list[BodyCandidate],
     *,
+    second_opinion: Callable[[], list[BodyCandidate]] = list,
     tie_breakers: Callable[[], list[BodyCandidate]] = list,
     params: EnsembleParams = DEFAULT_PARAMS,
 ) -> BodyChoice:
-    """The body among `candidates` (trafilatura's and readability's, plus outside sources); `tie_breakers` is
-    called, at most once, for more candidates when trafilatura and readability disagree."""
+    """The body among `candidates` (trafilatura's, outside sources, readability's when given) and what
+    `second_opinion` returns (readability's), which is not asked for when the publisher's own text (JSON-LD
+    articleBody, the feed's content) already agrees with trafilatura's; `tie_breakers` is called, at most once,
+    for more candidates when trafilatura and readability disagree."""
     reasons: list[str] = []
     pool = [c for c in candidates if _usable(c, params, reasons)]
+    main = next((c for c in pool if c.source == TRAFILATURA), None)
+    if main is not None and params.outside_sources_vote:
+        for outside in (c for c in pool if c.source in (JSON_LD, FEED)):
+            agreement = similarity(main.text, outside.text)
+            if agreement >= params.outside_agree:
+                reasons.append(f"{TRAFILATURA}: agrees with {outside.source} ({agreement:.2f})")
+                return BodyChoice(main, tuple(reasons))
+    pool += [c for c in second_opinion() if _usable(c, params, reasons)]
     by_source = {c.source: c for c in pool}
     main, readable = by_source.get(TRAFILATURA), by_source.get(READABILITY)
     if main is not None and readable is not None:

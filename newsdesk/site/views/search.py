@@ -2,14 +2,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from newsdesk.articles.selectors import article_search
+from newsdesk.articles.filters import FILTER_PARAMS, FilterError, article_filters
+from newsdesk.articles.search import SearchFilter
+from newsdesk.articles.selectors import article_search, category_list
+from newsdesk.reader.stemming import QUERY_LANGUAGES
 from newsdesk.site.cards import article_items_html
 from newsdesk.site.syndication import feed_links
-from newsdesk.stories.selectors import language_filter
+from newsdesk.sources.selectors import publisher_list
 
 # Longer input is cut before searching; only the first few words count anyway (search.MAX_TERMS).
 QUERY_MAX_CHARS = 300
 RESULTS_MAX = 50
+ORDERS = {"relevance": "Best match", "date": "Newest first"}
+ERROR_BAD_ORDER = "order must be relevance or date"
+# A refused value is shown back in its field; a longer one is cut there (never searched).
+VALUE_MAX_CHARS = 100
 
 
 def clean_query(raw: str) -> str:
@@ -18,15 +25,48 @@ def clean_query(raw: str) -> str:
     return " ".join(printable.split())[:QUERY_MAX_CHARS]
 
 
+def search_filter(params) -> SearchFilter:
+    """The page's filters (the API's parameters, parsed the same way) and order; FilterError names a bad one."""
+    parsed = article_filters(params).filters
+    order = params.get("order") or "relevance"
+    if order not in ORDERS:
+        raise FilterError(ERROR_BAD_ORDER)
+    return SearchFilter(
+        language=parsed.language,
+        publisher_id=parsed.publisher.pk if parsed.publisher else None,
+        category_id=parsed.category.pk if parsed.category else None,
+        since=parsed.since,
+        until=parsed.until,
+        order=order,
+    )
+
+
 class ArticleSearchView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         query = clean_query(request.GET.get("q", ""))
-        language = language_filter(request.GET.get("lang"))
-        results = article_search(query, limit=RESULTS_MAX, language=language) if query else []
+        values = {name: clean_query(request.GET.get(name, ""))[:VALUE_MAX_CHARS] for name in (*FILTER_PARAMS, "order")}
+        error, results = "", []
+        try:
+            search = search_filter(request.GET)
+        except FilterError as refused:
+            error = str(refused)
+        else:
+            values["lang"] = search.language  # as searched: "en-GB" is "en"
+            if query:
+                results = article_search(query, limit=RESULTS_MAX, search=search)
+        languages = list(QUERY_LANGUAGES)
+        if values["lang"] and values["lang"] not in languages:
+            languages.append(values["lang"])
         context = {
             "query": query,
-            "language": language,
+            "language": "" if error else values["lang"],
+            "values": values,
+            "error": error,
+            "languages": languages,
+            "publishers": publisher_list().only("name", "slug").order_by("name"),
+            "categories": category_list(),
+            "orders": ORDERS,
             "results": article_items_html(results, show_teaser=True),
             "feeds": feed_links(),
         }
-        return render(request, "site/search.html", context)
+        return render(request, "site/search.html", context, status=400 if error else 200)

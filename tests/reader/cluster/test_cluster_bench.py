@@ -84,3 +84,19 @@ def test_cross_validation_tunes_on_other_folds_and_scores_each(tmp_path):
     assert len(cv["folds"]) == 2
     assert all("title_threshold" in fold for fold in cv["folds"])
     assert 0.0 <= cv["mean_f1"] <= 1.0
+
+
+def test_folds_keep_an_ecbplus_topics_two_events_together():
+    from tests.reader.cluster.test_cluster_floor import load_eval_module
+
+    rows = [
+        {"id": str(i), "cluster": f"{topic}_{kind}"} for i, topic in enumerate(range(12)) for kind in ("ecb", "ecbplus")
+    ]
+
+    parts = load_eval_module().folds(rows, 3)
+
+    for part in parts:
+        topics = [row["cluster"].split("_")[0] for row in part]
+        assert all(topics.count(topic) == 2 for topic in topics)
+    assert sum(len(part) for part in parts) == 24
+    assert sum(1 for part in parts if part) >= 2

@@ -18,9 +18,10 @@ from newsdesk.reader.extract.candidates import (
     text_candidate,
     trafilatura_candidate,
 )
-from newsdesk.reader.extract.ensemble import EnsembleParams, choose_body, similarity
+from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body, similarity
 
 ARTICLE = " ".join(f"Sentence {i} of the article tells what happened in the town on day {i}." for i in range(12))
+NO_VOTE = EnsembleParams(outside_sources_vote=False)
 RAIL = " ".join(f"Related headline {i} about something else entirely from another desk." for i in range(12))
 
 
@@ -109,9 +110,9 @@ def test_json_ld_article_body_wins_when_the_page_hides_the_text():
     article = extract_article(page.encode(), url="https://news.example/a")
     assert article.body_text.startswith("Sentence 0 of the article")
     assert "Sentence 11" in article.body_text
-    # The stub got no vote; the body kept is the one JSON-LD agrees with.
-    assert any("readability: too short" in reason for reason in article.body_reasons)
-    assert f"{JSON_LD} 1.00" in article.body_reasons[-1]
+    # trafilatura falls back on the JSON-LD text itself when the page's is a stub; the publisher's own text agreeing
+    # with it, readability (which would see only the stub) is not asked.
+    assert article.body_reasons == (f"{TRAFILATURA}: agrees with {JSON_LD} (1.00)",)
 
 
 def test_feed_content_is_a_candidate_of_extract_article():
@@ -182,3 +183,25 @@ def test_a_chosen_draft_is_sanitized_and_its_text_read_from_what_is_kept():
     assert "Sentence 11" in shown.text
     assert "More text." in shown.text
     assert shown.finished() is shown
+
+
+def test_the_publishers_own_text_agreeing_with_trafilatura_spares_readability():
+    asked = []
+    choice = choose_body(
+        [_candidate(TRAFILATURA, ARTICLE), _candidate(FEED, ARTICLE)],
+        second_opinion=lambda: asked.append(1) or [_candidate(READABILITY, RAIL)],
+    )
+    assert choice.source == TRAFILATURA
+    assert asked == []
+    assert choice.reasons == ("trafilatura: agrees with feed (1.00)",)
+
+
+def test_readability_is_asked_when_the_publishers_text_differs_or_may_not_vote():
+    for outside, params in ((_candidate(JSON_LD, RAIL), DEFAULT_PARAMS), (_candidate(JSON_LD, ARTICLE), NO_VOTE)):
+        asked = []
+        choose_body(
+            [_candidate(TRAFILATURA, ARTICLE), outside],
+            second_opinion=lambda asked=asked: asked.append(1) or [_candidate(READABILITY, ARTICLE)],
+            params=params,
+        )
+        assert asked == [1]

@@ -1,4 +1,5 @@
-"""Query parameters of the API lists, parsed into values or refused with one clear message each (a 400)."""
+"""Query parameters of article lists (the API's lists, the search page), parsed into values or refused with one
+clear message each (a 400). Here, below the site and the API, so both parse them the same way."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
