@@ -23,7 +23,8 @@ def test_the_ranking_loads_only_the_stories_asked_for_best_first():
 
     with CaptureQueriesContext(connection) as ranking:
         ranked = story_top(now=now)
-    assert len(ranking) == 1 and len(ranked) == 3
+    assert len(ranking) == 1
+    assert len(ranked) == 3
     with CaptureQueriesContext(connection) as loading:
         top, second = ranked[0], ranked[1]
         rest = ranked[1:]
