@@ -11,7 +11,7 @@ from django.core.files.storage import storages
 from django.utils.html import format_html
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.policy import article_rule, excerpt_of, visible_body
+from newsdesk.articles.policy import VisibleBody, article_rule, excerpt_of, visible_body
 from newsdesk.sources.models import Publisher
 
 TEASER_CHARS = 280
@@ -86,9 +86,10 @@ def credit_html(article: Article) -> str:
     )
 
 
-def syndicated_html(article: Article) -> str:
-    """Item content for feeds: the policy-allowed body (sanitized HTML or escaped text), then the credit."""
-    body = visible_body(article)
+def syndicated_html(article: Article, *, body: VisibleBody | None = None) -> str:
+    """Item content for feeds: the policy-allowed body (sanitized HTML or escaped text), then the credit. `body` is
+    visible_body(article) when the caller has it already."""
+    body = body or visible_body(article)
     if body.html:
         content = body.html
     elif body.text:
@@ -98,7 +99,7 @@ def syndicated_html(article: Article) -> str:
     return content + credit_html(article)
 
 
-def syndicated_text(article: Article) -> str:
+def syndicated_text(article: Article, *, body: VisibleBody | None = None) -> str:
     """Plain-text item content: the policy-allowed text, then the credit line."""
-    text = visible_body(article).text
+    text = (body or visible_body(article)).text
     return f"{text}\n\n{credit_text(article)}" if text else credit_text(article)

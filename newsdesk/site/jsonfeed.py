@@ -7,6 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views import View
 
 from newsdesk.articles.models import Article
+from newsdesk.articles.policy import visible_body
 from newsdesk.articles.presentation import (
     absolute_url,
     article_policy,
@@ -24,9 +25,10 @@ JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
 
 
 def jsonfeed_item(article: Article) -> dict[str, Any]:
+    url, body = article_url(article), visible_body(article)  # once per item, not once per field
     item: dict[str, Any] = {
-        "id": article_url(article),
-        "url": article_url(article),
+        "id": url,
+        "url": url,
         "external_url": article.original_url,
         "title": article.title,
         "date_published": (article.published_at or article.fetched_at).isoformat(),
@@ -40,8 +42,8 @@ def jsonfeed_item(article: Article) -> dict[str, Any]:
             "credit": credit_text(article),
         },
     }
-    item["content_html"] = syndicated_html(article)
-    item["content_text"] = syndicated_text(article)
+    item["content_html"] = syndicated_html(article, body=body)
+    item["content_text"] = syndicated_text(article, body=body)
     if article.language:
         item["language"] = article.language
     if article.category:
