@@ -50,19 +50,23 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 
 # The whole suite on SQLite and the database-dependent tests on PostgreSQL, both under coverage (child processes
-# included), run at the same time by scripts/run-passes.sh (each pass's output is printed whole when it ends). The
-# fault-injection tests halt and restart their PostgreSQL server, so they get a server of their own. Every pass
-# always runs; the target fails if any failed or if the combined coverage is below fail_under in pyproject.toml.
-# Under CI=1 a skip is a failure (tests/ci.py).
+# included), run at the same time by scripts/run-passes.sh (each pass's output is printed whole when it ends).
+# The fault-injection tests halt and restart their PostgreSQL server: they run after the other PostgreSQL tests,
+# on a server of their own (and so beside one pass, not two: their workers must start while they wait).
+# Every pass always runs; the target fails if any failed or if the combined coverage is below fail_under in
+# pyproject.toml. Under CI=1 a skip is a failure (tests/ci.py).
 test: install system-deps
 	@rm -f .coverage .coverage.*; \
 	status=0; \
 	scripts/run-passes.sh \
 	  "SQLite pass" "$(COVERAGE) run -m pytest -q" \
-	  "PostgreSQL pass" "$(MAKE) --no-print-directory test-postgres \
-	    PYTEST='$(COVERAGE) run -m pytest $(addprefix --ignore=,$(PG_FAULT_TESTS))'" \
-	  "PostgreSQL fault-injection pass" "$(MAKE) --no-print-directory test-postgres \
-	    PYTEST='$(COVERAGE) run -m pytest' PG_TESTS='$(PG_FAULT_TESTS)'" \
+	  "PostgreSQL pass" "status=0; \
+	    $(MAKE) --no-print-directory test-postgres \
+	      PYTEST='$(COVERAGE) run -m pytest $(addprefix --ignore=,$(PG_FAULT_TESTS))' || status=1; \
+	    echo 'PostgreSQL fault-injection tests, on a server of their own:'; \
+	    $(MAKE) --no-print-directory test-postgres PYTEST='$(COVERAGE) run -m pytest' PG_TESTS='$(PG_FAULT_TESTS)' \
+	      || status=1; \
+	    exit \$$status" \
 	  || status=$$?; \
 	$(COVERAGE) combine -q && $(COVERAGE) report --skip-covered --sort=cover || status=$$?; \
 	exit $$status
@@ -73,7 +77,7 @@ coverage-floor: install
 
 # Database-dependent tests (leases and claims, the kill -9 worker test, search, migrations, end-to-end ingest,
 # site, API) on a throwaway PostgreSQL server on loopback, stopped and deleted afterwards even on failure.
-# PG_FAULT_TESTS stop and restart the server: `make test` runs them on a server of their own.
+# PG_FAULT_TESTS stop and restart the server: `make test` runs them last, on a server of their own.
 PG_FAULT_TESTS := tests/postgres/test_worker_faults.py tests/postgres/test_site_outage.py
 PG_TESTS ?= tests/common/test_response_cache.py tests/common/test_response_cache_stale.py tests/common/test_cached_wsgi.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
 

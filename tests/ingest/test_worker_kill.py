@@ -21,7 +21,7 @@ from newsdesk.ingest.demo import world_directory_load
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.reader.urls import canonicalize_url
 from newsdesk.sources.models import Feed
-from tests.postgres.faults import wait_for
+from tests.postgres.faults import INGEST_S, STARTUP_S, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def test_kill_9_mid_batch_then_other_workers_store_every_article_exactly_once(pa
     first, first_log = start_process("worker-killed", *WORKER_ARGS, "--threads", "2", "--batch", "16")
     wait_for(
         lambda: Article.objects.count() >= expected * KILL_AT_FRACTION,
-        timeout_s=30,
+        timeout_s=STARTUP_S,
         what="the first articles",
         processes=[(first, first_log)],
     )
@@ -60,7 +60,7 @@ def test_kill_9_mid_batch_then_other_workers_store_every_article_exactly_once(pa
     orphans = {feed.id: feed.lease_expires_at for feed in orphaned}
     lease_end = Feed.objects.aggregate(end=Max("lease_expires_at"))["end"]
     early, early_log = start_process("worker-early", *WORKER_ARGS, "--once", "--threads", "2")
-    assert early.wait(timeout=30) == 0, early_log.read_text()
+    assert early.wait(timeout=INGEST_S) == 0, early_log.read_text()
     # Whatever the machine's speed (the early worker may outlive the leases on a loaded one), no refresh of an
     # orphaned feed started before that feed's lease expired: an assertion on recorded times, not on our clock.
     for feed_id, expires_at in orphans.items():
@@ -72,7 +72,7 @@ def test_kill_9_mid_batch_then_other_workers_store_every_article_exactly_once(pa
         for n in range(2)
     ]
     for worker, log in finishers:
-        assert worker.wait(timeout=60) == 0, log.read_text()
+        assert worker.wait(timeout=INGEST_S) == 0, log.read_text()
 
     canonical_urls = list(Article.objects.values_list("canonical_url", flat=True))
     assert len(canonical_urls) == expected

@@ -16,6 +16,13 @@ from django.db import connections
 from tests.postgres.subprocess_db import REPO
 
 SERVER_SCRIPT = REPO / "scripts" / "postgres-test-server.sh"
+# How long a test waits for processes it started to come up and reach a state: a ceiling, not a pause (a fast
+# machine goes on at once). Starting a worker (Python, Django, the extraction and clustering imports) takes tens of
+# seconds on a loaded 2-core machine, and `make test` runs its passes at the same time.
+STARTUP_S = 90
+# The same kind of ceiling for a worker to ingest the paced world's few hundred articles (extraction, language,
+# stories): ~20 s on an idle machine, minutes on a loaded one.
+INGEST_S = 180
 
 
 class DatabaseServer:

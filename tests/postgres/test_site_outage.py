@@ -15,7 +15,7 @@ from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.demo import world_directory_load
 from newsdesk.sources.models import Feed
 from tests.ci import POSTGRES_ONLY
-from tests.postgres.faults import wait_for
+from tests.postgres.faults import INGEST_S, STARTUP_S, wait_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -54,8 +54,8 @@ def test_the_site_answers_503_while_the_database_is_down_and_recovers_with_the_w
         except httpx.TransportError:
             return False
 
-    wait_for(lambda: answers("/readyz", 200), timeout_s=30, what="the site", processes=[site, worker])
-    wait_for(lambda: Article.objects.exists(), timeout_s=30, what="the first articles", processes=[site, worker])
+    wait_for(lambda: answers("/readyz", 200), timeout_s=STARTUP_S, what="the site", processes=[site, worker])
+    wait_for(lambda: Article.objects.exists(), timeout_s=STARTUP_S, what="the first articles", processes=[site, worker])
 
     database_server.halt()
     halted_at = time.monotonic()
@@ -79,7 +79,7 @@ def test_the_site_answers_503_while_the_database_is_down_and_recovers_with_the_w
     Feed.objects.update(next_check_at=None)
     wait_for(
         lambda: not Feed.objects.filter(last_checked_at__lt=resumed).exists(),
-        timeout_s=60,
+        timeout_s=INGEST_S,
         what="the worker to refresh every feed after the outage",
         processes=[site, worker],
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.demo import world_directory_load
 from newsdesk.sources.models import Feed
-from tests.postgres.faults import wait_for
+from tests.postgres.faults import INGEST_S, STARTUP_S, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def test_two_workers_with_default_flags_split_16_feeds(paced_world, start_proces
     workers = [start_process(f"worker-{n}", "worker", "--allow-loopback", "--idle", "0.2") for n in range(2)]
     wait_for(
         lambda: all("started" in log.read_text() for _, log in workers),
-        timeout_s=60,
+        timeout_s=STARTUP_S,
         what="both workers",
         processes=workers,
     )
@@ -40,7 +40,7 @@ def test_two_workers_with_default_flags_split_16_feeds(paced_world, start_proces
     Feed.objects.filter(id__in=kept).update(next_check_at=None)
     wait_for(
         lambda: sum(_feeds_refreshed(log.read_text()) for _, log in workers) >= FEEDS,
-        timeout_s=90,
+        timeout_s=INGEST_S,
         what="every feed refreshed",
         processes=workers,
     )

@@ -18,7 +18,7 @@ from newsdesk.ingest.models import FetchAttempt
 from newsdesk.reader.urls import canonicalize_url
 from newsdesk.sources.models import Feed
 from tests.ci import POSTGRES_ONLY
-from tests.postgres.faults import wait_for
+from tests.postgres.faults import INGEST_S, STARTUP_S, wait_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -53,7 +53,7 @@ def test_a_database_restart_mid_cycle_leaves_both_workers_alive_and_every_articl
             Article.objects.count() >= expected * 0.15
             and Feed.objects.exclude(lease_owner="").values("lease_owner").distinct().count() == 2
         ),
-        timeout_s=30,
+        timeout_s=STARTUP_S,
         what="both workers mid-cycle",
         processes=workers,
     )
@@ -65,7 +65,7 @@ def test_a_database_restart_mid_cycle_leaves_both_workers_alive_and_every_articl
 
     wait_for(
         lambda: Article.objects.count() == expected and not Feed.objects.filter(last_checked_at__isnull=True).exists(),
-        timeout_s=60,
+        timeout_s=INGEST_S,
         what="every article and feed after the restart",
         processes=workers,
     )
@@ -96,14 +96,14 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it_then_works(
     worker, log = start_process("worker", *WORKER_ARGS)
     wait_for(
         lambda: log.read_text().count("database unavailable") >= 2,
-        timeout_s=20,
+        timeout_s=STARTUP_S,
         what="the worker's retries",
         processes=[(worker, log)],
     )
     database_server.resume()
     wait_for(
         lambda: Article.objects.count() == expected,
-        timeout_s=60,
+        timeout_s=INGEST_S,
         what="every article once the database is back",
         processes=[(worker, log)],
     )
@@ -120,7 +120,7 @@ def test_the_feeds_of_a_killed_worker_are_taken_over_within_the_lease(paced_worl
     victim = start_process("victim", *WORKER_ARGS, "--batch", "16")
     wait_for(
         lambda: Article.objects.count() >= expected * 0.1,
-        timeout_s=30,
+        timeout_s=STARTUP_S,
         what="the first articles",
         processes=[victim],
     )
@@ -137,7 +137,7 @@ def test_the_feeds_of_a_killed_worker_are_taken_over_within_the_lease(paced_worl
             Article.objects.count() == expected
             and all(FetchAttempt.objects.filter(feed_id=i, started_at__gte=e).exists() for i, e in orphans.items())
         ),
-        timeout_s=LEASE_S + 40,
+        timeout_s=LEASE_S + INGEST_S,
         what="every article and every orphaned feed",
         processes=[survivor],
     )
