@@ -1,7 +1,6 @@
 """Stories close as part of the workers' regular work: a periodic job every worker offers to run each cycle and one
 of them runs per period — however many workers share the database."""
 
-import subprocess
 import threading
 from datetime import timedelta
 from io import StringIO
@@ -15,7 +14,7 @@ from newsdesk.ingest import jobs
 from newsdesk.ingest.jobs import JOB_FAILED, Job, job_claim, periodic_jobs_run
 from newsdesk.ingest.models import PeriodicJob
 from newsdesk.stories.models import Story
-from tests.postgres.subprocess_db import REPO, child_env, python_argv
+from tests.postgres.subprocess_db import python_argv, run_together
 
 CLOSE_LINE = "job stories_close: "
 
@@ -112,16 +111,10 @@ def test_workers_claiming_one_job_at_the_same_moment_leave_it_to_exactly_one(mon
 @pytest.mark.django_db(transaction=True)
 def test_two_worker_processes_started_together_close_the_stories_once(tmp_path):
     quiet = _story("Quiet since yesterday", quiet_for=timedelta(days=1))
-    argv = python_argv("-m", "newsdesk", "worker", "--once")
-    logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
-    workers = []
-    for log in logs:
-        with log.open("w") as out:
-            workers.append(subprocess.Popen(argv, cwd=REPO, env=child_env(), stdout=out, stderr=subprocess.STDOUT))
-    for worker in workers:
-        assert worker.wait(timeout=180) == 0
+    finished = run_together(python_argv("-m", "newsdesk", "worker", "--once"), count=2, log_dir=tmp_path, timeout_s=180)
 
-    outputs = [log.read_text() for log in logs]
+    assert [status for status, _ in finished] == [0, 0]
+    outputs = [output for _, output in finished]
     assert sum(CLOSE_LINE in output for output in outputs) == 1, outputs
     assert any(f"{CLOSE_LINE}1 stories closed" in output for output in outputs)
     quiet.refresh_from_db()

@@ -6,6 +6,7 @@ or `test_<name>` on PostgreSQL); the child gets that same database as NEWSDESK_D
 """
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -48,3 +49,20 @@ def child_env(**extra: str) -> dict[str, str]:
 def python_argv(*args: str) -> list[str]:
     """argv running the interpreter of this test run (the project's venv)."""
     return [sys.executable, *args]
+
+
+def run_together(argv: list[str], *, count: int, log_dir: Path, timeout_s: float) -> list[tuple[int, str]]:
+    """Start `count` copies of a command on this test's database at once; (exit status, output) of each."""
+    logs = [log_dir / f"process-{n}.log" for n in range(count)]
+    processes = []
+    for log in logs:
+        with log.open("w") as out:
+            processes.append(subprocess.Popen(argv, cwd=REPO, env=child_env(), stdout=out, stderr=subprocess.STDOUT))
+    try:
+        statuses = [process.wait(timeout=timeout_s) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+    return [(status, log.read_text()) for status, log in zip(statuses, logs, strict=True)]
