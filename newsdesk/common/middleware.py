@@ -32,7 +32,7 @@ REQUEST_TOO_LARGE = "413 Request Entity Too Large: the request body exceeds {lim
 
 class RequestBodyLimitMiddleware:
     """413 for a request body over NEWSDESK_MAX_REQUEST_BYTES, before any of it is read when Content-Length says so,
-    and as soon as a chunked body passes the limit (gunicorn hands bodies through; nginx refuses them earlier with
+    and as soon as a chunked body passes the limit (the app server hands bodies through; nginx refuses them earlier with
     client_max_body_size in deploy/). A chunked body within the limit reaches Django as an ordinary one."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

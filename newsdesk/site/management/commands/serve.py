@@ -1,4 +1,4 @@
-"""`newsdesk serve`: the public site and admin behind gunicorn (pre-fork worker processes, threads in each)."""
+"""`newsdesk serve`: the public site and admin behind granian (worker processes, request threads in each)."""
 
 from django.core.management.base import BaseCommand
 
