@@ -40,7 +40,7 @@ migrate: install
 demo: install
 	$(VENV)/bin/newsdesk demo
 
-# Debian packages the tests need: chromium for the browser tests, nginx for the deploy/ tests.
+# Debian packages the tests need: chromium for the browser tests, nginx and systemd-analyze for the deploy/ tests.
 system-deps:
 	@command -v chromium >/dev/null || { \
 	  echo "installing Debian's chromium for the browser tests"; \
@@ -48,6 +48,9 @@ system-deps:
 	@test -x /usr/sbin/nginx || { \
 	  echo "installing Debian's nginx for the deploy/ tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	@command -v systemd-analyze >/dev/null || { \
+	  echo "installing Debian's systemd (systemd-analyze) for the deploy/ unit checks"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null; }
 
 # The whole suite on SQLite and the database-dependent tests on PostgreSQL, both under coverage (child processes
 # included), run at the same time by scripts/run-passes.sh (each pass's output is printed whole when it ends).

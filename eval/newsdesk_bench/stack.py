@@ -29,13 +29,16 @@ def nginx_binary() -> str:
     return found
 
 
-def site_config(*, listen: int, upstream: str, scratch: Path, static_dir: Path) -> str:
-    """deploy/nginx/newsdesk.conf with the app's address, a loopback listen port and scratch paths."""
+def site_config(*, listen: int, upstream: str, scratch: Path, static_dir: Path, images_dir: Path | None = None) -> str:
+    """deploy/nginx/newsdesk.conf with the app's address, a loopback listen port and scratch paths (the images dir
+    defaults to the static dir's sibling `images`, where `newsdesk serve` keeps them in a data dir)."""
     text = SITE_CONF.read_text(encoding="utf-8")
     text = text.replace("server 127.0.0.1:8000;", f"server {upstream};")
     text = text.replace("    listen 80;\n    listen [::]:80;\n", f"    listen 127.0.0.1:{listen};\n")
     text = text.replace("/var/cache/nginx/newsdesk", str(scratch / "proxy-cache"))
     text = text.replace("/srv/newsdesk/static/", str(static_dir).rstrip("/") + "/")
+    images = images_dir if images_dir is not None else static_dir.parent / "images"
+    text = text.replace("/var/lib/newsdesk/images/", str(images).rstrip("/") + "/")
     return text
 
 

@@ -1,7 +1,8 @@
 """deploy/nginx/newsdesk.conf passes `nginx -t` and serves the site end to end: Debian's nginx on a loopback port
-in front of `newsdesk serve`, micro-caching anonymous pages, bypassing signed-in ones, serving static files itself
-and refusing oversized bodies."""
+in front of `newsdesk serve`, micro-caching anonymous pages, bypassing signed-in ones, serving static files and
+lead-image renditions itself and refusing oversized bodies."""
 
+import io
 import re
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 from newsdesk_bench.stack import (
     REPO,
@@ -43,9 +45,15 @@ def test_the_site_config_passes_nginx_t(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    scratch = tmp_path_factory.mktemp("stack")
-    data = scratch / "data"
+def stack_data(tmp_path_factory) -> Path:
+    """The data dir of the stack's app (its images/ is where nginx reads lead-image renditions)."""
+    return tmp_path_factory.mktemp("stack") / "data"
+
+
+@pytest.fixture(scope="module")
+def stack(stack_data):
+    data = stack_data
+    scratch = data.parent
     for command in (["init"], ["migrate", "--noinput"]):
         subprocess.run(
             [sys.executable, "-m", "newsdesk", *command],
@@ -111,3 +119,27 @@ def test_an_oversized_body_is_refused_before_the_app(stack):
 
     assert big.status_code == 413
     assert small_but_over_the_app_limit.status_code == 413
+
+
+def test_nginx_serves_lead_image_renditions_from_the_images_dir_for_a_year(stack, stack_data):
+    webp = io.BytesIO()
+    Image.new("RGB", (48, 27), "navy").save(webp, "WEBP")
+    name = "0123456789abcdef0123456789abcdef-card.webp"
+    (stack_data / "images").mkdir(exist_ok=True)
+    stored = stack_data / "images" / name
+    stored.write_bytes(webp.getvalue())
+
+    served = httpx.get(f"{stack}/images/{name}")
+    stored.unlink()  # as a takedown deletes a rendition
+    removed = httpx.get(f"{stack}/images/{name}")
+    not_a_rendition = httpx.get(f"{stack}/images/..%2Fsecret_key")
+
+    assert served.status_code == 200
+    assert served.content == webp.getvalue()
+    assert served.headers["Content-Type"] == "image/webp"
+    assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert "X-Cache-Status" not in served.headers  # from disk, not through the app
+    assert removed.status_code == 404
+    assert not_a_rendition.status_code == 404
+    assert "X-Cache-Status" in not_a_rendition.headers  # any other name is the app's to refuse
