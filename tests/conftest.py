@@ -2,6 +2,7 @@
 Under CI a skip is a failure (tests/ci.py), and the PostgreSQL pass proves it runs on PostgreSQL."""
 
 import dataclasses
+import signal
 import subprocess
 from pathlib import Path
 
@@ -22,6 +23,12 @@ pytest_plugins = ["pytester"]  # tests/test_ci_skips.py runs inner pytest sessio
 
 # Django 5.2 supports PostgreSQL 14 and later.
 MIN_POSTGRES_VERSION = 140000
+
+# `make test` runs its passes as background jobs (scripts/run-passes.sh), and a shell starts a background job with
+# SIGINT ignored; every process the tests start would inherit that, so a child stopped with Ctrl-C (SIGINT) would run
+# on forever. Python's own handler here means the children start with the default action again.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True, scope="session")
