@@ -94,7 +94,9 @@ def _postgres(options: dict, data_dir: str, say: Callable[[str], None]) -> dict:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
     finally:
         if running.returncode != 0:
-            subprocess.run([*script, "halt" if keep else "stop", *server_dir], env=env, capture_output=True, check=False)
+            subprocess.run(
+                [*script, "halt" if keep else "stop", *server_dir], env=env, capture_output=True, check=False
+            )
 
 
 @contextmanager
