@@ -211,7 +211,7 @@ def pg_rank_sql(
 ) -> tuple[str, list[Any]]:
     """The best `limit` of the candidate `ids` by ts_rank over the stored vector (ties: newest first)."""
     sql = (
-        "SELECT a.id FROM articles_article a WHERE a.id = ANY(%s) "
+        "SELECT a.id FROM articles_article a WHERE a.id = ANY(%s) "  # noqa: S608 - fixed SQL, values are params
         f"ORDER BY ts_rank(a.search_vector, {_PG_QUERY}) DESC, a.id DESC LIMIT %s"
     )
     return sql, [ids, tsquery_expression(query, language=search.language), limit]
