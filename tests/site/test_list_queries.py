@@ -52,8 +52,8 @@ SURFACES: dict[str, tuple[Callable[[Desk], str], int, int]] = {
     "home in one language": (lambda d: "/?lang=en", 3, 3),
     "category": (lambda d: f"/category/{d.category.slug}/", 4, 4),
     "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4, 4),
-    # results, their rows, the navigation's categories, the filter controls' publishers and categories
-    "search": (lambda d: "/search/?q=harbour", 5, 5),
+    # results, their rows, the categories (the navigation's, which the filter control reuses), the publishers
+    "search": (lambda d: "/search/?q=harbour", 4, 4),
     "story page": (lambda d: f"/stories/{d.story.pk}/", 5, 5),
     "rss": (lambda d: "/feeds/rss.xml", 1, 2),
     "atom": (lambda d: "/feeds/atom.xml", 1, 2),
