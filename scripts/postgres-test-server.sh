@@ -6,6 +6,7 @@
 #   scripts/postgres-test-server.sh stop    # stop the server and delete its files
 #   scripts/postgres-test-server.sh halt    # stop the server, keep its files (fault-injection tests)
 #   scripts/postgres-test-server.sh resume  # start a halted server again on the same port
+#   scripts/postgres-test-server.sh start DIR  # any of these with the server's files in DIR (`bench search --keep`)
 #
 # The server lives in $NEWSDESK_PG_DIR (default: /tmp/newsdesk-pgtest-<uid>-<hash of this checkout>), so
 # `start` twice reuses the running server and concurrent checkouts never share one. `make test` passes a
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PG_DIR="${NEWSDESK_PG_DIR:-/tmp/newsdesk-pgtest-$(id -u)-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)}"
+PG_DIR="${2:-${NEWSDESK_PG_DIR:-/tmp/newsdesk-pgtest-$(id -u)-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)}}"
 DATA="$PG_DIR/data"
 DB_NAME="newsdesk_test"
 MARKER="$PG_DIR/.newsdesk-postgres-test-server"  # only a directory carrying it is ever deleted

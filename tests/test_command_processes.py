@@ -2,6 +2,7 @@
 leave behind (rows, pages, a working admin login), not by their exit code alone."""
 
 import base64
+import contextlib
 import os
 import re
 import signal
@@ -55,12 +56,12 @@ def _newsdesk(*args: str) -> list[str]:
     return python_argv("-m", "newsdesk", *args)
 
 
-def _serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+def _serve(env: dict[str, str], log: Path, *options: str) -> tuple[subprocess.Popen, str]:
     """Start `newsdesk serve` on a free port and wait until it answers."""
     port = _free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
-            _newsdesk("serve", "--port", str(port), "--threads", "2"),
+            _newsdesk("serve", "--port", str(port), "--threads", "2", *options),
             cwd=REPO,
             env=env,
             stdout=out,
@@ -243,3 +244,77 @@ def test_demo_with_its_world_port_taken_says_so_in_one_line(tmp_path):
         f"CommandError: cannot start the simulated world: port {port} on 127.0.0.1 is already in use "
         "(choose another first port with --world-port, or --world-port 0 for free ones)"
     )
+
+
+def _children(pid: int) -> set[int]:
+    """The processes `pid` started that are still its children (granian's workers, for `newsdesk serve`)."""
+    found: set[int] = set()
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(FileNotFoundError):  # a thread that just ended
+            found.update(int(child) for child in children.read_text().split())
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a process that has not ended (a zombie waiting to be reaped has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _wait_until(condition, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+# Every way `newsdesk serve` ends: stopped (systemd's SIGTERM, Ctrl-C's SIGINT), killed outright (SIGKILL: a test's
+# teardown, the OOM killer), also once a reload (SIGHUP) has replaced its workers by new ones. (reload?, signal)
+STOPS = {
+    "SIGTERM": (False, signal.SIGTERM),
+    "SIGINT": (False, signal.SIGINT),
+    "SIGKILL": (False, signal.SIGKILL),
+    "SIGKILL after a SIGHUP reload": (True, signal.SIGKILL),
+}
+
+
+@pytest.fixture(scope="module")
+def serve_data_dir(tmp_path_factory) -> Path:
+    """One data dir for the servers started one after another here (collectstatic copies the files only once)."""
+    return tmp_path_factory.mktemp("serve-data")
+
+
+@pytest.mark.parametrize("stop", STOPS)
+def test_serve_leaves_no_worker_process_behind_however_it_is_stopped(tmp_path, serve_data_dir, stop):
+    reload, last = STOPS[stop]
+    log = tmp_path / "serve.log"
+    server, _ = _serve(_own_data_dir_env(serve_data_dir), log, "--workers", "2")
+    seen: set[int] = set()
+    try:
+        assert _wait_until(lambda: len(_children(server.pid)) == 2, SERVER_START_TIMEOUT_S), log.read_text()
+        first = _children(server.pid)
+        seen |= first
+        if reload:  # granian starts new workers one by one and stops the old ones
+            server.send_signal(signal.SIGHUP)
+            assert _wait_until(
+                lambda: len(_children(server.pid) - first) == 2 and not any(map(_running, first)),
+                SERVER_START_TIMEOUT_S,
+            ), log.read_text()
+            seen |= _children(server.pid)
+        server.send_signal(last)
+        server.wait(timeout=60)
+        _wait_until(lambda: not any(map(_running, seen)), 30)
+        left = sorted(pid for pid in seen if _running(pid))
+    finally:
+        for pid in seen | {server.pid}:  # whatever the outcome, this test leaves nothing running either
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+    assert len(seen) == (4 if reload else 2)
+    assert left == [], f"{len(left)} worker processes of newsdesk serve still running after {stop}"

@@ -60,6 +60,12 @@ class Command(BaseCommand):
             help="search: comma-separated, of sqlite and postgres (default both)",
         )
         parser.add_argument("--repeats", type=count_between(1, 1000), default=15, help="search: runs of each query")
+        parser.add_argument(
+            "--keep",
+            metavar="DIR",
+            help="search: build the databases in DIR and keep them; a later run with the same DIR and --articles "
+            "measures them without building again",
+        )
 
     def handle(self, *args, **options):
         say = (lambda *_: None) if options["json"] else self.stdout.write

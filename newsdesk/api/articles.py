@@ -4,15 +4,19 @@ GET /api/articles/<id>."""
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from newsdesk.api import schemas
 from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode, cursor_encode
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
+from newsdesk.articles import policy, presentation
 from newsdesk.articles.filters import FilterError, article_filters
+from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url
-from newsdesk.articles.selectors import article_after, article_filtered, article_get
+from newsdesk.articles.selectors import article_after, article_filtered, article_get, article_keys
+from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
 from newsdesk.common.site_url import site_url_for
 
 DEFAULT_LIMIT = 20
@@ -37,10 +41,10 @@ def _int_param(raw: str | None, *, default: int, low: int, high: int) -> int | N
     return value if low <= value <= high else None
 
 
-def article_cursor(article: Article) -> str:
-    """The cursor of the page after `article`: its NEWEST_FIRST sort key."""
+def article_cursor(article: Article | tuple) -> str:
+    """The cursor of the page after `article` (an Article or its key, see article_keys): its NEWEST_FIRST sort key."""
     published = article.published_at.isoformat() if article.published_at else None
-    return cursor_encode([published, article.pk])
+    return cursor_encode([published, article.id])
 
 
 def _cursor_key(cursor: str) -> tuple[datetime | None, int]:
@@ -55,7 +59,7 @@ def _cursor_key(cursor: str) -> tuple[datetime | None, int]:
 
 
 class ArticleListApi(JsonApiView):
-    def get(self, request: HttpRequest) -> JsonResponse:
+    def get(self, request: HttpRequest) -> HttpResponse:
         limit = _int_param(request.GET.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
         if limit is None:
             return json_error(ERROR_BAD_LIMIT, 400)
@@ -73,20 +77,25 @@ class ArticleListApi(JsonApiView):
                 articles = article_after(articles, published_at=published_at, article_id=article_id)
         except (FilterError, CursorError) as error:
             return json_error(str(error), 400)
-        page = list(articles[offset : offset + limit + 1])
+        page = article_keys(articles[offset : offset + limit + 1])
         has_more = len(page) > limit
         site_url = site_url_for(request)
         next_url = None
         if has_more:
             query = urlencode({"limit": limit, **parsed.query, "cursor": article_cursor(page[limit - 1])})
             next_url = absolute_url(f"{request.path}?{query}", site_url=site_url)
-        response = json_ok(
-            {
-                "items": [article_output(a, site_url=site_url) for a in page[:limit]],
-                "limit": limit,
-                "offset": offset,
-                "next": next_url,
-            }
+        # Each item is the article's cached JSON, rendered (article_output) only when no cache holds it.
+        fixed = (code_digest(schemas, presentation, policy), site_url)
+        items = article_fragments(
+            page[:limit],
+            kind="api-article",
+            fixed=fixed,
+            render=lambda article: json_fragment(article_output(article, site_url=site_url)),
+        )
+        document = {"items": [], "limit": limit, "offset": offset, "next": next_url}
+        response = HttpResponse(
+            json_with_fragments(document, key="items", items=[item for _, item in items]),
+            content_type="application/json",
         )
         if "offset" in request.GET:
             response["Deprecation"] = "true"

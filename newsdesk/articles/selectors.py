@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.search import SearchFilter, parse_query, search_sql
+from newsdesk.articles.search import SearchFilter, parse_query, search_ids
 from newsdesk.sources.models import Publisher
 
 # Columns only search reads (derived text and stems, as long as the article): lists and feeds leave them unread.
@@ -35,6 +35,44 @@ def article_list() -> QuerySet[Article]:
         .filter(publisher__is_active=True)
         .exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
     )
+
+
+# What a cached rendering of an article (a feed item, an API row) depends on besides the text its row's `updated_at`
+# vouches for (every save() moves it): values written with update() (fetched_at, image_key) and values on other rows
+# (publisher, category, feed). Lists read these for their page first, without building a single model instance, and
+# load whole rows only for the articles no cache holds a rendering of (newsdesk.articles.fragments).
+ARTICLE_KEY_FIELDS = (
+    "id",
+    "updated_at",
+    "published_at",
+    "fetched_at",
+    "image_key",
+    "language",
+    "noarchive",
+    "robots_directives",
+    "publisher_id",
+    "publisher__name",
+    "publisher__slug",
+    "publisher__display_policy",
+    "publisher__excerpt_words",
+    "publisher__homepage",
+    "publisher__country",
+    "category__name",
+    "category__slug",
+    "feed__url",
+)
+
+
+def article_keys(articles: QuerySet[Article]) -> list[tuple]:
+    """The ARTICLE_KEY_FIELDS of each of `articles`, in order, as named tuples (`.id`, `.updated_at`, ...)."""
+    return list(articles.values_list(*ARTICLE_KEY_FIELDS, named=True))
+
+
+def article_by_ids(article_ids: list[int]) -> dict[int, Article]:
+    """Whole articles by id with their publisher, category and feed (whatever their visibility: the caller chose
+    them), search-only columns unread."""
+    found = Article.objects.select_related("publisher", "category", "feed").defer(*SEARCH_ONLY_FIELDS).order_by()
+    return found.in_bulk(article_ids)
 
 
 def article_get(*, article_id: int) -> Article | None:
@@ -114,13 +152,6 @@ def article_feed_list(
     return articles
 
 
-def article_feed_items(
-    *, category: Category | None = None, publisher: Publisher | None = None, language: str = "", limit: int = 50
-) -> list[Article]:
-    """The newest visible articles for a syndication feed, optionally of one category, publisher or language."""
-    return list(article_feed_list(category=category, publisher=publisher, language=language)[:limit])
-
-
 # The newest visible articles of one section, by the index on (category_id, published_at DESC): each section is one
 # short index walk however many articles the site holds (a window function over every article grew with the site).
 _SECTION_NEWEST = (
@@ -197,9 +228,6 @@ def article_search(
     search = search or SearchFilter()
     if language:
         search = replace(search, language=language)
-    sql, params = search_sql(clauses, search, vendor=connection.vendor, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = search_ids(connection, clauses, search, limit=limit)
     by_id = article_list().in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]

@@ -8,13 +8,19 @@ Because the content decides the key, a process may keep entries in memory withou
 whether they are still current; the shared cache (NEWSDESK_CACHE_URL) lets processes and hosts reuse each other's.
 """
 
+import functools
 import hashlib
+import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 
+import django
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.serializers.json import DjangoJSONEncoder
 
 FRAGMENT_KEY_PREFIX = "newsdesk:fragment:"
 # Long enough to outlive a busy day's changes of the surrounding page; a lost entry only costs one render.
@@ -28,6 +34,16 @@ Item = TypeVar("Item")
 LOCAL = LocMemCache("newsdesk-fragments", {"TIMEOUT": FRAGMENT_SECONDS, "OPTIONS": {"MAX_ENTRIES": LOCAL_FRAGMENTS}})
 
 
+@functools.cache
+def code_digest(*modules: ModuleType) -> str:
+    """A digest of the source of `modules` and of Django's version: fragments rendered by code (not a template) are
+    keyed by it, so a new release never reuses what older code rendered into the shared cache."""
+    digest = hashlib.blake2b(django.get_version().encode(), digest_size=8)
+    for module in modules:
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
 def fragment_key(kind: str, parts: tuple) -> str:
     """The cache key of a `kind` fragment showing `parts` (a tuple of plain values: ids, strings, datetimes)."""
     digest = hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
@@ -38,12 +54,13 @@ def fragments(
     items: Sequence[Item],
     *,
     key_of: Callable[[Item], str],
-    render: Callable[[list[Item]], list[str]],
-) -> list[str]:
+    render: Callable[[list[Item]], list[str | None]],
+) -> list[str | None]:
     """The fragment of each of `items`, in order: from this process's memory, else the shared cache (one round trip
-    for all), else rendered by `render` (called once, with only the items no cache had) and stored in both."""
+    for all), else rendered by `render` (called once, with only the items no cache had) and stored in both. `render`
+    gives None for an item with nothing to show; so does the result."""
     if not settings.FRAGMENT_CACHE_ENABLED:
-        return render(list(items))
+        return [html or None for html in render(list(items))]
     keys = [key_of(item) for item in items]
     found = LOCAL.get_many(keys)
     wanted = [key for key in dict.fromkeys(keys) if key not in found]
@@ -53,8 +70,23 @@ def fragments(
         found.update(shared)
     missing = {key: item for key, item in zip(keys, items, strict=True) if key not in found}
     if missing:
-        rendered = dict(zip(missing, render(list(missing.values())), strict=True))
+        # None: nothing to show for that item (its row went away meanwhile); nothing is stored for it.
+        rendered = {key: html for key, html in zip(missing, render(list(missing.values())), strict=True) if html}
         cache.set_many(rendered, FRAGMENT_SECONDS)
         LOCAL.set_many(rendered)
         found.update(rendered)
-    return [found[key] for key in keys]
+    return [found.get(key) for key in keys]
+
+
+def json_fragment(value: object) -> str:
+    """`value` encoded as JsonResponse encodes it (non-ASCII kept): a piece `json_with_fragments` can splice in."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def json_with_fragments(data: dict, *, key: str, items: list[str]) -> str:
+    """`json_fragment(data)` with the list under `key` (empty in `data`) made of `items`, each a `json_fragment`:
+    the same text as encoding the whole document at once, without decoding what the cache holds encoded."""
+    empty = f"{json.dumps(key)}: []"
+    # The first match is the key itself: the same text inside a string value would have its quotes escaped.
+    head, _, tail = json_fragment(data).partition(empty)
+    return f"{head}{json.dumps(key)}: [{', '.join(items)}]{tail}"

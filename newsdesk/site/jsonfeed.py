@@ -1,11 +1,14 @@
 """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) for the same scopes as the RSS and Atom feeds."""
 
+import sys
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views import View
 
+from newsdesk.articles import policy, presentation
+from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article
 from newsdesk.articles.policy import visible_body
 from newsdesk.articles.presentation import (
@@ -17,6 +20,8 @@ from newsdesk.articles.presentation import (
     syndicated_text,
     visible_image_url,
 )
+from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
+from newsdesk.site import syndication
 from newsdesk.site.syndication import FeedScope, feed_scope
 from newsdesk.stories.selectors import language_filter
 
@@ -53,26 +58,30 @@ def jsonfeed_item(article: Article) -> dict[str, Any]:
     return item
 
 
-def jsonfeed_document(feed: FeedScope) -> dict[str, Any]:
-    document = {
+def jsonfeed_document(feed: FeedScope) -> str:
+    """The feed as JSON text; each item is the article's cached JSON (rendered by jsonfeed_item when no cache holds
+    it)."""
+    document: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": feed.title,
         "home_page_url": feed.page_url,
         "feed_url": feed.feed_url("json"),
         "description": feed.description,
         "authors": [{"name": settings.SITE_NAME}],
-        "items": [jsonfeed_item(article) for article in feed.articles],
+        "items": [],
     }
     if feed.language:
         document["language"] = feed.language
-    return document
+    fixed = (code_digest(sys.modules[__name__], syndication, presentation, policy), settings.SITE_URL)
+    items = article_fragments(
+        feed.articles, kind="feed-item-json", fixed=fixed, render=lambda article: json_fragment(jsonfeed_item(article))
+    )
+    return json_with_fragments(document, key="items", items=[item for _, item in items])
 
 
 class ArticleJsonFeedView(View):
     http_method_names = ["get", "head", "options"]
 
-    def get(self, request: HttpRequest, scope: str, slug: str | None = None) -> JsonResponse:
+    def get(self, request: HttpRequest, scope: str, slug: str | None = None) -> HttpResponse:
         feed = feed_scope(scope=scope, slug=slug, language=language_filter(request.GET.get("lang")))
-        return JsonResponse(
-            jsonfeed_document(feed), content_type=JSON_FEED_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
-        )
+        return HttpResponse(jsonfeed_document(feed), content_type=JSON_FEED_CONTENT_TYPE)

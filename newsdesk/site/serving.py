@@ -7,9 +7,12 @@ runs each, both through config.wsgi's fast path); it refuses an oversized Conten
 body (gunicorn had read ~2.6 MB of a 20 MB one by the time our middleware answered 413); it serves whitenoise's
 hashed static files the same; SIGHUP restarts its workers one by one (graceful reload), SIGTERM/SIGINT stop it."""
 
+import ctypes
 import errno
 import os
+import signal
 import socket
+import sys
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +47,28 @@ def default_workers() -> int:
 
 
 APPLICATION = "config.wsgi:application"
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# In `newsdesk serve`'s own process: its pid, which the workers it forks are tied to (None anywhere else).
+_serve_pid: int | None = None
+
+
+def stop_with_parent() -> None:
+    """Run in every process forked from `newsdesk serve` (os.register_at_fork): have the kernel send a worker
+    SIGTERM when `newsdesk serve` dies.
+
+    granian stops its workers itself on SIGTERM/SIGINT, but a `newsdesk serve` killed outright (SIGKILL, the OOM
+    killer, a test's teardown) would leave them serving, re-parented to init, holding the port and the database.
+    SIGTERM rather than SIGKILL so that a worker finishes its requests. Linux only (elsewhere nothing changes)."""
+    global _serve_pid
+    parent_pid, _serve_pid = _serve_pid, None  # whatever a worker forks in turn is not tied to it
+    if parent_pid is None:
+        return
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    # The parent may have died between the fork and the prctl: then no signal will ever come.
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 def granian_options(*, host: str, port: int, workers: int, threads: int) -> dict:
@@ -81,6 +106,10 @@ def serve_site(*, host: str, port: int, threads: int = 4, workers: int | None = 
     workers = workers or default_workers()
     # The workers fork from this process: none may inherit its database connections (the demo used them).
     connections.close_all()
+    # granian forks its workers from this process (also when it respawns one): each is set up to die with it.
+    global _serve_pid
+    _serve_pid = os.getpid()
+    os.register_at_fork(after_in_child=stop_with_parent)
     if stdout is not None:
         stdout.write(f"serving http://{host}:{port}/ with {workers} processes (Ctrl-C to stop)")
         stdout.flush()

@@ -6,9 +6,8 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
-from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url
-from newsdesk.articles.selectors import article_feed_items, article_feed_list, category_get
+from newsdesk.articles.selectors import article_feed_list, article_keys, category_get
 from newsdesk.sources.selectors import publisher_get
 from newsdesk.stories.selectors import without_repeats
 
@@ -36,7 +35,7 @@ class FeedScope:
     title: str
     description: str
     page_url: str  # absolute URL of the HTML page the feed mirrors
-    articles: list[Article]
+    articles: list[tuple]  # the keys of its articles (article_keys): their renderings are cached per article
     language: str = ""  # the `?lang=` the feed was narrowed to, if any
 
     def feed_url(self, fmt: str) -> str:
@@ -80,7 +79,9 @@ def feed_scope(*, scope: str, slug: str | None = None, language: str = "") -> Fe
             description=f"The latest {category.name} news gathered by {site}, each linked to its original source.",
             page_url=absolute_url(category.get_absolute_url()),
             # Each wire text once: other outlets' copies of it are credited on the primary's page.
-            articles=list(without_repeats(article_feed_list(category=category, language=language))[:FEED_ITEMS]),
+            articles=article_keys(
+                without_repeats(article_feed_list(category=category, language=language))[:FEED_ITEMS]
+            ),
             language=language,
         )
     if scope == PUBLISHER:
@@ -93,7 +94,7 @@ def feed_scope(*, scope: str, slug: str | None = None, language: str = "") -> Fe
             title=f"{site}: {publisher.name}",
             description=f"The latest from {publisher.name} ({publisher.homepage}), as gathered by {site}.",
             page_url=absolute_url(publisher.get_absolute_url()),
-            articles=article_feed_items(publisher=publisher, language=language, limit=FEED_ITEMS),
+            articles=article_keys(article_feed_list(publisher=publisher, language=language)[:FEED_ITEMS]),
             language=language,
         )
     return FeedScope(
@@ -102,6 +103,6 @@ def feed_scope(*, scope: str, slug: str | None = None, language: str = "") -> Fe
         title=f"{site}: latest news",
         description=f"The latest news gathered by {site}, each linked to its original source.",
         page_url=absolute_url(reverse("site:home")),
-        articles=list(without_repeats(article_feed_list(language=language))[:FEED_ITEMS]),
+        articles=article_keys(without_repeats(article_feed_list(language=language))[:FEED_ITEMS]),
         language=language,
     )

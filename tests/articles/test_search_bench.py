@@ -56,3 +56,35 @@ def test_an_unknown_engine_is_a_one_line_error(engines):
     options = {"in_place": False, "engines": engines, "articles": 10, "repeats": 1}
     with pytest.raises(CommandError, match=ERROR_ENGINES):
         search_command(options, lambda *_: None)
+
+
+def test_a_kept_corpus_is_measured_again_without_building_and_a_different_size_is_refused():
+    from django.core.management.base import CommandError
+
+    first = search_bench(articles=300, repeats=1)
+    again = search_bench(articles=300, repeats=1, reuse=True)
+
+    assert not first.reused
+    assert first.build_s > 0
+    assert again.reused
+    assert again.build_s == again.index_s == 0
+    assert Article.objects.count() == 300  # nothing inserted twice
+    assert again.per_query_hits == first.per_query_hits
+    with pytest.raises(CommandError, match="holds 300 articles, not 400"):
+        search_bench(articles=400, repeats=1, reuse=True)
+
+
+def test_bench_search_keep_builds_once_into_the_dir_and_reuses_it(tmp_path):
+    from newsdesk_bench.search_command import search_command
+
+    options = {"in_place": False, "engines": "sqlite", "articles": 200, "repeats": 1, "keep": str(tmp_path)}
+    said: list[str] = []
+
+    first = search_command(options, said.append)
+    again = search_command(options, said.append)
+
+    assert (tmp_path / "sqlite" / "newsdesk.sqlite3").is_file()
+    assert first["engines"]["sqlite"]["reused"] is False
+    assert again["engines"]["sqlite"]["reused"] is True
+    assert again["engines"]["sqlite"]["per_query_hits"] == first["engines"]["sqlite"]["per_query_hits"]
+    assert said[0] == f"sqlite: 200 articles in {tmp_path.resolve() / 'sqlite'}"

@@ -2,6 +2,7 @@
 are exactly what Django's generic syndication loop and streamed writes give."""
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.test import RequestFactory
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from newsdesk.articles.selectors import article_by_ids
 from newsdesk.site.feeds import ArticleAtomFeed, ArticleRssFeed, BufferedAtomFeed, BufferedRssFeed
 from newsdesk.site.syndication import feed_scope
 from tests.factories import make_article, make_category, make_publisher
@@ -25,12 +27,15 @@ def test_items_added_directly_match_djangos_generic_loop(feed_class):
         make_article(publisher, byline="", body_html="<p>Ships <img src='x.jpg' alt=''> back</p>")
     view, request = feed_class(), RequestFactory().get("/feeds/rss.xml")
     scope = feed_scope(scope="home")
-    ours, generic = io.BytesIO(), io.BytesIO()
-    view.get_feed(scope, request).write(ours, "utf-8")
-    generic_feed = Feed.get_feed(view, scope, request)  # Django's loop over the item_* methods
+    rendered, cached, generic = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    view.get_feed(scope, request).write(rendered, "utf-8")  # each item rendered and cached
+    view.get_feed(scope, request).write(cached, "utf-8")  # each item from the cache
+    # Django's loop over the item_* methods, on the whole articles the feed's keys name
+    found = article_by_ids([key.id for key in scope.articles])
+    generic_feed = Feed.get_feed(view, replace(scope, articles=[found[key.id] for key in scope.articles]), request)
     generic_feed.write(generic, "utf-8")
-    assert ours.getvalue().count(b"<item>" if feed_class is ArticleRssFeed else b"<entry>") == 6
-    assert ours.getvalue() == generic.getvalue()
+    assert rendered.getvalue().count(b"<item>" if feed_class is ArticleRssFeed else b"<entry>") == 6
+    assert rendered.getvalue() == cached.getvalue() == generic.getvalue()
 
 
 @pytest.mark.parametrize(("buffered", "plain"), [(BufferedRssFeed, Rss201rev2Feed), (BufferedAtomFeed, Atom1Feed)])

@@ -45,24 +45,25 @@ def _grow(desk: Desk | None, articles: int) -> Desk:
     return Desk(category, full, story)
 
 
-SURFACES: dict[str, tuple[Callable[[Desk], str], int]] = {
-    # name: (URL, queries)
-    "home": (lambda d: "/", 6),
-    "home in one language": (lambda d: "/?lang=en", 3),
-    "category": (lambda d: f"/category/{d.category.slug}/", 4),
-    "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4),
-    # results, their rows, the navigation's categories, the filter controls' publishers and categories
-    "search": (lambda d: "/search/?q=harbour", 5),
-    "story page": (lambda d: f"/stories/{d.story.pk}/", 5),
-    "rss": (lambda d: "/feeds/rss.xml", 1),
-    "atom": (lambda d: "/feeds/atom.xml", 1),
-    "json feed": (lambda d: "/feeds/feed.json", 1),
-    "category rss": (lambda d: f"/category/{d.category.slug}/rss.xml", 2),
-    "publisher json feed": (lambda d: f"/publisher/{d.publisher.slug}/feed.json", 2),
-    "stories rss": (lambda d: "/stories/rss.xml", 2),
-    "stories json feed": (lambda d: "/stories/feed.json", 2),
-    "api articles": (lambda d: "/api/articles?limit=100", 1),
-    "api stories": (lambda d: "/api/stories?limit=100", 2),
+SURFACES: dict[str, tuple[Callable[[Desk], str], int, int]] = {
+    # name: (URL, queries with every card cached, queries with every card rendered from scratch). Feeds and the API
+    # list read their articles' keys first and load whole rows only for the items no cache holds: one more query.
+    "home": (lambda d: "/", 6, 6),
+    "home in one language": (lambda d: "/?lang=en", 3, 3),
+    "category": (lambda d: f"/category/{d.category.slug}/", 4, 4),
+    "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4, 4),
+    # results, their rows, the categories (the navigation's, which the filter control reuses), the publishers
+    "search": (lambda d: "/search/?q=harbour", 4, 4),
+    "story page": (lambda d: f"/stories/{d.story.pk}/", 5, 5),
+    "rss": (lambda d: "/feeds/rss.xml", 1, 2),
+    "atom": (lambda d: "/feeds/atom.xml", 1, 2),
+    "json feed": (lambda d: "/feeds/feed.json", 1, 2),
+    "category rss": (lambda d: f"/category/{d.category.slug}/rss.xml", 2, 3),
+    "publisher json feed": (lambda d: f"/publisher/{d.publisher.slug}/feed.json", 2, 3),
+    "stories rss": (lambda d: "/stories/rss.xml", 2, 2),
+    "stories json feed": (lambda d: "/stories/feed.json", 2, 2),
+    "api articles": (lambda d: "/api/articles?limit=100", 1, 2),
+    "api stories": (lambda d: "/api/stories?limit=100", 2, 2),
 }
 
 
@@ -78,12 +79,14 @@ def _queries(client, url: str) -> tuple[list[str], int]:
 @pytest.mark.parametrize("surface", SURFACES)
 def test_a_list_surface_runs_the_same_few_queries_for_4_items_and_for_40(surface, fragments, client, settings):
     settings.FRAGMENT_CACHE_ENABLED = fragments
-    url_of, expected = SURFACES[surface]
+    url_of, cached, from_scratch = SURFACES[surface]
     desk = _grow(None, 4)
     client.get(url_of(desk))  # warms what caches there are
     small, small_size = _queries(client, url_of(desk))
     desk = _grow(desk, 36)
+    client.get(url_of(desk))
     big, big_size = _queries(client, url_of(desk))
     assert Article.objects.count() == 40
     assert big_size > small_size + 1000, "the list did not grow"
+    expected = cached if fragments else from_scratch
     assert len(small) == len(big) == expected, (surface, small, big)

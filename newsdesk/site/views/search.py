@@ -4,7 +4,7 @@ from django.views import View
 
 from newsdesk.articles.filters import FILTER_PARAMS, FilterError, article_filters
 from newsdesk.articles.search import SearchFilter
-from newsdesk.articles.selectors import article_search, category_list
+from newsdesk.articles.selectors import article_search
 from newsdesk.reader.stemming import QUERY_LANGUAGES
 from newsdesk.site.cards import article_items_html
 from newsdesk.site.syndication import feed_links
@@ -64,7 +64,6 @@ class ArticleSearchView(View):
             "error": error,
             "languages": languages,
             "publishers": publisher_list().only("name", "slug").order_by("name"),
-            "categories": category_list(),
             "orders": ORDERS,
             "results": article_items_html(results, show_teaser=True),
             "feeds": feed_links(),

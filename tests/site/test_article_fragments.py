@@ -1,0 +1,127 @@
+"""Feed items and API list rows are rendered once per article and cached (newsdesk/articles/fragments.py): a list
+reads its articles' keys, loads whole rows only for what no cache holds, and shows every change at once — also the
+ones written without moving the article's `updated_at` or living on other rows (publisher, category, feed)."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsdesk.articles.fragments import article_fragments
+from newsdesk.articles.models import Article, Category
+from newsdesk.articles.selectors import article_keys, article_list
+from newsdesk.common import fragments
+from newsdesk.common.fragments import fragment_key, json_fragment, json_with_fragments
+from newsdesk.sources.models import Feed, Publisher
+from tests.factories import make_article, make_category, make_feed, make_publisher
+
+pytestmark = pytest.mark.django_db
+
+SURFACES = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"]
+
+
+@pytest.fixture
+def desk():
+    category = make_category(name="Harbour")
+    publisher = make_publisher(name="Harbour Times", policy="full")
+    feed = make_feed(publisher)
+    articles = [
+        make_article(publisher, title=f"Harbour item {n}", category=category, feed=feed, body_text=f"Tide {n} rose.")
+        for n in range(6)
+    ]
+    Article.objects.filter(pk=articles[0].pk).update(published_at=None)  # undated: shown with its fetch time
+    return publisher, category, feed, articles
+
+
+def _fresh(client, settings, url: str) -> bytes:
+    """`url` rendered with no cached fragment."""
+    settings.FRAGMENT_CACHE_ENABLED = False
+    try:
+        return client.get(url).content
+    finally:
+        settings.FRAGMENT_CACHE_ENABLED = True
+
+
+@pytest.mark.parametrize("url", SURFACES)
+def test_a_new_article_loads_and_renders_only_its_own_item(desk, client, url):
+    publisher, category, feed, _ = desk
+    client.get(url)
+    make_article(publisher, title="Harbour lighthouse relit", category=category, feed=feed)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert "Harbour lighthouse relit" in page
+    keys, rows = (query["sql"] for query in captured.captured_queries)
+    assert "body_html" not in keys  # the keys read no text
+    assert " IN (" in rows
+    assert rows.split(" IN (")[1].split(")")[0].count(",") == 0  # the new article alone is loaded
+
+
+@pytest.mark.parametrize("url", SURFACES)
+def test_a_list_whose_items_are_all_cached_reads_keys_only_and_equals_a_fresh_render(desk, client, settings, url):
+    first = client.get(url).content
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url).content
+    assert len(captured.captured_queries) == 1
+    fragments.LOCAL.clear()  # another process: its items come from the shared cache
+    assert again == first == client.get(url).content == _fresh(client, settings, url)
+
+
+CHANGES = {
+    # what changed, written the way the code that changes it writes it (no save(): updated_at stays)
+    "fetch time of an undated article": lambda p, c, f, a: Article.objects.filter(pk=a[0].pk).update(
+        fetched_at="2031-01-02T03:04:05Z"
+    ),
+    "stored image": lambda p, c, f, a: Article.objects.filter(pk=a[1].pk).update(image_key="ab" * 16),
+    "publisher homepage": lambda p, c, f, a: Publisher.objects.filter(pk=p.pk).update(
+        homepage="https://renamed.example/"
+    ),
+    "publisher name": lambda p, c, f, a: Publisher.objects.filter(pk=p.pk).update(name="Renamed Times"),
+    "display policy": lambda p, c, f, a: Publisher.objects.filter(pk=p.pk).update(display_policy="headline"),
+    "category renamed": lambda p, c, f, a: Category.objects.filter(pk=c.pk).update(name="Docks", slug="docks"),
+    "feed moved": lambda p, c, f, a: Feed.objects.filter(pk=f.pk).update(url="https://renamed.example/new.xml"),
+}
+
+# Where a change is not part of what a surface shows (RSS and Atom carry no image; an item's <source> names its
+# feed, not the homepage; only RSS names the feed).
+UNSHOWN = {
+    "stored image": {"/feeds/rss.xml", "/feeds/atom.xml"},
+    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml"},
+    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"},
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+@pytest.mark.parametrize("url", SURFACES)
+def test_a_change_outside_the_articles_updated_at_shows_at_once(desk, client, settings, url, change):
+    before = client.get(url).content
+    CHANGES[change](*desk)
+    after = client.get(url).content
+    assert after == _fresh(client, settings, url)
+    assert (after != before) == (url not in UNSHOWN.get(change, ()))
+
+
+def test_an_article_deleted_between_its_key_and_its_row_is_left_out(desk):
+    _, _, _, articles = desk
+    keys = article_keys(article_list().filter(pk__in=[a.pk for a in articles[:2]]).order_by("pk"))
+    Article.objects.filter(pk=articles[0].pk).delete()
+    rendered = article_fragments(keys, kind="test", fixed=(), render=lambda article: article.title)
+    assert rendered == [(keys[1], articles[1].title)]
+    gone, kept = (fragment_key("test", tuple(key)) for key in keys)
+    assert cache.get(gone) is None  # nothing stored for it
+    assert fragments.LOCAL.get(gone) is None
+    assert cache.get(kept) == articles[1].title
+
+
+@pytest.mark.parametrize(
+    "title", ['"items": []', 'a "quoted" \\ backslash', "Näher \u2028 line", '{"items": [], "x": 1}']
+)
+def test_a_document_spliced_from_fragments_is_the_document_encoded_whole(title):
+    items = [{"title": title, "n": n} for n in range(3)]
+    whole = {"items": items, "title": title, "next": None}
+    spliced = json_with_fragments(
+        {"items": [], "title": title, "next": None}, key="items", items=[json_fragment(item) for item in items]
+    )
+    assert spliced == json_fragment(whole)
+    assert json.loads(spliced) == whole
