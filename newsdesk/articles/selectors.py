@@ -21,10 +21,11 @@ MAX_ID = 2**63 - 1
 
 @dataclass(frozen=True)
 class Section:
-    """One block of the home page: a category (None for uncategorised news) and its newest articles."""
+    """One block of the home page: a category (None for uncategorised news) and its newest articles' keys
+    (article_keys: the items are cached per article, rows are loaded only for the ones no cache holds)."""
 
     category: Category | None
-    articles: list[Article]
+    articles: list[tuple]
 
 
 def article_list() -> QuerySet[Article]:
@@ -57,6 +58,7 @@ ARTICLE_KEY_FIELDS = (
     "publisher__excerpt_words",
     "publisher__homepage",
     "publisher__country",
+    "category_id",
     "category__name",
     "category__slug",
     "feed__url",
@@ -173,16 +175,16 @@ def _sections_sql(category_ids: list[int], per_section: int) -> tuple[str, list]
 def article_sections(*, per_section: int = 6) -> list[Section]:
     """Home page blocks: each category with articles, then uncategorised news, newest section first.
 
-    Each category's newest `per_section` articles (so a busy section cannot crowd the others off the page), loaded
-    in one query.
+    Each category's newest `per_section` articles (so a busy section cannot crowd the others off the page), their
+    keys read in one query.
     """
     categories = {category.pk: category for category in category_list()}
     sql, params = _sections_sql(list(categories), per_section)
-    by_category: dict[int | None, list[Article]] = {}
+    by_category: dict[int | None, list[tuple]] = {}
     # The SQL is ours alone (placeholders and literals); every value is a parameter.
     newest = article_list().filter(pk__in=RawSQL(sql, params))  # noqa: S611
-    for article in newest.order_by(*NEWEST_FIRST):
-        by_category.setdefault(article.category_id, []).append(article)
+    for key in article_keys(newest.order_by(*NEWEST_FIRST)):
+        by_category.setdefault(key.category_id, []).append(key)
     uncategorised = by_category.pop(None, [])
     sections = [Section(category=categories[pk], articles=articles) for pk, articles in by_category.items()]
     sections.sort(key=lambda s: _newest_key(s.articles[0]), reverse=True)
@@ -191,9 +193,9 @@ def article_sections(*, per_section: int = 6) -> list[Section]:
     return sections
 
 
-def _newest_key(article: Article) -> tuple[bool, float, int]:
+def _newest_key(article: tuple) -> tuple[bool, float, int]:
     stamp = article.published_at
-    return (stamp is not None, stamp.timestamp() if stamp else 0.0, article.pk)
+    return (stamp is not None, stamp.timestamp() if stamp else 0.0, article.id)
 
 
 def article_sitemap_list() -> QuerySet[Article]:

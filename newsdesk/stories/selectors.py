@@ -97,6 +97,37 @@ def story_rank_key(story: Story, *, now: datetime) -> tuple[float, datetime, int
     return (story_rank(story, now=now), story.last_seen, story.pk)
 
 
+# What a story card shows besides what the story's `updated_at` vouches for: its closing and the lead and image
+# articles' values (see newsdesk.site.cards), read for a page's stories without loading them.
+_CARD_ARTICLE_FIELDS = (
+    "id",
+    "updated_at",
+    "fetched_at",
+    "image_key",
+    "language",
+    "noarchive",
+    "robots_directives",
+    "publisher_id",
+    "publisher__name",
+    "publisher__slug",
+    "publisher__display_policy",
+    "publisher__excerpt_words",
+)
+STORY_CARD_KEY_FIELDS = (
+    "id",
+    "updated_at",
+    "is_closed",
+    *(f"{role}__{field}" for role in ("lead_article", "image_article") for field in _CARD_ARTICLE_FIELDS),
+)
+
+
+def story_card_keys(ids: list[int]) -> list[tuple]:
+    """The STORY_CARD_KEY_FIELDS of the stories `ids`, in that order, as named tuples (one query, no instance)."""
+    found = Story.objects.filter(pk__in=ids).values_list(*STORY_CARD_KEY_FIELDS, named=True)
+    by_id = {key.id: key for key in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def stories_by_id(ids: list[int]) -> list[Story]:
     """The stories `ids` in that order, with what a card shows joined (one query); the clustering state, which no
     surface shows, is left in the database."""
