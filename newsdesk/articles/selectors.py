@@ -41,11 +41,11 @@ def article_list() -> QuerySet[Article]:
 # What a cached rendering of an article (a feed item, an API row) depends on besides the text its row's `updated_at`
 # vouches for (every save() moves it): values written with update() (fetched_at, image_key) and values on other rows
 # (publisher, category, feed). Lists read these for their page first, without building a single model instance, and
-# load whole rows only for the articles no cache holds a rendering of (newsdesk.articles.fragments).
-ARTICLE_KEY_FIELDS = (
+# load whole rows only for the articles no cache holds a rendering of (newsdesk.articles.fragments). The first part is
+# what a card on a page shows of an article (also a story card's lead and image articles, newsdesk.stories.selectors).
+ARTICLE_CARD_FIELDS = (
     "id",
     "updated_at",
-    "published_at",
     "fetched_at",
     "image_key",
     "language",
@@ -56,6 +56,10 @@ ARTICLE_KEY_FIELDS = (
     "publisher__slug",
     "publisher__display_policy",
     "publisher__excerpt_words",
+)
+ARTICLE_KEY_FIELDS = (
+    *ARTICLE_CARD_FIELDS,
+    "published_at",
     "publisher__homepage",
     "publisher__country",
     "category_id",

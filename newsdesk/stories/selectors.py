@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
+from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
 
@@ -99,25 +100,11 @@ def story_rank_key(story: Story, *, now: datetime) -> tuple[float, datetime, int
 
 # What a story card shows besides what the story's `updated_at` vouches for: its closing and the lead and image
 # articles' values (see newsdesk.site.cards), read for a page's stories without loading them.
-_CARD_ARTICLE_FIELDS = (
-    "id",
-    "updated_at",
-    "fetched_at",
-    "image_key",
-    "language",
-    "noarchive",
-    "robots_directives",
-    "publisher_id",
-    "publisher__name",
-    "publisher__slug",
-    "publisher__display_policy",
-    "publisher__excerpt_words",
-)
 STORY_CARD_KEY_FIELDS = (
     "id",
     "updated_at",
     "is_closed",
-    *(f"{role}__{field}" for role in ("lead_article", "image_article") for field in _CARD_ARTICLE_FIELDS),
+    *(f"{role}__{field}" for role in ("lead_article", "image_article") for field in ARTICLE_CARD_FIELDS),
 )
 
 
