@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.search import SearchFilter, parse_query, search_sql
+from newsdesk.articles.search import SearchFilter, parse_query, search_ids
 from newsdesk.articles.selectors import article_search
 from newsdesk.reader.stemming import stem_words
 from newsdesk.sources.models import Publisher
@@ -211,10 +211,8 @@ def _percentile(samples: list[float], share: float) -> float:
 
 
 def _raw(query: Query, limit: int) -> int:
-    sql, params = search_sql(parse_query(query.text), query.search, vendor=connection.vendor, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return len(cursor.fetchall())
+    """The search's own statements (search_ids), without loading the articles."""
+    return len(search_ids(connection, parse_query(query.text), query.search, limit=limit))
 
 
 def measure(queries: list[Query], *, repeats: int, limit: int = 50) -> dict[str, dict[str, list[float]]]:

@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.search import SearchFilter, parse_query, search_sql
+from newsdesk.articles.search import SearchFilter, parse_query, search_ids
 from newsdesk.sources.models import Publisher
 
 # Columns only search reads (derived text and stems, as long as the article): lists and feeds leave them unread.
@@ -234,9 +234,6 @@ def article_search(
     search = search or SearchFilter()
     if language:
         search = replace(search, language=language)
-    sql, params = search_sql(clauses, search, vendor=connection.vendor, limit=limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = search_ids(connection, clauses, search, limit=limit)
     by_id = article_list().in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]

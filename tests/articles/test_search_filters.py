@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsdesk.articles.search import SearchFilter, query_terms, search_sql
+from newsdesk.articles.search import SearchFilter, pg_rank_sql, pg_window_sql, query_terms, search_sql
 from newsdesk.articles.selectors import article_search
 from tests.factories import make_article, make_publisher
 
@@ -50,19 +50,35 @@ def test_publisher_and_window_filters_narrow_the_matches(corpus):
     assert ids(article_search("zeppelin", language="fr", search=SearchFilter(order="date"))) == [corpus["french"].pk]
 
 
+def _statements(query: list[str], search: SearchFilter, vendor: str) -> list[tuple[str, list]]:
+    """Every statement a search may send: the one statement, or PostgreSQL's windows (bounded and last) and rank."""
+    if vendor == "sqlite" or search.order == "date":
+        return [search_sql(query, search, vendor=vendor, limit=5)]
+    return [
+        pg_window_sql(query, search, high=900, low=100, need=5),
+        pg_window_sql(query, search, high=100, low=None, need=5),
+        pg_rank_sql(query, search, ids=[7, 8], limit=5),
+    ]
+
+
 @pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
-def test_the_sql_takes_every_value_as_a_parameter(vendor):
+@pytest.mark.parametrize("order", ["date", "relevance"])
+def test_the_sql_takes_every_value_as_a_parameter(vendor, order):
     hostile = "x'; DROP TABLE articles_article; --"
-    search = SearchFilter(language="fr", publisher_id=3, since=BASE, until=BASE, order="date")
+    search = SearchFilter(language="fr", publisher_id=3, since=BASE, until=BASE, order=order)
 
-    sql, params = search_sql(query_terms("zeppelin"), search, vendor=vendor, limit=5)
+    for sql, params in _statements(query_terms("zeppelin"), search, vendor):
+        assert "DROP" not in sql
+        assert sql.count("%s") == len(params)
+        assert params[-1] == 5
+    for sql, params in _statements(query_terms(hostile), SearchFilter(order=order), vendor):
+        assert "DROP" not in sql
+        assert any("drop" in str(p) for p in params)
 
-    assert "DROP" not in sql
-    assert sql.count("%s") == len(params)
-    assert params[-1] == 5
-    _, hostile_params = search_sql(query_terms(hostile), SearchFilter(), vendor=vendor, limit=5)
-    assert "DROP" not in search_sql(query_terms(hostile), SearchFilter(), vendor=vendor, limit=5)[0]
-    assert any("drop" in str(p) for p in hostile_params)
+
+def test_postgresql_relevance_is_not_one_statement():
+    with pytest.raises(ValueError, match="search_ids"):
+        search_sql(query_terms("zeppelin"), SearchFilter(), vendor="postgresql", limit=5)
 
 
 @pytest.mark.django_db

@@ -110,3 +110,33 @@ def test_search_ignores_diacritics():
     article = make_article(make_publisher(), title="Café reopens downtown")
 
     assert [a.pk for a in article_search("cafe")] == [article.pk]
+
+
+@on_postgres
+def test_the_search_vector_is_kept_in_the_row_compressed():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage, attcompression FROM pg_attribute "
+            "WHERE attrelid = 'articles_article'::regclass AND attname = 'search_vector'"
+        )
+        storage, compression = cursor.fetchone()
+
+    assert storage == "m"  # MAIN: compressed in the row, out of line only if nothing else fits
+    assert compression in ("l", "p")  # lz4 where the server has it (Debian's does), else pglz
+
+
+@on_postgres
+def test_a_phrase_of_common_words_reads_only_the_newest_window_of_rows(newsroom, monkeypatch):
+    from newsdesk.articles import search as search_module
+
+    monkeypatch.setattr(search_module, "FIRST_WINDOW", 300)
+    monkeypatch.setattr(search_module, "SEARCH_CANDIDATES", 50)
+    plan = _plans('"harbour report"', SearchFilter())
+
+    # Every one of the 3,000 rows holds both words; the first window's 300 rows give the 50 candidates.
+    assert "Seq Scan" not in plan, plan
+    returned = int(re.search(r"on articles_article a .*?\(actual rows=(\d+)", plan).group(1))
+    removed = sum(int(n) for n in re.findall(r"Rows Removed by (?:Filter|Index Recheck): (\d+)", plan))
+    assert returned == 50, plan
+    assert returned + removed <= 300, plan
+    assert len(article_search('"harbour report"', limit=100)) == 50
