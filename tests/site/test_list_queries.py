@@ -49,8 +49,8 @@ SEARCH_QUERIES = 4 if connection.vendor == "sqlite" else 6
 SURFACES: dict[str, tuple[Callable[[Desk], str], int, int]] = {
     # name: (URL, queries with every card cached, queries with every card rendered from scratch). Feeds and the API
     # list read their articles' keys first and load whole rows only for the items no cache holds: one more query.
-    "home": (lambda d: "/", 6, 6),
-    "home in one language": (lambda d: "/?lang=en", 3, 3),
+    "home": (lambda d: "/", 6, 8),
+    "home in one language": (lambda d: "/?lang=en", 3, 4),
     "category": (lambda d: f"/category/{d.category.slug}/", 4, 4),
     "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4, 4),
     # results, their rows, the categories (the navigation's, which the filter control reuses), the publishers; on

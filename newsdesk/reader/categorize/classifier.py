@@ -15,10 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.naive_bayes import ComplementNB
-from sklearn.pipeline import FeatureUnion, Pipeline
-
 from newsdesk.reader.extract.language import identify_language
 from newsdesk.reader.stemming import stems_of
 
@@ -58,6 +54,12 @@ class CategoryModel:
     """TF-IDF (char 3-5-grams within words + words and stems) -> complement naive Bayes."""
 
     def __init__(self, examples: Iterable[Example]) -> None:
+        # Imported here, when a model is first trained: scikit-learn (with SciPy) is over half of what every
+        # `newsdesk` process would import at start, and most (serve, claimers, backup, db copy) never classify.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.naive_bayes import ComplementNB
+        from sklearn.pipeline import FeatureUnion, Pipeline
+
         rows = list(examples)
         self._pipeline = Pipeline(
             [
