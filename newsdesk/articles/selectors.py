@@ -21,10 +21,11 @@ MAX_ID = 2**63 - 1
 
 @dataclass(frozen=True)
 class Section:
-    """One block of the home page: a category (None for uncategorised news) and its newest articles."""
+    """One block of the home page: a category (None for uncategorised news) and its newest articles' keys
+    (article_keys: the items are cached per article, rows are loaded only for the ones no cache holds)."""
 
     category: Category | None
-    articles: list[Article]
+    articles: list[tuple]
 
 
 def article_list() -> QuerySet[Article]:
@@ -40,11 +41,11 @@ def article_list() -> QuerySet[Article]:
 # What a cached rendering of an article (a feed item, an API row) depends on besides the text its row's `updated_at`
 # vouches for (every save() moves it): values written with update() (fetched_at, image_key) and values on other rows
 # (publisher, category, feed). Lists read these for their page first, without building a single model instance, and
-# load whole rows only for the articles no cache holds a rendering of (newsdesk.articles.fragments).
-ARTICLE_KEY_FIELDS = (
+# load whole rows only for the articles no cache holds a rendering of (newsdesk.articles.fragments). The first part is
+# what a card on a page shows of an article (also a story card's lead and image articles, newsdesk.stories.selectors).
+ARTICLE_CARD_FIELDS = (
     "id",
     "updated_at",
-    "published_at",
     "fetched_at",
     "image_key",
     "language",
@@ -55,8 +56,13 @@ ARTICLE_KEY_FIELDS = (
     "publisher__slug",
     "publisher__display_policy",
     "publisher__excerpt_words",
+)
+ARTICLE_KEY_FIELDS = (
+    *ARTICLE_CARD_FIELDS,
+    "published_at",
     "publisher__homepage",
     "publisher__country",
+    "category_id",
     "category__name",
     "category__slug",
     "feed__url",
@@ -173,16 +179,16 @@ def _sections_sql(category_ids: list[int], per_section: int) -> tuple[str, list]
 def article_sections(*, per_section: int = 6) -> list[Section]:
     """Home page blocks: each category with articles, then uncategorised news, newest section first.
 
-    Each category's newest `per_section` articles (so a busy section cannot crowd the others off the page), loaded
-    in one query.
+    Each category's newest `per_section` articles (so a busy section cannot crowd the others off the page), their
+    keys read in one query.
     """
     categories = {category.pk: category for category in category_list()}
     sql, params = _sections_sql(list(categories), per_section)
-    by_category: dict[int | None, list[Article]] = {}
+    by_category: dict[int | None, list[tuple]] = {}
     # The SQL is ours alone (placeholders and literals); every value is a parameter.
     newest = article_list().filter(pk__in=RawSQL(sql, params))  # noqa: S611
-    for article in newest.order_by(*NEWEST_FIRST):
-        by_category.setdefault(article.category_id, []).append(article)
+    for key in article_keys(newest.order_by(*NEWEST_FIRST)):
+        by_category.setdefault(key.category_id, []).append(key)
     uncategorised = by_category.pop(None, [])
     sections = [Section(category=categories[pk], articles=articles) for pk, articles in by_category.items()]
     sections.sort(key=lambda s: _newest_key(s.articles[0]), reverse=True)
@@ -191,9 +197,9 @@ def article_sections(*, per_section: int = 6) -> list[Section]:
     return sections
 
 
-def _newest_key(article: Article) -> tuple[bool, float, int]:
+def _newest_key(article: tuple) -> tuple[bool, float, int]:
     stamp = article.published_at
-    return (stamp is not None, stamp.timestamp() if stamp else 0.0, article.pk)
+    return (stamp is not None, stamp.timestamp() if stamp else 0.0, article.id)
 
 
 def article_sitemap_list() -> QuerySet[Article]:

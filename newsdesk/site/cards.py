@@ -15,11 +15,12 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article
 from newsdesk.common.fragments import fragment_key, fragments
 from newsdesk.sources.models import Publisher
-from newsdesk.stories.models import Story
 from newsdesk.stories.presentation import story_card
+from newsdesk.stories.selectors import stories_by_id
 
 STORY_CARD = "site/_story_card.html"
 ARTICLE_ITEM = "site/_article_item.html"
@@ -36,13 +37,12 @@ def publisher_parts(publisher: Publisher) -> tuple:
     return (publisher.pk, publisher.name, publisher.slug, publisher.display_policy, publisher.excerpt_words)
 
 
-def article_parts(article: Article | None) -> tuple:
+def article_parts(article: Article) -> tuple:
     """What of `article` a fragment showing it depends on (see the module docstring)."""
-    if article is None:
-        return ()
     return (
         article.pk,
         article.updated_at,
+        article.fetched_at,  # shown when undated, and written without save() when a feed shows the article again
         article.image_key,
         article.language,
         article.noarchive,
@@ -51,28 +51,32 @@ def article_parts(article: Article | None) -> tuple:
     )
 
 
-def story_parts(story: Story) -> tuple:
-    return (
-        story.pk,
-        story.updated_at,
-        story.is_closed,
-        article_parts(story.lead_article),
-        article_parts(story.image_article),
-    )
-
-
-def story_cards_html(stories: Sequence[Story], *, level: int = 2) -> list[SafeString]:
-    """The card of each story (site/_story_card.html), headings at `level`."""
+def story_cards_html(keys: Sequence[tuple], *, level: int = 2) -> list[SafeString]:
+    """The card of each story keyed in `keys` (rows of story_card_keys; site/_story_card.html), headings at `level`.
+    Only the stories no cache holds a card of are loaded, in one query."""
     fixed = (_template_digest(STORY_CARD), timezone.get_current_timezone_name(), level)
 
-    def render(missing: list[Story]) -> list[str]:
+    def render(missing: list[tuple]) -> list[str | None]:
         template = get_template(STORY_CARD)
-        return [template.render({"card": story_card(story), "level": level}) for story in missing]
+        found = {story.pk: story for story in stories_by_id([key.id for key in missing])}
+        return [
+            template.render({"card": story_card(found[key.id]), "level": level}) if key.id in found else None
+            for key in missing
+        ]
 
-    rendered = fragments(
-        stories, key_of=lambda story: fragment_key("story-card", (*fixed, *story_parts(story))), render=render
-    )
-    return [mark_safe(html) for html in rendered]
+    rendered = fragments(keys, key_of=lambda key: fragment_key("story-card", (*fixed, *key)), render=render)
+    return [mark_safe(html) for html in rendered if html is not None]
+
+
+def article_key_items_html(keys: Sequence[tuple], *, level: int = 3) -> list[SafeString]:
+    """The list item of each article keyed in `keys` (rows of article_keys; site/_article_item.html), headings at
+    `level`. Only the articles no cache holds an item of are loaded, in one query."""
+    fixed = (_template_digest(ARTICLE_ITEM), timezone.get_current_timezone_name(), level)
+
+    def render(article: Article) -> str:
+        return get_template(ARTICLE_ITEM).render({"level": level, "show_teaser": False, "article": article})
+
+    return [mark_safe(html) for _, html in article_fragments(keys, kind="article-key-item", fixed=fixed, render=render)]
 
 
 def article_items_html(articles: Sequence[Article], *, level: int = 3, show_teaser: bool = False) -> list[SafeString]:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
+from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
 
@@ -95,6 +96,23 @@ def story_rank(story: Story, *, now: datetime) -> float:
 def story_rank_key(story: Story, *, now: datetime) -> tuple[float, datetime, int]:
     """Where `story` stands in story_top at `now` (greater is better): the key a cursor resumes from."""
     return (story_rank(story, now=now), story.last_seen, story.pk)
+
+
+# What a story card shows besides what the story's `updated_at` vouches for: its closing and the lead and image
+# articles' values (see newsdesk.site.cards), read for a page's stories without loading them.
+STORY_CARD_KEY_FIELDS = (
+    "id",
+    "updated_at",
+    "is_closed",
+    *(f"{role}__{field}" for role in ("lead_article", "image_article") for field in ARTICLE_CARD_FIELDS),
+)
+
+
+def story_card_keys(ids: list[int]) -> list[tuple]:
+    """The STORY_CARD_KEY_FIELDS of the stories `ids`, in that order, as named tuples (one query, no instance)."""
+    found = Story.objects.filter(pk__in=ids).values_list(*STORY_CARD_KEY_FIELDS, named=True)
+    by_id = {key.id: key for key in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def stories_by_id(ids: list[int]) -> list[Story]:

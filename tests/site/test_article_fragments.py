@@ -16,10 +16,12 @@ from newsdesk.common import fragments
 from newsdesk.common.fragments import fragment_key, json_fragment, json_with_fragments
 from newsdesk.sources.models import Feed, Publisher
 from tests.factories import make_article, make_category, make_feed, make_publisher
+from tests.stories.rows import make_story
 
 pytestmark = pytest.mark.django_db
 
-SURFACES = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"]
+LISTS = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"]
+SURFACES = [*LISTS, "/"]  # the home page's section items are cached and loaded the same way
 
 
 @pytest.fixture
@@ -44,7 +46,7 @@ def _fresh(client, settings, url: str) -> bytes:
         settings.FRAGMENT_CACHE_ENABLED = True
 
 
-@pytest.mark.parametrize("url", SURFACES)
+@pytest.mark.parametrize("url", LISTS)
 def test_a_new_article_loads_and_renders_only_its_own_item(desk, client, url):
     publisher, category, feed, _ = desk
     client.get(url)
@@ -58,7 +60,7 @@ def test_a_new_article_loads_and_renders_only_its_own_item(desk, client, url):
     assert rows.split(" IN (")[1].split(")")[0].count(",") == 0  # the new article alone is loaded
 
 
-@pytest.mark.parametrize("url", SURFACES)
+@pytest.mark.parametrize("url", LISTS)
 def test_a_list_whose_items_are_all_cached_reads_keys_only_and_equals_a_fresh_render(desk, client, settings, url):
     first = client.get(url).content
     with CaptureQueriesContext(connection) as captured:
@@ -66,6 +68,20 @@ def test_a_list_whose_items_are_all_cached_reads_keys_only_and_equals_a_fresh_re
     assert len(captured.captured_queries) == 1
     fragments.LOCAL.clear()  # another process: its items come from the shared cache
     assert again == first == client.get(url).content == _fresh(client, settings, url)
+
+
+def test_a_new_article_loads_only_its_own_item_on_the_home_page_and_no_story(desk, client):
+    publisher, category, feed, articles = desk
+    story = make_story(articles[1:3])
+    assert story.headline in client.get("/").content.decode()
+    make_article(publisher, title="Harbour lighthouse relit", category=category, feed=feed)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/").content.decode()
+    assert "Harbour lighthouse relit" in page
+    loads = [query["sql"] for query in captured.captured_queries if '"articles_article"."body_html"' in query["sql"]]
+    assert len(loads) == 1  # whole rows: the new article's alone
+    assert loads[0].split(" IN (")[1].split(")")[0].count(",") == 0
+    assert not [query for query in captured.captured_queries if '"stories_story"."headline"' in query["sql"]]
 
 
 CHANGES = {
@@ -87,8 +103,8 @@ CHANGES = {
 # feed, not the homepage; only RSS names the feed).
 UNSHOWN = {
     "stored image": {"/feeds/rss.xml", "/feeds/atom.xml"},
-    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml"},
-    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"},
+    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/"},
+    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50", "/"},
 }
 
 

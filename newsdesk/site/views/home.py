@@ -4,9 +4,9 @@ from django.shortcuts import render
 from django.views import View
 
 from newsdesk.articles.selectors import article_sections
-from newsdesk.site.cards import article_items_html, story_cards_html
+from newsdesk.site.cards import article_key_items_html, story_cards_html
 from newsdesk.site.syndication import STORIES, feed_links
-from newsdesk.stories.selectors import language_filter, repeat_ids, story_top
+from newsdesk.stories.selectors import language_filter, repeat_ids, story_card_keys, story_top
 
 STORIES_PER_PAGE = 20
 
@@ -17,7 +17,9 @@ class HomePageView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         language = language_filter(request.GET.get("lang"))
-        paginator = Paginator(story_top(language=language), STORIES_PER_PAGE)
+        # Pages of the ranking's keys: the cards of the page's stories are cached, and only the stories no cache
+        # holds a card of are loaded.
+        paginator = Paginator(story_top(language=language).keys, STORIES_PER_PAGE)
         try:
             page = paginator.page(request.GET.get("page", "1")[:20])
         except PageNotAnInteger:
@@ -26,15 +28,15 @@ class HomePageView(View):
             raise Http404("No such page") from exc
         sections = article_sections() if page.number == 1 and not language else []
         if sections:
-            repeats = repeat_ids(article.pk for section in sections for article in section.articles)
+            repeats = repeat_ids(article.id for section in sections for article in section.articles)
             for section in sections:
-                section.articles[:] = [article for article in section.articles if article.pk not in repeats]
+                section.articles[:] = [article for article in section.articles if article.id not in repeats]
         context = {
             "page_obj": page,
-            "cards": story_cards_html(page.object_list),
+            "cards": story_cards_html(story_card_keys([rank_key[2] for rank_key in page.object_list])),
             "language": language,
             "sections": [
-                (section.category, article_items_html(section.articles)) for section in sections if section.articles
+                (section.category, article_key_items_html(section.articles)) for section in sections if section.articles
             ],
             "feeds": feed_links(STORIES),
         }
