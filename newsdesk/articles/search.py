@@ -223,12 +223,12 @@ def search_ids(connection: Any, query: "list[Clause] | list[str]", search: Searc
         if connection.vendor == "sqlite" or search.order == "date":
             cursor.execute(*search_sql(query, search, vendor=connection.vendor, limit=limit))
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT max(id) FROM articles_article")
-        high = cursor.fetchone()[0]
+        cursor.execute("SELECT min(id), max(id) FROM articles_article")
+        lowest, high = cursor.fetchone()
         candidates: list[int] = []
         span = FIRST_WINDOW
         while high is not None and len(candidates) < SEARCH_CANDIDATES:
-            low = high - span if high - span > 0 else None
+            low = high - span if high - span >= lowest else None  # the last window: everything older
             need = SEARCH_CANDIDATES - len(candidates)
             cursor.execute(*pg_window_sql(query, search, high=high, low=low, need=need))
             candidates += [row[0] for row in cursor.fetchall()]

@@ -76,3 +76,11 @@ def test_postgresql_stops_widening_once_it_has_enough_candidates(stream, monkeyp
 
 def test_nothing_stored_finds_nothing():
     assert article_search("zeppelin") == []
+
+
+def test_a_table_smaller_than_the_first_window_is_one_window_whatever_its_ids(stream):
+    found, sent = _searching("zeppelin")
+
+    assert sorted(found) == sorted(stream)
+    windows = [sql for sql in sent if "ORDER BY a.id DESC LIMIT" in sql]
+    assert len(windows) == (1 if connection.vendor == "postgresql" else 0), sent
