@@ -3,6 +3,7 @@ edit is seen as an item that reads otherwise (its title, summary or content) tha
 the same rule as a dated edit (not sooner than REFETCH_AFTER after the last fetch), and once only. Through real
 refreshes of the simulated world's RSS feed."""
 
+from contextlib import closing
 from datetime import timedelta
 
 import pytest
@@ -26,13 +27,6 @@ def world_server():
     server.stop()
 
 
-@pytest.fixture
-def context():
-    context = IngestContext.from_settings(allow_loopback=True)
-    yield context
-    context.close()
-
-
 def _article_fetches(world_server, paths: set[str]) -> list[str]:
     return [r.path.split("?")[0] for r in world_server.requests.snapshot() if r.path.split("?")[0] in paths]
 
@@ -42,7 +36,12 @@ def _a_while_later():
     Article.objects.update(fetched_at=timezone.now() - timedelta(hours=1))
 
 
-def test_an_edited_rss_item_is_fetched_again_once_and_not_before_refetch_after(world_server, context):
+def test_an_edited_rss_item_is_fetched_again_once_and_not_before_refetch_after(world_server):
+    with closing(IngestContext.from_settings(allow_loopback=True)) as context:
+        _edit_refetched_once(world_server, context)
+
+
+def _edit_refetched_once(world_server, context) -> None:
     world_directory_load(world_server.base_url, context)
     rss = Feed.objects.filter(url__endswith="/rss.xml").order_by("pk").first()
     assert rss is not None
