@@ -98,10 +98,9 @@ def ours(rows: list[dict], options: ClusterOptions, embedder: Embedder | None = 
         title, text = row.get("title") or "", row.get("text") or ""
         # Embedded only where the score uses it (full text does not, by default: ClusterOptions.embedding_weight).
         share = options.embedding_weight if text.strip() else options.title_embedding_weight
-        vector = embedder.vector(title, text) if embedder and share else None
-        assigned = clusterer.assign(
-            title=title, text=text, language=row.get("lang") or "", at=_time(row), vector=vector
-        )
+        language = row.get("lang") or ""
+        vector = embedder.vector(title, text, language) if embedder and share else None
+        assigned = clusterer.assign(title=title, text=text, language=language, at=_time(row), vector=vector)
         stories[row["id"]] = assigned.story
     return {key: json.dumps(clusterer.resolve(story)) for key, story in stories.items()}
 

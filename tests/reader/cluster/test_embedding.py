@@ -30,6 +30,10 @@ def test_embedder_reads_a_local_model_and_gives_unit_vectors_of_headline_and_lea
     court = embedder.vector("Court ruling", "The judge said " + "." * 300 + " fuel" * 100)
 
     assert embedder.dimensions == 3
+    # The model knows English only (by default): other languages are left to the words.
+    assert embedder.vector("Fuel prices", language="en-GB") is not None
+    assert embedder.vector("Fuel prices", language="fr") is None
+    assert Embedder(tmp_path / "model", languages=("fr",)).vector("Fuel prices", language="fr") is not None
     assert np.allclose([np.linalg.norm(fuel), np.linalg.norm(court)], 1.0)
     assert float(fuel @ gas) == pytest.approx(1.0)
     assert float(fuel @ court) < 0.5 < float(court @ embedder.vector("judge"))
