@@ -96,7 +96,9 @@ def ours(rows: list[dict], options: ClusterOptions, embedder: Embedder | None = 
     stories = {}
     for row in rows:
         title, text = row.get("title") or "", row.get("text") or ""
-        vector = embedder.vector(title, text) if embedder else None
+        # Embedded only where the score uses it (full text does not, by default: ClusterOptions.embedding_weight).
+        share = options.embedding_weight if text.strip() else options.title_embedding_weight
+        vector = embedder.vector(title, text) if embedder and share else None
         assigned = clusterer.assign(
             title=title, text=text, language=row.get("lang") or "", at=_time(row), vector=vector
         )

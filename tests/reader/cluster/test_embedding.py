@@ -11,36 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from model2vec import StaticModel
-from tokenizers import Tokenizer
-from tokenizers.models import WordLevel
-from tokenizers.normalizers import Lowercase
-from tokenizers.pre_tokenizers import Whitespace
 
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
 from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError
 from newsdesk.reader.cluster.features import article_features
 from newsdesk.reader.cluster.stories import StoryState
+from tests.reader.cluster.conftest import tiny_model
 from tests.shared_data import shared_eval_dir
 
 REPO = Path(__file__).resolve().parents[3]
 
-# Two meanings: fuel prices (axis 0) and a court case (axis 1); "[UNK]" is a word the model does not know.
-WORDS = {"[UNK]": [0, 0, 1], "fuel": [1, 0, 0], "gas": [1, 0, 0], "pump": [1, 0, 0], "prices": [1, 0, 0]}
-WORDS |= {"court": [0, 1, 0], "judge": [0, 1, 0], "ruling": [0, 1, 0]}
-
-
-def _model(folder: Path) -> Path:
-    vocab = {word: index for index, word in enumerate(WORDS)}
-    tokenizer = Tokenizer(WordLevel(vocab, unk_token="[UNK]"))
-    tokenizer.normalizer = Lowercase()  # as MiniLM's (uncased) tokenizer does
-    tokenizer.pre_tokenizer = Whitespace()
-    StaticModel(vectors=np.array(list(WORDS.values()), dtype=np.float32), tokenizer=tokenizer).save_pretrained(folder)
-    return folder
-
 
 def test_embedder_reads_a_local_model_and_gives_unit_vectors_of_headline_and_lead(tmp_path):
-    embedder = Embedder(_model(tmp_path / "model"))
+    embedder = Embedder(tiny_model(tmp_path / "model"))
 
     fuel, gas = embedder.vector("Fuel prices"), embedder.vector("gas pump")
     # Only the lead's start counts: the fuel words come after it.
@@ -153,7 +136,7 @@ def test_cluster_eval_mixes_in_a_model_and_rejects_a_folder_that_is_not_one(tmp_
     stream.write_text("".join(json.dumps({"id": i, "title": t, "text": "", "cluster": c}) + "\n" for i, t, c in rows))
     script = [sys.executable, str(REPO / "eval" / "cluster_eval.py"), "--data", str(stream), "--json"]
 
-    done = subprocess.run([*script, "--model", str(_model(tmp_path / "model"))], capture_output=True, text=True)
+    done = subprocess.run([*script, "--model", str(tiny_model(tmp_path / "model"))], capture_output=True, text=True)
     bad = subprocess.run([*script, "--model", str(tmp_path / "nothing")], capture_output=True, text=True)
 
     assert done.returncode == 0, done.stderr
