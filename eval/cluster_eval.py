@@ -4,6 +4,10 @@ corpus's score.py) and articles/s, ours (newsdesk.reader.cluster) and a plain TF
 measured in the same run. Runs without Django.
 
     python eval/cluster_eval.py [--data FILE_OR_DIR] [--json] [--threshold T --entity-weight W] [--cv K]
+                                [--model DIR]
+
+--model DIR mixes a static embedding model (reader.cluster.embedding; scripts/build-cluster-model.sh builds one)
+into our scores; each article is embedded inside the timed run, as the stream would.
 
 --cv K scores each of K folds (split by gold story, so no story straddles two folds) with the options tuned on
 the other K-1: the honest estimate for a setting chosen on this data.
@@ -28,6 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer  # noqa: E402
+from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError  # noqa: E402
 
 SHARED = (REPO / ".." / "shared" / "eval" / "clustering").resolve()
 DEFAULT_DATA = SHARED / "uci_dev.jsonl"
@@ -86,14 +91,18 @@ def _time(row: dict) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) and value else None
 
 
-def ours(rows: list[dict], options: ClusterOptions) -> dict[str, str]:
+def ours(rows: list[dict], options: ClusterOptions, embedder: Embedder | None = None) -> dict[str, str]:
     clusterer = StoryClusterer(options)
-    stories = {
-        row["id"]: clusterer.assign(
-            title=row.get("title") or "", text=row.get("text") or "", language=row.get("lang") or "", at=_time(row)
-        ).story
-        for row in rows
-    }
+    stories = {}
+    for row in rows:
+        title, text = row.get("title") or "", row.get("text") or ""
+        # Embedded only where the score uses it (full text does not, by default: ClusterOptions.embedding_weight).
+        share = options.embedding_weight if text.strip() else options.title_embedding_weight
+        vector = embedder.vector(title, text) if embedder and share else None
+        assigned = clusterer.assign(
+            title=title, text=text, language=row.get("lang") or "", at=_time(row), vector=vector
+        )
+        stories[row["id"]] = assigned.story
     return {key: json.dumps(clusterer.resolve(story)) for key, story in stories.items()}
 
 
@@ -167,7 +176,7 @@ def folds(rows: list[dict], k: int) -> list[list[dict]]:
 TITLE_GRID = {"title_threshold": [0.03, 0.04, 0.05, 0.06, 0.08, 0.1], "title_entity_weight": [0.0, 0.2, 0.4]}
 
 
-def tune(rows: list[dict], score, base: ClusterOptions) -> ClusterOptions:
+def tune(rows: list[dict], score, base: ClusterOptions, embedder: Embedder | None = None) -> ClusterOptions:
     """The best options on `rows` over a grid: the headline knobs for a stream of headlines alone (the full-text
     knobs never apply there), the full-text knobs otherwise."""
     gold = gold_of(rows)
@@ -178,27 +187,27 @@ def tune(rows: list[dict], score, base: ClusterOptions) -> ClusterOptions:
     for first in firsts:
         for second in seconds:
             options = replace(base, **{first_name: first, second_name: second})
-            f1 = score(ours(rows, options), gold)["b3_f1"]
+            f1 = score(ours(rows, options, embedder), gold)["b3_f1"]
             if f1 > best_f1:
                 best, best_f1 = options, f1
     return best
 
 
-def cross_validate(rows: list[dict], k: int, score, base: ClusterOptions) -> dict:
+def cross_validate(rows: list[dict], k: int, score, base: ClusterOptions, embedder: Embedder | None = None) -> dict:
     parts = folds(rows, k)
     results = []
     for i, held_out in enumerate(parts):
         training = [row for j, part in enumerate(parts) if j != i for row in part]
         if not held_out or not training:
             continue  # fewer stories than folds
-        options = tune(training, score, base)
-        f1 = score(ours(held_out, options), gold_of(held_out))["b3_f1"]
+        options = tune(training, score, base, embedder)
+        f1 = score(ours(held_out, options, embedder), gold_of(held_out))["b3_f1"]
         knobs = {name: getattr(options, name) for name in ("threshold", "entity_weight", "title_threshold")}
         results.append({"fold": i, **knobs, "title_entity_weight": options.title_entity_weight, "f1": f1})
     return {"folds": results, "mean_f1": round(sum(r["f1"] for r in results) / max(len(results), 1), 4)}
 
 
-def run(data: str | None, options: ClusterOptions | None = None) -> dict:
+def run(data: str | None, options: ClusterOptions | None = None, embedder: Embedder | None = None) -> dict:
     """{"ours": {...}, "baseline": {...}} for one stream; EvalError for unreadable data."""
     path = resolve_data(data)
     rows = read_rows(path)
@@ -208,7 +217,8 @@ def run(data: str | None, options: ClusterOptions | None = None) -> dict:
     return {
         "data": str(path),
         "articles": len(rows),
-        "ours": measure(lambda r: ours(r, options), rows, score),
+        "model": str(embedder.path) if embedder else None,
+        "ours": measure(lambda r: ours(r, options, embedder), rows, score),
         "baseline": measure(lambda r: baseline(r, threshold), rows, score),
         "baseline_threshold": threshold,
     }
@@ -226,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--entity-weight", type=float)
     parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation of the tuned options")
+    parser.add_argument("--model", help="a static embedding model folder to mix into our scores")
     args = parser.parse_args(argv)
     options = ClusterOptions()
     if args.threshold is not None:
@@ -236,12 +247,14 @@ def main(argv: list[str] | None = None) -> int:
     import io
 
     try:
+        embedder = Embedder(args.model) if args.model else None
         # The scorer warns on stderr about ids it lacks; we always give it every id.
         with contextlib.redirect_stderr(io.StringIO()):
-            result = run(args.data, options)
+            result = run(args.data, options, embedder)
             if args.cv:
-                result["cv"] = cross_validate(read_rows(resolve_data(args.data)), args.cv, load_scorer(), options)
-    except EvalError as exc:
+                rows = read_rows(resolve_data(args.data))
+                result["cv"] = cross_validate(rows, args.cv, load_scorer(), options, embedder)
+    except (EvalError, EmbeddingError) as exc:
         print(f"cluster eval: {exc}", file=sys.stderr)
         return 2
     if args.json:

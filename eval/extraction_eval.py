@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -182,39 +182,84 @@ class Setting:
     min_words: int
     contained_share: float
     outside_agree: float
+    only_when_doubtful: bool = False
+    doubt_words: int = 0
+    doubt_lead: float = 1.01
+    doubt_url: bool = False
+    doubt_heading: bool = False
 
     def label(self) -> str:
+        gate = (
+            f"readability when doubtful (words<{self.doubt_words} lead>={self.doubt_lead:g} "
+            f"url={'on' if self.doubt_url else 'off'} heading={'on' if self.doubt_heading else 'off'})"
+            if self.only_when_doubtful
+            else "readability always"
+        )
         return (
             f"prune={'on' if self.prune else 'off'} agree>={self.agree_threshold:g} "
             f"outside_vote={'on' if self.outside_sources_vote else 'off'} min_words={self.min_words} "
-            f"contained>={self.contained_share:g} outside_agree>={self.outside_agree:g}"
+            f"contained>={self.contained_share:g} outside_agree>={self.outside_agree:g} {gate}"
+        )
+
+    def params(self):
+        from newsdesk.reader.extract.ensemble import EnsembleParams
+
+        return EnsembleParams(**{name: getattr(self, name) for name in _PARAM_FIELDS})
+
+    def ungated(self) -> Setting:
+        return replace(
+            self, only_when_doubtful=False, doubt_words=0, doubt_lead=1.01, doubt_url=False, doubt_heading=False
         )
 
 
+_PARAM_FIELDS = (
+    "agree_threshold",
+    "outside_sources_vote",
+    "min_words",
+    "contained_share",
+    "outside_agree",
+    "only_when_doubtful",
+    "doubt_words",
+    "doubt_lead",
+    "doubt_url",
+    "doubt_heading",
+)
+
+
 def settings_grid() -> list[Setting]:
-    return [
+    """The vote's knobs, each combined with readability always asked or asked only on the signs of doubt."""
+    votes = [
         Setting(prune, threshold, vote, min_words, contained, outside)
         for prune, threshold, vote, min_words, contained, outside in itertools.product(
             (True, False), (0.0, 0.8, 0.9, 0.95, 0.98, 1.01), (True, False), (0, 25), (0.9, 0.97, 1.01), (0.95, 1.01)
         )
     ]
+    gates = [
+        {"only_when_doubtful": True, "doubt_words": words, "doubt_lead": lead, "doubt_url": url, "doubt_heading": head}
+        for words, lead, url, head in itertools.product(
+            (0, 100, 150, 250), (0.8, 0.95, 1.01), (True, False), (True, False)
+        )
+    ]
+    return votes + [replace(vote, **gate) for vote in votes for gate in gates]
 
 
 def default_setting() -> Setting:
     from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS
 
-    return Setting(
-        True,
-        DEFAULT_PARAMS.agree_threshold,
-        DEFAULT_PARAMS.outside_sources_vote,
-        DEFAULT_PARAMS.min_words,
-        DEFAULT_PARAMS.contained_share,
-        DEFAULT_PARAMS.outside_agree,
-    )
+    return Setting(True, **{name: getattr(DEFAULT_PARAMS, name) for name in _PARAM_FIELDS})
 
 
-def page_candidates(page: Page, *, prune: bool) -> tuple[list, list]:
-    """Every candidate the ensemble may see for one page: (always run, tie-breakers)."""
+@dataclass(frozen=True)
+class Candidates:
+    """Every candidate the ensemble may see for one page."""
+
+    found: list  # always run: trafilatura, JSON-LD, feed
+    second: list  # readability
+    extra: list  # the tie-breakers
+    description: str  # the page's meta description (a sign of doubt reads it)
+
+
+def page_candidates(page: Page, *, prune: bool) -> Candidates:
     import lxml.html
 
     from newsdesk.reader.extract import article
@@ -233,11 +278,29 @@ def page_candidates(page: Page, *, prune: bool) -> tuple[list, list]:
         feed_html="",
         prune=prune,
     )
-    return found + second_opinion(), tie_breakers()
+    return Candidates(found, second_opinion(), tie_breakers(), meta.description)
+
+
+def _asks_readability(setting: Setting, candidates: Candidates) -> bool:
+    """Whether choose_body with `setting` asks for readability (given trafilatura's body and no outside agreement):
+    the same test as choose_body's, so a gated setting's outcome is the ungated one where it asks, else
+    trafilatura's body (tests/reader/extract/test_extraction_floor.py holds that against choose_body itself)."""
+    from newsdesk.reader.extract.candidates import FEED, JSON_LD, TRAFILATURA
+    from newsdesk.reader.extract.ensemble import doubts
+
+    params = setting.params()
+    main = next((c for c in candidates.found if c.source == TRAFILATURA), None)
+    if not setting.only_when_doubtful or main is None or main.words < setting.min_words:
+        return True
+    outside = setting.outside_sources_vote and any(
+        c.source in (JSON_LD, FEED) and c.words >= setting.min_words and not c.truncated for c in candidates.found
+    )
+    return outside or bool(doubts(main, candidates.description, params))
 
 
 def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print) -> dict[str, object]:
-    from newsdesk.reader.extract.ensemble import EnsembleParams, choose_body
+    from newsdesk.reader.extract.candidates import TRAFILATURA
+    from newsdesk.reader.extract.ensemble import choose_body
 
     scorer = _scorer_module()
     say(f"computing every candidate of {len(pages)} pages (pruned and not) …")
@@ -246,24 +309,30 @@ def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print
     grid = settings_grid()
     # per setting, per page: (precision, recall) of the body the ensemble keeps
     outcome: dict[Setting, dict[str, tuple]] = {}
+    asked: dict[Setting, float] = {}  # share of pages readability is asked on
+    alone: dict[tuple[str, bool], tuple] = {}  # trafilatura's body as it is
+    gated: dict[tuple, bool] = {}  # whether the gate asks readability
     for setting in [*grid, default_setting()]:
         if setting in outcome:
             continue
-        params = EnsembleParams(
-            agree_threshold=setting.agree_threshold,
-            outside_sources_vote=setting.outside_sources_vote,
-            min_words=setting.min_words,
-            contained_share=setting.contained_share,
-            outside_agree=setting.outside_agree,
-        )
-        per_page = {}
+        per_page, asks = {}, 0
+        # the gate reads only these of a setting: one answer per page for each combination of them
+        gate = (setting.prune, setting.min_words, setting.outside_sources_vote, setting.only_when_doubtful)
+        gate += (setting.doubt_words, setting.doubt_lead, setting.doubt_url, setting.doubt_heading)
         for page in pages:
-            found, extra = pool[page.page_id][setting.prune]
-            choice = choose_body(list(found), tie_breakers=lambda extra=extra: list(extra), params=params)
-            chosen = choice.candidate.finished() if choice.candidate else None
-            text = chosen.text if chosen else ""
-            per_page[page.page_id] = scorer.compare(page.gold, text, 4)[:2]
-        outcome[setting] = per_page
+            candidates = pool[page.page_id][setting.prune]
+            if (page.page_id, gate) not in gated:
+                gated[page.page_id, gate] = _asks_readability(setting, candidates)
+            if gated[page.page_id, gate]:
+                asks += 1
+                per_page[page.page_id] = _outcome(setting.ungated(), candidates, page, scorer, outcome, choose_body)
+            else:
+                key = (page.page_id, setting.prune)
+                if key not in alone:
+                    main = next(c for c in candidates.found if c.source == TRAFILATURA).finished()
+                    alone[key] = scorer.compare(page.gold, main.text if main else "", 4)[:2]
+                per_page[page.page_id] = alone[key]
+        outcome[setting], asked[setting] = per_page, asks / len(pages)
     bare = {page.page_id: scorer.compare(page.gold, reference[page.page_id], 4)[:2] for page in pages}
     folds = []
     for fold in range(k):
@@ -281,7 +350,28 @@ def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print
             }
         )
     mean = {key: round(sum(f[key] for f in folds) / k, 4) for key in ("chosen_f1", "default_f1", "trafilatura_f1")}
-    return {"k": k, "folds": folds, "mean": mean, "default": default_setting().label()}
+    return {
+        "k": k,
+        "folds": folds,
+        "mean": mean,
+        "default": default_setting().label(),
+        "default_readability_share": round(asked[default_setting()], 3),
+    }
+
+
+def _outcome(setting: Setting, candidates: Candidates, page: Page, scorer, outcome: dict, choose_body) -> tuple:
+    """(precision, recall) of one page's body under an ungated setting (taken from `outcome` once computed)."""
+    if setting in outcome:
+        return outcome[setting][page.page_id]
+    choice = choose_body(
+        list(candidates.found),
+        second_opinion=lambda: list(candidates.second),
+        tie_breakers=lambda: list(candidates.extra),
+        params=setting.params(),
+        description=candidates.description,
+    )
+    chosen = choice.candidate.finished() if choice.candidate else None
+    return scorer.compare(page.gold, chosen.text if chosen else "", 4)[:2]
 
 
 # --- command line ----------------------------------------------------------------------------------------------
@@ -333,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"default {fold['default_f1']:.4f} trafilatura {fold['trafilatura_f1']:.4f}  [{fold['chosen']}]")  # fmt: skip
             mean = result["mean"]
             print(f"mean: chosen {mean['chosen_f1']:.4f} default {mean['default_f1']:.4f} "
-                  f"trafilatura {mean['trafilatura_f1']:.4f}  (default: {result['default']})")  # fmt: skip
+                  f"trafilatura {mean['trafilatura_f1']:.4f}  (default: {result['default']}; readability asked "
+                  f"on {result['default_readability_share']:.0%} of pages)")  # fmt: skip
         return 0
     extractors = {"ours": ours} if args.skip_trafilatura else {"ours": ours, "trafilatura": bare_trafilatura}
     figures_of = score_together(extractors, data)

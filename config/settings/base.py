@@ -225,6 +225,8 @@ NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 10
 # Article extraction in this many processes per worker, each capped in memory (0: on the refresh threads). Off by
 # default: on a 2-core machine the worker process itself is CPU-bound and the pool made a first cycle slower
 # (docs/benchmarks.md); with more cores than workers it pays.
+# Worker housekeeping (newsdesk/ingest/jobs.py): how often one worker of the fleet closes quiet stories.
+NEWSDESK_STORIES_CLOSE_SECONDS = int(os.environ.get("NEWSDESK_STORIES_CLOSE_SECONDS", "300"))
 NEWSDESK_EXTRACT_PROCESSES = int(os.environ.get("NEWSDESK_EXTRACT_PROCESSES", "0"))
 NEWSDESK_EXTRACT_MEMORY_MB = int(os.environ.get("NEWSDESK_EXTRACT_MEMORY_MB", "1024"))
 

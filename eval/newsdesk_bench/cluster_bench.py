@@ -1,4 +1,4 @@
-"""`newsdesk bench cluster [--data DIR]`: B-cubed precision, recall, F1 (the corpus's score.py) and articles/s of our
+"""`newsdesk bench cluster [--data DIR] [--model DIR]`: B-cubed precision, recall, F1 (the corpus's score.py) and articles/s of our
 story clustering and of a plain TF-IDF single-pass baseline, measured in the same run by eval/cluster_eval.py in a
 child process (so imports are not timed)."""
 
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 
-def cluster_bench(*, data: str | None, say: Callable[[str], None]) -> dict:
+def cluster_bench(*, data: str | None, say: Callable[[str], None], model: str | None = None) -> dict:
     """{"ours": {"precision", "recall", "f1", "articles_per_s"}, "baseline": {...}}; CommandError (one line) when the
     data cannot be read or the run fails."""
     script = Path(settings.BASE_DIR) / "eval" / "cluster_eval.py"
@@ -23,7 +23,13 @@ def cluster_bench(*, data: str | None, say: Callable[[str], None]) -> dict:
         if not Path(data).exists():
             raise CommandError(f"--data {data}: no such file or folder")
         argv += ["--data", str(Path(data).resolve())]
-    say(f"story clustering on {data or '../shared/eval/clustering/uci_dev.jsonl'} (ours vs TF-IDF single pass) …")
+    if model:
+        # A folder that is not a model is eval/cluster_eval.py's one-line error.
+        argv += ["--model", str(Path(model).resolve())]
+    with_model = f", with the static embedding model {model}" if model else ""
+    say(
+        f"story clustering on {data or '../shared/eval/clustering/uci_dev.jsonl'} (ours vs TF-IDF single pass{with_model}) …"
+    )
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:

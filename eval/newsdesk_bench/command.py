@@ -50,6 +50,11 @@ class Command(BaseCommand):
             help="extract: folder with html/<id>.html.gz and gold/<id>.json; cluster: a folder holding one *.jsonl "
             "stream (default: the dev sets)",
         )
+        parser.add_argument(
+            "--model",
+            metavar="DIR",
+            help="cluster: a static embedding model folder (scripts/build-cluster-model.sh) mixed into our scores",
+        )
 
         parser.add_argument(
             "--articles", type=positive_int, default=1_000_000, help="search: synthetic articles (default 1000000)"
@@ -91,10 +96,10 @@ class Command(BaseCommand):
         if name == "extract":
             result = extract_bench(data=options["data"], say=say)
         elif name == "cluster":
-            result = cluster_bench(data=options["data"], say=say)
+            result = cluster_bench(data=options["data"], model=options["model"], say=say)
         elif name == "all":
             result["extract"] = extract_bench(data=options["data"], say=say)
-            result["cluster"] = cluster_bench(data=None, say=say)
+            result["cluster"] = cluster_bench(data=None, model=options["model"], say=say)
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=None, sort_keys=True))
         else:

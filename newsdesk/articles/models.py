@@ -34,6 +34,8 @@ class Article(models.Model):
     byline = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     fetched_at = models.DateTimeField()
+    # ParsedEntry.fingerprint of the item in `feed` when we last fetched the page: a change means an edit (RSS).
+    feed_entry_hash = models.CharField(max_length=64, blank=True, default="")
     language = LanguageField(blank=True)
     summary = models.TextField(blank=True)
     body_html = models.TextField(blank=True, help_text="Sanitized with nh3; safe to render.")

@@ -176,13 +176,13 @@ def _sections_sql(category_ids: list[int], per_section: int) -> tuple[str, list]
     return " UNION ALL ".join(parts), [*params, blocked, per_section]
 
 
-def article_sections(*, per_section: int = 6) -> list[Section]:
+def article_sections(*, per_section: int = 6, categories: list[Category] | None = None) -> list[Section]:
     """Home page blocks: each category with articles, then uncategorised news, newest section first.
 
     Each category's newest `per_section` articles (so a busy section cannot crowd the others off the page), their
-    keys read in one query.
+    keys read in one query. `categories`: category_list() when the caller has read it already (the navigation).
     """
-    categories = {category.pk: category for category in category_list()}
+    categories = {category.pk: category for category in (category_list() if categories is None else categories)}
     sql, params = _sections_sql(list(categories), per_section)
     by_category: dict[int | None, list[tuple]] = {}
     # The SQL is ours alone (placeholders and literals); every value is a parameter.

@@ -233,11 +233,13 @@ def _article_store(
 ) -> UpsertResult:
     existing = Article.objects.filter(canonical_url=canonical_url).first()
     if existing is not None:
+        # The item's fingerprint is kept for the feed the article came from (another feed words it otherwise).
+        seen = {"feed_entry_hash": entry.fingerprint} if feed is not None and existing.feed_id == feed.pk else {}
         if existing.content_hash == fields["content_hash"] and existing.title == fields["title"]:
             if refetch:
-                Article.objects.filter(pk=existing.pk).update(fetched_at=fetched_at)
+                Article.objects.filter(pk=existing.pk).update(fetched_at=fetched_at, **seen)
             return UpsertResult(existing, created=False, updated=False)
-        for name, value in fields.items():
+        for name, value in {**fields, **seen}.items():
             setattr(existing, name, value)
         existing.fetched_at = fetched_at
         existing.save()
@@ -251,6 +253,7 @@ def _article_store(
                 original_url=original_url,
                 guid=entry.guid[:2000],
                 fetched_at=fetched_at,
+                feed_entry_hash=entry.fingerprint if feed is not None else "",
                 **fields,
             )
     except IntegrityError:

@@ -32,11 +32,19 @@ def comment_list(*, target: models.Model, viewer=None) -> QuerySet[Comment]:
     )
 
 
-def comment_threads(*, target: models.Model, viewer=None) -> list[CommentThread]:
-    """Top-level comments, oldest first, each with its replies; a reply whose parent is hidden is not shown."""
+def comment_threads_and_count(*, target: models.Model, viewer=None) -> tuple[list[CommentThread], int]:
+    """Top-level comments, oldest first, each with its replies (a reply whose parent is hidden is not shown), and
+    comment_count. A viewer who sees only approved comments (anyone not signed in) has just read them all: their
+    number is the count, and no second query is needed."""
+    comments = list(comment_list(target=target, viewer=viewer))
+    signed_in = viewer is not None and viewer.is_authenticated
+    return _threads(comments), comment_count(target=target) if signed_in else len(comments)
+
+
+def _threads(comments: list[Comment]) -> list[CommentThread]:
     threads: dict[int, CommentThread] = {}
     replies: list[Comment] = []
-    for comment in comment_list(target=target, viewer=viewer):
+    for comment in comments:
         if comment.parent_id is None:
             threads[comment.pk] = CommentThread(comment)
         else:

@@ -3,7 +3,8 @@ and store each one on its own, so nothing one entry does (a hostile page, a bug 
 
 A failed entry is recorded (fetch log line + EntryFailure row) and retried with backoff by later refreshes, then
 given up; an entry whose link is malformed or not public is skipped with a note and never fetched or published.
-A stored article is fetched again when its entry says it was updated since (a publisher's edit, see _edited_since).
+A stored article is fetched again when its entry says it was updated since, or reads otherwise than when we fetched
+it (a publisher's edit, see _edited_since).
 """
 
 import logging
@@ -98,7 +99,7 @@ def _without_tombstoned(
 
 
 def _needing_work(
-    candidates: list[tuple[ParsedEntry, str]], report: RefreshReport
+    candidates: list[tuple[ParsedEntry, str]], report: RefreshReport, feed: Feed
 ) -> list[tuple[ParsedEntry, str, bool, bool]]:
     """Leave out what is stored (unless its entry says it was edited since), given up, or still in its retry backoff
     (one query each per chunk); the rest as (entry, canonical URL, whether it failed before, whether it is stored)."""
@@ -106,17 +107,23 @@ def _needing_work(
     links = [entry.link for entry, _ in candidates]
     rows = Article.objects.filter(Q(canonical_url__in=canonicals) | Q(original_url__in=links))
     stored = {
-        url: fetched_at
-        for canonical_url, original_url, fetched_at in rows.values_list("canonical_url", "original_url", "fetched_at")
+        url: (fetched_at, entry_hash if feed_id == feed.pk else "")
+        for canonical_url, original_url, fetched_at, feed_id, entry_hash in rows.values_list(
+            "canonical_url", "original_url", "fetched_at", "feed_id", "feed_entry_hash"
+        )
         for url in (canonical_url, original_url)
     }
     failures = entry_failures_get(urls=canonicals)
     now = timezone.now()
     todo = []
     for entry, canonical in candidates:
-        fetched_at = stored.get(canonical) or stored.get(entry.link)
-        if fetched_at is not None and not _edited_since(entry, fetched_at, now):
-            continue
+        fetched_at, entry_hash = stored.get(canonical) or stored.get(entry.link) or (None, "")
+        if fetched_at is not None:
+            if not _edited_since(entry, fetched_at, entry_hash=entry_hash):
+                continue
+            if now - fetched_at < REFETCH_AFTER:
+                report.edits_waiting += 1  # the feed is read again next time (no 304), and the page fetched then
+                continue
         failure = failures.get(canonical)
         if failure is not None and failure.given_up:
             continue  # reported once, when it was given up
@@ -127,11 +134,15 @@ def _needing_work(
     return todo
 
 
-def _edited_since(entry: ParsedEntry, fetched_at: datetime, now: datetime) -> bool:
-    """Whether a stored article's feed entry says it was edited after we fetched it: its page is fetched again (and
-    the article updated in place when its text or title changed). At most once per REFETCH_AFTER, so a feed that
-    stamps every entry "updated now" costs one fetch per article per period, not one per refresh."""
-    return entry.updated is not None and entry.updated > fetched_at and now - fetched_at >= REFETCH_AFTER
+def _edited_since(entry: ParsedEntry, fetched_at: datetime, *, entry_hash: str = "") -> bool:
+    """Whether a stored article's feed entry says it was edited after we fetched it: its `updated` date is later
+    (Atom, JSON Feed), or the item reads otherwise than when we fetched the page (`entry_hash`, the item's stored
+    fingerprint in the article's own feed; RSS items carry no such date). Its page is then fetched again (and the
+    article updated in place when its text or title changed), but not sooner than REFETCH_AFTER after the last
+    fetch, so a feed that stamps every entry "updated now", or words an item anew each time, costs one fetch per
+    article per period."""
+    dated = entry.updated is not None and entry.updated > fetched_at
+    return dated or bool(entry_hash and entry_hash != entry.fingerprint)
 
 
 def entries_ingest(
@@ -149,7 +160,7 @@ def entries_ingest(
     handled = 0
     for start in range(0, len(entries), _LOOKUP_CHUNK):
         chunk = entries[start : start + _LOOKUP_CHUNK]
-        todo = _needing_work(_usable_links(chunk, context, report), report)
+        todo = _needing_work(_usable_links(chunk, context, report), report, feed)
         for position, (entry, canonical, failed_before, refetch) in enumerate(todo):
             if handled >= limits.max_entries:
                 # The rest of this chunk needs work; the later chunks were not even looked at (some of those

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
 from newsdesk.common.database import database_unavailable, writes_serialized
@@ -38,8 +39,16 @@ def _stories_close(now: datetime) -> str:
     return f"{stories_close(now=now)} stories closed"
 
 
-# A story is closed a few minutes after its quiet period ends at the latest; closing is one indexed UPDATE.
-JOBS: tuple[Job, ...] = (Job(name="stories_close", every=timedelta(minutes=5), run=_stories_close),)
+def periodic_jobs() -> tuple[Job, ...]:
+    """The workers' jobs, with their periods as the settings say now. A story is closed at most
+    NEWSDESK_STORIES_CLOSE_SECONDS (default 5 min) after its quiet period ends; closing is one indexed UPDATE."""
+    return (
+        Job(
+            name="stories_close",
+            every=timedelta(seconds=max(1, settings.NEWSDESK_STORIES_CLOSE_SECONDS)),
+            run=_stories_close,
+        ),
+    )
 
 
 @writes_serialized()
@@ -58,11 +67,11 @@ def _job_finished(*, name: str, outcome: str) -> None:
     PeriodicJob.objects.filter(name=name).update(last_finished_at=lease_clock(), last_outcome=outcome[:500])
 
 
-def periodic_jobs_run(*, owner: str, jobs: tuple[Job, ...] = JOBS) -> dict[str, str]:
-    """Run every job that is due and that this worker claimed; {name: outcome} of those it ran. A failing job is
-    logged and recorded, and the next one still runs; a database outage is the caller's to handle."""
+def periodic_jobs_run(*, owner: str, jobs: tuple[Job, ...] | None = None) -> dict[str, str]:
+    """Run every job (default: periodic_jobs()) that is due and that this worker claimed; {name: outcome} of those
+    it ran. A failing job is logged and recorded, and the next one still runs; a database outage is the caller's."""
     done: dict[str, str] = {}
-    for job in jobs:
+    for job in periodic_jobs() if jobs is None else jobs:
         if not job_claim(name=job.name, owner=owner, every=job.every, now=lease_clock()):
             continue
         try:

@@ -33,6 +33,7 @@ class RefreshReport:
     entries_to_retry: int = 0  # failed this time, tried again after a backoff
     entries_waiting: int = 0  # failed before, their backoff not over yet
     entries_deferred: int = 0  # over this refresh's caps: left for the next refreshes
+    edits_waiting: int = 0  # edited since we fetched them, but fetched less than REFETCH_AFTER ago
     entries_taken_down: int = 0  # a takedown's tombstone covers them: never fetched nor stored
     next_retry_at: datetime | None = None  # the earliest backoff end of this refresh's failed entries
     new_article_ids: list[int] = field(default_factory=list)  # stored this refresh: their stories come next
@@ -51,5 +52,9 @@ class RefreshReport:
     def work_left(self) -> bool:
         """Entries that a later refresh of the same document must still look at."""
         return bool(
-            self.entries_to_retry or self.entries_waiting or self.entries_deferred or self.pages_skipped_claimed
+            self.entries_to_retry
+            or self.entries_waiting
+            or self.entries_deferred
+            or self.pages_skipped_claimed
+            or self.edits_waiting
         )

@@ -97,9 +97,15 @@ class ParsedEntry:
             return self.guid
         if self.link:
             return self.link
+        return "sha256:" + self.fingerprint
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of what the feed says of the item (title, summary, content): when it changes, the publisher edited
+        the item. RSS items carry no "updated" date, so this is how an edit there is seen."""
         import hashlib
 
-        return "sha256:" + hashlib.sha256((self.title + self.summary + self.content_html).encode()).hexdigest()
+        return hashlib.sha256((self.title + self.summary + self.content_html).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

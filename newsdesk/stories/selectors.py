@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS
+from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS, SEARCH_ONLY_FIELDS, article_list
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
 
@@ -212,11 +212,22 @@ def _group_id(article: Article) -> int | None:
     return signature.group_id if signature is not None else None
 
 
+def article_page_get(*, article_id: int) -> Article | None:
+    """One visible article by id (article_get) with its story membership and wire group joined for its page, in
+    one query; the columns no page shows (search text, clustering state, signature) are left in the database."""
+    if not 0 < article_id <= MAX_ID:
+        return None
+    found = article_list().filter(pk=article_id).select_related("story_membership__story", "signature__group")
+    return found.defer(*SEARCH_ONLY_FIELDS, "story_membership__story__state", "signature__signature").first()
+
+
 def article_syndication(article: Article) -> ArticleSyndication:
-    """The story of `article` and, when other outlets printed the same wire text, its primary and the others."""
-    # The clustering state and the near-duplicate signature are large JSON no page shows: left in the database.
-    story = Story.objects.filter(memberships__article=article, size__gt=0).defer("state").first()
-    signature = ArticleSignature.objects.filter(article=article).select_related("group").defer("signature").first()
+    """The story of `article` and, when other outlets printed the same wire text, its primary and the others
+    (article_page_get has joined its membership and signature)."""
+    # A missing membership or signature raises DoesNotExist, an AttributeError: getattr's default covers it.
+    membership = getattr(article, "story_membership", None)
+    story = membership.story if membership is not None and membership.story.size > 0 else None
+    signature = getattr(article, "signature", None)
     group: SyndicationGroup | None = signature.group if signature is not None else None
     if group is None:
         return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])

@@ -122,5 +122,11 @@ def test_two_worker_processes_started_together_close_the_stories_once(tmp_path):
 
 
 def test_closing_stories_is_one_of_the_jobs_and_due_every_few_minutes():
-    (close,) = [job for job in jobs.JOBS if job.name == "stories_close"]
-    assert timedelta(minutes=1) <= close.every <= timedelta(minutes=15)
+    (close,) = [job for job in jobs.periodic_jobs() if job.name == "stories_close"]
+    assert close.every == timedelta(minutes=5)  # the default
+
+
+def test_the_period_of_closing_stories_is_a_setting(settings):
+    settings.NEWSDESK_STORIES_CLOSE_SECONDS = 45
+    (close,) = [job for job in jobs.periodic_jobs() if job.name == "stories_close"]
+    assert close.every == timedelta(seconds=45)

@@ -53,7 +53,8 @@ def _ingest(world_server, context) -> dict[int, object]:
 
 def _edit_shows(article: Article) -> bool:
     """Whether the article's feed says when an entry was updated (Atom and JSON Feed do; RSS 2.0 items have no
-    such date, so an edit there is not seen: see newsdesk/ingest/entry_refresh.py)."""
+    such date: an edit there is seen only when the item's title, summary or content changed, which
+    tests/ingest/test_rss_edits.py covers; see newsdesk/ingest/entry_refresh.py)."""
     return article.feed.url.endswith(("/atom.xml", "/feed.json"))
 
 

@@ -4,7 +4,7 @@ from django import template
 
 from newsdesk.community import spam
 from newsdesk.community.forms import CommentForm
-from newsdesk.community.selectors import comment_count, comment_threads
+from newsdesk.community.selectors import comment_threads_and_count
 from newsdesk.community.targets import target_label
 
 register = template.Library()
@@ -17,13 +17,14 @@ def comment_section(context: template.Context, target) -> dict:
     form = None
     if user is not None and user.is_authenticated:
         form = CommentForm(initial={"started": spam.form_started_token()})
+    threads, count = comment_threads_and_count(target=target, viewer=user)
     return {
         "request": request,
         "user": user,
         "csrf_token": context.get("csrf_token"),
         "target": target,
         "label": target_label(target),
-        "threads": comment_threads(target=target, viewer=user),
-        "count": comment_count(target=target),
+        "threads": threads,
+        "count": count,
         "form": form,
     }

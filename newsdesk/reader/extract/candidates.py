@@ -42,6 +42,7 @@ _WORD = re.compile(r"\w+")
 _CAPTION = re.compile(r"caption|credit|photo-?info|image-?info|figcaption")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[\.\.\.\])\s*$")
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class BodyCandidate:
     html: str  # sanitized, safe to render ("" in a draft)
     text: str
     truncated: bool = False
+    opens_with_heading: bool = False  # its first element with text is a heading (a kept headline, dek or kicker)
     finish: Callable[[], BodyCandidate | None] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -150,7 +152,15 @@ def _draft(source: str, body: etree._Element, *, base_url: str, allow_loopback: 
         markup = etree.tostring(body, encoding="unicode", method="html")
         return _candidate(source, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
 
-    return BodyCandidate(source=source, html="", text=text, truncated=bool(_TRUNCATED.search(text)), finish=finish)
+    first = next((el for el in body if "".join(el.itertext()).strip()), None)
+    return BodyCandidate(
+        source=source,
+        html="",
+        text=text,
+        truncated=bool(_TRUNCATED.search(text)),
+        opens_with_heading=first is not None and first.tag in _HEADINGS,
+        finish=finish,
+    )
 
 
 def _candidate(source: str, html: str) -> BodyCandidate | None:

@@ -4,10 +4,12 @@ Each extractor fails in its own way (trafilatura keeps a related-links rail, rea
 container, a JSON-LD `articleBody` is a teaser), and they rarely fail the same way on the same page. So the
 body chosen is the candidate that agrees most with the others, agreement being the F1 of their word 4-gram
 multisets (the benchmark's own unit). Running every extractor on every page costs time, so it is a cascade:
-trafilatura and readability always run; when they agree closely trafilatura's body is taken as it is, and only
-when they disagree is the tie broken with more candidates (trafilatura favor_precision, the JSON-LD and feed
-bodies). The threshold and which extra sources vote were chosen by k-fold cross-validation on the dev set
-(`eval/extraction_eval.py --cv 5`, figures in docs/benchmarks.md).
+trafilatura always runs; readability is asked only when trafilatura's body shows a sign of doubt (`doubts`: short,
+opening with a heading or with the page's own description, a paragraph that is a bare URL, the publisher's own text disagreeing);
+when the two agree closely trafilatura's body is taken as it is, and only when they disagree is the tie broken with
+more candidates (trafilatura favor_precision, the JSON-LD and feed bodies). The thresholds, the signs of doubt and
+which extra sources vote were chosen by k-fold cross-validation on the dev set (`eval/extraction_eval.py --cv 5`,
+figures in docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from newsdesk.reader.extract.candidates import (
 )
 
 _WORD = re.compile(r"\w+")
+_URL_ONLY = re.compile(r"(?:https?://|www\.)\S+")
 _SHINGLE = 4
 # Ties go to the source that is right most often on its own (trafilatura), then the publisher's own text.
 _PRIORITY = (TRAFILATURA, TRAFILATURA_PRECISION, FEED, JSON_LD, READABILITY)
@@ -46,6 +49,14 @@ class EnsembleParams:
     # The publisher's own full text (JSON-LD articleBody, the feed's content) at least this close to trafilatura's:
     # trafilatura's is kept without readability's opinion (above 1: readability always asked).
     outside_agree: float = 0.95
+    # Readability is asked only when trafilatura's body shows a sign of doubt (see doubts); False: always asked.
+    only_when_doubtful: bool = True
+    doubt_words: int = 150  # a body shorter than this is doubtful (teasers, paywalls, a wrong container)
+    # One of the body's first two paragraphs has (nearly) the words of the page's description (Jaccard at least
+    # this): a standfirst trafilatura took for the article, or the article's first paragraph (above 1: no sign).
+    doubt_lead: float = 0.95
+    doubt_url: bool = True  # a paragraph that is only a URL (a share or "canonical" line) is a sign of doubt
+    doubt_heading: bool = True  # a body opening with a heading (a headline, dek or kicker kept) is doubtful
 
 
 DEFAULT_PARAMS = EnsembleParams()
@@ -67,20 +78,32 @@ def choose_body(
     second_opinion: Callable[[], list[BodyCandidate]] = list,
     tie_breakers: Callable[[], list[BodyCandidate]] = list,
     params: EnsembleParams = DEFAULT_PARAMS,
+    description: str = "",
 ) -> BodyChoice:
     """The body among `candidates` (trafilatura's, outside sources, readability's when given) and what
     `second_opinion` returns (readability's), which is not asked for when the publisher's own text (JSON-LD
-    articleBody, the feed's content) already agrees with trafilatura's; `tie_breakers` is called, at most once,
-    for more candidates when trafilatura and readability disagree."""
+    articleBody, the feed's content) already agrees with trafilatura's or when trafilatura's body shows no sign of
+    doubt (`description`: the page's meta description, see doubts); `tie_breakers` is called, at most once, for
+    more candidates when trafilatura and readability disagree."""
     reasons: list[str] = []
     pool = [c for c in candidates if _usable(c, params, reasons)]
     main = next((c for c in pool if c.source == TRAFILATURA), None)
+    outside_differs = False
     if main is not None and params.outside_sources_vote:
         for outside in (c for c in pool if c.source in (JSON_LD, FEED)):
             agreement = similarity(main.text, outside.text)
             if agreement >= params.outside_agree:
                 reasons.append(f"{TRAFILATURA}: agrees with {outside.source} ({agreement:.2f})")
                 return BodyChoice(main, tuple(reasons))
+            outside_differs = True
+    if main is not None and params.only_when_doubtful and all(c.source != READABILITY for c in pool):
+        signs = doubts(main, description, params)
+        if outside_differs:
+            signs.append("the publisher's own text differs")
+        if not signs:
+            reasons.append(f"{TRAFILATURA}: no sign of doubt, {READABILITY} not asked")
+            return BodyChoice(main, tuple(reasons))
+        reasons.append(f"{TRAFILATURA} doubtful ({'; '.join(signs)}): {READABILITY} asked")
     pool += [c for c in second_opinion() if _usable(c, params, reasons)]
     by_source = {c.source: c for c in pool}
     main, readable = by_source.get(TRAFILATURA), by_source.get(READABILITY)
@@ -123,6 +146,33 @@ def choose_body(
 def similarity(a: str, b: str) -> float:
     """F1 of the two texts' word 4-gram multisets: 1.0 for the same words in the same order."""
     return _f1(_shingles(a), _shingles(b))
+
+
+def doubts(body: BodyCandidate, description: str, params: EnsembleParams = DEFAULT_PARAMS) -> list[str]:
+    """Signs that trafilatura's body may be wrong, read from its text and first element (cheap next to readability's
+    run): the failures the vote fixed on the dev set were a headline, standfirst or kicker kept at the top (so the
+    body opens with a heading or with the page's description), related headlines after a short article and a bare
+    URL line; a body this short is where teasers and wrong containers show."""
+    signs = []
+    if body.words < params.doubt_words:
+        signs.append(f"{body.words} words")
+    paragraphs = [p for p in body.text.split("\n\n") if p.strip()]
+    lead = _word_set(description)
+    if lead and any(_jaccard(_word_set(p), lead) >= params.doubt_lead for p in paragraphs[:2]):
+        signs.append("opens with the page's description")
+    if params.doubt_heading and body.opens_with_heading:
+        signs.append("opens with a heading")
+    if params.doubt_url and any(_URL_ONLY.fullmatch(p.strip()) for p in paragraphs):
+        signs.append("a paragraph that is only a URL")
+    return signs
+
+
+def _word_set(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text or "")}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _usable(candidate: BodyCandidate, params: EnsembleParams, reasons: list[str]) -> bool:

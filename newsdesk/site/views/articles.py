@@ -5,14 +5,13 @@ from django.views import View
 
 from newsdesk.articles.policy import visible_body
 from newsdesk.articles.presentation import HEADLINE_ONLY_NOTE, image_alt, is_headline_only, visible_image_url
-from newsdesk.articles.selectors import article_get
 from newsdesk.site.syndication import PUBLISHER, feed_links
-from newsdesk.stories.selectors import article_syndication
+from newsdesk.stories.selectors import article_page_get, article_syndication
 
 
 class ArticleDetailView(View):
     def get(self, request: HttpRequest, article_id: int) -> HttpResponse:
-        article = article_get(article_id=article_id)
+        article = article_page_get(article_id=article_id)
         if article is None:
             raise Http404("No such article")
         context = {

@@ -3,7 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from newsdesk.articles.selectors import article_sections
+from newsdesk.articles.selectors import article_sections, category_list
 from newsdesk.site.cards import article_key_items_html, story_cards_html
 from newsdesk.site.syndication import STORIES, feed_links
 from newsdesk.stories.selectors import language_filter, repeat_ids, story_card_keys, story_top
@@ -26,7 +26,9 @@ class HomePageView(View):
             page = paginator.page(1)
         except EmptyPage as exc:
             raise Http404("No such page") from exc
-        sections = article_sections() if page.number == 1 and not language else []
+        # One read of the categories for the sections and the navigation (the context processor's would be another).
+        categories = list(category_list())
+        sections = article_sections(categories=categories) if page.number == 1 and not language else []
         if sections:
             repeats = repeat_ids(article.id for section in sections for article in section.articles)
             for section in sections:
@@ -39,5 +41,6 @@ class HomePageView(View):
                 (section.category, article_key_items_html(section.articles)) for section in sections if section.articles
             ],
             "feeds": feed_links(STORIES),
+            "nav_categories": categories,
         }
         return render(request, "site/home.html", context)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reader.cluster.conftest import tiny_model
 from tests.shared_data import shared_eval_dir
 
 pytestmark = [pytest.mark.shared]
@@ -100,3 +101,24 @@ def test_folds_keep_an_ecbplus_topics_two_events_together():
         assert all(topics.count(topic) == 2 for topic in topics)
     assert sum(len(part) for part in parts) == 24
     assert sum(1 for part in parts if part) >= 2
+
+
+def test_bench_cluster_mixes_in_a_model_folder_and_a_folder_that_is_not_one_is_one_line(tmp_path):
+    shared_eval_dir("clustering")
+    rows = [
+        ("a1", "Gas prices surge at the pump in Maine", "fuel"),
+        ("a2", "Maine gas prices: fuel pump costs climb", "fuel"),
+        ("a3", "Court ruling: judge sides with Ohio", "court"),
+    ]
+    lines = [json.dumps({"id": i, "title": t, "text": "", "cluster": c}) for i, t, c in rows]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "stream.jsonl").write_text("\n".join(lines) + "\n")
+
+    done = _bench("--data", str(tmp_path / "data"), "--model", str(tiny_model(tmp_path / "model")))
+    bad = _bench("--data", str(tmp_path / "data"), "--model", str(tmp_path / "data"), "--json")
+
+    assert done.returncode == 0, done.stderr
+    assert "with the static embedding model" in done.stdout
+    assert bad.returncode != 0
+    assert "not a static embedding model" in bad.stderr
+    assert bad.stdout == ""

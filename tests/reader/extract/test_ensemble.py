@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import lxml.html
+import pytest
 
 from newsdesk.reader.extract import extract_article
 from newsdesk.reader.extract.candidates import (
@@ -18,7 +20,7 @@ from newsdesk.reader.extract.candidates import (
     text_candidate,
     trafilatura_candidate,
 )
-from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body, similarity
+from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body, doubts, similarity
 
 ARTICLE = " ".join(f"Sentence {i} of the article tells what happened in the town on day {i}." for i in range(12))
 NO_VOTE = EnsembleParams(outside_sources_vote=False)
@@ -60,7 +62,7 @@ def test_a_teaser_ending_in_an_ellipsis_and_a_short_candidate_do_not_vote():
     teaser = " ".join(ARTICLE.split()[:40]) + " …"
     choice = choose_body(
         [_candidate(TRAFILATURA, ARTICLE), _candidate(JSON_LD, teaser), _candidate(FEED, "Read more")],
-        params=EnsembleParams(agree_threshold=1.01),
+        params=EnsembleParams(agree_threshold=1.01, only_when_doubtful=False),
     )
     assert choice.source == TRAFILATURA
     assert any("ellipsis" in reason for reason in choice.reasons)
@@ -197,7 +199,8 @@ def test_the_publishers_own_text_agreeing_with_trafilatura_spares_readability():
 
 
 def test_readability_is_asked_when_the_publishers_text_differs_or_may_not_vote():
-    for outside, params in ((_candidate(JSON_LD, RAIL), DEFAULT_PARAMS), (_candidate(JSON_LD, ARTICLE), NO_VOTE)):
+    always = EnsembleParams(outside_sources_vote=False, only_when_doubtful=False)
+    for outside, params in ((_candidate(JSON_LD, RAIL), DEFAULT_PARAMS), (_candidate(JSON_LD, ARTICLE), always)):
         asked = []
         choose_body(
             [_candidate(TRAFILATURA, ARTICLE), outside],
@@ -205,3 +208,106 @@ def test_readability_is_asked_when_the_publishers_text_differs_or_may_not_vote()
             params=params,
         )
         assert asked == [1]
+
+
+# --- readability only when trafilatura's body is doubtful ---------------------------------------------------------
+
+DESCRIPTION = "The council voted on Tuesday to reopen the harbour after a year of repairs."
+SHORT = " ".join(ARTICLE.split()[:60])
+SIGNS = {
+    "words": (_candidate(TRAFILATURA, SHORT), "", EnsembleParams(doubt_words=0)),
+    "description": (
+        _candidate(TRAFILATURA, f"{DESCRIPTION}\n\n{ARTICLE}"),
+        DESCRIPTION,
+        EnsembleParams(doubt_lead=1.01),
+    ),
+    "heading": (
+        dataclasses.replace(_candidate(TRAFILATURA, ARTICLE), opens_with_heading=True),
+        "",
+        EnsembleParams(doubt_heading=False),
+    ),
+    "url": (
+        _candidate(TRAFILATURA, f"{ARTICLE}\n\nhttps://news.example/2019/11/harbour-reopens.php"),
+        "",
+        EnsembleParams(doubt_url=False),
+    ),
+}
+
+
+def _asked(main, description: str, params: EnsembleParams = DEFAULT_PARAMS):
+    asked = []
+    choice = choose_body(
+        [main],
+        second_opinion=lambda: asked.append(1) or [_candidate(READABILITY, ARTICLE)],
+        description=description,
+        params=params,
+    )
+    return bool(asked), choice
+
+
+def test_readability_is_not_asked_when_trafilaturas_body_shows_no_sign_of_doubt():
+    asked, choice = _asked(_candidate(TRAFILATURA, ARTICLE), "Something else entirely about another town.")
+    assert not asked
+    assert choice.source == TRAFILATURA
+    assert choice.reasons == ("trafilatura: no sign of doubt, readability not asked",)
+    # The old cascade, readability always asked, stays one setting away (the cross-validation compares both).
+    asked, _ = _asked(_candidate(TRAFILATURA, ARTICLE), "", EnsembleParams(only_when_doubtful=False))
+    assert asked
+
+
+@pytest.mark.parametrize("sign", sorted(SIGNS))
+def test_each_sign_of_doubt_asks_readability_and_can_be_turned_off(sign):
+    main, description, without = SIGNS[sign]
+    asked, choice = _asked(main, description)
+    assert asked, sign
+    assert "readability asked" in choice.reasons[0]
+    assert doubts(main, description) != []
+    asked, choice = _asked(main, description, without)
+    assert not asked, sign
+    assert doubts(main, description, without) == []
+
+
+def test_the_signs_are_read_from_what_the_body_says():
+    assert doubts(_candidate(TRAFILATURA, SHORT), "") == ["60 words"]
+    assert doubts(_candidate(TRAFILATURA, f"{ARTICLE}\n\n{RAIL}\n\n{DESCRIPTION}"), DESCRIPTION) == []  # 3rd: not lead
+    lead = f"Opening words here.\n\n{DESCRIPTION.replace('Tuesday', 'Monday')}\n\n{ARTICLE}"
+    assert doubts(_candidate(TRAFILATURA, lead), DESCRIPTION) == []  # one word of 14 differs: Jaccard 0.87
+    assert doubts(_candidate(TRAFILATURA, lead), DESCRIPTION, EnsembleParams(doubt_lead=0.8)) == [
+        "opens with the page's description"
+    ]
+    url_in_text = f"{ARTICLE} More at https://news.example/a."
+    assert doubts(_candidate(TRAFILATURA, url_in_text), "") == []  # a URL inside a sentence is not a URL line
+
+
+def test_a_trafilatura_body_knows_whether_it_opens_with_a_heading():
+    def body(top: str):
+        page = f"<html><body><article><h1>Harbour reopens</h1>{top}<p>{ARTICLE}</p></article></body></html>"
+        return trafilatura_candidate(
+            lxml.html.document_fromstring(page),
+            source=TRAFILATURA,
+            url="https://example.org/a",
+            title="Harbour reopens",
+            base_url="",
+            allow_loopback=False,
+        )
+
+    kept = body("<h2>The council votes to reopen it after a year of repairs and a long row</h2>")
+    assert kept.opens_with_heading  # a dek under the headline, which the title does not match
+    assert not body("").opens_with_heading  # the headline itself is dropped (it is the title)
+
+
+def test_extract_article_asks_readability_only_for_a_doubtful_page():
+    def page(top: str) -> bytes:
+        return (
+            "<html><head><title>Harbour reopens</title>"
+            f'<meta name="description" content="{DESCRIPTION}"></head><body><nav><a href="/">Home</a></nav>'
+            f"<article><h1>Harbour reopens</h1>{top}"
+            + "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))
+            + "</article></body></html>"
+        ).encode()
+
+    sure = extract_article(page(""), url="https://news.example/a")
+    assert sure.body_reasons == ("trafilatura: no sign of doubt, readability not asked",)
+    doubtful = extract_article(page(f"<p class='standfirst'>{DESCRIPTION}</p>"), url="https://news.example/a")
+    assert "opens with the page's description" in doubtful.body_reasons[0]
+    assert "readability" in doubtful.body_reasons[1]
