@@ -1,5 +1,6 @@
 """What a syndication feed covers (the whole site, one category or one publisher), shared by RSS, Atom and JSON."""
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from newsdesk.articles.presentation import absolute_url
 from newsdesk.articles.selectors import article_feed_list, article_keys, category_get
+from newsdesk.common.url_patterns import url_for
 from newsdesk.sources.selectors import publisher_get
 from newsdesk.stories.selectors import without_repeats
 
@@ -44,7 +46,14 @@ class FeedScope:
 
 
 def feed_path(scope: str, fmt: str, slug: str | None = None) -> str:
-    return reverse(f"site:{scope}_{fmt}", args=[slug] if slug else [])
+    # Every page links six feeds: reversed once per process (as url_for does), not once per link.
+    name = f"site:{scope}_{fmt}"
+    return url_for(name, slug) if slug else _route(name)
+
+
+@functools.cache
+def _route(name: str) -> str:
+    return reverse(name)
 
 
 def feed_links(scope: str = HOME, slug: str | None = None, label: str = "") -> list[FeedLink]:
