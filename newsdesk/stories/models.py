@@ -103,10 +103,11 @@ class SignatureBand(models.Model):
 
 
 class StoryAssignmentTurn(models.Model):
-    """A single row every story assignment locks first, so two workers never assign at the same time: one could
+    """A row every story assignment locks first (id 1), so two workers never assign at the same time: one could
     otherwise open a story for an event the other is opening too (a split), or both add one article (double
-    count). On PostgreSQL the row lock (SELECT ... FOR UPDATE) is the turn; on SQLite the IMMEDIATE transaction
-    already is, and this row costs nothing."""
+    count). Storing a signature locks another row (id 2), so two copies of one wire text stored at once meet in one
+    group. On PostgreSQL the row lock (SELECT ... FOR UPDATE) is the turn; on SQLite the IMMEDIATE transaction
+    already is, and these rows cost nothing."""
 
     id = models.PositiveSmallIntegerField(primary_key=True)
 

@@ -138,11 +138,17 @@ def _open_stories(at: datetime, options: ClusterOptions) -> list[Story]:
     return list(Story.objects.filter(window, size__gt=0).order_by("-last_seen")[:MAX_OPEN_STORIES])
 
 
-def _turn() -> None:
-    """Take the assignment turn (one worker at a time): the row lock on PostgreSQL, the IMMEDIATE transaction on
-    SQLite."""
-    StoryAssignmentTurn.objects.get_or_create(id=1)
-    StoryAssignmentTurn.objects.select_for_update().get(id=1)
+# The rows of StoryAssignmentTurn: one lock for story assignment, one for wire-copy grouping (so a worker storing
+# signatures never waits for another's story assignment, only for another's signatures).
+STORY_TURN = 1
+WIRE_TURN = 2
+
+
+def _turn(which: int = STORY_TURN) -> None:
+    """Take a turn (one worker at a time) until the transaction ends: the row lock on PostgreSQL, the IMMEDIATE
+    transaction on SQLite."""
+    StoryAssignmentTurn.objects.get_or_create(id=which)
+    StoryAssignmentTurn.objects.select_for_update().get(id=which)
 
 
 def story_assign(*, article: Article, options: ClusterOptions = CLUSTER_OPTIONS) -> Story:
@@ -260,6 +266,9 @@ def articles_stories_update(*, articles: list[Article]) -> None:
     assignment turn for all of them)."""
     for article in articles:
         with transaction.atomic():
+            # Two copies of one wire text stored at once by two workers would each look for the other before
+            # either committed (PostgreSQL's READ COMMITTED) and land in two groups: one worker at a time.
+            _turn(WIRE_TURN)
             article_signature_store(article=article)
     stories_assign(articles=articles)
 
@@ -270,6 +279,7 @@ def articles_stories_revise(*, articles: list[Article], options: ClusterOptions 
     grouped and assigned again as if it had just arrived — back into the same story when it still fits."""
     for article in articles:
         with transaction.atomic():
+            _turn(WIRE_TURN)
             _group_leave(article)
             article_signature_store(article=article)
     with transaction.atomic():
@@ -343,6 +353,7 @@ def stories_rebuild(
     for done, chunk in enumerate(_chunks(ids, batch)):
         for article in Article.objects.filter(pk__in=chunk).select_related("publisher", "category"):
             with transaction.atomic():
+                _turn(WIRE_TURN)
                 # Language, stems and category first: the signature and the clustering read the language.
                 article_reclassify(article=article)
                 article_signature_store(article=article)

@@ -10,7 +10,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from newsdesk.stories.models import Story, StoryAssignmentTurn, StoryMembership
+from newsdesk.stories.models import (
+    ArticleSignature,
+    Story,
+    StoryAssignmentTurn,
+    StoryMembership,
+    SyndicationGroup,
+)
 from newsdesk.stories.services import articles_stories_update
 from tests.factories import make_article, make_publisher
 
@@ -64,3 +70,52 @@ def test_two_workers_assigning_one_event_at_once_make_one_story(monkeypatch):
     assert Story.objects.count() == 1
     assert Story.objects.get().size == 2
     assert StoryMembership.objects.count() == 2
+
+
+def _store_as_a_worker(article, barrier: threading.Barrier, errors: list) -> None:
+    def slow_band_reads(execute, sql, params, many, context):
+        answer = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("SELECT") and '"stories_signatureband"' in sql:
+            time.sleep(0.3)  # widen the window between storing one's own bands and committing them
+        return answer
+
+    try:
+        barrier.wait(timeout=30)
+        with connection.execute_wrapper(slow_band_reads):
+            articles_stories_update(articles=[article])
+    except Exception as exc:
+        errors.append(exc)
+    finally:
+        connection.close()
+
+
+def test_two_workers_storing_copies_of_one_wire_text_at_once_make_one_group(monkeypatch):
+    # Each worker stores its copy's signature and looks for the other's; without a turn neither sees the other's
+    # uncommitted rows (PostgreSQL's READ COMMITTED) and the copies stay apart, both shown as originals.
+    monkeypatch.setattr("newsdesk.common.database._SQLITE_WRITES", contextlib.nullcontext())
+    now = timezone.now()
+    articles = [
+        make_article(
+            make_publisher(name=f"Carrier {n}"),
+            title="Floods hit Mitchellfurt",
+            body_text=f"(AP) — {TEXT} {TEXT}",
+            published_at=now - timedelta(minutes=n),
+        )
+        for n in range(2)
+    ]
+    StoryAssignmentTurn.objects.get_or_create(id=2)  # as after the first signature: only the row lock serialises
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+    workers = [threading.Thread(target=_store_as_a_worker, args=(a, barrier, errors)) for a in articles]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+
+    assert errors == []
+    groups = set(ArticleSignature.objects.filter(article__in=articles).values_list("group_id", flat=True))
+    assert len(groups) == 1
+    assert None not in groups
+    group = SyndicationGroup.objects.get(pk=groups.pop())
+    assert group.size == 2
+    assert group.primary_id == articles[1].pk  # the earlier copy
