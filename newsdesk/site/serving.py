@@ -9,10 +9,12 @@ hashed static files the same; SIGHUP restarts its workers one by one (graceful r
 
 import ctypes
 import errno
+import fcntl
 import os
 import signal
 import socket
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -88,6 +90,22 @@ def granian_options(*, host: str, port: int, workers: int, threads: int) -> dict
     }
 
 
+def static_collect(root: Path) -> None:
+    """collectstatic into `root`, one `newsdesk serve` at a time: two started at once on one data dir (two app
+    units; the serve bench's cached and uncached servers) each replace the hashed files and fail on a file the
+    other has just moved. The lock is a file beside `root` (not in it: it would be served); when that place is not
+    writable, collect without it."""
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = open(root.with_name(root.name + ".lock"), "a")  # noqa: SIM115 — held across the collect below
+    except OSError:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def serve_site(*, host: str, port: int, threads: int = 4, workers: int | None = None, stdout=None) -> None:
     try:
         secret_key_require()
@@ -96,7 +114,7 @@ def serve_site(*, host: str, port: int, threads: int = 4, workers: int | None = 
     check_port_free(host, port)
     # Hashed static names for this code, before the app (and whitenoise's index of STATIC_ROOT) is loaded.
     if settings.STATIC_ROOT:
-        call_command("collectstatic", interactive=False, verbosity=0)
+        static_collect(Path(settings.STATIC_ROOT))
     # Loaded here once so that a broken configuration fails now, in one line; each worker loads it again.
     import config.wsgi  # noqa: F401
 
