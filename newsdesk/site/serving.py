@@ -62,8 +62,8 @@ def stop_with_parent() -> None:
     granian stops its workers itself on SIGTERM/SIGINT, but a `newsdesk serve` killed outright (SIGKILL, the OOM
     killer, a test's teardown) would leave them serving, re-parented to init, holding the port and the database.
     SIGKILL, not SIGTERM: a worker's graceful stop can hang without its supervisor — with SIGTERM here, one worker
-    was found still running 16 minutes after the PostgreSQL outage test, and another SIGTERM did not stop it. A serve that was killed
-    outright has lost its in-flight requests anyway. Linux only (elsewhere nothing changes)."""
+    was found still running 16 minutes after the PostgreSQL outage test, and another SIGTERM did not stop it. A
+    serve that was killed outright has lost its in-flight requests anyway. Linux only (elsewhere nothing changes)."""
     global _serve_pid
     parent_pid, _serve_pid = _serve_pid, None  # whatever a worker forks in turn is not tied to it
     if parent_pid is None:
