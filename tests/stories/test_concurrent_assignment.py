@@ -28,21 +28,34 @@ TEXT = (
 )
 
 
-def _assign_as_a_worker(article, barrier: threading.Barrier, errors: list) -> None:
-    def slow_story_reads(execute, sql, params, many, context):
+def _update_at_once(articles, *, slow_table: str) -> list[Exception]:
+    """Run articles_stories_update for each article in its own thread (a worker with its own connection), all
+    starting together; each worker's SELECTs of `slow_table` are slowed so the workers overlap. The errors raised."""
+
+    def slow_reads(execute, sql, params, many, context):
         answer = execute(sql, params, many, context)
-        if sql.lstrip().upper().startswith("SELECT") and '"stories_story"' in sql:
-            time.sleep(0.3)  # hold the turn a while: the other worker must wait, not read stale stories
+        if sql.lstrip().upper().startswith("SELECT") and f'"{slow_table}"' in sql:
+            time.sleep(0.3)  # the workers overlap inside their transactions
         return answer
 
-    try:
-        barrier.wait(timeout=30)
-        with connection.execute_wrapper(slow_story_reads):
-            articles_stories_update(articles=[article])
-    except Exception as exc:
-        errors.append(exc)
-    finally:
-        connection.close()
+    def work(article) -> None:
+        try:
+            barrier.wait(timeout=30)
+            with connection.execute_wrapper(slow_reads):
+                articles_stories_update(articles=[article])
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    barrier = threading.Barrier(len(articles))
+    errors: list[Exception] = []
+    workers = [threading.Thread(target=work, args=(a,)) for a in articles]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    return errors
 
 
 def test_two_workers_assigning_one_event_at_once_make_one_story(monkeypatch):
@@ -58,35 +71,13 @@ def test_two_workers_assigning_one_event_at_once_make_one_story(monkeypatch):
         for n in range(2)
     ]
     StoryAssignmentTurn.objects.get_or_create(id=1)  # as after the first assignment: only the row lock serialises
-    barrier = threading.Barrier(2)
-    errors: list[Exception] = []
-    workers = [threading.Thread(target=_assign_as_a_worker, args=(a, barrier, errors)) for a in articles]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
+    # Hold the turn a while: the other worker must wait, not read stale stories.
+    errors = _update_at_once(articles, slow_table="stories_story")
 
     assert errors == []
     assert Story.objects.count() == 1
     assert Story.objects.get().size == 2
     assert StoryMembership.objects.count() == 2
-
-
-def _store_as_a_worker(article, barrier: threading.Barrier, errors: list) -> None:
-    def slow_band_reads(execute, sql, params, many, context):
-        answer = execute(sql, params, many, context)
-        if sql.lstrip().upper().startswith("SELECT") and '"stories_signatureband"' in sql:
-            time.sleep(0.3)  # widen the window between storing one's own bands and committing them
-        return answer
-
-    try:
-        barrier.wait(timeout=30)
-        with connection.execute_wrapper(slow_band_reads):
-            articles_stories_update(articles=[article])
-    except Exception as exc:
-        errors.append(exc)
-    finally:
-        connection.close()
 
 
 def test_two_workers_storing_copies_of_one_wire_text_at_once_make_one_group(monkeypatch):
@@ -104,13 +95,8 @@ def test_two_workers_storing_copies_of_one_wire_text_at_once_make_one_group(monk
         for n in range(2)
     ]
     StoryAssignmentTurn.objects.get_or_create(id=2)  # as after the first signature: only the row lock serialises
-    barrier = threading.Barrier(2)
-    errors: list[Exception] = []
-    workers = [threading.Thread(target=_store_as_a_worker, args=(a, barrier, errors)) for a in articles]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
+    # Widen the window between a worker storing its own bands and committing them.
+    errors = _update_at_once(articles, slow_table="stories_signatureband")
 
     assert errors == []
     groups = set(ArticleSignature.objects.filter(article__in=articles).values_list("group_id", flat=True))
