@@ -44,9 +44,11 @@ def test_rows_equal_the_orms_with_the_same_types_and_row_class():
         # a JSON column (the languages list) goes through the ORM's own converter
         "story": lambda: Story.objects.values_list("id", "languages", "last_seen", "is_closed", named=True),
         # an aggregate's date has no declared column type: SQLite gives it as text, parsed as the ORM parses it
-        "aggregate": lambda: Article.objects.values("publisher_id")
-        .annotate(newest=Max("published_at"))
-        .values_list("publisher_id", "newest", named=True),
+        "aggregate": lambda: (
+            Article.objects.values("publisher_id")
+            .annotate(newest=Max("published_at"))
+            .values_list("publisher_id", "newest", named=True)
+        ),
     }
     for name, build in queries.items():
         expected = list(build())
@@ -56,7 +58,9 @@ def test_rows_equal_the_orms_with_the_same_types_and_row_class():
         assert [row._fields for row in got] == [row._fields for row in expected], name
     keys = article_keys_of("all", lambda: article_list().order_by("id"))
     assert keys == article_keys(article_list().order_by("id"))
-    assert keys[0].noarchive is True and keys[0].published_at.tzinfo is not None and keys[1].published_at is None
+    assert keys[0].noarchive is True
+    assert keys[0].published_at.tzinfo is not None
+    assert keys[1].published_at is None
 
 
 def test_compiled_once_then_one_query_that_sees_new_rows():
@@ -73,7 +77,8 @@ def test_compiled_once_then_one_query_that_sees_new_rows():
     with CaptureQueriesContext(connection) as queries:
         rows = key_rows(("once", publisher.pk), build)
     assert [row.title for row in rows] == ["First", "Second"]
-    assert len(built) == 1 and len(queries) == 1
+    assert len(built) == 1
+    assert len(queries) == 1
 
 
 def test_a_query_that_can_match_nothing_runs_no_statement():
