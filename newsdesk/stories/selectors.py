@@ -1,7 +1,7 @@
 """Reads of stories and syndication groups. Views, feeds and the API call these, never the ORM directly."""
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS, SEARCH_ONLY_FIELDS, article_list
+from newsdesk.common.compiled import key_rows
 from newsdesk.sources.models import Publisher
-from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
+from newsdesk.stories.models import Story, SyndicationGroup
 
 MAX_ID = 2**63 - 1
 # The home page ranks the most recently active stories only: older ones cannot outrank them by design.
@@ -56,13 +57,9 @@ def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
     return articles.exclude(signature__is_repeat=True)
 
 
-def repeat_ids(article_ids: Iterable[int]) -> set[int]:
-    """The ids among `article_ids` that are repeats of a wire text shown elsewhere."""
-    return set(
-        ArticleSignature.objects.filter(article_id__in=list(article_ids), is_repeat=True).values_list(
-            "article_id", flat=True
-        )
-    )
+# The lookup that says an article is a wire copy shown elsewhere (its group's primary is shown): article_sections
+# reads it with the keys and leaves such articles out.
+REPEAT_FLAG = "signature__is_repeat"
 
 
 def story_get(*, story_id: int) -> Story | None:
@@ -110,7 +107,11 @@ STORY_CARD_KEY_FIELDS = (
 
 def story_card_keys(ids: list[int]) -> list[tuple]:
     """The STORY_CARD_KEY_FIELDS of the stories `ids`, in that order, as named tuples (one query, no instance)."""
-    found = Story.objects.filter(pk__in=ids).values_list(*STORY_CARD_KEY_FIELDS, named=True)
+    ids = list(ids)
+    found = key_rows(
+        ("story-card-keys", tuple(ids)),
+        lambda: Story.objects.filter(pk__in=ids).values_list(*STORY_CARD_KEY_FIELDS, named=True),
+    )
     by_id = {key.id: key for key in found}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -151,7 +152,11 @@ class StoryRanking(Sequence[Story]):
 def story_top(*, language: str = "", now: datetime | None = None) -> StoryRanking:
     """Stories ranked by coverage and freshness (best first), optionally only those covered in `language`."""
     now = now or timezone.now()
-    recent = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")[:RANKED_WINDOW]
+
+    def recent() -> QuerySet[Story]:
+        candidates = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")[:RANKED_WINDOW]
+        return candidates.values_list("id", "outlet_count", "languages", "report_count", "last_seen", named=True)
+
     keys = [
         (
             coverage_rank(
@@ -160,9 +165,7 @@ def story_top(*, language: str = "", now: datetime | None = None) -> StoryRankin
             seen,
             pk,
         )
-        for pk, outlets, languages, reports, seen in recent.values_list(
-            "id", "outlet_count", "languages", "report_count", "last_seen"
-        )
+        for pk, outlets, languages, reports, seen in key_rows(("story-top", RANKED_WINDOW), recent)
         if not language or language in languages
     ]
     keys.sort(reverse=True)
