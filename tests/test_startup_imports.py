@@ -31,7 +31,7 @@ def test_extracting_a_page_and_identifying_its_language_import_them_when_used():
     from newsdesk.reader.extract.language import identify_language
 
     paragraph = "The harbour authority opened the new ferry terminal on Monday after three years of building work. "
-    html = f"<html><head><title>Ferry terminal opens</title></head><body><article><h1>Ferry terminal opens</h1>"
+    html = "<html><head><title>Ferry terminal opens</title></head><body><article><h1>Ferry terminal opens</h1>"
     html += "".join(f"<p>{paragraph * 2}</p>" for _ in range(4)) + "</article></body></html>"
 
     article = extract_article(html.encode(), url="https://harbour.example/ferry")
