@@ -34,12 +34,16 @@ POSTGRES_FORWARD = [
       SELECT coalesce(array_agg(DISTINCT (hashtextextended(a.lexeme || ' ' || b.lexeme, 0) & 1048575)::integer), '{}')
       FROM p AS a JOIN p AS b ON b.pos = a.pos + 1
     $$""",
+    # Each word must be one token on its own (then the words joined by spaces are the same tokens in order).
     """CREATE OR REPLACE FUNCTION newsdesk_phrase_bigrams(words text[]) RETURNS integer[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-      SELECT CASE WHEN (SELECT count(*) FROM unnest(d.doc) AS u, unnest(u.positions) AS x) = cardinality(words)
-        THEN public.newsdesk_bigrams(d.doc) ELSE '{}' END
-      FROM (SELECT setweight(to_tsvector('simple', public.newsdesk_unaccent(array_to_string(words, ' '))), 'A')
-            AS doc) AS d
+      SELECT CASE WHEN (
+          SELECT bool_and((SELECT count(*) FROM unnest(to_tsvector('simple', public.newsdesk_unaccent(w))) AS u,
+                           unnest(u.positions) AS x) = 1)
+          FROM unnest(words) AS w)
+        THEN public.newsdesk_bigrams(
+          setweight(to_tsvector('simple', public.newsdesk_unaccent(array_to_string(words, ' '))), 'A'))
+        ELSE '{}' END
     $$""",
     "CREATE INDEX IF NOT EXISTS articles_article_bigram_gin ON articles_article "
     "USING GIN (newsdesk_bigrams(search_vector))",
