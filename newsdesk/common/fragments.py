@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import get_template
 
 FRAGMENT_KEY_PREFIX = "newsdesk:fragment:"
 # Long enough to outlive a busy day's changes of the surrounding page; a lost entry only costs one render.
@@ -42,6 +43,13 @@ def code_digest(*modules: ModuleType) -> str:
     for module in modules:
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def template_digest(name: str) -> str:
+    """A digest of a template's source: a changed template (a new release) never reuses old fragments."""
+    source = get_template(name).template.source
+    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
 def fragment_key(kind: str, parts: tuple) -> str:
