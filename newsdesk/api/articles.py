@@ -4,6 +4,7 @@ GET /api/articles/<id>."""
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from newsdesk.api import schemas
@@ -15,7 +16,7 @@ from newsdesk.articles.filters import FilterError, article_filters
 from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url
-from newsdesk.articles.selectors import article_after, article_filtered, article_get, article_keys
+from newsdesk.articles.selectors import ArticleFilter, article_after, article_filtered, article_get, article_keys_of
 from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
 from newsdesk.common.site_url import site_url_for
 
@@ -58,6 +59,25 @@ def _cursor_key(cursor: str) -> tuple[datetime | None, int]:
     return moment, article_id
 
 
+def _page(filters: ArticleFilter, after: tuple[datetime | None, int] | None) -> QuerySet[Article]:
+    articles = article_filtered(filters)
+    if after is None:
+        return articles
+    return article_after(articles, published_at=after[0], article_id=after[1])
+
+
+def _filter_key(filters: ArticleFilter) -> tuple:
+    """What of `filters` the list's query depends on, as plain values (ids, not instances)."""
+    publisher, category = filters.publisher, filters.category
+    return (
+        filters.language,
+        publisher.pk if publisher is not None else None,
+        category.pk if category is not None else None,
+        filters.since,
+        filters.until,
+    )
+
+
 class ArticleListApi(JsonApiView):
     def get(self, request: HttpRequest) -> HttpResponse:
         limit = _int_param(request.GET.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
@@ -71,13 +91,13 @@ class ArticleListApi(JsonApiView):
             return json_error(ERROR_CURSOR_AND_OFFSET, 400)
         try:
             parsed = article_filters(request.GET)
-            articles = article_filtered(parsed.filters)
-            if cursor is not None:
-                published_at, article_id = _cursor_key(cursor)
-                articles = article_after(articles, published_at=published_at, article_id=article_id)
+            after = _cursor_key(cursor) if cursor is not None else None
         except (FilterError, CursorError) as error:
             return json_error(str(error), 400)
-        page = article_keys(articles[offset : offset + limit + 1])
+        page = article_keys_of(
+            ("api", _filter_key(parsed.filters), after, offset, limit),
+            lambda: _page(parsed.filters, after)[offset : offset + limit + 1],
+        )
         has_more = len(page) > limit
         site_url = site_url_for(request)
         next_url = None

@@ -1,15 +1,17 @@
 """Reads of articles and categories. Views and the API call these, never the ORM directly."""
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.utils import create_namedtuple_class
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.search import SearchFilter, parse_query, search_ids
-from newsdesk.common.compiled import compiled_rows
+from newsdesk.common.compiled import key_rows
 from newsdesk.sources.models import Publisher
 
 # Columns only search reads (derived text and stems, as long as the article): lists and feeds leave them unread.
@@ -73,6 +75,12 @@ ARTICLE_KEY_FIELDS = (
 def article_keys(articles: QuerySet[Article]) -> list[tuple]:
     """The ARTICLE_KEY_FIELDS of each of `articles`, in order, as named tuples (`.id`, `.updated_at`, ...)."""
     return list(articles.values_list(*ARTICLE_KEY_FIELDS, named=True))
+
+
+def article_keys_of(key: Hashable, build: Callable[[], QuerySet[Article]]) -> list[tuple]:
+    """`article_keys(build())`, the query compiled once per `key` (newsdesk.common.compiled): `key` holds every
+    argument of `build`."""
+    return key_rows(("article-keys", key), lambda: build().values_list(*ARTICLE_KEY_FIELDS, named=True))
 
 
 def article_by_ids(article_ids: list[int]) -> dict[int, Article]:
@@ -177,25 +185,42 @@ def _sections_sql(category_ids: list[int], per_section: int) -> tuple[str, list]
     return " UNION ALL ".join(parts), [*params, blocked, per_section]
 
 
-def article_sections(*, per_section: int = 6, categories: list[Category] | None = None) -> list[Section]:
+def article_sections(
+    *, per_section: int = 6, categories: list[Category] | None = None, hidden: str = ""
+) -> list[Section]:
     """Home page blocks: each category with articles, then uncategorised news, newest section first.
 
     Each category's newest `per_section` articles (so a busy section cannot crowd the others off the page), their
     keys read in one query. `categories`: category_list() when the caller has read it already (the navigation).
+    `hidden`: a boolean lookup on the article (a higher layer's flag, "signature__is_repeat") read in the same
+    query; the articles it holds true for are left out of their section after the sections are ordered, so a
+    section may show fewer than `per_section` and an emptied section none.
     """
     categories = {category.pk: category for category in (category_list() if categories is None else categories)}
-    sql, params = _sections_sql(list(categories), per_section)
+    fields = (*ARTICLE_KEY_FIELDS, hidden) if hidden else ARTICLE_KEY_FIELDS
+
+    def build() -> QuerySet:
+        sql, params = _sections_sql(list(categories), per_section)
+        # The SQL is ours alone (placeholders and literals); every value is a parameter.
+        newest = article_list().filter(pk__in=RawSQL(sql, params))  # noqa: S611
+        return newest.order_by(*NEWEST_FIRST).values_list(*fields, named=True)
+
     by_category: dict[int | None, list[tuple]] = {}
-    # The SQL is ours alone (placeholders and literals); every value is a parameter.
-    newest = article_list().filter(pk__in=RawSQL(sql, params))  # noqa: S611
-    for key in article_keys(newest.order_by(*NEWEST_FIRST)):
-        by_category.setdefault(key.category_id, []).append(key)
+    for row in key_rows(("article-sections", tuple(categories), per_section, hidden), build):
+        by_category.setdefault(row.category_id, []).append(row)
     uncategorised = by_category.pop(None, [])
     sections = [Section(category=categories[pk], articles=articles) for pk, articles in by_category.items()]
     sections.sort(key=lambda s: _newest_key(s.articles[0]), reverse=True)
     if uncategorised:
         sections.append(Section(category=None, articles=uncategorised))
-    return sections
+    if not hidden:
+        return sections
+    # Rows carry the flag last: the sections get keys of ARTICLE_KEY_FIELDS alone, as article_keys gives them.
+    key = create_namedtuple_class(*ARTICLE_KEY_FIELDS)
+    return [
+        Section(category=s.category, articles=[key._make(row[:-1]) for row in s.articles if not row[-1]])
+        for s in sections
+    ]
 
 
 def _newest_key(article: tuple) -> tuple[bool, float, int]:
@@ -221,7 +246,7 @@ def category_list() -> QuerySet[Category]:
 def category_nav() -> list[tuple[int, str, str]]:
     """(id, name, slug) of every category, by name, as category_list() orders them: the section navigation every
     page shows, read without building the query or a model instance each time."""
-    return compiled_rows("category-nav", lambda: category_list().values_list("id", "name", "slug"))
+    return key_rows("category-nav", lambda: category_list().values_list("id", "name", "slug", named=True))
 
 
 def category_get(*, slug: str) -> Category | None:

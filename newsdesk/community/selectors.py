@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from newsdesk.common.compiled import compiled_rows
+from newsdesk.common.compiled import key_rows
 from newsdesk.community.models import Comment, Member
 from newsdesk.community.targets import target_type
 
@@ -57,13 +57,12 @@ APPROVED_COMMENT_FIELDS = (
 def approved_comment_keys(*, target: models.Model) -> list[tuple]:
     """APPROVED_COMMENT_FIELDS of the comments a visitor sees on `target`, in comment_list's order, as plain rows:
     the key of the cached comment section (read on compiled SQL, no model instance)."""
-    return compiled_rows(
-        "approved-comment-keys",
-        lambda type_id, pk: Comment.objects.filter(
-            target_type_id=type_id, target_id=pk, status=Comment.Status.APPROVED
-        ).values_list(*APPROVED_COMMENT_FIELDS),
-        target_type(target).pk,
-        target.pk,
+    type_id = target_type(target).pk
+    return key_rows(
+        ("approved-comment-keys", type_id, target.pk),
+        lambda: Comment.objects.filter(
+            target_type_id=type_id, target_id=target.pk, status=Comment.Status.APPROVED
+        ).values_list(*APPROVED_COMMENT_FIELDS, named=True),
     )
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import Http404
 
 from newsdesk.articles.presentation import absolute_url
-from newsdesk.articles.selectors import article_feed_list, article_keys, category_get
+from newsdesk.articles.selectors import article_feed_list, article_keys_of, category_get
 from newsdesk.common.url_patterns import route, url_for
 from newsdesk.sources.selectors import publisher_get
 from newsdesk.stories.selectors import without_repeats
@@ -81,8 +81,9 @@ def feed_scope(*, scope: str, slug: str | None = None, language: str = "") -> Fe
             description=f"The latest {category.name} news gathered by {site}, each linked to its original source.",
             page_url=absolute_url(category.get_absolute_url()),
             # Each wire text once: other outlets' copies of it are credited on the primary's page.
-            articles=article_keys(
-                without_repeats(article_feed_list(category=category, language=language))[:FEED_ITEMS]
+            articles=article_keys_of(
+                (scope, category.pk, language, FEED_ITEMS),
+                lambda: without_repeats(article_feed_list(category=category, language=language))[:FEED_ITEMS],
             ),
             language=language,
         )
@@ -96,7 +97,10 @@ def feed_scope(*, scope: str, slug: str | None = None, language: str = "") -> Fe
             title=f"{site}: {publisher.name}",
             description=f"The latest from {publisher.name} ({publisher.homepage}), as gathered by {site}.",
             page_url=absolute_url(publisher.get_absolute_url()),
-            articles=article_keys(article_feed_list(publisher=publisher, language=language)[:FEED_ITEMS]),
+            articles=article_keys_of(
+                (scope, publisher.pk, language, FEED_ITEMS),
+                lambda: article_feed_list(publisher=publisher, language=language)[:FEED_ITEMS],
+            ),
             language=language,
         )
     return FeedScope(
@@ -105,6 +109,8 @@ def feed_scope(*, scope: str, slug: str | None = None, language: str = "") -> Fe
         title=f"{site}: latest news",
         description=f"The latest news gathered by {site}, each linked to its original source.",
         page_url=absolute_url(route("site:home")),
-        articles=article_keys(without_repeats(article_feed_list(language=language))[:FEED_ITEMS]),
+        articles=article_keys_of(
+            (HOME, language, FEED_ITEMS), lambda: without_repeats(article_feed_list(language=language))[:FEED_ITEMS]
+        ),
         language=language,
     )

@@ -6,4 +6,4 @@ class StoriesConfig(AppConfig):
     label = "stories"
 
     def ready(self) -> None:
-        from newsdesk.stories import signals  # noqa: F401  (connects the deletion receivers)
+        from newsdesk.stories import embedding, signals  # noqa: F401  (the model check; the deletion receivers)

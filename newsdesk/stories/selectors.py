@@ -1,8 +1,7 @@
 """Reads of stories and syndication groups. Views, feeds and the API call these, never the ORM directly."""
 
 import math
-from collections import namedtuple
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
@@ -12,9 +11,9 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS, ARTICLE_KEY_FIELDS, SEARCH_ONLY_FIELDS, article_list
-from newsdesk.common.compiled import compiled_rows
+from newsdesk.common.compiled import key_rows
 from newsdesk.sources.models import Publisher
-from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
+from newsdesk.stories.models import Story, SyndicationGroup
 
 MAX_ID = 2**63 - 1
 # The home page ranks the most recently active stories only: older ones cannot outrank them by design.
@@ -58,13 +57,9 @@ def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
     return articles.exclude(signature__is_repeat=True)
 
 
-def repeat_ids(article_ids: Iterable[int]) -> set[int]:
-    """The ids among `article_ids` that are repeats of a wire text shown elsewhere."""
-    return set(
-        ArticleSignature.objects.filter(article_id__in=list(article_ids), is_repeat=True).values_list(
-            "article_id", flat=True
-        )
-    )
+# The lookup that says an article is a wire copy shown elsewhere (its group's primary is shown): article_sections
+# reads it with the keys and leaves such articles out.
+REPEAT_FLAG = "signature__is_repeat"
 
 
 def story_get(*, story_id: int) -> Story | None:
@@ -112,7 +107,11 @@ STORY_CARD_KEY_FIELDS = (
 
 def story_card_keys(ids: list[int]) -> list[tuple]:
     """The STORY_CARD_KEY_FIELDS of the stories `ids`, in that order, as named tuples (one query, no instance)."""
-    found = Story.objects.filter(pk__in=ids).values_list(*STORY_CARD_KEY_FIELDS, named=True)
+    ids = list(ids)
+    found = key_rows(
+        ("story-card-keys", tuple(ids)),
+        lambda: Story.objects.filter(pk__in=ids).values_list(*STORY_CARD_KEY_FIELDS, named=True),
+    )
     by_id = {key.id: key for key in found}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -153,7 +152,11 @@ class StoryRanking(Sequence[Story]):
 def story_top(*, language: str = "", now: datetime | None = None) -> StoryRanking:
     """Stories ranked by coverage and freshness (best first), optionally only those covered in `language`."""
     now = now or timezone.now()
-    recent = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")[:RANKED_WINDOW]
+
+    def recent() -> QuerySet[Story]:
+        candidates = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")[:RANKED_WINDOW]
+        return candidates.values_list("id", "outlet_count", "languages", "report_count", "last_seen", named=True)
+
     keys = [
         (
             coverage_rank(
@@ -162,9 +165,7 @@ def story_top(*, language: str = "", now: datetime | None = None) -> StoryRankin
             seen,
             pk,
         )
-        for pk, outlets, languages, reports, seen in recent.values_list(
-            "id", "outlet_count", "languages", "report_count", "last_seen"
-        )
+        for pk, outlets, languages, reports, seen in key_rows(("story-top", RANKED_WINDOW), recent)
         if not language or language in languages
     ]
     keys.sort(reverse=True)
@@ -235,27 +236,26 @@ ARTICLE_PAGE_FIELDS = (
     "signature__group__primary_id",
 )
 # What the page shows of each copy of a wire text (the order, a link, the outlet, the primary's credit).
-ArticlePageKey = namedtuple("ArticlePageKey", ARTICLE_PAGE_FIELDS)  # type: ignore[misc]
 SYNDICATION_COPY_FIELDS = ("id", "updated_at", "published_at", "fetched_at", "wire_credit", "publisher__name")
 
 
-def article_page_key(*, article_id: int) -> ArticlePageKey | None:
+def article_page_key(*, article_id: int) -> tuple | None:
     """ARTICLE_PAGE_FIELDS of one visible article (article_get's visibility), or None: the light first read of its
     page, which is rendered (from article_page_get) only when no cache holds it for these values."""
     if not 0 < article_id <= MAX_ID:
         return None
-    rows = compiled_rows(
-        "article-page-key", lambda pk: article_list().filter(pk=pk).values_list(*ARTICLE_PAGE_FIELDS), article_id
+    rows = key_rows(
+        ("article-page-key", article_id),
+        lambda: article_list().filter(pk=article_id).values_list(*ARTICLE_PAGE_FIELDS, named=True),
     )
-    return ArticlePageKey(*rows[0]) if rows else None
+    return rows[0] if rows else None
 
 
 def syndication_copy_keys(*, group_id: int) -> list[tuple]:
     """SYNDICATION_COPY_FIELDS of the visible copies in a wire group, by id (what article_syndication lists)."""
-    return compiled_rows(
-        "syndication-copy-keys",
-        lambda pk: _visible_copies(pk).values_list(*SYNDICATION_COPY_FIELDS).order_by("id"),
-        group_id,
+    return key_rows(
+        ("syndication-copy-keys", group_id),
+        lambda: _visible_copies(group_id).values_list(*SYNDICATION_COPY_FIELDS, named=True).order_by("id"),
     )
 
 

@@ -20,6 +20,7 @@ from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
 from newsdesk.reader.dedup import CopyFacts, NearDupSignature, SignatureError, choose_primary
+from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_restore
 from newsdesk.stories.models import (
     ArticleSignature,
     SignatureBand,
@@ -167,6 +168,8 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         if not todo:
             return 0
         clusterer = StoryClusterer(options)
+        embedder = assignment_embedder()
+        vectors = articles_embed(todo, embedder)
         window = Q(
             last_seen__gte=_time_of(todo[0]) - options.quiet_period,
             first_seen__lte=_time_of(todo[-1]) + options.quiet_period,
@@ -176,7 +179,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
             for story in Story.objects.filter(window, size__gt=0).order_by("-last_seen")[:MAX_OPEN_STORIES]
         }
         for story in stories.values():
-            clusterer.load(story.pk, StoryState.from_json(story.state))
+            clusterer.load(story.pk, story_state_restore(story.state, embedder))
         joined: dict[int, tuple[object, float]] = {}
         for article in todo:
             result = clusterer.assign(
@@ -185,6 +188,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
                 language=article.language,
                 at=_time_of(article),
                 new_key=(NEW_STORY, article.pk),
+                vector=vectors.get(article.pk),
             )
             joined[article.pk] = (result.story, result.score)
         # Stories merged into others (an article bridged them) hand their members over and go.
@@ -314,12 +318,14 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
         story.delete()
         return
     state = StoryState()
+    vectors = articles_embed(members, assignment_embedder())  # the sum cannot drop one member's embedding either
     for member in members:
         state.add(
             article_features(member.title, _text_of(member)),
             language=member.language,
             at=_time_of(member),
             options=options,
+            vector=vectors.get(member.pk),
         )
     story.state = state.to_json()
     _story_counts_refresh(story)

@@ -49,7 +49,7 @@ SEARCH_QUERIES = 4 if connection.vendor == "sqlite" else 6
 SURFACES: dict[str, tuple[Callable[[Desk], str], int, int]] = {
     # name: (URL, queries with every card cached, queries with every card rendered from scratch). Feeds and the API
     # list read their articles' keys first and load whole rows only for the items no cache holds: one more query.
-    "home": (lambda d: "/", 5, 7),
+    "home": (lambda d: "/", 4, 6),
     "home in one language": (lambda d: "/?lang=en", 3, 4),
     "category": (lambda d: f"/category/{d.category.slug}/", 4, 4),
     "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4, 4),

@@ -47,9 +47,11 @@ def comment_section(context: template.Context, target) -> SafeString:
         return mark_safe(get_template(COMMENTS).render(_section(context, target)))
     label = target_label(target)
     fixed = (template_digest(COMMENTS), template_digest(COMMENT), timezone.get_current_timezone_name(), label)
-    key = fragment_key("comments", (*fixed, target.pk, *approved_comment_keys(target=target)))
+
+    def key_of(target) -> str:  # not asked for when fragments are not cached: then the comments are read once
+        return fragment_key("comments", (*fixed, target.pk, *approved_comment_keys(target=target)))
 
     def render(_: list) -> list[str]:
         return [get_template(COMMENTS).render(_section(context, target))]
 
-    return mark_safe(fragments([key], key_of=str, render=render)[0])
+    return mark_safe(fragments([target], key_of=key_of, render=render)[0])

@@ -6,7 +6,7 @@ from django.views import View
 from newsdesk.articles.selectors import article_sections, category_list
 from newsdesk.site.cards import article_key_items_html, story_cards_html
 from newsdesk.site.syndication import STORIES, feed_links
-from newsdesk.stories.selectors import language_filter, repeat_ids, story_card_keys, story_top
+from newsdesk.stories.selectors import REPEAT_FLAG, language_filter, story_card_keys, story_top
 
 STORIES_PER_PAGE = 20
 
@@ -28,11 +28,9 @@ class HomePageView(View):
             raise Http404("No such page") from exc
         # One read of the categories for the sections and the navigation (the context processor's would be another).
         categories = list(category_list())
-        sections = article_sections(categories=categories) if page.number == 1 and not language else []
-        if sections:
-            repeats = repeat_ids(article.id for section in sections for article in section.articles)
-            for section in sections:
-                section.articles[:] = [article for article in section.articles if article.id not in repeats]
+        # Every wire text once: copies of a text whose primary is shown elsewhere are left out of the sections.
+        first = page.number == 1 and not language
+        sections = article_sections(categories=categories, hidden=REPEAT_FLAG) if first else []
         context = {
             "page_obj": page,
             "cards": story_cards_html(story_card_keys([rank_key[2] for rank_key in page.object_list])),

@@ -1,0 +1,100 @@
+"""The static embedding model story assignment mixes in (NEWSDESK_CLUSTER_MODEL), loaded once per process.
+
+A worker, `newsdesk reprocess` and the ingest command each load the model the first time an article is assigned
+(about 0.4 CPU-s for the 15 MB model `scripts/build-cluster-model.sh` builds) and keep it for the life of the
+process; its threads share it (a static model is a read-only table). Without the setting nothing is loaded and
+stories are clustered by their words alone, as before.
+
+What a story keeps of its members' embeddings is their sum, stored in its state JSON (StoryState.to_json) with the
+rest of its clustering state, so another process restoring the story from the database scores against it at once.
+A state rebuilt from its members (an edited article left the story) embeds their titles again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+
+import numpy as np
+from django.conf import settings
+from django.core import checks
+
+from newsdesk.articles.models import Article
+from newsdesk.reader.cluster import StoryState
+from newsdesk.reader.cluster.embedding import LEAD_CHARS, Embedder, EmbeddingError
+
+log = logging.getLogger(__name__)
+
+MODEL_CHECK_ID = "stories.E001"
+
+_lock = threading.Lock()
+_loaded: dict[str, Embedder] = {}  # by folder: one model per process (and per setting, which tests change)
+_refused: set[str] = set()  # folders already logged as unusable (one warning per process, not one per batch)
+
+
+def cluster_embedder() -> Embedder | None:
+    """The process's embedder of NEWSDESK_CLUSTER_MODEL, loaded on first use; None when no model is set. A folder
+    that is not a model raises EmbeddingError (one line) each time, so a fixed folder is picked up without a
+    restart."""
+    path = settings.NEWSDESK_CLUSTER_MODEL
+    if not path:
+        return None
+    with _lock:
+        embedder = _loaded.get(path)
+        if embedder is None:
+            embedder = _loaded[path] = Embedder(path)
+        return embedder
+
+
+def assignment_embedder() -> Embedder | None:
+    """The embedder for assigning articles, or None. A model that became unusable after the start-up check (the
+    folder was removed or replaced) is logged once and the words decide alone: articles are still assigned rather
+    than left out of stories."""
+    try:
+        return cluster_embedder()
+    except EmbeddingError as exc:
+        if str(exc) not in _refused:
+            _refused.add(str(exc))
+            log.warning("cluster model unusable; stories assigned by words alone", extra={"error": str(exc)})
+        return None
+
+
+def articles_embed(articles: Iterable[Article], embedder: Embedder | None) -> dict[int, np.ndarray]:
+    """The embedding of each article the model embeds (its headline and lead, in a language the model knows), by
+    id, in one batch; empty without a model."""
+    if embedder is None:
+        return {}
+    chosen = [a for a in articles if not a.language or a.language.split("-")[0].lower() in embedder.languages]
+    if not chosen:
+        return {}
+    # Only the lead's start is embedded: slicing here keeps long bodies from being copied into the batch.
+    pairs = [(a.title, (a.body_text or a.summary or "")[:LEAD_CHARS]) for a in chosen]
+    vectors = embedder.vectors(pairs)
+    return {a.pk: vector for a, vector in zip(chosen, vectors, strict=True) if vector is not None}
+
+
+def story_state_restore(data: object, embedder: Embedder | None) -> StoryState:
+    """A story's stored clustering state; an embedding sum of another width than the model's (stored under another
+    model) is dropped, so the words decide for that story until `newsdesk reprocess` embeds it again."""
+    state = StoryState.from_json(data)
+    if state.vector is not None and embedder is not None and state.vector.shape != (embedder.dimensions,):
+        state.vector = None
+    return state
+
+
+@checks.register()
+def cluster_model_check(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """`newsdesk check` (and every command that runs the checks: worker, reprocess, serve): a NEWSDESK_CLUSTER_MODEL
+    folder that is not a usable model is one error line, not a traceback at the first assignment."""
+    try:
+        cluster_embedder()
+    except EmbeddingError as exc:
+        return [
+            checks.Error(
+                f"NEWSDESK_CLUSTER_MODEL: {exc}",
+                hint="build one with scripts/build-cluster-model.sh, or leave the variable empty (words only)",
+                id=MODEL_CHECK_ID,
+            )
+        ]
+    return []
