@@ -9,24 +9,37 @@ change shows at once (a new key), and a page nothing changed on costs two light 
 The comments and the account bits of the header are the viewer's own: they are rendered on every request.
 """
 
+import functools
 import json
 import sys
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.template import Context
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles import policy, presentation
 from newsdesk.articles.models import Article
+from newsdesk.articles.selectors import category_nav
 from newsdesk.common.fragments import code_digest, fragment_key, fragments, template_digest
+from newsdesk.community.selectors import approved_comment_keys
 from newsdesk.stories.selectors import article_page_get, article_page_key, article_syndication, syndication_copy_keys
 
+ARTICLE_DETAIL = "site/article_detail.html"
 ARTICLE_PAGE = "site/_article_page.html"
 ARTICLE_STORY = "site/_article_story.html"
-BLOCKS = ("title", "description", "meta", "content")
+# What a visitor's whole page is rendered from besides the blocks (site/_article_page.html, keyed by page_key).
+VISITOR_TEMPLATES = (
+    ARTICLE_DETAIL,
+    "site/base.html",
+    "site/_sections_nav.html",
+    "community/_comments.html",
+    "community/_comment.html",
+)
 
 
 def render_blocks(name: str, context: dict) -> dict[str, str]:
@@ -50,8 +63,9 @@ def _render(article: Article) -> str:
     return json.dumps(render_blocks(ARTICLE_PAGE, context))
 
 
-def article_page(article_id: int) -> tuple[tuple, dict[str, SafeString]] | None:
-    """(key row, rendered blocks by name) of a visible article's page, or None when there is no such article."""
+def article_page(article_id: int) -> tuple[tuple, str, dict[str, SafeString]] | None:
+    """(key row, fragment key, rendered blocks by name) of a visible article's page, or None when there is no such
+    article. The fragment key names everything the blocks show."""
     key = article_page_key(article_id=article_id)
     if key is None:
         return None
@@ -69,7 +83,36 @@ def article_page(article_id: int) -> tuple[tuple, dict[str, SafeString]] | None:
         article = article_page_get(article_id=article_id)
         return [_render(article) if article is not None else None]
 
-    page = fragments([key], key_of=lambda key: fragment_key("article-page", (*fixed, *key, *copies)), render=render)[0]
+    page_key = fragment_key("article-page", (*fixed, *key, *copies))
+    page = fragments([page_key], key_of=str, render=render)[0]
     if page is None:  # taken away between the two reads
         return None
-    return key, {name: mark_safe(html) for name, html in json.loads(page).items()}
+    return key, page_key, {name: mark_safe(html) for name, html in json.loads(page).items()}
+
+
+@functools.cache
+def _assets() -> tuple[str, ...]:
+    # The stylesheet's and icon's hashed names: a release with new static files makes new visitor pages.
+    return (static("site/site.css"), static("site/icon.svg"))
+
+
+def visitor_page(request: HttpRequest, context: dict, *, page_key: str, target: Article) -> str:
+    """site/article_detail.html as every visitor sees it (no session, no flash message, no credentials: nothing of
+    their own on it), whole, cached under what it shows: the article's blocks (`page_key`), the section navigation
+    and the approved comments, read as rows (so each of them shows at once when it changes), and the templates."""
+
+    def key_of(_: object) -> str:  # not asked for when fragments are not cached
+        parts = (
+            *(template_digest(name) for name in VISITOR_TEMPLATES),
+            *_assets(),
+            timezone.get_current_timezone_name(),
+            page_key,
+            *category_nav(),
+            *approved_comment_keys(target=target),
+        )
+        return fragment_key("article-visitor-page", parts)
+
+    def render(_: list) -> list[str]:
+        return [render_to_string(ARTICLE_DETAIL, context, request)]
+
+    return fragments([page_key], key_of=key_of, render=render)[0] or ""

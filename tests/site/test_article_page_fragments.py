@@ -7,7 +7,11 @@ away at once. The section navigation every page shows is cached under the catego
 from datetime import timedelta
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from newsdesk.articles.models import Article, Category
@@ -207,3 +211,29 @@ def test_a_visitors_comments_are_cached_and_every_change_shows_at_once(desk, cli
     after = client.get(url).content
     assert after == fresh(client, settings, url)
     assert after != before
+
+
+def test_a_visitor_with_a_flash_message_sees_it_and_no_other_visitor_does(desk, client, rf):
+    url = _url(desk.primary)
+    cached = client.get(url).content
+    request = rf.get(url)
+    storage = CookieStorage(request)
+    request._messages = storage
+    messages.info(request, "Your takedown notice was received.")
+    response = HttpResponse()
+    storage.update(response)
+    flashed = Client()
+    flashed.cookies["messages"] = response.cookies["messages"].value
+    assert b"Your takedown notice was received." in flashed.get(url).content
+    assert client.get(url).content == cached
+    assert b"Your takedown notice was received." not in cached
+
+
+def test_a_signed_in_reader_gets_their_own_page_not_the_visitors(desk, client):
+    url = _url(desk.primary)
+    visitors = client.get(url).content.decode()
+    client.force_login(make_member(name="Ann Harbour"))
+    own = client.get(url)
+    assert "Sign out" in own.content.decode()
+    assert "Sign out" not in visitors
+    assert "no-store" in own["Cache-Control"]

@@ -25,8 +25,9 @@ def sections_nav(context: template.Context) -> SafeString:
     """The section navigation ("" without categories), the page's own `category` marked current. Cached under the
     categories it lists (read as plain rows), so a renamed or added category shows at once."""
     listed = context.get("nav_categories")
-    # A page that read the categories anyway (the home page) passes them; others read them as rows.
-    rows = [(c.pk, c.name, c.slug) for c in listed] if isinstance(listed, list) else category_nav()
+    # A page that read the categories anyway (the home page) passes them; others read them as rows. type(), not
+    # isinstance(): that would evaluate the context processor's lazy list (a query of whole rows).
+    rows = [(c.pk, c.name, c.slug) for c in listed] if type(listed) is list else category_nav()
     if not rows:
         return mark_safe("")
     current = context.get("category")

@@ -4,7 +4,8 @@ from django.utils.cache import patch_cache_control
 from django.views import View
 
 from newsdesk.articles.models import Article
-from newsdesk.site.article_page import article_page
+from newsdesk.common.response_cache import is_private
+from newsdesk.site.article_page import ARTICLE_DETAIL, article_page, visitor_page
 from newsdesk.site.syndication import PUBLISHER, feed_links
 
 
@@ -13,14 +14,17 @@ class ArticleDetailView(View):
         found = article_page(article_id)
         if found is None:
             raise Http404("No such article")
-        key, page = found
+        key, page_key, page = found
+        # What the comments need of their target: its identity (they are rendered for their reader).
+        target = Article(pk=key.id)
         context = {
             "page": page,
-            # What the comments need of their target: its identity (they are the reader's own, rendered each time).
-            "article": Article(pk=key.id),
+            "article": target,
             "feeds": feed_links(PUBLISHER, key.publisher__slug, key.publisher__name),
         }
-        response = render(request, "site/article_detail.html", context)
+        if not is_private(request.COOKIES, request.META) and not request.user.is_authenticated:
+            return HttpResponse(visitor_page(request, context, page_key=page_key, target=target))
+        response = render(request, ARTICLE_DETAIL, context)
         if request.user.is_authenticated:
             # Their page carries their name, their pending comments and a CSRF token: no shared cache may keep it.
             patch_cache_control(response, private=True, no_store=True)
