@@ -22,6 +22,7 @@ from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.demo import world_directory_load
 from newsdesk.site.serving import PORT_IN_USE
 from newsdesk.sources.models import Feed
+from newsdesk_bench.stack import free_port
 from newsdesk_world.generator import generate_world
 from newsdesk_world.server import serve_world
 from tests.postgres.subprocess_db import REPO, child_env, python_argv
@@ -31,12 +32,6 @@ pytestmark = pytest.mark.slow
 # Generous: these start Django (and for the demo a whole world) on a shared, loaded 2-core CI machine.
 COMMAND_TIMEOUT_S = 240
 SERVER_START_TIMEOUT_S = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _own_data_dir_env(data_dir: Path) -> dict[str, str]:
@@ -58,7 +53,7 @@ def _newsdesk(*args: str) -> list[str]:
 
 def _serve(env: dict[str, str], log: Path, *options: str) -> tuple[subprocess.Popen, str]:
     """Start `newsdesk serve` on a free port and wait until it answers."""
-    port = _free_port()
+    port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
             _newsdesk("serve", "--port", str(port), "--threads", "2", *options),

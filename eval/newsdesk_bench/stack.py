@@ -3,6 +3,7 @@ deploy/nginx/newsdesk.conf (its addresses and paths pointed at a scratch directo
 and by tests/deploy (the nginx config passes `nginx -t` and serves the site)."""
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -16,8 +17,28 @@ SITE_CONF = REPO / "deploy" / "nginx" / "newsdesk.conf"
 NGINX_MISSING = "nginx is not installed: `apt-get install nginx` (make bench does)"
 
 
+# The kernel hands out ports from ip_local_port_range (32768-60999 by default) to every bind(0) and outgoing
+# connection. A port found free there and bound by a child process a second later can be taken in between by any
+# connection on the machine; below the range only another explicit choice like this one can take it.
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+FIXED_PORTS = (20_000, 32_768)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
+    """A loopback TCP port free now, for a server another process binds soon: below the kernel's ephemeral range."""
+    low, high = FIXED_PORTS
+    if EPHEMERAL_RANGE.exists():
+        high = min(high, int(EPHEMERAL_RANGE.read_text().split()[0]))
+    rng = random.SystemRandom()
+    for _ in range(200):
+        port = rng.randrange(min(low, high - 1), high)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as probe:  # the low ports are all taken: let the kernel choose
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 

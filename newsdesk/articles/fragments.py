@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import article_by_ids
-from newsdesk.common.fragments import fragment_key, fragments
+from newsdesk.common.fragments import fragments
 
 
 def article_fragments(
@@ -23,5 +23,5 @@ def article_fragments(
         found = article_by_ids([key.id for key in missing])
         return [render(found[key.id]) if key.id in found else None for key in missing]
 
-    rendered = fragments(keys, key_of=lambda key: fragment_key(kind, (*fixed, *key)), render=render_missing)
+    rendered = fragments(keys, key_of=lambda key: (kind, (*fixed, *key)), render=render_missing)
     return [(key, text) for key, text in zip(keys, rendered, strict=True) if text is not None]

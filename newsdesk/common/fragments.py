@@ -11,6 +11,8 @@ whether they are still current; the shared cache (NEWSDESK_CACHE_URL) lets proce
 import functools
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -19,20 +21,66 @@ from typing import TypeVar
 import django
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import get_template
 
 FRAGMENT_KEY_PREFIX = "newsdesk:fragment:"
 # Long enough to outlive a busy day's changes of the surrounding page; a lost entry only costs one render.
 FRAGMENT_SECONDS = 24 * 3600
-LOCAL_FRAGMENTS = 4096
+# What this process keeps in memory, in characters of fragments (plus a share for each key): about 64 MB. The demo
+# site's every card, item and row in every format is some 6 MB; a site showing 20,000 recent articles in feeds,
+# lists and the API fits too. Past it the least recently used go, and come back from the shared cache.
+LOCAL_FRAGMENT_CHARS = 64 * 1024 * 1024
+KEY_CHARS = 1024  # what a key (a tuple of some 25 values) costs in memory, counted against the budget
 
 Item = TypeVar("Item")
+# A fragment's identity: its kind and the plain values it shows (fragment_key makes the shared cache's key of it).
+Identity = tuple[str, tuple]
 
 
-# This process's most recently used fragments (Django's in-memory LRU). Keys hold the content, so they never go stale.
-LOCAL = LocMemCache("newsdesk-fragments", {"TIMEOUT": FRAGMENT_SECONDS, "OPTIONS": {"MAX_ENTRIES": LOCAL_FRAGMENTS}})
+class LocalFragments:
+    """This process's most recently used fragments by identity, at most `budget` characters in all. A dictionary
+    lookup per item: no key digest, no pickling (the shared cache needs both; a hit here needs neither). Keys hold
+    the content, so entries never go stale; they are only pushed out."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._entries: OrderedDict[Identity, str] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get_many(self, identities: Sequence[Identity]) -> dict[Identity, str]:
+        found = {}
+        with self._lock:
+            for identity in identities:
+                text = self._entries.get(identity)
+                if text is not None:
+                    self._entries.move_to_end(identity)
+                    found[identity] = text
+        return found
+
+    def set_many(self, texts: dict[Identity, str]) -> None:
+        with self._lock:
+            for identity, text in texts.items():
+                old = self._entries.pop(identity, None)
+                if old is not None:
+                    self._chars -= len(old) + KEY_CHARS
+                self._entries[identity] = text
+                self._chars += len(text) + KEY_CHARS
+            while self._chars > self.budget and self._entries:
+                _, gone = self._entries.popitem(last=False)
+                self._chars -= len(gone) + KEY_CHARS
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+LOCAL = LocalFragments(LOCAL_FRAGMENT_CHARS)
 
 
 @functools.cache
@@ -61,29 +109,34 @@ def fragment_key(kind: str, parts: tuple) -> str:
 def fragments(
     items: Sequence[Item],
     *,
-    key_of: Callable[[Item], str],
+    key_of: Callable[[Item], Identity],
     render: Callable[[list[Item]], list[str | None]],
 ) -> list[str | None]:
-    """The fragment of each of `items`, in order: from this process's memory, else the shared cache (one round trip
-    for all), else rendered by `render` (called once, with only the items no cache had) and stored in both. `render`
-    gives None for an item with nothing to show; so does the result."""
+    """The fragment of each of `items` (`key_of` gives its identity: kind and the values it shows), in order: from
+    this process's memory, else the shared cache (one round trip for all), else rendered by `render` (called once,
+    with only the items no cache had) and stored in both. `render` gives None for an item with nothing to show; so
+    does the result."""
     if not settings.FRAGMENT_CACHE_ENABLED:
         return [html or None for html in render(list(items))]
-    keys = [key_of(item) for item in items]
-    found = LOCAL.get_many(keys)
-    wanted = [key for key in dict.fromkeys(keys) if key not in found]
+    identities = [key_of(item) for item in items]
+    found = LOCAL.get_many(identities)
+    wanted = {identity: fragment_key(*identity) for identity in dict.fromkeys(identities) if identity not in found}
     if wanted:
-        shared = cache.get_many(wanted)
-        LOCAL.set_many(shared)
-        found.update(shared)
-    missing = {key: item for key, item in zip(keys, items, strict=True) if key not in found}
+        shared = cache.get_many(list(wanted.values()))
+        if shared:
+            from_shared = {identity: shared[key] for identity, key in wanted.items() if key in shared}
+            LOCAL.set_many(from_shared)
+            found.update(from_shared)
+    missing = {identity: item for identity, item in zip(identities, items, strict=True) if identity not in found}
     if missing:
         # None: nothing to show for that item (its row went away meanwhile); nothing is stored for it.
-        rendered = {key: html for key, html in zip(missing, render(list(missing.values())), strict=True) if html}
-        cache.set_many(rendered, FRAGMENT_SECONDS)
+        rendered = {
+            identity: html for identity, html in zip(missing, render(list(missing.values())), strict=True) if html
+        }
+        cache.set_many({wanted[identity]: html for identity, html in rendered.items()}, FRAGMENT_SECONDS)
         LOCAL.set_many(rendered)
         found.update(rendered)
-    return [found.get(key) for key in keys]
+    return [found.get(identity) for identity in identities]
 
 
 def json_fragment(value: object) -> str:

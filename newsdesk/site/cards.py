@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article
-from newsdesk.common.fragments import fragment_key, fragments
+from newsdesk.common.fragments import fragments
 from newsdesk.common.fragments import template_digest as _template_digest
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.presentation import story_card
@@ -56,7 +56,7 @@ def story_cards_html(keys: Sequence[tuple], *, level: int = 2) -> list[SafeStrin
             for key in missing
         ]
 
-    rendered = fragments(keys, key_of=lambda key: fragment_key("story-card", (*fixed, *key)), render=render)
+    rendered = fragments(keys, key_of=lambda key: ("story-card", (*fixed, *key)), render=render)
     return [mark_safe(html) for html in rendered if html is not None]
 
 
@@ -81,6 +81,6 @@ def article_items_html(articles: Sequence[Article], *, level: int = 3, show_teas
         return [template.render({"level": level, "show_teaser": show_teaser, "article": a}) for a in missing]
 
     rendered = fragments(
-        articles, key_of=lambda article: fragment_key("article-item", (*fixed, *article_parts(article))), render=render
+        articles, key_of=lambda article: ("article-item", (*fixed, *article_parts(article))), render=render
     )
     return [mark_safe(html) for html in rendered]

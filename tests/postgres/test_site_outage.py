@@ -1,7 +1,6 @@
 """Issue 10: while PostgreSQL is stopped the site answers 503 (JSON on the API) and /readyz fails, /healthz still
 answers, a worker keeps backing off; once the database is back both recover without a restart."""
 
-import socket
 import time
 
 import httpx
@@ -14,6 +13,7 @@ from newsdesk.common.health import API_UNAVAILABLE
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.demo import world_directory_load
 from newsdesk.sources.models import Feed
+from newsdesk_bench.stack import free_port
 from tests.ci import POSTGRES_ONLY
 from tests.postgres.faults import INGEST_S, STARTUP_S, wait_for
 
@@ -27,12 +27,6 @@ pytestmark = [
 OUTAGE_S = 30  # as the issue asks: long enough for the back-off to reach 16 s between attempts
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get(base: str, path: str) -> httpx.Response:
     return httpx.get(base + path, timeout=10)
 
@@ -43,7 +37,7 @@ def test_the_site_answers_503_while_the_database_is_down_and_recovers_with_the_w
     server, pace = paced_world
     pace["delay_s"] = 0.0
     world_directory_load(server.base_url, IngestContext.from_settings(allow_loopback=True))
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     site = start_process("serve", "serve", "--port", str(port), "--threads", "2")
     worker = start_process("worker", "worker", "--allow-loopback", "--lease", "10", "--idle", "0.2")

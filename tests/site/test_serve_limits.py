@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk_bench.stack import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 4096
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
