@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsdesk.articles import policy, presentation
 from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import category_nav
-from newsdesk.common.fragments import code_digest, fragment_key, fragments, template_digest
+from newsdesk.common.fragments import Identity, code_digest, fragments, template_digest
 from newsdesk.community.selectors import approved_comment_keys
 from newsdesk.stories.selectors import article_page_get, article_page_key, article_syndication, syndication_copy_keys
 
@@ -63,9 +63,9 @@ def _render(article: Article) -> str:
     return json.dumps(render_blocks(ARTICLE_PAGE, context))
 
 
-def article_page(article_id: int) -> tuple[tuple, str, dict[str, SafeString]] | None:
+def article_page(article_id: int) -> tuple[tuple, Identity, dict[str, SafeString]] | None:
     """(key row, fragment key, rendered blocks by name) of a visible article's page, or None when there is no such
-    article. The fragment key names everything the blocks show."""
+    article. Its identity (a fragment's: kind and values) names everything the blocks show."""
     key = article_page_key(article_id=article_id)
     if key is None:
         return None
@@ -83,8 +83,8 @@ def article_page(article_id: int) -> tuple[tuple, str, dict[str, SafeString]] | 
         article = article_page_get(article_id=article_id)
         return [_render(article) if article is not None else None]
 
-    page_key = fragment_key("article-page", (*fixed, *key, *copies))
-    page = fragments([page_key], key_of=str, render=render)[0]
+    page_key: Identity = ("article-page", (*fixed, *key, *copies))
+    page = fragments([page_key], key_of=lambda identity: identity, render=render)[0]
     if page is None:  # taken away between the two reads
         return None
     return key, page_key, {name: mark_safe(html) for name, html in json.loads(page).items()}
@@ -96,12 +96,12 @@ def _assets() -> tuple[str, ...]:
     return (static("site/site.css"), static("site/icon.svg"))
 
 
-def visitor_page(request: HttpRequest, context: dict, *, page_key: str, target: Article) -> str:
+def visitor_page(request: HttpRequest, context: dict, *, page_key: Identity, target: Article) -> str:
     """site/article_detail.html as every visitor sees it (no session, no flash message, no credentials: nothing of
     their own on it), whole, cached under what it shows: the article's blocks (`page_key`), the section navigation
     and the approved comments, read as rows (so each of them shows at once when it changes), and the templates."""
 
-    def key_of(_: object) -> str:  # not asked for when fragments are not cached
+    def key_of(_: object) -> Identity:  # not asked for when fragments are not cached
         parts = (
             *(template_digest(name) for name in VISITOR_TEMPLATES),
             *_assets(),
@@ -110,7 +110,7 @@ def visitor_page(request: HttpRequest, context: dict, *, page_key: str, target: 
             *category_nav(),
             *approved_comment_keys(target=target),
         )
-        return fragment_key("article-visitor-page", parts)
+        return ("article-visitor-page", parts)
 
     def render(_: list) -> list[str]:
         return [render_to_string(ARTICLE_DETAIL, context, request)]

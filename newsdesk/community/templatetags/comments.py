@@ -5,7 +5,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from newsdesk.common.fragments import fragment_key, fragments, template_digest
+from newsdesk.common.fragments import Identity, fragments, template_digest
 from newsdesk.community import spam
 from newsdesk.community.forms import CommentForm
 from newsdesk.community.selectors import approved_comment_keys, comment_threads_and_count
@@ -48,8 +48,8 @@ def comment_section(context: template.Context, target) -> SafeString:
     label = target_label(target)
     fixed = (template_digest(COMMENTS), template_digest(COMMENT), timezone.get_current_timezone_name(), label)
 
-    def key_of(target) -> str:  # not asked for when fragments are not cached: then the comments are read once
-        return fragment_key("comments", (*fixed, target.pk, *approved_comment_keys(target=target)))
+    def key_of(target) -> Identity:  # not asked for when fragments are not cached: then the comments are read once
+        return ("comments", (*fixed, target.pk, *approved_comment_keys(target=target)))
 
     def render(_: list) -> list[str]:
         return [get_template(COMMENTS).render(_section(context, target))]

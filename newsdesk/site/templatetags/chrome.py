@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.models import Category
 from newsdesk.articles.selectors import category_nav
-from newsdesk.common.fragments import fragment_key, fragments, template_digest
+from newsdesk.common.fragments import fragments, template_digest
 from newsdesk.common.url_patterns import route as route_of
 
 register = template.Library()
@@ -40,5 +40,5 @@ def sections_nav(context: template.Context) -> SafeString:
         ]
         return [get_template(SECTIONS_NAV).render({"links": links})]
 
-    key = fragment_key("sections-nav", (template_digest(SECTIONS_NAV), current_id, *rows))
-    return mark_safe(fragments([key], key_of=str, render=render)[0])
+    identity = ("sections-nav", (template_digest(SECTIONS_NAV), current_id, *rows))
+    return mark_safe(fragments([identity], key_of=lambda identity: identity, render=render)[0])
