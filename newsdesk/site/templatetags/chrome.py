@@ -24,10 +24,10 @@ def route(name: str) -> str:
 def sections_nav(context: template.Context) -> SafeString:
     """The section navigation ("" without categories), the page's own `category` marked current. Cached under the
     categories it lists (read as plain rows), so a renamed or added category shows at once."""
+    # The context processor's rows (read once per request, also for the search page's filter), or the categories a
+    # page read anyway (the home page).
     listed = context.get("nav_categories")
-    # A page that read the categories anyway (the home page) passes them; others read them as rows. type(), not
-    # isinstance(): that would evaluate the context processor's lazy list (a query of whole rows).
-    rows = [(c.pk, c.name, c.slug) for c in listed] if type(listed) is list else category_nav()
+    rows = [(c.id, c.name, c.slug) for c in (category_nav() if listed is None else listed)]
     if not rows:
         return mark_safe("")
     current = context.get("category")
