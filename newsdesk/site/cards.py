@@ -84,3 +84,8 @@ def article_items_html(articles: Sequence[Article], *, level: int = 3, show_teas
         articles, key_of=lambda article: ("article-item", (*fixed, *article_parts(article))), render=render
     )
     return [mark_safe(html) for html in rendered]
+
+
+def joined(pieces: Sequence[SafeString]) -> SafeString:
+    """`pieces` as one piece of HTML ("" for none): a template writes it as one variable instead of a loop."""
+    return mark_safe("".join(pieces))  # each piece is safe already: a rendered template's output

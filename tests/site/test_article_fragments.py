@@ -22,13 +22,15 @@ from tests.stories.rows import make_story
 pytestmark = pytest.mark.django_db
 
 LISTS = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"]
-SURFACES = [*LISTS, "/"]  # the home page's section items are cached and loaded the same way
+# The home page's section items and the category and publisher pages' items are cached and loaded the same way.
+CATEGORY_PAGE, PUBLISHER_PAGE = "/category/harbour/", "/publisher/harbour-times/"
+SURFACES = [*LISTS, "/", CATEGORY_PAGE, PUBLISHER_PAGE]
 
 
 @pytest.fixture
 def desk():
-    category = make_category(name="Harbour")
-    publisher = make_publisher(name="Harbour Times", policy="full")
+    category = make_category(name="Harbour", slug="harbour")
+    publisher = make_publisher(name="Harbour Times", slug="harbour-times", policy="full")
     feed = make_feed(publisher)
     articles = [
         make_article(publisher, title=f"Harbour item {n}", category=category, feed=feed, body_text=f"Tide {n} rose.")
@@ -92,11 +94,11 @@ CHANGES = {
 }
 
 # Where a change is not part of what a surface shows (RSS and Atom carry no image; an item's <source> names its
-# feed, not the homepage; only RSS names the feed).
+# feed, not the homepage; only RSS names the feed; pages show no feed; the publisher page its homepage).
 UNSHOWN = {
     "stored image": {"/feeds/rss.xml", "/feeds/atom.xml"},
-    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/"},
-    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50", "/"},
+    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/", CATEGORY_PAGE},
+    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50", "/", CATEGORY_PAGE, PUBLISHER_PAGE},
 }
 
 
@@ -105,7 +107,11 @@ UNSHOWN = {
 def test_a_change_outside_the_articles_updated_at_shows_at_once(desk, client, settings, url, change):
     before = client.get(url).content
     CHANGES[change](*desk)
-    after = client.get(url).content
+    if url == CATEGORY_PAGE and change == "category renamed":
+        url = "/category/docks/"  # its new address
+    response = client.get(url)
+    assert response.status_code == 200
+    after = response.content
     assert after == fresh(client, settings, url)
     assert (after != before) == (url not in UNSHOWN.get(change, ()))
 
