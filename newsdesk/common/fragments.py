@@ -22,6 +22,7 @@ import django
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import get_template
 
 FRAGMENT_KEY_PREFIX = "newsdesk:fragment:"
 # Long enough to outlive a busy day's changes of the surrounding page; a lost entry only costs one render.
@@ -100,6 +101,13 @@ def code_digest(*modules: ModuleType) -> str:
     for module in modules:
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def template_digest(name: str) -> str:
+    """A digest of a template's source: a changed template (a new release) never reuses old fragments."""
+    source = get_template(name).template.source
+    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
 def fragment_key(kind: str, parts: tuple) -> str:

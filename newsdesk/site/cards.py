@@ -7,8 +7,6 @@ was rendered with, the time zone dates are shown in and the template's source. S
 new image or an edited article shows at once, and an unchanged card is never rendered twice.
 """
 
-import functools
-import hashlib
 from collections.abc import Sequence
 
 from django.core.paginator import Page
@@ -19,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article, Category
 from newsdesk.common.fragments import fragments
+from newsdesk.common.fragments import template_digest as _template_digest
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.presentation import story_card
 from newsdesk.stories.selectors import stories_by_id
@@ -26,13 +25,6 @@ from newsdesk.stories.selectors import stories_by_id
 STORY_CARD = "site/_story_card.html"
 ARTICLE_ITEM = "site/_article_item.html"
 HOME_CONTENT = "site/_home_content.html"
-
-
-@functools.cache
-def _template_digest(name: str) -> str:
-    """A digest of a template's source: a changed template (a new release) never reuses old fragments."""
-    source = get_template(name).template.source
-    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
 def publisher_parts(publisher: Publisher) -> tuple:
