@@ -271,6 +271,12 @@ def category_list() -> QuerySet[Category]:
     return Category.objects.all()
 
 
+def category_nav() -> list[tuple[int, str, str]]:
+    """(id, name, slug) of every category, by name, as category_list() orders them: the section navigation every
+    page shows, read without building the query or a model instance each time."""
+    return key_rows("category-nav", lambda: category_list().values_list("id", "name", "slug", named=True))
+
+
 def category_get(*, slug: str) -> Category | None:
     """One category by slug, or None."""
     return Category.objects.filter(slug=slug).first()

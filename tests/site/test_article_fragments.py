@@ -16,6 +16,7 @@ from newsdesk.common import fragments
 from newsdesk.common.fragments import fragment_key, json_fragment, json_with_fragments
 from newsdesk.sources.models import Feed, Publisher
 from tests.factories import make_article, make_category, make_feed, make_publisher
+from tests.site.rendering import fresh
 from tests.stories.rows import make_story
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +40,6 @@ def desk():
     return publisher, category, feed, articles
 
 
-def _fresh(client, settings, url: str) -> bytes:
-    """`url` rendered with no cached fragment."""
-    settings.FRAGMENT_CACHE_ENABLED = False
-    try:
-        return client.get(url).content
-    finally:
-        settings.FRAGMENT_CACHE_ENABLED = True
-
-
 @pytest.mark.parametrize("url", LISTS)
 def test_a_new_article_loads_and_renders_only_its_own_item(desk, client, url):
     publisher, category, feed, _ = desk
@@ -69,7 +61,7 @@ def test_a_list_whose_items_are_all_cached_reads_keys_only_and_equals_a_fresh_re
         again = client.get(url).content
     assert len(captured.captured_queries) == 1
     fragments.LOCAL.clear()  # another process: its items come from the shared cache
-    assert again == first == client.get(url).content == _fresh(client, settings, url)
+    assert again == first == client.get(url).content == fresh(client, settings, url)
 
 
 def test_a_new_article_loads_only_its_own_item_on_the_home_page_and_no_story(desk, client):
@@ -120,7 +112,7 @@ def test_a_change_outside_the_articles_updated_at_shows_at_once(desk, client, se
     response = client.get(url)
     assert response.status_code == 200
     after = response.content
-    assert after == _fresh(client, settings, url)
+    assert after == fresh(client, settings, url)
     assert (after != before) == (url not in UNSHOWN.get(change, ()))
 
 
