@@ -1,8 +1,9 @@
 """Reads of articles and categories. Views and the API call these, never the ORM directly."""
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import overload
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
@@ -81,6 +82,33 @@ def article_keys_of(key: Hashable, build: Callable[[], QuerySet[Article]]) -> li
     """`article_keys(build())`, the query compiled once per `key` (newsdesk.common.compiled): `key` holds every
     argument of `build`."""
     return key_rows(("article-keys", key), lambda: build().values_list(*ARTICLE_KEY_FIELDS, named=True))
+
+
+class ArticleKeyList(Sequence[tuple]):
+    """A list of articles as keys (article_keys), for a Paginator: its length is one count query, a slice one key
+    query compiled once per `key` and window (`key` holds every argument of `build`, the list's QuerySet). A page's
+    items are then rendered from cache, rows loaded only for the ones no cache holds (newsdesk.articles.fragments)."""
+
+    def __init__(self, key: Hashable, build: Callable[[], QuerySet[Article]]) -> None:
+        self.key, self.build = key, build
+
+    def count(self) -> int:
+        return self.build().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> tuple: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple | list[tuple]:
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        return article_keys_of((self.key, start, stop), lambda: self.build()[start:stop])
 
 
 def article_by_ids(article_ids: list[int]) -> dict[int, Article]:
@@ -241,6 +269,12 @@ def article_sitemap_list() -> QuerySet[Article]:
 def category_list() -> QuerySet[Category]:
     """All categories, by name."""
     return Category.objects.all()
+
+
+def category_nav() -> list[tuple[int, str, str]]:
+    """(id, name, slug) of every category, by name, as category_list() orders them: the section navigation every
+    page shows, read without building the query or a model instance each time."""
+    return key_rows("category-nav", lambda: category_list().values_list("id", "name", "slug", named=True))
 
 
 def category_get(*, slug: str) -> Category | None:

@@ -1,13 +1,15 @@
 """`?page=` handling for list pages: junk means page 1, a page past the end is a 404, never a 500."""
 
+from collections.abc import Sequence
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 PER_PAGE = 30
 
 
-def paginate(request: HttpRequest, items: QuerySet, per_page: int = PER_PAGE) -> Page:
+def paginate(request: HttpRequest, items: Sequence, per_page: int = PER_PAGE) -> Page:
+    """The page of `items` (a QuerySet, or a sequence with count() such as ArticleKeyList) that `?page=` asks for."""
     paginator = Paginator(items, per_page)
     raw = request.GET.get("page", "1")
     try:

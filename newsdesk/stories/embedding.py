@@ -5,13 +5,19 @@ A worker, `newsdesk reprocess` and the ingest command each load the model the fi
 process; its threads share it (a static model is a read-only table). Without the setting nothing is loaded and
 stories are clustered by their words alone, as before.
 
-What a story keeps of its members' embeddings is their sum, stored in its state JSON (StoryState.to_json) with the
-rest of its clustering state, so another process restoring the story from the database scores against it at once.
-A state rebuilt from its members (an edited article left the story) embeds their titles again.
+What a story keeps of its members' embeddings is their sum, stored in its state JSON with the rest of its clustering
+state, so another process restoring the story from the database scores against it at once (no migration, no
+recomputing). It is stored packed (base64 of little-endian float32) rather than as the reader's JSON list of numbers:
+an assignment batch restores every open story (up to MAX_OPEN_STORIES), and with the 256-number list each restore
+cost 130 us instead of 78 us (JSON decoding the numbers); packed, the vector adds a few us. A state rebuilt from
+its members (an edited article left the story) embeds their titles again.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterable
@@ -27,6 +33,8 @@ from newsdesk.reader.cluster.embedding import LEAD_CHARS, Embedder, EmbeddingErr
 log = logging.getLogger(__name__)
 
 MODEL_CHECK_ID = "stories.E001"
+PACKED_VECTOR = "vector_f32"  # the state JSON key of the packed embedding sum
+PACKED_DTYPE = np.dtype("<f4")
 
 _lock = threading.Lock()
 _loaded: dict[str, Embedder] = {}  # by folder: one model per process (and per setting, which tests change)
@@ -74,10 +82,26 @@ def articles_embed(articles: Iterable[Article], embedder: Embedder | None) -> di
     return {a.pk: vector for a, vector in zip(chosen, vectors, strict=True) if vector is not None}
 
 
+def story_state_dump(state: StoryState) -> dict:
+    """The state to store in Story.state: the reader's JSON with the embedding sum packed."""
+    if state.vector is None:
+        return state.to_json()
+    data = dataclasses.replace(state, vector=None).to_json()
+    data[PACKED_VECTOR] = base64.b64encode(np.asarray(state.vector, dtype=PACKED_DTYPE).tobytes()).decode("ascii")
+    return data
+
+
 def story_state_restore(data: object, embedder: Embedder | None) -> StoryState:
-    """A story's stored clustering state; an embedding sum of another width than the model's (stored under another
-    model) is dropped, so the words decide for that story until `newsdesk reprocess` embeds it again."""
+    """A story's stored clustering state. An embedding sum of another width than the model's (stored under another
+    model) or one that does not decode is dropped: the words decide for that story until `newsdesk reprocess`
+    embeds it again."""
     state = StoryState.from_json(data)
+    packed = data.get(PACKED_VECTOR) if isinstance(data, dict) else None
+    if isinstance(packed, str) and state.size:
+        try:
+            state.vector = np.frombuffer(base64.b64decode(packed, validate=True), dtype=PACKED_DTYPE).astype(np.float32)
+        except (binascii.Error, ValueError):
+            state.vector = None
     if state.vector is not None and embedder is not None and state.vector.shape != (embedder.dimensions,):
         state.vector = None
     return state

@@ -20,7 +20,7 @@ from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
 from newsdesk.reader.dedup import CopyFacts, NearDupSignature, SignatureError, choose_primary
-from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_restore
+from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.models import (
     ArticleSignature,
     SignatureBand,
@@ -215,7 +215,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
             ]
         )
         for key, story in final.items():
-            story.state = clusterer.state_of(key).to_json()
+            story.state = story_state_dump(clusterer.state_of(key))
             _story_counts_refresh(story)
         content_version_bump(soft=True)  # new members only: nothing a reader saw goes away
     return len(todo)
@@ -327,7 +327,7 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
             options=options,
             vector=vectors.get(member.pk),
         )
-    story.state = state.to_json()
+    story.state = story_state_dump(state)
     _story_counts_refresh(story)
 
 

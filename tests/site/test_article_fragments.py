@@ -16,18 +16,21 @@ from newsdesk.common import fragments
 from newsdesk.common.fragments import fragment_key, json_fragment, json_with_fragments
 from newsdesk.sources.models import Feed, Publisher
 from tests.factories import make_article, make_category, make_feed, make_publisher
+from tests.site.rendering import fresh
 from tests.stories.rows import make_story
 
 pytestmark = pytest.mark.django_db
 
 LISTS = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"]
-SURFACES = [*LISTS, "/"]  # the home page's section items are cached and loaded the same way
+# The home page's section items and the category and publisher pages' items are cached and loaded the same way.
+CATEGORY_PAGE, PUBLISHER_PAGE = "/category/harbour/", "/publisher/harbour-times/"
+SURFACES = [*LISTS, "/", CATEGORY_PAGE, PUBLISHER_PAGE]
 
 
 @pytest.fixture
 def desk():
-    category = make_category(name="Harbour")
-    publisher = make_publisher(name="Harbour Times", policy="full")
+    category = make_category(name="Harbour", slug="harbour")
+    publisher = make_publisher(name="Harbour Times", slug="harbour-times", policy="full")
     feed = make_feed(publisher)
     articles = [
         make_article(publisher, title=f"Harbour item {n}", category=category, feed=feed, body_text=f"Tide {n} rose.")
@@ -35,15 +38,6 @@ def desk():
     ]
     Article.objects.filter(pk=articles[0].pk).update(published_at=None)  # undated: shown with its fetch time
     return publisher, category, feed, articles
-
-
-def _fresh(client, settings, url: str) -> bytes:
-    """`url` rendered with no cached fragment."""
-    settings.FRAGMENT_CACHE_ENABLED = False
-    try:
-        return client.get(url).content
-    finally:
-        settings.FRAGMENT_CACHE_ENABLED = True
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -67,7 +61,7 @@ def test_a_list_whose_items_are_all_cached_reads_keys_only_and_equals_a_fresh_re
         again = client.get(url).content
     assert len(captured.captured_queries) == 1
     fragments.LOCAL.clear()  # another process: its items come from the shared cache
-    assert again == first == client.get(url).content == _fresh(client, settings, url)
+    assert again == first == client.get(url).content == fresh(client, settings, url)
 
 
 def test_a_new_article_loads_only_its_own_item_on_the_home_page_and_no_story(desk, client):
@@ -100,11 +94,11 @@ CHANGES = {
 }
 
 # Where a change is not part of what a surface shows (RSS and Atom carry no image; an item's <source> names its
-# feed, not the homepage; only RSS names the feed).
+# feed, not the homepage; only RSS names the feed; pages show no feed; the publisher page its homepage).
 UNSHOWN = {
     "stored image": {"/feeds/rss.xml", "/feeds/atom.xml"},
-    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/"},
-    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50", "/"},
+    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/", CATEGORY_PAGE},
+    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50", "/", CATEGORY_PAGE, PUBLISHER_PAGE},
 }
 
 
@@ -113,8 +107,12 @@ UNSHOWN = {
 def test_a_change_outside_the_articles_updated_at_shows_at_once(desk, client, settings, url, change):
     before = client.get(url).content
     CHANGES[change](*desk)
-    after = client.get(url).content
-    assert after == _fresh(client, settings, url)
+    if url == CATEGORY_PAGE and change == "category renamed":
+        url = "/category/docks/"  # its new address
+    response = client.get(url)
+    assert response.status_code == 200
+    after = response.content
+    assert after == fresh(client, settings, url)
     assert (after != before) == (url not in UNSHOWN.get(change, ()))
 
 

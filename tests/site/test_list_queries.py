@@ -47,12 +47,13 @@ def _grow(desk: Desk | None, articles: int) -> Desk:
 
 SEARCH_QUERIES = 4 if connection.vendor == "sqlite" else 6
 SURFACES: dict[str, tuple[Callable[[Desk], str], int, int]] = {
-    # name: (URL, queries with every card cached, queries with every card rendered from scratch). Feeds and the API
-    # list read their articles' keys first and load whole rows only for the items no cache holds: one more query.
+    # name: (URL, queries with every card cached, queries with every card rendered from scratch). Feeds, the API
+    # list and the category and publisher pages read their articles' keys first and load whole rows only for the
+    # items no cache holds: one more query.
     "home": (lambda d: "/", 4, 6),
     "home in one language": (lambda d: "/?lang=en", 3, 4),
-    "category": (lambda d: f"/category/{d.category.slug}/", 4, 4),
-    "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4, 4),
+    "category": (lambda d: f"/category/{d.category.slug}/", 4, 5),
+    "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4, 5),
     # results, their rows, the categories (the navigation's, which the filter control reuses), the publishers; on
     # PostgreSQL the results are three statements (the id range, a window of ids, the ranking: articles.search)
     "search": (lambda d: "/search/?q=harbour", SEARCH_QUERIES, SEARCH_QUERIES),

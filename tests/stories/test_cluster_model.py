@@ -18,7 +18,13 @@ from django.utils import timezone
 
 from newsdesk.reader.cluster import StoryState
 from newsdesk.reader.cluster.embedding import Embedder
-from newsdesk.stories.embedding import MODEL_CHECK_ID, cluster_model_check, story_state_restore
+from newsdesk.stories.embedding import (
+    MODEL_CHECK_ID,
+    PACKED_VECTOR,
+    cluster_model_check,
+    story_state_dump,
+    story_state_restore,
+)
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.services import articles_stories_revise, articles_stories_update, stories_rebuild
 from tests.factories import make_article, make_publisher
@@ -64,12 +70,14 @@ def test_headlines_worded_apart_join_one_story_with_the_model_streaming_and_in_b
         for article in articles:  # one refresh each: the story's state comes back from the database in between
             articles_stories_update(articles=[article])
         streamed = stories_of(articles)
-        state = Story.objects.get(pk=streamed[0]).state
+        stored = Story.objects.get(pk=streamed[0]).state
         assert stories_rebuild() == 2
         rebuilt = stories_of(articles)
 
     assert streamed[0] == streamed[1]
-    assert np.allclose(state["vector"], [2, 0, 0], atol=1e-3)  # the sum of both members' unit vectors
+    # The sum of both members' unit vectors, stored packed.
+    assert np.allclose(story_state_restore(stored, None).vector, [2, 0, 0], atol=1e-6)
+    assert PACKED_VECTOR in stored
     assert rebuilt[0] == rebuilt[1]
 
 
@@ -84,7 +92,7 @@ def test_without_a_model_the_same_headlines_are_two_stories_streaming_and_in_bat
 
     assert streamed[0] != streamed[1]
     assert rebuilt[0] != rebuilt[1]
-    assert all("vector" not in state for state in Story.objects.values_list("state", flat=True))
+    assert all(PACKED_VECTOR not in state for state in Story.objects.values_list("state", flat=True))
 
 
 def test_an_edited_member_is_placed_again_against_its_storys_state_embedded_anew(model):
@@ -100,16 +108,25 @@ def test_an_edited_member_is_placed_again_against_its_storys_state_embedded_anew
     after = stories_of(articles)
     assert before[0] == before[1]
     assert after[0] == after[1]
-    assert np.allclose(Story.objects.get(pk=after[0]).state["vector"], [2, 0, 0], atol=1e-3)
+    assert np.allclose(story_state_restore(Story.objects.get(pk=after[0]).state, None).vector, [2, 0, 0], atol=1e-6)
 
 
-def test_a_stored_embedding_sum_of_another_width_than_the_models_is_dropped(model):
-    state = StoryState(size=1, vector=np.ones(5, dtype=np.float32))
+def test_a_stored_embedding_sum_comes_back_exactly_and_one_of_another_width_or_undecodable_is_dropped(model):
+    vector = np.array([0.1234567, -2.5, 1e-7], dtype=np.float32)
+    state = StoryState(size=2, terms={"fuel": 2.0}, vector=vector)
     embedder = Embedder(model)  # three numbers per token
+    wider = story_state_dump(StoryState(size=1, vector=np.ones(5, dtype=np.float32)))
 
-    assert story_state_restore(state.to_json(), embedder).vector is None
-    assert story_state_restore(state.to_json(), None).vector is not None  # no model: kept for when one comes
-    assert story_state_restore(StoryState(size=1, vector=np.ones(3)).to_json(), embedder).vector is not None
+    restored = story_state_restore(story_state_dump(state), embedder)
+
+    assert np.array_equal(restored.vector, vector)
+    assert restored.terms == {"fuel": 2.0}
+    assert "vector" not in story_state_dump(state)  # not the reader's list of numbers as well
+    assert story_state_restore(state.to_json(), embedder).vector is not None  # the reader's own form still reads
+    assert story_state_restore(wider, embedder).vector is None
+    assert story_state_restore(wider, None).vector is not None  # no model: kept for when one comes
+    assert story_state_restore({**wider, PACKED_VECTOR: "not base64!"}, None).vector is None
+    assert story_state_restore({**wider, PACKED_VECTOR: "AAA="}, None).vector is None  # 2 bytes: no float32
 
 
 @pytest.mark.parametrize("junk", [False, True])

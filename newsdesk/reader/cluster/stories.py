@@ -9,6 +9,9 @@ is the clusterer's running document frequency, so common words weigh less as the
 all candidates at once is numpy's (cluster.vectors). When the caller also gives an article's embedding
 (cluster.embedding), each story keeps the sum of its members' embeddings and the score mixes in the cosine to it:
 that is what joins headlines that say the same thing in other words ("fuel prices surge" / "gas prices rise").
+Last, the numbers of the article's headline and lead (counts, amounts, years) move the score up when they agree with
+the story's and down when they contradict them: two similar events (two pirate captures, two jewel heists) share
+their words, not their numbers.
 """
 
 from __future__ import annotations
@@ -57,6 +60,14 @@ class ClusterOptions:
     embedding_weight: float = 0.0
     title_embedding_weight: float = 0.5
     embedding_shift: float = 0.3
+    # The numbers a story's leads agree on (counts, amounts, years, days: in at least `number_share` of its members)
+    # tell two similar events apart: an article whose lead names one of them scores `number_bonus` more, one whose
+    # lead has numbers but none of them `number_penalty` less (ECB+: the same topic's two events seldom share one).
+    number_share: float = 0.3
+    number_bonus: float = 0.1
+    number_penalty: float = 0.05
+    title_number_bonus: float = 0.0
+    title_number_penalty: float = 0.0
 
 
 @dataclass
@@ -70,6 +81,7 @@ class StoryState:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     vector: np.ndarray | None = None  # the sum of the members' embeddings (None when none came with one)
+    numbers: dict[str, int] = field(default_factory=dict)  # lead number -> how many members' leads have it
 
     def add(
         self,
@@ -87,6 +99,8 @@ class StoryState:
         self.terms = _top(self.terms, options.max_terms)
         self.entities = _top(self.entities, options.max_entities)
         self.size += 1
+        for number in features.numbers:
+            self.numbers[number] = self.numbers.get(number, 0) + 1
         if vector is not None:
             self.vector = vector.astype(np.float32) if self.vector is None else self.vector + vector
         if language:
@@ -104,6 +118,8 @@ class StoryState:
         self.terms = _top(self.terms, options.max_terms)
         self.entities = _top(self.entities, options.max_entities)
         self.size += other.size
+        for number, count in other.numbers.items():
+            self.numbers[number] = self.numbers.get(number, 0) + count
         if other.vector is not None:
             self.vector = other.vector.copy() if self.vector is None else self.vector + other.vector
         for language, count in other.languages.items():
@@ -112,6 +128,11 @@ class StoryState:
             if at is not None:
                 self.first_seen = at if self.first_seen is None or at < self.first_seen else self.first_seen
                 self.last_seen = at if self.last_seen is None or at > self.last_seen else self.last_seen
+
+    def agreed_numbers(self, share: float) -> frozenset[str]:
+        """The lead numbers at least `share` of the members mention."""
+        least = share * self.size
+        return frozenset(number for number, count in self.numbers.items() if count >= least)
 
     def is_open_at(self, at: datetime | None, quiet_period: timedelta) -> bool:
         """Whether an article of time `at` may still join (times unknown on either side never close a story)."""
@@ -129,6 +150,7 @@ class StoryState:
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             **({"vector": [round(float(x), 4) for x in self.vector]} if self.vector is not None else {}),
+            **({"numbers": self.numbers} if self.numbers else {}),
         }
 
     @classmethod
@@ -145,6 +167,7 @@ class StoryState:
                 first_seen=_time(data.get("first_seen")),
                 last_seen=_time(data.get("last_seen")),
                 vector=np.asarray(data["vector"], dtype=np.float32) if data.get("vector") else None,
+                numbers={str(k): int(v) for k, v in data.get("numbers", {}).items()},
             )
         except (AttributeError, TypeError, ValueError):
             return cls()
@@ -189,6 +212,7 @@ class StoryClusterer:
         self._index: dict[str, set[object]] = {}
         self._vocabulary = Vocabulary()
         self._rows: dict[object, StoryRow] = {}  # a story's sparse rows, dropped whenever the story changes
+        self._agreed: dict[object, frozenset[str]] = {}  # a story's agreed lead numbers, dropped likewise
         self._next_key = 0
         self.merged_into: dict[object, object] = {}
 
@@ -196,6 +220,7 @@ class StoryClusterer:
         """Add a known story; its members count towards document frequencies as if seen again."""
         self.states[key] = state
         self._rows.pop(key, None)
+        self._agreed.pop(key, None)
         members = max(state.size, 1)
         for name in (*state.terms, *state.entities):
             self._index.setdefault(name, set()).add(key)
@@ -215,27 +240,45 @@ class StoryClusterer:
         return row
 
     def scores(
-        self, article: Weighed, keys: list[object], *, title_only: bool = False, vector: np.ndarray | None = None
+        self,
+        article: Weighed,
+        keys: list[object],
+        *,
+        title_only: bool = False,
+        vector: np.ndarray | None = None,
+        numbers: frozenset[str] = frozenset(),
     ) -> list[float]:
         """Similarity of an article to each of these stories, all at once (the embedding's share, when `vector`
-        is given, is shifted so an unrelated story's cosine counts against it)."""
+        is given, is shifted so an unrelated story's cosine counts against it), moved up or down by whether the
+        article's lead `numbers` agree with the story's."""
         options = self.options
         weight = options.title_entity_weight if title_only else options.entity_weight
         rows = [self._row(key) for key in keys]
-        lexical = score_rows(self._vocabulary, article, rows, weight, ARTICLE_ENTITIES)
+        mixed = score_rows(self._vocabulary, article, rows, weight, ARTICLE_ENTITIES)
         share = options.title_embedding_weight if title_only else options.embedding_weight
-        if vector is None or not share:
-            return lexical.tolist()
-        sums = [self.states[key].vector for key in keys]
+        sums = [self.states[key].vector for key in keys] if vector is not None and share else []
         known = np.fromiter((total is not None for total in sums), dtype=bool, count=len(sums))
-        if not known.any():
-            return lexical.tolist()
-        stacked = np.stack([total if total is not None else vector for total in sums])
-        norms = np.linalg.norm(stacked, axis=1)
-        cosine = (stacked @ vector) / np.where(norms > 0, norms, 1.0)
-        # A story stored before embeddings were given has none: the words decide alone for it.
-        mixed = np.where(known, (1 - share) * lexical + share * (cosine - options.embedding_shift), lexical)
+        if known.any():
+            stacked = np.stack([total if total is not None else vector for total in sums])
+            norms = np.linalg.norm(stacked, axis=1)
+            cosine = (stacked @ vector) / np.where(norms > 0, norms, 1.0)
+            # A story stored before embeddings were given has none: the words decide alone for it.
+            mixed = np.where(known, (1 - share) * mixed + share * (cosine - options.embedding_shift), mixed)
+        bonus = options.title_number_bonus if title_only else options.number_bonus
+        penalty = options.title_number_penalty if title_only else options.number_penalty
+        if numbers and (bonus or penalty):
+            mixed = mixed + np.fromiter(
+                (self._number_shift(key, numbers, bonus, penalty) for key in keys), dtype=np.float64, count=len(keys)
+            )
         return mixed.tolist()
+
+    def _number_shift(self, key: object, numbers: frozenset[str], bonus: float, penalty: float) -> float:
+        agreed = self._agreed.get(key)
+        if agreed is None:
+            agreed = self._agreed[key] = self.states[key].agreed_numbers(self.options.number_share)
+        if not agreed:
+            return 0.0  # a story whose leads agree on no number says nothing either way
+        return bonus if numbers & agreed else -penalty
 
     def candidates(self, features: ArticleFeatures, at: datetime | None) -> list[object]:
         """Stories sharing the most distinctive terms and entities with the article (words found in a large share
@@ -266,7 +309,7 @@ class StoryClusterer:
         if not keys:
             return []
         threshold = self.options.title_threshold if title_only else self.options.threshold
-        values = self.scores(self.weigh(features), keys, title_only=title_only, vector=vector)
+        values = self.scores(self.weigh(features), keys, title_only=title_only, vector=vector, numbers=features.numbers)
         found = [(value, key) for value, key in zip(values, keys, strict=True) if value >= threshold]
         found.sort(key=lambda item: -item[0])
         return found
@@ -309,7 +352,9 @@ class StoryClusterer:
     def _merge(self, key: object, other: object) -> None:
         self.merged_into[other] = key
         self._rows.pop(key, None)
+        self._agreed.pop(key, None)
         self._rows.pop(other, None)
+        self._agreed.pop(other, None)
         state = self.states.pop(other)
         self.states[key].merge(state, self.options)
         for name in (*state.terms, *state.entities):
@@ -329,6 +374,7 @@ class StoryClusterer:
     ) -> None:
         state = self.states[key]
         self._rows.pop(key, None)
+        self._agreed.pop(key, None)
         self._vocabulary.count({*features.terms, *features.entities})
         self._vocabulary.docs += 1
         state.add(features, language=language, at=at, options=self.options, vector=vector)

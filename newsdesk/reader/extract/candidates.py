@@ -14,15 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
+from typing import TYPE_CHECKING
 
-import trafilatura
 from lxml import etree
-from trafilatura.external import try_readability
-from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.settings import Extractor
 
 from newsdesk.reader.extract.boilerplate import drop_keep_tail, is_call_to_action
 from newsdesk.reader.extract.sanitize import element_to_text, html_to_text, sanitize_html
+
+# trafilatura is imported where a candidate is built, not with this module: every `newsdesk` process imports the
+# extract package at Django setup (services, ingest context), and most never extract a page (a third of start-up).
+if TYPE_CHECKING:
+    from trafilatura.settings import Extractor
 
 TRAFILATURA = "trafilatura"
 TRAFILATURA_PRECISION = "trafilatura-precision"
@@ -73,6 +75,9 @@ def trafilatura_candidate(
     pruned: etree._Element, *, source: str, url: str, title: str, base_url: str, allow_loopback: bool
 ) -> BodyCandidate | None:
     """trafilatura (one of TRAFILATURA_SETTINGS) on the pruned tree, with our post-cleaning of its body."""
+    import trafilatura
+    from trafilatura.htmlprocessing import convert_to_html
+
     options = copy.copy(_trafilatura_options(source))  # a copy: the URL is this page's
     options.url = options.source = url or None
     # No copy of the tree: handed a tree, bare_extraction copies it before changing anything
@@ -90,6 +95,8 @@ def trafilatura_candidate(
 @cache
 def _trafilatura_options(source: str) -> Extractor:
     """One setting's options, built once: building them reads trafilatura's config file values every time."""
+    from trafilatura.settings import Extractor
+
     return Extractor(
         # "xml": the body tree is all we use; the default "python" format also renders it to text, unused here.
         output_format="xml",
@@ -112,6 +119,8 @@ def _trafilatura_options(source: str) -> Extractor:
 def readability_candidate(
     pruned: etree._Element, *, title: str, base_url: str, allow_loopback: bool
 ) -> BodyCandidate | None:
+    from trafilatura.external import try_readability
+
     summary = try_readability(copy.deepcopy(pruned))
     if summary is None or not len(summary):
         return None

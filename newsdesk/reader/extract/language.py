@@ -5,10 +5,14 @@ is a hint: it decides only when the text is too short or too mixed for the model
 from __future__ import annotations
 
 from functools import cache
-
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from typing import TYPE_CHECKING
 
 from newsdesk.reader.languages import normalise_language
+
+# py3langid (and numpy with it) is imported with the model, at the first text identified: every `newsdesk` process
+# imports this module at Django setup, and most never identify a language.
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 __all__ = ["identify_language", "language_scores", "normalise_language"]
 
@@ -27,6 +31,8 @@ _MIN_LETTERS = 12
 @cache
 def _identifier() -> LanguageIdentifier:
     """The model, loaded once per process (about 1.4 s to decompress)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 

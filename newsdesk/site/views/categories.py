@@ -2,8 +2,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from newsdesk.articles.selectors import article_list_by_category, category_get
-from newsdesk.site.cards import article_items_html
+from newsdesk.articles.selectors import ArticleKeyList, article_list_by_category, category_get
+from newsdesk.site.cards import article_key_items_html, joined
 from newsdesk.site.pagination import paginate
 from newsdesk.site.syndication import CATEGORY, feed_links
 from newsdesk.stories.selectors import without_repeats
@@ -14,11 +14,15 @@ class CategoryDetailView(View):
         category = category_get(slug=slug)
         if category is None:
             raise Http404("No such category")
-        page = paginate(request, without_repeats(article_list_by_category(category=category)))
+        # Keys first: the page's items are cached, rows loaded only for the ones no cache holds.
+        articles = ArticleKeyList(
+            ("category", category.pk), lambda: without_repeats(article_list_by_category(category=category))
+        )
+        page = paginate(request, articles)
         context = {
             "category": category,
             "page_obj": page,
-            "items": article_items_html(page.object_list, level=2),
+            "items": joined(article_key_items_html(page.object_list, level=2)),
             "feeds": feed_links(CATEGORY, category.slug, category.name),
         }
         return render(request, "site/category_detail.html", context)

@@ -2,8 +2,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from newsdesk.articles.selectors import article_list_by_publisher
-from newsdesk.site.cards import article_items_html
+from newsdesk.articles.selectors import ArticleKeyList, article_list_by_publisher
+from newsdesk.site.cards import article_key_items_html, joined
 from newsdesk.site.pagination import paginate
 from newsdesk.site.syndication import PUBLISHER, feed_links
 from newsdesk.sources.selectors import publisher_get
@@ -14,11 +14,13 @@ class PublisherDetailView(View):
         publisher = publisher_get(slug=slug)
         if publisher is None:
             raise Http404("No such publisher")
-        page = paginate(request, article_list_by_publisher(publisher=publisher))
+        # Keys first: the page's items are cached, rows loaded only for the ones no cache holds.
+        articles = ArticleKeyList(("publisher", publisher.pk), lambda: article_list_by_publisher(publisher=publisher))
+        page = paginate(request, articles)
         context = {
             "publisher": publisher,
             "page_obj": page,
-            "items": article_items_html(page.object_list),
+            "items": joined(article_key_items_html(page.object_list, level=3)),
             "feeds": feed_links(PUBLISHER, publisher.slug, publisher.name),
         }
         return render(request, "site/publisher_detail.html", context)
