@@ -55,14 +55,14 @@ def _url(article: Article) -> str:
     return f"/article/{article.pk}/"
 
 
-@pytest.mark.parametrize("which", ["primary", "copy"])
+@pytest.mark.parametrize("which", ["primary", "copy", "story"])
 def test_a_cached_page_reads_keys_only_and_equals_a_fresh_render(desk, client, settings, which):
-    url = _url(getattr(desk, which))
+    url = getattr(desk, which).get_absolute_url()
     first = client.get(url).content
     with CaptureQueriesContext(connection) as captured:
         again = client.get(url).content
     queries = [query["sql"] for query in captured.captured_queries]
-    # the article's key, its copies' keys, the navigation, the comments: no article text is read
+    # its key, its copies' (its articles') keys, the navigation, the comments: no article text is read
     assert len(queries) == 4, queries
     assert not [sql for sql in queries if "body_html" in sql and "articles_article" in sql]
     fragments.LOCAL.clear()  # another process: the page comes from the shared cache
@@ -109,16 +109,6 @@ CHANGES = {
         comments_approve(comments=Comment.objects.all(), moderator=make_member(staff=True, trusted=True)),
     ),
 }
-
-
-@pytest.mark.parametrize("change", CHANGES)
-def test_a_change_shows_on_the_article_page_at_once(desk, client, settings, change):
-    url = _url(desk.primary)
-    before = client.get(url).content
-    CHANGES[change](desk)
-    after = client.get(url).content
-    assert after == fresh(client, settings, url)
-    assert after != before
 
 
 def test_an_untouched_row_elsewhere_keeps_the_page_cached(desk, client):
@@ -239,19 +229,6 @@ def test_a_signed_in_reader_gets_their_own_page_not_the_visitors(desk, client):
     assert "no-store" in own["Cache-Control"]
 
 
-def test_a_cached_story_page_reads_keys_only_and_equals_a_fresh_render(desk, client, settings):
-    url = desk.story.get_absolute_url()
-    first = client.get(url).content
-    with CaptureQueriesContext(connection) as captured:
-        again = client.get(url).content
-    queries = [query["sql"] for query in captured.captured_queries]
-    # the story's key, its articles' keys, the navigation, the comments: no text is read
-    assert len(queries) == 4, queries
-    assert not [sql for sql in queries if "body_html" in sql and "articles_article" in sql]
-    fragments.LOCAL.clear()
-    assert again == first == client.get(url).content == fresh(client, settings, url)
-
-
 def _joins(d: Desk) -> None:
     late = make_article(make_publisher(name="Late Gazette"), title="Harbour strike: the aftermath")
     StoryMembership.objects.create(article=late, story=d.story)
@@ -276,11 +253,16 @@ STORY_CHANGES = {
 }
 
 
-@pytest.mark.parametrize("change", STORY_CHANGES)
-def test_a_change_shows_on_the_story_page_at_once(desk, client, settings, change):
-    url = desk.story.get_absolute_url()
+PAGE_CHANGES = {"article": CHANGES, "story": STORY_CHANGES}
+
+
+@pytest.mark.parametrize(
+    ("page", "change"), [(page, change) for page, table in PAGE_CHANGES.items() for change in table]
+)
+def test_a_change_shows_on_its_page_at_once(desk, client, settings, page, change):
+    url = (desk.primary if page == "article" else desk.story).get_absolute_url()
     before = client.get(url).content
-    STORY_CHANGES[change](desk)
+    PAGE_CHANGES[page][change](desk)
     after = client.get(url).content
     assert after == fresh(client, settings, url)
     assert after != before
