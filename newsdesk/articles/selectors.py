@@ -256,14 +256,16 @@ def _newest_key(article: tuple) -> tuple[bool, float, int]:
     return (stamp is not None, stamp.timestamp() if stamp else 0.0, article.id)
 
 
-def article_sitemap_list() -> QuerySet[Article]:
-    """The lightest rows the sitemap needs: id and last change of every visible article."""
-    return (
-        Article.objects.filter(publisher__is_active=True)
-        .exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
-        .only("id", "updated_at")
-        .order_by("-id")
-    )
+def article_sitemap_keys(*, limit: int) -> list[tuple]:
+    """The lightest rows the sitemap needs: (id, updated_at) of the newest `limit` visible articles by id."""
+
+    def build() -> QuerySet:
+        visible = Article.objects.filter(publisher__is_active=True).exclude(
+            publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
+        )
+        return visible.order_by("-id").values_list("id", "updated_at", named=True)[:limit]
+
+    return key_rows(("sitemap", limit), build)
 
 
 def category_list() -> QuerySet[Category]:
