@@ -127,8 +127,15 @@ def syndication_group_refresh(*, group: SyndicationGroup) -> None:
     group.save()
     ArticleSignature.objects.filter(group=group).update(is_repeat=True)
     ArticleSignature.objects.filter(group=group, article_id=choice.primary).update(is_repeat=False)
-    for story_id in set(StoryMembership.objects.filter(article__in=members).values_list("story_id", flat=True)):
-        _story_counts_refresh(Story.objects.get(pk=story_id))
+    memberships = StoryMembership.objects.filter(article__in=members)
+    if memberships.exists():
+        # Story rows are written in the story turn: under the wire turn alone, a worker grouping a copy and another
+        # assigning stories updated the same stories in opposite orders (a deadlock on PostgreSQL, seen in the
+        # two-workers world test). Wire turn, then story turn; assignment never takes the wire turn, so no cycle.
+        # The stories are read once the turn is ours: the assignment it waited for may have merged some away.
+        _turn(STORY_TURN)
+    for story in Story.objects.filter(pk__in=memberships.values("story_id")).order_by("pk"):
+        _story_counts_refresh(story)
 
 
 # --- stories ---------------------------------------------------------------------------------------------------
@@ -332,8 +339,11 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
 
 
 def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:
-    """Mark stories quiet for longer than the quiet period closed; how many were."""
-    return Story.objects.filter(is_closed=False, last_seen__lt=now - options.quiet_period).update(is_closed=True)
+    """Mark stories quiet for longer than the quiet period closed; how many were. In the story turn: one UPDATE of
+    many stories, beside a worker's assignment updating some of them in another order, could deadlock them."""
+    with transaction.atomic():
+        _turn()
+        return Story.objects.filter(is_closed=False, last_seen__lt=now - options.quiet_period).update(is_closed=True)
 
 
 # --- batch -----------------------------------------------------------------------------------------------------
