@@ -55,7 +55,8 @@ SURFACES: dict[str, tuple[Callable[[Desk], str], int, int]] = {
     "category": (lambda d: f"/category/{d.category.slug}/", 4, 5),
     "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4, 5),
     # results, their keys (rows only for items no cache holds), the categories (the navigation's, which the filter
-    # control reuses), the publishers; on PostgreSQL the results are three statements (the id range, a window of ids, the ranking: articles.search)
+    # control reuses), the publishers; on PostgreSQL the results are three statements (the id range, a window of
+    # ids, the ranking: articles.search)
     "search": (lambda d: "/search/?q=harbour", SEARCH_QUERIES, SEARCH_QUERIES + 1),
     "story page": (lambda d: f"/stories/{d.story.pk}/", 4, 6),
     "rss": (lambda d: "/feeds/rss.xml", 1, 2),
