@@ -116,6 +116,61 @@ def story_card_keys(ids: list[int]) -> list[tuple]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+# What a story's page shows of the story beyond its card's key.
+STORY_PAGE_FIELDS = (
+    *STORY_CARD_KEY_FIELDS,
+    "headline",
+    "language",
+    "languages",
+    "size",
+    "outlet_count",
+    "first_seen",
+    "last_seen",
+)
+# What a story's page shows of each of its articles (titles and the rest are vouched for by `updated_at`).
+STORY_MEMBER_FIELDS = (
+    "id",
+    "updated_at",
+    "published_at",
+    "fetched_at",
+    "language",
+    "wire_credit",
+    "publisher_id",
+    "publisher__name",
+    "publisher__slug",
+    "signature__group_id",
+    "signature__is_repeat",
+)
+
+
+def story_page_key(*, story_id: int) -> tuple | None:
+    """STORY_PAGE_FIELDS of one story that has articles (story_get's), or None: the light first read of its page."""
+    if not 0 < story_id <= MAX_ID:
+        return None
+    rows = key_rows(
+        ("story-page-key", story_id),
+        lambda: Story.objects.filter(pk=story_id, size__gt=0).values_list(*STORY_PAGE_FIELDS, named=True),
+    )
+    # Its languages are a list: a key holds them as a tuple.
+    return rows[0]._replace(languages=tuple(rows[0].languages)) if rows else None
+
+
+def story_member_keys(*, story_id: int) -> list[tuple]:
+    """STORY_MEMBER_FIELDS of a story's visible articles (story_articles'), by id."""
+    return key_rows(
+        ("story-member-keys", story_id),
+        lambda: (
+            _visible(Article.objects.filter(story_membership__story_id=story_id))
+            .values_list(*STORY_MEMBER_FIELDS, named=True)
+            .order_by("id")
+        ),
+    )
+
+
+def _visible(articles: QuerySet[Article]) -> QuerySet[Article]:
+    return articles.filter(publisher__is_active=True).exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
+
+
 def stories_by_id(ids: list[int]) -> list[Story]:
     """The stories `ids` in that order, with what a card shows joined (one query); the clustering state, which no
     surface shows, is left in the database."""
@@ -181,9 +236,7 @@ def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language
 
 def story_articles(story: Story) -> list[Article]:
     """The story's visible articles, oldest first."""
-    articles = Article.objects.filter(story_membership__story=story, publisher__is_active=True).exclude(
-        publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
-    )
+    articles = _visible(Article.objects.filter(story_membership__story=story))
     articles = articles.select_related("publisher", "category", "signature__group").defer("signature__signature")
     return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
 
@@ -260,9 +313,7 @@ def syndication_copy_keys(*, group_id: int) -> list[tuple]:
 
 
 def _visible_copies(group_id: int) -> QuerySet[Article]:
-    return Article.objects.filter(signature__group_id=group_id, publisher__is_active=True).exclude(
-        publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
-    )
+    return _visible(Article.objects.filter(signature__group_id=group_id))
 
 
 def article_syndication(article: Article) -> ArticleSyndication:

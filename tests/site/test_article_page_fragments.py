@@ -21,7 +21,7 @@ from newsdesk.community.models import Comment, Member
 from newsdesk.community.services import comment_create, comments_approve, comments_reject
 from newsdesk.site.article_page import article_page
 from newsdesk.sources.models import Publisher
-from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
+from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 from tests.community.conftest import make_member
 from tests.factories import make_article, make_category, make_publisher
 from tests.rights.removal import operator_takedown
@@ -55,14 +55,14 @@ def _url(article: Article) -> str:
     return f"/article/{article.pk}/"
 
 
-@pytest.mark.parametrize("which", ["primary", "copy"])
+@pytest.mark.parametrize("which", ["primary", "copy", "story"])
 def test_a_cached_page_reads_keys_only_and_equals_a_fresh_render(desk, client, settings, which):
-    url = _url(getattr(desk, which))
+    url = getattr(desk, which).get_absolute_url()
     first = client.get(url).content
     with CaptureQueriesContext(connection) as captured:
         again = client.get(url).content
     queries = [query["sql"] for query in captured.captured_queries]
-    # the article's key, its copies' keys, the navigation, the comments: no article text is read
+    # its key, its copies' (its articles') keys, the navigation, the comments: no article text is read
     assert len(queries) == 4, queries
     assert not [sql for sql in queries if "body_html" in sql and "articles_article" in sql]
     fragments.LOCAL.clear()  # another process: the page comes from the shared cache
@@ -109,16 +109,6 @@ CHANGES = {
         comments_approve(comments=Comment.objects.all(), moderator=make_member(staff=True, trusted=True)),
     ),
 }
-
-
-@pytest.mark.parametrize("change", CHANGES)
-def test_a_change_shows_on_the_article_page_at_once(desk, client, settings, change):
-    url = _url(desk.primary)
-    before = client.get(url).content
-    CHANGES[change](desk)
-    after = client.get(url).content
-    assert after == fresh(client, settings, url)
-    assert after != before
 
 
 def test_an_untouched_row_elsewhere_keeps_the_page_cached(desk, client):
@@ -237,3 +227,49 @@ def test_a_signed_in_reader_gets_their_own_page_not_the_visitors(desk, client):
     assert "Sign out" in own.content.decode()
     assert "Sign out" not in visitors
     assert "no-store" in own["Cache-Control"]
+
+
+def _joins(d: Desk) -> None:
+    late = make_article(make_publisher(name="Late Gazette"), title="Harbour strike: the aftermath")
+    StoryMembership.objects.create(article=late, story=d.story)
+    Story.objects.filter(pk=d.story.pk).update(size=4, outlet_count=4)
+
+
+STORY_CHANGES = {
+    "headline": lambda d: Story.objects.filter(pk=d.story.pk).update(headline="Port reopens"),
+    "closed": lambda d: Story.objects.filter(pk=d.story.pk).update(is_closed=True),
+    "a new article": _joins,
+    "an article edited": _edit,
+    "an article re-dated": lambda d: Article.objects.filter(pk=d.other.pk).update(published_at="2099-01-01T00:00:00Z"),
+    "an article's publisher renamed": lambda d: Publisher.objects.filter(pk=d.third.pk).update(name="Third Times"),
+    "an article's publisher blocked": lambda d: Publisher.objects.filter(pk=d.third.pk).update(
+        display_policy="blocked"
+    ),
+    "an article taken down": lambda d: operator_takedown(d.other.canonical_url),
+    "the lead's publisher headline only": lambda d: Publisher.objects.filter(
+        pk=d.story.lead_article.publisher_id
+    ).update(display_policy="headline"),
+    "a copy no longer a repeat": lambda d: ArticleSignature.objects.filter(article=d.copy).update(is_repeat=False),
+}
+
+
+PAGE_CHANGES = {"article": CHANGES, "story": STORY_CHANGES}
+
+
+@pytest.mark.parametrize(
+    ("page", "change"), [(page, change) for page, table in PAGE_CHANGES.items() for change in table]
+)
+def test_a_change_shows_on_its_page_at_once(desk, client, settings, page, change):
+    url = (desk.primary if page == "article" else desk.story).get_absolute_url()
+    before = client.get(url).content
+    PAGE_CHANGES[page][change](desk)
+    after = client.get(url).content
+    assert after == fresh(client, settings, url)
+    assert after != before
+
+
+def test_a_story_that_lost_its_articles_is_gone_at_once(desk, client):
+    url = desk.story.get_absolute_url()
+    assert client.get(url).status_code == 200
+    Story.objects.filter(pk=desk.story.pk).update(size=0)
+    assert client.get(url).status_code == 404
