@@ -1,6 +1,7 @@
 """Every `newsdesk` process (worker, serve, each command the tests start by the hundred) sets Django up; the heavy
 libraries only some of them use are imported on first use, not at setup: trafilatura (extracting a page),
-py3langid (identifying a language), scikit-learn (training the category model)."""
+py3langid (identifying a language), scikit-learn (training the category model), model2vec (story clustering with
+NEWSDESK_CLUSTER_MODEL set)."""
 
 import json
 import subprocess
@@ -8,11 +9,12 @@ import sys
 
 from tests.postgres.subprocess_db import REPO, child_env
 
-LAZY = ["trafilatura", "py3langid", "sklearn"]
+LAZY = ["trafilatura", "py3langid", "sklearn", "model2vec"]
 SETUP = f"""
 import json, sys, django
 django.setup()
 import newsdesk.reader.extract, newsdesk.reader.extract.language, newsdesk.articles.services, newsdesk.ingest.context
+import newsdesk.stories.services
 print(json.dumps([name for name in {LAZY!r} if name in sys.modules]))
 """
 

@@ -256,19 +256,27 @@ def _newest_key(article: tuple) -> tuple[bool, float, int]:
     return (stamp is not None, stamp.timestamp() if stamp else 0.0, article.id)
 
 
-def article_sitemap_list() -> QuerySet[Article]:
-    """The lightest rows the sitemap needs: id and last change of every visible article."""
-    return (
-        Article.objects.filter(publisher__is_active=True)
-        .exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
-        .only("id", "updated_at")
-        .order_by("-id")
-    )
+def article_sitemap_keys(*, limit: int) -> list[tuple]:
+    """The lightest rows the sitemap needs: (id, updated_at) of the newest `limit` visible articles by id."""
+
+    def build() -> QuerySet:
+        visible = Article.objects.filter(publisher__is_active=True).exclude(
+            publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
+        )
+        return visible.order_by("-id").values_list("id", "updated_at", named=True)[:limit]
+
+    return key_rows(("sitemap", limit), build)
 
 
 def category_list() -> QuerySet[Category]:
     """All categories, by name."""
     return Category.objects.all()
+
+
+def category_nav() -> list[tuple[int, str, str]]:
+    """(id, name, slug) of every category, by name, as category_list() orders them: the section navigation every
+    page shows, read without building the query or a model instance each time."""
+    return key_rows("category-nav", lambda: category_list().values_list("id", "name", "slug", named=True))
 
 
 def category_get(*, slug: str) -> Category | None:
@@ -282,12 +290,28 @@ def article_search(
     """Articles matching `query` (any syntax; never raises on odd input), best match first (or newest first with
     `search.order == "date"`); only those in `language` (a primary subtag) when it is given, the query then
     stemmed in that language alone; `search` narrows further (publisher, published-at window)."""
+    ids = _search_ids(query, limit=limit, language=language, search=search)
+    by_id = article_list().in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def article_search_keys(
+    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None
+) -> list[tuple]:
+    """article_search's answer as keys (article_keys), in the same order: a results page renders its items from
+    cache and loads rows only for the ones no cache holds."""
+    ids = _search_ids(query, limit=limit, language=language, search=search)
+    if not ids:
+        return []
+    by_id = {key.id: key for key in article_keys(article_list().filter(pk__in=ids))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _search_ids(query: str, *, limit: int, language: str, search: SearchFilter | None) -> list[int]:
     clauses = parse_query(query)
     if not clauses:
         return []
     search = search or SearchFilter()
     if language:
         search = replace(search, language=language)
-    ids = search_ids(connection, clauses, search, limit=limit)
-    by_id = article_list().in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+    return search_ids(connection, clauses, search, limit=limit)

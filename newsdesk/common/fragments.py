@@ -22,6 +22,7 @@ import django
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import get_template
 
 FRAGMENT_KEY_PREFIX = "newsdesk:fragment:"
 # Long enough to outlive a busy day's changes of the surrounding page; a lost entry only costs one render.
@@ -30,7 +31,7 @@ FRAGMENT_SECONDS = 24 * 3600
 # site's every card, item and row in every format is some 6 MB; a site showing 20,000 recent articles in feeds,
 # lists and the API fits too. Past it the least recently used go, and come back from the shared cache.
 LOCAL_FRAGMENT_CHARS = 64 * 1024 * 1024
-KEY_CHARS = 1024  # what a key (a tuple of some 25 values) costs in memory, counted against the budget
+KEY_CHARS = 1024  # what a tuple of some 25 values in a key costs in memory, counted against the budget
 
 Item = TypeVar("Item")
 # A fragment's identity: its kind and the plain values it shows (fragment_key makes the shared cache's key of it).
@@ -63,12 +64,12 @@ class LocalFragments:
             for identity, text in texts.items():
                 old = self._entries.pop(identity, None)
                 if old is not None:
-                    self._chars -= len(old) + KEY_CHARS
+                    self._chars -= _cost(identity, old)
                 self._entries[identity] = text
-                self._chars += len(text) + KEY_CHARS
+                self._chars += _cost(identity, text)
             while self._chars > self.budget and self._entries:
-                _, gone = self._entries.popitem(last=False)
-                self._chars -= len(gone) + KEY_CHARS
+                gone = self._entries.popitem(last=False)
+                self._chars -= _cost(*gone)
 
     def clear(self) -> None:
         with self._lock:
@@ -77,6 +78,16 @@ class LocalFragments:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _cost(identity: Identity, text: str) -> int:
+    """What an entry holds in memory, roughly: its text and KEY_CHARS for each tuple of values in its identity (a
+    page's content is keyed by all of its cards' keys)."""
+    return len(text) + KEY_CHARS * _tuples(identity)
+
+
+def _tuples(value: tuple) -> int:
+    return 1 + sum(_tuples(part) for part in value if isinstance(part, tuple))
 
 
 LOCAL = LocalFragments(LOCAL_FRAGMENT_CHARS)
@@ -90,6 +101,13 @@ def code_digest(*modules: ModuleType) -> str:
     for module in modules:
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def template_digest(name: str) -> str:
+    """A digest of a template's source: a changed template (a new release) never reuses old fragments."""
+    source = get_template(name).template.source
+    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
 
 
 def fragment_key(kind: str, parts: tuple) -> str:

@@ -20,6 +20,12 @@ def _around(name: str) -> tuple[str, str]:
     return prefix, suffix
 
 
+@functools.cache
+def route(name: str) -> str:
+    """reverse(name) for a route without arguments (every page's header and footer link a few)."""
+    return reverse(name)
+
+
 def url_for(name: str, value: object) -> str:
     """reverse(name, args=[value]) for a route whose one argument is an int or a slug (nothing to escape)."""
     prefix, suffix = _around(name)

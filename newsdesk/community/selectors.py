@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from newsdesk.common.compiled import key_rows
 from newsdesk.community.models import Comment, Member
 from newsdesk.community.targets import target_type
 
@@ -39,6 +40,30 @@ def comment_threads_and_count(*, target: models.Model, viewer=None) -> tuple[lis
     comments = list(comment_list(target=target, viewer=viewer))
     signed_in = viewer is not None and viewer.is_authenticated
     return _threads(comments), comment_count(target=target) if signed_in else len(comments)
+
+
+# What a visitor's view of a target's comments shows (the approved ones: their text, author, dates and threading).
+APPROVED_COMMENT_FIELDS = (
+    "id",
+    "parent_id",
+    "created_at",
+    "edited_at",
+    "body_html",
+    "author__username",
+    "author__member__display_name",
+)
+
+
+def approved_comment_keys(*, target: models.Model) -> list[tuple]:
+    """APPROVED_COMMENT_FIELDS of the comments a visitor sees on `target`, in comment_list's order, as plain rows:
+    the key of the cached comment section (read on compiled SQL, no model instance)."""
+    type_id = target_type(target).pk
+    return key_rows(
+        ("approved-comment-keys", type_id, target.pk),
+        lambda: Comment.objects.filter(
+            target_type_id=type_id, target_id=target.pk, status=Comment.Status.APPROVED
+        ).values_list(*APPROVED_COMMENT_FIELDS, named=True),
+    )
 
 
 def _threads(comments: list[Comment]) -> list[CommentThread]:

@@ -7,48 +7,23 @@ was rendered with, the time zone dates are shown in and the template's source. S
 new image or an edited article shows at once, and an unchanged card is never rendered twice.
 """
 
-import functools
-import hashlib
 from collections.abc import Sequence
 
+from django.core.paginator import Page
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.fragments import article_fragments
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import Article, Category
 from newsdesk.common.fragments import fragments
-from newsdesk.sources.models import Publisher
+from newsdesk.common.fragments import template_digest as _template_digest
 from newsdesk.stories.presentation import story_card
 from newsdesk.stories.selectors import stories_by_id
 
 STORY_CARD = "site/_story_card.html"
 ARTICLE_ITEM = "site/_article_item.html"
-
-
-@functools.cache
-def _template_digest(name: str) -> str:
-    """A digest of a template's source: a changed template (a new release) never reuses old fragments."""
-    source = get_template(name).template.source
-    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
-
-
-def publisher_parts(publisher: Publisher) -> tuple:
-    return (publisher.pk, publisher.name, publisher.slug, publisher.display_policy, publisher.excerpt_words)
-
-
-def article_parts(article: Article) -> tuple:
-    """What of `article` a fragment showing it depends on (see the module docstring)."""
-    return (
-        article.pk,
-        article.updated_at,
-        article.fetched_at,  # shown when undated, and written without save() when a feed shows the article again
-        article.image_key,
-        article.language,
-        article.noarchive,
-        article.robots_directives,
-        *publisher_parts(article.publisher),
-    )
+HOME_CONTENT = "site/_home_content.html"
 
 
 def story_cards_html(keys: Sequence[tuple], *, level: int = 2) -> list[SafeString]:
@@ -68,32 +43,60 @@ def story_cards_html(keys: Sequence[tuple], *, level: int = 2) -> list[SafeStrin
     return [mark_safe(html) for html in rendered if html is not None]
 
 
-def article_key_items_html(keys: Sequence[tuple], *, level: int = 3) -> list[SafeString]:
+def article_key_items_html(keys: Sequence[tuple], *, level: int = 3, show_teaser: bool = False) -> list[SafeString]:
     """The list item of each article keyed in `keys` (rows of article_keys; site/_article_item.html), headings at
-    `level`. Only the articles no cache holds an item of are loaded, in one query."""
+    `level`, with the policy-allowed teaser when `show_teaser`. Only the articles no cache holds an item of are
+    loaded, in one query."""
     fixed = (_template_digest(ARTICLE_ITEM), timezone.get_current_timezone_name(), level)
+    if show_teaser:  # (items without one keep the identity they had before teasers could be asked for)
+        fixed = (*fixed, "teaser")
 
     def render(article: Article) -> str:
-        return get_template(ARTICLE_ITEM).render({"level": level, "show_teaser": False, "article": article})
+        return get_template(ARTICLE_ITEM).render({"level": level, "show_teaser": show_teaser, "article": article})
 
     return [mark_safe(html) for _, html in article_fragments(keys, kind="article-key-item", fixed=fixed, render=render)]
-
-
-def article_items_html(articles: Sequence[Article], *, level: int = 3, show_teaser: bool = False) -> list[SafeString]:
-    """The list item of each article (site/_article_item.html), headings at `level`, with the policy-allowed teaser
-    when `show_teaser`."""
-    fixed = (_template_digest(ARTICLE_ITEM), timezone.get_current_timezone_name(), level, show_teaser)
-
-    def render(missing: list[Article]) -> list[str]:
-        template = get_template(ARTICLE_ITEM)
-        return [template.render({"level": level, "show_teaser": show_teaser, "article": a}) for a in missing]
-
-    rendered = fragments(
-        articles, key_of=lambda article: ("article-item", (*fixed, *article_parts(article))), render=render
-    )
-    return [mark_safe(html) for html in rendered]
 
 
 def joined(pieces: Sequence[SafeString]) -> SafeString:
     """`pieces` as one piece of HTML ("" for none): a template writes it as one variable instead of a loop."""
     return mark_safe("".join(pieces))  # each piece is safe already: a rendered template's output
+
+
+def home_content_html(
+    *,
+    page: Page,
+    card_keys: Sequence[tuple],
+    sections: Sequence[tuple[Category | None, Sequence[tuple]]],
+    language: str,
+) -> SafeString:
+    """The home page's content (site/_home_content.html: the story cards of `page`, its paging links and the
+    sections' items, `sections` as (category, article keys)) rendered once for what it shows. Its identity holds
+    every card's and item's key (so whatever makes a new card or item makes a new content), the sections'
+    categories, the page's place and the templates' sources; a hit skips the cards' and items' own lookups."""
+    templates = tuple(_template_digest(name) for name in (HOME_CONTENT, STORY_CARD, ARTICLE_ITEM))
+    shown = tuple(
+        ((category.pk, category.name, category.slug) if category else None, tuple(keys)) for category, keys in sections
+    )
+    place = (page.number, page.has_next(), page.has_previous())
+    identity = (*templates, timezone.get_current_timezone_name(), language, place, tuple(card_keys), shown)
+    whole: list[str] = []
+
+    def render(_: list) -> list[str | None]:
+        cards = story_cards_html(card_keys)
+        items = [(category, article_key_items_html(keys)) for category, keys in sections]
+        context = {
+            "page_obj": page,
+            "cards": joined(cards),
+            "language": language,
+            "sections": [(category, joined(pieces)) for category, pieces in items],
+        }
+        whole.append(get_template(HOME_CONTENT).render(context))
+        # A story or article deleted between its key and its row is left out: such a content is shown once but not
+        # kept under an identity that names it.
+        complete = len(cards) == len(card_keys) and all(
+            len(pieces) == len(keys) for (_, keys), (_, pieces) in zip(sections, items, strict=True)
+        )
+        return [whole[0] if complete else None]
+
+    (html,) = fragments([identity], key_of=lambda key: ("home-content", key), render=render)
+    return mark_safe(html if html is not None else whole[0])

@@ -1,15 +1,13 @@
 """What a syndication feed covers (the whole site, one category or one publisher), shared by RSS, Atom and JSON."""
 
-import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import reverse
 
 from newsdesk.articles.presentation import absolute_url
 from newsdesk.articles.selectors import article_feed_list, article_keys_of, category_get
-from newsdesk.common.url_patterns import url_for
+from newsdesk.common.url_patterns import route, url_for
 from newsdesk.sources.selectors import publisher_get
 from newsdesk.stories.selectors import without_repeats
 
@@ -48,12 +46,7 @@ class FeedScope:
 def feed_path(scope: str, fmt: str, slug: str | None = None) -> str:
     # Every page links six feeds: reversed once per process (as url_for does), not once per link.
     name = f"site:{scope}_{fmt}"
-    return url_for(name, slug) if slug else _route(name)
-
-
-@functools.cache
-def _route(name: str) -> str:
-    return reverse(name)
+    return url_for(name, slug) if slug else route(name)
 
 
 def feed_links(scope: str = HOME, slug: str | None = None, label: str = "") -> list[FeedLink]:
@@ -115,7 +108,7 @@ def feed_scope(*, scope: str, slug: str | None = None, language: str = "") -> Fe
         slug=None,
         title=f"{site}: latest news",
         description=f"The latest news gathered by {site}, each linked to its original source.",
-        page_url=absolute_url(reverse("site:home")),
+        page_url=absolute_url(route("site:home")),
         articles=article_keys_of(
             (HOME, language, FEED_ITEMS), lambda: without_repeats(article_feed_list(language=language))[:FEED_ITEMS]
         ),

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS, SEARCH_ONLY_FIELDS, article_list
+from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS, ARTICLE_KEY_FIELDS, SEARCH_ONLY_FIELDS, article_list
 from newsdesk.common.compiled import key_rows
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import Story, SyndicationGroup
@@ -116,6 +116,61 @@ def story_card_keys(ids: list[int]) -> list[tuple]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+# What a story's page shows of the story beyond its card's key.
+STORY_PAGE_FIELDS = (
+    *STORY_CARD_KEY_FIELDS,
+    "headline",
+    "language",
+    "languages",
+    "size",
+    "outlet_count",
+    "first_seen",
+    "last_seen",
+)
+# What a story's page shows of each of its articles (titles and the rest are vouched for by `updated_at`).
+STORY_MEMBER_FIELDS = (
+    "id",
+    "updated_at",
+    "published_at",
+    "fetched_at",
+    "language",
+    "wire_credit",
+    "publisher_id",
+    "publisher__name",
+    "publisher__slug",
+    "signature__group_id",
+    "signature__is_repeat",
+)
+
+
+def story_page_key(*, story_id: int) -> tuple | None:
+    """STORY_PAGE_FIELDS of one story that has articles (story_get's), or None: the light first read of its page."""
+    if not 0 < story_id <= MAX_ID:
+        return None
+    rows = key_rows(
+        ("story-page-key", story_id),
+        lambda: Story.objects.filter(pk=story_id, size__gt=0).values_list(*STORY_PAGE_FIELDS, named=True),
+    )
+    # Its languages are a list: a key holds them as a tuple.
+    return rows[0]._replace(languages=tuple(rows[0].languages)) if rows else None
+
+
+def story_member_keys(*, story_id: int) -> list[tuple]:
+    """STORY_MEMBER_FIELDS of a story's visible articles (story_articles'), by id."""
+    return key_rows(
+        ("story-member-keys", story_id),
+        lambda: (
+            _visible(Article.objects.filter(story_membership__story_id=story_id))
+            .values_list(*STORY_MEMBER_FIELDS, named=True)
+            .order_by("id")
+        ),
+    )
+
+
+def _visible(articles: QuerySet[Article]) -> QuerySet[Article]:
+    return articles.filter(publisher__is_active=True).exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
+
+
 def stories_by_id(ids: list[int]) -> list[Story]:
     """The stories `ids` in that order, with what a card shows joined (one query); the clustering state, which no
     surface shows, is left in the database."""
@@ -181,9 +236,7 @@ def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language
 
 def story_articles(story: Story) -> list[Article]:
     """The story's visible articles, oldest first."""
-    articles = Article.objects.filter(story_membership__story=story, publisher__is_active=True).exclude(
-        publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
-    )
+    articles = _visible(Article.objects.filter(story_membership__story=story))
     articles = articles.select_related("publisher", "category", "signature__group").defer("signature__signature")
     return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
 
@@ -224,6 +277,45 @@ def article_page_get(*, article_id: int) -> Article | None:
     return found.defer(*SEARCH_ONLY_FIELDS, "story_membership__story__state", "signature__signature").first()
 
 
+# What an article's page shows beyond its own key (ARTICLE_KEY_FIELDS): its story's link and counts, and which wire
+# group it is a copy in (the group's visible copies are read by syndication_copy_keys).
+ARTICLE_PAGE_FIELDS = (
+    *ARTICLE_KEY_FIELDS,
+    "story_membership__story_id",
+    "story_membership__story__headline",
+    "story_membership__story__size",
+    "story_membership__story__outlet_count",
+    "signature__group_id",
+    "signature__group__primary_id",
+)
+# What the page shows of each copy of a wire text (the order, a link, the outlet, the primary's credit).
+SYNDICATION_COPY_FIELDS = ("id", "updated_at", "published_at", "fetched_at", "wire_credit", "publisher__name")
+
+
+def article_page_key(*, article_id: int) -> tuple | None:
+    """ARTICLE_PAGE_FIELDS of one visible article (article_get's visibility), or None: the light first read of its
+    page, which is rendered (from article_page_get) only when no cache holds it for these values."""
+    if not 0 < article_id <= MAX_ID:
+        return None
+    rows = key_rows(
+        ("article-page-key", article_id),
+        lambda: article_list().filter(pk=article_id).values_list(*ARTICLE_PAGE_FIELDS, named=True),
+    )
+    return rows[0] if rows else None
+
+
+def syndication_copy_keys(*, group_id: int) -> list[tuple]:
+    """SYNDICATION_COPY_FIELDS of the visible copies in a wire group, by id (what article_syndication lists)."""
+    return key_rows(
+        ("syndication-copy-keys", group_id),
+        lambda: _visible_copies(group_id).values_list(*SYNDICATION_COPY_FIELDS, named=True).order_by("id"),
+    )
+
+
+def _visible_copies(group_id: int) -> QuerySet[Article]:
+    return _visible(Article.objects.filter(signature__group_id=group_id))
+
+
 def article_syndication(article: Article) -> ArticleSyndication:
     """The story of `article` and, when other outlets printed the same wire text, its primary and the others
     (article_page_get has joined its membership and signature)."""
@@ -234,11 +326,7 @@ def article_syndication(article: Article) -> ArticleSyndication:
     group: SyndicationGroup | None = signature.group if signature is not None else None
     if group is None:
         return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])
-    copies = (
-        Article.objects.filter(signature__group=group, publisher__is_active=True)
-        .exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
-        .select_related("publisher")
-    )
+    copies = _visible_copies(group.pk).select_related("publisher")
     copies = sorted(copies, key=lambda a: (a.published_at or a.fetched_at, a.pk))
     primary = next((a for a in copies if a.pk == group.primary_id), None)
     carried_by = [a for a in copies if a.pk != article.pk and a.pk != group.primary_id]

@@ -151,3 +151,31 @@ def test_the_pairs_of_a_phrase_are_the_pairs_of_the_stored_vector():
             "newsdesk_phrase_bigrams(ARRAY['Crème', 'brûlée']) = newsdesk_phrase_bigrams(ARRAY['creme', 'brulee'])"
         )
         assert cursor.fetchone() == (True, 0, 2, 0, 0, True)
+
+
+@pytest.mark.django_db
+def test_a_phrase_stops_widening_its_windows_past_the_paired_span(pantry, monkeypatch):
+    """Past PAIRED_SPAN ids the next window is the last one (on PostgreSQL); the candidates stay the newest ones."""
+    monkeypatch.setattr(search_module, "SEARCH_CANDIDATES", 300)
+    monkeypatch.setattr(search_module, "FIRST_WINDOW", 10**12)
+    one_window = _titles('"quokka ate toast"', SearchFilter())
+    monkeypatch.setattr(search_module, "FIRST_WINDOW", 50)
+    monkeypatch.setattr(search_module, "WINDOW_GROWTH", 2)
+    monkeypatch.setattr(search_module, "PAIRED_SPAN", 100)
+    sent: list[str] = []
+
+    def capture(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        windowed = _titles('"quokka ate toast"', SearchFilter())
+
+    assert windowed == one_window
+    assert len(one_window) == 50
+    if connection.vendor == "postgresql":
+        windows = [sql for sql in sent if "ORDER BY a.id DESC LIMIT" in sql]
+        # 50 ids, 100 ids, then (200 > PAIRED_SPAN) everything older, bounded above only.
+        assert len(windows) == 3
+        assert "a.id + 0 <= " in windows[-1]
+        assert "a.id + 0" not in windows[0]

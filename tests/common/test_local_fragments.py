@@ -12,8 +12,11 @@ def _id(n: int) -> tuple[str, tuple]:
     return ("test", (n, "2026-12-05"))
 
 
+ENTRY = 2 * KEY_CHARS + 10  # an identity of two tuples and a text of 10 characters
+
+
 def test_the_least_recently_used_go_first_once_the_budget_is_spent():
-    local = LocalFragments(budget=3 * (KEY_CHARS + 10))
+    local = LocalFragments(budget=3 * ENTRY)
     local.set_many({_id(1): "a" * 10, _id(2): "b" * 10, _id(3): "c" * 10})
     assert local.get_many([_id(1)]) == {_id(1): "a" * 10}  # 1 used last: 2 is now the oldest
     local.set_many({_id(4): "d" * 10})
@@ -22,7 +25,7 @@ def test_the_least_recently_used_go_first_once_the_budget_is_spent():
 
 
 def test_storing_an_identity_again_replaces_it_and_its_size():
-    local = LocalFragments(budget=2 * (KEY_CHARS + 10))
+    local = LocalFragments(budget=2 * ENTRY)
     for text in ("x" * 10, "y" * 10, "z" * 10):
         local.set_many({_id(1): text})
     local.set_many({_id(2): "w" * 10})
@@ -30,6 +33,14 @@ def test_storing_an_identity_again_replaces_it_and_its_size():
     local.clear()
     assert len(local) == 0
     assert local.get_many([_id(1)]) == {}
+
+
+def test_an_identity_holding_many_keys_counts_each_of_them():
+    local = LocalFragments(budget=3 * ENTRY)
+    local.set_many({_id(1): "a" * 10, _id(2): "b" * 10})
+    page = ("page", ("digest", (_id(3)[1], _id(4)[1])))  # five tuples: more room than the two entries before it
+    local.set_many({page: "c" * 20})
+    assert local.get_many([_id(1), _id(2), page]) == {page: "c" * 20}
 
 
 def test_a_fragment_larger_than_the_budget_is_not_kept():

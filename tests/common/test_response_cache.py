@@ -18,9 +18,9 @@ from newsdesk.community.models import Comment
 from newsdesk.community.services import comment_create, comments_approve
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.services import feed_refresh
-from newsdesk.rights.services import takedown_operator_remove, takedown_request_create
 from tests.community.conftest import make_member
 from tests.factories import make_article, make_category, make_feed, make_publisher
+from tests.rights.removal import operator_takedown
 from tests.sources.conftest import serve  # noqa: F401 - loopback server fixture
 from tests.sources.loopback import Reply
 from tests.stories.rows import make_story
@@ -120,15 +120,7 @@ def _policy_change(w: World) -> None:
 
 
 def _takedown(w: World) -> None:
-    request = takedown_request_create(
-        requester_name="Rita Owner",
-        requester_email="rita@publisher.example",
-        signature="Rita Owner",
-        good_faith=True,
-        accurate=True,
-        urls=[w.second.canonical_url],
-    )
-    assert takedown_operator_remove(request=request, actor="operator ann") == 1
+    assert operator_takedown(w.second.canonical_url) == 1
     assert not Article.objects.filter(pk=w.second.pk).exists()
 
 

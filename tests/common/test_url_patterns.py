@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from newsdesk.common.url_patterns import url_for
+from newsdesk.common.url_patterns import route, url_for
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,8 @@ def test_url_for_is_reverse(name, value):
 def test_a_route_without_an_argument_is_refused():
     with pytest.raises(ValueError, match="does not take one argument"):
         url_for("site:home", 1)
+
+
+@pytest.mark.parametrize("name", ["site:home", "site:search", "accounts:login", "rights:takedown", "site:home_rss"])
+def test_route_is_reverse(name):
+    assert route(name) == reverse(name)

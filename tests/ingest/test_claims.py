@@ -14,23 +14,31 @@ from django.utils import timezone
 from newsdesk.ingest.claims import feed_claim, feed_release, feeds_lease_renew
 from newsdesk.sources.models import Feed
 from tests.factories import make_feed, make_publisher
+from tests.postgres.faults import STARTUP_S
 from tests.postgres.subprocess_db import REPO, child_env, python_argv
 
 pytestmark = [pytest.mark.postgres]
 
-CLAIMER_SCRIPT = """
+# A claimer process's start line: Django set up, it says it is ready, then waits for the go file.
+START_LINE = """
 import json, pathlib, sys, time
 import django
 django.setup()
 from newsdesk.ingest.claims import feed_claim
 owner, go = sys.argv[1], pathlib.Path(sys.argv[2])
+(go.parent / f"ready-{owner}").touch()
 while not go.exists():
     time.sleep(0.005)
-claimed = []
+"""
+
+CLAIMER_SCRIPT = (
+    START_LINE
+    + """claimed = []
 while batch := feed_claim(owner=owner, limit=2, lease_s=300):
     claimed += [feed.id for feed in batch]
 print(json.dumps(claimed))
 """
+)
 
 
 def _feeds(count: int, **fields) -> list[Feed]:
@@ -58,7 +66,14 @@ def _run_claimers(script: str, count: int, tmp_path) -> list[str]:
         for n in range(count)
     ]
     try:
-        time.sleep(1.0)  # let every child import Django and wait at the start line
+        # Released together only once every one waits at the start line: on a loaded machine starting Python and
+        # Django takes seconds, and a claimer still starting would find the others done, with nothing to race.
+        deadline = time.monotonic() + STARTUP_S
+        while not all((tmp_path / f"ready-process-{n}").exists() for n in range(count)):
+            exited = [claimer for claimer in claimers if claimer.poll() is not None]
+            assert not exited, [claimer.communicate() for claimer in exited]
+            assert time.monotonic() < deadline, f"the claimers were not all ready within {STARTUP_S} s"
+            time.sleep(0.05)
         go.touch()
         outputs = [claimer.communicate(timeout=60) for claimer in claimers]
     finally:
@@ -300,19 +315,14 @@ def test_per_origin_caps_the_feeds_of_one_publisher_leased_by_all_workers_togeth
     assert _ids(first) <= _ids(busy) | _ids(quiet)
 
 
-ORIGIN_CLAIMER_SCRIPT = """
-import json, pathlib, sys, time
-import django
-django.setup()
-from newsdesk.ingest.claims import feed_claim
-owner, go = sys.argv[1], pathlib.Path(sys.argv[2])
-while not go.exists():
-    time.sleep(0.005)
-claimed = []
+ORIGIN_CLAIMER_SCRIPT = (
+    START_LINE
+    + """claimed = []
 for _ in range(5):  # keep what it claims: the leases stay taken
     claimed += [feed.id for feed in feed_claim(owner=owner, limit=3, lease_s=300, per_origin=2)]
 print(json.dumps(claimed))
 """
+)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,14 +16,16 @@ from newsdesk.common import fragments
 from newsdesk.common.fragments import fragment_key, json_fragment, json_with_fragments
 from newsdesk.sources.models import Feed, Publisher
 from tests.factories import make_article, make_category, make_feed, make_publisher
+from tests.site.rendering import fresh
 from tests.stories.rows import make_story
 
 pytestmark = pytest.mark.django_db
 
 LISTS = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"]
-# The home page's section items and the category and publisher pages' items are cached and loaded the same way.
-CATEGORY_PAGE, PUBLISHER_PAGE = "/category/harbour/", "/publisher/harbour-times/"
-SURFACES = [*LISTS, "/", CATEGORY_PAGE, PUBLISHER_PAGE]
+# The home page's section items and the category, publisher and search pages' items are cached and loaded the same
+# way.
+CATEGORY_PAGE, PUBLISHER_PAGE, SEARCH_PAGE = "/category/harbour/", "/publisher/harbour-times/", "/search/?q=harbour"
+SURFACES = [*LISTS, "/", CATEGORY_PAGE, PUBLISHER_PAGE, SEARCH_PAGE]
 
 
 @pytest.fixture
@@ -37,15 +39,6 @@ def desk():
     ]
     Article.objects.filter(pk=articles[0].pk).update(published_at=None)  # undated: shown with its fetch time
     return publisher, category, feed, articles
-
-
-def _fresh(client, settings, url: str) -> bytes:
-    """`url` rendered with no cached fragment."""
-    settings.FRAGMENT_CACHE_ENABLED = False
-    try:
-        return client.get(url).content
-    finally:
-        settings.FRAGMENT_CACHE_ENABLED = True
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -69,7 +62,7 @@ def test_a_list_whose_items_are_all_cached_reads_keys_only_and_equals_a_fresh_re
         again = client.get(url).content
     assert len(captured.captured_queries) == 1
     fragments.LOCAL.clear()  # another process: its items come from the shared cache
-    assert again == first == client.get(url).content == _fresh(client, settings, url)
+    assert again == first == client.get(url).content == fresh(client, settings, url)
 
 
 def test_a_new_article_loads_only_its_own_item_on_the_home_page_and_no_story(desk, client):
@@ -105,8 +98,16 @@ CHANGES = {
 # feed, not the homepage; only RSS names the feed; pages show no feed; the publisher page its homepage).
 UNSHOWN = {
     "stored image": {"/feeds/rss.xml", "/feeds/atom.xml"},
-    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/", CATEGORY_PAGE},
-    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50", "/", CATEGORY_PAGE, PUBLISHER_PAGE},
+    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/", CATEGORY_PAGE, SEARCH_PAGE},
+    "feed moved": {
+        "/feeds/atom.xml",
+        "/feeds/feed.json",
+        "/api/articles?limit=50",
+        "/",
+        CATEGORY_PAGE,
+        PUBLISHER_PAGE,
+        SEARCH_PAGE,
+    },
 }
 
 
@@ -120,7 +121,7 @@ def test_a_change_outside_the_articles_updated_at_shows_at_once(desk, client, se
     response = client.get(url)
     assert response.status_code == 200
     after = response.content
-    assert after == _fresh(client, settings, url)
+    assert after == fresh(client, settings, url)
     assert (after != before) == (url not in UNSHOWN.get(change, ()))
 
 
@@ -147,3 +148,10 @@ def test_a_document_spliced_from_fragments_is_the_document_encoded_whole(title):
     )
     assert spliced == json_fragment(whole)
     assert json.loads(spliced) == whole
+
+
+def test_search_results_keep_their_teasers_after_the_home_page_cached_the_same_items_without(desk, client):
+    home = client.get("/").content.decode()
+    assert "Harbour item 1" in home
+    assert "Tide " not in home  # section items carry no teaser
+    assert client.get("/search/?q=harbour").content.decode().count("Tide ") == 6

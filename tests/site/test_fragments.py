@@ -18,12 +18,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def renders(monkeypatch) -> list[str]:
-    """The keys of every fragment rendered (stored) from now on."""
+    """The keys of every card fragment rendered (stored) from now on (not the page's navigation or comments)."""
     stored: list[str] = []
     original = cache.set_many
+    cards = tuple(
+        fragments.FRAGMENT_KEY_PREFIX + kind for kind in ("article-item:", "article-key-item:", "story-card:")
+    )
 
     def spy(values, *args, **kwargs):
-        stored.extend(key for key in values if key.startswith(fragments.FRAGMENT_KEY_PREFIX))
+        stored.extend(key for key in values if key.startswith(cards))
         return original(values, *args, **kwargs)
 
     monkeypatch.setattr(cache, "set_many", spy)

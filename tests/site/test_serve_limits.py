@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk_bench.stack import free_port
+from tests.postgres.faults import STARTUP_S
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 4096
@@ -33,13 +34,19 @@ def server(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
+    # Ready when a request is answered, not when the port accepts: the socket is bound before the workers have set
+    # Django up, which on a loaded machine can outlast a test's read timeout.
+    deadline = time.monotonic() + STARTUP_S
+    while process.poll() is None:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            if exchange(port, b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"):
+                break
         except OSError:
-            time.sleep(0.1)
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"newsdesk serve did not answer within {STARTUP_S} s")
+        time.sleep(0.1)
     if process.poll() is not None:
         pytest.fail(f"newsdesk serve exited: {process.stderr.read().decode()}")
     yield port

@@ -1,8 +1,13 @@
 import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
 
 import pytest
 from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
+from django.template.loader import render_to_string
+from django.utils import timezone
 
+from newsdesk.site.sitemaps import SITEMAPS
 from tests.factories import make_article, make_category, make_publisher
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -39,3 +44,60 @@ def test_sitemap_lists_articles_publishers_and_categories_on_site_url(client, se
     assert f"https://news.example.org{publisher.get_absolute_url()}" in locations
     assert f"https://news.example.org{category.get_absolute_url()}" in locations
     assert f"https://news.example.org{hidden.get_absolute_url()}" not in locations
+
+
+URLSETS = {
+    "empty": [],
+    "every field": [
+        {
+            "location": "https://news.example.org/a?x=1&y=<2>",
+            "lastmod": datetime(2026, 12, 5, 23, 30, tzinfo=UTC),  # the 6th in Auckland
+            "changefreq": "hourly",
+            "priority": "0.6",
+            "alternates": [{"lang_code": "fr", "location": 'https://news.example.org/fr/a?x=1&y="2"'}],
+        },
+        {
+            "location": "https://news.example.org/b",
+            "lastmod": None,
+            "changefreq": None,
+            "priority": "",
+            "alternates": [],
+        },
+        {
+            "location": "https://news.example.org/c",
+            "lastmod": date(999, 1, 2),
+            "changefreq": "never",
+            "priority": "1.0",
+        },
+        {
+            "location": "https://news.example.org/d",
+            "lastmod": datetime(2026, 1, 1, 12),  # naive: shown as it is
+            "changefreq": "a&b",
+            "priority": "0.5",
+            "alternates": [],
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland"])
+@pytest.mark.parametrize("urlset", URLSETS.values(), ids=URLSETS.keys())
+def test_our_sitemap_template_writes_what_djangos_writes(urlset, zone):
+    with timezone.override(zone):
+        assert render_to_string("site/sitemap.xml", {"urlset": urlset}) == render_to_string(
+            "sitemap.xml", {"urlset": urlset}
+        )
+
+
+@pytest.mark.django_db
+def test_the_sitemap_is_djangos_sitemap_byte_for_byte(rf, settings):
+    publisher = make_publisher()
+    category = make_category("World & Co")
+    for _ in range(3):
+        make_article(publisher, category=category)
+    make_article(make_publisher(policy="blocked"))
+    ours = sitemap(rf.get("/sitemap.xml"), sitemaps=SITEMAPS, template_name="site/sitemap.xml")
+    djangos = sitemap(rf.get("/sitemap.xml"), sitemaps=SITEMAPS)
+    assert ours.render().content == djangos.render().content
+    # home, the category, both publishers' pages, three articles (not the blocked publisher's)
+    assert ours.content.count(b"<url>") == 1 + 1 + 2 + 3

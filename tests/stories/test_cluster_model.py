@@ -21,6 +21,7 @@ from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.embedding import (
     MODEL_CHECK_ID,
     PACKED_VECTOR,
+    cluster_embedder,
     cluster_model_check,
     story_state_dump,
     story_state_restore,
@@ -148,9 +149,12 @@ def test_a_folder_that_is_not_a_model_is_one_check_error_line(tmp_path, junk):
     assert errors[0].msg in str(raised.value)
 
 
-def test_a_model_folder_passes_the_check_and_no_setting_needs_none(model):
+def test_a_model_folder_passes_the_check_is_loaded_once_per_process_and_no_setting_needs_none(model):
     with override_settings(NEWSDESK_CLUSTER_MODEL=model):
         assert cluster_model_check() == []
+        loaded = cluster_embedder()
+        assert loaded is not None
+        assert cluster_embedder() is loaded  # the check's load is the one the assignments use
     with override_settings(NEWSDESK_CLUSTER_MODEL=""):
         assert cluster_model_check() == []
 

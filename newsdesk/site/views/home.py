@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views import View
 
 from newsdesk.articles.selectors import article_sections, category_list
-from newsdesk.site.cards import article_key_items_html, joined, story_cards_html
+from newsdesk.site.cards import home_content_html
 from newsdesk.site.syndication import STORIES, feed_links
 from newsdesk.stories.selectors import REPEAT_FLAG, language_filter, story_card_keys, story_top
 
@@ -32,15 +32,12 @@ class HomePageView(View):
         first = page.number == 1 and not language
         sections = article_sections(categories=categories, hidden=REPEAT_FLAG) if first else []
         context = {
-            "page_obj": page,
-            # Cards and items joined here: one variable for the template to write, not one per card.
-            "cards": joined(story_cards_html(story_card_keys([rank_key[2] for rank_key in page.object_list]))),
-            "language": language,
-            "sections": [
-                (section.category, joined(article_key_items_html(section.articles)))
-                for section in sections
-                if section.articles
-            ],
+            "content": home_content_html(
+                page=page,
+                card_keys=story_card_keys([rank_key[2] for rank_key in page.object_list]),
+                sections=[(section.category, section.articles) for section in sections if section.articles],
+                language=language,
+            ),
             "feeds": feed_links(STORIES),
             "nav_categories": categories,
         }

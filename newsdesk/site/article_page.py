@@ -1,0 +1,52 @@
+"""An article's page, cached for what it shows and read in two phases (newsdesk.site.page_cache).
+
+The page's blocks (its title, description and canonical link, the article, its story and wire copies) are a
+function of the article's key (ARTICLE_PAGE_FIELDS: its row's `updated_at`, what is written without save(), its
+publisher, category, story and group) and of the visible copies of its wire text. Those are read first as plain
+rows on compiled SQL; the article is loaded whole and rendered only when no cache holds the blocks for them. So a
+takedown or a blocked publisher takes the page away at once (its key read finds no row), an edit or a policy change
+shows at once (a new key), and a page nothing changed on costs light queries and no rendering.
+"""
+
+import sys
+
+from newsdesk.articles import policy, presentation
+from newsdesk.articles.models import Article
+from newsdesk.common.fragments import Identity, code_digest
+from newsdesk.site.page_cache import cached_blocks, page_fixed, render_blocks
+from newsdesk.stories.selectors import article_page_get, article_page_key, article_syndication, syndication_copy_keys
+
+ARTICLE_DETAIL = "site/article_detail.html"
+ARTICLE_PAGE = "site/_article_page.html"
+ARTICLE_STORY = "site/_article_story.html"
+
+
+def _render(article: Article) -> dict[str, str]:
+    context = {
+        "article": article,
+        "body": policy.visible_body(article),
+        "headline_only": presentation.is_headline_only(article),
+        "headline_only_note": presentation.HEADLINE_ONLY_NOTE,
+        "image_url": presentation.visible_image_url(article),
+        "image_alt": presentation.image_alt(article),
+        "syndication": article_syndication(article),
+    }
+    return render_blocks(ARTICLE_PAGE, context)
+
+
+def article_page(article_id: int) -> tuple[tuple, Identity, dict] | None:
+    """(key row, the blocks' identity, the blocks by name) of a visible article's page, or None when there is no
+    such article. The identity (a fragment's: kind and values) names everything the blocks show."""
+    key = article_page_key(article_id=article_id)
+    if key is None:
+        return None
+    copies = syndication_copy_keys(group_id=key.signature__group_id) if key.signature__group_id else []
+    fixed = (*page_fixed(ARTICLE_PAGE, ARTICLE_STORY), code_digest(sys.modules[__name__], policy, presentation))
+
+    def render() -> dict[str, str] | None:
+        article = article_page_get(article_id=article_id)
+        return _render(article) if article is not None else None
+
+    identity: Identity = ("article-page", (*fixed, *key, *copies))
+    blocks = cached_blocks(identity, render)
+    return None if blocks is None else (key, identity, blocks)  # None: taken away between the two reads

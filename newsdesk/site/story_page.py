@@ -1,0 +1,40 @@
+"""A story's page, cached for what it shows and read in two phases (newsdesk.site.page_cache).
+
+Its blocks (the headline, summary and image, the coverage, the timeline, the outlets) are a function of the
+story's key (STORY_PAGE_FIELDS: its row and its lead and image articles' card keys) and of its visible articles'
+keys (STORY_MEMBER_FIELDS), read first as plain rows; the story and its articles are loaded and rendered only when
+no cache holds the blocks for them. A takedown or a blocked publisher drops an article from the page at once (its
+row leaves the member keys), and a story that lost every article is gone at once.
+"""
+
+import sys
+
+from newsdesk.articles import policy, presentation
+from newsdesk.common.fragments import Identity, code_digest
+from newsdesk.site.page_cache import cached_blocks, page_fixed, render_blocks
+from newsdesk.stories import presentation as story_presentation
+from newsdesk.stories.selectors import story_coverage, story_get, story_member_keys, story_page_key
+
+STORY_DETAIL = "site/story_detail.html"
+STORY_PAGE = "site/_story_page.html"
+
+
+def story_page(story_id: int) -> tuple[tuple, Identity, dict] | None:
+    """(key row, the blocks' identity, the blocks by name) of a story's page, or None when there is no such story
+    (or it has no article)."""
+    key = story_page_key(story_id=story_id)
+    if key is None:
+        return None
+    members = story_member_keys(story_id=story_id)
+    fixed = (*page_fixed(STORY_PAGE), code_digest(sys.modules[__name__], story_presentation, policy, presentation))
+
+    def render() -> dict[str, str] | None:
+        story = story_get(story_id=story_id)
+        if story is None:
+            return None
+        context = {"card": story_presentation.story_card(story), "coverage": story_coverage(story)}
+        return render_blocks(STORY_PAGE, context)
+
+    identity: Identity = ("story-page", (*fixed, *key, *members))
+    blocks = cached_blocks(identity, render)
+    return None if blocks is None else (key, identity, blocks)
