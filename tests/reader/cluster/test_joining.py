@@ -38,7 +38,7 @@ def score_of(options, article, *members):
 
 
 def test_a_story_of_one_report_takes_an_article_only_above_the_threshold_plus_the_young_margin():
-    words = ClusterOptions(threshold=0.0)
+    words = ClusterOptions(threshold=0.0, young_margin=0.0)
     one, two = score_of(words, SUKANYA, MYSORE), score_of(words, SUKANYA, MYSORE, MYSORE_AGAIN)
     plain = replace(words, threshold=min(one, two) - 0.05)
     margin = replace(plain, young_margin=one - plain.threshold + 0.01)
