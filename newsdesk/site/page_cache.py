@@ -21,7 +21,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 
@@ -35,9 +35,10 @@ CHROME_TEMPLATES = ("site/base.html", "site/_sections_nav.html", "community/_com
 
 
 def page_fixed(*templates: str) -> tuple:
-    """What every page's blocks depend on besides their rows: their templates, the time zone, the site."""
+    """What every page's blocks depend on besides their rows: their templates, the time zone and language, the
+    site."""
     digests = tuple(template_digest(name) for name in templates)
-    return (*digests, timezone.get_current_timezone_name(), settings.SITE_NAME, settings.SITE_URL)
+    return (*digests, *_locale(), settings.SITE_NAME, settings.SITE_URL)
 
 
 def render_blocks(name: str, context: dict) -> dict[str, str]:
@@ -61,6 +62,11 @@ def cached_blocks(identity: Identity, render: Callable[[], dict[str, str] | None
     return {name: mark_safe(html) for name, html in json.loads(page).items()}
 
 
+def _locale() -> tuple[str, str]:
+    # Dates are written in the current time zone, month names in the current language.
+    return (timezone.get_current_timezone_name(), translation.get_language())
+
+
 @functools.cache
 def _assets() -> tuple[str, ...]:
     # The stylesheet's and icon's hashed names: a release with new static files makes new visitor pages.
@@ -78,7 +84,7 @@ def page_response(
             parts = (
                 *(template_digest(name) for name in (template, *CHROME_TEMPLATES)),
                 *_assets(),
-                timezone.get_current_timezone_name(),
+                *_locale(),
                 blocks,
                 *category_nav(),
                 *approved_comment_keys(target=target),

@@ -5,6 +5,7 @@ holds its page for them. Every change shows at once — also the ones written wi
 away at once. The section navigation every page shows is cached under the categories it lists."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.services import publisher_policy_set
@@ -273,3 +275,14 @@ def test_a_story_that_lost_its_articles_is_gone_at_once(desk, client):
     assert client.get(url).status_code == 200
     Story.objects.filter(pk=desk.story.pk).update(size=0)
     assert client.get(url).status_code == 404
+
+
+def test_the_blocks_are_kept_apart_per_time_zone_and_language(desk):
+    _, utc, _ = article_page(desk.primary.pk)
+    with timezone.override(ZoneInfo("Asia/Tokyo")):
+        _, tokyo, blocks = article_page(desk.primary.pk)
+        shown = timezone.localtime(desk.primary.published_at).strftime("%H:%M")
+    with translation.override("fr"):
+        _, french, _ = article_page(desk.primary.pk)
+    assert len({utc, tokyo, french}) == 3
+    assert f"{shown} UTC</time>" in blocks["content"]
