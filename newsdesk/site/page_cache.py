@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -23,6 +23,7 @@ from django.template.loader_tags import BlockNode
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.selectors import category_nav
@@ -47,6 +48,19 @@ def render_blocks(name: str, context: dict) -> dict[str, str]:
     page = Context({"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context})
     with page.bind_template(template):
         return {node.name: node.render(page) for node in template.nodelist if isinstance(node, BlockNode)}
+
+
+def lazy_blocks(identity: Identity, render: Callable[[], dict[str, str] | None]) -> SimpleLazyObject:
+    """cached_blocks(identity, render), looked up only when a template reads them (a visitor's cached page does
+    not); an object gone meanwhile is then not found (404)."""
+
+    def blocks() -> dict[str, SafeString]:
+        found = cached_blocks(identity, render)
+        if found is None:
+            raise Http404("Gone meanwhile")
+        return found
+
+    return SimpleLazyObject(blocks)
 
 
 def cached_blocks(identity: Identity, render: Callable[[], dict[str, str] | None]) -> dict[str, SafeString] | None:
