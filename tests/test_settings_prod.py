@@ -42,11 +42,24 @@ def documented_production_environment() -> dict[str, str]:
     return {name: secrets.token_urlsafe(50) if value.startswith("<") else value for name, value in pairs}
 
 
-def run_newsdesk(args: list[str], *, data_dir: Path, settings_module: str = "config.settings.prod", **env: str):
+# Ceilings, not pauses: a settings check takes seconds; the demo ingests a whole world under coverage, which took
+# over 120 s at load 20 on the 2-core machine (and the test's own pytest-timeout is raised to match).
+COMMAND_TIMEOUT_S = 120
+DEMO_TIMEOUT_S = 540
+
+
+def run_newsdesk(
+    args: list[str],
+    *,
+    data_dir: Path,
+    settings_module: str = "config.settings.prod",
+    timeout_s: float = COMMAND_TIMEOUT_S,
+    **env: str,
+):
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
     child_env.update(DJANGO_SETTINGS_MODULE=settings_module, NEWSDESK_DATA_DIR=str(data_dir), **env)
     return subprocess.run(
-        [sys.executable, *args], env=child_env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *args], env=child_env, cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, check=False
     )
 
 
@@ -160,10 +173,13 @@ def test_init_creates_the_data_dir_and_a_private_key_once(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(DEMO_TIMEOUT_S + 2 * COMMAND_TIMEOUT_S)
 def test_the_demo_on_a_fresh_data_dir_creates_its_key_and_the_site_then_loads(tmp_path):
     data_dir = tmp_path / "fresh"
 
-    demo = run_newsdesk(["-m", "newsdesk", "demo", "--no-serve", "--world-port", "0"], data_dir=data_dir)
+    demo = run_newsdesk(
+        ["-m", "newsdesk", "demo", "--no-serve", "--world-port", "0"], data_dir=data_dir, timeout_s=DEMO_TIMEOUT_S
+    )
     site = run_newsdesk(["-c", "import config.wsgi"], data_dir=data_dir)
 
     assert demo.returncode == 0, demo.stderr

@@ -290,12 +290,28 @@ def article_search(
     """Articles matching `query` (any syntax; never raises on odd input), best match first (or newest first with
     `search.order == "date"`); only those in `language` (a primary subtag) when it is given, the query then
     stemmed in that language alone; `search` narrows further (publisher, published-at window)."""
+    ids = _search_ids(query, limit=limit, language=language, search=search)
+    by_id = article_list().in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def article_search_keys(
+    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None
+) -> list[tuple]:
+    """article_search's answer as keys (article_keys), in the same order: a results page renders its items from
+    cache and loads rows only for the ones no cache holds."""
+    ids = _search_ids(query, limit=limit, language=language, search=search)
+    if not ids:
+        return []
+    by_id = {key.id: key for key in article_keys(article_list().filter(pk__in=ids))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _search_ids(query: str, *, limit: int, language: str, search: SearchFilter | None) -> list[int]:
     clauses = parse_query(query)
     if not clauses:
         return []
     search = search or SearchFilter()
     if language:
         search = replace(search, language=language)
-    ids = search_ids(connection, clauses, search, limit=limit)
-    by_id = article_list().in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+    return search_ids(connection, clauses, search, limit=limit)

@@ -13,7 +13,7 @@ import sys
 from newsdesk.articles import policy, presentation
 from newsdesk.articles.models import Article
 from newsdesk.common.fragments import Identity, code_digest
-from newsdesk.site.page_cache import cached_blocks, page_fixed, render_blocks
+from newsdesk.site.page_cache import lazy_blocks, page_fixed, render_blocks
 from newsdesk.stories.selectors import article_page_get, article_page_key, article_syndication, syndication_copy_keys
 
 ARTICLE_DETAIL = "site/article_detail.html"
@@ -35,7 +35,7 @@ def _render(article: Article) -> dict[str, str]:
 
 
 def article_page(article_id: int) -> tuple[tuple, Identity, dict] | None:
-    """(key row, the blocks' identity, the blocks by name) of a visible article's page, or None when there is no
+    """(key row, the blocks' identity, the blocks by name, read when used) of a visible article's page, or None when there is no
     such article. The identity (a fragment's: kind and values) names everything the blocks show."""
     key = article_page_key(article_id=article_id)
     if key is None:
@@ -48,5 +48,4 @@ def article_page(article_id: int) -> tuple[tuple, Identity, dict] | None:
         return _render(article) if article is not None else None
 
     identity: Identity = ("article-page", (*fixed, *key, *copies))
-    blocks = cached_blocks(identity, render)
-    return None if blocks is None else (key, identity, blocks)  # None: taken away between the two reads
+    return key, identity, lazy_blocks(identity, render)

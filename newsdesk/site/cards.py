@@ -18,31 +18,12 @@ from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article, Category
 from newsdesk.common.fragments import fragments
 from newsdesk.common.fragments import template_digest as _template_digest
-from newsdesk.sources.models import Publisher
 from newsdesk.stories.presentation import story_card
 from newsdesk.stories.selectors import stories_by_id
 
 STORY_CARD = "site/_story_card.html"
 ARTICLE_ITEM = "site/_article_item.html"
 HOME_CONTENT = "site/_home_content.html"
-
-
-def publisher_parts(publisher: Publisher) -> tuple:
-    return (publisher.pk, publisher.name, publisher.slug, publisher.display_policy, publisher.excerpt_words)
-
-
-def article_parts(article: Article) -> tuple:
-    """What of `article` a fragment showing it depends on (see the module docstring)."""
-    return (
-        article.pk,
-        article.updated_at,
-        article.fetched_at,  # shown when undated, and written without save() when a feed shows the article again
-        article.image_key,
-        article.language,
-        article.noarchive,
-        article.robots_directives,
-        *publisher_parts(article.publisher),
-    )
 
 
 def story_cards_html(keys: Sequence[tuple], *, level: int = 2) -> list[SafeString]:
@@ -62,30 +43,18 @@ def story_cards_html(keys: Sequence[tuple], *, level: int = 2) -> list[SafeStrin
     return [mark_safe(html) for html in rendered if html is not None]
 
 
-def article_key_items_html(keys: Sequence[tuple], *, level: int = 3) -> list[SafeString]:
+def article_key_items_html(keys: Sequence[tuple], *, level: int = 3, show_teaser: bool = False) -> list[SafeString]:
     """The list item of each article keyed in `keys` (rows of article_keys; site/_article_item.html), headings at
-    `level`. Only the articles no cache holds an item of are loaded, in one query."""
+    `level`, with the policy-allowed teaser when `show_teaser`. Only the articles no cache holds an item of are
+    loaded, in one query."""
     fixed = (_template_digest(ARTICLE_ITEM), timezone.get_current_timezone_name(), level)
+    if show_teaser:  # (items without one keep the identity they had before teasers could be asked for)
+        fixed = (*fixed, "teaser")
 
     def render(article: Article) -> str:
-        return get_template(ARTICLE_ITEM).render({"level": level, "show_teaser": False, "article": article})
+        return get_template(ARTICLE_ITEM).render({"level": level, "show_teaser": show_teaser, "article": article})
 
     return [mark_safe(html) for _, html in article_fragments(keys, kind="article-key-item", fixed=fixed, render=render)]
-
-
-def article_items_html(articles: Sequence[Article], *, level: int = 3, show_teaser: bool = False) -> list[SafeString]:
-    """The list item of each article (site/_article_item.html), headings at `level`, with the policy-allowed teaser
-    when `show_teaser`."""
-    fixed = (_template_digest(ARTICLE_ITEM), timezone.get_current_timezone_name(), level, show_teaser)
-
-    def render(missing: list[Article]) -> list[str]:
-        template = get_template(ARTICLE_ITEM)
-        return [template.render({"level": level, "show_teaser": show_teaser, "article": a}) for a in missing]
-
-    rendered = fragments(
-        articles, key_of=lambda article: ("article-item", (*fixed, *article_parts(article))), render=render
-    )
-    return [mark_safe(html) for html in rendered]
 
 
 def joined(pieces: Sequence[SafeString]) -> SafeString:

@@ -15,14 +15,15 @@ from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
 from django.templatetags.static import static
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.selectors import category_nav
@@ -35,9 +36,10 @@ CHROME_TEMPLATES = ("site/base.html", "site/_sections_nav.html", "community/_com
 
 
 def page_fixed(*templates: str) -> tuple:
-    """What every page's blocks depend on besides their rows: their templates, the time zone, the site."""
+    """What every page's blocks depend on besides their rows: their templates, the time zone and language, the
+    site."""
     digests = tuple(template_digest(name) for name in templates)
-    return (*digests, timezone.get_current_timezone_name(), settings.SITE_NAME, settings.SITE_URL)
+    return (*digests, *_locale(), settings.SITE_NAME, settings.SITE_URL)
 
 
 def render_blocks(name: str, context: dict) -> dict[str, str]:
@@ -46,6 +48,19 @@ def render_blocks(name: str, context: dict) -> dict[str, str]:
     page = Context({"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context})
     with page.bind_template(template):
         return {node.name: node.render(page) for node in template.nodelist if isinstance(node, BlockNode)}
+
+
+def lazy_blocks(identity: Identity, render: Callable[[], dict[str, str] | None]) -> SimpleLazyObject:
+    """cached_blocks(identity, render), looked up only when a template reads them (a visitor's cached page does
+    not); an object gone meanwhile is then not found (404)."""
+
+    def blocks() -> dict[str, SafeString]:
+        found = cached_blocks(identity, render)
+        if found is None:
+            raise Http404("Gone meanwhile")
+        return found
+
+    return SimpleLazyObject(blocks)
 
 
 def cached_blocks(identity: Identity, render: Callable[[], dict[str, str] | None]) -> dict[str, SafeString] | None:
@@ -59,6 +74,11 @@ def cached_blocks(identity: Identity, render: Callable[[], dict[str, str] | None
     if page is None:
         return None
     return {name: mark_safe(html) for name, html in json.loads(page).items()}
+
+
+def _locale() -> tuple[str, str]:
+    # Dates are written in the current time zone, month names in the current language.
+    return (timezone.get_current_timezone_name(), translation.get_language())
 
 
 @functools.cache
@@ -78,7 +98,7 @@ def page_response(
             parts = (
                 *(template_digest(name) for name in (template, *CHROME_TEMPLATES)),
                 *_assets(),
-                timezone.get_current_timezone_name(),
+                *_locale(),
                 blocks,
                 *category_nav(),
                 *approved_comment_keys(target=target),

@@ -11,7 +11,7 @@ import sys
 
 from newsdesk.articles import policy, presentation
 from newsdesk.common.fragments import Identity, code_digest
-from newsdesk.site.page_cache import cached_blocks, page_fixed, render_blocks
+from newsdesk.site.page_cache import lazy_blocks, page_fixed, render_blocks
 from newsdesk.stories import presentation as story_presentation
 from newsdesk.stories.selectors import story_coverage, story_get, story_member_keys, story_page_key
 
@@ -20,7 +20,7 @@ STORY_PAGE = "site/_story_page.html"
 
 
 def story_page(story_id: int) -> tuple[tuple, Identity, dict] | None:
-    """(key row, the blocks' identity, the blocks by name) of a story's page, or None when there is no such story
+    """(key row, the blocks' identity, the blocks by name, read when used) of a story's page, or None when there is no such story
     (or it has no article)."""
     key = story_page_key(story_id=story_id)
     if key is None:
@@ -36,5 +36,4 @@ def story_page(story_id: int) -> tuple[tuple, Identity, dict] | None:
         return render_blocks(STORY_PAGE, context)
 
     identity: Identity = ("story-page", (*fixed, *key, *members))
-    blocks = cached_blocks(identity, render)
-    return None if blocks is None else (key, identity, blocks)
+    return key, identity, lazy_blocks(identity, render)

@@ -123,7 +123,8 @@ def test_a_phrase_reads_only_the_rows_holding_its_pairs(pantry):
 
     with connection.execute_wrapper(capture):
         article_search(PHRASE, search=SearchFilter(order="date"))
-    sql, params = next((s, p) for s, p in captured if "to_tsquery" in s)
+    # The pair index's statement (the newest rows, checked first, do not hold a page of this phrase's matches).
+    sql, params = next((s, p) for s, p in captured if "newsdesk_bigrams" in s)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -179,3 +180,18 @@ def test_a_phrase_stops_widening_its_windows_past_the_paired_span(pantry, monkey
         assert len(windows) == 3
         assert "a.id + 0 <= " in windows[-1]
         assert "a.id + 0" not in windows[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("newest_rows", [10, 100, 10_000])
+def test_newest_first_a_phrase_is_the_same_whether_the_newest_rows_hold_a_page_or_not(pantry, monkeypatch, newest_rows):
+    """On PostgreSQL the NEWEST_ROWS newest articles are checked first (10 and 100: too few for a page of 50, so the
+    pair index's statement follows; 10,000: all of them); SQLite runs its one statement."""
+    monkeypatch.setattr(search_module, "_phrases", lambda query: [])
+    expected = _titles('"quokka ate toast"', SearchFilter(order="date"))
+    monkeypatch.undo()
+    monkeypatch.setattr(search_module, "NEWEST_ROWS", newest_rows)
+
+    assert _titles('"quokka ate toast"', SearchFilter(order="date")) == expected
+    assert expected[:2] == ["Pantry 598", "Pantry 597"]
+    assert len(expected) == 50

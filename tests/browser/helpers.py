@@ -72,9 +72,15 @@ def session_cookie(user, base_url: str) -> dict:
     }
 
 
+# A ceiling for loading one page (Playwright's default is 30 s): the admin list of every vector is 2,000+ rows
+# rendered by the test's live server under coverage, which took over 30 s at load 20 on the 2-core machine.
+NAVIGATION_TIMEOUT_MS = 180_000
+
+
 def hooked_context(browser, *, base_url: str, user=None, **options):
     """A browser context with the execution hook in every page (and signed in as `user` when given)."""
     context = browser.new_context(**options)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     context.add_init_script(EXECUTION_HOOK)
     if user is not None:
         context.add_cookies([session_cookie(user, base_url)])

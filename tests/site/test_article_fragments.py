@@ -22,9 +22,10 @@ from tests.stories.rows import make_story
 pytestmark = pytest.mark.django_db
 
 LISTS = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50"]
-# The home page's section items and the category and publisher pages' items are cached and loaded the same way.
-CATEGORY_PAGE, PUBLISHER_PAGE = "/category/harbour/", "/publisher/harbour-times/"
-SURFACES = [*LISTS, "/", CATEGORY_PAGE, PUBLISHER_PAGE]
+# The home page's section items and the category, publisher and search pages' items are cached and loaded the same
+# way.
+CATEGORY_PAGE, PUBLISHER_PAGE, SEARCH_PAGE = "/category/harbour/", "/publisher/harbour-times/", "/search/?q=harbour"
+SURFACES = [*LISTS, "/", CATEGORY_PAGE, PUBLISHER_PAGE, SEARCH_PAGE]
 
 
 @pytest.fixture
@@ -97,8 +98,16 @@ CHANGES = {
 # feed, not the homepage; only RSS names the feed; pages show no feed; the publisher page its homepage).
 UNSHOWN = {
     "stored image": {"/feeds/rss.xml", "/feeds/atom.xml"},
-    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/", CATEGORY_PAGE},
-    "feed moved": {"/feeds/atom.xml", "/feeds/feed.json", "/api/articles?limit=50", "/", CATEGORY_PAGE, PUBLISHER_PAGE},
+    "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/", CATEGORY_PAGE, SEARCH_PAGE},
+    "feed moved": {
+        "/feeds/atom.xml",
+        "/feeds/feed.json",
+        "/api/articles?limit=50",
+        "/",
+        CATEGORY_PAGE,
+        PUBLISHER_PAGE,
+        SEARCH_PAGE,
+    },
 }
 
 
@@ -139,3 +148,10 @@ def test_a_document_spliced_from_fragments_is_the_document_encoded_whole(title):
     )
     assert spliced == json_fragment(whole)
     assert json.loads(spliced) == whole
+
+
+def test_search_results_keep_their_teasers_after_the_home_page_cached_the_same_items_without(desk, client):
+    home = client.get("/").content.decode()
+    assert "Harbour item 1" in home
+    assert "Tide " not in home  # section items carry no teaser
+    assert client.get("/search/?q=harbour").content.decode().count("Tide ") == 6

@@ -5,6 +5,7 @@ holds its page for them. Every change shows at once — also the ones written wi
 away at once. The section navigation every page shows is cached under the categories it lists."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.services import publisher_policy_set
@@ -146,7 +148,8 @@ def test_a_page_taken_away_is_gone_at_once_and_leaves_its_copies_pages(desk, cli
     assert "Wire Daily" not in copy_after.content.decode()
 
 
-def test_an_article_deleted_between_the_two_reads_is_not_found(desk, monkeypatch):
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_an_article_deleted_between_the_two_reads_is_not_found(desk, client, monkeypatch, signed_in):
     from newsdesk.site import article_page as module
 
     real = module.article_page_get
@@ -156,7 +159,9 @@ def test_an_article_deleted_between_the_two_reads_is_not_found(desk, monkeypatch
         return real(article_id=article_id)
 
     monkeypatch.setattr(module, "article_page_get", deleted_meanwhile)
-    assert article_page(desk.primary.pk) is None
+    if signed_in:
+        client.force_login(make_member())
+    assert client.get(_url(desk.primary)).status_code == 404
     assert article_page(2**63) is None
 
 
@@ -273,3 +278,15 @@ def test_a_story_that_lost_its_articles_is_gone_at_once(desk, client):
     assert client.get(url).status_code == 200
     Story.objects.filter(pk=desk.story.pk).update(size=0)
     assert client.get(url).status_code == 404
+
+
+def test_the_blocks_are_kept_apart_per_time_zone_and_language(desk):
+    _, utc, _ = article_page(desk.primary.pk)
+    with timezone.override(ZoneInfo("Asia/Tokyo")):
+        _, tokyo, blocks = article_page(desk.primary.pk)
+        content = blocks["content"]
+        shown = timezone.localtime(desk.primary.published_at).strftime("%H:%M")
+    with translation.override("fr"):
+        _, french, _ = article_page(desk.primary.pk)
+    assert len({utc, tokyo, french}) == 3
+    assert f"{shown} UTC</time>" in content

@@ -54,9 +54,10 @@ SURFACES: dict[str, tuple[Callable[[Desk], str], int, int]] = {
     "home in one language": (lambda d: "/?lang=en", 3, 4),
     "category": (lambda d: f"/category/{d.category.slug}/", 4, 5),
     "publisher": (lambda d: f"/publisher/{d.publisher.slug}/", 4, 5),
-    # results, their rows, the categories (the navigation's, which the filter control reuses), the publishers; on
-    # PostgreSQL the results are three statements (the id range, a window of ids, the ranking: articles.search)
-    "search": (lambda d: "/search/?q=harbour", SEARCH_QUERIES, SEARCH_QUERIES),
+    # results, their keys (rows only for items no cache holds), the categories (the navigation's, which the filter
+    # control reuses), the publishers; on PostgreSQL the results are three statements (the id range, a window of
+    # ids, the ranking: articles.search)
+    "search": (lambda d: "/search/?q=harbour", SEARCH_QUERIES, SEARCH_QUERIES + 1),
     "story page": (lambda d: f"/stories/{d.story.pk}/", 4, 6),
     "rss": (lambda d: "/feeds/rss.xml", 1, 2),
     "atom": (lambda d: "/feeds/atom.xml", 1, 2),

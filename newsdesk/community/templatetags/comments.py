@@ -2,7 +2,7 @@
 
 from django import template
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.common.fragments import Identity, fragments, template_digest
@@ -46,7 +46,13 @@ def comment_section(context: template.Context, target) -> SafeString:
     if user is not None and user.is_authenticated:
         return mark_safe(get_template(COMMENTS).render(_section(context, target)))
     label = target_label(target)
-    fixed = (template_digest(COMMENTS), template_digest(COMMENT), timezone.get_current_timezone_name(), label)
+    fixed = (
+        template_digest(COMMENTS),
+        template_digest(COMMENT),
+        timezone.get_current_timezone_name(),
+        translation.get_language(),  # month names
+        label,
+    )
 
     def key_of(target) -> Identity:  # not asked for when fragments are not cached: then the comments are read once
         return ("comments", (*fixed, target.pk, *approved_comment_keys(target=target)))

@@ -55,6 +55,9 @@ class ClusterOptions:
     # An article with full text that also matches a second story this well merges the two (headlines alone say
     # too little to merge on).
     merge_threshold: float = 0.55
+    title_merge_threshold: float | None = None  # None: a headline alone never merges stories
+    young_margin: float = 0.1
+    title_young_margin: float = 0.0
     # With an article embedding: score = (1 - w) * lexical + w * (cosine to the story's summed embedding - shift).
     # Cross-validated on the dev splits: it pays for headlines (UCI) and not for full text (ECB+), hence 0 there.
     embedding_weight: float = 0.0
@@ -308,9 +311,17 @@ class StoryClusterer:
         keys = self.candidates(features, at)
         if not keys:
             return []
-        threshold = self.options.title_threshold if title_only else self.options.threshold
+        options = self.options
+        threshold = options.title_threshold if title_only else options.threshold
+        # A story of one report is one outlet's view, not yet an event: joining it takes more.
+        young = threshold + (options.title_young_margin if title_only else options.young_margin)
         values = self.scores(self.weigh(features), keys, title_only=title_only, vector=vector, numbers=features.numbers)
-        found = [(value, key) for value, key in zip(values, keys, strict=True) if value >= threshold]
+        states = self.states
+        found = [
+            (value, key)
+            for value, key in zip(values, keys, strict=True)
+            if value >= (young if states[key].size <= 1 else threshold)
+        ]
         found.sort(key=lambda item: -item[0])
         return found
 
@@ -332,8 +343,9 @@ class StoryClusterer:
         merged: tuple = ()
         if found:
             value, key = found[0]
-            if not title_only:
-                merged = tuple(other for score, other in found[1:] if score >= self.options.merge_threshold)
+            bar = self.options.title_merge_threshold if title_only else self.options.merge_threshold
+            if bar is not None:
+                merged = tuple(other for score, other in found[1:] if score >= bar)
             for other in merged:
                 self._merge(key, other)
         else:

@@ -4,9 +4,9 @@ from django.views import View
 
 from newsdesk.articles.filters import FILTER_PARAMS, FilterError, article_filters
 from newsdesk.articles.search import SearchFilter
-from newsdesk.articles.selectors import article_search
+from newsdesk.articles.selectors import article_search_keys
 from newsdesk.reader.stemming import QUERY_LANGUAGES
-from newsdesk.site.cards import article_items_html
+from newsdesk.site.cards import article_key_items_html
 from newsdesk.site.syndication import feed_links
 from newsdesk.sources.selectors import publisher_list
 
@@ -53,7 +53,8 @@ class ArticleSearchView(View):
         else:
             values["lang"] = search.language  # as searched: "en-GB" is "en"
             if query:
-                results = article_search(query, limit=RESULTS_MAX, search=search)
+                # Keys first: the results' items are cached, rows loaded only for the ones no cache holds.
+                results = article_search_keys(query, limit=RESULTS_MAX, search=search)
         languages = list(QUERY_LANGUAGES)
         if values["lang"] and values["lang"] not in languages:
             languages.append(values["lang"])
@@ -65,7 +66,7 @@ class ArticleSearchView(View):
             "languages": languages,
             "publishers": publisher_list().only("name", "slug").order_by("name"),
             "orders": ORDERS,
-            "results": article_items_html(results, show_teaser=True),
+            "results": article_key_items_html(results, show_teaser=True),
             "feeds": feed_links(),
         }
         return render(request, "site/search.html", context, status=400 if error else 200)

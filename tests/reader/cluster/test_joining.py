@@ -1,0 +1,69 @@
+"""When an article joins a story: a story of one report takes it only above the threshold plus a margin (one outlet's
+view is not yet an event), a story of two or more at the threshold; a headline matching two stories merges them
+only when a headline merge threshold is set."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
+
+MYSORE = (
+    "Indian navy foils pirate attack in the Gulf of Aden",
+    "An Indian navy warship foiled a pirate attack on a merchant vessel in the Gulf of Aden, the navy said. "
+    "INS Mysore repulsed the pirates.",
+)
+MYSORE_AGAIN = (
+    "Navy warship repulses pirates in Gulf of Aden",
+    "The warship INS Mysore repulsed pirates who attacked a merchant vessel in the Gulf of Aden, the Indian navy said.",
+)
+SUKANYA = (
+    "Indian navy warship foils pirates in the Gulf of Aden",
+    "An Indian navy warship foiled pirates attacking merchant vessels in the Gulf of Aden, an officer said. "
+    "INS Sukanya escorted the ships.",
+)
+
+
+def story_of(options, *articles):
+    clusterer = StoryClusterer(options)
+    clusterer.load("story", StoryState())
+    for title, text in articles:
+        clusterer.add_to("story", article_features(title, text), language="en", at=None)
+    return clusterer
+
+
+def score_of(options, article, *members):
+    """The article's score for a story of these members (no number on any side: the words alone)."""
+    return story_of(options, *members).matches(article_features(*article), None)[0][0]
+
+
+def test_a_story_of_one_report_takes_an_article_only_above_the_threshold_plus_the_young_margin():
+    words = ClusterOptions(threshold=0.0, young_margin=0.0)
+    one, two = score_of(words, SUKANYA, MYSORE), score_of(words, SUKANYA, MYSORE, MYSORE_AGAIN)
+    plain = replace(words, threshold=min(one, two) - 0.05)
+    margin = replace(plain, young_margin=one - plain.threshold + 0.01)
+
+    assert min(one, two) > 0.3
+    assert story_of(plain, MYSORE).assign(title=SUKANYA[0], text=SUKANYA[1]).story == "story"
+    assert story_of(margin, MYSORE).assign(title=SUKANYA[0], text=SUKANYA[1]).opened
+    # Two reports make an event: the plain threshold again.
+    assert story_of(margin, MYSORE, MYSORE_AGAIN).assign(title=SUKANYA[0], text=SUKANYA[1]).story == "story"
+
+
+def test_a_headline_matching_two_stories_merges_them_only_with_a_headline_merge_threshold():
+    headlines = ["Mt. Gox files for bankruptcy", "Bitcoin exchange Mt. Gox seeks protection"]
+    bridge = "Bitcoin exchange Mt. Gox files for bankruptcy protection"
+
+    def run(options):
+        clusterer = StoryClusterer(options)
+        for key, title in enumerate(headlines):
+            clusterer.load(key, StoryState())
+            clusterer.add_to(key, article_features(title), language="en", at=None)
+        return clusterer.assign(title=bridge)
+
+    apart = run(ClusterOptions(title_threshold=0.05))
+    merged = run(ClusterOptions(title_threshold=0.05, title_merge_threshold=0.05))
+
+    assert not apart.opened
+    assert apart.merged == ()
+    assert merged.merged == (1 - merged.story,)
