@@ -55,7 +55,8 @@ class ClusterOptions:
     # An article with full text that also matches a second story this well merges the two (headlines alone say
     # too little to merge on).
     merge_threshold: float = 0.55
-    title_merge_threshold: float | None = None  # None: a headline alone never merges stories
+    # A headline matching a second story this well merges the two (UCI: big stories split early, e.g. by wording).
+    title_merge_threshold: float | None = 0.3
     young_margin: float = 0.1
     title_young_margin: float = 0.0
     # With an article embedding: score = (1 - w) * lexical + w * (cosine to the story's summed embedding - shift).

@@ -61,7 +61,7 @@ def test_a_headline_matching_two_stories_merges_them_only_with_a_headline_merge_
             clusterer.add_to(key, article_features(title), language="en", at=None)
         return clusterer.assign(title=bridge)
 
-    apart = run(ClusterOptions(title_threshold=0.05))
+    apart = run(ClusterOptions(title_threshold=0.05, title_merge_threshold=None))
     merged = run(ClusterOptions(title_threshold=0.05, title_merge_threshold=0.05))
 
     assert not apart.opened
