@@ -8,7 +8,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from newsdesk.reader.extract import ExtractOptions, extract_article
-from newsdesk_bench.feed_world import PAGE
+from newsdesk_bench.feed_world import article_page
 
 ORIGIN = "http://127.0.0.1:8100"
 
@@ -16,7 +16,7 @@ ORIGIN = "http://127.0.0.1:8100"
 def _extract_many(names: list[str]) -> int:
     options = ExtractOptions(allow_loopback=True)
     for name in names:
-        page = PAGE.format(name=name, origin=ORIGIN).encode()
+        page = article_page(name, ORIGIN).encode()
         extract_article(page, url=f"{ORIGIN}/a/{name}.html", headers={}, options=options)
     return len(names)
 

@@ -6,6 +6,7 @@ answer 304 to If-None-Match, like real publishers' servers, so the second cycle 
 
 import hashlib
 import json
+import random
 import subprocess
 import sys
 import threading
@@ -14,18 +15,123 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Bench feed {n}</title><link>{origin}/</link><description>bench</description>
 {items}</channel></rss>"""
-ITEM = """<item><title>Bench story {n}-{j}: harbour council votes on budget</title><link>{origin}/a/{n}-{j}.html</link>
+ITEM = """<item><title>{title}</title><link>{origin}/a/{n}-{j}.html</link>
 <guid>{origin}/a/{n}-{j}.html</guid><pubDate>Mon, 23 Nov 2026 {h:02d}:00:00 GMT</pubDate>
-<description>Councillors met on Monday to vote on story {n}-{j}.</description></item>"""
-PAGE = """<!doctype html><html lang="en"><head><title>Bench story {name}</title>
+<description>{lead}</description></item>"""
+PAGE = """<!doctype html><html lang="en"><head><title>{title}</title>
 <link rel="canonical" href="{origin}/a/{name}.html"><meta name="author" content="Staff writer">
 <meta property="article:published_time" content="2026-11-23T10:00:00Z"></head><body>
-<nav><a href="/">Home</a> <a href="/world">World</a></nav><article><h1>Bench story {name}</h1>
-<p>Councillors met on Monday evening to debate the harbour budget for story {name}, which has divided the town.</p>
-<p>The mayor said the vote would decide whether the old pier is repaired before the winter storms arrive.</p>
-<p>Opponents argued that the money should instead go to schools, and several residents spoke at length.</p>
-<p>A final decision is expected next week after a second reading of the proposal in the council chamber.</p>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav><article><h1>{title}</h1>
+{paragraphs}
 </article><footer>© Bench Gazette</footer></body></html>"""
+
+# Every page tells a story of its own, drawn from these words by its name. Pages that differed only in a number
+# were all copies of one wire text, so the world was a single syndication group and a single story of 10,000
+# articles, each new copy re-reading the whole group: a load no real feed set has.
+TOWNS = [
+    "Aberford",
+    "Brightwater",
+    "Calderton",
+    "Dunmore",
+    "Elmstead",
+    "Fairhaven",
+    "Glenrock",
+    "Hollowell",
+    "Ironbridge",
+    "Kestrel",
+]
+TOPICS = [
+    "harbour budget",
+    "school merger",
+    "bus timetable",
+    "flood defences",
+    "library hours",
+    "hospital wing",
+    "bridge repairs",
+    "market licence",
+    "housing plan",
+    "water prices",
+    "wind farm",
+    "football ground",
+    "rail crossing",
+    "museum loan",
+    "park lighting",
+]
+ACTIONS = ["approves", "rejects", "delays", "debates", "reviews", "funds", "questions", "revives", "pauses", "expands"]
+WORDS = [
+    "council",
+    "mayor",
+    "residents",
+    "vote",
+    "meeting",
+    "evening",
+    "proposal",
+    "cost",
+    "pounds",
+    "winter",
+    "spring",
+    "contractor",
+    "report",
+    "survey",
+    "chamber",
+    "petition",
+    "families",
+    "traders",
+    "drivers",
+    "pupils",
+    "nurses",
+    "engineers",
+    "planners",
+    "campaigners",
+    "budget",
+    "deficit",
+    "grant",
+    "deadline",
+    "consultation",
+    "objection",
+    "inspector",
+    "minister",
+    "county",
+    "regional",
+    "national",
+    "expects",
+    "warns",
+    "argues",
+    "insists",
+    "promised",
+    "delayed",
+    "reopened",
+    "closed",
+    "widened",
+    "repaired",
+    "rebuilt",
+    "audited",
+    "scrapped",
+    "doubled",
+    "halved",
+    "extended",
+]
+
+
+def _story(name: str) -> tuple[str, list[str]]:
+    """The headline and paragraphs of page `name`, the same on every request."""
+    pick = random.Random(name)
+    title = f"{pick.choice(TOWNS)} {pick.choice(ACTIONS)} {pick.choice(TOPICS)} ({name})"
+    paragraphs = [
+        " ".join(pick.choice(WORDS) for _ in range(pick.randint(18, 28))).capitalize() + "." for _ in range(4)
+    ]
+    return title, paragraphs
+
+
+def _item(n: int, j: int, origin: str) -> str:
+    title, paragraphs = _story(f"{n}-{j}")
+    return ITEM.format(n=n, j=j, origin=origin, h=j % 24, title=title, lead=paragraphs[0])
+
+
+def article_page(name: str, origin: str) -> str:
+    """The HTML of article page `name` (the same bytes on every call: the 304s of the second cycle rely on it)."""
+    title, paragraphs = _story(name)
+    return PAGE.format(name=name, origin=origin, title=title, paragraphs="\n".join(f"<p>{p}</p>" for p in paragraphs))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -42,10 +148,10 @@ class _Handler(BaseHTTPRequestHandler):
             body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
         elif path.startswith("/feed/") and path.endswith(".xml"):
             n = int(path[6:-4])
-            items = "".join(ITEM.format(n=n, j=j, origin=origin, h=j % 24) for j in range(self.server.items))
+            items = "".join(_item(n, j, origin) for j in range(self.server.items))
             body, ctype = RSS.format(n=n, origin=origin, items=items).encode(), "application/rss+xml"
         elif path.startswith("/a/") and path.endswith(".html"):
-            body, ctype = PAGE.format(name=path[3:-5], origin=origin).encode(), "text/html; charset=utf-8"
+            body, ctype = article_page(path[3:-5], origin).encode(), "text/html; charset=utf-8"
         else:
             self.send_response(404)
             self.send_header("Content-Length", "0")
