@@ -6,12 +6,13 @@ from newsdesk.sources.models import Feed, Publisher
 
 
 def publisher_list() -> QuerySet[Publisher]:
-    """Every active publisher, by name."""
-    return Publisher.objects.filter(is_active=True)
+    """Every publisher the public site shows: active, and not one whose display policy is "blocked" (its articles
+    appear on no surface, so neither does an empty page of them, its feeds or its place in the sitemap)."""
+    return Publisher.objects.filter(is_active=True).exclude(display_policy=Publisher.DisplayPolicy.BLOCKED)
 
 
 def publisher_get(*, slug: str) -> Publisher | None:
-    """One active publisher by slug, or None."""
+    """One publisher of publisher_list by slug, or None."""
     return publisher_list().filter(slug=slug).first()
 
 

@@ -168,7 +168,9 @@ def test_every_policy_holds_on_every_surface(client, policy, fields, shows_lead,
     for path in _surfaces_with_sitemap(article):
         response = client.get(path)
         detail = path in (article.get_absolute_url(), f"/api/articles/{article.pk}")
-        assert response.status_code == (404 if detail and not listed else 200), path
+        # A blocked publisher has no page or feeds of its own either (an empty list would still show its name).
+        own = path.startswith(f"/publisher/{publisher.slug}/") and policy == Publisher.DisplayPolicy.BLOCKED
+        assert response.status_code == (404 if (detail and not listed) or own else 200), path
         pages[path] = response.content.decode()
 
     for path, body in pages.items():
@@ -226,5 +228,9 @@ def test_a_policy_change_reaches_search_and_the_content_version_at_once(client):
     assert content_version() > before
     assert "Plain title" not in client.get("/search/", {"q": "plain"}).content.decode()
     assert "Plain title" not in client.get("/feeds/rss.xml").content.decode()
+    # Nor its own page, its feeds or its place in the sitemap and the search form: a blocked publisher is not shown.
+    assert client.get(f"/publisher/{publisher.slug}/").status_code == 404
+    assert f"/publisher/{publisher.slug}/" not in client.get("/sitemap.xml").content.decode()
+    assert publisher.name not in client.get("/search/").content.decode()
     with pytest.raises(ValueError, match="excerpt length"):
         publisher_policy_set(publisher=publisher, display_policy=Publisher.DisplayPolicy.EXCERPT, excerpt_words=0)
