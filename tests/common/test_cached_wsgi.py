@@ -117,7 +117,7 @@ def test_after_new_articles_the_stale_entry_goes_to_django_which_renders_it_agai
 def test_after_a_hard_change_the_new_page_comes_from_django(app, world):
     path = f"/publisher/{world.publisher.slug}/"
     _, _, before = _call(app, path)
-    publisher_policy_set(publisher=world.publisher, display_policy="blocked")
+    publisher_policy_set(publisher=world.publisher, display_policy="headline")
     _, headers, after = _call(app, path)
     assert (headers["X-Cache"], app.application.calls) == ("miss", 2)
     assert after != before

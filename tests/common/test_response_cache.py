@@ -264,7 +264,7 @@ def test_if_modified_since_gets_304_until_the_content_changes(world, client):
     since = first["Last-Modified"]
     assert client.get(f"/publisher/{world.publisher.slug}/", headers={"If-Modified-Since": since}).status_code == 304
     etag = first["ETag"]
-    publisher_policy_set(publisher=world.publisher, display_policy="blocked")
+    publisher_policy_set(publisher=world.publisher, display_policy="headline")
     after = client.get(f"/publisher/{world.publisher.slug}/", headers={"If-None-Match": etag})
     assert after.status_code == 200
     assert after["ETag"] != etag
