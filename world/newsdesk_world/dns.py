@@ -3,10 +3,13 @@ ownership proofs the aggregator checks) and NXDOMAIN for everything else. UDP an
 
 from __future__ import annotations
 
+import errno
 import threading
 
 from dnslib import QTYPE, RCODE, RR, TXT, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
+
+BIND_ATTEMPTS = 20  # UDP ports the kernel is asked for until the same TCP port is free too
 
 
 class _Records(BaseResolver):
@@ -38,11 +41,19 @@ class WorldDns:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.records = _Records()
         quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-        self._udp = DNSServer(self.records, port=0, address=host, logger=quiet)
         self.host = host
-        self.port = self._udp.server.server_address[1]
-        # TCP on the same port: resolvers retry over TCP when a UDP answer is truncated.
-        self._tcp = DNSServer(self.records, port=self.port, address=host, tcp=True, logger=quiet)
+        for attempt in range(BIND_ATTEMPTS):
+            self._udp = DNSServer(self.records, port=0, address=host, logger=quiet)
+            self.port = self._udp.server.server_address[1]
+            # TCP on the same port: resolvers retry over TCP when a UDP answer is truncated. The kernel chose a
+            # free UDP port; the same TCP port can be any outgoing connection's (seen once in a full test run).
+            try:
+                self._tcp = DNSServer(self.records, port=self.port, address=host, tcp=True, logger=quiet)
+                break
+            except OSError as exc:
+                self._udp.server.server_close()
+                if exc.errno != errno.EADDRINUSE or attempt == BIND_ATTEMPTS - 1:
+                    raise
         self._udp.start_thread()
         self._tcp.start_thread()
 
