@@ -123,3 +123,26 @@ def start_process(tmp_path):
         if process.poll() is None:
             process.kill()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def world11_ingested(django_db_setup, django_db_blocker):
+    """World 11 served for the whole run and ingested once as `newsdesk demo` does (tests/ingest/test_end_to_end.py
+    and tests/backup/test_demo_world.py start from it): (server, demo_ingest's result, a DatabaseSnapshot of that
+    database). The database itself is emptied again at once; a test restores the snapshot, and empties it after."""
+    from django.core.management import call_command
+
+    from newsdesk.ingest.demo import demo_ingest
+    from tests.db_snapshot import DatabaseSnapshot
+
+    server = serve_world(generate_world(seed=11, slow_delay_s=0.5))
+    try:
+        with django_db_blocker.unblock():
+            result = demo_ingest(directory_url=server.base_url)
+            snapshot = DatabaseSnapshot()
+            call_command("flush", interactive=False, verbosity=0)
+        yield server, result, snapshot
+        with django_db_blocker.unblock():
+            snapshot.drop()
+    finally:
+        server.stop()

@@ -1,7 +1,8 @@
 """Every `newsdesk` process (worker, serve, each command the tests start by the hundred) sets Django up; the heavy
 libraries only some of them use are imported on first use, not at setup: trafilatura (extracting a page),
 py3langid (identifying a language), scikit-learn (training the category model), model2vec (story clustering with
-NEWSDESK_CLUSTER_MODEL set)."""
+NEWSDESK_CLUSTER_MODEL set); numpy and markdown-it-py are not imported by a process that only sets Django up, runs
+the checks and loads the URLs (`newsdesk serve`, `check` and the many argument errors) either."""
 
 import json
 import subprocess
@@ -26,6 +27,35 @@ def test_setting_django_up_imports_none_of_the_libraries_used_on_first_use():
 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+CHECKS = """
+import io, json, sys, django
+django.setup()
+from django.core.management import call_command
+from django.urls import get_resolver
+call_command("check", stdout=io.StringIO())
+get_resolver().url_patterns
+print(json.dumps([name for name in ("numpy", "markdown_it") if name in sys.modules]))
+"""
+
+
+def test_the_checks_and_the_urls_import_neither_numpy_nor_markdown_it_without_a_cluster_model():
+    done = subprocess.run(
+        [sys.executable, "-c", CHECKS], cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=120
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_a_comment_is_rendered_with_markdown_it_imported_on_first_use():
+    from newsdesk.community.markup import comment_render
+
+    assert comment_render("*quiet* [harbour](https://harbour.example/)") == (
+        '<p><em>quiet</em> <a href="https://harbour.example/" rel="nofollow ugc noopener">harbour</a></p>\n'
+    )
+    assert "markdown_it" in sys.modules
 
 
 def test_extracting_a_page_and_identifying_its_language_import_them_when_used():

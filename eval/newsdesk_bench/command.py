@@ -1,5 +1,5 @@
 """`newsdesk bench <name>`: benchmarks that print figures (not timed tests). Names: ingest, parse, extract,
-cluster, takedown, serve, search, all (search and serve take long)."""
+cluster, takedown, serve, search, wire, all (search and serve take long)."""
 
 import json
 import os
@@ -13,13 +13,15 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.common.arguments import count_between, positive_int
 from newsdesk_bench.cluster_bench import cluster_bench
 from newsdesk_bench.extract_bench import extract_bench
+from newsdesk_bench.wire_command import DEFAULT_SIZES, size_list
 
-BENCHES = ("ingest", "parse", "extract", "cluster", "takedown", "serve", "search", "all")
+BENCHES = ("ingest", "parse", "extract", "cluster", "takedown", "serve", "search", "wire", "all")
 
 
 class Command(BaseCommand):
     help = (
-        "Run a benchmark and print its figures: ingest | parse | extract | cluster | takedown | serve | search | all."
+        "Run a benchmark and print its figures: ingest | parse | extract | cluster | takedown | serve | search | wire | "
+        "all."
     )
 
     def add_arguments(self, parser):
@@ -62,7 +64,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--engines",
             default="sqlite,postgres",
-            help="search: comma-separated, of sqlite and postgres (default both)",
+            help="search, wire: comma-separated, of sqlite and postgres (default both)",
+        )
+        parser.add_argument(
+            "--copies",
+            type=size_list,
+            default=DEFAULT_SIZES,
+            help="wire: comma-separated group sizes to measure one more copy at (default 250,500,1000,2000)",
+        )
+        parser.add_argument(
+            "--measured", type=count_between(1, 1000), default=10, help="wire: copies measured at each size"
         )
         parser.add_argument("--repeats", type=count_between(1, 1000), default=15, help="search: runs of each query")
         parser.add_argument(
@@ -80,6 +91,10 @@ class Command(BaseCommand):
             from newsdesk_bench.search_command import search_command
 
             result = search_command(options, say)
+        if name == "wire":
+            from newsdesk_bench.wire_command import wire_command
+
+            result = wire_command(options, say)
         if name in ("ingest", "all"):
             result.update(self._ingest(options, say))
         if name in ("parse", "ingest", "all"):
@@ -104,7 +119,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=None, sort_keys=True))
         else:
             for key, value in result.items():
-                if key not in ("parity_problems", "engines"):
+                if key not in ("parity_problems", "engines", "rounds"):
                     self.stdout.write(f"{key:40} {value}")
 
     def _takedown(self, options, say) -> dict:

@@ -246,14 +246,19 @@ def built_publishers(articles: int) -> list[Publisher] | None:
     return list(Publisher.objects.filter(slug__startswith="bench-").order_by("pk"))
 
 
+def throwaway_database_ready() -> None:
+    """Migrate the bench's throwaway database; on SQLite without fsync (durability buys nothing there)."""
+    call_command("migrate", interactive=False, verbosity=0)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+
+
 def search_bench(
     *, articles: int, repeats: int = 15, progress: Callable[[int], None] = lambda n: None, reuse: bool = False
 ) -> EngineResult:
     """Build `articles` (or, with `reuse`, take the ones an earlier run built here) and measure the mix."""
-    call_command("migrate", interactive=False, verbosity=0)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous = OFF")  # a throwaway database: durability buys nothing here
+    throwaway_database_ready()
     t0 = t1 = t2 = time.perf_counter()
     publishers = built_publishers(articles) if reuse else None
     reused = publishers is not None

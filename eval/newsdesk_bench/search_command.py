@@ -63,11 +63,21 @@ def _base_env(data_dir: str) -> dict[str, str]:
 
 def _postgres(options: dict, data_dir: str, say: Callable[[str], None]) -> dict:
     """Measure in a database of its own on a throwaway server (this checkout's, or with --keep one whose files are
-    in data_dir): the test suite's database on it is never touched. A server this started is stopped after (halted,
-    files kept, with --keep); a database this created is dropped after unless kept."""
+    in data_dir): the test suite's database on it is never touched."""
+    keep = bool(options.get("keep"))
+    name = f"newsdesk_search_bench_{options['articles']}" if keep else f"newsdesk_search_bench_{os.getpid()}"
+    with postgres_database(data_dir, name, keep=keep) as url:
+        say(f"postgres: {options['articles']} articles in database {name}")
+        return _child(options, _base_env(data_dir) | {"NEWSDESK_DATABASE_URL": url})
+
+
+@contextmanager
+def postgres_database(data_dir: str, name: str, *, keep: bool = False) -> Iterator[str]:
+    """The URL of database `name` on a throwaway server (this checkout's, or with `keep` one whose files are in
+    data_dir). A server this started is stopped after (halted, files kept, with `keep`); a database this created
+    is dropped after unless kept."""
     import psycopg
 
-    keep = bool(options.get("keep"))
     script = [str(Path(settings.BASE_DIR) / "scripts" / "postgres-test-server.sh")]
     server_dir = [str(Path(data_dir) / "server")] if keep else []
     env = _base_env(data_dir)
@@ -80,14 +90,12 @@ def _postgres(options: dict, data_dir: str, say: Callable[[str], None]) -> dict:
     if server.returncode != 0:
         raise CommandError(f"cannot start PostgreSQL: {server.stderr.strip().splitlines()[-1:]}")
     url = server.stdout.strip().splitlines()[-1]
-    name = f"newsdesk_search_bench_{options['articles']}" if keep else f"newsdesk_search_bench_{os.getpid()}"
     try:
         with psycopg.connect(url, autocommit=True) as admin:
             if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            say(f"postgres: {options['articles']} articles in database {name}")
-            return _child(options, env | {"NEWSDESK_DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name})
+            yield url.rsplit("/", 1)[0] + "/" + name
         finally:
             if not keep:
                 with psycopg.connect(url, autocommit=True) as admin:

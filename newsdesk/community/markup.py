@@ -5,22 +5,34 @@ turned on, raw HTML off; nh3 then keeps only the tags those produce, links get r
 only http(s)/mailto targets. Sanitizing after rendering is what makes it safe: the renderer is not trusted.
 """
 
+import functools
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "code", "a", "ul", "ol", "li", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
-_markdown = (
-    MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
-    .enable(["newline", "emphasis", "backticks", "link", "list", "blockquote", "escape"])
-    .disable(["image"], ignoreInvalid=True)
-)
+
+@functools.cache
+def _markdown() -> "MarkdownIt":
+    """Built on first render: markdown-it-py is not imported at every `newsdesk` start-up, most never render."""
+    from markdown_it import MarkdownIt
+
+    return (
+        MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
+        .enable(["newline", "emphasis", "backticks", "link", "list", "blockquote", "escape"])
+        .disable(["image"], ignoreInvalid=True)
+    )
+
+
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _BARE_LINK = re.compile(r"https?://|www\.|mailto:", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -28,7 +40,7 @@ _SPACE = re.compile(r"\s+")
 
 def comment_render(text: str) -> str:
     """Comment source (the Markdown subset) as HTML that is safe to put on a page as it is."""
-    html = _markdown.render(text)
+    html = _markdown().render(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -182,7 +182,9 @@ def same_origin(a: str, b: str) -> bool:
     return bool(origin) and origin == url_origin(b)
 
 
-def _host_and_port(url: str) -> str:
+def site_key(url: str) -> str:
+    """Host and port without a leading `www.` (`example.org:8080`), "" for no http(s) URL: what `same_site`
+    compares, for callers that compare one URL with many."""
     return url_origin(url).partition("://")[2].removeprefix("www.")
 
 
@@ -190,8 +192,8 @@ def same_site(a: str, b: str) -> bool:
     """Same host, ignoring a leading `www.`, and same port, whatever the scheme: how far a page's declared
     canonical URL may move from where we found it (sites move between http and https, with and without
     `www.`), never to another host or port. Looser than `same_origin`; publishers are told apart by origin."""
-    key = _host_and_port(a)
-    return bool(key) and key == _host_and_port(b)
+    key = site_key(a)
+    return bool(key) and key == site_key(b)
 
 
 def is_tracking_param(name: str, value: str = "") -> bool:

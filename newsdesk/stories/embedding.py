@@ -107,7 +107,6 @@ def story_state_restore(data: object, embedder: Embedder | None) -> StoryState:
     return state
 
 
-@checks.register()
 def cluster_model_check(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
     """`newsdesk check` (and every command that runs the checks: worker, reprocess, serve): a NEWSDESK_CLUSTER_MODEL
     folder that is not a usable model is one error line, not a traceback at the first assignment."""

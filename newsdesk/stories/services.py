@@ -20,6 +20,7 @@ from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
 from newsdesk.reader.dedup import CopyFacts, NearDupSignature, SignatureError, choose_primary
+from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.models import (
     ArticleSignature,
@@ -66,6 +67,9 @@ def article_signature_store(*, article: Article) -> ArticleSignature:
 
 
 def _near_duplicates(article: Article, signature: NearDupSignature, keys: list[str]) -> list[ArticleSignature]:
+    """The candidates that are near-duplicates of the article, but of a group only the first member found to be
+    one: joining a group takes in all of it, so a group's other members need not be judged (a wire text carried by
+    thousands of outlets fills the candidates with its own copies; one comparison, not hundreds, finds it)."""
     if not keys:
         return []
     candidate_ids = list(
@@ -74,15 +78,37 @@ def _near_duplicates(article: Article, signature: NearDupSignature, keys: list[s
         .values_list("article_id", flat=True)
         .distinct()[:MAX_CANDIDATES]
     )
-    matches = []
-    for other in ArticleSignature.objects.filter(article_id__in=candidate_ids).select_related("article"):
-        try:
-            theirs = NearDupSignature.from_json(other.signature)
-        except SignatureError:
+    group_of = dict(ArticleSignature.objects.filter(article_id__in=candidate_ids).values_list("pk", "group_id"))
+    first_of_group: dict[int, int] = {}
+    for pk in sorted(group_of):
+        if group_of[pk] is not None:
+            first_of_group.setdefault(group_of[pk], pk)
+    firsts = [pk for pk in group_of if group_of[pk] is None or first_of_group[group_of[pk]] == pk]
+    rest = sorted(set(group_of) - set(firsts))
+    matches: list[ArticleSignature] = []
+    matched_groups: set[int] = set()
+    for batch in (firsts, rest):
+        batch = [pk for pk in batch if group_of[pk] is None or group_of[pk] not in matched_groups]
+        if not batch:
             continue
-        same_credit = bool(article.wire_credit) and article.wire_credit == other.article.wire_credit
-        if signature.is_near_duplicate(theirs, same_credit=same_credit):
-            matches.append(other)
+        candidates = (
+            ArticleSignature.objects.filter(pk__in=batch)
+            .select_related("article")
+            .only("signature", "group_id", "article__wire_credit")
+            .order_by("pk")
+        )
+        for other in candidates:
+            if other.group_id is not None and other.group_id in matched_groups:
+                continue
+            try:
+                theirs = NearDupSignature.from_json(other.signature)
+            except SignatureError:
+                continue
+            same_credit = bool(article.wire_credit) and article.wire_credit == other.article.wire_credit
+            if signature.is_near_duplicate(theirs, same_credit=same_credit):
+                matches.append(other)
+                if other.group_id is not None:
+                    matched_groups.add(other.group_id)
     return matches
 
 
@@ -95,47 +121,71 @@ def _group_join(row: ArticleSignature, copies: list[ArticleSignature]) -> None:
         SyndicationGroup.objects.filter(pk__in=group_ids[1:]).delete()
     else:
         group = SyndicationGroup.objects.create()
-    ArticleSignature.objects.filter(pk__in=[row.pk, *(c.pk for c in copies)]).update(group=group)
+    # Only the rows not in it yet: the copies found are mostly its members already (a write each was N per copy).
+    ArticleSignature.objects.filter(pk__in=[row.pk, *(c.pk for c in copies)]).exclude(group=group).update(group=group)
     syndication_group_refresh(group=group)
 
 
 def syndication_group_refresh(*, group: SyndicationGroup) -> None:
-    """Re-choose the group's primary from its copies and mark every other copy a repeat."""
-    members = list(Article.objects.filter(signature__group=group).select_related("publisher").order_by("pk"))
-    if not members:
+    """Re-choose the group's primary from its copies and mark every other copy a repeat.
+
+    Runs for every new copy, so it stays near-flat in the group's size: the copies' facts come in one query of
+    plain values, only the rows whose repeat mark changes are written (the new copy; the old and new primary when
+    the primary moves), and only the stories holding one of those are recounted."""
+    rows = list(
+        ArticleSignature.objects.filter(group=group)
+        .order_by("article_id")
+        .values_list(
+            "article_id",
+            "is_repeat",
+            "article__original_url",
+            "article__canonical_url",
+            "article__published_at",
+            "article__wire_credit",
+            "article__publisher__name",
+        )
+    )
+    if not rows:
         group.delete()
         return
     choice = choose_primary(
         [
             CopyFacts(
-                key=a.pk,
-                url=a.original_url or a.canonical_url,
-                canonical_url=a.canonical_url,
-                published_at=a.published_at,
-                wire_credit=a.wire_credit,
-                publisher_name=a.publisher.name,
-                order=a.pk,
+                key=pk,
+                url=original or canonical,
+                canonical_url=canonical,
+                published_at=published,
+                wire_credit=credit,
+                publisher_name=publisher,
+                order=pk,
             )
-            for a in members
+            for pk, _, original, canonical, published, credit, publisher in rows
         ]
     )
-    credits = Counter(a.wire_credit for a in members if a.wire_credit)
+    credits = Counter(row[5] for row in rows if row[5])
     group.primary_id = choice.primary
     group.reasons = list(choice.reasons)
     group.wire_credit = credits.most_common(1)[0][0] if credits else ""
-    group.size = len(members)
+    group.size = len(rows)
     group.save()
-    ArticleSignature.objects.filter(group=group).update(is_repeat=True)
-    ArticleSignature.objects.filter(group=group, article_id=choice.primary).update(is_repeat=False)
-    memberships = StoryMembership.objects.filter(article__in=members)
-    if memberships.exists():
-        # Story rows are written in the story turn: under the wire turn alone, a worker grouping a copy and another
-        # assigning stories updated the same stories in opposite orders (a deadlock on PostgreSQL, seen in the
-        # two-workers world test). Wire turn, then story turn; assignment never takes the wire turn, so no cycle.
-        # The stories are read once the turn is ours: the assignment it waited for may have merged some away.
-        _turn(STORY_TURN)
-    for story in Story.objects.filter(pk__in=memberships.values("story_id")).order_by("pk"):
-        _story_counts_refresh(story)
+    flipped = [pk for pk, repeat, *_ in rows if repeat != (pk != choice.primary)]
+    if not flipped:
+        return
+    ArticleSignature.objects.filter(group=group, is_repeat=False).exclude(article_id=choice.primary).update(
+        is_repeat=True
+    )
+    ArticleSignature.objects.filter(group=group, article_id=choice.primary, is_repeat=True).update(is_repeat=False)
+    story_ids = set(StoryMembership.objects.filter(article_id__in=flipped).values_list("story_id", flat=True))
+    if not story_ids:
+        return  # a new copy has no story yet: its assignment counts it
+    # Story rows are written in the story turn: under the wire turn alone, a worker grouping a copy and another
+    # assigning stories updated the same stories in opposite orders (a deadlock on PostgreSQL, seen in the
+    # two-workers world test). Wire turn, then story turn; assignment never takes the wire turn, so no cycle.
+    # The stories are read again once the turn is ours: the assignment it waited for may have merged some away.
+    _turn(STORY_TURN)
+    flipped_stories = StoryMembership.objects.filter(article_id__in=flipped).values("story_id")
+    for story in Story.objects.filter(pk__in=flipped_stories).order_by("pk"):
+        story_counts_refresh(story)
 
 
 # --- stories ---------------------------------------------------------------------------------------------------
@@ -223,39 +273,9 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         )
         for key, story in final.items():
             story.state = story_state_dump(clusterer.state_of(key))
-            _story_counts_refresh(story)
+            story_counts_refresh(story)
         content_version_bump(soft=True)  # new members only: nothing a reader saw goes away
     return len(todo)
-
-
-def _story_counts_refresh(story: Story) -> None:
-    """Size, outlets, reports, languages, times, lead and image of a story, from its members."""
-    members = list(
-        Article.objects.filter(story_membership__story=story).select_related("signature").order_by("published_at", "pk")
-    )
-    if not members:
-        story.size = 0
-        story.save()
-        return
-    members.sort(key=lambda a: (_time_of(a), a.pk))
-    repeats = {a.pk for a in members if getattr(a, "signature", None) is not None and a.signature.is_repeat}
-    languages = Counter(a.language for a in members if a.language)
-    main_language = languages.most_common(1)[0][0] if languages else ""
-    originals = [a for a in members if a.pk not in repeats]
-    lead = next((a for a in originals if a.language == main_language), originals[0] if originals else members[0])
-    image = lead if lead.image_url else next((a for a in members if a.image_url), None)
-    story.size = len(members)
-    story.outlet_count = len({a.publisher_id for a in members})
-    story.report_count = len(originals)
-    story.languages = [code for code, _ in languages.most_common()]
-    story.language = lead.language
-    story.headline = lead.title[:500]
-    story.lead_article = lead
-    story.image_article = image
-    story.first_seen = _time_of(members[0])
-    story.last_seen = _time_of(members[-1])
-    story.is_closed = False
-    story.save()
 
 
 def story_members_refresh(*, story: Story) -> None:
@@ -264,7 +284,7 @@ def story_members_refresh(*, story: Story) -> None:
     if not StoryMembership.objects.filter(story=story).exists():
         story.delete()
         return
-    _story_counts_refresh(story)
+    story_counts_refresh(story)
 
 
 def article_stories_update(*, article: Article) -> None:
@@ -335,7 +355,7 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
             vector=vectors.get(member.pk),
         )
     story.state = story_state_dump(state)
-    _story_counts_refresh(story)
+    story_counts_refresh(story)
 
 
 def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:

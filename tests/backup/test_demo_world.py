@@ -13,20 +13,10 @@ from django.core.management import call_command
 from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import article_search
 from newsdesk.backup.selectors import table_row_counts
-from newsdesk.ingest.demo import demo_ingest
-from newsdesk_world.generator import generate_world
-from newsdesk_world.server import serve_world
 from tests.backup.conftest import article_rows
 from tests.postgres.subprocess_db import REPO, child_env, current_database_url, python_argv
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def world_server():
-    server = serve_world(generate_world(seed=11, slow_delay_s=0.2))
-    yield server
-    server.stop()
 
 
 def _queries(limit: int = 6) -> list[str]:
@@ -41,8 +31,9 @@ def _answers(queries: list[str]) -> dict[str, list[int]]:
     return {query: [a.pk for a in article_search(query, limit=500)] for query in queries}
 
 
-def test_the_demo_world_survives_backup_restore_and_a_copy_both_ways(data_dir, world_server, tmp_path):
-    demo_ingest(directory_url=world_server.base_url)
+def test_the_demo_world_survives_backup_restore_and_a_copy_both_ways(data_dir, world11_ingested, tmp_path):
+    world_server, _, ingested = world11_ingested
+    ingested.restore()  # world 11 as `newsdesk demo` ingests it (once per run, tests/conftest.py)
     rows, counts = article_rows(), table_row_counts()
     queries = _queries()
     answers = _answers(queries)

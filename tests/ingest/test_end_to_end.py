@@ -14,28 +14,20 @@ from newsdesk.articles.models import Article
 from newsdesk.ingest.demo import demo_ingest
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.sources.models import Feed, Publisher
-from newsdesk_world.generator import generate_world
-from newsdesk_world.server import serve_world
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
-def world_server():
-    world = generate_world(seed=11, slow_delay_s=0.5)
-    server = serve_world(world)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def ingested(django_db_setup, django_db_blocker, world_server):
-    """Ingest the world twice (the second pass must add nothing), committed for every test of this module."""
+def ingested(django_db_blocker, world11_ingested):
+    """World 11 ingested twice (the second pass must add nothing), committed for every test of this module: the
+    first pass is the run's shared one (tests/conftest.py), the second runs here."""
+    server, first, snapshot = world11_ingested
     with django_db_blocker.unblock():
-        first = demo_ingest(directory_url=world_server.base_url)
+        snapshot.restore()
         counts_after_first = (Article.objects.count(), Publisher.objects.count())
-        second = demo_ingest(directory_url=world_server.base_url)
-        yield {"first": first, "second": second, "counts_after_first": counts_after_first, "server": world_server}
+        second = demo_ingest(directory_url=server.base_url)
+        yield {"first": first, "second": second, "counts_after_first": counts_after_first, "server": server}
         call_command("flush", interactive=False, verbosity=0)
 
 

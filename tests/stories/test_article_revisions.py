@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
@@ -21,13 +22,14 @@ from newsdesk.stories.models import ArticleSignature, Story, StoryMembership
 from newsdesk_world.generator import generate_world
 from newsdesk_world.revisions import rewritten_for_event
 from newsdesk_world.server import serve_world
+from tests.db_snapshot import DatabaseSnapshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # refresh threads commit
 
 LANGUAGES = ("en", "fr")  # two languages are enough for cross-language stories, and keep the refreshes short
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def world_server():
     server = serve_world(generate_world(seed=7, slow_delay_s=0.2))
     yield server
@@ -49,6 +51,32 @@ def _ingest(world_server, context) -> dict[int, object]:
     assert stats.articles_new > 50
     by_url = {world_server.article_url(a): a for a in world_server.world.articles}
     return {pk: by_url[url] for pk, url in Article.objects.values_list("pk", "canonical_url")}
+
+
+@pytest.fixture(scope="module")
+def ingested(django_db_setup, django_db_blocker, world_server):
+    """One ingest for the module (it is most of each test's time): the database it leaves is copied, and emptied
+    again for the modules after this one."""
+    with django_db_blocker.unblock():
+        context = IngestContext.from_settings(allow_loopback=True)
+        try:
+            stored = _ingest(world_server, context)
+        finally:
+            context.close()
+        snapshot = DatabaseSnapshot()
+        call_command("flush", interactive=False, verbosity=0)
+        yield snapshot, stored
+        snapshot.drop()
+
+
+@pytest.fixture
+def stored(ingested, transactional_db, world_server) -> dict[int, object]:
+    """Each test starts from the ingested database and the world as ingested, whatever the one before changed."""
+    snapshot, stored = ingested
+    world = world_server.world
+    snapshot.restore()
+    yield stored
+    world_server.revisions_undo(world)
 
 
 def _edit_shows(article: Article) -> bool:
@@ -73,8 +101,9 @@ def _refresh_after_a_while(context, *articles: Article):
     return run_cycle(context=context, full_pass=True)
 
 
-def test_an_article_rewritten_about_another_event_leaves_its_story_and_group_for_the_right_ones(world_server, context):
-    stored = _ingest(world_server, context)
+def test_an_article_rewritten_about_another_event_leaves_its_story_and_group_for_the_right_ones(
+    world_server, context, stored
+):
     # The lead of the biggest story that is also a wire copy's primary: every recomputation is seen.
     primaries = set(
         ArticleSignature.objects.filter(group__isnull=False, is_repeat=False).values_list("article_id", flat=True)
@@ -134,8 +163,7 @@ def test_an_article_rewritten_about_another_event_leaves_its_story_and_group_for
     assert sum(Story.objects.values_list("size", flat=True)) == len(stored)
 
 
-def test_a_small_correction_keeps_the_article_in_its_story_and_group(world_server, context):
-    stored = _ingest(world_server, context)
+def test_a_small_correction_keeps_the_article_in_its_story_and_group(world_server, context, stored):
     grouped = ArticleSignature.objects.filter(group__isnull=False, group__size__gte=2).select_related("article__feed")
     signature = next(s for s in grouped if _edit_shows(s.article) and _story_of(s.article).size >= 2)
     article, story = signature.article, _story_of(signature.article)
@@ -156,8 +184,7 @@ def test_a_small_correction_keeps_the_article_in_its_story_and_group(world_serve
     assert _group_members(ArticleSignature.objects.get(article=article).group_id) == copies
 
 
-def test_an_unchanged_article_is_not_fetched_again_before_its_feed_says_it_was_updated(world_server, context):
-    stored = _ingest(world_server, context)
+def test_an_unchanged_article_is_not_fetched_again_before_its_feed_says_it_was_updated(world_server, context, stored):
     pk, item = next((pk, item) for pk, item in stored.items() if _edit_shows(Article.objects.get(pk=pk)))
     path = item.path
     world_server.requests.clear()

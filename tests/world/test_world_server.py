@@ -219,3 +219,18 @@ def test_a_port_range_outside_1_to_65535_is_refused(world: World, port: int) -> 
 def test_only_loopback_addresses_are_bound(world: World, host: str) -> None:
     with pytest.raises(WorldServerError, match="only binds loopback"):
         serve_world(world, host=host)
+
+
+def test_revisions_undone_serve_the_world_as_it_was_pages_and_feeds_alike(world: World):
+    article = next(a for a in world.articles if a.paragraphs)
+    with serve_world(world) as server:
+        page, feed = server.page_body(article.publisher, article.path), server.page_body(article.publisher, "/atom.xml")
+        server.article_revise(article, headline="The harbour reopens", paragraphs=("A new text.",))
+        assert b"The harbour reopens" in server.page_body(article.publisher, article.path)
+        assert server.page_body(article.publisher, "/atom.xml") != feed
+
+        server.revisions_undo(world)
+
+        assert server.world is world
+        assert server.page_body(article.publisher, article.path) == page
+        assert server.page_body(article.publisher, "/atom.xml") == feed

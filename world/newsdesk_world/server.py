@@ -259,6 +259,14 @@ class WorldServer:
         next(s.site for s in self._servers if s.slug == article.publisher).article_revise(self.world)
         return edited
 
+    def revisions_undo(self, world: World) -> None:
+        """Serve `world` again (`self.world` as it was before some article_revise calls): tests that share one
+        running world each start from the same pages and feeds, ports and all."""
+        self.world = world
+        for server in self._servers:
+            if server.slug != DIRECTORY and server.site.ctx.world is not world:
+                server.site.article_revise(world)
+
     def page_body(self, slug: str, path: str) -> bytes:
         """What the publisher's origin serves at `path` (as a GET would get it, before compression)."""
         return next(s.site for s in self._servers if s.slug == slug).resolve(path).body

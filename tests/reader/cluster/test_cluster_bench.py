@@ -3,6 +3,8 @@ are scored by the corpus's score.py; unreadable data is a one-line error."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.reader.cluster import ClusterOptions
 from tests.reader.cluster.conftest import tiny_model
 from tests.shared_data import shared_eval_dir
 
@@ -83,8 +86,45 @@ def test_cross_validation_tunes_on_other_folds_and_scores_each(tmp_path):
     assert done.returncode == 0, done.stderr
     cv = json.loads(done.stdout)["cv"]
     assert len(cv["folds"]) == 2
-    assert all("title_threshold" in fold for fold in cv["folds"])
+    # Headlines alone: every headline knob is tuned and reported, next to the fold's figure at the defaults.
+    knobs = {"title_threshold", "title_entity_weight", "title_young_margin", "title_merge_threshold"}
+    assert all(knobs <= set(fold) and 0.0 <= fold["default_f1"] <= 1.0 for fold in cv["folds"])
     assert 0.0 <= cv["mean_f1"] <= 1.0
+    assert 0.0 <= cv["mean_default_f1"] <= 1.0
+
+
+def _tune(rows, base, min_gain):
+    from tests.reader.cluster.test_cluster_floor import load_eval_module
+
+    cluster_eval = load_eval_module()
+    rows = [{"id": i, "title": t, "text": text, "cluster": c} for i, t, text, c in rows]
+    with contextlib.redirect_stderr(io.StringIO()):
+        return cluster_eval, cluster_eval.tune(rows, cluster_eval.load_scorer(), base, None, min_gain)
+
+
+def test_tuning_moves_a_knob_only_for_a_gain_of_at_least_min_gain():
+    shared_eval_dir("clustering")
+    rows = [(i, t, "", c) for i, t, c in ROWS]
+    # Nothing joins at a headline threshold of 0.9: four stories of one report, B-cubed F1 0.67.
+    base = ClusterOptions(title_threshold=0.9)
+
+    _, tuned = _tune(rows, base, 0.005)
+    _, kept = _tune(rows, base, 0.5)  # a perfect clustering gains 0.33 only
+
+    assert tuned.title_threshold < 0.9
+    assert kept == base
+
+
+def test_full_text_streams_tune_the_full_text_knobs_only():
+    shared_eval_dir("clustering")
+    rows = [(i, t, t + ". " + t, c) for i, t, c in ROWS]
+
+    cluster_eval, tuned = _tune(rows, ClusterOptions(threshold=0.9), 0.005)
+
+    assert tuned.threshold < 0.9
+    assert set(cluster_eval.grid_for([{"text": "body"}])) == set(cluster_eval.GRID)
+    assert {"young_margin", "number_bonus", "merge_threshold"} <= set(cluster_eval.GRID)
+    assert tuned.title_threshold == ClusterOptions().title_threshold  # never tried on full text
 
 
 def test_folds_keep_an_ecbplus_topics_two_events_together():

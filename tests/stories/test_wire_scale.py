@@ -1,0 +1,249 @@
+"""Wire groups and stories at scale: a new copy of a text carried by many outlets writes as many rows as one of a text
+carried by few (only the repeat marks that change, one story recount), a late better copy still takes the primary
+(agency release, canonical votes, earlier time) with its story following, and the story counts computed in the
+database match the member-by-member reading of the rules."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.stories.counts import story_counts_refresh
+from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
+from newsdesk.stories.services import articles_stories_update
+from tests.factories import make_article, make_publisher
+
+pytestmark = pytest.mark.django_db
+
+WORDS = [
+    "ministers",
+    "agreed",
+    "overnight",
+    "to",
+    "extend",
+    "the",
+    "grain",
+    "corridor",
+    "through",
+    "the",
+    "northern",
+    "ports",
+    "after",
+    "talks",
+    "in",
+    "the",
+    "capital",
+    "that",
+    "lasted",
+    "eleven",
+    "hours",
+    "officials",
+    "said",
+    "the",
+    "deal",
+    "covers",
+    "fertiliser",
+    "shipments",
+    "insurance",
+    "for",
+    "vessels",
+    "and",
+    "joint",
+    "inspections",
+    "at",
+    "sea",
+    "while",
+    "critics",
+    "warned",
+    "that",
+    "prices",
+    "would",
+    "stay",
+    "high",
+    "through",
+    "the",
+    "winter",
+    "months",
+]
+
+
+def wire_body(seed: int) -> str:
+    rng = random.Random(seed)
+    return "GENEVA (AFP) — " + " ".join(rng.choice(WORDS) for _ in range(260)) + "."
+
+
+class Writes:
+    """Rows written (INSERT/UPDATE/DELETE row counts) through the connection while installed."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            self.rows += max(context["cursor"].rowcount, 0)
+        return result
+
+
+@pytest.fixture
+def wire():
+    """A factory of copies of one wire text, each by its own outlet, published a minute after the previous."""
+    base = timezone.now() - timedelta(days=1)
+    body = wire_body(11)
+    made = []
+
+    def copy(*, minutes: int | None = None, name: str = "", canonical: str = "", host: str = "") -> Article:
+        n = len(made)
+        publisher = make_publisher(name=name or f"Outlet {n}", homepage=f"https://{host or f'outlet{n}.example'}/")
+        url = f"{publisher.homepage}world/grain-{n}"
+        article = make_article(
+            publisher,
+            canonical_url=canonical or url,
+            original_url=url,
+            title="Grain corridor extended after overnight talks",
+            body_text=body,
+            summary="",
+            wire_credit="AFP",
+            published_at=base + timedelta(minutes=n if minutes is None else minutes),
+        )
+        made.append(article)
+        return article
+
+    return copy
+
+
+def store(article: Article) -> int:
+    """Store one copy through the service; the rows it wrote."""
+    writes = Writes()
+    with connection.execute_wrapper(writes):
+        articles_stories_update(articles=[article])
+    return writes.rows
+
+
+def the_group(article: Article) -> SyndicationGroup:
+    return SyndicationGroup.objects.get(copies__article=article)
+
+
+def originals(group: SyndicationGroup) -> list[int]:
+    return list(ArticleSignature.objects.filter(group=group, is_repeat=False).values_list("article_id", flat=True))
+
+
+def test_a_new_copy_writes_as_many_rows_in_a_group_of_120_as_in_one_of_12(wire):
+    first = wire()
+    rows = [store(first)]
+    rows += [store(wire()) for _ in range(120)]
+
+    group = the_group(first)
+    assert group.size == 121
+    assert group.primary_id == first.pk
+    assert originals(group) == [first.pk]
+    story = StoryMembership.objects.get(article=first).story
+    assert (story.size, story.report_count, story.lead_article_id) == (121, 1, first.pk)
+    # Copy 12 and copy 120 (both repeats joining an existing group and story) cost the same rows; the old refresh
+    # rewrote every copy's repeat mark, 108 more rows at copy 120.
+    assert rows[120] == rows[12]
+
+
+def test_a_late_agency_release_then_a_page_the_canonicals_name_take_the_primary_and_the_story_follows(wire):
+    first = wire()
+    store(first)
+    for _ in range(40):
+        store(wire())
+    story_id = StoryMembership.objects.get(article=first).story_id
+
+    # The agency's own release, published after every copy: the agency outranks the earliest copy.
+    agency = wire(minutes=90, name="AFP", host="www.afp.com")
+    store(agency)
+    group = the_group(first)
+    assert group.primary_id == agency.pk
+    assert group.reasons[0] == "published by the credited agency (AFP)"
+    assert originals(group) == [agency.pk]
+    story = Story.objects.get(pk=story_id)
+    assert (story.report_count, story.lead_article_id) == (1, agency.pk)
+
+    # Two late copies whose canonical names copy 5's page: what they republished outranks the agency.
+    fifth = ArticleSignature.objects.filter(group=group).order_by("article_id")[5].article
+    for n in range(2):
+        store(wire(minutes=120, canonical=fifth.original_url.replace("https://", "http://www.") + f"?from={n}"))
+    group = the_group(first)
+    assert group.primary_id == fifth.pk
+    assert group.reasons[0] == "canonical link of 2 other copies points at it"
+    assert originals(group) == [fifth.pk]
+    story = Story.objects.get(pk=story_id)
+    assert (story.size, story.report_count, story.lead_article_id) == (44, 1, fifth.pk)
+
+
+def test_a_copy_published_before_every_other_takes_the_primary_when_it_arrives_last(wire):
+    first = wire(minutes=30)
+    store(first)
+    for n in range(30):
+        store(wire(minutes=31 + n))
+    earliest = wire(minutes=0)
+    store(earliest)
+
+    group = the_group(first)
+    assert group.primary_id == earliest.pk
+    assert group.reasons == ["earliest published", "wire text credited to AFP"]
+    assert originals(group) == [earliest.pk]
+    story = StoryMembership.objects.get(article=first).story
+    assert (story.size, story.report_count, story.lead_article_id) == (32, 1, earliest.pk)
+
+
+def reference_counts(story: Story) -> dict:
+    """The counts read member by member, as the rules say (the form they had before the database counted)."""
+    members = sorted(
+        Article.objects.filter(story_membership__story=story).select_related("signature"),
+        key=lambda a: (a.published_at or a.fetched_at, a.pk),
+    )
+    repeats = {a.pk for a in members if getattr(a, "signature", None) is not None and a.signature.is_repeat}
+    languages = Counter(a.language for a in members if a.language)
+    main = languages.most_common(1)[0][0] if languages else ""
+    kept = [a for a in members if a.pk not in repeats]
+    lead = next((a for a in kept if a.language == main), kept[0] if kept else members[0])
+    image = lead if lead.image_url else next((a for a in members if a.image_url), None)
+    return {
+        "size": len(members),
+        "outlet_count": len({a.publisher_id for a in members}),
+        "report_count": len(kept),
+        "languages": [code for code, _ in languages.most_common()],
+        "language": lead.language,
+        "headline": lead.title[:500],
+        "lead_article_id": lead.pk,
+        "image_article_id": image.pk if image else None,
+        "first_seen": members[0].published_at or members[0].fetched_at,
+        "last_seen": members[-1].published_at or members[-1].fetched_at,
+    }
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_story_counts_from_the_database_match_the_member_by_member_reading(seed):
+    rng = random.Random(seed)
+    base = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    publishers = [make_publisher() for _ in range(3)]
+    story = Story.objects.create(headline="x", first_seen=base, last_seen=base)
+    for n in range(rng.randint(1, 14)):
+        at = base + timedelta(minutes=rng.choice([0, 5, 5, 9, 30]))  # ties: the id decides
+        article = make_article(
+            rng.choice(publishers),
+            title=f"Report {seed}-{n}",
+            language=rng.choice(["en", "en", "fr", "de", ""]),
+            published_at=None if rng.random() < 0.3 else at,
+            fetched_at=at + timedelta(minutes=rng.choice([0, 1])),
+            image_url=rng.choice(["", "https://img.example/a.jpg"]),
+        )
+        mark = rng.choice([None, True, False])
+        if mark is not None:
+            ArticleSignature.objects.create(article=article, signature={}, is_repeat=mark)
+        StoryMembership.objects.create(article=article, story=story)
+
+    story_counts_refresh(story)
+
+    story.refresh_from_db()
+    expected = reference_counts(story)
+    assert {key: getattr(story, key) for key in expected} == expected
