@@ -66,6 +66,9 @@ class SyndicationGroup(models.Model):
     reasons = models.JSONField(default=list, help_text="Why the primary was chosen (reader.dedup.choose_primary).")
     wire_credit = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
+    # What the primary choice needs of all its copies (reader.dedup.PrimaryTally.to_json), so a new copy is judged
+    # against the primary and the copies it could lift, not every copy again; {} until the group is next recounted.
+    tally = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

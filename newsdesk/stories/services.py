@@ -8,7 +8,7 @@ the database: band keys find candidate copies, the open stories' states are load
 from __future__ import annotations
 
 import logging
-from collections import Counter
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -19,7 +19,8 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
-from newsdesk.reader.dedup import CopyFacts, NearDupSignature, SignatureError, choose_primary
+from newsdesk.reader.dedup import CopyFacts, NearDupSignature, PrimaryTally, SignatureError, choose_among
+from newsdesk.reader.urls import site_key
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.models import (
@@ -116,6 +117,10 @@ def _group_join(row: ArticleSignature, copies: list[ArticleSignature]) -> None:
     group_ids = sorted({c.group_id for c in copies if c.group_id} | ({row.group_id} if row.group_id else set()))
     if group_ids:
         group = SyndicationGroup.objects.get(pk=group_ids[0])
+        # The usual case, one more copy of a text already grouped: judged against the group's tally.
+        simple = row.group_id is None and len(group_ids) == 1 and all(c.group_id == group.pk for c in copies)
+        if simple and _group_add(group, row):
+            return
         # Copies already in other groups bring their whole group: the groups were one text all along.
         ArticleSignature.objects.filter(group_id__in=group_ids[1:]).update(group=group)
         SyndicationGroup.objects.filter(pk__in=group_ids[1:]).delete()
@@ -126,47 +131,95 @@ def _group_join(row: ArticleSignature, copies: list[ArticleSignature]) -> None:
     syndication_group_refresh(group=group)
 
 
-def syndication_group_refresh(*, group: SyndicationGroup) -> None:
-    """Re-choose the group's primary from its copies and mark every other copy a repeat.
+_FACTS = (
+    "article_id",
+    "is_repeat",
+    "article__original_url",
+    "article__canonical_url",
+    "article__published_at",
+    "article__wire_credit",
+    "article__publisher__name",
+)
+# A site key a LIKE can find in the stored URLs as they were written: an IDNA host (stored in Unicode, perhaps), a
+# percent-encoded or IPv6 one make the group recount instead.
+_PLAIN_SITE = re.compile(r"(?!.*xn--)[a-z0-9.-]+(:[0-9]+)?")
 
-    Runs for every new copy, so it stays near-flat in the group's size: the copies' facts come in one query of
-    plain values, only the rows whose repeat mark changes are written (the new copy; the old and new primary when
-    the primary moves), and only the stories holding one of those are recounted."""
-    rows = list(
-        ArticleSignature.objects.filter(group=group)
-        .order_by("article_id")
-        .values_list(
-            "article_id",
-            "is_repeat",
-            "article__original_url",
-            "article__canonical_url",
-            "article__published_at",
-            "article__wire_credit",
-            "article__publisher__name",
-        )
+
+def _copy_facts(
+    pk: int, original: str, canonical: str, published: datetime | None, credit: str, name: str
+) -> CopyFacts:
+    return CopyFacts(
+        key=pk,
+        url=original or canonical,
+        canonical_url=canonical,
+        published_at=published,
+        wire_credit=credit,
+        publisher_name=name,
+        order=pk,
     )
+
+
+def _group_add(group: SyndicationGroup, row: ArticleSignature) -> bool:
+    """Add one new copy to a group by its tally: the new primary is the previous one, the new copy, or a copy the
+    new copy's canonical points at (only their ranks changed). One row of facts read (a few when the canonical
+    names a site), the new copy's mark written, and the old and new primary's when it moves. False, with nothing
+    written, when the group has no usable tally: the caller recounts it."""
+    tally = PrimaryTally.from_json(group.tally)
+    previous = group.primary_id
+    if tally is None or tally.size != group.size or previous is None:
+        return False
+    # Its facts as stored (the times in UTC, as every other copy's are read).
+    _, _, *facts = ArticleSignature.objects.filter(pk=row.pk).values_list(*_FACTS).get()
+    new = _copy_facts(row.article_id, *facts)
+    lifted = tally.add(new)
+    wanted = Q(article_id=previous)
+    if lifted:
+        if not _PLAIN_SITE.fullmatch(lifted):
+            return False
+        host = lifted.split(":")[0]
+        wanted |= Q(article__original_url__icontains=host) | Q(
+            article__original_url="", article__canonical_url__icontains=host
+        )
+    rows = ArticleSignature.objects.filter(wanted, group=group).exclude(pk=row.pk).values_list(*_FACTS)
+    candidates = [_copy_facts(pk, *facts) for pk, _, *facts in rows]
+    candidates = [c for c in candidates if c.key == previous or site_key(c.url) == lifted]
+    if not any(c.key == previous for c in candidates):
+        return False
+    choice = choose_among([*candidates, new], tally)
+    group.primary_id = choice.primary
+    group.reasons = list(choice.reasons)
+    group.wire_credit = tally.wire_credit()
+    group.size = tally.size
+    group.tally = tally.to_json()
+    group.save()
+    ArticleSignature.objects.filter(pk=row.pk).update(group=group, is_repeat=choice.primary != row.article_id)
+    flipped = [row.article_id]
+    if choice.primary != previous:
+        ArticleSignature.objects.filter(group=group, article_id=previous).update(is_repeat=True)
+        ArticleSignature.objects.filter(group=group, article_id=choice.primary).update(is_repeat=False)
+        flipped += [previous, choice.primary]
+    _stories_recount(flipped)
+    return True
+
+
+def syndication_group_refresh(*, group: SyndicationGroup) -> None:
+    """Re-choose the group's primary from all its copies (a new group, merged groups, a copy gone) and mark every
+    other copy a repeat; its tally recounted.
+
+    The copies' facts come in one query of plain values, only the rows whose repeat mark changes are written, and
+    only the stories holding one of those are recounted."""
+    rows = list(ArticleSignature.objects.filter(group=group).order_by("article_id").values_list(*_FACTS))
     if not rows:
         group.delete()
         return
-    choice = choose_primary(
-        [
-            CopyFacts(
-                key=pk,
-                url=original or canonical,
-                canonical_url=canonical,
-                published_at=published,
-                wire_credit=credit,
-                publisher_name=publisher,
-                order=pk,
-            )
-            for pk, _, original, canonical, published, credit, publisher in rows
-        ]
-    )
-    credits = Counter(row[5] for row in rows if row[5])
+    copies = [_copy_facts(pk, *facts) for pk, _, *facts in rows]
+    tally = PrimaryTally.of(copies)
+    choice = choose_among(copies, tally)
     group.primary_id = choice.primary
     group.reasons = list(choice.reasons)
-    group.wire_credit = credits.most_common(1)[0][0] if credits else ""
+    group.wire_credit = tally.wire_credit()
     group.size = len(rows)
+    group.tally = tally.to_json()
     group.save()
     flipped = [pk for pk, repeat, *_ in rows if repeat != (pk != choice.primary)]
     if not flipped:
@@ -175,16 +228,20 @@ def syndication_group_refresh(*, group: SyndicationGroup) -> None:
         is_repeat=True
     )
     ArticleSignature.objects.filter(group=group, article_id=choice.primary, is_repeat=True).update(is_repeat=False)
-    story_ids = set(StoryMembership.objects.filter(article_id__in=flipped).values_list("story_id", flat=True))
-    if not story_ids:
+    _stories_recount(flipped)
+
+
+def _stories_recount(article_ids: list[int]) -> None:
+    """Recount the stories of these articles (their repeat marks changed)."""
+    if not StoryMembership.objects.filter(article_id__in=article_ids).exists():
         return  # a new copy has no story yet: its assignment counts it
     # Story rows are written in the story turn: under the wire turn alone, a worker grouping a copy and another
     # assigning stories updated the same stories in opposite orders (a deadlock on PostgreSQL, seen in the
     # two-workers world test). Wire turn, then story turn; assignment never takes the wire turn, so no cycle.
-    # The stories are read again once the turn is ours: the assignment it waited for may have merged some away.
+    # The stories are read once the turn is ours: the assignment it waited for may have merged some away.
     _turn(STORY_TURN)
-    flipped_stories = StoryMembership.objects.filter(article_id__in=flipped).values("story_id")
-    for story in Story.objects.filter(pk__in=flipped_stories).order_by("pk"):
+    their_stories = StoryMembership.objects.filter(article_id__in=article_ids).values("story_id")
+    for story in Story.objects.filter(pk__in=their_stories).order_by("pk"):
         story_counts_refresh(story)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
-from newsdesk.stories.services import articles_stories_update
+from newsdesk.stories.services import articles_stories_update, syndication_group_refresh
 from tests.factories import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,75 @@ def test_story_counts_from_the_database_match_the_member_by_member_reading(seed)
     story.refresh_from_db()
     expected = reference_counts(story)
     assert {key: getattr(story, key) for key in expected} == expected
+
+
+def group_state(group: SyndicationGroup) -> tuple:
+    group.refresh_from_db()
+    marks = sorted(ArticleSignature.objects.filter(group=group).values_list("article_id", "is_repeat"))
+    return group.primary_id, group.reasons, group.wire_credit, group.size, group.tally, marks
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_copies_added_by_the_tally_leave_the_group_as_a_full_recount_would(wire, seed):
+    # Late copies of every kind: canonicals naming an earlier copy's page (other scheme, www.), the agency's page
+    # or their own; agency releases; copies without a time. After each, a recount from every copy changes nothing.
+    rng = random.Random(seed)
+    stored: list[Article] = []
+    for n in range(36):
+        kind = rng.choice(["plain", "plain", "points", "agency", "untimed", "points-agency"])
+        if kind == "points" and stored:
+            target = rng.choice(stored).original_url
+            canonical = rng.choice([target, target.replace("https://", "http://www.")]) + f"?c={n}"
+            article = wire(minutes=rng.randrange(120), canonical=canonical)
+        elif kind == "agency":
+            article = wire(minutes=rng.randrange(120), name="AFP", host=f"www{n}.afp.com")
+        elif kind == "points-agency":
+            article = wire(minutes=rng.randrange(120), canonical=f"https://www.afp.com/en/grain?c={n}")
+        else:
+            article = wire(minutes=rng.randrange(120))
+            if kind == "untimed":
+                Article.objects.filter(pk=article.pk).update(published_at=None)
+                article.refresh_from_db()
+        store(article)
+        stored.append(article)
+        if n == 0:
+            continue  # one copy: no group yet
+        group = the_group(stored[0])
+        added = group_state(group)
+        syndication_group_refresh(group=group)
+        assert group_state(group) == added, f"copy {n} ({kind})"
+    assert the_group(stored[0]).size == 36
+
+
+def test_a_group_without_a_usable_tally_is_recounted_when_a_copy_joins(wire):
+    # Groups stored before the tally existed have {}; a primary no longer among the copies cannot be ranked against.
+    first = wire()
+    store(first)
+    store(wire())
+    group = the_group(first)
+    SyndicationGroup.objects.filter(pk=group.pk).update(tally={})
+    store(wire())
+    assert group_state(group)[4]["size"] == 3
+    outsider = wire()
+    SyndicationGroup.objects.filter(pk=group.pk).update(primary=outsider)
+    late = wire()
+    store(late)
+    added = group_state(group)
+    syndication_group_refresh(group=group)
+    assert group_state(group) == added
+    assert added[0] == first.pk
+    assert added[3] == 4
+
+
+def test_a_copy_whose_canonical_names_an_idna_site_recounts_the_group(wire):
+    # The stored URL can spell the host in Unicode, where a search for its xn-- form would miss it.
+    first = wire()
+    store(first)
+    umlaut = wire(host="bücher.example", minutes=200)
+    store(umlaut)
+    pointing = wire(canonical="https://xn--bcher-kva.example/world/original", minutes=300)
+    store(pointing)
+
+    group = the_group(first)
+    assert group.primary_id == umlaut.pk
+    assert group.reasons[0] == "canonical link of 1 other copy points at it"

@@ -400,7 +400,9 @@ class StoryClusterer:
                     self._index.setdefault(name, set()).add(key)
 
     def _new_key(self) -> int:
-        while self._next_key in self.states:
+        # Nor the key of a story merged away: `resolve` follows it to the story that took it in, so a new story
+        # under that key would be reported as that one (or, merged later itself, make `resolve` loop for ever).
+        while self._next_key in self.states or self._next_key in self.merged_into:
             self._next_key += 1
         return self._next_key
 

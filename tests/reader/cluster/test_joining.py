@@ -67,3 +67,19 @@ def test_a_headline_matching_two_stories_merges_them_only_with_a_headline_merge_
     assert not apart.opened
     assert apart.merged == ()
     assert merged.merged == (1 - merged.story,)
+
+
+def test_a_story_opened_after_a_merge_never_takes_the_merged_storys_key():
+    clusterer = StoryClusterer(ClusterOptions(title_threshold=0.05, title_merge_threshold=0.05))
+    for key, title in enumerate(["Mt. Gox files for bankruptcy", "Bitcoin exchange Mt. Gox seeks protection"]):
+        clusterer.load(key, StoryState())
+        clusterer.add_to(key, article_features(title), language="en", at=None)
+    bridge = clusterer.assign(title="Bitcoin exchange Mt. Gox files for bankruptcy protection")
+    later = clusterer.assign(title="Bachelor finale draws record television audience")
+
+    assert bridge.merged == (1 - bridge.story,)
+    assert later.opened
+    # Under the merged key, `resolve` would report the new story as the one that took the old one in.
+    assert later.story not in (0, 1)
+    assert clusterer.resolve(later.story) == later.story
+    assert clusterer.resolve(1 - bridge.story) == bridge.story

@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsdesk.reader.dedup.primary import AGENCY_HOSTS, CopyFacts, PrimaryChoice, choose_primary
+from newsdesk.reader.dedup.primary import (
+    AGENCY_HOSTS,
+    CopyFacts,
+    PrimaryChoice,
+    PrimaryTally,
+    choose_among,
+    choose_primary,
+)
 from newsdesk.reader.urls import same_site, url_origin
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -142,3 +149,19 @@ def test_a_two_thousand_copy_group_credits_the_agency_then_the_page_canonicals_p
     assert choose_primary(copies) == PrimaryChoice(
         7, ("canonical link of 40 other copies points at it", "wire text credited to AFP")
     )
+
+
+def test_a_tally_survives_json_and_a_broken_one_reads_as_none():
+    copies = [
+        CopyFacts(key=1, url="https://a.example/1", canonical_url="https://b.example/2", wire_credit="AP", order=5),
+        CopyFacts(key=2, url="https://b.example/2", published_at=T0, wire_credit="AFP", order=3),
+        CopyFacts(key=3, url="https://c.example/3", published_at=T0, wire_credit="AP", order=4),
+    ]
+    tally = PrimaryTally.of(copies)
+    assert PrimaryTally.from_json(tally.to_json()) == tally
+    assert (tally.votes, tally.elsewhere, tally.wire_credit()) == ({"b.example": 1}, 1, "AP")
+    assert PrimaryTally().wire_credit() == ""
+    for broken in (None, [], {"size": "x"}, {**tally.to_json(), "earliest": "not a time"}):
+        assert PrimaryTally.from_json(broken) is None
+    with pytest.raises(ValueError, match="at least one copy"):
+        choose_among([], tally)
