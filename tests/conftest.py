@@ -57,6 +57,27 @@ def postgres_pass_runs_on_postgres(request):
         return connection.pg_version
 
 
+@pytest.fixture(autouse=True, scope="session")
+def postgres_flush_deletes():
+    """On PostgreSQL the flush after each transactional test (and `flush` in tests) deletes the rows instead of
+    TRUNCATE: one TRUNCATE of every table gives each of them new files, ~0.3-0.8 s on the server per test, where
+    deleting the few rows a test wrote costs milliseconds. The tables end up as empty either way; sequence resets and
+    cascades keep Django's own statement."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, checked when the flush's transaction commits.
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = truncate
+
+
 @pytest.fixture(autouse=True)
 def _empty_caches():
     """Each test starts with an empty cache (content versions and cached responses live there)."""

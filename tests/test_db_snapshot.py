@@ -1,7 +1,11 @@
 """tests/db_snapshot.py: a restored snapshot gives back the rows, ids and sequences it was taken with, whatever
-changed in between (on SQLite and PostgreSQL alike: the PostgreSQL pass runs this file)."""
+changed in between; and the flush between transactional tests (DELETE on PostgreSQL, tests/conftest.py) empties
+every table. On SQLite and PostgreSQL alike: the PostgreSQL pass runs this file."""
 
 import pytest
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import article_search
@@ -39,3 +43,17 @@ def test_a_restored_snapshot_gives_back_the_rows_and_the_next_ids():
         assert _rows() == rows
     finally:
         snapshot.drop()
+
+
+def test_the_flush_empties_every_table_and_keeps_the_sequences_going():
+    publisher = make_publisher(name="Harbour Herald")
+    article = make_article(publisher, title="Ferry timetable")
+    statements = connection.ops.sql_flush(no_style(), ["sources_publisher"])
+
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)  # as after a transactional test
+
+    assert (Article.objects.count(), Publisher.objects.count()) == (0, 0)
+    assert list(article_search("timetable")) == []
+    assert make_article(make_publisher(), title="Next").pk > article.pk  # ids are not handed out twice
+    if connection.vendor == "postgresql":
+        assert statements == ['DELETE FROM "sources_publisher";']
