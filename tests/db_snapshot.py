@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
 
@@ -35,6 +36,8 @@ class DatabaseSnapshot:
             self._copy.backup(connection.connection)
         else:
             _postgres_restore(self._tables, self._sequences)
+        # The content types are rows too: the ids this process cached may be gone (each flush makes them anew).
+        ContentType.objects.clear_cache()
 
     def drop(self) -> None:
         if self.vendor == "sqlite":

@@ -3,6 +3,7 @@ changed in between; and the flush between transactional tests (DELETE on Postgre
 every table. On SQLite and PostgreSQL alike: the PostgreSQL pass runs this file."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
@@ -39,8 +40,17 @@ def test_a_restored_snapshot_gives_back_the_rows_and_the_next_ids():
         # Search finds them again (SQLite's FTS index is in the copy; PostgreSQL's generated vectors are recomputed).
         assert sorted(a.pk for a in article_search("timetable")) == [a.pk for a in kept]
 
+        # The flush between tests makes the content types anew (new ids), and the process caches them ...
+        call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+        fresh = ContentType.objects.get_for_model(Article).pk
+
         snapshot.restore()  # as many times as tests need it
+
         assert _rows() == rows
+        # ... so a restore drops that cache with the rows: content types are looked up again, by the ids restored.
+        restored = ContentType.objects.get_for_model(Article).pk
+        assert restored != fresh
+        assert ContentType.objects.filter(pk=restored, model="article").exists()
     finally:
         snapshot.drop()
 

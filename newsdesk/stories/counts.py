@@ -31,19 +31,25 @@ def story_counts_refresh(story: Story) -> None:
     arrival = ("at", "pk")
     languages = _languages_by_use(members.exclude(language=""))
     main_language = languages[0] if languages else ""
-    lead = (
-        originals.filter(language=main_language).order_by(*arrival).first()
-        or originals.order_by(*arrival).first()
-        or members.order_by(*arrival).first()
+    # Ids first, then the one row: sorting whole article rows (bodies and all) cost more than the counts.
+    lead_id = (
+        originals.filter(language=main_language).order_by(*arrival).values_list("pk", flat=True).first()
+        or originals.order_by(*arrival).values_list("pk", flat=True).first()
+        or members.order_by(*arrival).values_list("pk", flat=True).first()
     )
-    image = lead if lead.image_url else members.exclude(image_url="").order_by(*arrival).first()
+    lead = Article.objects.only("title", "language", "image_url").get(pk=lead_id)
+    image_id = (
+        lead.pk
+        if lead.image_url
+        else members.exclude(image_url="").order_by(*arrival).values_list("pk", flat=True).first()
+    )
     story.outlet_count = totals["outlets"]
     story.report_count = totals["reports"]
     story.languages = languages
     story.language = lead.language
     story.headline = lead.title[:500]
-    story.lead_article = lead
-    story.image_article = image
+    story.lead_article_id = lead.pk
+    story.image_article_id = image_id
     story.first_seen = totals["first"]
     story.last_seen = totals["last"]
     story.is_closed = False
