@@ -55,6 +55,11 @@ class ClusterOptions:
     # An article with full text that also matches a second story this well merges the two (headlines alone say
     # too little to merge on).
     merge_threshold: float = 0.55
+    # ...unless both have grown past this many members side by side: a merge mends stories opened apart by the
+    # order articles came in, while two stories that each took more than a handful of reports were kept apart by
+    # every one of those decisions (ECB+: the two IE patches of 2008 and 2013, 12 and 9 reports, were merged by one
+    # article matching both). None: no limit.
+    merge_max_size: int | None = 5
     # A headline matching a second story this well merges the two (UCI: big stories split early, e.g. by wording).
     title_merge_threshold: float | None = 0.3
     young_margin: float = 0.1
@@ -348,7 +353,9 @@ class StoryClusterer:
             value, key = found[0]
             bar = self.options.title_merge_threshold if title_only else self.options.merge_threshold
             if bar is not None:
-                merged = tuple(other for score, other in found[1:] if score >= bar)
+                merged = tuple(
+                    other for score, other in found[1:] if score >= bar and (title_only or self._mergeable(key, other))
+                )
             for other in merged:
                 self._merge(key, other)
         else:
@@ -357,6 +364,13 @@ class StoryClusterer:
             value = 0.0
         self.add_to(key, features, language=language, at=at, vector=vector)
         return Assignment(story=key, score=value, opened=not found, merged=merged)
+
+    def _mergeable(self, key: object, other: object) -> bool:
+        """Whether two stories one full-text article matches may be one event: not when both have grown past
+        `merge_max_size` members side by side (headline merges are not limited)."""
+        limit = self.options.merge_max_size
+        states = self.states
+        return limit is None or min(states[key].size, states[other].size) <= limit
 
     def resolve(self, key: object) -> object:
         """The story `key` is now part of (itself unless it was merged into another)."""

@@ -83,3 +83,28 @@ def test_a_story_opened_after_a_merge_never_takes_the_merged_storys_key():
     assert later.story not in (0, 1)
     assert clusterer.resolve(later.story) == later.story
     assert clusterer.resolve(1 - bridge.story) == bridge.story
+
+
+def two_stories(options, size):
+    """Stories "a" (INS Mysore) and "b" (INS Sukanya) of `size` reports each, grown side by side."""
+    clusterer = StoryClusterer(options)
+    for key, (title, text) in (("a", MYSORE), ("b", SUKANYA)):
+        clusterer.load(key, StoryState())
+        for _ in range(size):
+            clusterer.add_to(key, article_features(title, text), language="en", at=None)
+    return clusterer
+
+
+def test_an_article_matching_two_stories_merges_them_unless_both_grew_past_the_merge_max_size():
+    anything = ClusterOptions(threshold=0.0, young_margin=0.0, merge_threshold=0.0, number_penalty=0.0)
+
+    def bridged(options, **article):
+        return two_stories(options, 3).assign(**article).merged
+
+    full_text = {"title": MYSORE_AGAIN[0], "text": MYSORE_AGAIN[1]}
+    assert bridged(replace(anything, merge_max_size=None), **full_text) == ("b",)
+    assert bridged(replace(anything, merge_max_size=3), **full_text) == ("b",)  # the smaller is within the limit
+    assert bridged(replace(anything, merge_max_size=2), **full_text) == ()
+    # Headlines merge by their own threshold, whatever the stories' sizes.
+    headlines = replace(anything, merge_max_size=1, title_threshold=0.0, title_merge_threshold=0.0)
+    assert len(bridged(headlines, title=MYSORE_AGAIN[0])) == 1
