@@ -388,6 +388,17 @@ STOPWORDS = frozenset(
 )
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Month names and abbreviations of the four demo languages (accented and plain; "May" capitalized only: "may 12").
+_MONTHS = (
+    "jan|january|janvier|januar|enero|feb|february|fevrier|février|februar|febrero|mar|march|mars|märz|marz|marzo"
+    "|apr|april|avril|abril|(?-i:May)|mai|mayo|jun|june|juin|juni|junio|jul|july|juillet|juli|julio|aug|august|aout|août"
+    "|agosto|sep|sept|september|septembre|septiembre|oct|october|octobre|oktober|octubre|nov|november|novembre"
+    "|noviembre|dec|december|decembre|décembre|dezember|diciembre"
+)
+# A day of the month next to its month ("Nov 11", "11 November", "le 4 août", "4. August", "4 de agosto"): the
+# day a report was written, not a fact of the event (the year, kept, is one). Checked around short numbers only.
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*", re.UNICODE)
 _SENTENCES = re.compile(r"(?<=[.!?:;\"“”«»„])\s+|\n+")
 
@@ -463,7 +474,15 @@ def article_features(title: str, text: str = "") -> ArticleFeatures:
 
 def lead_numbers(title: str, text: str = "") -> frozenset[str]:
     """The numbers of a headline and its body's lead, separators dropped ("1,200", "1.200" and "1200" meet across
-    languages); 0 and 1 say nothing about which event it is."""
-    found = _NUMBER.findall(f"{title or ''} \n {(text or '')[:LEAD_CHARS]}")
-    digits = (re.sub(r"\D", "", number).lstrip("0") for number in found)
-    return frozenset(number for number in digits if number not in ("", "1"))
+    languages), days of the month left out; 0 and 1 say nothing about which event it is."""
+    lead = f"{title or ''} \n {(text or '')[:LEAD_CHARS]}"
+    found = set()
+    for match in _NUMBER.finditer(lead):
+        number = match.group()
+        start, end = match.span()
+        if len(number) <= 2 and (
+            _MONTH_AFTER.match(lead, end, end + 20) or _MONTH_BEFORE.search(lead, max(0, start - 12), start)
+        ):
+            continue
+        found.add(re.sub(r"\D", "", number).lstrip("0"))
+    return frozenset(number for number in found if number not in ("", "1"))

@@ -43,6 +43,20 @@ PIRATES_NO_NUMBER = (
             {"1200", "2026"},
         ),
         ("Floods", "x" * LEAD_CHARS + " 1200 residents were evacuated.", set()),  # past the lead: background
+        # A day of the month is when a report was written, not a fact of the event ("Nov 11" met "11 Yemeni");
+        # the year stays. In all four languages, before or after the month.
+        (
+            "Mumbai, Nov. 11 - Navy nabs 26 pirates",
+            "Published: July 29, 2004. 12 Somali and 11 Yemeni",
+            {"26", "2004", "12", "11"},
+        ),
+        (
+            "Séisme",
+            "Le 4 août 2013, 23 morts. Am 4. August 2013. El 4 de agosto, 17 heridos; 3rd March.",
+            {"2013", "23", "17"},
+        ),
+        # "may" the verb is not the month.
+        ("Rates may 12 times rise", "On May 12, 2013, 40 banks", {"12", "2013", "40"}),
     ],
 )
 def test_lead_numbers_are_the_headline_and_leads_numbers_separators_dropped(title, text, expected):
