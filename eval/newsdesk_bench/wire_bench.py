@@ -26,7 +26,8 @@ from newsdesk.articles.models import Article
 from newsdesk.reader.dedup import NearDupSignature
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import ArticleSignature, SignatureBand, StoryMembership, SyndicationGroup
-from newsdesk.stories.services import articles_stories_update, stories_assign, syndication_group_refresh
+from newsdesk.stories.services import articles_stories_update, stories_assign
+from newsdesk.stories.syndication_services import syndication_group_refresh
 from newsdesk_bench.search_bench import throwaway_database_ready
 
 DEFAULT_SIZES = (250, 500, 1000, 2000)

@@ -41,7 +41,8 @@ def signature_deleted(sender: type, instance: ArticleSignature, **kwargs: object
 
 def stories_after_deletions() -> None:
     """Recompute the groups and stories that lost members (each once, however many callbacks were queued)."""
-    from newsdesk.stories.services import story_members_refresh, syndication_group_refresh
+    from newsdesk.stories.services import story_members_refresh
+    from newsdesk.stories.syndication_services import syndication_group_refresh
 
     groups, stories = _ids("groups"), _ids("stories")
     if not groups and not stories:

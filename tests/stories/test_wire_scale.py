@@ -16,7 +16,8 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
-from newsdesk.stories.services import articles_stories_update, syndication_group_refresh
+from newsdesk.stories.services import articles_stories_update
+from newsdesk.stories.syndication_services import syndication_group_refresh
 from tests.factories import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db
