@@ -3,6 +3,7 @@ from django.http import HttpRequest
 
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.services import publisher_policy_set
+from newsdesk.articles.signals import copy_facts_changed
 from newsdesk.sources.admin import URL_FIELDS_HTTPS, FeedInline
 from newsdesk.sources.models import Publisher
 
@@ -44,6 +45,11 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     )
 
+    def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"wire_credit", "publisher"} & set(form.changed_data):
+            copy_facts_changed.send(sender=Article, article_ids=[obj.pk])
+
 
 @admin.register(Publisher)
 class PublisherAdmin(admin.ModelAdmin):
@@ -65,3 +71,5 @@ class PublisherAdmin(admin.ModelAdmin):
                 publisher=obj, display_policy=obj.display_policy, excerpt_words=obj.excerpt_words
             )
             self.message_user(request, f"Search index updated for {changed} article(s).", messages.INFO)
+        if change and "name" in form.changed_data:
+            copy_facts_changed.send(sender=Publisher, article_ids=list(obj.articles.values_list("pk", flat=True)))

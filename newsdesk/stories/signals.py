@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from newsdesk.articles.signals import copy_facts_changed
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 
@@ -37,6 +38,15 @@ def signature_deleted(sender: type, instance: ArticleSignature, **kwargs: object
     if instance.group_id is not None:
         _ids("groups").add(instance.group_id)
         transaction.on_commit(stories_after_deletions)
+
+
+@receiver(copy_facts_changed, dispatch_uid="stories-copy-facts-changed")
+def copy_facts_recount(sender: type, article_ids: list[int], **kwargs: object) -> None:
+    """An operator changed a copy's credit or publisher: the tally a group keeps for judging one more copy no longer
+    holds, so its primary is chosen again from every copy's facts as stored now."""
+    from newsdesk.stories.syndication_services import groups_recount
+
+    groups_recount(article_ids=article_ids)
 
 
 def stories_after_deletions() -> None:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import Q
 
 from newsdesk.articles.models import Article
+from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.dedup import CopyFacts, NearDupSignature, PrimaryTally, SignatureError, choose_among
 from newsdesk.reader.urls import site_key
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.models import ArticleSignature, SignatureBand, Story, StoryMembership, SyndicationGroup
-from newsdesk.stories.turns import STORY_TURN, turn_take
+from newsdesk.stories.turns import STORY_TURN, WIRE_TURN, turn_take
 
 # Candidate copies judged per article: a wire text rarely has more outlets than this.
 MAX_CANDIDATES = 200
@@ -238,3 +240,17 @@ def signatures_forget(ids: list[int]) -> None:
     ArticleSignature.objects.filter(article_id__in=ids).delete()
     for group in SyndicationGroup.objects.filter(pk__in=group_ids):
         syndication_group_refresh(group=group)
+
+
+def groups_recount(*, article_ids: list[int]) -> int:
+    """Re-choose, from every copy's facts as stored now, the primary of each group these articles are copies in (a
+    copy's credit or publisher changed outside ingestion); how many groups were recounted."""
+    with transaction.atomic():
+        turn_take(WIRE_TURN)
+        in_groups = ArticleSignature.objects.filter(article_id__in=article_ids, group__isnull=False)
+        groups = list(SyndicationGroup.objects.filter(pk__in=in_groups.values("group_id")).order_by("pk"))
+        for group in groups:
+            syndication_group_refresh(group=group)
+    if groups:
+        content_version_bump()
+    return len(groups)

@@ -1,0 +1,9 @@
+"""What the articles app announces to the apps above it. They connect in their AppConfig.ready(); this app never
+imports them (tests/test_layers.py)."""
+
+from django.dispatch import Signal
+
+# An operator changed what decides which copy of a wire text is credited as the primary: an article's wire credit or
+# publisher, or a publisher's name (an agency's own release is told by it). Sent with article_ids=, the articles whose
+# copy facts changed, after the change is saved; the stories app re-chooses their groups' primaries from scratch.
+copy_facts_changed = Signal()
