@@ -72,4 +72,5 @@ class PublisherAdmin(admin.ModelAdmin):
             )
             self.message_user(request, f"Search index updated for {changed} article(s).", messages.INFO)
         if change and "name" in form.changed_data:
-            copy_facts_changed.send(sender=Publisher, article_ids=list(obj.articles.values_list("pk", flat=True)))
+            # A subquery, not a list of ids: a publisher can have more articles than a query takes parameters.
+            copy_facts_changed.send(sender=Publisher, article_ids=obj.articles.values_list("pk", flat=True))

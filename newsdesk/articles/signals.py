@@ -4,6 +4,7 @@ imports them (tests/test_layers.py)."""
 from django.dispatch import Signal
 
 # An operator changed what decides which copy of a wire text is credited as the primary: an article's wire credit or
-# publisher, or a publisher's name (an agency's own release is told by it). Sent with article_ids=, the articles whose
-# copy facts changed, after the change is saved; the stories app re-chooses their groups' primaries from scratch.
+# publisher, or a publisher's name (an agency's own release is told by it). Sent with article_ids=, the ids of the
+# articles whose copy facts changed (a list, or a query of ids), after the change is saved; the stories app re-chooses
+# their groups' primaries from scratch.
 copy_facts_changed = Signal()

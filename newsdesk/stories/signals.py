@@ -9,6 +9,7 @@ The rights app sits beside this one and cannot call it; Django's cascade sends t
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models.signals import post_delete
@@ -41,7 +42,7 @@ def signature_deleted(sender: type, instance: ArticleSignature, **kwargs: object
 
 
 @receiver(copy_facts_changed, dispatch_uid="stories-copy-facts-changed")
-def copy_facts_recount(sender: type, article_ids: list[int], **kwargs: object) -> None:
+def copy_facts_recount(sender: type, article_ids: Iterable[int], **kwargs: object) -> None:
     """An operator changed a copy's credit or publisher: the tally a group keeps for judging one more copy no longer
     holds, so its primary is chosen again from every copy's facts as stored now."""
     from newsdesk.stories.syndication_services import groups_recount

@@ -8,6 +8,7 @@ tally that makes it cheap for one more copy) lives in `newsdesk.reader.dedup`. C
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -242,9 +243,10 @@ def signatures_forget(ids: list[int]) -> None:
         syndication_group_refresh(group=group)
 
 
-def groups_recount(*, article_ids: list[int]) -> int:
+def groups_recount(*, article_ids: Iterable[int]) -> int:
     """Re-choose, from every copy's facts as stored now, the primary of each group these articles are copies in (a
-    copy's credit or publisher changed outside ingestion); how many groups were recounted."""
+    copy's credit or publisher changed outside ingestion); how many groups were recounted. `article_ids` may be a
+    query of ids, read as a subquery."""
     with transaction.atomic():
         turn_take(WIRE_TURN)
         in_groups = ArticleSignature.objects.filter(article_id__in=article_ids, group__isnull=False)
