@@ -55,7 +55,8 @@ def _child(options: dict, env: dict[str, str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _base_env(data_dir: str) -> dict[str, str]:
+def base_env(data_dir: str) -> dict[str, str]:
+    """The environment of a bench child on a throwaway data dir (the wire bench shares it)."""
     env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_DATABASE_URL"}
     env.update(NEWSDESK_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="config.settings.prod")
     return env
@@ -68,7 +69,7 @@ def _postgres(options: dict, data_dir: str, say: Callable[[str], None]) -> dict:
     name = f"newsdesk_search_bench_{options['articles']}" if keep else f"newsdesk_search_bench_{os.getpid()}"
     with postgres_database(data_dir, name, keep=keep) as url:
         say(f"postgres: {options['articles']} articles in database {name}")
-        return _child(options, _base_env(data_dir) | {"NEWSDESK_DATABASE_URL": url})
+        return _child(options, base_env(data_dir) | {"NEWSDESK_DATABASE_URL": url})
 
 
 @contextmanager
@@ -80,7 +81,7 @@ def postgres_database(data_dir: str, name: str, *, keep: bool = False) -> Iterat
 
     script = [str(Path(settings.BASE_DIR) / "scripts" / "postgres-test-server.sh")]
     server_dir = [str(Path(data_dir) / "server")] if keep else []
-    env = _base_env(data_dir)
+    env = base_env(data_dir)
     running = subprocess.run([*script, "url", *server_dir], env=env, capture_output=True, text=True, check=False)
     server = (
         running
@@ -130,7 +131,7 @@ def search_command(options: dict, say: Callable[[str], None]) -> dict:
         with _data_dir(options.get("keep"), engine) as data_dir:
             if engine == "sqlite":
                 say(f"sqlite: {options['articles']} articles in {data_dir}")
-                results[engine] = _child(options, _base_env(data_dir))
+                results[engine] = _child(options, base_env(data_dir))
             else:
                 results[engine] = _postgres(options, data_dir, say)
     summary: dict = {"articles": options["articles"], "engines": results}

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from newsdesk.common.arguments import count_between
-from newsdesk_bench.search_command import ENGINES, ERROR_ENGINES, _base_env, postgres_database
+from newsdesk_bench.search_command import ENGINES, ERROR_ENGINES, base_env, postgres_database
 
 DEFAULT_SIZES = (250, 500, 1000, 2000)
 _SIZE = count_between(1, 100_000)
@@ -51,10 +51,10 @@ def wire_command(options: dict, say: Callable[[str], None]) -> dict:
         with tempfile.TemporaryDirectory(prefix="newsdesk-bench-wire-") as data_dir:
             say(f"{engine}: groups of {', '.join(map(str, options['copies']))} copies in a throwaway database")
             if engine == "sqlite":
-                figures = _child(options, _base_env(data_dir))
+                figures = _child(options, base_env(data_dir))
             else:
                 with postgres_database(data_dir, f"newsdesk_wire_bench_{abs(hash(data_dir)) % 10**8}") as url:
-                    figures = _child(options, _base_env(data_dir) | {"NEWSDESK_DATABASE_URL": url})
+                    figures = _child(options, base_env(data_dir) | {"NEWSDESK_DATABASE_URL": url})
         summary["engines"][engine] = figures
         for row in figures["rounds"]:
             for key in ("cpu_ms_per_copy", "server_cpu_ms_per_copy", "queries_per_copy", "rows_written_per_copy"):
