@@ -18,8 +18,9 @@ from newsdesk.reader.urls import canonicalize_url, resolve_page_url
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|—|::|·|•|»|/)\s+")
 # Right after the page's own headline a separator needs no spaces around it: Chinese and Japanese titles write
-# "标题-新华网" and "見出し：日本経済新聞"; a headline does not go on with a dash or a bar glued to its last word.
-_TIGHT_SEPARATOR = re.compile(r"\s*(?:\||-|_|\u2013|—|::|：|·|•|»|/)")
+# "标题-新华网" and "見出し\uff1a日本経済新聞" (a full-width colon); a headline does not go on with a dash or a
+# bar glued to its last word.
+_TIGHT_SEPARATOR = re.compile(r"\s*(?:\||-|_|\u2013|—|::|\uff1a|·|•|»|/)")
 _LONG_HEADLINE_CHARS = 12  # a headline in a script written without spaces between words: length, not words
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|de)\s*:?\s+", re.I)
 _MONTHS = (
