@@ -103,7 +103,8 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         gone = [pk for pk in stories if clusterer.resolve(pk) != pk]
         for pk in gone:
             StoryMembership.objects.filter(story_id=pk).update(story=final[clusterer.resolve(pk)])
-        Story.objects.filter(pk__in=gone).delete()
+        if gone:  # an empty delete still costs the collector's work, on every assignment
+            Story.objects.filter(pk__in=gone).delete()
         StoryMembership.objects.bulk_create(
             [
                 StoryMembership(
