@@ -65,8 +65,9 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         todo = sorted((a for a in articles if a.pk not in assigned), key=lambda a: (_time_of(a), a.pk))
         if not todo:
             return 0
-        clusterer = StoryClusterer(options)
         embedder = assignment_embedder()
+        # The model's own mixing knobs: its cosines sit at its own level (reader.cluster.embedding).
+        clusterer = StoryClusterer(embedder.tuned(options) if embedder else options)
         vectors = articles_embed(todo, embedder)
         window = Q(
             last_seen__gte=_time_of(todo[0]) - options.quiet_period,
@@ -113,7 +114,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
             ]
         )
         for key, story in final.items():
-            story.state = story_state_dump(clusterer.state_of(key))
+            story.state = story_state_dump(clusterer.state_of(key), embedder)
             story_counts_refresh(story)
         content_version_bump(soft=True)  # new members only: nothing a reader saw goes away
     return len(todo)
@@ -176,7 +177,8 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
         story.delete()
         return
     state = StoryState()
-    vectors = articles_embed(members, assignment_embedder())  # the sum cannot drop one member's embedding either
+    embedder = assignment_embedder()
+    vectors = articles_embed(members, embedder)  # the sum cannot drop one member's embedding either
     for member in members:
         state.add(
             article_features(member.title, article_text(member)),
@@ -185,7 +187,7 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
             options=options,
             vector=vectors.get(member.pk),
         )
-    story.state = story_state_dump(state)
+    story.state = story_state_dump(state, embedder)
     story_counts_refresh(story)
 
 
