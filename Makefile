@@ -91,7 +91,7 @@ SQLITE_LATE_TESTS := tests/browser/test_admin_layout.py tests/browser/test_brows
 # site, API) on a throwaway PostgreSQL server on loopback, stopped and deleted afterwards even on failure.
 # PG_FAULT_TESTS stop and restart the server: `make test` runs them last, on a server of their own.
 PG_FAULT_TESTS := tests/postgres/test_worker_faults.py tests/postgres/test_site_outage.py
-PG_TESTS ?= tests/test_db_snapshot.py tests/common/test_response_cache.py tests/common/test_response_cache_stale.py tests/common/test_cached_wsgi.py tests/common/test_compiled.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
+PG_TESTS ?= tests/test_db_snapshot.py tests/test_transactional_flush.py tests/common/test_response_cache.py tests/common/test_response_cache_stale.py tests/common/test_cached_wsgi.py tests/common/test_compiled.py tests/media tests/ingest tests/rights tests/site tests/api tests/sources tests/articles tests/stories tests/community tests/websub tests/test_migrations.py tests/postgres tests/backup
 
 test-postgres: install
 	@export NEWSDESK_PG_DIR="$$(mktemp -d /tmp/newsdesk-pg.XXXXXX)"; \

@@ -78,6 +78,19 @@ def postgres_flush_deletes():
     DatabaseOperations.sql_flush = truncate
 
 
+@pytest.fixture(autouse=True, scope="session")
+def transactional_flush_keeps_content_types():
+    """After each transactional test, flush every table but the content types and permissions, and skip the
+    post_migrate that would make them again, while they are still exactly as the last full flush left them
+    (tests/transactional_flush.py): ~0.3 s less per transactional test. Yields the CheapFlush (its counts)."""
+    from tests.transactional_flush import CheapFlush
+
+    flush = CheapFlush()
+    flush.install()
+    yield flush
+    flush.uninstall()
+
+
 @pytest.fixture(autouse=True)
 def _empty_caches():
     """Each test starts with an empty cache (content versions and cached responses live there)."""

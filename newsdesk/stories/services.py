@@ -8,17 +8,21 @@ stories' states are loaded under the assignment turn. Wire copies and their grou
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
+from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.models import Story, StoryMembership
@@ -68,56 +72,96 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         embedder = assignment_embedder()
         # The model's own mixing knobs: its cosines sit at its own level (reader.cluster.embedding).
         clusterer = StoryClusterer(embedder.tuned(options) if embedder else options)
-        vectors = articles_embed(todo, embedder)
         window = Q(
             last_seen__gte=_time_of(todo[0]) - options.quiet_period,
             first_seen__lte=_time_of(todo[-1]) + options.quiet_period,
         )
+        # Of the open stories' rows only what a recount needs (it saves the fields it sets), and their states as
+        # stored text: a state is restored again only when its text changed since this thread last read it.
         stories = {
             story.pk: story
-            for story in Story.objects.filter(window, size__gt=0).order_by("-last_seen")[:MAX_OPEN_STORIES]
+            for story in Story.objects.filter(window, size__gt=0)
+            .order_by("-last_seen")
+            .only("size", "updated_at")
+            .annotate(state_text=Cast("state", TextField()))[:MAX_OPEN_STORIES]
         }
-        for story in stories.values():
-            clusterer.load(story.pk, story_state_restore(story.state, embedder))
-        joined: dict[int, tuple[object, float]] = {}
-        for article in todo:
-            result = clusterer.assign(
-                title=article.title,
-                text=article_text(article),
-                language=article.language,
-                at=_time_of(article),
-                new_key=(NEW_STORY, article.pk),
-                vector=vectors.get(article.pk),
-            )
-            joined[article.pk] = (result.story, result.score)
-        # Stories merged into others (an article bridged them) hand their members over and go.
-        final: dict[object, Story] = {}
-        for key in {clusterer.resolve(k) for k, _ in joined.values()}:
-            if isinstance(key, tuple):
-                first = next(a for a in todo if clusterer.resolve(joined[a.pk][0]) == key)
-                at = _time_of(first)
-                final[key] = Story.objects.create(
-                    headline=first.title[:500], language=first.language, first_seen=at, last_seen=at
-                )
-            else:
-                final[key] = stories[key]
-        gone = [pk for pk in stories if clusterer.resolve(pk) != pk]
-        for pk in gone:
-            StoryMembership.objects.filter(story_id=pk).update(story=final[clusterer.resolve(pk)])
-        Story.objects.filter(pk__in=gone).delete()
-        StoryMembership.objects.bulk_create(
-            [
-                StoryMembership(
-                    article=a, story=final[clusterer.resolve(joined[a.pk][0])], score=round(joined[a.pk][1], 4)
-                )
-                for a in todo
-            ]
-        )
-        for key, story in final.items():
-            story.state = story_state_dump(clusterer.state_of(key), embedder)
-            story_counts_refresh(story)
+        restored = _states_restore(stories, embedder)
+        try:
+            for pk in stories:
+                clusterer.load(pk, restored[pk][2])
+            changed = _assign(clusterer, todo, articles_embed(todo, embedder), stories, embedder)
+        except BaseException:
+            restored.clear()  # some states may have been changed in place, and none was stored
+            raise
+        for pk in changed:  # changed in place by the clusterer (added to, merged into or away)
+            restored.pop(pk, None)
         content_version_bump(soft=True)  # new members only: nothing a reader saw goes away
     return len(todo)
+
+
+# Per thread (a worker's threads take turns): story id -> (its state as stored text, the embedder it was restored
+# for, the state), for the stories of the thread's last assignment.
+_restored = threading.local()
+
+
+def _states_restore(stories: dict[int, Story], embedder: Embedder | None) -> dict[int, tuple]:
+    """Each open story's state, restored from its stored text or, when that text has not changed, the one this
+    thread restored from it before (up to MAX_OPEN_STORIES JSON states decoded per assignment otherwise)."""
+    before: dict[int, tuple] = getattr(_restored, "states", {})
+    now: dict[int, tuple] = {}
+    for pk, story in stories.items():
+        known = before.get(pk)
+        if known is not None and known[0] == story.state_text and known[1] is embedder:
+            now[pk] = known
+        else:
+            now[pk] = (story.state_text, embedder, story_state_restore(json.loads(story.state_text), embedder))
+    _restored.states = now
+    return now
+
+
+def _assign(
+    clusterer: StoryClusterer, todo: list[Article], vectors: dict, stories: dict[int, Story], embedder: Embedder | None
+) -> list[object]:
+    """Each article into the best loaded story or a new one, in order; memberships and stories written (each state
+    with the id of the model, `embedder`, that made its embedding sum). The keys of the stories whose states
+    changed."""
+    joined: dict[int, tuple[object, float]] = {}
+    for article in todo:
+        result = clusterer.assign(
+            title=article.title,
+            text=article_text(article),
+            language=article.language,
+            at=_time_of(article),
+            new_key=(NEW_STORY, article.pk),
+            vector=vectors.get(article.pk),
+        )
+        joined[article.pk] = (result.story, result.score)
+    # Stories merged into others (an article bridged them) hand their members over and go.
+    final: dict[object, Story] = {}
+    for key in {clusterer.resolve(k) for k, _ in joined.values()}:
+        if isinstance(key, tuple):
+            first = next(a for a in todo if clusterer.resolve(joined[a.pk][0]) == key)
+            at = _time_of(first)
+            final[key] = Story.objects.create(
+                headline=first.title[:500], language=first.language, first_seen=at, last_seen=at
+            )
+        else:
+            final[key] = stories[key]
+    gone = [pk for pk in stories if clusterer.resolve(pk) != pk]
+    for pk in gone:
+        StoryMembership.objects.filter(story_id=pk).update(story=final[clusterer.resolve(pk)])
+    if gone:  # an empty delete still costs the collector's work, on every assignment
+        Story.objects.filter(pk__in=gone).delete()
+    StoryMembership.objects.bulk_create(
+        [
+            StoryMembership(article=a, story=final[clusterer.resolve(joined[a.pk][0])], score=round(joined[a.pk][1], 4))
+            for a in todo
+        ]
+    )
+    for key, story in final.items():
+        story.state = story_state_dump(clusterer.state_of(key), embedder)
+        story_counts_refresh(story)
+    return [*final, *gone]
 
 
 def story_members_refresh(*, story: Story) -> None:

@@ -23,11 +23,13 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
+from newsdesk.reader.cluster.learned import FEATURES, JoinModel
 from newsdesk.reader.cluster.vectors import (
     ARTICLE_ENTITIES,
     StoryRow,
     Vocabulary,
     Weighed,
+    score_parts,
     score_rows,
     story_row,
     weigh,
@@ -79,6 +81,11 @@ class ClusterOptions:
     number_penalty: float = 0.1
     title_number_bonus: float = 0.0
     title_number_penalty: float = 0.0
+    # A learned score (cluster.learned) in place of the hand-weighted one above, for full text and for headlines
+    # alone: its own join and merge thresholds replace threshold, young margin and merge threshold (the candidates,
+    # the quiet period and merge_max_size stay). None: the hand score.
+    join_model: JoinModel | None = None
+    title_join_model: JoinModel | None = None
 
 
 @dataclass
@@ -184,6 +191,14 @@ class StoryState:
             return cls()
 
 
+def _gap_days(state: StoryState, at: datetime | None) -> float:
+    """Days from the story's window to `at` (0 inside it, or when either time is unknown)."""
+    if at is None or state.first_seen is None or state.last_seen is None:
+        return 0.0
+    outside = max(state.first_seen - at, at - state.last_seen, timedelta(0))
+    return outside.total_seconds() / 86400
+
+
 def _time(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
@@ -284,12 +299,51 @@ class StoryClusterer:
         return mixed.tolist()
 
     def _number_shift(self, key: object, numbers: frozenset[str], bonus: float, penalty: float) -> float:
-        agreed = self._agreed.get(key)
-        if agreed is None:
-            agreed = self._agreed[key] = self.states[key].agreed_numbers(self.options.number_share)
+        agreed = self._agreed_of(key)
         if not agreed:
             return 0.0  # a story whose leads agree on no number says nothing either way
         return bonus if numbers & agreed else -penalty
+
+    def _agreed_of(self, key: object) -> frozenset[str]:
+        agreed = self._agreed.get(key)
+        if agreed is None:
+            agreed = self._agreed[key] = self.states[key].agreed_numbers(self.options.number_share)
+        return agreed
+
+    def join_rows(
+        self,
+        article: Weighed,
+        keys: list[object],
+        *,
+        at: datetime | None = None,
+        vector: np.ndarray | None = None,
+        numbers: frozenset[str] = frozenset(),
+    ) -> np.ndarray:
+        """One row of cluster.learned.FEATURES per story: the parts of the hand score, unmixed, plus the story's
+        size and the time gap (what a learned score weighs; eval/train_cluster_score.py emits them)."""
+        rows = np.zeros((len(keys), len(FEATURES)))
+        if not keys:
+            return rows
+        cosine, entity_share = score_parts(
+            self._vocabulary, article, [self._row(key) for key in keys], ARTICLE_ENTITIES
+        )
+        rows[:, 0] = cosine
+        rows[:, 1] = cosine if entity_share is None else entity_share
+        rows[:, 2] = entity_share is None
+        rows[:, 4] = 1.0
+        states = [self.states[key] for key in keys]
+        for i, (key, state) in enumerate(zip(keys, states, strict=True)):
+            if vector is not None and state.vector is not None:
+                norm = float(np.linalg.norm(state.vector))
+                rows[i, 3] = float(state.vector @ vector) / norm if norm > 0 else 0.0
+                rows[i, 4] = 0.0
+            agreed = self._agreed_of(key) if numbers else frozenset()
+            if agreed:
+                rows[i, 5 if numbers & agreed else 6] = 1.0
+            rows[i, 7] = state.size <= 1
+            rows[i, 8] = np.log1p(state.size)
+            rows[i, 9] = _gap_days(state, at)
+        return rows
 
     def candidates(self, features: ArticleFeatures, at: datetime | None) -> list[object]:
         """Stories sharing the most distinctive terms and entities with the article (words found in a large share
@@ -320,6 +374,13 @@ class StoryClusterer:
         if not keys:
             return []
         options = self.options
+        model = options.title_join_model if title_only else options.join_model
+        if model is not None:
+            rows = self.join_rows(self.weigh(features), keys, at=at, vector=vector, numbers=features.numbers)
+            chances = model.probabilities(rows).tolist()
+            found = [(value, key) for value, key in zip(chances, keys, strict=True) if value >= model.threshold]
+            found.sort(key=lambda item: -item[0])
+            return found
         threshold = options.title_threshold if title_only else options.threshold
         # A story of one report is one outlet's view, not yet an event: joining it takes more.
         young = threshold + (options.title_young_margin if title_only else options.young_margin)
@@ -351,7 +412,7 @@ class StoryClusterer:
         merged: tuple = ()
         if found:
             value, key = found[0]
-            bar = self.options.title_merge_threshold if title_only else self.options.merge_threshold
+            bar = self._merge_bar(title_only)
             if bar is not None:
                 merged = tuple(
                     other for score, other in found[1:] if score >= bar and (title_only or self._mergeable(key, other))
@@ -364,6 +425,13 @@ class StoryClusterer:
             value = 0.0
         self.add_to(key, features, language=language, at=at, vector=vector)
         return Assignment(story=key, score=value, opened=not found, merged=merged)
+
+    def _merge_bar(self, title_only: bool) -> float | None:
+        options = self.options
+        model = options.title_join_model if title_only else options.join_model
+        if model is not None:
+            return model.merge_threshold
+        return options.title_merge_threshold if title_only else options.merge_threshold
 
     def _mergeable(self, key: object, other: object) -> bool:
         """Whether two stories one full-text article matches may be one event: not when both have grown past

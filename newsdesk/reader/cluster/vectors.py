@@ -134,9 +134,20 @@ def score_rows(
     """Similarity in [0, 1] of the article to each story row: (1 - w) * TF-IDF cosine + w * the IDF-weighted share
     of the article's entities the story also has (over the smaller side's entity total: German capitalizes every
     noun, so a German report has many more "entities" than the English story it belongs to, and the other way)."""
+    cosine, entity_share = score_parts(vocabulary, article, rows, top_entities)
+    if entity_share is None:
+        return cosine  # nothing to share on either side: the terms decide alone
+    return (1 - entity_weight) * cosine + entity_weight * entity_share
+
+
+def score_parts(
+    vocabulary: Vocabulary, article: Weighed, rows: list[StoryRow], top_entities: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The two parts `score_rows` mixes, per story row: the TF-IDF cosine of terms, and the entity share (None
+    when neither side has an entity; the cosine stands in for a story whose entities total nothing)."""
     count = len(rows)
     if not count:
-        return np.zeros(0)
+        return np.zeros(0), None
     term_columns = np.concatenate([row.term_columns for row in rows])
     term_segments = _segments([row.term_columns for row in rows])
     story_weights = np.concatenate([row.term_shares for row in rows]) * vocabulary.idf(term_columns)
@@ -151,7 +162,7 @@ def score_rows(
 
     entity_columns = np.concatenate([row.entity_columns for row in rows])
     if not article.entity_total or not len(entity_columns):
-        return cosine  # nothing to share on either side: the terms decide alone
+        return cosine, None
     entity_segments = _segments([row.entity_columns for row in rows])
     shares = np.concatenate([row.entity_shares for row in rows])
     shared = np.bincount(
@@ -163,7 +174,7 @@ def score_rows(
     totals = np.minimum(story_totals, article.entity_total)
     with np.errstate(divide="ignore", invalid="ignore"):
         entity_share = np.where(totals > 0, np.minimum(shared / totals, 1.0), cosine)
-    return (1 - entity_weight) * cosine + entity_weight * entity_share
+    return cosine, entity_share
 
 
 def _top_sums(segments: np.ndarray, values: np.ndarray, count: int, limit: int) -> np.ndarray:

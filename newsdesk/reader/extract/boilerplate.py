@@ -12,6 +12,7 @@ from newsdesk.reader.extract import xpaths
 
 _TOKEN_SPLIT = re.compile(r"[\s_]+")
 _TOKENS = frozenset(xpaths.BOILERPLATE_TOKENS)
+_METERED = frozenset(xpaths.METERED_TOKENS)
 _BOILERPLATE_TAGS = frozenset(xpaths.BOILERPLATE_TAGS)
 _COUNT_PARAGRAPHS = etree.XPath("count(//p)")
 _ARTICLES = etree.XPath("//article")
@@ -35,6 +36,9 @@ _INERT_TAGS = (
 )
 _INERT_SCRIPTS = etree.XPath("//script[not(@type='application/ld+json')]")
 _COUNT_PARAGRAPHS_INSIDE = etree.XPath("count(.//p)")
+_PARAGRAPHS_IN = etree.XPath("descendant-or-self::p")
+_PARAGRAPHS = etree.XPath("//p")
+_BODY_NAME_PARAGRAPHS = 3  # fewer paragraphs under one name are a box (a teaser, a prompt), not a body
 _MAX_SHARE = 0.5  # a container holding more than half of the page's paragraphs is content, not chrome
 _CTA_MAX_CHARS = 220
 # Whole paragraphs that are calls to action or chrome, in the languages we see most.
@@ -73,12 +77,53 @@ def prune_boilerplate(document: etree._Element) -> int:
             continue
         doomed.append(el)
     removed = 0
-    for el in doomed:
+    for el in _spare_body_names(doomed, document):
         parent = el.getparent()
         if parent is not None and _is_attached(el):
             drop_keep_tail(el)
             removed += 1
     return removed
+
+
+def _spare_body_names(doomed: list[etree._Element], document: etree._Element) -> list[etree._Element]:
+    """`doomed` without the elements that a metering script marked (xpaths.METERED_TOKENS) when, together, they
+    are the article body.
+
+    A publisher may put such a name on every paragraph of the body (Wired's `<p class="paywall">`), so no single
+    element holds most of the paragraphs, but the elements bearing that name hold most of the paragraphs' text.
+    Text, not a count of paragraphs: such a page also has dozens of one-line paragraphs (bylines of teasers, legal
+    lines). Only metering names: "related" or "sidebar" never marks a body, whatever its share, and an element
+    whose tag or role is boilerplate (an aside, a footer) is never spared."""
+    marked = {id(el): _metered_names(el) for el in doomed}
+    held: dict[str, set[etree._Element]] = {}
+    for el in doomed:
+        for name in marked[id(el)]:
+            held.setdefault(name, set()).update(_PARAGRAPHS_IN(el))
+    held = {name: inside for name, inside in held.items() if len(inside) >= _BODY_NAME_PARAGRAPHS}
+    if not held:
+        return doomed
+    page_text = sum(_text_length(p) for p in _PARAGRAPHS(document))
+    body_names = {
+        name for name, inside in held.items() if sum(_text_length(p) for p in inside) > _MAX_SHARE * page_text
+    }
+    return [el for el in doomed if not (marked[id(el)] & body_names) or not _only_metered(el)]
+
+
+def _metered_names(el: etree._Element) -> frozenset[str]:
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return frozenset(token for token in _TOKEN_SPLIT.split(names) if token in _METERED)
+
+
+def _only_metered(el: etree._Element) -> bool:
+    """Whether `el` looks like boilerplate by metering names alone (not by its tag, role or another name)."""
+    if el.tag in _BOILERPLATE_TAGS or (el.get("role") or "").lower() in xpaths.BOILERPLATE_ROLES:
+        return False
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return all(token in _METERED for token in _TOKEN_SPLIT.split(names) if token in _TOKENS)
+
+
+def _text_length(el: etree._Element) -> int:
+    return sum(len(text) for text in el.itertext())
 
 
 def strip_inert(document: etree._Element) -> None:

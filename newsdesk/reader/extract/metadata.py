@@ -17,6 +17,11 @@ from newsdesk.reader.languages import normalise_language
 from newsdesk.reader.urls import canonicalize_url, resolve_page_url
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|—|::|·|•|»|/)\s+")
+# Right after the page's own headline a separator needs no spaces around it: Chinese and Japanese titles write
+# "标题-新华网" and "見出し\uff1a日本経済新聞" (a full-width colon); a headline does not go on with a dash or a
+# bar glued to its last word.
+_TIGHT_SEPARATOR = re.compile(r"\s*(?:\||-|_|\u2013|—|::|\uff1a|·|•|»|/)")
+_LONG_HEADLINE_CHARS = 12  # a headline in a script written without spaces between words: length, not words
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di|de)\s*:?\s+", re.I)
 _MONTHS = (
     r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?"
@@ -194,10 +199,14 @@ def _title(
 
 def _cut_at_headline(title: str, headline: str) -> str:
     """'Live: floods — updates' over an <h1> 'Live: floods' -> the <h1>: what follows the page's own headline
-    after a separator is a label (section, format, site), whatever it says."""
-    if len(headline.split()) >= 3 and title.startswith(headline) and _TITLE_SEPARATORS.match(title, len(headline)):
-        return headline
-    return title
+    after a separator is a label (section, format, site), whatever it says. A headline of fewer than three words
+    counts only when it is a long one in a script written without spaces ('短缺药品保供稳价-新华网')."""
+    if not headline or not title.startswith(headline):
+        return title
+    if len(headline.split()) >= 3:
+        return headline if _TITLE_SEPARATORS.match(title, len(headline)) else title
+    spaceless = len(headline) >= _LONG_HEADLINE_CHARS and not headline.isascii()
+    return headline if spaceless and _TIGHT_SEPARATOR.match(title, len(headline)) else title
 
 
 def strip_site_name(title: str, site_name: str, *urls: str) -> str:

@@ -22,6 +22,9 @@ BOILERPLATE_TOKENS = (
     # inline link previews and hover cards: inside a sentence they glue a name, a headline and "MORE" into it
     "tooltip", "hovercard", "hover-card", "popover", "link-preview", "preview-card",
 )  # fmt: skip
+# The boilerplate names a metering script also puts on the body itself, to hide it from non-subscribers (Wired's
+# `<p class="paywall">` on every paragraph): the pruner spares them when, together, they hold most of the page's text.
+METERED_TOKENS = ("paywall", "subscribe", "subscription")
 BOILERPLATE_ROLES = ("complementary", "navigation", "banner", "contentinfo", "dialog", "alertdialog", "tooltip")
 BOILERPLATE_TAGS = ("nav", "aside", "footer", "form", "dialog")
 # Never pruned, whatever their class says: they are (or wrap) the page itself.

@@ -177,6 +177,32 @@ def test_strip_site_name(title, site, url, expected):
 
 
 @pytest.mark.parametrize(
+    ("title", "h1", "expected"),
+    [
+        # Chinese and Japanese titles glue the site name on without spaces; the page's own <h1> says where it ends.
+        (
+            "短缺药品保供稳价 全力保障临床用药需求-新华网",
+            "短缺药品保供稳价 全力保障临床用药需求",
+            "短缺药品保供稳价 全力保障临床用药需求",
+        ),
+        (
+            "米朝首脳直通電話で習氏に挑むトランプ戦術\uff1a日本経済新聞",  # a full-width colon
+            "米朝首脳直通電話で習氏に挑むトランプ戦術",
+            "米朝首脳直通電話で習氏に挑むトランプ戦術",
+        ),
+        # A short headline, or one in a script with spaces, keeps the rule of separators with spaces around them.
+        ("新华网-新闻", "新华网", "新华网-新闻"),
+        ("Brexit-deal talks resume", "Brexit", "Brexit-deal talks resume"),
+        ("Voters back the budget-cut plan", "Voters back the budget", "Voters back the budget-cut plan"),
+        ("Voters back the budget | Politics", "Voters back the budget", "Voters back the budget"),
+    ],
+)
+def test_the_title_is_cut_where_the_pages_own_headline_ends(title, h1, expected):
+    article = extract_article(_page(f"<title>{title}</title>", f"<h1>{h1}</h1>"), url="https://example.com/a")
+    assert article.title == expected
+
+
+@pytest.mark.parametrize(
     ("raw", "expected"),
     [
         ("By Jane Doe", "Jane Doe"),

@@ -38,3 +38,45 @@ def test_prune_boilerplate_removes_chrome_containers_but_never_the_article():
     assert "Another story" not in text
     assert "We use cookies" not in text
     assert "The article itself" in text
+
+
+def _metered_page(*, body_class: str, wrap: str = "", teasers: int = 12) -> str:
+    paragraph = "Paragraph {n} of the report, long enough to be most of the page text, with the facts of the story."
+    if wrap:  # each paragraph inside a marked element of that tag
+        body = "".join(f'<{wrap} class="{body_class}"><p>{paragraph.format(n=n)}</p></{wrap}>' for n in range(6))
+    else:
+        body = "".join(f'<p class="{body_class}">{paragraph.format(n=n)}</p>' for n in range(6))
+    rail = "".join(f'<div><a href="/{n}">Teaser {n}</a><p class="byline">Name {n}</p></div>' for n in range(teasers))
+    prompt = '<div class="subscribe"><p>Subscribe to keep reading.</p></div>'
+    return f"<html><body><p>The lead paragraph.</p>{body}{prompt}<section>{rail}</section></body></html>"
+
+
+def test_metered_names_holding_most_of_the_text_are_the_body_and_stay():
+    # Every paragraph of the body marked "paywall" by the metering script (Wired's shape): no one element holds
+    # most of the paragraphs, and the one-line teaser bylines outnumber them, but they hold most of the text.
+    for page in (_metered_page(body_class="paywall"), _metered_page(body_class="subscription", wrap="div")):
+        tree = lxml.html.document_fromstring(page)
+        prune_boilerplate(tree)
+        text = tree.text_content()
+        assert all(f"Paragraph {n} of the report" in text for n in range(6))
+        assert "Subscribe to keep reading." not in text  # the prompt box is still chrome: one paragraph, little text
+
+
+def test_only_metering_names_are_spared_and_never_by_tag():
+    for page in (
+        _metered_page(body_class="related"),  # "related" never marks a body, whatever its share
+        _metered_page(body_class="paywall", wrap="aside"),  # an aside is boilerplate by its tag
+        _metered_page(body_class="paywall promo"),  # another boilerplate name on the same elements
+    ):
+        tree = lxml.html.document_fromstring(page)
+        prune_boilerplate(tree)
+        assert "of the report" not in tree.text_content()
+
+
+def test_metered_paragraphs_that_are_not_most_of_the_text_still_go():
+    page = _metered_page(body_class="paywall").replace(
+        "<p>The lead paragraph.</p>", "<p>" + "A long free paragraph of the article. " * 80 + "</p>"
+    )
+    tree = lxml.html.document_fromstring(page)
+    prune_boilerplate(tree)
+    assert "Paragraph 0 of the report" not in tree.text_content()
