@@ -66,16 +66,21 @@ def stories_of(articles: list) -> list[int]:
     return [memberships[a.pk] for a in articles]
 
 
-def test_headlines_worded_apart_join_one_story_with_the_model_streaming_and_in_batch(model):
+def stream_then_rebuild(model: str) -> tuple[list[int], dict, list[int]]:
+    """The two headlines' stories assigned one refresh each (the story's state comes back from the database in
+    between), the first story's stored state, and their stories after `stories_rebuild`."""
     articles = store_headlines()
-
     with override_settings(NEWSDESK_CLUSTER_MODEL=model):
-        for article in articles:  # one refresh each: the story's state comes back from the database in between
+        for article in articles:
             articles_stories_update(articles=[article])
         streamed = stories_of(articles)
         stored = Story.objects.get(pk=streamed[0]).state
         assert stories_rebuild() == 2
-        rebuilt = stories_of(articles)
+        return streamed, stored, stories_of(articles)
+
+
+def test_headlines_worded_apart_join_one_story_with_the_model_streaming_and_in_batch(model):
+    streamed, stored, rebuilt = stream_then_rebuild(model)
 
     assert streamed[0] == streamed[1]
     # The sum of both members' unit vectors, stored packed.
@@ -209,16 +214,9 @@ def test_a_sum_made_by_another_model_of_the_same_width_is_not_mixed_with_this_mo
 
 
 def test_the_packaged_model_joins_headlines_worded_apart_through_the_pipeline_and_keeps_its_id():
-    articles = store_headlines()
-
     with override_settings(NEWSDESK_CLUSTER_MODEL="wordllama"):
         assert startup_model_check() == []
-        for article in articles:
-            articles_stories_update(articles=[article])
-        streamed = stories_of(articles)
-        stored = Story.objects.get(pk=streamed[0]).state
-        assert stories_rebuild() == 2
-        rebuilt = stories_of(articles)
+    streamed, stored, rebuilt = stream_then_rebuild("wordllama")
 
     assert streamed[0] == streamed[1]
     assert rebuilt[0] == rebuilt[1]
