@@ -37,7 +37,7 @@ from newsdesk.reader.cluster.learned import FEATURES, MODEL_PATH, JoinModel
 from newsdesk.reader.cluster.stories import StoryState
 
 ECB = ce.SHARED / "ecbplus-dev"
-JOIN_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+JOIN_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MERGE_GRID = (None, 0.6, 0.7, 0.8, 0.9, 0.95)
 C = 1.0
 
@@ -46,8 +46,11 @@ def _title_only(row: dict) -> bool:
     return not (row.get("text") or "").strip()
 
 
-def pairs(rows: list[dict], options: ClusterOptions, state: str = "oracle") -> tuple[np.ndarray, np.ndarray]:
-    """(feature rows, labels) of every (article, candidate story) pair of the replayed stream."""
+def pairs(
+    rows: list[dict], options: ClusterOptions, state: str = "oracle", top: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(feature rows, labels) of every (article, candidate story) pair of the replayed stream (or of each article's
+    `top` candidates by the hand score only: the pairs a join decision is made on)."""
     clusterer = StoryClusterer(options)
     members: dict[object, Counter] = {}  # story -> its members' gold stories
     found_x, found_y = [], []
@@ -56,7 +59,11 @@ def pairs(rows: list[dict], options: ClusterOptions, state: str = "oracle") -> t
         features, at, language = article_features(title, text), ce._time(row), row.get("lang") or ""
         keys = clusterer.candidates(features, at)
         if keys:
-            found_x.append(clusterer.join_rows(clusterer.weigh(features), keys, at=at, numbers=features.numbers))
+            weighed = clusterer.weigh(features)
+            if top is not None:
+                hand = clusterer.scores(weighed, keys, title_only=_title_only(row), numbers=features.numbers)
+                keys = [key for _, key in sorted(zip(hand, keys, strict=True), key=lambda item: -item[0])[:top]]
+            found_x.append(clusterer.join_rows(weighed, keys, at=at, numbers=features.numbers))
             found_y.extend(members[key].most_common(1)[0][0] == gold for key in keys)
         if state == "oracle":
             if gold not in clusterer.states:
@@ -92,10 +99,12 @@ def _with(options: ClusterOptions, model: JoinModel, title_only: bool) -> Cluste
     return replace(options, **{"title_join_model" if title_only else "join_model": model})
 
 
-def train(rows: list[dict], score, base: ClusterOptions, state: str = "oracle") -> tuple[JoinModel, float]:
+def train(
+    rows: list[dict], score, base: ClusterOptions, state: str = "oracle", top: int | None = None
+) -> tuple[JoinModel, float]:
     """The learned model for this stream (its kind: full text or headlines) and its F1 on it."""
     title_only = all(_title_only(row) for row in rows)
-    weights, bias = fit(*pairs(rows, base, state))
+    weights, bias = fit(*pairs(rows, base, state, top))
     gold = ce.gold_of(rows)
 
     def f1_of(model: JoinModel) -> float:
@@ -109,7 +118,9 @@ def train(rows: list[dict], score, base: ClusterOptions, state: str = "oracle") 
     return best, f1_of(best)
 
 
-def cross_validate(rows: list[dict], k: int, score, base: ClusterOptions, state: str = "oracle") -> dict:
+def cross_validate(
+    rows: list[dict], k: int, score, base: ClusterOptions, state: str = "oracle", top: int | None = None
+) -> dict:
     parts = ce.folds(rows, k)
     title_only = all(_title_only(row) for row in rows)
     results = []
@@ -118,7 +129,7 @@ def cross_validate(rows: list[dict], k: int, score, base: ClusterOptions, state:
         training = [row for row in rows if row["id"] not in ids]  # stream order kept
         if not held_out or not training:
             continue
-        model, train_f1 = train(training, score, base, state)
+        model, train_f1 = train(training, score, base, state, top)
         gold = ce.gold_of(held_out)
         f1 = score(ce.ours(held_out, _with(base, model, title_only)), gold)["b3_f1"]
         hand = score(ce.ours(held_out, base), gold)["b3_f1"]
@@ -130,11 +141,13 @@ def cross_validate(rows: list[dict], k: int, score, base: ClusterOptions, state:
                 "train_f1": round(train_f1, 4),
                 "f1": round(f1, 4),
                 "hand_default_f1": round(hand, 4),
+                "weights": dict(zip(FEATURES, (round(w, 3) for w in model.weights), strict=True)),
             }
         )
     count = max(len(results), 1)
     return {
         "state": state,
+        "top": top,
         "folds": results,
         "mean_f1": round(sum(r["f1"] for r in results) / count, 4),
         "mean_hand_default_f1": round(sum(r["hand_default_f1"] for r in results) / count, 4),
@@ -146,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", help="a *.jsonl stream or a folder holding one (default: UCI dev headlines)")
     parser.add_argument("--cv", type=int, default=0)
     parser.add_argument("--state", choices=("oracle", "self"), default="oracle")
+    parser.add_argument("--top", type=int, help="train on each article's top candidates by the hand score only")
     parser.add_argument("--write", action="store_true", help=f"train on both dev streams, write {MODEL_PATH.name}")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -156,15 +170,15 @@ def main(argv: list[str] | None = None) -> int:
             if args.write:
                 result = {}
                 for kind, data in (("full_text", ECB), ("headline", ce.DEFAULT_DATA)):
-                    model, f1 = train(ce.read_rows(ce.resolve_data(str(data))), score, base, args.state)
+                    model, f1 = train(ce.read_rows(ce.resolve_data(str(data))), score, base, args.state, args.top)
                     result[kind] = {**model.to_json(), "trained_on": Path(data).name, "train_f1": round(f1, 4)}
                 MODEL_PATH.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
             else:
                 rows = ce.read_rows(ce.resolve_data(args.data))
                 if args.cv:
-                    result = cross_validate(rows, args.cv, score, base, args.state)
+                    result = cross_validate(rows, args.cv, score, base, args.state, args.top)
                 else:
-                    model, f1 = train(rows, score, base, args.state)
+                    model, f1 = train(rows, score, base, args.state, args.top)
                     result = {**model.to_json(), "train_f1": round(f1, 4)}
     except ce.EvalError as exc:
         print(f"train cluster score: {exc}", file=sys.stderr)

@@ -12,9 +12,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from newsdesk.reader.cluster.stories import StoryState
 
 # The columns of a feature row, in order (eval/train_cluster_score.py writes weights in this order).
 FEATURES = (
@@ -28,6 +33,8 @@ FEATURES = (
     "young",  # the story has one report
     "log_size",  # log(1 + the story's size)
     "gap_days",  # days between the article and the story's window (0 inside it or when a time is unknown)
+    "terms_behind",  # how far the story's term cosine is below the best candidate's (0 for the best)
+    "entities_behind",  # the same for the entity share
 )
 
 MODEL_PATH = Path(__file__).with_name("join_model.json")
@@ -90,3 +97,44 @@ def load_join_models(path: Path = MODEL_PATH) -> dict[str, JoinModel]:
     if not isinstance(data, dict):
         raise JoinModelError(f"join model {path}: not an object")
     return {kind: JoinModel.from_json(data.get(kind)) for kind in ("full_text", "headline")}
+
+
+def feature_rows(
+    cosine: np.ndarray,
+    entity_share: np.ndarray | None,
+    states: list[StoryState],
+    agreed: list[frozenset[str]],
+    numbers: frozenset[str],
+    *,
+    at: datetime | None = None,
+    vector: np.ndarray | None = None,
+) -> np.ndarray:
+    """One row of FEATURES per candidate story, from the hand score's parts (cluster.vectors.score_parts), the
+    stories' states, the lead numbers each story's members agree on, and the article's numbers, time and
+    embedding."""
+    rows = np.zeros((len(states), len(FEATURES)))
+    rows[:, 0] = cosine
+    rows[:, 1] = cosine if entity_share is None else entity_share
+    rows[:, 2] = entity_share is None
+    rows[:, 4] = 1.0
+    for i, (state, story_numbers) in enumerate(zip(states, agreed, strict=True)):
+        if vector is not None and state.vector is not None:
+            norm = float(np.linalg.norm(state.vector))
+            rows[i, 3] = float(state.vector @ vector) / norm if norm > 0 else 0.0
+            rows[i, 4] = 0.0
+        if numbers and story_numbers:
+            rows[i, 5 if numbers & story_numbers else 6] = 1.0
+        rows[i, 7] = state.size <= 1
+        rows[i, 8] = np.log1p(state.size)
+        rows[i, 9] = _gap_days(state, at)
+    rows[:, 10] = rows[:, 0] - rows[:, 0].max(initial=0.0)
+    rows[:, 11] = rows[:, 1] - rows[:, 1].max(initial=0.0)
+    return rows
+
+
+def _gap_days(state: StoryState, at: datetime | None) -> float:
+    """Days from the story's window to `at` (0 inside it, or when either time is unknown)."""
+    if at is None or state.first_seen is None or state.last_seen is None:
+        return 0.0
+    outside = max(state.first_seen - at, at - state.last_seen, timedelta(0))
+    return outside.total_seconds() / 86400

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
-from newsdesk.reader.cluster.learned import FEATURES, JoinModel
+from newsdesk.reader.cluster.learned import FEATURES, JoinModel, feature_rows
 from newsdesk.reader.cluster.vectors import (
     ARTICLE_ENTITIES,
     StoryRow,
@@ -191,14 +191,6 @@ class StoryState:
             return cls()
 
 
-def _gap_days(state: StoryState, at: datetime | None) -> float:
-    """Days from the story's window to `at` (0 inside it, or when either time is unknown)."""
-    if at is None or state.first_seen is None or state.last_seen is None:
-        return 0.0
-    outside = max(state.first_seen - at, at - state.last_seen, timedelta(0))
-    return outside.total_seconds() / 86400
-
-
 def _time(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
@@ -321,29 +313,14 @@ class StoryClusterer:
     ) -> np.ndarray:
         """One row of cluster.learned.FEATURES per story: the parts of the hand score, unmixed, plus the story's
         size and the time gap (what a learned score weighs; eval/train_cluster_score.py emits them)."""
-        rows = np.zeros((len(keys), len(FEATURES)))
         if not keys:
-            return rows
+            return np.zeros((0, len(FEATURES)))
         cosine, entity_share = score_parts(
             self._vocabulary, article, [self._row(key) for key in keys], ARTICLE_ENTITIES
         )
-        rows[:, 0] = cosine
-        rows[:, 1] = cosine if entity_share is None else entity_share
-        rows[:, 2] = entity_share is None
-        rows[:, 4] = 1.0
         states = [self.states[key] for key in keys]
-        for i, (key, state) in enumerate(zip(keys, states, strict=True)):
-            if vector is not None and state.vector is not None:
-                norm = float(np.linalg.norm(state.vector))
-                rows[i, 3] = float(state.vector @ vector) / norm if norm > 0 else 0.0
-                rows[i, 4] = 0.0
-            agreed = self._agreed_of(key) if numbers else frozenset()
-            if agreed:
-                rows[i, 5 if numbers & agreed else 6] = 1.0
-            rows[i, 7] = state.size <= 1
-            rows[i, 8] = np.log1p(state.size)
-            rows[i, 9] = _gap_days(state, at)
-        return rows
+        agreed = [self._agreed_of(key) if numbers else frozenset() for key in keys]
+        return feature_rows(cosine, entity_share, states, agreed, numbers, at=at, vector=vector)
 
     def candidates(self, features: ArticleFeatures, at: datetime | None) -> list[object]:
         """Stories sharing the most distinctive terms and entities with the article (words found in a large share

@@ -10,6 +10,7 @@ import io
 import json
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,9 @@ def test_the_hand_score_is_the_mix_of_the_exposed_parts():
     assert part["numbers_agree"].tolist() == [1.0, 0.0]  # the flood story agrees on 1200; the merger has 4 only
     assert part["log_size"][0] == pytest.approx(np.log(3))
     assert part["young"].tolist() == [0.0, 1.0]
+    assert part["terms_behind"][0] == 0.0  # the flood story is the best candidate...
+    assert part["terms_behind"][1] == pytest.approx(part["terms"][1] - part["terms"][0])  # ...the merger far behind
+    assert part["terms_behind"][1] < 0
 
 
 def test_a_join_model_decides_joins_by_its_own_threshold():
@@ -185,3 +189,36 @@ def _main(*args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = _train_module().main(list(args))
     return code, out.getvalue(), err.getvalue()
+
+
+def test_rows_carry_the_embedding_cosine_and_the_days_outside_a_storys_window():
+    clusterer = StoryClusterer(ClusterOptions())
+    monday = datetime(2026, 5, 4, tzinfo=UTC)
+    vector = np.array([1.0, 0.0], dtype=np.float32)
+    clusterer.assign(title=FLOOD[0], text=FLOOD[1], language="en", at=monday, vector=vector)
+    clusterer.assign(title=MERGER[0], text=MERGER[1], language="en", at=monday)
+    features = article_features(*FLOOD_AGAIN)
+    keys = clusterer.candidates(features, None)
+
+    later = monday + timedelta(hours=6)
+    rows = clusterer.join_rows(clusterer.weigh(features), keys, at=later, vector=np.array([0.6, 0.8]))
+    inside = clusterer.join_rows(clusterer.weigh(features), keys, at=monday)
+
+    part = dict(zip(FEATURES, rows.T, strict=True))
+    assert part["embedding"].tolist() == pytest.approx([0.6, 0.0])  # the merger story has no embedding
+    assert part["no_embedding"].tolist() == [0.0, 1.0]
+    assert part["gap_days"].tolist() == pytest.approx([0.25, 0.25])
+    assert inside[:, FEATURES.index("gap_days")].tolist() == [0.0, 0.0]
+    assert inside[:, FEATURES.index("no_embedding")].tolist() == [1.0, 1.0]
+    assert clusterer.join_rows(clusterer.weigh(features), []).shape == (0, len(FEATURES))
+
+
+def test_top_pairs_keep_each_articles_best_candidates_by_the_hand_score():
+    train = _train_module()
+
+    every, _ = train.pairs(ROWS, ClusterOptions(), "oracle")
+    best, labels = train.pairs(ROWS, ClusterOptions(), "oracle", top=1)
+
+    assert len(best) == 3 < len(every)  # one row for each article that had a candidate
+    assert labels.tolist() == [0.0, 1.0, 1.0]
+    assert best[:, FEATURES.index("terms_behind")].tolist() == [0.0, 0.0, 0.0]
