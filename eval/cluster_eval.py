@@ -4,10 +4,12 @@ corpus's score.py) and articles/s, ours (newsdesk.reader.cluster) and a plain TF
 measured in the same run. Runs without Django.
 
     python eval/cluster_eval.py [--data FILE_OR_DIR] [--json] [--threshold T --entity-weight W] [--cv K]
-                                [--model DIR]
+                                [--model wordllama|DIR|none]
 
---model DIR mixes a static embedding model (reader.cluster.embedding; scripts/build-cluster-model.sh builds one)
-into our scores; each article is embedded inside the timed run, as the stream would.
+--model mixes a static embedding model (reader.cluster.embedding) into our scores, with the model's own mixing knobs:
+"wordllama" (the default, as NEWSDESK_CLUSTER_MODEL's) is the one the wordllama wheel ships, a DIR a model2vec-layout
+folder (scripts/build-cluster-model.sh builds one), "none" words alone. Each article is embedded inside the timed
+run, as the stream would.
 
 --cv K scores each of K folds (split by gold story, so no story straddles two folds; an ECB+ topic's two events
 stay in one fold) with the options tuned on the other K-1 (every knob of GRID, or TITLE_GRID for headlines alone,
@@ -34,7 +36,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer  # noqa: E402
-from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError  # noqa: E402
+from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError, embedder_for  # noqa: E402
+from newsdesk.reader.packaged_model import PACKAGED_MODEL  # noqa: E402
 
 SHARED = (REPO / ".." / "shared" / "eval" / "clustering").resolve()
 DEFAULT_DATA = SHARED / "uci_dev.jsonl"
@@ -176,8 +179,9 @@ TITLE_GRID = {
     "title_young_margin": [0.0, 0.02, 0.04],
     "title_merge_threshold": [0.25, 0.3, 0.35, 0.4, None],
 }
-# With a model, how much of a headline's score the embedding decides.
-EMBEDDING_GRID = {"title_embedding_weight": [0.3, 0.5, 0.7]}
+# With a model, how much of a headline's score the embedding decides, and how far its cosine is shifted.
+EMBEDDING_GRID = {"title_embedding_weight": [0.3, 0.5, 0.6, 0.7, 0.8], "embedding_shift": [0.1, 0.15, 0.2, 0.25, 0.3]}
+NO_MODEL = ("", "none", "off")
 PASSES = 2
 # A knob moves off its current value only for a gain at least this large on the training folds: smaller gains on
 # a few hundred articles are mostly noise, and chasing them made held-out F1 worse than the defaults (ECB+ 0.892
@@ -269,6 +273,7 @@ def run(data: str | None, options: ClusterOptions | None = None, embedder: Embed
         "data": str(path),
         "articles": len(rows),
         "model": str(embedder.path) if embedder else None,
+        "model_id": embedder.model_id if embedder else None,
         "ours": measure(lambda r: ours(r, options, embedder), rows, score),
         "baseline": measure(lambda r: baseline(r, threshold), rows, score),
         "baseline_threshold": threshold,
@@ -287,9 +292,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--entity-weight", type=float)
     parser.add_argument("--cv", type=int, default=0, help="K-fold cross-validation of the tuned options")
-    parser.add_argument("--model", help="a static embedding model folder to mix into our scores")
+    parser.add_argument(
+        "--model",
+        default=PACKAGED_MODEL,
+        help=f"the static embedding model mixed into our scores: {PACKAGED_MODEL} (default), a folder, or none",
+    )
     args = parser.parse_args(argv)
     options = ClusterOptions()
+    try:
+        embedder = None if args.model.strip().lower() in NO_MODEL else embedder_for(args.model)
+    except EmbeddingError as exc:
+        print(f"cluster eval: {exc}", file=sys.stderr)
+        return 2
+    if embedder:
+        options = embedder.tuned(options)
     if args.threshold is not None:
         options = replace(options, threshold=args.threshold)
     if args.entity_weight is not None:
@@ -298,7 +314,6 @@ def main(argv: list[str] | None = None) -> int:
     import io
 
     try:
-        embedder = Embedder(args.model) if args.model else None
         # The scorer warns on stderr about ids it lacks; we always give it every id.
         with contextlib.redirect_stderr(io.StringIO()):
             result = run(args.data, options, embedder)

@@ -10,7 +10,7 @@ import sys
 
 from tests.postgres.subprocess_db import REPO, child_env
 
-LAZY = ["trafilatura", "py3langid", "sklearn", "model2vec"]
+LAZY = ["trafilatura", "py3langid", "sklearn", "model2vec", "wordllama", "safetensors"]
 SETUP = f"""
 import json, sys, django
 django.setup()

@@ -27,3 +27,6 @@ RESPONSE_CACHE_ENABLED = False
 # Plain static names: a STATIC_ROOT a local `newsdesk serve` collected into must not change the pages tests read.
 STATIC_ROOT = None
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# Story assignment by words alone unless a test (or the environment) names a model: the stories tests pin what the
+# words decide; tests/stories/test_cluster_model.py and tests/reader/cluster run the default model ("wordllama").
+NEWSDESK_CLUSTER_MODEL = NEWSDESK_CLUSTER_MODEL if os.environ.get("NEWSDESK_CLUSTER_MODEL") else ""  # noqa: F405

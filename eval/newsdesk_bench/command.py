@@ -54,8 +54,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--model",
-            metavar="DIR",
-            help="cluster: a static embedding model folder (scripts/build-cluster-model.sh) mixed into our scores",
+            metavar="MODEL",
+            help="cluster: the static embedding model mixed into our scores: wordllama (default, the packaged one), "
+            "a model2vec folder (scripts/build-cluster-model.sh), or none (words alone)",
         )
 
         parser.add_argument(

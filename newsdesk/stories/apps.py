@@ -2,6 +2,11 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
+from newsdesk.reader.packaged_model import PACKAGED_MODEL, EmbeddingError, packaged_model_folder
+
+MODEL_CHECK_ID = "stories.E001"
+CHECK_HINT = "reinstall newsdesk's dependencies, build a folder with scripts/build-cluster-model.sh, or set it to none"
+
 
 class StoriesConfig(AppConfig):
     name = "newsdesk.stories"
@@ -17,6 +22,13 @@ def cluster_model_check(app_configs: object = None, **kwargs: object) -> list[ch
     """The NEWSDESK_CLUSTER_MODEL check (newsdesk.stories.embedding), which imports numpy and the clustering code
     only when a model is set: every `newsdesk` process runs the checks, and most never cluster."""
     if not settings.NEWSDESK_CLUSTER_MODEL:
+        return []
+    if settings.NEWSDESK_CLUSTER_MODEL == PACKAGED_MODEL:
+        # The default: only whether the wheel's files are there, not a load (no numpy for `serve` and the rest).
+        try:
+            packaged_model_folder()
+        except EmbeddingError as exc:
+            return [checks.Error(f"NEWSDESK_CLUSTER_MODEL: {exc}", hint=CHECK_HINT, id=MODEL_CHECK_ID)]
         return []
     from newsdesk.stories import embedding
 

@@ -1,16 +1,18 @@
 """The static embedding model story assignment mixes in (NEWSDESK_CLUSTER_MODEL), loaded once per process.
 
 A worker, `newsdesk reprocess` and the ingest command each load the model the first time an article is assigned
-(about 0.4 CPU-s for the 15 MB model `scripts/build-cluster-model.sh` builds) and keep it for the life of the
-process; its threads share it (a static model is a read-only table). Without the setting nothing is loaded and
-stories are clustered by their words alone, as before.
+(about 0.2 CPU-s for the packaged model, "wordllama", the default; 0.4 for the 15 MB folder
+`scripts/build-cluster-model.sh` builds) and keep it for the life of the process; its threads share it (a static
+model is a read-only table). With the setting off nothing is loaded and stories are clustered by their words alone.
 
 What a story keeps of its members' embeddings is their sum, stored in its state JSON with the rest of its clustering
 state, so another process restoring the story from the database scores against it at once (no migration, no
 recomputing). It is stored packed (base64 of little-endian float32) rather than as the reader's JSON list of numbers:
 an assignment batch restores every open story (up to MAX_OPEN_STORIES), and with the 256-number list each restore
 cost 130 us instead of 78 us (JSON decoding the numbers); packed, the vector adds a few us. A state rebuilt from
-its members (an edited article left the story) embeds their titles again.
+its members (an edited article left the story) embeds their titles again. Next to the sum goes the id of the model
+that made it (`VECTOR_MODEL`): two models' vectors may have one width and still mean nothing to each other, so a
+sum made by another model is dropped on restore (the words decide for that story until `newsdesk reprocess`).
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ from django.core import checks
 
 from newsdesk.articles.models import Article
 from newsdesk.reader.cluster import StoryState
-from newsdesk.reader.cluster.embedding import LEAD_CHARS, Embedder, EmbeddingError
+from newsdesk.reader.cluster.embedding import LEAD_CHARS, Embedder, EmbeddingError, embedder_for
+from newsdesk.stories.apps import CHECK_HINT, MODEL_CHECK_ID
 
 log = logging.getLogger(__name__)
 
-MODEL_CHECK_ID = "stories.E001"
 PACKED_VECTOR = "vector_f32"  # the state JSON key of the packed embedding sum
+VECTOR_MODEL = "vector_model"  # ...and of the id of the model that made it (Embedder.model_id)
+# States stored before the id was kept came from a model2vec folder (the only kind there was).
+LEGACY_MODEL_KIND = "model2vec:"
 PACKED_DTYPE = np.dtype("<f4")
 
 _lock = threading.Lock()
@@ -51,7 +56,7 @@ def cluster_embedder() -> Embedder | None:
     with _lock:
         embedder = _loaded.get(path)
         if embedder is None:
-            embedder = _loaded[path] = Embedder(path)
+            embedder = _loaded[path] = embedder_for(path)
         return embedder
 
 
@@ -82,19 +87,21 @@ def articles_embed(articles: Iterable[Article], embedder: Embedder | None) -> di
     return {a.pk: vector for a, vector in zip(chosen, vectors, strict=True) if vector is not None}
 
 
-def story_state_dump(state: StoryState) -> dict:
-    """The state to store in Story.state: the reader's JSON with the embedding sum packed."""
-    if state.vector is None:
+def story_state_dump(state: StoryState, embedder: Embedder | None = None) -> dict:
+    """The state to store in Story.state: the reader's JSON with the embedding sum packed, and the id of the model
+    (`embedder`) that made it. Without a model the sum is not stored: nothing would say which model made it."""
+    if state.vector is None or embedder is None:
         return state.to_json()
     data = dataclasses.replace(state, vector=None).to_json()
     data[PACKED_VECTOR] = base64.b64encode(np.asarray(state.vector, dtype=PACKED_DTYPE).tobytes()).decode("ascii")
+    data[VECTOR_MODEL] = embedder.model_id
     return data
 
 
 def story_state_restore(data: object, embedder: Embedder | None) -> StoryState:
-    """A story's stored clustering state. An embedding sum of another width than the model's (stored under another
-    model) or one that does not decode is dropped: the words decide for that story until `newsdesk reprocess`
-    embeds it again."""
+    """A story's stored clustering state. An embedding sum made by another model than `embedder` (another id; one
+    stored without an id counts as a model2vec folder's), of another width, or one that does not decode is dropped:
+    the words decide for that story until `newsdesk reprocess` embeds it again."""
     state = StoryState.from_json(data)
     packed = data.get(PACKED_VECTOR) if isinstance(data, dict) else None
     if isinstance(packed, str) and state.size:
@@ -102,8 +109,12 @@ def story_state_restore(data: object, embedder: Embedder | None) -> StoryState:
             state.vector = np.frombuffer(base64.b64decode(packed, validate=True), dtype=PACKED_DTYPE).astype(np.float32)
         except (binascii.Error, ValueError):
             state.vector = None
-    if state.vector is not None and embedder is not None and state.vector.shape != (embedder.dimensions,):
-        state.vector = None
+    if state.vector is not None and embedder is not None:
+        made_by = data.get(VECTOR_MODEL)
+        if not isinstance(made_by, str):
+            made_by = embedder.model_id if embedder.model_id.startswith(LEGACY_MODEL_KIND) else None
+        if made_by != embedder.model_id or state.vector.shape != (embedder.dimensions,):
+            state.vector = None
     return state
 
 
@@ -116,7 +127,7 @@ def cluster_model_check(app_configs: object = None, **kwargs: object) -> list[ch
         return [
             checks.Error(
                 f"NEWSDESK_CLUSTER_MODEL: {exc}",
-                hint="build one with scripts/build-cluster-model.sh, or leave the variable empty (words only)",
+                hint=CHECK_HINT,
                 id=MODEL_CHECK_ID,
             )
         ]

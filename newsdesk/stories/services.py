@@ -69,8 +69,9 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         todo = sorted((a for a in articles if a.pk not in assigned), key=lambda a: (_time_of(a), a.pk))
         if not todo:
             return 0
-        clusterer = StoryClusterer(options)
         embedder = assignment_embedder()
+        # The model's own mixing knobs: its cosines sit at its own level (reader.cluster.embedding).
+        clusterer = StoryClusterer(embedder.tuned(options) if embedder else options)
         window = Q(
             last_seen__gte=_time_of(todo[0]) - options.quiet_period,
             first_seen__lte=_time_of(todo[-1]) + options.quiet_period,
@@ -88,7 +89,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         try:
             for pk in stories:
                 clusterer.load(pk, restored[pk][2])
-            changed = _assign(clusterer, todo, articles_embed(todo, embedder), stories)
+            changed = _assign(clusterer, todo, articles_embed(todo, embedder), stories, embedder)
         except BaseException:
             restored.clear()  # some states may have been changed in place, and none was stored
             raise
@@ -118,9 +119,12 @@ def _states_restore(stories: dict[int, Story], embedder: Embedder | None) -> dic
     return now
 
 
-def _assign(clusterer: StoryClusterer, todo: list[Article], vectors: dict, stories: dict[int, Story]) -> list[object]:
-    """Each article into the best loaded story or a new one, in order; memberships and stories written. The keys of
-    the stories whose states changed."""
+def _assign(
+    clusterer: StoryClusterer, todo: list[Article], vectors: dict, stories: dict[int, Story], embedder: Embedder | None
+) -> list[object]:
+    """Each article into the best loaded story or a new one, in order; memberships and stories written (each state
+    with the id of the model, `embedder`, that made its embedding sum). The keys of the stories whose states
+    changed."""
     joined: dict[int, tuple[object, float]] = {}
     for article in todo:
         result = clusterer.assign(
@@ -155,7 +159,7 @@ def _assign(clusterer: StoryClusterer, todo: list[Article], vectors: dict, stori
         ]
     )
     for key, story in final.items():
-        story.state = story_state_dump(clusterer.state_of(key))
+        story.state = story_state_dump(clusterer.state_of(key), embedder)
         story_counts_refresh(story)
     return [*final, *gone]
 
@@ -217,7 +221,8 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
         story.delete()
         return
     state = StoryState()
-    vectors = articles_embed(members, assignment_embedder())  # the sum cannot drop one member's embedding either
+    embedder = assignment_embedder()
+    vectors = articles_embed(members, embedder)  # the sum cannot drop one member's embedding either
     for member in members:
         state.add(
             article_features(member.title, article_text(member)),
@@ -226,7 +231,7 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
             options=options,
             vector=vectors.get(member.pk),
         )
-    story.state = story_state_dump(state)
+    story.state = story_state_dump(state, embedder)
     story_counts_refresh(story)
 
 

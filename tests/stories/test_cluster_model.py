@@ -17,10 +17,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from newsdesk.reader.cluster import StoryState
-from newsdesk.reader.cluster.embedding import Embedder
+from newsdesk.reader.cluster.embedding import Embedder, embedder_for
+from newsdesk.stories.apps import cluster_model_check as startup_model_check
 from newsdesk.stories.embedding import (
     MODEL_CHECK_ID,
     PACKED_VECTOR,
+    VECTOR_MODEL,
     cluster_embedder,
     cluster_model_check,
     story_state_dump,
@@ -64,16 +66,21 @@ def stories_of(articles: list) -> list[int]:
     return [memberships[a.pk] for a in articles]
 
 
-def test_headlines_worded_apart_join_one_story_with_the_model_streaming_and_in_batch(model):
+def stream_then_rebuild(model: str) -> tuple[list[int], dict, list[int]]:
+    """The two headlines' stories assigned one refresh each (the story's state comes back from the database in
+    between), the first story's stored state, and their stories after `stories_rebuild`."""
     articles = store_headlines()
-
     with override_settings(NEWSDESK_CLUSTER_MODEL=model):
-        for article in articles:  # one refresh each: the story's state comes back from the database in between
+        for article in articles:
             articles_stories_update(articles=[article])
         streamed = stories_of(articles)
         stored = Story.objects.get(pk=streamed[0]).state
         assert stories_rebuild() == 2
-        rebuilt = stories_of(articles)
+        return streamed, stored, stories_of(articles)
+
+
+def test_headlines_worded_apart_join_one_story_with_the_model_streaming_and_in_batch(model):
+    streamed, stored, rebuilt = stream_then_rebuild(model)
 
     assert streamed[0] == streamed[1]
     # The sum of both members' unit vectors, stored packed.
@@ -116,13 +123,13 @@ def test_a_stored_embedding_sum_comes_back_exactly_and_one_of_another_width_or_u
     vector = np.array([0.1234567, -2.5, 1e-7], dtype=np.float32)
     state = StoryState(size=2, terms={"fuel": 2.0}, vector=vector)
     embedder = Embedder(model)  # three numbers per token
-    wider = story_state_dump(StoryState(size=1, vector=np.ones(5, dtype=np.float32)))
+    wider = story_state_dump(StoryState(size=1, vector=np.ones(5, dtype=np.float32)), embedder)
 
-    restored = story_state_restore(story_state_dump(state), embedder)
+    restored = story_state_restore(story_state_dump(state, embedder), embedder)
 
     assert np.array_equal(restored.vector, vector)
     assert restored.terms == {"fuel": 2.0}
-    assert "vector" not in story_state_dump(state)  # not the reader's list of numbers as well
+    assert "vector" not in story_state_dump(state, embedder)  # not the reader's list of numbers as well
     assert story_state_restore(state.to_json(), embedder).vector is not None  # the reader's own form still reads
     assert story_state_restore(wider, embedder).vector is None
     assert story_state_restore(wider, None).vector is not None  # no model: kept for when one comes
@@ -186,3 +193,46 @@ def test_a_model_gone_after_start_is_logged_once_and_articles_are_still_assigned
     assert StoryMembership.objects.filter(article__in=articles).count() == 2
     warnings = [r for r in caplog.records if r.name == "newsdesk.stories.embedding"]
     assert [r.getMessage() for r in warnings] == ["cluster model unusable; stories assigned by words alone"]
+
+
+def test_a_sum_made_by_another_model_of_the_same_width_is_not_mixed_with_this_models_vectors(tmp_path):
+    """Two models' vectors can have one width and mean nothing to each other: the state keeps its model's id."""
+    first, second = Embedder(tiny_model(tmp_path / "first")), Embedder(tiny_model(tmp_path / "second"))
+    packaged = embedder_for("wordllama")
+    state = StoryState(size=1, terms={"fuel": 1.0}, vector=np.array([1, 0, 0], dtype=np.float32))
+    stored = story_state_dump(state, first)
+    legacy = {key: value for key, value in stored.items() if key != VECTOR_MODEL}  # stored before ids were kept
+    wide = story_state_dump(StoryState(size=1, vector=np.ones(256, dtype=np.float32)), first)
+
+    assert stored[VECTOR_MODEL] == first.model_id
+    assert story_state_restore(stored, first).vector is not None
+    assert story_state_restore(stored, second).vector is None
+    assert story_state_restore(legacy, second).vector is not None  # a model2vec folder's, as all were then
+    assert story_state_restore(wide, packaged).vector is None  # same width as the packaged model, another model
+    assert story_state_restore({**legacy, PACKED_VECTOR: wide[PACKED_VECTOR]}, packaged).vector is None
+    assert PACKED_VECTOR not in story_state_dump(state)  # no model: no sum nobody could tell the maker of
+
+
+def test_the_packaged_model_joins_headlines_worded_apart_through_the_pipeline_and_keeps_its_id():
+    with override_settings(NEWSDESK_CLUSTER_MODEL="wordllama"):
+        assert startup_model_check() == []
+        loaded = cluster_embedder()
+        assert cluster_embedder() is loaded  # once per process, as a folder's
+    streamed, stored, rebuilt = stream_then_rebuild("wordllama")
+
+    assert streamed[0] == streamed[1]
+    assert rebuilt[0] == rebuilt[1]
+    assert stored[VECTOR_MODEL].startswith("wordllama 0.4.0.post1 l2_supercat 256")
+
+
+def test_a_broken_packaged_model_is_one_check_error_line(monkeypatch):
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+
+    with override_settings(NEWSDESK_CLUSTER_MODEL="wordllama"):
+        errors = startup_model_check()
+
+    assert [error.id for error in errors] == [MODEL_CHECK_ID]
+    assert (
+        errors[0].msg
+        == "NEWSDESK_CLUSTER_MODEL: wordllama: the package is not installed (pip install newsdesk's dependencies)"
+    )

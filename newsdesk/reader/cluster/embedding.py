@@ -1,34 +1,49 @@
-"""Article embeddings for story clustering: a static (model2vec) model, i.e. one vector per token, averaged.
+"""Article embeddings for story clustering: a static model, i.e. one vector per token, averaged.
 
 A static model is a table lookup, not a network: thousands of headlines per CPU second with numpy alone, where the
-transformer it was distilled from (MiniLM) manages about 60 on this machine's cores. It is read from a local folder
-(`model.safetensors` + `tokenizer.json`, model2vec's layout) and never fetched from a hub at run time; how such a
-folder is built from PyPI packages is `scripts/build-cluster-model.sh`.
+transformer MiniLM manages about 160 on this machine's cores. Two kinds are read, never fetched from a hub at run time:
+
+- the packaged model (reader.packaged_model, "wordllama"): the 256-number token table and Llama-2 tokenizer that the
+  `wordllama` wheel ships inside itself (`weights/l2_supercat_256.safetensors`, `tokenizers/...json`). Its files are
+  read directly with safetensors and tokenizers: importing the `wordllama` package would configure the root logger
+  (`logging.basicConfig` at import) and its loader looks for the tokenizer in a folder the wheel does not have, then
+  downloads it; reading the files does neither. The mean of the token vectors is what its own `embed` computes.
+- a local folder in model2vec's layout (`model.safetensors` + `tokenizer.json`), e.g. the MiniLM distillation
+  `scripts/build-cluster-model.sh` builds.
 
 What the clusterer gets is the unit-length mean of the headline's and the lead's token vectors
-(StoryClusterer.assign(vector=...)).
+(StoryClusterer.assign(vector=...)). Each model carries the mixing knobs it was tuned with (`tuning`): its cosines
+sit at their own level (unrelated UCI headlines: 0.02 on average with the packaged model, 0.15 with the MiniLM
+distillation), so the shift that turns a cosine into evidence for or against a story is the model's.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from newsdesk.reader.cluster.stories import ClusterOptions
+from newsdesk.reader.packaged_model import PACKAGED_FILES, PACKAGED_MODEL, EmbeddingError, packaged_model_folder
+
 LEAD_CHARS = 300  # the headline and the start of the lead say what the event is; more text only dilutes the mean
 MODEL_FILES = ("model.safetensors", "tokenizer.json", "config.json")
+PACKAGED_TENSOR = "embedding.weight"
 # The languages whose articles are embedded. MiniLM (all-MiniLM-L6-v2, what scripts/build-cluster-model.sh distils)
 # learnt English: on the demo world's headlines alone, embedding the French, German and Spanish ones too pulled
-# unrelated stories together (B-cubed 0.54 -> 0.37); English ones only: 0.55. Others are scored by their words.
+# unrelated stories together (B-cubed 0.54 -> 0.37); English ones only: 0.55. The packaged model's tokenizer covers
+# the other three, but embedding them too lowered the demo world's headline F1 as well (0.57 -> 0.47, seeds 7, 11,
+# 23): its table was trained on English. Others are scored by their words.
 MODEL_LANGUAGES = ("en",)
-
-
-class EmbeddingError(Exception):
-    """A model folder that cannot be used (one line for the user)."""
 
 
 class Embedder:
     """Embeds articles with the static model in `path` (a folder in model2vec's layout)."""
+
+    # ClusterOptions fields this model's vectors were tuned with (eval/cluster_eval.py --cv on UCI dev headlines).
+    tuning: dict[str, float] = {"title_embedding_weight": 0.5, "embedding_shift": 0.3}
 
     def __init__(self, path: str | Path, languages: tuple[str, ...] = MODEL_LANGUAGES) -> None:
         folder = Path(path)
@@ -44,10 +59,15 @@ class Embedder:
         except Exception as exc:
             raise EmbeddingError(f"{folder}: the static embedding model cannot be read ({exc})") from None
         self.path = folder
+        self.model_id = f"model2vec:{folder}"
 
     @property
     def dimensions(self) -> int:
         return int(self.model.dim)
+
+    def tuned(self, options: ClusterOptions) -> ClusterOptions:
+        """`options` with this model's mixing knobs."""
+        return replace(options, **self.tuning)
 
     def vector(self, title: str, text: str = "", language: str = "") -> np.ndarray | None:
         """The unit-length embedding of a headline and its lead; None when no word of it is in the model, or when
@@ -59,6 +79,55 @@ class Embedder:
     def vectors(self, articles: list[tuple[str, str]]) -> list[np.ndarray | None]:
         """`vector` of many (title, text) pairs in one call (the tokenizer works on the batch at once)."""
         texts = [f"{title}. {text[:LEAD_CHARS]}" if text.strip() else title for title, text in articles]
-        means = np.asarray(self.model.encode(texts), dtype=np.float32).reshape(len(texts), -1)
+        means = self._means(texts)
         norms = np.linalg.norm(means, axis=1)
         return [row / norm if norm > 0 else None for row, norm in zip(means, norms, strict=True)]
+
+    def _means(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.encode(texts), dtype=np.float32).reshape(len(texts), -1)
+
+
+class PackagedEmbedder(Embedder):
+    """Embeds articles with the token table the `wordllama` wheel ships (NEWSDESK_CLUSTER_MODEL=wordllama)."""
+
+    # 5-fold CV on UCI dev headlines, weight x shift tuned per fold (docs/benchmarks.md): its cosines are lower than
+    # the MiniLM distillation's, so less is subtracted from them, and they are trusted a little more.
+    tuning: dict[str, float] = {"title_embedding_weight": 0.6, "embedding_shift": 0.15}
+
+    def __init__(self, languages: tuple[str, ...] = MODEL_LANGUAGES) -> None:
+        folder = packaged_model_folder()
+        from safetensors.numpy import load_file  # imported here, as model2vec is for a folder
+        from tokenizers import Tokenizer
+
+        weights, tokenizer = (folder / name for name in PACKAGED_FILES)
+        try:
+            self.table = np.ascontiguousarray(load_file(weights)[PACKAGED_TENSOR], dtype=np.float32)
+            self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        except Exception as exc:
+            raise EmbeddingError(f"{PACKAGED_MODEL}: the packaged model cannot be read ({exc})") from None
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        self.languages = frozenset(languages)
+        self.path = folder
+        version = importlib.metadata.version(PACKAGED_MODEL)
+        self.model_id = f"{PACKAGED_MODEL} {version} l2_supercat {self.dimensions}"
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.table.shape[1])
+
+    def _means(self, texts: list[str]) -> np.ndarray:
+        # As wordllama's own embed: no special tokens, the plain mean of the tokens' rows.
+        means = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, encoding in enumerate(self.tokenizer.encode_batch(texts, add_special_tokens=False)):
+            if encoding.ids:
+                means[row] = self.table[encoding.ids].mean(axis=0)
+        return means
+
+
+def embedder_for(model: str, languages: tuple[str, ...] = MODEL_LANGUAGES) -> Embedder:
+    """The embedder a NEWSDESK_CLUSTER_MODEL / --model value names: "wordllama" for the packaged model, else a
+    model2vec folder."""
+    if model == PACKAGED_MODEL:
+        return PackagedEmbedder(languages)
+    return Embedder(model, languages)
