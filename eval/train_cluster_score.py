@@ -81,7 +81,7 @@ def pairs(
     return np.vstack(found_x), np.asarray(found_y, dtype=float)
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, ...], float]:
+def fit(x: np.ndarray, y: np.ndarray, c: float = C) -> tuple[tuple[float, ...], float]:
     """Logistic regression on standardized features, folded back to weights of the raw features."""
     from sklearn.linear_model import LogisticRegression
 
@@ -89,7 +89,7 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, ...], float]:
         raise ce.EvalError("too few pairs to train on: every candidate story is right, or none is")
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
-    model = LogisticRegression(C=C, max_iter=2000).fit((x - mean) / scale, y)
+    model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y)
     weights = model.coef_[0] / scale
     bias = float(model.intercept_[0] - (model.coef_[0] * mean / scale).sum())
     return tuple(float(w) for w in weights), bias
@@ -100,11 +100,11 @@ def _with(options: ClusterOptions, model: JoinModel, title_only: bool) -> Cluste
 
 
 def train(
-    rows: list[dict], score, base: ClusterOptions, state: str = "oracle", top: int | None = None
+    rows: list[dict], score, base: ClusterOptions, state: str = "oracle", top: int | None = None, c: float = C
 ) -> tuple[JoinModel, float]:
     """The learned model for this stream (its kind: full text or headlines) and its F1 on it."""
     title_only = all(_title_only(row) for row in rows)
-    weights, bias = fit(*pairs(rows, base, state, top))
+    weights, bias = fit(*pairs(rows, base, state, top), c)
     gold = ce.gold_of(rows)
 
     def f1_of(model: JoinModel) -> float:
@@ -119,7 +119,13 @@ def train(
 
 
 def cross_validate(
-    rows: list[dict], k: int, score, base: ClusterOptions, state: str = "oracle", top: int | None = None
+    rows: list[dict],
+    k: int,
+    score,
+    base: ClusterOptions,
+    state: str = "oracle",
+    top: int | None = None,
+    c: float = C,
 ) -> dict:
     parts = ce.folds(rows, k)
     title_only = all(_title_only(row) for row in rows)
@@ -129,7 +135,7 @@ def cross_validate(
         training = [row for row in rows if row["id"] not in ids]  # stream order kept
         if not held_out or not training:
             continue
-        model, train_f1 = train(training, score, base, state, top)
+        model, train_f1 = train(training, score, base, state, top, c)
         gold = ce.gold_of(held_out)
         f1 = score(ce.ours(held_out, _with(base, model, title_only)), gold)["b3_f1"]
         hand = score(ce.ours(held_out, base), gold)["b3_f1"]
@@ -148,6 +154,7 @@ def cross_validate(
     return {
         "state": state,
         "top": top,
+        "c": c,
         "folds": results,
         "mean_f1": round(sum(r["f1"] for r in results) / count, 4),
         "mean_hand_default_f1": round(sum(r["hand_default_f1"] for r in results) / count, 4),
@@ -159,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", help="a *.jsonl stream or a folder holding one (default: UCI dev headlines)")
     parser.add_argument("--cv", type=int, default=0)
     parser.add_argument("--state", choices=("oracle", "self"), default="oracle")
+    parser.add_argument("--c", type=float, default=C, help="the logistic regression's inverse regularization")
     parser.add_argument("--top", type=int, help="train on each article's top candidates by the hand score only")
     parser.add_argument("--write", action="store_true", help=f"train on both dev streams, write {MODEL_PATH.name}")
     parser.add_argument("--json", action="store_true")
@@ -170,15 +178,17 @@ def main(argv: list[str] | None = None) -> int:
             if args.write:
                 result = {}
                 for kind, data in (("full_text", ECB), ("headline", ce.DEFAULT_DATA)):
-                    model, f1 = train(ce.read_rows(ce.resolve_data(str(data))), score, base, args.state, args.top)
+                    model, f1 = train(
+                        ce.read_rows(ce.resolve_data(str(data))), score, base, args.state, args.top, args.c
+                    )
                     result[kind] = {**model.to_json(), "trained_on": Path(data).name, "train_f1": round(f1, 4)}
                 MODEL_PATH.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
             else:
                 rows = ce.read_rows(ce.resolve_data(args.data))
                 if args.cv:
-                    result = cross_validate(rows, args.cv, score, base, args.state, args.top)
+                    result = cross_validate(rows, args.cv, score, base, args.state, args.top, args.c)
                 else:
-                    model, f1 = train(rows, score, base, args.state, args.top)
+                    model, f1 = train(rows, score, base, args.state, args.top, args.c)
                     result = {**model.to_json(), "train_f1": round(f1, 4)}
     except ce.EvalError as exc:
         print(f"train cluster score: {exc}", file=sys.stderr)

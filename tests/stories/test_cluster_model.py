@@ -216,6 +216,8 @@ def test_a_sum_made_by_another_model_of_the_same_width_is_not_mixed_with_this_mo
 def test_the_packaged_model_joins_headlines_worded_apart_through_the_pipeline_and_keeps_its_id():
     with override_settings(NEWSDESK_CLUSTER_MODEL="wordllama"):
         assert startup_model_check() == []
+        loaded = cluster_embedder()
+        assert cluster_embedder() is loaded  # once per process, as a folder's
     streamed, stored, rebuilt = stream_then_rebuild("wordllama")
 
     assert streamed[0] == streamed[1]
