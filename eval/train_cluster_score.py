@@ -23,7 +23,7 @@ import io
 import json
 import sys
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -105,18 +105,21 @@ def _with(options: ClusterOptions, model: JoinModel, title_only: bool) -> Cluste
     return replace(options, **{"title_join_model" if title_only else "join_model": model})
 
 
-def train(
-    rows: list[dict],
-    score,
-    base: ClusterOptions,
-    state: str = "oracle",
-    top: int | None = None,
-    c: float = C,
-    embedder: Embedder | None = None,
-) -> tuple[JoinModel, float]:
+@dataclass(frozen=True)
+class Setup:
+    """How to train: the replay's state, the candidates kept per article, the regularization, the embedder."""
+
+    state: str = "oracle"
+    top: int | None = None
+    c: float = C
+    embedder: Embedder | None = None
+
+
+def train(rows: list[dict], score, base: ClusterOptions, setup: Setup = Setup()) -> tuple[JoinModel, float]:
     """The learned model for this stream (its kind: full text or headlines) and its F1 on it."""
     title_only = all(_title_only(row) for row in rows)
-    weights, bias = fit(*pairs(rows, base, state, top, embedder), c)
+    embedder = setup.embedder
+    weights, bias = fit(*pairs(rows, base, setup.state, setup.top, embedder), setup.c)
     gold = ce.gold_of(rows)
 
     def f1_of(model: JoinModel) -> float:
@@ -130,16 +133,8 @@ def train(
     return best, f1_of(best)
 
 
-def cross_validate(
-    rows: list[dict],
-    k: int,
-    score,
-    base: ClusterOptions,
-    state: str = "oracle",
-    top: int | None = None,
-    c: float = C,
-    embedder: Embedder | None = None,
-) -> dict:
+def cross_validate(rows: list[dict], k: int, score, base: ClusterOptions, setup: Setup = Setup()) -> dict:
+    embedder = setup.embedder
     parts = ce.folds(rows, k)
     title_only = all(_title_only(row) for row in rows)
     results = []
@@ -148,7 +143,7 @@ def cross_validate(
         training = [row for row in rows if row["id"] not in ids]  # stream order kept
         if not held_out or not training:
             continue
-        model, train_f1 = train(training, score, base, state, top, c, embedder)
+        model, train_f1 = train(training, score, base, setup)
         gold = ce.gold_of(held_out)
         f1 = score(ce.ours(held_out, _with(base, model, title_only), embedder), gold)["b3_f1"]
         hand = score(ce.ours(held_out, base, embedder), gold)["b3_f1"]
@@ -165,9 +160,9 @@ def cross_validate(
         )
     count = max(len(results), 1)
     return {
-        "state": state,
-        "top": top,
-        "c": c,
+        "state": setup.state,
+        "top": setup.top,
+        "c": setup.c,
         "folds": results,
         "mean_f1": round(sum(r["f1"] for r in results) / count, 4),
         "mean_hand_default_f1": round(sum(r["hand_default_f1"] for r in results) / count, 4),
@@ -188,22 +183,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         embedder = None if args.model.strip().lower() in ce.NO_MODEL else embedder_for(args.model)
         base = embedder.tuned(ClusterOptions()) if embedder else ClusterOptions()
+        setup = Setup(args.state, args.top, args.c, embedder)
         score = ce.load_scorer()
         with contextlib.redirect_stderr(io.StringIO()):  # the scorer warns on stderr about ids it lacks
             if args.write:
                 result = {}
                 for kind, data in (("full_text", ECB), ("headline", ce.DEFAULT_DATA)):
-                    model, f1 = train(
-                        ce.read_rows(ce.resolve_data(str(data))), score, base, args.state, args.top, args.c, embedder
-                    )
+                    model, f1 = train(ce.read_rows(ce.resolve_data(str(data))), score, base, setup)
                     result[kind] = {**model.to_json(), "trained_on": Path(data).name, "train_f1": round(f1, 4)}
                 MODEL_PATH.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
             else:
                 rows = ce.read_rows(ce.resolve_data(args.data))
                 if args.cv:
-                    result = cross_validate(rows, args.cv, score, base, args.state, args.top, args.c, embedder)
+                    result = cross_validate(rows, args.cv, score, base, setup)
                 else:
-                    model, f1 = train(rows, score, base, args.state, args.top, args.c, embedder)
+                    model, f1 = train(rows, score, base, setup)
                     result = {**model.to_json(), "train_f1": round(f1, 4)}
     except (ce.EvalError, EmbeddingError) as exc:
         print(f"train cluster score: {exc}", file=sys.stderr)
