@@ -123,6 +123,7 @@ def _train_module():
     sys.path.insert(0, str(TRAIN_SCRIPT.parent))
     spec = importlib.util.spec_from_file_location("train_cluster_score", TRAIN_SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
     spec.loader.exec_module(module)
     return module
 
