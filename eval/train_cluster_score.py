@@ -23,7 +23,7 @@ import io
 import json
 import sys
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cluster_eval as ce
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
+from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError, embedder_for
 from newsdesk.reader.cluster.features import article_features
 from newsdesk.reader.cluster.learned import FEATURES, MODEL_PATH, JoinModel
 from newsdesk.reader.cluster.stories import StoryState
@@ -47,7 +48,11 @@ def _title_only(row: dict) -> bool:
 
 
 def pairs(
-    rows: list[dict], options: ClusterOptions, state: str = "oracle", top: int | None = None
+    rows: list[dict],
+    options: ClusterOptions,
+    state: str = "oracle",
+    top: int | None = None,
+    embedder: Embedder | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(feature rows, labels) of every (article, candidate story) pair of the replayed stream (or of each article's
     `top` candidates by the hand score only: the pairs a join decision is made on)."""
@@ -57,22 +62,23 @@ def pairs(
     for row in rows:
         title, text, gold = row.get("title") or "", row.get("text") or "", json.dumps(row["cluster"], sort_keys=True)
         features, at, language = article_features(title, text), ce._time(row), row.get("lang") or ""
+        vector = embedder.vector(title, text, language) if embedder else None
         keys = clusterer.candidates(features, at)
         if keys:
             weighed = clusterer.weigh(features)
             if top is not None:
                 hand = clusterer.scores(weighed, keys, title_only=_title_only(row), numbers=features.numbers)
                 keys = [key for _, key in sorted(zip(hand, keys, strict=True), key=lambda item: -item[0])[:top]]
-            found_x.append(clusterer.join_rows(weighed, keys, at=at, numbers=features.numbers))
+            found_x.append(clusterer.join_rows(weighed, keys, at=at, vector=vector, numbers=features.numbers))
             found_y.extend(members[key].most_common(1)[0][0] == gold for key in keys)
         if state == "oracle":
             if gold not in clusterer.states:
                 clusterer.states[gold] = StoryState()
                 members[gold] = Counter()
-            clusterer.add_to(gold, features, language=language, at=at)
+            clusterer.add_to(gold, features, language=language, at=at, vector=vector)
             members[gold][gold] += 1
         else:
-            assigned = clusterer.assign(title=title, text=text, language=language, at=at)
+            assigned = clusterer.assign(title=title, text=text, language=language, at=at, vector=vector)
             for other in assigned.merged:
                 members.setdefault(assigned.story, Counter()).update(members.pop(other))
             members.setdefault(assigned.story, Counter())[gold] += 1
@@ -99,16 +105,25 @@ def _with(options: ClusterOptions, model: JoinModel, title_only: bool) -> Cluste
     return replace(options, **{"title_join_model" if title_only else "join_model": model})
 
 
-def train(
-    rows: list[dict], score, base: ClusterOptions, state: str = "oracle", top: int | None = None, c: float = C
-) -> tuple[JoinModel, float]:
+@dataclass(frozen=True)
+class Setup:
+    """How to train: the replay's state, the candidates kept per article, the regularization, the embedder."""
+
+    state: str = "oracle"
+    top: int | None = None
+    c: float = C
+    embedder: Embedder | None = None
+
+
+def train(rows: list[dict], score, base: ClusterOptions, setup: Setup = Setup()) -> tuple[JoinModel, float]:
     """The learned model for this stream (its kind: full text or headlines) and its F1 on it."""
     title_only = all(_title_only(row) for row in rows)
-    weights, bias = fit(*pairs(rows, base, state, top), c)
+    embedder = setup.embedder
+    weights, bias = fit(*pairs(rows, base, setup.state, setup.top, embedder), setup.c)
     gold = ce.gold_of(rows)
 
     def f1_of(model: JoinModel) -> float:
-        return score(ce.ours(rows, _with(base, model, title_only)), gold)["b3_f1"]
+        return score(ce.ours(rows, _with(base, model, title_only), embedder), gold)["b3_f1"]
 
     best = max(
         (JoinModel(weights, bias, threshold) for threshold in JOIN_GRID),
@@ -118,15 +133,8 @@ def train(
     return best, f1_of(best)
 
 
-def cross_validate(
-    rows: list[dict],
-    k: int,
-    score,
-    base: ClusterOptions,
-    state: str = "oracle",
-    top: int | None = None,
-    c: float = C,
-) -> dict:
+def cross_validate(rows: list[dict], k: int, score, base: ClusterOptions, setup: Setup = Setup()) -> dict:
+    embedder = setup.embedder
     parts = ce.folds(rows, k)
     title_only = all(_title_only(row) for row in rows)
     results = []
@@ -135,10 +143,10 @@ def cross_validate(
         training = [row for row in rows if row["id"] not in ids]  # stream order kept
         if not held_out or not training:
             continue
-        model, train_f1 = train(training, score, base, state, top, c)
+        model, train_f1 = train(training, score, base, setup)
         gold = ce.gold_of(held_out)
-        f1 = score(ce.ours(held_out, _with(base, model, title_only)), gold)["b3_f1"]
-        hand = score(ce.ours(held_out, base), gold)["b3_f1"]
+        f1 = score(ce.ours(held_out, _with(base, model, title_only), embedder), gold)["b3_f1"]
+        hand = score(ce.ours(held_out, base, embedder), gold)["b3_f1"]
         results.append(
             {
                 "fold": i,
@@ -152,9 +160,9 @@ def cross_validate(
         )
     count = max(len(results), 1)
     return {
-        "state": state,
-        "top": top,
-        "c": c,
+        "state": setup.state,
+        "top": setup.top,
+        "c": setup.c,
         "folds": results,
         "mean_f1": round(sum(r["f1"] for r in results) / count, 4),
         "mean_hand_default_f1": round(sum(r["hand_default_f1"] for r in results) / count, 4),
@@ -166,31 +174,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", help="a *.jsonl stream or a folder holding one (default: UCI dev headlines)")
     parser.add_argument("--cv", type=int, default=0)
     parser.add_argument("--state", choices=("oracle", "self"), default="oracle")
+    parser.add_argument("--model", default="none", help="a headline embedding model: wordllama, a folder, none")
     parser.add_argument("--c", type=float, default=C, help="the logistic regression's inverse regularization")
     parser.add_argument("--top", type=int, help="train on each article's top candidates by the hand score only")
     parser.add_argument("--write", action="store_true", help=f"train on both dev streams, write {MODEL_PATH.name}")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    base = ClusterOptions()
     try:
+        embedder = None if args.model.strip().lower() in ce.NO_MODEL else embedder_for(args.model)
+        base = embedder.tuned(ClusterOptions()) if embedder else ClusterOptions()
+        setup = Setup(args.state, args.top, args.c, embedder)
         score = ce.load_scorer()
         with contextlib.redirect_stderr(io.StringIO()):  # the scorer warns on stderr about ids it lacks
             if args.write:
                 result = {}
                 for kind, data in (("full_text", ECB), ("headline", ce.DEFAULT_DATA)):
-                    model, f1 = train(
-                        ce.read_rows(ce.resolve_data(str(data))), score, base, args.state, args.top, args.c
-                    )
+                    model, f1 = train(ce.read_rows(ce.resolve_data(str(data))), score, base, setup)
                     result[kind] = {**model.to_json(), "trained_on": Path(data).name, "train_f1": round(f1, 4)}
                 MODEL_PATH.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
             else:
                 rows = ce.read_rows(ce.resolve_data(args.data))
                 if args.cv:
-                    result = cross_validate(rows, args.cv, score, base, args.state, args.top, args.c)
+                    result = cross_validate(rows, args.cv, score, base, setup)
                 else:
-                    model, f1 = train(rows, score, base, args.state, args.top, args.c)
+                    model, f1 = train(rows, score, base, setup)
                     result = {**model.to_json(), "train_f1": round(f1, 4)}
-    except ce.EvalError as exc:
+    except (ce.EvalError, EmbeddingError) as exc:
         print(f"train cluster score: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(result, sort_keys=True) if args.json else json.dumps(result, indent=1))

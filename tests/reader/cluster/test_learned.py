@@ -123,6 +123,7 @@ def _train_module():
     sys.path.insert(0, str(TRAIN_SCRIPT.parent))
     spec = importlib.util.spec_from_file_location("train_cluster_score", TRAIN_SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
     spec.loader.exec_module(module)
     return module
 
@@ -222,3 +223,23 @@ def test_top_pairs_keep_each_articles_best_candidates_by_the_hand_score():
     assert len(best) == 3 < len(every)  # one row for each article that had a candidate
     assert labels.tolist() == [0.0, 1.0, 1.0]
     assert best[:, FEATURES.index("terms_behind")].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_pairs_carry_the_embedding_cosine_when_a_model_is_given(tmp_path):
+    from newsdesk.reader.cluster.embedding import Embedder
+    from tests.reader.cluster.conftest import tiny_model
+
+    train = _train_module()
+    headlines = [
+        {"id": "1", "title": "Fuel prices surge at the pump in Harlan", "text": "", "cluster": "fuel"},
+        {"id": "2", "title": "Judge in Harlan delays ruling in court case", "text": "", "cluster": "court"},
+        {"id": "3", "title": "Gas prices rise at the pump in Harlan", "text": "", "cluster": "fuel"},
+    ]
+
+    plain, _ = train.pairs(headlines, ClusterOptions(), "oracle")
+    embedded, _ = train.pairs(headlines, ClusterOptions(), "oracle", embedder=Embedder(tiny_model(tmp_path / "m")))
+
+    assert len(plain) == len(embedded) > 0
+    assert plain[:, FEATURES.index("no_embedding")].tolist() == [1.0] * len(plain)
+    assert embedded[:, FEATURES.index("no_embedding")].min() == 0.0  # some headline's words are in the model
+    assert np.abs(embedded[:, FEATURES.index("embedding")]).max() > 0
