@@ -35,7 +35,7 @@ from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
 from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError, embedder_for
 from newsdesk.reader.cluster.features import article_features
 from newsdesk.reader.cluster.learned import FEATURES, MODEL_PATH, JoinModel
-from newsdesk.reader.cluster.stories import StoryState
+from newsdesk.reader.cluster.state import StoryState
 
 ECB = ce.SHARED / "ecbplus-dev"
 JOIN_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)

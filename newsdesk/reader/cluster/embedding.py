@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsdesk.reader.cluster.stories import ClusterOptions
+from newsdesk.reader.cluster.state import ClusterOptions
 from newsdesk.reader.packaged_model import PACKAGED_FILES, PACKAGED_MODEL, EmbeddingError, packaged_model_folder
 
 LEAD_CHARS = 300  # the headline and the start of the lead say what the event is; more text only dilutes the mean

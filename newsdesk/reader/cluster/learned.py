@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from newsdesk.reader.cluster.stories import StoryState
+    from newsdesk.reader.cluster.state import StoryState
 
 # The columns of a feature row, in order (eval/train_cluster_score.py writes weights in this order).
 FEATURES = (

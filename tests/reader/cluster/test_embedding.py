@@ -15,7 +15,7 @@ import pytest
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
 from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError
 from newsdesk.reader.cluster.features import article_features
-from newsdesk.reader.cluster.stories import StoryState
+from newsdesk.reader.cluster.state import StoryState
 from tests.reader.cluster.conftest import tiny_model
 from tests.shared_data import shared_eval_dir
 

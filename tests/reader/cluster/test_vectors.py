@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from newsdesk.reader.cluster.stories import _top
+from newsdesk.reader.cluster.state import _top
 from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, Vocabulary, score_rows, story_row, weigh
 
 

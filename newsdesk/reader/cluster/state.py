@@ -1,0 +1,183 @@
+"""A story's clustering state (StoryState: what its members have in common, stored as JSON between runs) and the
+options of the clusterer that builds it (ClusterOptions); the clusterer itself is cluster.stories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from newsdesk.reader.cluster.features import ArticleFeatures
+from newsdesk.reader.cluster.learned import JoinModel
+
+STATE_VERSION = 1
+COMMON_MIN = 50
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """Tuned by cross-validation on the dev splits (eval/cluster_eval.py --cv)."""
+
+    threshold: float = 0.25
+    # A headline alone has few terms, so even a right match scores lower than full texts do.
+    title_threshold: float = 0.06
+    entity_weight: float = 0.4  # the rest is the term cosine
+    # In a Title Case headline the "entities" are its distinctive words again (features.article_features).
+    title_entity_weight: float = 0.2
+    # A story takes no article more than this long after its last one (or before its first one).
+    quiet_period: timedelta = timedelta(hours=12)
+    max_terms: int = 150
+    max_entities: int = 40
+    candidate_limit: int = 40
+    # An article with full text that also matches a second story this well merges the two (headlines alone say
+    # too little to merge on).
+    merge_threshold: float = 0.55
+    # ...unless both have grown past this many members side by side: a merge mends stories opened apart by the
+    # order articles came in, while two stories that each took more than a handful of reports were kept apart by
+    # every one of those decisions (ECB+: the two IE patches of 2008 and 2013, 12 and 9 reports, were merged by one
+    # article matching both). None: no limit.
+    merge_max_size: int | None = 5
+    # A headline matching a second story this well merges the two (UCI: big stories split early, e.g. by wording).
+    title_merge_threshold: float | None = 0.3
+    young_margin: float = 0.1
+    title_young_margin: float = 0.0
+    # With an article embedding: score = (1 - w) * lexical + w * (cosine to the story's summed embedding - shift).
+    # Cross-validated on the dev splits: it pays for headlines (UCI) and not for full text (ECB+), hence 0 there.
+    embedding_weight: float = 0.0
+    title_embedding_weight: float = 0.5
+    embedding_shift: float = 0.3
+    # The numbers a story's leads agree on (counts, amounts, years: in at least `number_share` of its members) tell
+    # two similar events apart: an article whose lead names one of them scores `number_bonus` more, one whose lead
+    # has numbers but none of them `number_penalty` less (ECB+: the same topic's two events seldom share one). Days
+    # of the month are left out of the leads' numbers (features.lead_numbers): with them, "Nov 11" of one event met
+    # "11 Yemeni" of the other, and the penalty had to stay at 0.05.
+    number_share: float = 0.3
+    number_bonus: float = 0.1
+    number_penalty: float = 0.1
+    title_number_bonus: float = 0.0
+    title_number_penalty: float = 0.0
+    # A learned score (cluster.learned) in place of the hand-weighted one above, for full text and for headlines
+    # alone: its own join and merge thresholds replace threshold, young margin and merge threshold (the candidates,
+    # the quiet period and merge_max_size stay). None: the hand score.
+    join_model: JoinModel | None = None
+    title_join_model: JoinModel | None = None
+
+
+@dataclass
+class StoryState:
+    """The clustering state of one story (stored as JSON in Story.state)."""
+
+    terms: dict[str, float] = field(default_factory=dict)  # term -> weighted member count
+    entities: dict[str, float] = field(default_factory=dict)
+    size: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    vector: np.ndarray | None = None  # the sum of the members' embeddings (None when none came with one)
+    numbers: dict[str, int] = field(default_factory=dict)  # lead number -> how many members' leads have it
+
+    def add(
+        self,
+        features: ArticleFeatures,
+        *,
+        language: str,
+        at: datetime | None,
+        options: ClusterOptions,
+        vector: np.ndarray | None = None,
+    ) -> None:
+        for key, weight in features.terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + min(weight, 3.0)
+        for key, weight in features.entities.items():
+            self.entities[key] = self.entities.get(key, 0.0) + min(weight, 3.0)
+        self.terms = _top(self.terms, options.max_terms)
+        self.entities = _top(self.entities, options.max_entities)
+        self.size += 1
+        for number in features.numbers:
+            self.numbers[number] = self.numbers.get(number, 0) + 1
+        if vector is not None:
+            self.vector = vector.astype(np.float32) if self.vector is None else self.vector + vector
+        if language:
+            self.languages[language] = self.languages.get(language, 0) + 1
+        if at is not None:
+            self.first_seen = at if self.first_seen is None or at < self.first_seen else self.first_seen
+            self.last_seen = at if self.last_seen is None or at > self.last_seen else self.last_seen
+
+    def merge(self, other: StoryState, options: ClusterOptions) -> None:
+        """Take in another story's members (two stories found to be one event)."""
+        for key, weight in other.terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + weight
+        for key, weight in other.entities.items():
+            self.entities[key] = self.entities.get(key, 0.0) + weight
+        self.terms = _top(self.terms, options.max_terms)
+        self.entities = _top(self.entities, options.max_entities)
+        self.size += other.size
+        for number, count in other.numbers.items():
+            self.numbers[number] = self.numbers.get(number, 0) + count
+        if other.vector is not None:
+            self.vector = other.vector.copy() if self.vector is None else self.vector + other.vector
+        for language, count in other.languages.items():
+            self.languages[language] = self.languages.get(language, 0) + count
+        for at in (other.first_seen, other.last_seen):
+            if at is not None:
+                self.first_seen = at if self.first_seen is None or at < self.first_seen else self.first_seen
+                self.last_seen = at if self.last_seen is None or at > self.last_seen else self.last_seen
+
+    def agreed_numbers(self, share: float) -> frozenset[str]:
+        """The lead numbers at least `share` of the members mention."""
+        least = share * self.size
+        return frozenset(number for number, count in self.numbers.items() if count >= least)
+
+    def is_open_at(self, at: datetime | None, quiet_period: timedelta) -> bool:
+        """Whether an article of time `at` may still join (times unknown on either side never close a story)."""
+        if at is None or self.first_seen is None or self.last_seen is None:
+            return True
+        return self.first_seen - quiet_period <= at <= self.last_seen + quiet_period
+
+    def to_json(self) -> dict:
+        return {
+            "v": STATE_VERSION,
+            "terms": {k: round(v, 3) for k, v in self.terms.items()},
+            "entities": {k: round(v, 3) for k, v in self.entities.items()},
+            "size": self.size,
+            "languages": self.languages,
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            **({"vector": [round(float(x), 4) for x in self.vector]} if self.vector is not None else {}),
+            **({"numbers": self.numbers} if self.numbers else {}),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> StoryState:
+        """The state stored by `to_json`; an empty state for anything else (rebuilt as articles join)."""
+        if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
+            return cls()
+        try:
+            return cls(
+                terms={str(k): float(v) for k, v in data.get("terms", {}).items()},
+                entities={str(k): float(v) for k, v in data.get("entities", {}).items()},
+                size=int(data.get("size", 0)),
+                languages={str(k): int(v) for k, v in data.get("languages", {}).items()},
+                first_seen=_time(data.get("first_seen")),
+                last_seen=_time(data.get("last_seen")),
+                vector=np.asarray(data["vector"], dtype=np.float32) if data.get("vector") else None,
+                numbers={str(k): int(v) for k, v in data.get("numbers", {}).items()},
+            )
+        except (AttributeError, TypeError, ValueError):
+            return cls()
+
+
+def _time(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _top(bag: dict[str, float], limit: int) -> dict[str, float]:
+    """The `limit` heaviest entries, ties broken by name (sorting the values alone, then only the tied names, is
+    several times cheaper than sorting the items by a key)."""
+    if len(bag) <= limit:
+        return bag
+    cut = sorted(bag.values(), reverse=True)[limit - 1]
+    kept = {key: value for key, value in bag.items() if value > cut}
+    for key in sorted(key for key, value in bag.items() if value == cut)[: limit - len(kept)]:
+        kept[key] = cut
+    return kept
