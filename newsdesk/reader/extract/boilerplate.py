@@ -94,10 +94,10 @@ def _spare_body_names(doomed: list[etree._Element], document: etree._Element) ->
     Text, not a count of paragraphs: such a page also has dozens of one-line paragraphs (bylines of teasers, legal
     lines). Only metering names: "related" or "sidebar" never marks a body, whatever its share, and an element
     whose tag or role is boilerplate (an aside, a footer) is never spared."""
-    marked = {id(el): _metered_names(el) for el in doomed}
+    names = {id(el): _boilerplate_names(el) for el in doomed}
     held: dict[str, set[etree._Element]] = {}
     for el in doomed:
-        for name in marked[id(el)]:
+        for name in names[id(el)] & _METERED:
             held.setdefault(name, set()).update(_PARAGRAPHS_IN(el))
     held = {name: inside for name, inside in held.items() if len(inside) >= _BODY_NAME_PARAGRAPHS}
     if not held:
@@ -106,20 +106,12 @@ def _spare_body_names(doomed: list[etree._Element], document: etree._Element) ->
     body_names = {
         name for name, inside in held.items() if sum(_text_length(p) for p in inside) > _MAX_SHARE * page_text
     }
-    return [el for el in doomed if not (marked[id(el)] & body_names) or not _only_metered(el)]
-
-
-def _metered_names(el: etree._Element) -> frozenset[str]:
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return frozenset(token for token in _TOKEN_SPLIT.split(names) if token in _METERED)
-
-
-def _only_metered(el: etree._Element) -> bool:
-    """Whether `el` looks like boilerplate by metering names alone (not by its tag, role or another name)."""
-    if el.tag in _BOILERPLATE_TAGS or (el.get("role") or "").lower() in xpaths.BOILERPLATE_ROLES:
-        return False
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return all(token in _METERED for token in _TOKEN_SPLIT.split(names) if token in _TOKENS)
+    # Spared: bearing a body name, no boilerplate name but metering ones, and not boilerplate by tag or role.
+    return [
+        el
+        for el in doomed
+        if not (names[id(el)] & body_names) or not names[id(el)] <= _METERED or _boilerplate_by_markup(el, el.tag)
+    ]
 
 
 def _text_length(el: etree._Element) -> int:
@@ -151,19 +143,29 @@ def merge_sibling_articles(document: etree._Element, *, at_least: int = _SIBLING
 
 
 def _looks_like_boilerplate(el: etree._Element, tag: str) -> bool:
+    if _boilerplate_by_markup(el, tag):
+        return True
+    names, key = el.get("class"), el.get("id")
+    return bool(names or key) and bool(_boilerplate_tokens(f"{names or ''} {key or ''}"))
+
+
+def _boilerplate_by_markup(el: etree._Element, tag: str) -> bool:
+    """Boilerplate by its tag or its ARIA role, whatever its class and id say."""
     if tag in _BOILERPLATE_TAGS:
         return True
     role = el.get("role")
-    if role and role.lower() in xpaths.BOILERPLATE_ROLES:
-        return True
-    names, key = el.get("class"), el.get("id")
-    return bool(names or key) and _names_are_boilerplate(f"{names or ''} {key or ''}")
+    return bool(role) and role.lower() in xpaths.BOILERPLATE_ROLES
+
+
+def _boilerplate_names(el: etree._Element) -> frozenset[str]:
+    """The tokens of `el`'s class and id that name boilerplate (xpaths.BOILERPLATE_TOKENS)."""
+    return _boilerplate_tokens(f"{el.get('class') or ''} {el.get('id') or ''}")
 
 
 @lru_cache(maxsize=8192)
-def _names_are_boilerplate(names: str) -> bool:
+def _boilerplate_tokens(names: str) -> frozenset[str]:
     """Cached: a page repeats the same few class strings on hundreds of elements."""
-    return any(token in _TOKENS for token in _TOKEN_SPLIT.split(names.lower()) if token)
+    return frozenset(token for token in _TOKEN_SPLIT.split(names.lower()) if token in _TOKENS)
 
 
 def _is_attached(el: etree._Element) -> bool:
