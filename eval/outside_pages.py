@@ -14,7 +14,7 @@ checked by its maintainers, not a human annotation like the dev set's, so it fav
   goose's test pages with goose's expected `cleaned_text` (goose3's own sdist ships no tests). goose's tests compare
   only the opening of the text, and most fixtures hold only the first words; the pages whose expected text has at
   least 150 words hold the whole body (checked by eye: it ends where the article ends) and form this set.
-- `goose-lead`: the other goose fixtures, whose expected text is only the body's opening words (5–50). Only the
+- `goose-lead`: the other goose fixtures, whose expected text is only the body's opening words (5 to 50). Only the
   recall of `bench extract` means anything there: did the body keep its first sentence? (Precision against a
   prefix is meaningless.) Fixtures with no expected text are left out.
 

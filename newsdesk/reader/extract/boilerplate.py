@@ -96,9 +96,7 @@ def _spare_page_holders(doomed: list[etree._Element], document: etree._Element) 
         return doomed
     half = _MAX_SHARE * _TEXT_LENGTH(document)
     marked = set(doomed)
-    spared = {
-        el for el in doomed if _TEXT_LENGTH(el) > half and not any(up in marked for up in el.iterancestors())
-    }
+    spared = {el for el in doomed if _TEXT_LENGTH(el) > half and not any(up in marked for up in el.iterancestors())}
     return [el for el in doomed if el not in spared] if spared else doomed
 
 
