@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.sources.models import Publisher
+from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.selectors import language_filter, story_rank
 from tests.factories import make_article, make_category, make_publisher
 from tests.stories.rows import make_group, make_story
@@ -99,6 +100,32 @@ def test_story_page_of_a_headline_only_lead_shows_neither_summary_nor_image(clie
     assert "Quiet vote" in html
     assert "zyxwvsentinel" not in html
     assert lead.image_url not in html
+
+
+def test_a_story_led_by_a_headline_only_article_shows_the_image_of_a_member_that_may_show_one(client):
+    # In the demo world 17 of 55 stories showed no image: each lead came from a headline-only outlet, and the
+    # story's image was the lead's whenever the lead had one, though it could never be shown.
+    now = timezone.now()
+    lead = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.HEADLINE),
+        title="Quiet vote",
+        published_at=now - timedelta(hours=2),
+    )
+    barred = make_article(make_publisher(), title="Quiet vote, again", published_at=now - timedelta(hours=1))
+    barred.robots_directives = "noimageindex"
+    barred.save()
+    shown = make_article(make_publisher(policy=Publisher.DisplayPolicy.EXCERPT), title="Vote", published_at=now)
+    story = make_story([lead, barred, shown])
+    story_counts_refresh(story)
+
+    story.refresh_from_db()
+    html = client.get(story.get_absolute_url()).content.decode()
+    card = client.get("/").content.decode()
+
+    assert (story.lead_article_id, story.image_article_id) == (lead.pk, shown.pk)
+    assert f"/images/{shown.image_key}-lead.webp" in html
+    assert f"/images/{shown.image_key}-card.webp" in card
+    assert lead.image_key not in html and barred.image_key not in html
 
 
 @pytest.mark.parametrize("path", ["/stories/999999/", "/stories/99999999999999999999/"])
