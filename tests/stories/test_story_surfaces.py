@@ -125,7 +125,8 @@ def test_a_story_led_by_a_headline_only_article_shows_the_image_of_a_member_that
     assert (story.lead_article_id, story.image_article_id) == (lead.pk, shown.pk)
     assert f"/images/{shown.image_key}-lead.webp" in html
     assert f"/images/{shown.image_key}-card.webp" in card
-    assert lead.image_key not in html and barred.image_key not in html
+    assert lead.image_key not in html
+    assert barred.image_key not in html
 
 
 @pytest.mark.parametrize("path", ["/stories/999999/", "/stories/99999999999999999999/"])
