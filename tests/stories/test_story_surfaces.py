@@ -3,6 +3,7 @@ wire text once, and nothing the display policy hides."""
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,9 @@ from tests.factories import make_article, make_category, make_publisher
 from tests.stories.rows import make_group, make_story
 
 pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture
@@ -292,6 +296,19 @@ def test_story_feeds_carry_one_item_per_story_linking_the_story_page(client, wir
         document = json.loads(body)
         assert len(document["items"]) == 1
         assert document["items"][0]["_newsdesk"]["languages"] == ["en", "de"]
+
+
+def test_story_atom_feed_entries_say_their_own_language(client, wire_story):
+    # The feed is labelled with the site's language (its title is English); a German story's entry said nothing and
+    # so read as English.
+    french = make_article(make_publisher(language="fr"), title="Élection municipale à Valdeluna", language="fr")
+    make_story([french])
+
+    root = ET.fromstring(client.get("/stories/atom.xml").content)
+
+    entries = {entry.findtext(f"{ATOM}title"): entry.get(XML_LANG) for entry in root.findall(f"{ATOM}entry")}
+    assert root.get(XML_LANG) == "en"
+    assert entries == {"Harbour bridge closes after storm": "en", "Élection municipale à Valdeluna": "fr"}
 
 
 def test_story_feeds_are_announced_on_the_home_page(client, wire_story):
