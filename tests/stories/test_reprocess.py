@@ -1,14 +1,10 @@
 """`newsdesk reprocess [--since DATE]`: stories and wire groups rebuilt from stored articles; bad dates are one-line
-errors (exit status 2)."""
+parser errors."""
 
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,8 +15,6 @@ from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, Sy
 from tests.factories import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db
-
-REPO = Path(__file__).resolve().parents[2]
 
 WIRE = (
     "The city council of Northbridge approved a new harbour budget on Monday after a long debate. Mayor Jane Alder "
@@ -82,28 +76,8 @@ def test_reprocess_twice_gives_the_same_result_and_since_limits_the_articles():
 
 
 def test_reprocess_rejects_a_date_that_is_not_iso():
-    with pytest.raises(CommandError, match="not an ISO 8601 date or time: 'yesterday'") as raised:
+    with pytest.raises(CommandError, match="not an ISO 8601 date or time: 'yesterday'"):
         call_command("reprocess", "--since", "yesterday")
-    assert raised.value.returncode == 2
-
-
-@pytest.mark.parametrize("since", ["garbage", "2026-13-45", ""])
-def test_a_bad_since_on_the_command_line_is_one_line_and_status_2(since, tmp_path):
-    # argparse printed its whole usage text above the error; read in handle(), the error is one line.
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "NEWSDESK_DATA_DIR": str(tmp_path)}
-    completed = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "reprocess", "--since", since],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert completed.returncode == 2
-    assert completed.stderr.strip().splitlines() == [f"CommandError: --since: not an ISO 8601 date or time: {since!r}"]
-    assert completed.stdout == ""
 
 
 def test_reprocess_identifies_language_again_from_the_stored_text():

@@ -1,8 +1,9 @@
 """`newsdesk reprocess [--since DATE]`: rebuild wire-copy groups and stories from the stored articles."""
 
+import argparse
 from datetime import UTC, datetime
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsdesk.common.database import require_migrated
@@ -11,16 +12,12 @@ from newsdesk.stories.services import stories_rebuild
 SINCE_HELP = "only articles published on or after this day or time (ISO 8601, e.g. 2026-12-01 or 2026-12-01T06:00Z)"
 
 
-EXIT_USAGE = 2
-
-
 def since_argument(text: str) -> datetime:
-    """An ISO 8601 day or time (UTC unless it says otherwise). Read in handle(), not by argparse: a value argparse
-    refuses is printed under the whole usage text, where this is one line (exit status 2 all the same)."""
+    """An ISO 8601 day or time (UTC unless it says otherwise), for argparse."""
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise CommandError(f"--since: not an ISO 8601 date or time: {text!r}", returncode=EXIT_USAGE) from None
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -31,11 +28,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--since", metavar="DATE", help=SINCE_HELP)
+        parser.add_argument("--since", type=since_argument, help=SINCE_HELP)
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
 
     def handle(self, *args, **options) -> None:
-        since = since_argument(options["since"]) if options["since"] is not None else None
         require_migrated()
         columns = (
             TextColumn("[bold]reprocess"),
@@ -50,5 +46,5 @@ class Command(BaseCommand):
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            count = stories_rebuild(since=since, progress=advance)
+            count = stories_rebuild(since=options["since"], progress=advance)
         self.stdout.write(f"reprocessed {count} article{'s' if count != 1 else ''}")
