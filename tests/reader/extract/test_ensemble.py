@@ -297,17 +297,20 @@ def test_trafilaturas_whole_page_fallback_yields_to_readability_on_a_tie():
     assert choice.source == TRAFILATURA
 
 
+def _trafilatura_body(page: str):
+    return trafilatura_candidate(
+        lxml.html.document_fromstring(page),
+        source=TRAFILATURA,
+        url="https://example.org/a",
+        title="Harbour reopens",
+        base_url="",
+        allow_loopback=False,
+    )
+
+
 def test_a_trafilatura_body_knows_whether_it_is_one_block():
     def body(article: str):
-        page = f"<html><body><div id='menu'>{RAIL}</div><div>{article}</div></body></html>"
-        return trafilatura_candidate(
-            lxml.html.document_fromstring(page),
-            source=TRAFILATURA,
-            url="https://example.org/a",
-            title="Harbour reopens",
-            base_url="",
-            allow_loopback=False,
-        )
+        return _trafilatura_body(f"<html><body><div id='menu'>{RAIL}</div><div>{article}</div></body></html>")
 
     assert not body("".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))).one_block
     assert body(ARTICLE.replace(". ", ".<br><br>")).one_block  # no paragraph found: the whole page in one
@@ -315,14 +318,8 @@ def test_a_trafilatura_body_knows_whether_it_is_one_block():
 
 def test_a_trafilatura_body_knows_whether_it_opens_with_a_heading():
     def body(top: str):
-        page = f"<html><body><article><h1>Harbour reopens</h1>{top}<p>{ARTICLE}</p></article></body></html>"
-        return trafilatura_candidate(
-            lxml.html.document_fromstring(page),
-            source=TRAFILATURA,
-            url="https://example.org/a",
-            title="Harbour reopens",
-            base_url="",
-            allow_loopback=False,
+        return _trafilatura_body(
+            f"<html><body><article><h1>Harbour reopens</h1>{top}<p>{ARTICLE}</p></article></body></html>"
         )
 
     kept = body("<h2>The council votes to reopen it after a year of repairs and a long row</h2>")
