@@ -10,12 +10,18 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from newsdesk.articles.models import Article
+from newsdesk.articles.policy import display_rule
+from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import Story
 
 # A story this small (by its size as last counted) is recounted from one narrow read of its members: one query
 # instead of five to eight. A larger one (a wire text carried by thousands of outlets) is counted by aggregates in
 # the database, which do not carry every member's row back. Both read the same rules; only the cost differs.
 SMALL_STORY = 150
+# What the display policy reads to decide whether an article's image may be shown (articles.policy.article_rule).
+IMAGE_POLICY_FIELDS = ("publisher__display_policy", "noarchive", "robots_directives")
+# Only these publisher policies ever show an image; the page's own signals can only tighten them.
+IMAGE_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
 
 
 def story_counts_refresh(story: Story) -> None:
@@ -31,7 +37,9 @@ def story_counts_refresh(story: Story) -> None:
 def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     """The counts from one read of the members' narrow rows (no signature yet: not a known repeat)."""
     rows = sorted(
-        members.values_list("at", "pk", "publisher_id", "language", "image_url", "signature__is_repeat", "title"),
+        members.values_list(
+            "at", "pk", "publisher_id", "language", "image_url", "signature__is_repeat", "title", *IMAGE_POLICY_FIELDS
+        ),
         key=lambda row: (row[0], row[1]),
     )
     story.size = len(rows)
@@ -47,7 +55,7 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     main_language = languages[0] if languages else ""
     originals = [row for row in rows if row[5] is not True]
     lead = next((row for row in originals if row[3] == main_language), None) or (originals or rows)[0]
-    image = lead if lead[4] else next((row for row in rows if row[4] != ""), None)
+    image = next((row for row in (lead, *rows) if _image_shown(row[4], *row[7:])), None)
     _story_set(
         story,
         outlets=len({row[2] for row in rows}),
@@ -85,22 +93,31 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
         or originals.order_by(*arrival).values_list("pk", flat=True).first()
         or members.order_by(*arrival).values_list("pk", flat=True).first()
     )
-    lead = Article.objects.only("title", "language", "image_url").get(pk=lead_id)
-    image_id = (
-        lead.pk
-        if lead.image_url
-        else members.exclude(image_url="").order_by(*arrival).values_list("pk", flat=True).first()
-    )
+    lead = Article.objects.values_list("title", "language", "image_url", *IMAGE_POLICY_FIELDS).get(pk=lead_id)
+    if _image_shown(*lead[2:]):
+        image_id = lead_id
+    else:
+        # The publisher's policy is asked in the database; the page's own signals (rarely set) row by row.
+        candidates = members.exclude(image_url="").filter(publisher__display_policy__in=IMAGE_POLICIES)
+        rows = candidates.order_by(*arrival).values_list("pk", "image_url", *IMAGE_POLICY_FIELDS)
+        image_id = next((row[0] for row in rows.iterator() if _image_shown(*row[1:])), None)
     _story_set(
         story,
         outlets=totals["outlets"],
         reports=totals["reports"],
         languages=languages,
-        lead=(lead.pk, lead.title, lead.language),
+        lead=(lead_id, lead[0], lead[1]),
         image_id=image_id,
         first=totals["first"],
         last=totals["last"],
     )
+
+
+def _image_shown(image_url: str, publisher_policy: str, noarchive: bool, directives: str) -> bool:
+    """Whether an article has a lead image its display policy lets a story show: the story's image is the lead
+    article's only when that one may be shown (a headline-only lead shows none), else the first such member's."""
+    rule = display_rule(publisher_policy=publisher_policy, noarchive=noarchive, directives=directives)
+    return bool(image_url) and rule.show_image
 
 
 def _story_set(

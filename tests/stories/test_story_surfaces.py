@@ -3,17 +3,22 @@ wire text once, and nothing the display policy hides."""
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from newsdesk.sources.models import Publisher
+from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.selectors import language_filter, story_rank
 from tests.factories import make_article, make_category, make_publisher
 from tests.stories.rows import make_group, make_story
 
 pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture
@@ -99,6 +104,33 @@ def test_story_page_of_a_headline_only_lead_shows_neither_summary_nor_image(clie
     assert "Quiet vote" in html
     assert "zyxwvsentinel" not in html
     assert lead.image_url not in html
+
+
+def test_a_story_led_by_a_headline_only_article_shows_the_image_of_a_member_that_may_show_one(client):
+    # In the demo world 17 of 55 stories showed no image: each lead came from a headline-only outlet, and the
+    # story's image was the lead's whenever the lead had one, though it could never be shown.
+    now = timezone.now()
+    lead = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.HEADLINE),
+        title="Quiet vote",
+        published_at=now - timedelta(hours=2),
+    )
+    barred = make_article(make_publisher(), title="Quiet vote, again", published_at=now - timedelta(hours=1))
+    barred.robots_directives = "noimageindex"
+    barred.save()
+    shown = make_article(make_publisher(policy=Publisher.DisplayPolicy.EXCERPT), title="Vote", published_at=now)
+    story = make_story([lead, barred, shown])
+    story_counts_refresh(story)
+
+    story.refresh_from_db()
+    html = client.get(story.get_absolute_url()).content.decode()
+    card = client.get("/").content.decode()
+
+    assert (story.lead_article_id, story.image_article_id) == (lead.pk, shown.pk)
+    assert f"/images/{shown.image_key}-lead.webp" in html
+    assert f"/images/{shown.image_key}-card.webp" in card
+    assert lead.image_key not in html
+    assert barred.image_key not in html
 
 
 @pytest.mark.parametrize("path", ["/stories/999999/", "/stories/99999999999999999999/"])
@@ -264,6 +296,19 @@ def test_story_feeds_carry_one_item_per_story_linking_the_story_page(client, wir
         document = json.loads(body)
         assert len(document["items"]) == 1
         assert document["items"][0]["_newsdesk"]["languages"] == ["en", "de"]
+
+
+def test_story_atom_feed_entries_say_their_own_language(client, wire_story):
+    # The feed is labelled with the site's language (its title is English); a German story's entry said nothing and
+    # so read as English.
+    french = make_article(make_publisher(language="fr"), title="Élection municipale à Valdeluna", language="fr")
+    make_story([french])
+
+    root = ET.fromstring(client.get("/stories/atom.xml").content)
+
+    entries = {entry.findtext(f"{ATOM}title"): entry.get(XML_LANG) for entry in root.findall(f"{ATOM}entry")}
+    assert root.get(XML_LANG) == "en"
+    assert entries == {"Harbour bridge closes after storm": "en", "Élection municipale à Valdeluna": "fr"}
 
 
 def test_story_feeds_are_announced_on_the_home_page(client, wire_story):
