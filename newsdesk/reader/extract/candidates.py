@@ -60,6 +60,7 @@ class BodyCandidate:
     text: str
     truncated: bool = False
     opens_with_heading: bool = False  # its first element with text is a heading (a kept headline, dek or kicker)
+    one_block: bool = False  # all its text is in one element (trafilatura's whole-page fallback has this shape)
     finish: Callable[[], BodyCandidate | None] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -161,13 +162,15 @@ def _draft(source: str, body: etree._Element, *, base_url: str, allow_loopback: 
         markup = etree.tostring(body, encoding="unicode", method="html")
         return _candidate(source, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
 
-    first = next((el for el in body if "".join(el.itertext()).strip()), None)
+    blocks = [el for el in body if "".join(el.itertext()).strip()]
+    first = blocks[0] if blocks else None
     return BodyCandidate(
         source=source,
         html="",
         text=text,
         truncated=bool(_TRUNCATED.search(text)),
         opens_with_heading=first is not None and first.tag in _HEADINGS,
+        one_block=len(blocks) == 1,
         finish=finish,
     )
 

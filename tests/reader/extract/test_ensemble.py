@@ -231,6 +231,11 @@ SIGNS = {
         "",
         EnsembleParams(doubt_url=False),
     ),
+    "one block": (
+        dataclasses.replace(_candidate(TRAFILATURA, ARTICLE), one_block=True),
+        "",
+        EnsembleParams(doubt_one_block=False),
+    ),
 }
 
 
@@ -279,16 +284,42 @@ def test_the_signs_are_read_from_what_the_body_says():
     assert doubts(_candidate(TRAFILATURA, url_in_text), "") == []  # a URL inside a sentence is not a URL line
 
 
+def test_trafilaturas_whole_page_fallback_yields_to_readability_on_a_tie():
+    # trafilatura's body in one block is its fallback (the whole page, menus and all); two candidates that disagree
+    # agree equally with each other, and the tie goes to readability's article instead of the priority's pick.
+    dump = dataclasses.replace(_candidate(TRAFILATURA, f"{RAIL}\n{ARTICLE}\n{RAIL}"), one_block=True)
+    choice = choose_body([dump], second_opinion=lambda: [_candidate(READABILITY, ARTICLE)], params=NO_VOTE)
+    assert choice.source == READABILITY
+    assert choice.reasons[0].startswith("trafilatura doubtful (one block of")
+    # The same text in paragraphs is trafilatura's own extraction: the tie is trafilatura's, as before.
+    paragraphs = _candidate(TRAFILATURA, f"{RAIL}\n\n{ARTICLE}\n\n{RAIL}")
+    choice = choose_body([paragraphs], second_opinion=lambda: [_candidate(READABILITY, ARTICLE)], params=NO_VOTE)
+    assert choice.source == TRAFILATURA
+
+
+def _trafilatura_body(page: str):
+    return trafilatura_candidate(
+        lxml.html.document_fromstring(page),
+        source=TRAFILATURA,
+        url="https://example.org/a",
+        title="Harbour reopens",
+        base_url="",
+        allow_loopback=False,
+    )
+
+
+def test_a_trafilatura_body_knows_whether_it_is_one_block():
+    def body(article: str):
+        return _trafilatura_body(f"<html><body><div id='menu'>{RAIL}</div><div>{article}</div></body></html>")
+
+    assert not body("".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))).one_block
+    assert body(ARTICLE.replace(". ", ".<br><br>")).one_block  # no paragraph found: the whole page in one
+
+
 def test_a_trafilatura_body_knows_whether_it_opens_with_a_heading():
     def body(top: str):
-        page = f"<html><body><article><h1>Harbour reopens</h1>{top}<p>{ARTICLE}</p></article></body></html>"
-        return trafilatura_candidate(
-            lxml.html.document_fromstring(page),
-            source=TRAFILATURA,
-            url="https://example.org/a",
-            title="Harbour reopens",
-            base_url="",
-            allow_loopback=False,
+        return _trafilatura_body(
+            f"<html><body><article><h1>Harbour reopens</h1>{top}<p>{ARTICLE}</p></article></body></html>"
         )
 
     kept = body("<h2>The council votes to reopen it after a year of repairs and a long row</h2>")
