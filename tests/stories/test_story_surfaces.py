@@ -169,6 +169,14 @@ def test_a_story_whose_first_report_is_headline_only_is_led_by_one_that_may_show
     assert "zyxwvsentinel" not in html
 
 
+@pytest.mark.parametrize(("path", "target"), [("/stories/", "/"), ("/stories/?lang=fr&page=2", "/?lang=fr&page=2")])
+def test_the_stories_folder_leads_to_the_home_page_of_stories(client, path, target):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
 @pytest.mark.parametrize("path", ["/stories/999999/", "/stories/99999999999999999999/"])
 def test_unknown_story_is_a_404_page(client, path):
     response = client.get(path)
