@@ -105,7 +105,9 @@ def ours(rows: list[dict], options: ClusterOptions, embedder: Embedder | None = 
         share = options.embedding_weight if text.strip() else options.title_embedding_weight
         language = row.get("lang") or ""
         vector = embedder.vector(title, text, language) if embedder and share else None
-        assigned = clusterer.assign(title=title, text=text, language=language, at=_time(row), vector=vector)
+        assigned = clusterer.assign(
+            title=title, text=text, language=language, at=_time(row), vector=vector, url=row.get("url") or ""
+        )
         stories[row["id"]] = assigned.story
     return {key: json.dumps(clusterer.resolve(story)) for key, story in stories.items()}
 

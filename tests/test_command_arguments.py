@@ -89,6 +89,10 @@ def _newsdesk(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             "newsdesk world serve: error: argument --slow-delay: '-1' must be zero or more seconds",
         ),
         (["bench", "ingest", "--feeds", "0"], "newsdesk bench: error: argument --feeds: '0' must be 1 or more"),
+        (
+            ["reprocess", "--since", "garbage"],
+            "newsdesk reprocess: error: argument --since: not an ISO 8601 date or time: 'garbage'",
+        ),
     ],
 )
 def test_on_the_command_line_a_bad_value_ends_with_one_error_line_and_no_traceback(tmp_path, args, error):

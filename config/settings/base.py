@@ -276,5 +276,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")},
     # django-axes logs each failure in free text; newsdesk.common.login_throttle logs it as key=value instead.
-    "loggers": {"axes": {"level": "ERROR"}},
+    # trafilatura warns "discarding data" for every page it finds no body in: extraction reports that outcome itself
+    # (an entry's error, `newsdesk extract`'s one line), so the warning was a second, free-text line.
+    "loggers": {"axes": {"level": "ERROR"}, "trafilatura": {"level": "ERROR"}},
 }

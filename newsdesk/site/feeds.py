@@ -38,7 +38,14 @@ class BufferedRssFeed(BufferedWrite, Rss201rev2Feed):
 
 
 class BufferedAtomFeed(BufferedWrite, Atom1Feed):
-    pass
+    """Each entry says its own language (xml:lang): a feed of every language is labelled with the site's, and an
+    entry would inherit that label (a German story read as English) without its own."""
+
+    def item_attributes(self, item) -> dict[str, str]:
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
 
 
 class CachedItemsWrite:
@@ -161,6 +168,7 @@ class ArticleRssFeed(Feed):
     def item_extra_kwargs(self, item: Article) -> dict[str, str]:
         source_url = web_url(item.feed.url) if item.feed else ""
         return {
+            "language": item.language,
             "source_name": item.publisher.name,
             "source_url": source_url or web_url(item.publisher.homepage),
             "via_url": web_url(item.original_url),

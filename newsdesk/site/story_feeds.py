@@ -82,6 +82,9 @@ class StoryRssFeed(Feed):
     def item_updateddate(self, item: StoryCard) -> datetime:
         return item.last_seen
 
+    def item_extra_kwargs(self, item: StoryCard) -> dict[str, str]:
+        return {"language": item.language}  # Atom: the entry's xml:lang
+
 
 class StoryAtomFeed(StoryRssFeed):
     feed_type = BufferedAtomFeed

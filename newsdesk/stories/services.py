@@ -21,9 +21,9 @@ from django.db.models.functions import Cast
 from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
 from newsdesk.reader.cluster.embedding import Embedder
-from newsdesk.stories.counts import story_counts_refresh
+from newsdesk.stories.counts import story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.syndication_services import (
@@ -134,6 +134,7 @@ def _assign(
             at=_time_of(article),
             new_key=(NEW_STORY, article.pk),
             vector=vectors.get(article.pk),
+            url=article.canonical_url,
         )
         joined[article.pk] = (result.story, result.score)
     # Stories merged into others (an article bridged them) hand their members over and go.
@@ -213,7 +214,7 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
     with it; deleted when no member is left. A state cannot drop one member's terms: it only sums them."""
     members = sorted(
         Article.objects.filter(story_membership__story=story).only(
-            "title", "body_text", "summary", "language", "published_at", "fetched_at"
+            "title", "body_text", "summary", "language", "published_at", "fetched_at", "canonical_url"
         ),
         key=lambda a: (_time_of(a), a.pk),
     )
@@ -224,15 +225,40 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
     embedder = assignment_embedder()
     vectors = articles_embed(members, embedder)  # the sum cannot drop one member's embedding either
     for member in members:
+        vector = vectors.get(member.pk)
+        features = clustering_features(
+            options,
+            title=member.title,
+            text=article_text(member),
+            url=member.canonical_url,
+            embedded=vector is not None,
+        )
         state.add(
-            article_features(member.title, article_text(member)),
+            features,
             language=member.language,
             at=_time_of(member),
             options=options,
-            vector=vectors.get(member.pk),
+            vector=vector,
         )
     story.state = story_state_dump(state, embedder)
     story_counts_refresh(story)
+
+
+def stories_images_follow(*, article_ids: list[int]) -> int:
+    """After the image step stored the lead images of `article_ids`: their stories whose image is not one we hold
+    (refused, failed, or not fetched yet: it was chosen when the story was counted, before any image was fetched)
+    choose it again; how many changed. In the story turn: assignment recounts the same rows."""
+    if not article_ids:
+        return 0
+    with transaction.atomic():
+        turn_take()
+        stories = Story.objects.filter(memberships__article_id__in=article_ids).filter(
+            Q(image_article__isnull=True) | Q(image_article__image_key="")
+        )
+        changed = sum(story_image_refresh(story) for story in stories.distinct())
+    if changed:
+        content_version_bump(soft=True)  # pages now show the stories' images (nothing goes away)
+    return changed
 
 
 def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:

@@ -113,12 +113,15 @@ def test_an_unusable_url_is_one_line_and_status_2(server, target, message):
     assert str(raised.value) == message.format(url=url)
 
 
-def test_a_refused_address_and_a_file_that_is_not_html_exit_2_without_a_traceback(server, tmp_path):
+def test_a_refused_address_a_file_that_is_not_html_and_a_page_without_article_exit_2_in_one_line(server, tmp_path):
     refused = run_extract(server.base + "/article", data_dir=tmp_path)  # loopback is refused without the flag
     not_html = run_extract(str(REPO / "pyproject.toml"), data_dir=tmp_path)
     missing = run_extract(str(tmp_path / "nope.html"), data_dir=tmp_path)
+    page = tmp_path / "menu.html"
+    page.write_text("<!doctype html><html><head><title>Menu</title></head><body><nav>Home</nav></body></html>")
+    no_article = run_extract(str(page), data_dir=tmp_path)  # trafilatura's own "discarding data" warning: not shown
 
-    for completed in (refused, not_html, missing):
+    for completed in (refused, not_html, missing, no_article):
         assert completed.returncode == 2, completed.stderr
         assert len(completed.stderr.strip().splitlines()) == 1
         assert "Traceback" not in completed.stderr
@@ -126,6 +129,7 @@ def test_a_refused_address_and_a_file_that_is_not_html_exit_2_without_a_tracebac
     assert "cannot fetch" in refused.stderr
     assert "pyproject.toml is not an HTML page" in not_html.stderr
     assert "cannot read" in missing.stderr
+    assert f"no article found in {page}" in no_article.stderr
 
 
 @pytest.mark.parametrize(

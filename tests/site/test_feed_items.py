@@ -34,7 +34,7 @@ def test_items_added_directly_match_djangos_generic_loop(feed_class):
     found = article_by_ids([key.id for key in scope.articles])
     generic_feed = Feed.get_feed(view, replace(scope, articles=[found[key.id] for key in scope.articles]), request)
     generic_feed.write(generic, "utf-8")
-    assert rendered.getvalue().count(b"<item>" if feed_class is ArticleRssFeed else b"<entry>") == 6
+    assert rendered.getvalue().count(b"</item>" if feed_class is ArticleRssFeed else b"</entry>") == 6
     assert rendered.getvalue() == cached.getvalue() == generic.getvalue()
 
 

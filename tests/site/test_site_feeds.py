@@ -7,6 +7,7 @@ from django.conf import settings
 from tests.factories import make_article, make_category, make_feed, make_publisher
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture
@@ -63,6 +64,18 @@ def test_atom_feed_parses_and_entries_link_our_page_and_the_original(client, sto
     assert links["via"] == "https://planet.example/quake"
     assert "Originally published by Planet:" in entry.findtext(f"{ATOM}summary")
     assert entry.find(f"{ATOM}author").findtext(f"{ATOM}name") == "Jane Reporter"
+
+
+@pytest.mark.parametrize("path", FEED_PATHS)
+def test_atom_feed_entries_say_their_own_language(client, story, path):
+    # The feed of every language is labelled with the site's; each entry overrides it with its article's language.
+    german = make_article(story.publisher, category=story.category, title="Beben an der Küste", language="de")
+
+    root = ET.fromstring(client.get(path.format(fmt="atom.xml")).content)
+
+    entries = {entry.findtext(f"{ATOM}title"): entry.get(XML_LANG) for entry in root.findall(f"{ATOM}entry")}
+    assert root.get(XML_LANG) == "en"
+    assert entries == {"Quake hits coast": "en", german.title: "de"}
 
 
 @pytest.mark.parametrize("path", FEED_PATHS)

@@ -3,17 +3,23 @@ wire text once, and nothing the display policy hides."""
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from newsdesk.sources.models import Publisher
+from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.selectors import language_filter, story_rank
 from tests.factories import make_article, make_category, make_publisher
 from tests.stories.rows import make_group, make_story
 
 pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -99,6 +105,76 @@ def test_story_page_of_a_headline_only_lead_shows_neither_summary_nor_image(clie
     assert "Quiet vote" in html
     assert "zyxwvsentinel" not in html
     assert lead.image_url not in html
+
+
+def test_a_story_whose_lead_may_not_show_its_image_shows_the_image_of_a_member_that_may(client):
+    # In the demo world 17 of 55 stories showed no image: the story's image was the lead's whenever the lead had one,
+    # though its display policy never let it be shown (headline-only outlets, noimageindex pages).
+    now = timezone.now()
+    lead = make_article(
+        make_publisher(), title="Quiet vote", published_at=now - timedelta(hours=2), robots_directives="noimageindex"
+    )
+    headline_only = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.HEADLINE), title="Quiet vote, again", published_at=now - HOUR
+    )
+    shown = make_article(make_publisher(policy=Publisher.DisplayPolicy.EXCERPT), title="Vote", published_at=now)
+    story = make_story([lead, headline_only, shown])
+    story_counts_refresh(story)
+
+    story.refresh_from_db()
+    html = client.get(story.get_absolute_url()).content.decode()
+    card = client.get("/").content.decode()
+
+    assert (story.lead_article_id, story.image_article_id) == (lead.pk, shown.pk)
+    assert f"/images/{shown.image_key}-lead.webp" in html
+    assert f"/images/{shown.image_key}-card.webp" in card
+    assert lead.image_key not in html
+    assert headline_only.image_key not in html
+
+
+def test_a_story_whose_first_report_is_headline_only_is_led_by_one_that_may_show_a_summary(client):
+    # In the demo world 10 of 55 stories had no summary: their lead came from a headline-only outlet, though a later
+    # report in the same language could show one.
+    now = timezone.now()
+    first = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.HEADLINE),
+        title="Quiet vote in the council",
+        summary="zyxwvsentinel summary",
+        published_at=now - timedelta(hours=3),
+    )
+    noted = make_article(
+        make_publisher(),
+        title="Council vote, again",
+        published_at=now - timedelta(hours=2),
+        robots_directives="nosnippet",
+    )
+    french = make_article(
+        make_publisher(language="fr"), title="Vote au conseil", language="fr", published_at=now - timedelta(hours=2)
+    )
+    later = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.EXCERPT),
+        title="Council approves the harbour budget",
+        summary="The council approved the harbour budget after a long debate.",
+        published_at=now - timedelta(hours=1),
+    )
+    story = make_story([first, noted, french, later])
+    story_counts_refresh(story)
+
+    story.refresh_from_db()
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert (story.lead_article_id, story.headline, story.language) == (later.pk, later.title, "en")
+    assert '<h1 lang="en">Council approves the harbour budget</h1>' in html
+    assert "The council approved the harbour budget" in html
+    assert "zyxwvsentinel" not in html
+
+
+@pytest.mark.parametrize(("path", "target"), [("/stories/", "/"), ("/stories/?lang=fr&page=2", "/?lang=fr&page=2")])
+def test_the_stories_folder_leads_to_the_home_page_of_stories(client, path, target):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == target
 
 
 @pytest.mark.parametrize("path", ["/stories/999999/", "/stories/99999999999999999999/"])
@@ -264,6 +340,19 @@ def test_story_feeds_carry_one_item_per_story_linking_the_story_page(client, wir
         document = json.loads(body)
         assert len(document["items"]) == 1
         assert document["items"][0]["_newsdesk"]["languages"] == ["en", "de"]
+
+
+def test_story_atom_feed_entries_say_their_own_language(client, wire_story):
+    # The feed is labelled with the site's language (its title is English); a German story's entry said nothing and
+    # so read as English.
+    french = make_article(make_publisher(language="fr"), title="Élection municipale à Valdeluna", language="fr")
+    make_story([french])
+
+    root = ET.fromstring(client.get("/stories/atom.xml").content)
+
+    entries = {entry.findtext(f"{ATOM}title"): entry.get(XML_LANG) for entry in root.findall(f"{ATOM}entry")}
+    assert root.get(XML_LANG) == "en"
+    assert entries == {"Harbour bridge closes after storm": "en", "Élection municipale à Valdeluna": "fr"}
 
 
 def test_story_feeds_are_announced_on_the_home_page(client, wire_story):

@@ -14,6 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
+from newsdesk.articles.policy import article_rule
+from newsdesk.sources.models import Publisher
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 from newsdesk.stories.services import articles_stories_update
@@ -199,15 +201,22 @@ def test_a_copy_published_before_every_other_takes_the_primary_when_it_arrives_l
 def reference_counts(story: Story) -> dict:
     """The counts read member by member, as the rules say (the form they had before the database counted)."""
     members = sorted(
-        Article.objects.filter(story_membership__story=story).select_related("signature"),
+        Article.objects.filter(story_membership__story=story).select_related("signature", "publisher"),
         key=lambda a: (a.published_at or a.fetched_at, a.pk),
     )
     repeats = {a.pk for a in members if getattr(a, "signature", None) is not None and a.signature.is_repeat}
     languages = Counter(a.language for a in members if a.language)
     main = languages.most_common(1)[0][0] if languages else ""
     kept = [a for a in members if a.pk not in repeats]
-    lead = next((a for a in kept if a.language == main), kept[0] if kept else members[0])
-    image = lead if lead.image_url else next((a for a in members if a.image_url), None)
+    # The lead: the first original in the main language that may show text (a summary), else the first original in
+    # that language, else the first original, else the first member.
+    in_language = [a for a in kept if a.language == main]
+    showing = [a for a in in_language if article_rule(a).mode in ("full", "excerpt")]
+    lead = (showing or in_language or kept or members)[0]
+    # The image: the lead's when its display policy lets it be shown, else the first member's that may be; one we
+    # hold a copy of before one not fetched yet.
+    shown = [a for a in (lead, *members) if a.image_url and article_rule(a).show_image]
+    image = next((a for a in shown if a.image_key), shown[0] if shown else None)
     return {
         "size": len(members),
         "outlet_count": len({a.publisher_id for a in members}),
@@ -229,7 +238,8 @@ def test_story_counts_from_the_database_match_the_member_by_member_reading(seed,
     monkeypatch.setattr("newsdesk.stories.counts.SMALL_STORY", 10_000 if path == "rows" else -1)
     rng = random.Random(seed)
     base = timezone.now().replace(microsecond=0) - timedelta(days=2)
-    publishers = [make_publisher() for _ in range(3)]
+    policies = [Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT, Publisher.DisplayPolicy.HEADLINE]
+    publishers = [make_publisher(policy=rng.choice(policies)) for _ in range(3)]
     story = Story.objects.create(headline="x", first_seen=base, last_seen=base)
     for n in range(rng.randint(1, 14)):
         at = base + timedelta(minutes=rng.choice([0, 5, 5, 9, 30]))  # ties: the id decides
@@ -240,7 +250,10 @@ def test_story_counts_from_the_database_match_the_member_by_member_reading(seed,
             published_at=None if rng.random() < 0.3 else at,
             fetched_at=at + timedelta(minutes=rng.choice([0, 1])),
             image_url=rng.choice(["", "https://img.example/a.jpg"]),
+            robots_directives=rng.choice(["", "", "", "noimageindex", "max-snippet:0"]),
         )
+        if rng.random() < 0.4:  # its image not fetched yet, or refused
+            Article.objects.filter(pk=article.pk).update(image_key="")
         mark = rng.choice([None, True, False])
         if mark is not None:
             ArticleSignature.objects.create(article=article, signature={}, is_repeat=mark)

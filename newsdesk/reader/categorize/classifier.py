@@ -58,36 +58,44 @@ class CategoryModel:
         # `newsdesk` process would import at start, and most (serve, claimers, backup, db copy) never classify.
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.naive_bayes import ComplementNB
-        from sklearn.pipeline import FeatureUnion, Pipeline
 
         rows = list(examples)
-        self._pipeline = Pipeline(
-            [
-                (
-                    "features",
-                    FeatureUnion(
-                        [
-                            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)),
-                            ("words", TfidfVectorizer(sublinear_tf=True)),
-                        ]
-                    ),
-                ),
-                ("classifier", ComplementNB(alpha=0.3)),
-            ]
+        # The two vectorizers are stacked here rather than by a FeatureUnion: a FeatureUnion runs its parts through
+        # scikit-learn's joblib wrapper, which swaps the process-wide warning filters on every call (not
+        # thread-safe). Worker threads classify at once, so one could restore another's emptied filter list, after
+        # which every call warned "sklearn.utils.parallel.delayed should be used with ...Parallel" (566 times in
+        # one test file) and the process lost its warning filters.
+        self._vectorizers = (
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
+            TfidfVectorizer(sublinear_tf=True),
         )
-        self._pipeline.fit([_features(row.text, row.language) for row in rows], [row.category for row in rows])
+        documents = [_features(row.text, row.language) for row in rows]
+        self._classifier = ComplementNB(alpha=0.3)
+        self._classifier.fit(
+            _stacked([vectorizer.fit_transform(documents) for vectorizer in self._vectorizers]),
+            [row.category for row in rows],
+        )
 
     def scores(self, text: str, language: str = "") -> dict[str, float]:
         """Probability of each category for `text` (its language identified when not given)."""
         sample = text[:_SAMPLE_CHARS]
         language = language or identify_language(sample)
-        probabilities = self._pipeline.predict_proba([_features(sample, language)])[0]
-        return dict(zip(self._pipeline.classes_, (float(p) for p in probabilities), strict=True))
+        documents = [_features(sample, language)]
+        features = _stacked([vectorizer.transform(documents) for vectorizer in self._vectorizers])
+        probabilities = self._classifier.predict_proba(features)[0]
+        return dict(zip(self._classifier.classes_, (float(p) for p in probabilities), strict=True))
 
     def predict(self, text: str, language: str = "") -> tuple[str, float]:
         """(best category, its probability)."""
         ranked = sorted(self.scores(text, language).items(), key=lambda item: item[1], reverse=True)
         return ranked[0]
+
+
+def _stacked(matrices: list) -> object:
+    """The feature blocks side by side, as FeatureUnion would stack them."""
+    from scipy.sparse import hstack
+
+    return hstack(matrices).tocsr()
 
 
 @cache

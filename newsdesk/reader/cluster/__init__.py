@@ -2,6 +2,14 @@
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
 from newsdesk.reader.cluster.state import ClusterOptions, StoryState
-from newsdesk.reader.cluster.stories import Assignment, StoryClusterer
+from newsdesk.reader.cluster.stories import Assignment, StoryClusterer, clustering_features
 
-__all__ = ["ArticleFeatures", "Assignment", "ClusterOptions", "StoryClusterer", "StoryState", "article_features"]
+__all__ = [
+    "ArticleFeatures",
+    "Assignment",
+    "ClusterOptions",
+    "StoryClusterer",
+    "StoryState",
+    "article_features",
+    "clustering_features",
+]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from urllib.parse import unquote, urlsplit
 
 from newsdesk.reader.cluster.stopwords import STOPWORDS
 
@@ -42,6 +43,11 @@ _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?:{_MONTHS})\b"
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*", re.UNICODE)
 _SENTENCES = re.compile(r"(?<=[.!?:;\"“”«»„])\s+|\n+")
+# A URL path segment is a slug when it has this many words of letters alone, between hyphens or underscores: fewer
+# is a section name ("business", "the-bachelor"), a word with a digit is an id, a date or a hash.
+SLUG_MIN_WORDS = 3
+_PAGE_SUFFIX = re.compile(r"\.[a-z]{2,5}$", re.IGNORECASE)  # .html, .shtml, .php, .aspx, .ece
+_SLUG_SPLIT = re.compile(r"[-_+.,]")
 
 
 @lru_cache(maxsize=200_000)
@@ -100,8 +106,9 @@ def _is_title_case(text: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def article_features(title: str, text: str = "") -> ArticleFeatures:
-    """Terms and entities of a headline and (the lead of) its body."""
+def article_features(title: str, text: str = "", url: str = "", url_weight: float = 0.0) -> ArticleFeatures:
+    """Terms and entities of a headline and (the lead of) its body; with a `url_weight`, the words of the URL's
+    slug that the headline lacks count as terms of that weight each (url_words)."""
     terms: dict[str, float] = {}
     entities: dict[str, float] = {}
     _scan(title or "", TITLE_WEIGHT, terms, entities, title=True)
@@ -111,7 +118,38 @@ def article_features(title: str, text: str = "") -> ArticleFeatures:
         # A Title Case headline alone: its distinctive words stand in for names.
         for key, weight in terms.items():
             entities["~" + key] = weight
-    return ArticleFeatures(terms=terms, entities=entities, numbers=lead_numbers(title, text), year=written_year(text))
+    features = ArticleFeatures(
+        terms=terms, entities=entities, numbers=lead_numbers(title, text), year=written_year(text)
+    )
+    return with_url_words(features, url, url_weight) if url and url_weight else features
+
+
+def url_words(url: str) -> list[str]:
+    """The words of a URL's slug (its longest path segment of SLUG_MIN_WORDS or more words of letters), lower case:
+    an editor writes it from the first headline and it often says what a later, shorter headline leaves out
+    ("…/microsoft-corporation-msft-news-analysis-titanfall-to-be-savior-for-xbox-one…" for "Titanfall to Revive
+    Microsoft's Xbox One Sales")."""
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return []
+    best: list[str] = []
+    for segment in path.split("/"):
+        words = [word for word in _SLUG_SPLIT.split(_PAGE_SUFFIX.sub("", segment)) if word.isalpha()]
+        if len(words) >= SLUG_MIN_WORDS and len(words) > len(best):
+            best = words
+    return [word.lower() for word in best]
+
+
+def with_url_words(features: ArticleFeatures, url: str, weight: float) -> ArticleFeatures:
+    """`features` plus the slug's terms they lack, each of `weight`: only as terms, never as entities or numbers
+    (the slug is lower case and its numbers are ids and dates)."""
+    added = {}
+    for word in url_words(url):
+        stem, _ = _word(word)
+        if stem is not None and stem not in features.terms:
+            added[stem] = weight
+    return replace(features, terms={**features.terms, **added}) if added else features
 
 
 def lead_numbers(title: str, text: str = "") -> frozenset[str]:

@@ -48,6 +48,15 @@ class Assignment:
     merged: tuple = ()
 
 
+def clustering_features(
+    options: ClusterOptions, *, title: str, text: str = "", url: str = "", embedded: bool = False
+) -> ArticleFeatures:
+    """The features the clusterer compares for one article: a headline alone without an embedding also takes its
+    URL slug's words (ClusterOptions.title_url_weight)."""
+    weight = options.title_url_weight if not embedded and not text.strip() else 0.0
+    return article_features(title, text, url, weight)
+
+
 class StoryClusterer:
     """Holds the stories' states in memory and assigns articles one at a time.
 
@@ -230,10 +239,12 @@ class StoryClusterer:
         at: datetime | None = None,
         new_key: object | None = None,
         vector: np.ndarray | None = None,
+        url: str = "",
     ) -> Assignment:
         """Put one article in a story. `new_key` names the story it opens, if it opens one (default: a counter);
-        `vector` is the article's unit-length embedding, if the caller has one (cluster.embedding)."""
-        features = article_features(title, text)
+        `vector` is the article's unit-length embedding, if the caller has one (cluster.embedding); `url` is where
+        it was published (a headline alone may take its slug's words: ClusterOptions.title_url_weight)."""
+        features = clustering_features(self.options, title=title, text=text, url=url, embedded=vector is not None)
         title_only = not text.strip()
         found = self.matches(features, at, title_only=title_only, vector=vector)
         merged: tuple = ()

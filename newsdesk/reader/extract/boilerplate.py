@@ -38,6 +38,7 @@ _INERT_SCRIPTS = etree.XPath("//script[not(@type='application/ld+json')]")
 _COUNT_PARAGRAPHS_INSIDE = etree.XPath("count(.//p)")
 _PARAGRAPHS_IN = etree.XPath("descendant-or-self::p")
 _PARAGRAPHS = etree.XPath("//p")
+_TEXT_LENGTH = etree.XPath("string-length(.)")
 _BODY_NAME_PARAGRAPHS = 3  # fewer paragraphs under one name are a box (a teaser, a prompt), not a body
 _MAX_SHARE = 0.5  # a container holding more than half of the page's paragraphs is content, not chrome
 _CTA_MAX_CHARS = 220
@@ -77,12 +78,26 @@ def prune_boilerplate(document: etree._Element) -> int:
             continue
         doomed.append(el)
     removed = 0
-    for el in _spare_body_names(doomed, document):
+    for el in _spare_body_names(_spare_page_holders(doomed, document), document):
         parent = el.getparent()
         if parent is not None and _is_attached(el):
             drop_keep_tail(el)
             removed += 1
     return removed
+
+
+def _spare_page_holders(doomed: list[etree._Element], document: etree._Element) -> list[etree._Element]:
+    """`doomed` without an outermost element that holds more than half of the page's text.
+
+    The paragraph count cannot see a page written without `<p>` (text between `<br>`s): there an ASP.NET page's
+    `<form>`, which wraps the whole page, looked like a form to remove, and the article went with it. Only the
+    outermost doomed elements are measured, and the boilerplate inside a spared one is still removed."""
+    if not doomed:
+        return doomed
+    half = _MAX_SHARE * _TEXT_LENGTH(document)
+    marked = set(doomed)
+    spared = {el for el in doomed if _TEXT_LENGTH(el) > half and not any(up in marked for up in el.iterancestors())}
+    return [el for el in doomed if el not in spared] if spared else doomed
 
 
 def _spare_body_names(doomed: list[etree._Element], document: etree._Element) -> list[etree._Element]:

@@ -5,7 +5,8 @@ container, a JSON-LD `articleBody` is a teaser), and they rarely fail the same w
 body chosen is the candidate that agrees most with the others, agreement being the F1 of their word 4-gram
 multisets (the benchmark's own unit). Running every extractor on every page costs time, so it is a cascade:
 trafilatura always runs; readability is asked only when trafilatura's body shows a sign of doubt (`doubts`: short,
-opening with a heading or with the page's own description, a paragraph that is a bare URL, the publisher's own text disagreeing);
+opening with a heading or with the page's own description, a paragraph that is a bare URL, a long body in one
+block, the publisher's own text disagreeing);
 when the two agree closely trafilatura's body is taken as it is, and only when they disagree is the tie broken with
 more candidates (trafilatura favor_precision, the JSON-LD and feed bodies). The thresholds, the signs of doubt and
 which extra sources vote were chosen by k-fold cross-validation on the dev set (`eval/extraction_eval.py --cv 5`,
@@ -57,6 +58,9 @@ class EnsembleParams:
     doubt_lead: float = 0.95
     doubt_url: bool = True  # a paragraph that is only a URL (a share or "canonical" line) is a sign of doubt
     doubt_heading: bool = True  # a body opening with a heading (a headline, dek or kicker kept) is doubtful
+    # All of a long body in one block: trafilatura's whole-page fallback (its `baseline`, taken in fast mode when its
+    # own extraction finds no article; page chrome and all) or a page written without paragraphs.
+    doubt_one_block: bool = True
 
 
 DEFAULT_PARAMS = EnsembleParams()
@@ -84,7 +88,8 @@ def choose_body(
     `second_opinion` returns (readability's), which is not asked for when the publisher's own text (JSON-LD
     articleBody, the feed's content) already agrees with trafilatura's or when trafilatura's body shows no sign of
     doubt (`description`: the page's meta description, see doubts); `tie_breakers` is called, at most once, for
-    more candidates when trafilatura and readability disagree."""
+    more candidates when trafilatura and readability disagree. Equal agreement goes to the source ranked first
+    (_PRIORITY), but never to trafilatura's whole-page fallback (see _last_resort)."""
     reasons: list[str] = []
     pool = [c for c in candidates if _usable(c, params, reasons)]
     main = next((c for c in pool if c.source == TRAFILATURA), None)
@@ -137,7 +142,7 @@ def choose_body(
     scores = {
         id(c): sum(_f1(shingles[id(c)], shingles[id(o)]) for o in pool if o is not c) / (len(pool) - 1) for c in pool
     }
-    best = max(pool, key=lambda c: (round(scores[id(c)], 6), -_rank(c.source)))
+    best = max(pool, key=lambda c: (round(scores[id(c)], 6), not _last_resort(c), -_rank(c.source)))
     others = ", ".join(f"{c.source} {scores[id(c)]:.2f}" for c in pool if c is not best)
     reasons.append(f"{best.source}: most agreement ({scores[id(best)]:.2f}; {others})")
     return BodyChoice(best, tuple(reasons))
@@ -162,6 +167,8 @@ def doubts(body: BodyCandidate, description: str, params: EnsembleParams = DEFAU
         signs.append("opens with the page's description")
     if params.doubt_heading and body.opens_with_heading:
         signs.append("opens with a heading")
+    if params.doubt_one_block and body.one_block and body.words >= params.doubt_words:
+        signs.append(f"one block of {body.words} words")
     if params.doubt_url and any(_URL_ONLY.fullmatch(p.strip()) for p in paragraphs):
         signs.append("a paragraph that is only a URL")
     return signs
@@ -183,6 +190,13 @@ def _usable(candidate: BodyCandidate, params: EnsembleParams, reasons: list[str]
         reasons.append(f"{candidate.source}: ends in an ellipsis (a teaser)")
         return False
     return True
+
+
+def _last_resort(candidate: BodyCandidate) -> bool:
+    """trafilatura's body in one block: its whole-page fallback, which trafilatura itself (out of fast mode) takes
+    only after readability's and justext's; so on a tie it yields to readability (Donga's page: the whole page,
+    menus and all, against readability's article)."""
+    return candidate.source == TRAFILATURA and candidate.one_block
 
 
 def _rank(source: str) -> int:

@@ -42,7 +42,11 @@ _BYLINE_DATE = (
 _BYLINE_NOISE = re.compile(
     rf"\s*(?:\||•|·|\bupdated\b|\bpublished\b|\bposted\b|\d{{1,2}}:\d{{2}}|\bon\s+\w+day\b|{_BYLINE_DATE}).*$", re.I
 )
-_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and narrow NBSP (French "6 450") are text, not layout
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+# A no-break space between words of a title or a name is layout ("Joan\xa0Biskupic", "guns and\xa0drones"): a plain
+# space, so the field compares and searches like any other. Kept where it is typography: inside a number ("6\xa0450"),
+# before French ; : ! ? » and after «. Narrow no-break spaces (U+202F) are always typography and stay.
+_LAYOUT_NBSP = re.compile(r"(?<![\d«\u2039])\xa0(?![;:!?»\u203a])|(?<=\d)\xa0(?![\d;:!?»\u203a])")
 _MAX_BYLINE = 120
 _HAS_TIME = re.compile(r"\d:\d\d|T\d")  # "2026-03-01" is a day; "2026-03-01T09:30" and "09:30" are times
 _BYLINES = etree.XPath(xpaths.BYLINE_XPATH)
@@ -131,7 +135,7 @@ def _first(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str:
 
 
 def _clean(value: str) -> str:
-    return _SPACE.sub(" ", value).strip()
+    return _SPACE.sub(" ", _LAYOUT_NBSP.sub(" ", value)).strip()
 
 
 def _base_url(document: etree._Element, url: str, notes: list[str]) -> str:

@@ -4,6 +4,8 @@ answer and the publisher's section combine."""
 from __future__ import annotations
 
 import importlib.util
+import threading
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -79,3 +81,26 @@ def test_cross_validated_accuracy_over_the_labelled_headlines_stays_above_its_fl
     assert len(headlines) >= 536
     assert len({e.text for e in headlines}) == len(headlines)  # no line twice (it would be tested on itself)
     assert sum(scores) / len(scores) >= CV_ACCURACY_FLOOR, scores
+
+
+def test_classifying_leaves_the_process_warning_filters_alone_even_from_several_threads():
+    # A FeatureUnion ran through scikit-learn's joblib wrapper, which swaps the process-wide warning filters on each
+    # call; worker threads doing that at once could leave the list empty, and from then on every call warned
+    # "sklearn.utils.parallel.delayed should be used with ...Parallel". With no filters set (what such a race
+    # leaves), scoring must warn nothing, and threads scoring together must leave the filters as they found them.
+    model = default_model()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.resetwarnings()
+        model.scores("The election results were announced by the commission", "en")
+    assert [str(w.message) for w in caught] == []
+
+    before = list(warnings.filters)
+    threads = [
+        threading.Thread(target=lambda: [model.scores(f"Parliament votes on budget {n}", "en") for n in range(50)])
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert warnings.filters == before

@@ -218,10 +218,24 @@ def test_the_title_is_cut_where_the_pages_own_headline_ends(title, h1, expected)
         ("By Jane Doe 2026-03-03", "Jane Doe"),
         ("By Jane Doe, 03/03/2026", "Jane Doe"),
         ("By May Smith", "May Smith"),  # a month name that is a name
+        ("By Joan\xa0Biskupic", "Joan Biskupic"),  # a no-break space between names is layout
     ],
 )
 def test_clean_byline(raw, expected):
     assert clean_byline(raw) == expected
+
+
+def test_no_break_spaces_in_titles_and_descriptions_are_spaces_but_where_they_are_typography():
+    description = "Le budget\xa0: 6\xa0450 postes et «\xa0une réforme\xa0» en\xa0vue\xa0?"
+    page = (
+        "<html><head><title>New Year, new laws: pot, guns and\xa0drones</title>"
+        f'<meta name="description" content="{description}"></head>'
+        f"<body><p>{'Text of the article. ' * 40}</p></body></html>"
+    )
+    article = extract_article(page.encode(), url="https://news.example/a")
+    assert article.title == "New Year, new laws: pot, guns and drones"
+    # Kept before French punctuation, after «, inside a number; "en vue" was layout.
+    assert article.description == "Le budget\xa0: 6\xa0450 postes et «\xa0une réforme\xa0» en vue\xa0?"
 
 
 def test_every_byline_class_token_contains_a_stem_the_byline_xpath_tests_first():

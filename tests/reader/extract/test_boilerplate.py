@@ -80,3 +80,28 @@ def test_metered_paragraphs_that_are_not_most_of_the_text_still_go():
     tree = lxml.html.document_fromstring(page)
     prune_boilerplate(tree)
     assert "Paragraph 0 of the report" not in tree.text_content()
+
+
+def _form_page(article: str) -> str:
+    # An ASP.NET WebForms page: one <form> wraps the whole page, and the text has no <p>, only <br>s.
+    rail = '<div class="related"><a href="/1">Library hours extended</a><br><a href="/2">Bridge repairs</a></div>'
+    return f'<html><body><form id="aspnetForm"><div id="story">{article}</div>{rail}</form></body></html>'
+
+
+def test_a_container_holding_most_of_the_page_text_stays_where_no_paragraph_can_be_counted():
+    article = "<br><br>".join(f"Sentence {n} of the county report on the bus lines." for n in range(8))
+    tree = lxml.html.document_fromstring(_form_page(article))
+    prune_boilerplate(tree)
+    text = tree.text_content()
+    assert all(f"Sentence {n} of the county report" in text for n in range(8))
+    assert "Bridge repairs" not in text  # the boilerplate inside the spared form still goes
+
+
+def test_a_form_holding_little_of_the_page_text_still_goes():
+    article = "<br><br>".join(f"Sentence {n} of the county report on the bus lines." for n in range(8))
+    page = _form_page("Search the archive").replace("</body>", f"<div>{article}</div></body>")
+    tree = lxml.html.document_fromstring(page)
+    prune_boilerplate(tree)
+    text = tree.text_content()
+    assert "Search the archive" not in text
+    assert "Sentence 7 of the county report" in text

@@ -7,6 +7,7 @@ import json
 
 import lxml.html
 import pytest
+from lxml import etree
 
 from newsdesk.reader.extract import extract_article
 from newsdesk.reader.extract.candidates import (
@@ -15,6 +16,7 @@ from newsdesk.reader.extract.candidates import (
     READABILITY,
     TRAFILATURA,
     TRAFILATURA_PRECISION,
+    _drop_trailing_rail,
     html_candidate,
     readability_candidate,
     text_candidate,
@@ -231,6 +233,11 @@ SIGNS = {
         "",
         EnsembleParams(doubt_url=False),
     ),
+    "one block": (
+        dataclasses.replace(_candidate(TRAFILATURA, ARTICLE), one_block=True),
+        "",
+        EnsembleParams(doubt_one_block=False),
+    ),
 }
 
 
@@ -279,16 +286,42 @@ def test_the_signs_are_read_from_what_the_body_says():
     assert doubts(_candidate(TRAFILATURA, url_in_text), "") == []  # a URL inside a sentence is not a URL line
 
 
+def test_trafilaturas_whole_page_fallback_yields_to_readability_on_a_tie():
+    # trafilatura's body in one block is its fallback (the whole page, menus and all); two candidates that disagree
+    # agree equally with each other, and the tie goes to readability's article instead of the priority's pick.
+    dump = dataclasses.replace(_candidate(TRAFILATURA, f"{RAIL}\n{ARTICLE}\n{RAIL}"), one_block=True)
+    choice = choose_body([dump], second_opinion=lambda: [_candidate(READABILITY, ARTICLE)], params=NO_VOTE)
+    assert choice.source == READABILITY
+    assert choice.reasons[0].startswith("trafilatura doubtful (one block of")
+    # The same text in paragraphs is trafilatura's own extraction: the tie is trafilatura's, as before.
+    paragraphs = _candidate(TRAFILATURA, f"{RAIL}\n\n{ARTICLE}\n\n{RAIL}")
+    choice = choose_body([paragraphs], second_opinion=lambda: [_candidate(READABILITY, ARTICLE)], params=NO_VOTE)
+    assert choice.source == TRAFILATURA
+
+
+def _trafilatura_body(page: str):
+    return trafilatura_candidate(
+        lxml.html.document_fromstring(page),
+        source=TRAFILATURA,
+        url="https://example.org/a",
+        title="Harbour reopens",
+        base_url="",
+        allow_loopback=False,
+    )
+
+
+def test_a_trafilatura_body_knows_whether_it_is_one_block():
+    def body(article: str):
+        return _trafilatura_body(f"<html><body><div id='menu'>{RAIL}</div><div>{article}</div></body></html>")
+
+    assert not body("".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))).one_block
+    assert body(ARTICLE.replace(". ", ".<br><br>")).one_block  # no paragraph found: the whole page in one
+
+
 def test_a_trafilatura_body_knows_whether_it_opens_with_a_heading():
     def body(top: str):
-        page = f"<html><body><article><h1>Harbour reopens</h1>{top}<p>{ARTICLE}</p></article></body></html>"
-        return trafilatura_candidate(
-            lxml.html.document_fromstring(page),
-            source=TRAFILATURA,
-            url="https://example.org/a",
-            title="Harbour reopens",
-            base_url="",
-            allow_loopback=False,
+        return _trafilatura_body(
+            f"<html><body><article><h1>Harbour reopens</h1>{top}<p>{ARTICLE}</p></article></body></html>"
         )
 
     kept = body("<h2>The council votes to reopen it after a year of repairs and a long row</h2>")
@@ -311,3 +344,35 @@ def test_extract_article_asks_readability_only_for_a_doubtful_page():
     doubtful = extract_article(page(f"<p class='standfirst'>{DESCRIPTION}</p>"), url="https://news.example/a")
     assert "opens with the page's description" in doubtful.body_reasons[0]
     assert "readability" in doubtful.body_reasons[1]
+
+
+def _ending(heading: str, items: int = 4, after: str = "") -> str:
+    # trafilatura's body tree: <p>, <head>, <list>/<item> (what _drop_trailing_rail reads)
+    rail = "".join(f"<item>Another headline number {n} from the desk</item>" for n in range(items))
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))
+    body = etree.fromstring(f"<body>{paragraphs}<head>{heading}</head><list>{rail}</list>{after}</body>")
+    _drop_trailing_rail(body)
+    return " ".join("".join(body.itertext()).split())
+
+
+@pytest.mark.parametrize("heading", ["More Must-Reads From TIME", "Related stories", "À lire aussi", "Most read"])
+def test_a_rail_of_headlines_at_the_end_of_trafilaturas_body_goes(heading):
+    text = _ending(heading, after="<p>Write to the author at desk@example.org</p>")
+    assert "Sentence 11 of the article" in text
+    assert heading not in text
+    assert "Another headline number" not in text
+    assert "Write to the author" not in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "items", "after"),
+    [
+        ("More than 300 people were evacuated", 4, ""),  # a heading of the article's own, not a rail's name
+        ("Related stories", 2, ""),  # two links are not a rail
+        ("Related stories", 4, f"<p>{ARTICLE}</p>"),  # the article goes on after it
+    ],
+)
+def test_a_list_that_is_not_a_trailing_rail_stays(heading, items, after):
+    text = _ending(heading, items=items, after=after)
+    assert heading in text
+    assert "Another headline number 1" in text
