@@ -359,3 +359,17 @@ def test_story_feeds_are_announced_on_the_home_page(client, wire_story):
     html = client.get("/").content.decode()
     assert 'href="/stories/rss.xml"' in html
     assert 'href="/stories/feed.json"' in html
+
+
+def test_search_shows_each_wire_text_once_unless_narrowed_to_one_publisher(client, wire_story):
+    # Searching the demo for "law" listed one wire text three times: its primary and two copies.
+    primary, copies = wire_story["primary"], wire_story["copies"]
+
+    everywhere = client.get("/search/?q=harbour+bridge").content.decode()
+    one_outlet = client.get(f"/search/?q=harbour+bridge&publisher={copies[0].publisher.slug}").content.decode()
+
+    assert everywhere.count(primary.get_absolute_url()) == 1
+    for copy in copies:
+        assert copy.get_absolute_url() not in everywhere
+    assert copies[0].get_absolute_url() in one_outlet
+    assert primary.get_absolute_url() not in one_outlet
