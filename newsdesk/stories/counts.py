@@ -20,11 +20,12 @@ from newsdesk.stories.models import Story
 # instead of five to eight. A larger one (a wire text carried by thousands of outlets) is counted by aggregates in
 # the database, which do not carry every member's row back. Both read the same rules; only the cost differs.
 SMALL_STORY = 150
-# An image candidate's row: its id, our copy's key, its URL, then what the display policy reads to decide whether the
-# image may be shown (articles.policy.article_rule).
-IMAGE_FIELDS = ("pk", "image_key", "image_url", "publisher__display_policy", "noarchive", "robots_directives")
-# Only these publisher policies ever show an image; the page's own signals can only tighten them.
-IMAGE_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
+# What the display policy reads to decide whether an article may show text and an image (articles.policy.article_rule).
+POLICY_FIELDS = ("publisher__display_policy", "noarchive", "robots_directives")
+# An image candidate's row: its id, our copy's key, its URL, then its POLICY_FIELDS.
+IMAGE_FIELDS = ("pk", "image_key", "image_url", *POLICY_FIELDS)
+# Only these publisher policies ever show text or an image; the page's own signals can only tighten them.
+SHOWING_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
 
 
 def story_counts_refresh(story: Story) -> None:
@@ -73,7 +74,12 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     languages = sorted(uses, key=lambda code: (-uses[code], arrived[code]))
     main_language = languages[0] if languages else ""
     originals = [row for row in rows if row[4] is not True]
-    lead = next((row for row in originals if row[3] == main_language), None) or (originals or rows)[0]
+    in_language = [row for row in originals if row[3] == main_language]
+    lead = (
+        next((row for row in in_language if _shows_text(*row[8:])), None)
+        or next(iter(in_language), None)
+        or (originals or rows)[0]
+    )
     candidates = [(row[1], *row[6:]) for row in (lead, *rows)]  # IMAGE_FIELDS, the lead's first
     _story_set(
         story,
@@ -107,8 +113,11 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
     languages = _languages_by_use(members.exclude(language=""))
     main_language = languages[0] if languages else ""
     # Ids first, then the one row: sorting whole article rows (bodies and all) cost more than the counts.
+    in_language = originals.filter(language=main_language).order_by(*arrival)
+    showing = in_language.filter(publisher__display_policy__in=SHOWING_POLICIES).values_list("pk", *POLICY_FIELDS)
     lead_id = (
-        originals.filter(language=main_language).order_by(*arrival).values_list("pk", flat=True).first()
+        next((pk for pk, *policy in showing.iterator() if _shows_text(*policy)), None)
+        or in_language.values_list("pk", flat=True).first()
         or originals.order_by(*arrival).values_list("pk", flat=True).first()
         or members.order_by(*arrival).values_list("pk", flat=True).first()
     )
@@ -124,6 +133,14 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
         first=totals["first"],
         last=totals["last"],
     )
+
+
+def _shows_text(publisher_policy: str, noarchive: bool, directives: str) -> bool:
+    """Whether an article's display policy lets it show any text. The story's lead (its headline, and the summary
+    its pages show) is the first such original in the story's main language when there is one: a headline-only lead
+    left the story without a summary though other reports in that language could give one."""
+    rule = display_rule(publisher_policy=publisher_policy, noarchive=noarchive, directives=directives)
+    return rule.mode in SHOWING_POLICIES
 
 
 def _first_image(candidates: Iterable[tuple], *, held: bool) -> int | None:
@@ -144,7 +161,7 @@ def _first_image(candidates: Iterable[tuple], *, held: bool) -> int | None:
 def _image_in_database(members: QuerySet[Article], lead: tuple) -> int | None:
     """_first_image over the lead (its IMAGE_FIELDS row) then the members in arrival order, read from the database
     only as far as needed: the publisher's policy is asked there, the page's own signals (rarely set) row by row."""
-    candidates = members.exclude(image_url="").filter(publisher__display_policy__in=IMAGE_POLICIES)
+    candidates = members.exclude(image_url="").filter(publisher__display_policy__in=SHOWING_POLICIES)
     ordered = candidates.order_by("at", "pk").values_list(*IMAGE_FIELDS)
     held = ordered.exclude(image_key="")
     return _first_image(chain([lead], held.iterator()), held=True) or _first_image(

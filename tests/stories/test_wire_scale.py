@@ -208,7 +208,11 @@ def reference_counts(story: Story) -> dict:
     languages = Counter(a.language for a in members if a.language)
     main = languages.most_common(1)[0][0] if languages else ""
     kept = [a for a in members if a.pk not in repeats]
-    lead = next((a for a in kept if a.language == main), kept[0] if kept else members[0])
+    # The lead: the first original in the main language that may show text (a summary), else the first original in
+    # that language, else the first original, else the first member.
+    in_language = [a for a in kept if a.language == main]
+    showing = [a for a in in_language if article_rule(a).mode in ("full", "excerpt")]
+    lead = (showing or in_language or kept or members)[0]
     # The image: the lead's when its display policy lets it be shown, else the first member's that may be; one we
     # hold a copy of before one not fetched yet.
     shown = [a for a in (lead, *members) if a.image_url and article_rule(a).show_image]
