@@ -1,7 +1,7 @@
 """GET /api/articles (filters `lang`, `publisher`, `category`, `since`, `until`; cursor pagination) and
 GET /api/articles/<id>."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -52,7 +52,9 @@ def _cursor_key(cursor: str) -> tuple[datetime | None, int]:
     published, article_id = cursor_decode(cursor, kinds=(None, int))
     try:
         moment = datetime.fromisoformat(published) if published is not None else None
-    except ValueError as error:
+        if moment is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)  # one at the calendar's edge (+14:00 on 0001-01-01) is outside it
+    except (ValueError, OverflowError) as error:
         raise CursorError(ERROR_BAD_CURSOR) from error
     if (moment is not None and moment.tzinfo is None) or article_id <= 0:
         raise CursorError(ERROR_BAD_CURSOR)

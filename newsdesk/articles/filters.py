@@ -52,9 +52,11 @@ def moment_param(raw: str, *, error: str) -> datetime:
         if len(text) == 10:
             return datetime.combine(date.fromisoformat(text), time.min, tzinfo=UTC)
         moment = datetime.fromisoformat(text)
-    except ValueError as bad:
+        # In UTC, as the database compares it: a moment at the calendar's edge with an offset (0001-01-01T00:00+14:00)
+        # is outside it there, and was a 500 when the query was compiled.
+        return moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError) as bad:
         raise FilterError(error) from bad
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def article_filters(params: QueryDict) -> ParsedFilters:

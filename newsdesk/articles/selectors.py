@@ -21,6 +21,9 @@ SEARCH_ONLY_FIELDS = ("search_text", "search_stems")
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
 
 MAX_ID = 2**63 - 1
+# A search that leaves some matches out (article_search_keys' `hidden`: wire copies whose primary is shown) asks
+# for this many times the results it shows, so a wire text carried by a few outlets does not empty the page.
+SEARCH_OVERFETCH = 3
 
 
 @dataclass(frozen=True)
@@ -296,15 +299,20 @@ def article_search(
 
 
 def article_search_keys(
-    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None
+    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None, hidden: str = ""
 ) -> list[tuple]:
     """article_search's answer as keys (article_keys), in the same order: a results page renders its items from
-    cache and loads rows only for the ones no cache holds."""
-    ids = _search_ids(query, limit=limit, language=language, search=search)
+    cache and loads rows only for the ones no cache holds. `hidden`: a boolean lookup on the article (a higher
+    layer's flag, "signature__is_repeat"); the articles it holds true for are left out, so more matches are
+    searched for (SEARCH_OVERFETCH times `limit`) to fill the page."""
+    ids = _search_ids(query, limit=limit * SEARCH_OVERFETCH if hidden else limit, language=language, search=search)
     if not ids:
         return []
-    by_id = {key.id: key for key in article_keys(article_list().filter(pk__in=ids))}
-    return [by_id[i] for i in ids if i in by_id]
+    found = article_list().filter(pk__in=ids)
+    if hidden:
+        found = found.exclude(**{hidden: True})
+    by_id = {key.id: key for key in article_keys(found)}
+    return [by_id[i] for i in ids if i in by_id][:limit]
 
 
 def _search_ids(query: str, *, limit: int, language: str, search: SearchFilter | None) -> list[int]:

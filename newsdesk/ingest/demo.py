@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.images import images_and_stories_step
 from newsdesk.ingest.runner import CycleStats, run_cycle
-from newsdesk.media.steps import images_step
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.sources.directory import DirectoryError, DirectoryImportResult, directory_import
 
@@ -72,7 +72,7 @@ def demo_ingest(*, directory_url: str, threads: int = 4, on_feed_done=None) -> t
     try:
         imported = world_directory_load(directory_url, context)
         stats = run_cycle(context=context, full_pass=True, threads=threads, on_feed_done=on_feed_done)
-        images_step(options=context.options, limit=None)
+        images_and_stories_step(options=context.options, limit=None)
     finally:
         context.close()
     return imported, stats

@@ -45,6 +45,8 @@ LEGACY_SOURCE_ROUTES = [
 urlpatterns = [
     path("", HomePageView.as_view(), name="home"),
     path("article/<int:article_id>/", ArticleDetailView.as_view(), name="article"),
+    # The stories' list is the home page; /stories/ (the folder of every story page and the story feeds) leads there.
+    path("stories/", RedirectView.as_view(pattern_name=f"{app_name}:home", query_string=True), name="stories"),
     path("stories/<int:story_id>/", StoryDetailView.as_view(), name="story"),
     path("stories/rss.xml", StoryRssFeed(), name=f"{STORIES}_rss"),
     path("stories/atom.xml", StoryAtomFeed(), name=f"{STORIES}_atom"),

@@ -4,7 +4,9 @@ its turns; it takes none itself)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
+from itertools import chain
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -18,28 +20,46 @@ from newsdesk.stories.models import Story
 # instead of five to eight. A larger one (a wire text carried by thousands of outlets) is counted by aggregates in
 # the database, which do not carry every member's row back. Both read the same rules; only the cost differs.
 SMALL_STORY = 150
-# What the display policy reads to decide whether an article's image may be shown (articles.policy.article_rule).
-IMAGE_POLICY_FIELDS = ("publisher__display_policy", "noarchive", "robots_directives")
-# Only these publisher policies ever show an image; the page's own signals can only tighten them.
-IMAGE_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
+# What the display policy reads to decide whether an article may show text and an image (articles.policy.article_rule).
+POLICY_FIELDS = ("publisher__display_policy", "noarchive", "robots_directives")
+# An image candidate's row: its id, our copy's key, its URL, then its POLICY_FIELDS.
+IMAGE_FIELDS = ("pk", "image_key", "image_url", *POLICY_FIELDS)
+# Only these publisher policies ever show text or an image; the page's own signals can only tighten them.
+SHOWING_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
 
 
 def story_counts_refresh(story: Story) -> None:
     """Size, outlets, reports, languages, times, lead and image of a story, from its members, in the members'
     arrival order (time published, else fetched; then id)."""
-    members = Article.objects.filter(story_membership__story=story).annotate(at=Coalesce("published_at", "fetched_at"))
+    members = _members(story)
     if story.size <= SMALL_STORY:
         _counts_from_rows(story, members)
     else:
         _counts_in_database(story, members)
 
 
+def story_image_refresh(story: Story) -> bool:
+    """Choose the story's image again (nothing else): the image step stored one of its members' images, and the
+    image it shows is not one we hold (refused, failed, or not fetched yet). Whether it changed."""
+    if story.lead_article_id is None:
+        return False
+    lead = Article.objects.values_list(*IMAGE_FIELDS).get(pk=story.lead_article_id)
+    image_id = _image_in_database(_members(story), lead)
+    if image_id == story.image_article_id:
+        return False
+    story.image_article_id = image_id
+    story.save(update_fields=["image_article", "updated_at"])
+    return True
+
+
+def _members(story: Story) -> QuerySet[Article]:
+    return Article.objects.filter(story_membership__story=story).annotate(at=Coalesce("published_at", "fetched_at"))
+
+
 def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     """The counts from one read of the members' narrow rows (no signature yet: not a known repeat)."""
     rows = sorted(
-        members.values_list(
-            "at", "pk", "publisher_id", "language", "image_url", "signature__is_repeat", "title", *IMAGE_POLICY_FIELDS
-        ),
+        members.values_list("at", "pk", "publisher_id", "language", "signature__is_repeat", "title", *IMAGE_FIELDS[1:]),
         key=lambda row: (row[0], row[1]),
     )
     story.size = len(rows)
@@ -53,16 +73,21 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     uses = Counter(row[3] for row in rows if row[3])
     languages = sorted(uses, key=lambda code: (-uses[code], arrived[code]))
     main_language = languages[0] if languages else ""
-    originals = [row for row in rows if row[5] is not True]
-    lead = next((row for row in originals if row[3] == main_language), None) or (originals or rows)[0]
-    image = next((row for row in (lead, *rows) if _image_shown(row[4], *row[7:])), None)
+    originals = [row for row in rows if row[4] is not True]
+    in_language = [row for row in originals if row[3] == main_language]
+    lead = (
+        next((row for row in in_language if _shows_text(*row[8:])), None)
+        or next(iter(in_language), None)
+        or (originals or rows)[0]
+    )
+    candidates = [(row[1], *row[6:]) for row in (lead, *rows)]  # IMAGE_FIELDS, the lead's first
     _story_set(
         story,
         outlets=len({row[2] for row in rows}),
         reports=len(originals),
         languages=languages,
-        lead=(lead[1], lead[6], lead[3]),
-        image_id=image[1] if image else None,
+        lead=(lead[1], lead[5], lead[3]),
+        image_id=_first_image(candidates, held=True) or _first_image(candidates, held=False),
         first=rows[0][0],
         last=rows[-1][0],
     )
@@ -88,19 +113,16 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
     languages = _languages_by_use(members.exclude(language=""))
     main_language = languages[0] if languages else ""
     # Ids first, then the one row: sorting whole article rows (bodies and all) cost more than the counts.
+    in_language = originals.filter(language=main_language).order_by(*arrival)
+    showing = in_language.filter(publisher__display_policy__in=SHOWING_POLICIES).values_list("pk", *POLICY_FIELDS)
     lead_id = (
-        originals.filter(language=main_language).order_by(*arrival).values_list("pk", flat=True).first()
+        next((pk for pk, *policy in showing.iterator() if _shows_text(*policy)), None)
+        or in_language.values_list("pk", flat=True).first()
         or originals.order_by(*arrival).values_list("pk", flat=True).first()
         or members.order_by(*arrival).values_list("pk", flat=True).first()
     )
-    lead = Article.objects.values_list("title", "language", "image_url", *IMAGE_POLICY_FIELDS).get(pk=lead_id)
-    if _image_shown(*lead[2:]):
-        image_id = lead_id
-    else:
-        # The publisher's policy is asked in the database; the page's own signals (rarely set) row by row.
-        candidates = members.exclude(image_url="").filter(publisher__display_policy__in=IMAGE_POLICIES)
-        rows = candidates.order_by(*arrival).values_list("pk", "image_url", *IMAGE_POLICY_FIELDS)
-        image_id = next((row[0] for row in rows.iterator() if _image_shown(*row[1:])), None)
+    lead = Article.objects.values_list("title", "language", *IMAGE_FIELDS).get(pk=lead_id)
+    image_id = _image_in_database(members, lead[2:])
     _story_set(
         story,
         outlets=totals["outlets"],
@@ -113,11 +135,38 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
     )
 
 
-def _image_shown(image_url: str, publisher_policy: str, noarchive: bool, directives: str) -> bool:
-    """Whether an article has a lead image its display policy lets a story show: the story's image is the lead
-    article's only when that one may be shown (a headline-only lead shows none), else the first such member's."""
+def _shows_text(publisher_policy: str, noarchive: bool, directives: str) -> bool:
+    """Whether an article's display policy lets it show any text. The story's lead (its headline, and the summary
+    its pages show) is the first such original in the story's main language when there is one: a headline-only lead
+    left the story without a summary though other reports in that language could give one."""
     rule = display_rule(publisher_policy=publisher_policy, noarchive=noarchive, directives=directives)
-    return bool(image_url) and rule.show_image
+    return rule.mode in SHOWING_POLICIES
+
+
+def _first_image(candidates: Iterable[tuple], *, held: bool) -> int | None:
+    """The id of the first candidate (IMAGE_FIELDS rows) whose image its display policy lets a story show; with
+    `held`, only one whose image we hold already. A story's image is the lead's when the lead may show it (a
+    headline-only lead shows none), else the first such member's; one we hold goes before one not fetched yet,
+    which may yet be refused (an SVG) or fail."""
+    for pk, key, url, publisher_policy, noarchive, directives in candidates:
+        wanted = url and (key or not held)
+        if (
+            wanted
+            and display_rule(publisher_policy=publisher_policy, noarchive=noarchive, directives=directives).show_image
+        ):
+            return pk
+    return None
+
+
+def _image_in_database(members: QuerySet[Article], lead: tuple) -> int | None:
+    """_first_image over the lead (its IMAGE_FIELDS row) then the members in arrival order, read from the database
+    only as far as needed: the publisher's policy is asked there, the page's own signals (rarely set) row by row."""
+    candidates = members.exclude(image_url="").filter(publisher__display_policy__in=SHOWING_POLICIES)
+    ordered = candidates.order_by("at", "pk").values_list(*IMAGE_FIELDS)
+    held = ordered.exclude(image_key="")
+    return _first_image(chain([lead], held.iterator()), held=True) or _first_image(
+        chain([lead], ordered.iterator()), held=False
+    )
 
 
 def _story_set(

@@ -23,7 +23,7 @@ from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
 from newsdesk.reader.cluster.embedding import Embedder
-from newsdesk.stories.counts import story_counts_refresh
+from newsdesk.stories.counts import story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.syndication_services import (
@@ -242,6 +242,23 @@ def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
         )
     story.state = story_state_dump(state, embedder)
     story_counts_refresh(story)
+
+
+def stories_images_follow(*, article_ids: list[int]) -> int:
+    """After the image step stored the lead images of `article_ids`: their stories whose image is not one we hold
+    (refused, failed, or not fetched yet: it was chosen when the story was counted, before any image was fetched)
+    choose it again; how many changed. In the story turn: assignment recounts the same rows."""
+    if not article_ids:
+        return 0
+    with transaction.atomic():
+        turn_take()
+        stories = Story.objects.filter(memberships__article_id__in=article_ids).filter(
+            Q(image_article__isnull=True) | Q(image_article__image_key="")
+        )
+        changed = sum(story_image_refresh(story) for story in stories.distinct())
+    if changed:
+        content_version_bump(soft=True)  # pages now show the stories' images (nothing goes away)
+    return changed
 
 
 def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:

@@ -121,11 +121,15 @@ def test_filters_narrow_the_list(client):
         ({"since": "2026-13-01"}, ERROR_BAD_SINCE),
         ({"since": "9" * 100}, ERROR_BAD_SINCE),
         ({"until": "2026-12-01T25:00"}, ERROR_BAD_UNTIL),
+        # Outside the calendar once in UTC (a 500 when the query was compiled)
+        ({"since": "0001-01-01T00:00:00+14:00"}, ERROR_BAD_SINCE),
+        ({"until": "9999-12-31T23:59:59-14:00"}, ERROR_BAD_UNTIL),
         ({"since": "2026-12-02", "until": "2026-12-01"}, ERROR_EMPTY_RANGE),
         ({"cursor": "not a cursor"}, ERROR_BAD_CURSOR),
         ({"cursor": "e30"}, ERROR_BAD_CURSOR),  # {} : not a list
         ({"cursor": cursor_encode(["2026-01-01T00:00:00", 3])}, ERROR_BAD_CURSOR),  # naive time
         ({"cursor": cursor_encode(["tomorrow", 3])}, ERROR_BAD_CURSOR),
+        ({"cursor": cursor_encode(["0001-01-01T00:00:00+14:00", 3])}, ERROR_BAD_CURSOR),  # before year 1 in UTC
         ({"cursor": cursor_encode([None, True])}, ERROR_BAD_CURSOR),
         ({"cursor": cursor_encode([None, 0])}, ERROR_BAD_CURSOR),
         ({"cursor": cursor_encode([None, 1, 2])}, ERROR_BAD_CURSOR),

@@ -3,25 +3,31 @@ fetches, checks, re-encodes and stores it, and the site, the API and /images/ se
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import storages
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
 
 from newsdesk.articles.models import Article
+from newsdesk.ingest.images import images_and_stories_step
 from newsdesk.media.models import ArticleImage
 from newsdesk.media.services import HTTP_STATUS, articles_with_image_due, images_fetch_due
 from newsdesk.media.steps import images_step
 from newsdesk.media.views import IMMUTABLE
 from newsdesk.reader.fetcher import FetchOptions
 from newsdesk.sources.models import Publisher
+from newsdesk.stories.counts import story_counts_refresh
+from newsdesk.stories.models import Story
 from tests.factories import make_article, make_publisher
 from tests.reader.test_images import encoded, png_declaring
 from tests.sources.loopback import LoopbackServer, Reply
 from tests.stories.rows import make_story
 
 LOOPBACK = FetchOptions(allow_loopback=True, timeout_s=5)
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -251,3 +257,31 @@ def test_one_stored_image_shared_by_two_articles_is_written_once(publisher_serve
     key = keys.pop()
     assert sorted(p.name for p in image_storage.iterdir()) == [f"{key}-card.webp", f"{key}-lead.webp"]
     assert storages["images"].exists(f"{key}-card.webp")
+
+
+@pytest.mark.django_db
+def test_a_story_whose_lead_image_is_refused_shows_a_members_image_once_the_step_stored_it(client, publisher_server):
+    # A story chooses its image when it is counted, before the image step has fetched anything: the lead's. When
+    # that one is refused (an SVG) the story showed no image, though a member's was stored by the same step.
+    now = timezone.now()
+    lead = make_article(
+        make_publisher(), image_url=publisher_server.base + "/logo.svg", image_key="", published_at=now - HOUR * 2
+    )
+    member = make_article(
+        make_publisher(), image_url=publisher_server.base + "/photo.jpg", image_key="", published_at=now - HOUR
+    )
+    held = make_article(make_publisher(), image_url=publisher_server.base + "/other.png", image_key="")
+    unchanged = make_story([held])
+    story = make_story([lead, member])
+    story_counts_refresh(story)
+    story.refresh_from_db()
+    assert story.image_article_id == lead.pk
+
+    report = images_and_stories_step(options=LOOPBACK)
+
+    story.refresh_from_db()
+    member.refresh_from_db()
+    assert (report.refused, sorted(report.stored)) == ([lead.pk], sorted([member.pk, held.pk]))
+    assert story.image_article_id == member.pk
+    assert f'src="/images/{member.image_key}-lead.webp"' in client.get(story.get_absolute_url()).content.decode()
+    assert Story.objects.get(pk=unchanged.pk).image_article_id == held.pk  # its image is held now: kept

@@ -88,6 +88,7 @@ def test_newest_first_orders_by_date(client, desk):
         ({"category": "x" * 500}, "category must be the slug of a known category"),
         ({"since": "yesterday"}, "since must be an ISO 8601 date or date-time"),
         ({"until": "2026-13-45"}, "until must be an ISO 8601 date or date-time"),
+        ({"since": "0001-01-01T00:00:00+14:00"}, "since must be an ISO 8601 date or date-time"),  # before year 1 in UTC
         ({"since": "2026-11-20", "until": "2026-11-01"}, "since must be earlier than until"),
         ({"lang": "english!"}, "lang must be a language code"),
         ({"order": "random"}, "order must be relevance or date"),

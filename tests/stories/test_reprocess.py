@@ -4,6 +4,7 @@ parser errors."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,9 +76,10 @@ def test_reprocess_twice_gives_the_same_result_and_since_limits_the_articles():
     assert SyndicationGroup.objects.count() == 1
 
 
-def test_reprocess_rejects_a_date_that_is_not_iso():
-    with pytest.raises(CommandError, match="not an ISO 8601 date or time: 'yesterday'"):
-        call_command("reprocess", "--since", "yesterday")
+@pytest.mark.parametrize("since", ["yesterday", "0001-01-01T00:00+14:00"])  # the second: before year 1 in UTC
+def test_reprocess_rejects_a_date_that_is_not_iso(since):
+    with pytest.raises(CommandError, match=f"not an ISO 8601 date or time: '{re.escape(since)}'"):
+        call_command("reprocess", "--since", since)
 
 
 def test_reprocess_identifies_language_again_from_the_stored_text():

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -106,20 +107,18 @@ def test_story_page_of_a_headline_only_lead_shows_neither_summary_nor_image(clie
     assert lead.image_url not in html
 
 
-def test_a_story_led_by_a_headline_only_article_shows_the_image_of_a_member_that_may_show_one(client):
-    # In the demo world 17 of 55 stories showed no image: each lead came from a headline-only outlet, and the
-    # story's image was the lead's whenever the lead had one, though it could never be shown.
+def test_a_story_whose_lead_may_not_show_its_image_shows_the_image_of_a_member_that_may(client):
+    # In the demo world 17 of 55 stories showed no image: the story's image was the lead's whenever the lead had one,
+    # though its display policy never let it be shown (headline-only outlets, noimageindex pages).
     now = timezone.now()
     lead = make_article(
-        make_publisher(policy=Publisher.DisplayPolicy.HEADLINE),
-        title="Quiet vote",
-        published_at=now - timedelta(hours=2),
+        make_publisher(), title="Quiet vote", published_at=now - timedelta(hours=2), robots_directives="noimageindex"
     )
-    barred = make_article(make_publisher(), title="Quiet vote, again", published_at=now - timedelta(hours=1))
-    barred.robots_directives = "noimageindex"
-    barred.save()
+    headline_only = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.HEADLINE), title="Quiet vote, again", published_at=now - HOUR
+    )
     shown = make_article(make_publisher(policy=Publisher.DisplayPolicy.EXCERPT), title="Vote", published_at=now)
-    story = make_story([lead, barred, shown])
+    story = make_story([lead, headline_only, shown])
     story_counts_refresh(story)
 
     story.refresh_from_db()
@@ -130,7 +129,52 @@ def test_a_story_led_by_a_headline_only_article_shows_the_image_of_a_member_that
     assert f"/images/{shown.image_key}-lead.webp" in html
     assert f"/images/{shown.image_key}-card.webp" in card
     assert lead.image_key not in html
-    assert barred.image_key not in html
+    assert headline_only.image_key not in html
+
+
+def test_a_story_whose_first_report_is_headline_only_is_led_by_one_that_may_show_a_summary(client):
+    # In the demo world 10 of 55 stories had no summary: their lead came from a headline-only outlet, though a later
+    # report in the same language could show one.
+    now = timezone.now()
+    first = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.HEADLINE),
+        title="Quiet vote in the council",
+        summary="zyxwvsentinel summary",
+        published_at=now - timedelta(hours=3),
+    )
+    noted = make_article(
+        make_publisher(),
+        title="Council vote, again",
+        published_at=now - timedelta(hours=2),
+        robots_directives="nosnippet",
+    )
+    french = make_article(
+        make_publisher(language="fr"), title="Vote au conseil", language="fr", published_at=now - timedelta(hours=2)
+    )
+    later = make_article(
+        make_publisher(policy=Publisher.DisplayPolicy.EXCERPT),
+        title="Council approves the harbour budget",
+        summary="The council approved the harbour budget after a long debate.",
+        published_at=now - timedelta(hours=1),
+    )
+    story = make_story([first, noted, french, later])
+    story_counts_refresh(story)
+
+    story.refresh_from_db()
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    assert (story.lead_article_id, story.headline, story.language) == (later.pk, later.title, "en")
+    assert '<h1 lang="en">Council approves the harbour budget</h1>' in html
+    assert "The council approved the harbour budget" in html
+    assert "zyxwvsentinel" not in html
+
+
+@pytest.mark.parametrize(("path", "target"), [("/stories/", "/"), ("/stories/?lang=fr&page=2", "/?lang=fr&page=2")])
+def test_the_stories_folder_leads_to_the_home_page_of_stories(client, path, target):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == target
 
 
 @pytest.mark.parametrize("path", ["/stories/999999/", "/stories/99999999999999999999/"])
@@ -315,3 +359,17 @@ def test_story_feeds_are_announced_on_the_home_page(client, wire_story):
     html = client.get("/").content.decode()
     assert 'href="/stories/rss.xml"' in html
     assert 'href="/stories/feed.json"' in html
+
+
+def test_search_shows_each_wire_text_once_unless_narrowed_to_one_publisher(client, wire_story):
+    # Searching the demo for "law" listed one wire text three times: its primary and two copies.
+    primary, copies = wire_story["primary"], wire_story["copies"]
+
+    everywhere = client.get("/search/?q=harbour+bridge").content.decode()
+    one_outlet = client.get(f"/search/?q=harbour+bridge&publisher={copies[0].publisher.slug}").content.decode()
+
+    assert everywhere.count(primary.get_absolute_url()) == 1
+    for copy in copies:
+        assert copy.get_absolute_url() not in everywhere
+    assert copies[0].get_absolute_url() in one_outlet
+    assert primary.get_absolute_url() not in one_outlet

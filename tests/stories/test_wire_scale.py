@@ -208,9 +208,15 @@ def reference_counts(story: Story) -> dict:
     languages = Counter(a.language for a in members if a.language)
     main = languages.most_common(1)[0][0] if languages else ""
     kept = [a for a in members if a.pk not in repeats]
-    lead = next((a for a in kept if a.language == main), kept[0] if kept else members[0])
-    # The image: the lead's when its display policy lets it be shown, else the first member's that may be.
-    image = next((a for a in (lead, *members) if a.image_url and article_rule(a).show_image), None)
+    # The lead: the first original in the main language that may show text (a summary), else the first original in
+    # that language, else the first original, else the first member.
+    in_language = [a for a in kept if a.language == main]
+    showing = [a for a in in_language if article_rule(a).mode in ("full", "excerpt")]
+    lead = (showing or in_language or kept or members)[0]
+    # The image: the lead's when its display policy lets it be shown, else the first member's that may be; one we
+    # hold a copy of before one not fetched yet.
+    shown = [a for a in (lead, *members) if a.image_url and article_rule(a).show_image]
+    image = next((a for a in shown if a.image_key), shown[0] if shown else None)
     return {
         "size": len(members),
         "outlet_count": len({a.publisher_id for a in members}),
@@ -246,6 +252,8 @@ def test_story_counts_from_the_database_match_the_member_by_member_reading(seed,
             image_url=rng.choice(["", "https://img.example/a.jpg"]),
             robots_directives=rng.choice(["", "", "", "noimageindex", "max-snippet:0"]),
         )
+        if rng.random() < 0.4:  # its image not fetched yet, or refused
+            Article.objects.filter(pk=article.pk).update(image_key="")
         mark = rng.choice([None, True, False])
         if mark is not None:
             ArticleSignature.objects.create(article=article, signature={}, is_repeat=mark)

@@ -70,6 +70,7 @@ class ArticleFeatures:
     terms: dict[str, float]
     entities: dict[str, float]
     numbers: frozenset[str] = frozenset()  # see lead_numbers
+    year: int | None = None  # see written_year
 
 
 @lru_cache(maxsize=200_000)
@@ -118,7 +119,9 @@ def article_features(title: str, text: str = "", url: str = "", url_weight: floa
         # A Title Case headline alone: its distinctive words stand in for names.
         for key, weight in terms.items():
             entities["~" + key] = weight
-    features = ArticleFeatures(terms=terms, entities=entities, numbers=lead_numbers(title, text))
+    features = ArticleFeatures(
+        terms=terms, entities=entities, numbers=lead_numbers(title, text), year=written_year(text)
+    )
     return with_url_words(features, url, url_weight, title or "") if url and url_weight else features
 
 
@@ -168,3 +171,30 @@ def lead_numbers(title: str, text: str = "") -> frozenset[str]:
             continue
         found.add(re.sub(r"\D", "", number).lstrip("0"))
     return frozenset(number for number in found if number not in ("", "1"))
+
+
+# A written date with its year: "July 13, 2009", "Tuesday, 12 March 2013", "le 4 août 2013", "4. August 2013",
+# "4 de agosto de 2013", "2013-03-12", "12/03/2013" (and ECB+'s tokenized "4 / 9 / 2007", "2012. 08. 08"). Found
+# from the years: the text's four-digit years first (one cheap scan), then the date forms around each, so the month
+# names are not tried at every position of the text.
+_WRITTEN_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?!\d)")
+_DAY = r"\d{1,2}(?:st|nd|rd|th|er)?\.?"
+_BEFORE_YEAR = re.compile(
+    rf"(?:\b(?:{_MONTHS})\.?\s+{_DAY},?\s+|\b{_DAY}\s+(?:de\s+|of\s+)?(?:{_MONTHS})\.?,?\s+(?:de\s+)?"
+    rf"|\b\d\d?\s?[/.]\s?\d\d?\s?[/.]\s?)$",
+    re.IGNORECASE,
+)
+_AFTER_YEAR = re.compile(r"\s?[-/.]\s?\d\d?\s?[-/.]\s?\d\d?(?!\d)")
+# A dateline or "Published: ..." line sits at the top; a date further down is more often the background's.
+DATE_CHARS = 600
+
+
+def written_year(text: str) -> int | None:
+    """The year an article was written in, read from its text when no publish time came with it: the year of the
+    first written date near the top (a dateline, "Published: July 13, 2009"), None when there is none."""
+    text = text or ""
+    for found in _WRITTEN_YEAR.finditer(text, 0, DATE_CHARS):
+        start, end = found.span()
+        if _BEFORE_YEAR.search(text, max(0, start - 30), start) or _AFTER_YEAR.match(text, end, end + 12):
+            return int(found.group())
+    return None

@@ -55,6 +55,14 @@ class ClusterOptions:
     number_share: float = 0.3
     number_bonus: float = 0.1
     number_penalty: float = 0.1
+    # The year an article was written in (features.written_year: its dateline, for text that came without a publish
+    # time) against the years at least `year_share` of a story's dated members were written in: `year_gap` or more
+    # years from all of them is another event of the same kind (ECB+: the Iran quake of 2005 and the Indonesian one
+    # of 2013), `year_penalty` less. A year apart is not enough: ECB+'s events take in follow-ups (a trial, an
+    # extradition) written the next year.
+    year_share: float = 0.5
+    year_gap: int = 2
+    year_penalty: float = 0.1
     title_number_bonus: float = 0.0
     title_number_penalty: float = 0.0
     # A headline alone, scored by its words alone (no embedding): the words of its URL's slug that it lacks count as
@@ -81,6 +89,7 @@ class StoryState:
     last_seen: datetime | None = None
     vector: np.ndarray | None = None  # the sum of the members' embeddings (None when none came with one)
     numbers: dict[str, int] = field(default_factory=dict)  # lead number -> how many members' leads have it
+    years: dict[int, int] = field(default_factory=dict)  # written year -> how many members were written in it
 
     def add(
         self,
@@ -100,6 +109,8 @@ class StoryState:
         self.size += 1
         for number in features.numbers:
             self.numbers[number] = self.numbers.get(number, 0) + 1
+        if features.year is not None:
+            self.years[features.year] = self.years.get(features.year, 0) + 1
         if vector is not None:
             self.vector = vector.astype(np.float32) if self.vector is None else self.vector + vector
         if language:
@@ -119,6 +130,8 @@ class StoryState:
         self.size += other.size
         for number, count in other.numbers.items():
             self.numbers[number] = self.numbers.get(number, 0) + count
+        for year, count in other.years.items():
+            self.years[year] = self.years.get(year, 0) + count
         if other.vector is not None:
             self.vector = other.vector.copy() if self.vector is None else self.vector + other.vector
         for language, count in other.languages.items():
@@ -132,6 +145,11 @@ class StoryState:
         """The lead numbers at least `share` of the members mention."""
         least = share * self.size
         return frozenset(number for number, count in self.numbers.items() if count >= least)
+
+    def agreed_years(self, share: float) -> frozenset[int]:
+        """The written years at least `share` of the members that have one were written in."""
+        least = share * sum(self.years.values())
+        return frozenset(year for year, count in self.years.items() if count >= least)
 
     def is_open_at(self, at: datetime | None, quiet_period: timedelta) -> bool:
         """Whether an article of time `at` may still join (times unknown on either side never close a story)."""
@@ -150,6 +168,7 @@ class StoryState:
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             **({"vector": [round(float(x), 4) for x in self.vector]} if self.vector is not None else {}),
             **({"numbers": self.numbers} if self.numbers else {}),
+            **({"years": {str(k): v for k, v in self.years.items()}} if self.years else {}),
         }
 
     @classmethod
@@ -167,6 +186,7 @@ class StoryState:
                 last_seen=_time(data.get("last_seen")),
                 vector=np.asarray(data["vector"], dtype=np.float32) if data.get("vector") else None,
                 numbers={str(k): int(v) for k, v in data.get("numbers", {}).items()},
+                years={int(k): int(v) for k, v in data.get("years", {}).items()},
             )
         except (AttributeError, TypeError, ValueError):
             return cls()

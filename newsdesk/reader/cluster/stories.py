@@ -11,7 +11,8 @@ all candidates at once is numpy's (cluster.vectors). When the caller also gives 
 that is what joins headlines that say the same thing in other words ("fuel prices surge" / "gas prices rise").
 Last, the numbers of the article's headline and lead (counts, amounts, years) move the score up when they agree with
 the story's and down when they contradict them: two similar events (two pirate captures, two jewel heists) share
-their words, not their numbers.
+their words, not their numbers; and an article written years after the story's dated members (its dateline, for
+text that came without a publish time) is another event of the same kind.
 """
 
 from __future__ import annotations
@@ -104,10 +105,12 @@ class StoryClusterer:
         title_only: bool = False,
         vector: np.ndarray | None = None,
         numbers: frozenset[str] = frozenset(),
+        year: int | None = None,
     ) -> list[float]:
         """Similarity of an article to each of these stories, all at once (the embedding's share, when `vector`
         is given, is shifted so an unrelated story's cosine counts against it), moved up or down by whether the
-        article's lead `numbers` agree with the story's."""
+        article's lead `numbers` agree with the story's, and down when the `year` it was written in is years away from
+        the story's (full text only)."""
         options = self.options
         weight = options.title_entity_weight if title_only else options.entity_weight
         rows = [self._row(key) for key in keys]
@@ -127,7 +130,17 @@ class StoryClusterer:
             mixed = mixed + np.fromiter(
                 (self._number_shift(key, numbers, bonus, penalty) for key in keys), dtype=np.float64, count=len(keys)
             )
+        if year is not None and not title_only and options.year_penalty:
+            mixed = mixed - options.year_penalty * np.fromiter(
+                (self._years_apart(key, year) for key in keys), dtype=np.float64, count=len(keys)
+            )
         return mixed.tolist()
+
+    def _years_apart(self, key: object, year: int) -> bool:
+        """Whether the story's dated members agree on years all `year_gap` or more from `year` (False when they
+        agree on none: an undated story says nothing)."""
+        agreed = self.states[key].agreed_years(self.options.year_share)
+        return bool(agreed) and min(abs(year - other) for other in agreed) >= self.options.year_gap
 
     def _number_shift(self, key: object, numbers: frozenset[str], bonus: float, penalty: float) -> float:
         agreed = self._agreed_of(key)
@@ -200,7 +213,14 @@ class StoryClusterer:
         threshold = options.title_threshold if title_only else options.threshold
         # A story of one report is one outlet's view, not yet an event: joining it takes more.
         young = threshold + (options.title_young_margin if title_only else options.young_margin)
-        values = self.scores(self.weigh(features), keys, title_only=title_only, vector=vector, numbers=features.numbers)
+        values = self.scores(
+            self.weigh(features),
+            keys,
+            title_only=title_only,
+            vector=vector,
+            numbers=features.numbers,
+            year=features.year,
+        )
         states = self.states
         found = [
             (value, key)

@@ -45,6 +45,19 @@ _CAPTION = re.compile(r"caption|credit|photo-?info|image-?info|figcaption")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[\.\.\.\])\s*$")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# Headings that name a rail of other stories, in the languages we see most; a plain "More" or "Latest" is not
+# enough ("More than 300 people were evacuated" can head a list of facts).
+_RAIL_HEADING = re.compile(
+    r"^(?:more (?:must.reads?|stories|news|articles|coverage|reads?|videos|from\b|on (?:this|the)\b|to read)"
+    r"|related\b|read (?:more|next|also)\b|recommended\b|most (?:popular|read|viewed|shared)\b|trending\b"
+    r"|top stories\b|you (?:may|might) (?:also )?like\b|don.t miss\b|must.reads?\b|also (?:read|on)\b"
+    r"|(?:à )?lire aussi\b|sur le même sujet\b|mehr zum thema\b|weitere (?:artikel|nachrichten|meldungen)\b"
+    r"|lee también\b|te puede interesar\b|más noticias\b)",
+    re.I,
+)
+_RAIL_ITEM_WORDS = 20
+_RAIL_MIN_ITEMS = 3
+_RAIL_HEADING_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,7 @@ def trafilatura_candidate(
     _drop_title_headings(body, title)
     _drop_calls_to_action(body)
     _drop_captions(body)
+    _drop_trailing_rail(body)
     return _draft(source, convert_to_html(body)[0], base_url=base_url, allow_loopback=allow_loopback)
 
 
@@ -189,6 +203,32 @@ def _drop_title_headings(body: etree._Element, title: str) -> None:
         if el.tag == "head" and wanted and _words("".join(el.itertext())) == wanted:
             drop_keep_tail(el, blank_tail=False)
             return
+
+
+def _drop_trailing_rail(body: etree._Element) -> None:
+    """A rail of headlines that trafilatura kept at the end of the body: a short heading that names it ("More
+    Must-Reads From TIME", "Related stories"), then a list of at least three headline-length items, then nothing
+    longer than a line. The heading, the list and what follows go."""
+    children = list(body)
+    for index, el in enumerate(children):
+        if el.tag != "head":
+            continue
+        heading = " ".join("".join(el.itertext()).split())
+        if len(heading.split()) > _RAIL_HEADING_WORDS or not _RAIL_HEADING.match(heading):
+            continue
+        after = children[index + 1 :]
+        if not after or after[0].tag != "list":
+            continue
+        items = [" ".join("".join(item.itertext()).split()) for item in after[0]]
+        items = [item for item in items if item]
+        if len(items) < _RAIL_MIN_ITEMS or any(len(item.split()) > _RAIL_ITEM_WORDS for item in items):
+            continue
+        rest = after[1:]
+        if any(len("".join(other.itertext()).split()) > _RAIL_ITEM_WORDS for other in rest):
+            continue
+        for gone in (el, *after):
+            drop_keep_tail(gone, blank_tail=False)
+        return
 
 
 def _drop_calls_to_action(body: etree._Element) -> None:

@@ -7,6 +7,7 @@ import json
 
 import lxml.html
 import pytest
+from lxml import etree
 
 from newsdesk.reader.extract import extract_article
 from newsdesk.reader.extract.candidates import (
@@ -15,6 +16,7 @@ from newsdesk.reader.extract.candidates import (
     READABILITY,
     TRAFILATURA,
     TRAFILATURA_PRECISION,
+    _drop_trailing_rail,
     html_candidate,
     readability_candidate,
     text_candidate,
@@ -342,3 +344,35 @@ def test_extract_article_asks_readability_only_for_a_doubtful_page():
     doubtful = extract_article(page(f"<p class='standfirst'>{DESCRIPTION}</p>"), url="https://news.example/a")
     assert "opens with the page's description" in doubtful.body_reasons[0]
     assert "readability" in doubtful.body_reasons[1]
+
+
+def _ending(heading: str, items: int = 4, after: str = "") -> str:
+    # trafilatura's body tree: <p>, <head>, <list>/<item> (what _drop_trailing_rail reads)
+    rail = "".join(f"<item>Another headline number {n} from the desk</item>" for n in range(items))
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))
+    body = etree.fromstring(f"<body>{paragraphs}<head>{heading}</head><list>{rail}</list>{after}</body>")
+    _drop_trailing_rail(body)
+    return " ".join("".join(body.itertext()).split())
+
+
+@pytest.mark.parametrize("heading", ["More Must-Reads From TIME", "Related stories", "À lire aussi", "Most read"])
+def test_a_rail_of_headlines_at_the_end_of_trafilaturas_body_goes(heading):
+    text = _ending(heading, after="<p>Write to the author at desk@example.org</p>")
+    assert "Sentence 11 of the article" in text
+    assert heading not in text
+    assert "Another headline number" not in text
+    assert "Write to the author" not in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "items", "after"),
+    [
+        ("More than 300 people were evacuated", 4, ""),  # a heading of the article's own, not a rail's name
+        ("Related stories", 2, ""),  # two links are not a rail
+        ("Related stories", 4, f"<p>{ARTICLE}</p>"),  # the article goes on after it
+    ],
+)
+def test_a_list_that_is_not_a_trailing_rail_stays(heading, items, after):
+    text = _ending(heading, items=items, after=after)
+    assert heading in text
+    assert "Another headline number 1" in text

@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.common.arguments import count_between
 from newsdesk.common.database import require_migrated
 from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.images import images_and_stories_step
 from newsdesk.ingest.progress import refresh_progress
 from newsdesk.ingest.runner import run_cycle
 from newsdesk.ingest.selectors import feeds_to_refresh_count
-from newsdesk.media.steps import images_step
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 stats = run_cycle(
                     context=context, full_pass=full_pass, threads=options["threads"], on_feed_done=on_done
                 )
-            images = images_step(options=context.options, limit=None)
+            images = images_and_stories_step(options=context.options, limit=None)
         finally:
             context.close()
         self.stdout.write(

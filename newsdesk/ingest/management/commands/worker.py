@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand
 from newsdesk.common.arguments import count_between, duration
 from newsdesk.common.database import Backoff, connections_reset, database_unavailable, require_migrated
 from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.images import images_and_stories_step
 from newsdesk.ingest.jobs import periodic_jobs_run
 from newsdesk.ingest.report import one_line
 from newsdesk.ingest.runner import worker_cycle, worker_identity
-from newsdesk.media.steps import images_step
 
 CYCLE_FAILED = "cycle failed"
 DATABASE_UNAVAILABLE = "database unavailable ({error}); retrying in {delay:g}s"
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                         lease_s=options["lease"],
                     )
                     # Lead images of what this cycle stored, fetched here rather than in any request.
-                    images = images_step(options=context.options)
+                    images = images_and_stories_step(options=context.options)
                     # Housekeeping (closing quiet stories): due once per period, run by whichever worker claims it.
                     jobs = periodic_jobs_run(owner=owner)
                 except Exception as exc:

@@ -16,9 +16,10 @@ def since_argument(text: str) -> datetime:
     """An ISO 8601 day or time (UTC unless it says otherwise), for argparse."""
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        # In UTC, as the database compares it: 0001-01-01T00:00+14:00 is outside the calendar there.
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Command(BaseCommand):
