@@ -38,6 +38,12 @@ _INERT_SCRIPTS = etree.XPath("//script[not(@type='application/ld+json')]")
 _COUNT_PARAGRAPHS_INSIDE = etree.XPath("count(.//p)")
 _PARAGRAPHS_IN = etree.XPath("descendant-or-self::p")
 _PARAGRAPHS = etree.XPath("//p")
+# Loose text of a sentence's length (40 characters or more) directly in a container that also holds paragraphs.
+_STRAY_TEXT = etree.XPath("//*[p]/text()[string-length(normalize-space()) >= 40]")
+_INLINE_TAGS = frozenset(
+    ("a", "abbr", "b", "br", "cite", "code", "em", "font", "i", "img", "mark", "q", "s", "small", "span", "strong",
+     "sub", "sup", "time", "u")
+)  # fmt: skip
 _TEXT_LENGTH = etree.XPath("string-length(.)")
 _BODY_NAME_PARAGRAPHS = 3  # fewer paragraphs under one name are a box (a teaser, a prompt), not a body
 _MAX_SHARE = 0.5  # a container holding more than half of the page's paragraphs is content, not chrome
@@ -139,6 +145,32 @@ def strip_inert(document: etree._Element) -> None:
     for el in _INERT_SCRIPTS(document):
         el.drop_tree()
     etree.strip_elements(document, *_INERT_TAGS, with_tail=False)
+
+
+def wrap_stray_text(document: etree._Element) -> int:
+    """Text lying loose in a container that also holds paragraphs becomes a paragraph of its own; returns how many.
+
+    Browsers close a `<p>` at the first block inside it, so `<p><div>related links</div>SAN FRANCISCO (AP) — …</p>`
+    leaves the article's first paragraph as loose text after the rail's `<div>`, beside the `<p>`s that follow, and
+    trafilatura reads only elements' own text there: the lead was lost (Yahoo's page). Loose text after an inline
+    element is part of a sentence and stays as it is."""
+    wrapped = 0
+    for text in _STRAY_TEXT(document):
+        owner = text.getparent()
+        if owner is None:
+            continue
+        paragraph = etree.Element("p")
+        paragraph.text = str(text)
+        if text.is_tail:
+            if owner.tag in _INLINE_TAGS or not isinstance(owner.tag, str):
+                continue
+            owner.tail = None
+            owner.addnext(paragraph)
+        else:
+            owner.text = None
+            owner.insert(0, paragraph)
+        wrapped += 1
+    return wrapped
 
 
 def merge_sibling_articles(document: etree._Element, *, at_least: int = _SIBLING_POSTS) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from newsdesk.reader.extract.boilerplate import prune_boilerplate, strip_inert
+from newsdesk.reader.extract.boilerplate import prune_boilerplate, strip_inert, wrap_stray_text
 
 PAGE = """<html><head><title>T</title><meta name="x" content="y"><link rel="stylesheet" href="/s.css">
 <script type="application/ld+json">{"@type": "NewsArticle"}</script><script>var tracking = 1;</script>
@@ -105,3 +105,34 @@ def test_a_form_holding_little_of_the_page_text_still_goes():
     text = tree.text_content()
     assert "Search the archive" not in text
     assert "Sentence 7 of the county report" in text
+
+
+LOOSE = "loose text of a sentence's length, more than forty characters"
+
+
+def _paragraph_texts(page: str) -> tuple[int, list[str]]:
+    tree = lxml.html.document_fromstring(page)
+    wrapped = wrap_stray_text(tree)
+    return wrapped, [" ".join(p.text_content().split()) for p in tree.iter("p")]
+
+
+def test_loose_text_beside_paragraphs_becomes_a_paragraph():
+    # Text first in the container, text after a block (a <p> closed by a <div>), both beside paragraphs.
+    page = (
+        f"<html><body><div>First {LOOSE}<p>A paragraph.</p><div>rail</div>After {LOOSE}<p>More.</p></div></body></html>"
+    )
+    wrapped, paragraphs = _paragraph_texts(page)
+    assert wrapped == 2
+    assert paragraphs == [f"First {LOOSE}", "A paragraph.", f"After {LOOSE}", "More."]
+
+
+def test_loose_text_that_is_short_after_inline_markup_or_without_paragraphs_stays():
+    for page in (
+        "<html><body><div><p>A paragraph.</p>Short tail<p>More.</p></div></body></html>",
+        f"<html><body><div><p>A paragraph.</p><b>Bold</b> then {LOOSE}<p>More.</p></div></body></html>",
+        f"<html><body><div>Only {LOOSE}<br>and more {LOOSE}</div></body></html>",  # no <p> beside it
+    ):
+        tree = lxml.html.document_fromstring(page)
+        before = lxml.html.tostring(tree)
+        assert wrap_stray_text(tree) == 0
+        assert lxml.html.tostring(tree) == before
