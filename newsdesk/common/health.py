@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 HEALTH_PATHS = ("/healthz", "/readyz")
 RETRY_AFTER_S = 30
 API_UNAVAILABLE = "the database is unavailable; try again shortly"
+# The API's errors are always {"error": ...} (newsdesk.api.responses), a bug's included.
+API_SERVER_ERROR = "internal server error"
 NOT_READY = "not ready: {reason}"
 
 
@@ -79,9 +81,12 @@ class HealthMiddleware:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: a database outage met outside a view (a session or sign-in middleware) is a 503 as well."""
+    """handler500: a database outage met outside a view (a session or sign-in middleware) is a 503 as well; any
+    other error is the 500 page, or a JSON error under /api/."""
     exc = sys.exc_info()[1]
     if exc is not None and database_unavailable(exc):
         connections_reset()
         return database_unavailable_response(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": API_SERVER_ERROR}, status=500)
     return django_server_error(request)

@@ -27,7 +27,13 @@ def _fine(request):
     return HttpResponse("fine")
 
 
-urlpatterns = [path("api/articles", _database_gone), path("news", _database_gone), path("bug", _bug), path("", _fine)]
+urlpatterns = [
+    path("api/articles", _database_gone),
+    path("api/bug", _bug),
+    path("news", _database_gone),
+    path("bug", _bug),
+    path("", _fine),
+]
 handler500 = "newsdesk.common.health.server_error"
 OUTAGE = override_settings(ROOT_URLCONF=__name__, DEBUG=False)
 
@@ -54,6 +60,15 @@ def test_the_api_answers_503_in_json_while_the_database_is_away():
 @OUTAGE
 def test_other_errors_stay_500():
     assert Client(raise_request_exception=False).get("/bug").status_code == 500
+
+
+@OUTAGE
+def test_an_api_bug_is_a_500_in_json_like_every_other_api_error():
+    # A bad `since` once reached the database and failed there: the API answered with the site's HTML 500 page.
+    response = Client(raise_request_exception=False).get("/api/bug")
+
+    assert response.status_code == 500
+    assert json.loads(response.content) == {"error": health.API_SERVER_ERROR}
 
 
 def test_the_500_handler_answers_503_for_an_outage_met_outside_a_view():

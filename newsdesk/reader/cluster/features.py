@@ -48,6 +48,7 @@ _SENTENCES = re.compile(r"(?<=[.!?:;\"“”«»„])\s+|\n+")
 SLUG_MIN_WORDS = 3
 _PAGE_SUFFIX = re.compile(r"\.[a-z]{2,5}$", re.IGNORECASE)  # .html, .shtml, .php, .aspx, .ece
 _SLUG_SPLIT = re.compile(r"[-_+.,]")
+_WORD_PARTS = re.compile(r"[^\w\-]+|_")
 
 
 @lru_cache(maxsize=200_000)
@@ -121,7 +122,7 @@ def article_features(title: str, text: str = "", url: str = "", url_weight: floa
     features = ArticleFeatures(
         terms=terms, entities=entities, numbers=lead_numbers(title, text), year=written_year(text)
     )
-    return with_url_words(features, url, url_weight) if url and url_weight else features
+    return with_url_words(features, url, url_weight, title or "") if url and url_weight else features
 
 
 def url_words(url: str) -> list[str]:
@@ -141,13 +142,17 @@ def url_words(url: str) -> list[str]:
     return [word.lower() for word in best]
 
 
-def with_url_words(features: ArticleFeatures, url: str, weight: float) -> ArticleFeatures:
+def with_url_words(features: ArticleFeatures, url: str, weight: float, title: str = "") -> ArticleFeatures:
     """`features` plus the slug's terms they lack, each of `weight`: only as terms, never as entities or numbers
-    (the slug is lower case and its numbers are ids and dates)."""
+    (the slug is lower case and its numbers are ids and dates). A slug splits an elision ("l'accord" -> "l", "accord"):
+    that is the headline's own word again. A hyphenated word is one headline term of its first letters
+    ("Comcast-Time" -> "comcas"), so the slug's "time" is new."""
+    own = set(features.terms)
+    own.update(_word(part)[0] for part in _WORD_PARTS.split(title) if part)
     added = {}
     for word in url_words(url):
         stem, _ = _word(word)
-        if stem is not None and stem not in features.terms:
+        if stem is not None and stem not in own:
             added[stem] = weight
     return replace(features, terms={**features.terms, **added}) if added else features
 

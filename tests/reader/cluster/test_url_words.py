@@ -75,3 +75,17 @@ def test_a_headline_in_other_words_joins_its_story_through_its_slug(weight, toge
 
     assert (again.story == first.story) is together
     assert again.opened is not together
+
+
+def test_the_headlines_own_words_split_at_apostrophes_are_not_new_the_parts_of_a_hyphenated_word_are():
+    title = "L'accord de coalition : Bürgerbund sous pression"
+    url = "https://x.example/politique/2026-11-28/l-accord-de-coalition-burgerbund-sous-pression/"
+
+    assert article_features(title, "", url, 1.0) == article_features(title)
+    # A hyphenated word is one term of its first letters ("comcas"): its other parts are new.
+    features = article_features(
+        "Franken slams Comcast-Time Warner deal", "", "https://x.example/comcast-time-warner-deal", 1.0
+    )
+    assert (features.terms["comcas"], features.terms["time"]) == (2.0, 1.0)
+    longer = url.replace("-pression/", "-pression-apres-le-vote-de-confiance/")
+    assert article_features(title, "", longer, 1.0).terms["confia"] == 1.0
