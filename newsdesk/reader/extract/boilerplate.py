@@ -41,7 +41,8 @@ _PARAGRAPHS_IN = etree.XPath("descendant-or-self::p")
 _PARAGRAPHS = etree.XPath("//p")
 # Loose text of a sentence's length (40 characters or more) directly in a container that also holds paragraphs.
 _STRAY_TEXT = etree.XPath("//*[p]/text()[string-length(normalize-space()) >= 40]")
-_BREAK_CONTAINERS = ("div", "section", "td", "article", "main", "blockquote", "font", "center")
+_BREAK_CONTAINERS = frozenset(("div", "section", "td", "article", "main", "blockquote", "font", "center"))
+_DOUBLE_BREAK_PARENTS = etree.XPath("//br[following-sibling::*[1][self::br]]/parent::*")
 _DOUBLE_BREAKS = 3  # fewer `<br><br>` are spacing inside a block, not a way of writing paragraphs
 _BLOCK_TAGS = frozenset(
     ("article", "aside", "blockquote", "div", "dl", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -188,8 +189,8 @@ def paragraphs_from_breaks(document: etree._Element) -> int:
     finds no article at all and falls back to the whole page (Donga's); readability has done this conversion all
     along. Block children stay where they are, between the new paragraphs."""
     rebuilt = 0
-    for el in list(document.iter(*_BREAK_CONTAINERS)):
-        if el.find("p") is not None or _double_breaks(el) < _DOUBLE_BREAKS:
+    for el in _DOUBLE_BREAK_PARENTS(document):  # found in C: a big page has thousands of <div>s, few with <br><br>
+        if el.tag not in _BREAK_CONTAINERS or el.find("p") is not None or _double_breaks(el) < _DOUBLE_BREAKS:
             continue
         _rebuild_as_paragraphs(el)
         rebuilt += 1
