@@ -2,6 +2,7 @@
 GET /api/articles/<id>."""
 
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
@@ -15,10 +16,12 @@ from newsdesk.articles import policy, presentation
 from newsdesk.articles.filters import FilterError, article_filters
 from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article
-from newsdesk.articles.presentation import absolute_url
-from newsdesk.articles.selectors import ArticleFilter, article_after, article_filtered, article_get, article_keys_of
+from newsdesk.articles.presentation import absolute_url, article_url
+from newsdesk.articles.selectors import ArticleFilter, article_after, article_filtered, article_keys_of
 from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
 from newsdesk.common.site_url import site_url_for
+from newsdesk.stories.presentation import story_url
+from newsdesk.stories.selectors import article_page_get, article_syndication
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -128,7 +131,23 @@ class ArticleListApi(JsonApiView):
 class ArticleDetailApi(JsonApiView):
     def get(self, request: HttpRequest, article_id: str) -> JsonResponse:
         valid = article_id.isascii() and article_id.isdigit() and len(article_id) <= MAX_ID_DIGITS
-        article = article_get(article_id=int(article_id)) if valid else None
+        article = article_page_get(article_id=int(article_id)) if valid else None
         if article is None:
             return json_error(ERROR_NOT_FOUND, 404)
-        return json_ok(article_output(article, site_url=site_url_for(request)))
+        site_url = site_url_for(request)
+        return json_ok({**article_output(article, site_url=site_url), **syndication_output(article, site_url=site_url)})
+
+
+def syndication_output(article: Article, *, site_url: str) -> dict[str, Any]:
+    """What the article's page says beside it: its story, and for a wire text its primary source and the other
+    outlets carrying it (the story API's `primary_source` and `also_carried_by`)."""
+    found = article_syndication(article)
+    story = {"id": found.story.pk, "url": story_url(found.story, site_url=site_url)} if found.story else None
+    is_primary = found.primary is not None and found.primary.pk == article.pk
+    copy_of = found.primary if found.primary is not None and not is_primary else None
+    return {
+        "story": story,
+        "primary_source": is_primary,
+        "primary_source_url": article_url(copy_of, site_url=site_url) if copy_of else None,
+        "also_carried_by": [article_url(other, site_url=site_url) for other in found.carried_by],
+    }

@@ -113,6 +113,36 @@ ARTICLE = {
     },
 }
 
+ARTICLE_DETAIL = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Article"},
+        {
+            "type": "object",
+            "properties": {
+                "story": {
+                    "type": ["object", "null"],
+                    "description": "The story the article is part of (its page lists every outlet)",
+                    "properties": {"id": {"type": "integer"}, "url": {"type": "string", "format": "uri"}},
+                },
+                "primary_source": {
+                    "type": "boolean",
+                    "description": "The original of a wire text other outlets printed",
+                },
+                "primary_source_url": {
+                    **_NULLABLE_STRING,
+                    "format": "uri",
+                    "description": "When the article is a copy of a wire text: our page for its primary source",
+                },
+                "also_carried_by": {
+                    "type": "array",
+                    "items": {"type": "string", "format": "uri"},
+                    "description": "Our pages for the other outlets' copies of the same wire text",
+                },
+            },
+        },
+    ]
+}
+
 STORY = {
     "type": "object",
     "required": ["id", "url", "headline", "language", "outlet_count", "article_count"],
@@ -197,7 +227,10 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                 "One article",
                 "getArticle",
                 [_ID],
-                {"200": _ok("#/components/schemas/Article", "The article"), "404": _NOT_FOUND},
+                {
+                    "200": _ok("#/components/schemas/ArticleDetail", "The article, its story and wire copies"),
+                    "404": _NOT_FOUND,
+                },
             ),
             "/api/stories": _get(
                 "Top stories, ranked by coverage and freshness",
@@ -223,6 +256,7 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
             "schemas": {
                 "Article": ARTICLE,
                 "ArticleList": _list_of("#/components/schemas/Article"),
+                "ArticleDetail": ARTICLE_DETAIL,
                 "Story": STORY,
                 "StoryList": _list_of("#/components/schemas/Story"),
                 "StoryDetail": STORY_DETAIL,

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from newsdesk.api.openapi import openapi_schema
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.selectors import language_filter, story_rank
@@ -373,3 +374,26 @@ def test_search_shows_each_wire_text_once_unless_narrowed_to_one_publisher(clien
         assert copy.get_absolute_url() not in everywhere
     assert copies[0].get_absolute_url() in one_outlet
     assert primary.get_absolute_url() not in one_outlet
+
+
+def test_the_article_api_names_its_story_primary_source_and_the_other_outlets(client, wire_story):
+    # The article page said all this; the API's article said none of it.
+    primary, (copy_one, copy_two), german = wire_story["primary"], wire_story["copies"], wire_story["german"]
+    story_url = "http://testserver" + wire_story["story"].get_absolute_url()
+
+    def get(article) -> dict:
+        return client.get(f"/api/articles/{article.pk}").json()
+
+    def url(article) -> str:
+        return "http://testserver" + article.get_absolute_url()
+
+    of_primary, of_copy, of_own = get(primary), get(copy_one), get(german)
+    assert of_primary["story"] == {"id": wire_story["story"].pk, "url": story_url}
+    assert (of_primary["primary_source"], of_primary["primary_source_url"]) == (True, None)
+    assert of_primary["also_carried_by"] == [url(copy_one), url(copy_two)]
+    assert (of_copy["primary_source"], of_copy["primary_source_url"]) == (False, url(primary))
+    assert of_copy["also_carried_by"] == [url(copy_two)]
+    assert (of_own["story"]["url"], of_own["primary_source"], of_own["also_carried_by"]) == (story_url, False, [])
+    declared = openapi_schema(server_url="http://testserver")["components"]["schemas"]
+    described = set(declared["Article"]["properties"]) | set(declared["ArticleDetail"]["allOf"][1]["properties"])
+    assert set(of_primary) <= described
