@@ -179,7 +179,8 @@ GRID = {
 TITLE_GRID = {
     "title_threshold": [0.03, 0.04, 0.05, 0.06, 0.08, 0.1],
     "title_entity_weight": [0.0, 0.2, 0.4],
-    "title_young_margin": [0.0, 0.02, 0.04],
+    "title_young_margin": [0.0, 0.02, 0.04, 0.08, 0.12],
+    "title_young_size": [1, 2],
     "title_merge_threshold": [0.25, 0.3, 0.35, 0.4, None],
 }
 # With a model, how much of a headline's score the embedding decides, and how far its cosine is shifted.

@@ -218,7 +218,7 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "paths": {
             "/api/articles": _get(
-                "Visible articles, newest first",
+                "Visible articles, newest first; each wire text once (its primary source) unless `publisher` is given",
                 "listArticles",
                 [*_page_params(MAX_OFFSET), *ARTICLE_FILTERS],
                 {"200": _ok("#/components/schemas/ArticleList", "A page of articles"), "400": _ERROR},

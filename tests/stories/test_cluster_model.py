@@ -42,6 +42,9 @@ FUEL = (
     "households budgets"
 )
 PUMP = "Drivers pay more at the gas pump while travel peaks across several busy states and airlines add flights"
+# With the packaged model a story of one or two headlines takes another only 0.12 above the threshold
+# (PackagedEmbedder.tuning): a closer paraphrase than PUMP, the words alone still below the threshold.
+SHORTAGE = "Oil shortage pushes gasoline costs higher for holiday travel"
 
 
 @pytest.fixture
@@ -49,7 +52,7 @@ def model(tmp_path):
     return str(tiny_model(tmp_path / "model"))
 
 
-def store_headlines() -> list:
+def store_headlines(second: str = PUMP) -> list:
     """The two headlines as a feed without content would give them: no body, no summary."""
     publisher = make_publisher(name="Wire", slug="wire", language="en", homepage="https://wire.example/")
     at = timezone.now() - timedelta(hours=2)
@@ -57,7 +60,7 @@ def store_headlines() -> list:
         make_article(
             publisher, title=title, summary="", body_text="", language="en", published_at=at + timedelta(minutes=i)
         )
-        for i, title in enumerate((FUEL, PUMP))
+        for i, title in enumerate((FUEL, second))
     ]
 
 
@@ -66,10 +69,10 @@ def stories_of(articles: list) -> list[int]:
     return [memberships[a.pk] for a in articles]
 
 
-def stream_then_rebuild(model: str) -> tuple[list[int], dict, list[int]]:
+def stream_then_rebuild(model: str, second: str = PUMP) -> tuple[list[int], dict, list[int]]:
     """The two headlines' stories assigned one refresh each (the story's state comes back from the database in
     between), the first story's stored state, and their stories after `stories_rebuild`."""
-    articles = store_headlines()
+    articles = store_headlines(second)
     with override_settings(NEWSDESK_CLUSTER_MODEL=model):
         for article in articles:
             articles_stories_update(articles=[article])
@@ -218,11 +221,19 @@ def test_the_packaged_model_joins_headlines_worded_apart_through_the_pipeline_an
         assert startup_model_check() == []
         loaded = cluster_embedder()
         assert cluster_embedder() is loaded  # once per process, as a folder's
-    streamed, stored, rebuilt = stream_then_rebuild("wordllama")
+    streamed, stored, rebuilt = stream_then_rebuild("wordllama", SHORTAGE)
 
     assert streamed[0] == streamed[1]
     assert rebuilt[0] == rebuilt[1]
     assert stored[VECTOR_MODEL].startswith("wordllama 0.4.0.post1 l2_supercat 256")
+
+
+def test_with_the_packaged_model_a_story_of_one_headline_asks_more_of_a_paraphrase():
+    # PUMP, further off than SHORTAGE, would join at the threshold alone (the tiny model's test above).
+    streamed, _, rebuilt = stream_then_rebuild("wordllama")
+
+    assert streamed[0] != streamed[1]
+    assert rebuilt[0] != rebuilt[1]
 
 
 def test_a_broken_packaged_model_is_one_check_error_line(monkeypatch):

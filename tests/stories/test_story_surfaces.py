@@ -397,3 +397,15 @@ def test_the_article_api_names_its_story_primary_source_and_the_other_outlets(cl
     declared = openapi_schema(server_url="http://testserver")["components"]["schemas"]
     described = set(declared["Article"]["properties"]) | set(declared["ArticleDetail"]["allOf"][1]["properties"])
     assert set(of_primary) <= described
+
+
+def test_the_article_api_list_gives_each_wire_text_once_unless_narrowed_to_one_publisher(client, wire_story):
+    primary, copies = wire_story["primary"], wire_story["copies"]
+
+    everywhere = [item["id"] for item in client.get("/api/articles", {"limit": 100}).json()["items"]]
+    one_outlet = client.get("/api/articles", {"publisher": copies[0].publisher.slug}).json()["items"]
+
+    assert primary.pk in everywhere
+    assert wire_story["german"].pk in everywhere
+    assert not {copy.pk for copy in copies} & set(everywhere)
+    assert [item["id"] for item in one_outlet] == [copies[0].pk]

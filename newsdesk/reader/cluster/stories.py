@@ -213,6 +213,7 @@ class StoryClusterer:
         threshold = options.title_threshold if title_only else options.threshold
         # A story of one report is one outlet's view, not yet an event: joining it takes more.
         young = threshold + (options.title_young_margin if title_only else options.young_margin)
+        young_size = options.title_young_size if title_only else 1
         values = self.scores(
             self.weigh(features),
             keys,
@@ -225,7 +226,7 @@ class StoryClusterer:
         found = [
             (value, key)
             for value, key in zip(values, keys, strict=True)
-            if value >= (young if states[key].size <= 1 else threshold)
+            if value >= (young if states[key].size <= young_size else threshold)
         ]
         found.sort(key=lambda item: -item[0])
         return found

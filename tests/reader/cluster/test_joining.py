@@ -50,6 +50,22 @@ def test_a_story_of_one_report_takes_an_article_only_above_the_threshold_plus_th
     assert story_of(margin, MYSORE, MYSORE_AGAIN).assign(title=SUKANYA[0], text=SUKANYA[1]).story == "story"
 
 
+def test_a_headline_story_stays_young_up_to_the_title_young_size():
+    headlines = [(title, "") for title in (MYSORE[0], MYSORE_AGAIN[0], "Pirates repulsed by Indian navy in Aden")]
+    article = (SUKANYA[0], "")
+    words = ClusterOptions(title_threshold=0.0, title_young_margin=0.0)
+    two, three = score_of(words, article, *headlines[:2]), score_of(words, article, *headlines)
+    young = replace(words, title_threshold=min(two, three) - 0.05, title_young_margin=max(two, three))
+
+    assert min(two, three) > 0.1
+    # A story of two headlines is past the default young size (1): the plain threshold.
+    assert story_of(young, *headlines[:2]).assign(title=article[0]).story == "story"
+    # Young up to two: it takes more...
+    assert story_of(replace(young, title_young_size=2), *headlines[:2]).assign(title=article[0]).opened
+    # ...and three headlines make an event.
+    assert story_of(replace(young, title_young_size=2), *headlines).assign(title=article[0]).story == "story"
+
+
 def test_a_headline_matching_two_stories_merges_them_only_with_a_headline_merge_threshold():
     headlines = ["Mt. Gox files for bankruptcy", "Bitcoin exchange Mt. Gox seeks protection"]
     bridge = "Bitcoin exchange Mt. Gox files for bankruptcy protection"
