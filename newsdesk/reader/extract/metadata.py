@@ -4,6 +4,7 @@ read from <meta>/<link>, JSON-LD and a few well-known markup patterns. One pass 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +49,7 @@ _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 # before French ; : ! ? » and after «. Narrow no-break spaces (U+202F) are always typography and stay.
 _LAYOUT_NBSP = re.compile(r"(?<![\d«\u2039])\xa0(?![;:!?»\u203a])|(?<=\d)\xa0(?![\d;:!?»\u203a])")
 _MAX_BYLINE = 120
+_OXFORD_AND = re.compile(r",\s+and\s+", re.I)
 _HAS_TIME = re.compile(r"\d:\d\d|T\d")  # "2026-03-01" is a day; "2026-03-01T09:30" and "09:30" are times
 _BYLINES = etree.XPath(xpaths.BYLINE_XPATH)
 _ITEMPROP = etree.XPath("//*[@itemprop=$name]")
@@ -93,7 +95,7 @@ def read_metadata(document: etree._Element, *, url: str, headers: dict[str, str]
     return PageMetadata(
         canonical_url=canonical,
         title=_title(document, meta, article, site_name, url, canonical),
-        byline=_byline(document, meta, article),
+        byline=strip_outlet(_byline(document, meta, article), site_name, url, canonical),
         meta_author=meta_author,
         published=published,
         published_is_date=published is not None and not _HAS_TIME.search(published_text),
@@ -218,16 +220,7 @@ def strip_site_name(title: str, site_name: str, *urls: str) -> str:
     cuts = list(_TITLE_SEPARATORS.finditer(title))
     if not cuts:
         return title
-    hosts = [(urlsplit(u).hostname or "").lower().removeprefix("www.").replace(".", "") for u in urls if u]
-    site = site_name.lower().strip()
-
-    def names_site(part: str) -> bool:
-        low = part.lower().strip()
-        compact = re.sub(r"[^a-z0-9]", "", low)
-        return bool(low) and (
-            low == site or (bool(site) and low in site) or (len(compact) > 2 and any(compact in h for h in hosts))
-        )
-
+    names_site = _site_namer(site_name, urls)
     start, end = 0, len(title)
     while cuts and names_site(title[cuts[-1].end() : end]):
         end = cuts.pop().start()
@@ -238,6 +231,30 @@ def strip_site_name(title: str, site_name: str, *urls: str) -> str:
         if len(tail.split()) <= 4 and len(title[start : cuts[-1].start()].split()) >= 3:
             end = cuts.pop().start()  # a short trailing "| Politics" is a section or site label
     return title[start:end].strip()
+
+
+def strip_outlet(byline: str, site_name: str, *urls: str) -> str:
+    """'Jane Doe, Max Roe, and Ann Poe, CNN' -> 'Jane Doe, Max Roe, Ann Poe': the outlet after the last comma is the
+    site's own name, not an author's, and the list reads like every other byline list."""
+    head, comma, last = byline.rpartition(",")
+    if comma and head.strip() and _site_namer(site_name, urls)(last):
+        byline = head.strip()
+    return _OXFORD_AND.sub(", ", byline)
+
+
+def _site_namer(site_name: str, urls: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test of whether a piece of text names the site: its declared name, or its host without the dots."""
+    hosts = [(urlsplit(u).hostname or "").lower().removeprefix("www.").replace(".", "") for u in urls if u]
+    site = site_name.lower().strip()
+
+    def names_site(part: str) -> bool:
+        low = part.lower().strip()
+        compact = re.sub(r"[^a-z0-9]", "", low)
+        return bool(low) and (
+            low == site or (bool(site) and low in site) or (len(compact) > 2 and any(compact in h for h in hosts))
+        )
+
+    return names_site
 
 
 def _byline(document: etree._Element, meta: dict[str, list[str]], article: dict[str, Any]) -> str:

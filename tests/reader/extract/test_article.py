@@ -11,7 +11,7 @@ import pytest
 
 from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article, xpaths
 from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, OUT_OF_TIME, PAGE_TOO_LARGE, TOO_MANY_ELEMENTS
-from newsdesk.reader.extract.metadata import clean_byline, strip_site_name
+from newsdesk.reader.extract.metadata import clean_byline, strip_outlet, strip_site_name
 from newsdesk.reader.urls import URL_UNSAFE_CHARACTERS
 
 PAGES = Path(__file__).resolve().parents[2] / "data" / "pages"
@@ -350,3 +350,26 @@ def test_display_directives_keep_the_limits_we_honour(values, expected):
     from newsdesk.reader.extract.metadata import display_directives
 
     assert display_directives(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("Dana A. Ford, Chien-Ming Wang, and Tom Watkins, CNN", "Dana A. Ford, Chien-Ming Wang, Tom Watkins"),
+        ("Jane Doe, cnn.com", "Jane Doe"),  # the host names the site too
+        ("Jane Doe, Reuters", "Jane Doe, Reuters"),  # another outlet is a credit, not this site's name
+        ("Jane Doe and Max Roe", "Jane Doe and Max Roe"),
+        ("Doe, Jane", "Doe, Jane"),
+    ],
+)
+def test_the_sites_own_name_after_the_authors_goes(byline, expected):
+    assert strip_outlet(byline, "CNN", "https://edition.cnn.com/2013/11/27/us/story") == expected
+
+
+def test_extract_article_drops_the_outlet_from_the_byline():
+    page = (
+        '<html><head><title>T</title><meta property="og:site_name" content="CNN">'
+        '<meta name="author" content="Dana A. Ford and Tom Watkins, CNN"></head>'
+        f"<body><p>{'Text of the article. ' * 40}</p></body></html>"
+    )
+    assert extract_article(page.encode(), url="https://edition.cnn.com/a").byline == "Dana A. Ford and Tom Watkins"
