@@ -19,7 +19,13 @@ from lxml import etree
 
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract import candidates
-from newsdesk.reader.extract.boilerplate import merge_sibling_articles, prune_boilerplate, strip_inert, wrap_stray_text
+from newsdesk.reader.extract.boilerplate import (
+    merge_sibling_articles,
+    paragraphs_from_breaks,
+    prune_boilerplate,
+    strip_inert,
+    wrap_stray_text,
+)
 from newsdesk.reader.extract.candidates import BodyCandidate
 from newsdesk.reader.extract.decode import decode_html
 from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body
@@ -202,6 +208,7 @@ def _body_candidates(
     if prune:
         prune_boilerplate(pruned)
     merge_sibling_articles(pruned)
+    paragraphs_from_breaks(pruned)
     wrap_stray_text(pruned)
     found = [
         candidates.trafilatura_candidate(

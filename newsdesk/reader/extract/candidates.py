@@ -58,6 +58,14 @@ _RAIL_HEADING = re.compile(
 _RAIL_ITEM_WORDS = 20
 _RAIL_MIN_ITEMS = 3
 _RAIL_HEADING_WORDS = 8
+# Chrome above the article that trafilatura keeps: a breadcrumb ("News > Economy > Business") and a line that is
+# only a timestamp ("Published 2013-10-24 03:00:00 Updated 2013-10-24 03:00:00", in any language's words).
+_CRUMB_SPLIT = re.compile(r"\s*[>\u203a»]\s*")
+_DATE_IN_LINE = re.compile(r"\b\d{4}[-./]\d{1,2}[-./]\d{1,2}\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{4}\b")
+_DATE_TOKENS = re.compile(
+    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?", re.I
+)
+_TOP_ELEMENTS = 3
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,7 @@ def trafilatura_candidate(
     _drop_calls_to_action(body)
     _drop_captions(body)
     _drop_trailing_rail(body)
+    _drop_top_chrome(body)
     return _draft(source, convert_to_html(body)[0], base_url=base_url, allow_loopback=allow_loopback)
 
 
@@ -203,6 +212,18 @@ def _drop_title_headings(body: etree._Element, title: str) -> None:
         if el.tag == "head" and wanted and _words("".join(el.itertext())) == wanted:
             drop_keep_tail(el, blank_tail=False)
             return
+
+
+def _drop_top_chrome(body: etree._Element) -> None:
+    """A breadcrumb ("News > Economy > Business") or a bare timestamp line ("Published 2013-10-24 03:00") among the
+    first elements of trafilatura's body: page chrome above the article."""
+    for el in list(body)[:_TOP_ELEMENTS]:
+        text = " ".join("".join(el.itertext()).split())
+        parts = [part for part in _CRUMB_SPLIT.split(text) if part]
+        crumb = len(parts) >= 3 and len(text.split()) <= 10 and all(len(part.split()) <= 3 for part in parts)
+        stamp = bool(_DATE_IN_LINE.search(text)) and len(_DATE_TOKENS.sub(" ", text).split()) <= 4
+        if crumb or stamp:
+            drop_keep_tail(el, blank_tail=False)
 
 
 def _drop_trailing_rail(body: etree._Element) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from newsdesk.reader.extract.boilerplate import prune_boilerplate, strip_inert, wrap_stray_text
+from newsdesk.reader.extract.boilerplate import paragraphs_from_breaks, prune_boilerplate, strip_inert, wrap_stray_text
 
 PAGE = """<html><head><title>T</title><meta name="x" content="y"><link rel="stylesheet" href="/s.css">
 <script type="application/ld+json">{"@type": "NewsArticle"}</script><script>var tracking = 1;</script>
@@ -135,4 +135,28 @@ def test_loose_text_that_is_short_after_inline_markup_or_without_paragraphs_stay
         tree = lxml.html.document_fromstring(page)
         before = lxml.html.tostring(tree)
         assert wrap_stray_text(tree) == 0
+        assert lxml.html.tostring(tree) == before
+
+
+def _break_page(runs: int, extra: str = "") -> lxml.html.HtmlElement:
+    text = "<br><br>\n".join(f"Run {n} of the story, where the <em>Ledger</em> reported the vote." for n in range(runs))
+    return lxml.html.document_fromstring(f"<html><body><div id='story'>{text}{extra}</div></body></html>")
+
+
+def test_text_written_between_double_breaks_becomes_paragraphs():
+    tree = _break_page(4, extra="<br><br><div class='box'>A box</div>Last run, one line<br>and its second line.")
+    assert paragraphs_from_breaks(tree) == 1
+    story = tree.get_element_by_id("story")
+    assert [child.tag for child in story] == ["p", "p", "p", "p", "div", "p"]
+    texts = [" ".join(p.text_content().split()) for p in story.iter("p")]
+    assert texts[0] == "Run 0 of the story, where the Ledger reported the vote."  # the space after </em> kept
+    assert story.find("p/em").text == "Ledger"
+    last = story[-1]  # a single <br> stays inside its paragraph
+    assert (last.text, last[0].tag, last[0].tail) == ("Last run, one line", "br", "and its second line.")
+
+
+def test_containers_with_paragraphs_or_few_double_breaks_are_left_alone():
+    for tree in (_break_page(3), _break_page(5, extra="<p>A real paragraph.</p>")):  # 2 double breaks; a <p>
+        before = lxml.html.tostring(tree)
+        assert paragraphs_from_breaks(tree) == 0
         assert lxml.html.tostring(tree) == before

@@ -16,6 +16,7 @@ from newsdesk.reader.extract.candidates import (
     READABILITY,
     TRAFILATURA,
     TRAFILATURA_PRECISION,
+    _drop_top_chrome,
     _drop_trailing_rail,
     html_candidate,
     readability_candidate,
@@ -376,3 +377,30 @@ def test_a_list_that_is_not_a_trailing_rail_stays(heading, items, after):
     text = _ending(heading, items=items, after=after)
     assert heading in text
     assert "Another headline number 1" in text
+
+
+def _top(*lines: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in lines)
+    body = etree.fromstring(f"<body>{paragraphs}<p>{ARTICLE}</p></body>")
+    _drop_top_chrome(body)
+    return "\n".join("".join(p.itertext()) for p in body)
+
+
+def test_a_breadcrumb_or_a_bare_timestamp_above_the_article_goes():
+    text = _top("News &gt; Economy &gt; Business", "Published 2013-10-24 03:00:00 Updated 2013-10-24 03:00:00")
+    assert text == ARTICLE
+    assert (
+        _top("뉴스 \u203a 경제 \u203a 기업·CEO", "기사입력 2013-10-24 03:00:00 기사수정 2013-10-24 03:00:00") == ARTICLE
+    )
+    assert _top("Posted 10/24/2013 3:00 p.m.") == ARTICLE
+
+
+def test_lines_that_say_more_than_a_date_or_sit_lower_stay():
+    kept = [
+        "The council met on 2013-10-24 and voted to reopen the harbour.",  # a sentence with a date in it
+        "Prices rose &gt; 5% in March &gt; the fastest pace &gt; since the spring of last year",  # too long a crumb
+    ]
+    for line in kept:
+        assert _top(line).startswith(line.replace("&gt;", ">"))
+    lower = _top("First line of the story.", "Second line of the story.", "Third line.", "News &gt; Economy &gt; Jobs")
+    assert "News > Economy > Jobs" in lower
