@@ -164,9 +164,7 @@ def wrap_stray_text(document: etree._Element) -> int:
     element is part of a sentence and stays as it is."""
     wrapped = 0
     for text in _STRAY_TEXT(document):
-        owner = text.getparent()
-        if owner is None:
-            continue
+        owner = text.getparent()  # the element whose text or tail it is: never None for a text node under //*[p]
         paragraph = etree.Element("p")
         paragraph.text = str(text)
         if text.is_tail:
