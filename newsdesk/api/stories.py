@@ -24,7 +24,7 @@ from newsdesk.articles.filters import FilterError, language_param
 from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
 from newsdesk.stories.models import Story
-from newsdesk.stories.presentation import StoryCard, story_card, story_url
+from newsdesk.stories.presentation import StoryCard, story_card, story_cards, story_url
 from newsdesk.stories.selectors import story_coverage, story_get, story_rank_key, story_top, story_top_after
 
 MAX_OFFSET = 10_000
@@ -96,7 +96,9 @@ class StoryListApi(JsonApiView):
             next_url = absolute_url(f"{request.path}?{urlencode(query)}", site_url=site_url)
         response = json_ok(
             {
-                "items": [story_output(story_card(story), site_url=site_url) for story in stories[:limit]],
+                "items": [
+                    story_output(card, site_url=site_url) for card in story_cards(stories[:limit], language=language)
+                ],
                 "limit": limit,
                 "offset": offset,
                 "next": next_url,

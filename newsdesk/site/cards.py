@@ -7,7 +7,7 @@ was rendered with, the time zone dates are shown in and the template's source. S
 new image or an edited article shows at once, and an unchanged card is never rendered twice.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.paginator import Page
 from django.template.loader import get_template
@@ -16,9 +16,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article, Category
+from newsdesk.articles.selectors import article_by_ids
 from newsdesk.common.fragments import fragments
 from newsdesk.common.fragments import template_digest as _template_digest
-from newsdesk.stories.presentation import story_card
+from newsdesk.stories.models import Story
+from newsdesk.stories.presentation import StoryCard, story_card
 from newsdesk.stories.selectors import stories_by_id
 
 STORY_CARD = "site/_story_card.html"
@@ -26,20 +28,36 @@ ARTICLE_ITEM = "site/_article_item.html"
 HOME_CONTENT = "site/_home_content.html"
 
 
-def story_cards_html(keys: Sequence[tuple], *, level: int = 2) -> list[SafeString]:
-    """The card of each story keyed in `keys` (rows of story_card_keys; site/_story_card.html), headings at `level`.
-    Only the stories no cache holds a card of are loaded, in one query."""
+def story_cards_html(
+    keys: Sequence[tuple], *, level: int = 2, leads: Mapping[int, tuple] | None = None
+) -> list[SafeString]:
+    """The card of each story keyed in `keys` (rows of story_card_keys; site/_story_card.html), headings at `level`;
+    a story in `leads` (story_language_leads: a reader asked for a language) as that report tells it, its card keyed
+    on that report's card key too. Only the stories (and reports) no cache holds a card of are loaded, in one query
+    (two)."""
     fixed = (_template_digest(STORY_CARD), timezone.get_current_timezone_name(), level)
+    leads = leads or {}
 
     def render(missing: list[tuple]) -> list[str | None]:
         template = get_template(STORY_CARD)
         found = {story.pk: story for story in stories_by_id([key.id for key in missing])}
+        wanted = [leads[key.id].id for key in missing if key.id in leads]
+        reports = article_by_ids(wanted) if wanted else {}
+
+        def card(story: Story) -> StoryCard:
+            lead = leads.get(story.pk)
+            return story_card(story, lead=reports.get(lead.id) if lead is not None else None)
+
         return [
-            template.render({"card": story_card(found[key.id]), "level": level}) if key.id in found else None
+            template.render({"card": card(found[key.id]), "level": level}) if key.id in found else None
             for key in missing
         ]
 
-    rendered = fragments(keys, key_of=lambda key: ("story-card", (*fixed, *key)), render=render)
+    def key_of(key: tuple) -> tuple:
+        lead = leads.get(key.id)
+        return ("story-card", (*fixed, *key, *((lead,) if lead is not None else ())))
+
+    rendered = fragments(keys, key_of=key_of, render=render)
     return [mark_safe(html) for html in rendered if html is not None]
 
 
@@ -68,6 +86,7 @@ def home_content_html(
     card_keys: Sequence[tuple],
     sections: Sequence[tuple[Category | None, Sequence[tuple]]],
     language: str,
+    leads: Mapping[int, tuple] | None = None,
 ) -> SafeString:
     """The home page's content (site/_home_content.html: the story cards of `page`, its paging links and the
     sections' items, `sections` as (category, article keys)) rendered once for what it shows. Its identity holds
@@ -78,11 +97,13 @@ def home_content_html(
         ((category.pk, category.name, category.slug) if category else None, tuple(keys)) for category, keys in sections
     )
     place = (page.number, page.has_next(), page.has_previous())
-    identity = (*templates, timezone.get_current_timezone_name(), language, place, tuple(card_keys), shown)
+    leads = leads or {}
+    shown_leads = tuple(leads.get(key.id) for key in card_keys) if leads else ()
+    identity = (*templates, timezone.get_current_timezone_name(), language, place, tuple(card_keys), shown, shown_leads)
     whole: list[str] = []
 
     def render(_: list) -> list[str | None]:
-        cards = story_cards_html(card_keys)
+        cards = story_cards_html(card_keys, leads=leads)
         items = [(category, article_key_items_html(keys)) for category, keys in sections]
         context = {
             "page_obj": page,

@@ -15,7 +15,7 @@ from newsdesk.articles.presentation import absolute_url
 from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed
 from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
 from newsdesk.site.syndication import STORIES, feed_path
-from newsdesk.stories.presentation import StoryCard, story_card, story_url
+from newsdesk.stories.presentation import StoryCard, story_cards, story_url
 from newsdesk.stories.selectors import language_filter, story_top
 
 STORY_FEED_ITEMS = 30
@@ -26,7 +26,7 @@ STORY_FEED_DESCRIPTION = (
 
 
 def story_feed_cards(language: str = "") -> list[StoryCard]:
-    return [story_card(story) for story in story_top(language=language)[:STORY_FEED_ITEMS]]
+    return story_cards(story_top(language=language)[:STORY_FEED_ITEMS], language=language)
 
 
 def story_item_html(card: StoryCard) -> str:

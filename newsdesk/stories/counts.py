@@ -4,9 +4,10 @@ its turns; it takes none itself)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import chain
+from typing import TypeVar
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -20,6 +21,7 @@ from newsdesk.stories.models import Story
 # instead of five to eight. A larger one (a wire text carried by thousands of outlets) is counted by aggregates in
 # the database, which do not carry every member's row back. Both read the same rules; only the cost differs.
 SMALL_STORY = 150
+T = TypeVar("T")
 # What the display policy reads to decide whether an article may show text and an image (articles.policy.article_rule).
 POLICY_FIELDS = ("publisher__display_policy", "noarchive", "robots_directives")
 # An image candidate's row: its id, our copy's key, its URL, then its POLICY_FIELDS.
@@ -75,11 +77,7 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     main_language = languages[0] if languages else ""
     originals = [row for row in rows if row[4] is not True]
     in_language = [row for row in originals if row[3] == main_language]
-    lead = (
-        next((row for row in in_language if _shows_text(*row[8:])), None)
-        or next(iter(in_language), None)
-        or (originals or rows)[0]
-    )
+    lead = lead_of(in_language, policy=lambda row: row[8:]) or (originals or rows)[0]
     candidates = [(row[1], *row[6:]) for row in (lead, *rows)]  # IMAGE_FIELDS, the lead's first
     _story_set(
         story,
@@ -133,6 +131,14 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
         first=totals["first"],
         last=totals["last"],
     )
+
+
+def lead_of(in_language: Iterable[T], *, policy: Callable[[T], Sequence]) -> T | None:
+    """The report that leads among `in_language` (originals of one language, in arrival order): the first whose
+    display policy (`policy` gives its POLICY_FIELDS) shows text, else the first; None for none. A story is led so
+    in its main language, and a card shown in a reader's language by its report in that language."""
+    reports = list(in_language)
+    return next((report for report in reports if _shows_text(*policy(report))), None) or next(iter(reports), None)
 
 
 def _shows_text(publisher_policy: str, noarchive: bool, directives: str) -> bool:

@@ -4,10 +4,13 @@ articles' display policy (`newsdesk.articles.presentation`), so a story never sh
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsdesk.articles.models import Article
 from newsdesk.articles.policy import article_rule, excerpt_of
 from newsdesk.articles.presentation import absolute_url, image_alt, is_headline_only, teaser, visible_image_url
+from newsdesk.articles.selectors import article_by_ids
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import Story
+from newsdesk.stories.selectors import story_language_leads
 
 SUMMARY_CHARS = 320
 
@@ -34,9 +37,14 @@ class StoryCard:
 
 
 def story_summary(story: Story) -> str:
-    """The lead article's summary (its dek), else its policy-allowed teaser; "" when its publisher allows headlines
-    only (every policy that shows any text shows the summary: see articles.policy.visible_body)."""
-    lead = story.lead_article
+    """The lead article's summary: lead_summary."""
+    return lead_summary(story.lead_article)
+
+
+def lead_summary(lead: Article | None) -> str:
+    """A story's summary from the report leading it (its lead, or its report in a reader's language): the report's
+    summary (its dek), else its policy-allowed teaser; "" when its publisher allows headlines only (every policy
+    that shows any text shows the summary: see articles.policy.visible_body)."""
     if lead is None or is_headline_only(lead):
         return ""
     rule = article_rule(lead)
@@ -56,24 +64,32 @@ class StoryImage:
 
 def story_image(story: Story) -> StoryImage:
     """The image we may show for the story (lead and card sizes, alt text, the publisher credited), or none."""
-    article = story.image_article
+    return article_image(story.image_article)
+
+
+def article_image(article: Article | None) -> StoryImage:
+    """The image we may show of `article` for a story, or none."""
     url = visible_image_url(article) if article is not None else ""
     if not url:
         return StoryImage()
     return StoryImage(url, visible_image_url(article, size="card"), image_alt(article), article.publisher.name)
 
 
-def story_card(story: Story) -> StoryCard:
-    image = story_image(story)
+def story_card(story: Story, *, lead: Article | None = None) -> StoryCard:
+    """The card of `story`; with `lead`, the story as its report `lead` tells it (headline, summary, language): a
+    reader who asked for a language sees each story in it (stories.selectors.story_language_leads)."""
+    # Its report's own image when that may be shown (its alt text is in the report's language), else the story's.
+    image = article_image(lead)
+    image = image if image.url else story_image(story)
     return StoryCard(
         story=story,
-        headline=story.headline,
+        headline=lead.title[:500] if lead is not None else story.headline,
         url=story.get_absolute_url(),
-        language=story.language,
+        language=lead.language if lead is not None else story.language,
         languages=list(story.languages),
         outlet_count=story.outlet_count,
         size=story.size,
-        summary=story_summary(story),
+        summary=lead_summary(lead) if lead is not None else story_summary(story),
         image_url=image.url,
         thumbnail_url=image.thumbnail_url,
         image_alt=image.alt,
@@ -82,6 +98,17 @@ def story_card(story: Story) -> StoryCard:
         last_seen=story.last_seen,
         is_closed=story.is_closed,
     )
+
+
+def story_cards(stories: list[Story], *, language: str = "") -> list[StoryCard]:
+    """The cards of `stories`; with `language`, each story not led in it shown by its report in it (feeds and the
+    API list: two queries for the lot, none per story)."""
+    ids = [story.pk for story in stories if language and story.language != language]
+    leads = story_language_leads(ids, language=language)
+    articles = article_by_ids([lead.id for lead in leads.values()]) if leads else {}
+    return [
+        story_card(story, lead=articles.get(leads[story.pk].id) if story.pk in leads else None) for story in stories
+    ]
 
 
 def story_url(story: Story, *, site_url: str | None = None) -> str:

@@ -7,12 +7,14 @@ from datetime import datetime
 from typing import overload
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS, ARTICLE_KEY_FIELDS, SEARCH_ONLY_FIELDS, article_list
 from newsdesk.common.compiled import key_rows
 from newsdesk.sources.models import Publisher
+from newsdesk.stories.counts import lead_of
 from newsdesk.stories.models import Story, SyndicationGroup
 
 MAX_ID = 2**63 - 1
@@ -114,6 +116,37 @@ def story_card_keys(ids: list[int]) -> list[tuple]:
     )
     by_id = {key.id: key for key in found}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# A story's report in a reader's language, as story_language_leads reads it: its story, then its card's key.
+LANGUAGE_LEAD_FIELDS = ("story_membership__story_id", *ARTICLE_CARD_FIELDS)
+
+
+def story_language_leads(ids: list[int], *, language: str) -> dict[int, tuple]:
+    """The report in `language` that a card of each story `ids` shows when a reader asked for that language: of its
+    visible originals in that language (arrival order) the one that would lead it (stories.counts.lead_of: the first
+    whose display policy shows text, else the first). ARTICLE_CARD_FIELDS rows (named tuples) by story id, one
+    query; a story with no such report is left out. Callers ask only for the stories not led in `language` already."""
+    ids = list(ids)
+    if not ids or not language:
+        return {}
+
+    def build() -> QuerySet[Article]:
+        members = Article.objects.filter(story_membership__story_id__in=ids, language=language)
+        arrival = Coalesce("published_at", "fetched_at")
+        members = without_repeats(_visible(members)).annotate(at=arrival).order_by("at", "id")
+        return members.values_list(*LANGUAGE_LEAD_FIELDS, named=True)
+
+    by_story: dict[int, list[tuple]] = {}
+    for row in key_rows(("story-language-leads", language, tuple(ids)), build):
+        by_story.setdefault(row.story_membership__story_id, []).append(row)
+    leads = {story_id: lead_of(rows, policy=_policy_fields) for story_id, rows in by_story.items()}
+    return {story_id: lead for story_id, lead in leads.items() if lead is not None}
+
+
+def _policy_fields(row: tuple) -> tuple[str, bool, str]:
+    """POLICY_FIELDS (stories.counts) of a LANGUAGE_LEAD_FIELDS row."""
+    return (row.publisher__display_policy, row.noarchive, row.robots_directives)
 
 
 # What a story's page shows of the story beyond its card's key.

@@ -6,7 +6,13 @@ from django.views import View
 from newsdesk.articles.selectors import article_sections, category_list
 from newsdesk.site.cards import home_content_html
 from newsdesk.site.syndication import STORIES, feed_links
-from newsdesk.stories.selectors import REPEAT_FLAG, language_filter, story_card_keys, story_top
+from newsdesk.stories.selectors import (
+    REPEAT_FLAG,
+    language_filter,
+    story_card_keys,
+    story_language_leads,
+    story_top,
+)
 
 STORIES_PER_PAGE = 20
 
@@ -31,10 +37,14 @@ class HomePageView(View):
         # Every wire text once: copies of a text whose primary is shown elsewhere are left out of the sections.
         first = page.number == 1 and not language
         sections = article_sections(categories=categories, hidden=REPEAT_FLAG) if first else []
+        card_keys = story_card_keys([rank_key[2] for rank_key in page.object_list])
+        # A reader who asked for a language sees each story as its report in that language tells it.
+        others = [key.id for key in card_keys if key.lead_article__language != language]
         context = {
             "content": home_content_html(
                 page=page,
-                card_keys=story_card_keys([rank_key[2] for rank_key in page.object_list]),
+                card_keys=card_keys,
+                leads=story_language_leads(others, language=language),
                 sections=[(section.category, section.articles) for section in sections if section.articles],
                 language=language,
             ),

@@ -1,0 +1,160 @@
+"""A reader who asked for a language (`?lang=`) sees each story as its report in that language tells it: on the
+home page's cards, in the story feeds and in the API's list; without `?lang=` every story shows its lead."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsdesk.sources.models import Publisher
+from newsdesk.stories.models import Story
+from tests.factories import make_article, make_publisher
+from tests.stories.rows import make_group, make_story
+
+pytestmark = pytest.mark.django_db
+
+GERMAN = "Wahl in Valdeluna: Bürgermeisterin abgewählt"
+FRENCH = "Élection à Valdeluna : la maire battue"
+FRENCH_SUMMARY = "La maire de Valdeluna a perdu son siège dimanche."
+HEADLINE_ONLY = "Valdeluna : la maire perd"
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture
+def german_story() -> dict:
+    """A story led by a German report (three of its six articles are German), covered in French too: first by a
+    publisher that allows headlines only, then by one that shows text, then a wire copy of that French report."""
+    now = timezone.now()
+    german = make_article(
+        make_publisher(language="de"),
+        title=GERMAN,
+        language="de",
+        summary="Die Bürgermeisterin verlor am Sonntag.",
+        published_at=now - timedelta(hours=5),
+    )
+    more_german = [
+        make_article(make_publisher(language="de"), language="de", published_at=now - timedelta(hours=4, minutes=n))
+        for n in range(2)
+    ]
+    headline_only = make_article(
+        make_publisher(language="fr", policy=Publisher.DisplayPolicy.HEADLINE),
+        title=HEADLINE_ONLY,
+        language="fr",
+        published_at=now - timedelta(hours=3),
+    )
+    french = make_article(
+        make_publisher(language="fr"),
+        title=FRENCH,
+        language="fr",
+        summary=FRENCH_SUMMARY,
+        published_at=now - timedelta(hours=2),
+    )
+    copy = make_article(
+        make_publisher(language="fr"), title="Copie de dépêche", language="fr", published_at=now - timedelta(hours=1)
+    )
+    make_group(french, [copy])
+    story = make_story([german, *more_german, headline_only, french, copy])
+    assert (story.language, story.headline) == ("de", GERMAN)
+    return {"story": story, "french": french}
+
+
+def _cards(html: str) -> list[tuple[str, str, str]]:
+    """(lang, link, headline) of each story card of a page."""
+    return re.findall(r'<li class="story-card" lang="(\w+)">.*?<a href="([^"]+)">([^<]+)</a>', html, re.S)
+
+
+def test_home_in_french_shows_each_story_as_its_french_report_tells_it(client, german_story):
+    story = german_story["story"]
+    url = story.get_absolute_url()
+
+    french = client.get("/?lang=fr").content.decode()
+    everything = client.get("/").content.decode()
+
+    # The report that would lead in French: the first that may show text (not the headline-only one, not a copy).
+    assert _cards(french) == [("fr", url, FRENCH)]
+    assert FRENCH_SUMMARY in french
+    assert GERMAN not in french
+    assert _cards(everything) == [("de", url, GERMAN)]
+    cards = everything.split('<section class="section"')[0]  # (the sections below list every article)
+    assert FRENCH not in cards
+    assert FRENCH_SUMMARY not in cards
+    # A German reader sees the German lead: a story led in the language asked for is shown as it is.
+    assert _cards(client.get("/?lang=de").content.decode()) == [("de", url, GERMAN)]
+
+
+@pytest.mark.parametrize("fragments", [True, False], ids=["cached cards", "cards from scratch"])
+def test_a_french_card_follows_an_edit_of_its_french_report(client, settings, german_story, fragments):
+    settings.FRAGMENT_CACHE_ENABLED = fragments
+    assert FRENCH in client.get("/?lang=fr").content.decode()
+    french = german_story["french"]
+    french.title = "Valdeluna : la maire battue au second tour"
+    french.save()  # moves its updated_at, which the card is keyed on
+
+    html = client.get("/?lang=fr").content.decode()
+
+    assert "la maire battue au second tour" in html
+    assert FRENCH not in html
+
+
+def test_story_feeds_and_api_list_in_french_give_each_story_its_french_report(client, german_story):
+    url = german_story["story"].get_absolute_url()
+
+    feed = json.loads(client.get("/stories/feed.json?lang=fr").content)
+    rss = client.get("/stories/rss.xml?lang=fr").content.decode()
+    api = client.get("/api/stories?lang=fr").json()
+    everything = client.get("/api/stories").json()
+
+    (item,) = feed["items"]
+    assert (item["title"], item["language"]) == (FRENCH, "fr")
+    assert item["url"].endswith(url)
+    assert FRENCH_SUMMARY in item["content_text"]
+    assert f"<title>{FRENCH}</title>" in rss
+    (listed,) = api["items"]
+    assert (listed["headline"], listed["language"], listed["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
+    assert listed["languages"] == ["de", "fr"]  # the coverage is the story's, whichever report tells it
+    assert [(i["headline"], i["language"]) for i in everything["items"]] == [(GERMAN, "de")]
+
+
+def test_a_story_whose_french_reports_are_all_headline_only_shows_the_first_without_summary(client):
+    now = timezone.now()
+    german = make_article(make_publisher(language="de"), title=GERMAN, language="de", published_at=now - 2 * HOUR)
+    headline_only = make_publisher(language="fr", policy=Publisher.DisplayPolicy.HEADLINE)
+    first = make_article(headline_only, title=HEADLINE_ONLY, language="fr", summary=FRENCH_SUMMARY, published_at=now)
+    make_story([german, make_article(make_publisher(language="de"), language="de"), first])
+
+    html = client.get("/?lang=fr").content.decode()
+
+    assert [card[2] for card in _cards(html)] == [HEADLINE_ONLY]
+    assert FRENCH_SUMMARY not in html
+
+
+@pytest.mark.parametrize("fragments", [True, False], ids=["cached cards", "cards from scratch"])
+@pytest.mark.parametrize("path", ["/?lang=fr", "/stories/feed.json?lang=fr", "/api/stories?lang=fr&limit=100"])
+def test_french_cards_cost_the_same_queries_for_2_stories_and_for_12(client, settings, path, fragments):
+    settings.FRAGMENT_CACHE_ENABLED = fragments
+
+    def grow(stories: int) -> None:
+        for n in range(Story.objects.count(), Story.objects.count() + stories):
+            german = make_article(make_publisher(language="de"), title=f"Bericht {n}", language="de")
+            second = make_article(make_publisher(language="de"), language="de")
+            french = make_article(make_publisher(language="fr"), title=f"Reportage {n}", language="fr")
+            make_story([german, second, french])
+
+    def queries() -> tuple[int, int]:
+        client.get(path)  # warms what caches there are
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(path).content.decode()
+        return len(captured.captured_queries), len(set(re.findall(r"Reportage \d+", body)))
+
+    grow(2)
+    small, shown_small = queries()
+    grow(10)
+    big, shown_big = queries()
+
+    assert Story.objects.count() == 12
+    assert (shown_small, shown_big) == (2, 12)
+    assert small == big
