@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract import jsonld, xpaths
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.languages import normalise_language
@@ -235,9 +236,10 @@ def strip_site_name(title: str, site_name: str, *urls: str) -> str:
 
 def strip_outlet(byline: str, site_name: str, *urls: str) -> str:
     """'Jane Doe, Max Roe, and Ann Poe, CNN' -> 'Jane Doe, Max Roe, Ann Poe': the outlet after the last comma is the
-    site's own name, not an author's, and the list reads like every other byline list."""
+    site's own name, not an author's, and the list reads like every other byline list. A news agency stays even on its
+    own site ("Jane Doe, Associated Press"): the wire credit is read from it."""
     head, comma, last = byline.rpartition(",")
-    if comma and head.strip() and _site_namer(site_name, urls)(last):
+    if comma and head.strip() and _site_namer(site_name, urls)(last) and not detect_wire_credit("", last):
         byline = head.strip()
     return _OXFORD_AND.sub(", ", byline)
 

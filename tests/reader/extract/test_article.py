@@ -366,6 +366,13 @@ def test_the_sites_own_name_after_the_authors_goes(byline, expected):
     assert strip_outlet(byline, "CNN", "https://edition.cnn.com/2013/11/27/us/story") == expected
 
 
+def test_a_news_agency_stays_in_the_byline_on_its_own_site():
+    # The wire credit is read from it (reader/dedup/wire.py): "Associated Press" is an agency, not a mere outlet.
+    assert strip_outlet("Jane Doe, Associated Press", "Associated Press", "https://apnews.com/a") == (
+        "Jane Doe, Associated Press"
+    )
+
+
 def test_extract_article_drops_the_outlet_from_the_byline():
     page = (
         '<html><head><title>T</title><meta property="og:site_name" content="CNN">'
