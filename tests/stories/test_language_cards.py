@@ -139,6 +139,14 @@ def test_story_feeds_and_api_list_in_french_give_each_story_its_french_report(cl
     assert (listed["headline"], listed["language"], listed["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
     assert listed["languages"] == ["de", "fr"]  # the coverage is the story's, whichever report tells it
     assert [(i["headline"], i["language"]) for i in everything["items"]] == [(GERMAN, "de")]
+    story_id = german_story["story"].pk
+    detail = client.get(f"/api/stories/{story_id}?lang=fr").json()
+    assert (detail["headline"], detail["language"], detail["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
+    assert len(detail["articles"]) == 5  # its coverage as without `lang`
+    assert client.get(f"/api/stories/{story_id}").json()["headline"] == GERMAN
+    junk = client.get(f"/api/stories/{story_id}?lang=1x")
+    assert junk.status_code == 400
+    assert "lang" in junk.json()["error"]
 
 
 def test_a_story_whose_french_reports_are_all_headline_only_shows_the_first_without_summary(client):
