@@ -241,8 +241,16 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
             "/api/stories/{id}": _get(
                 "One story with its outlets and articles",
                 "getStory",
-                [_ID],
-                {"200": _ok("#/components/schemas/StoryDetail", "The story"), "404": _NOT_FOUND},
+                [
+                    _ID,
+                    _param(
+                        "lang",
+                        "Tell the story by its report in this language (headline, summary, image, language), when "
+                        "it has one and is not led in it already",
+                        {"type": "string"},
+                    ),
+                ],
+                {"200": _ok("#/components/schemas/StoryDetail", "The story"), "400": _ERROR, "404": _NOT_FOUND},
             ),
             "/api/schema": {
                 "get": {

@@ -24,7 +24,7 @@ from newsdesk.articles.filters import FilterError, language_param
 from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
 from newsdesk.stories.models import Story
-from newsdesk.stories.presentation import StoryCard, story_card, story_cards, story_url
+from newsdesk.stories.presentation import StoryCard, story_cards, story_url
 from newsdesk.stories.selectors import story_coverage, story_get, story_rank_key, story_top, story_top_after
 
 MAX_OFFSET = 10_000
@@ -116,9 +116,15 @@ class StoryDetailApi(JsonApiView):
         story = story_get(story_id=int(story_id)) if valid else None
         if story is None:
             return json_error(ERROR_NOT_FOUND, 404)
+        try:
+            language = language_param(request.GET.get("lang"))
+        except FilterError as error:
+            return json_error(str(error), 400)
         coverage = story_coverage(story)
         site_url = site_url_for(request)
-        data = story_output(story_card(story), site_url=site_url)
+        # With `lang`, told by its report in that language, as its item in the list was.
+        (card,) = story_cards([story], language=language)
+        data = story_output(card, site_url=site_url)
         data["outlets"] = coverage.publishers
         data["articles"] = [
             {

@@ -10,30 +10,41 @@ row leaves the member keys), and a story that lost every article is gone at once
 import sys
 
 from newsdesk.articles import policy, presentation
+from newsdesk.articles.selectors import article_by_ids
 from newsdesk.common.fragments import Identity, code_digest
 from newsdesk.site.page_cache import lazy_blocks, page_fixed, render_blocks
 from newsdesk.stories import presentation as story_presentation
-from newsdesk.stories.selectors import story_coverage, story_get, story_member_keys, story_page_key
+from newsdesk.stories.selectors import (
+    story_coverage,
+    story_get,
+    story_language_leads,
+    story_member_keys,
+    story_page_key,
+)
 
 STORY_DETAIL = "site/story_detail.html"
 STORY_PAGE = "site/_story_page.html"
 
 
-def story_page(story_id: int) -> tuple[tuple, Identity, dict] | None:
+def story_page(story_id: int, *, language: str = "") -> tuple[tuple, Identity, dict] | None:
     """(key row, the blocks' identity, the blocks by name, read when used) of a story's page, or None when there is no such story
-    (or it has no article)."""
+    (or it has no article). With `language` (a reader asked for it), a story not led in it is headed by its report
+    in it (story_language_leads), as its card was."""
     key = story_page_key(story_id=story_id)
     if key is None:
         return None
     members = story_member_keys(story_id=story_id)
+    asked = language and key.lead_article__language != language
+    lead = story_language_leads([story_id], language=language).get(story_id) if asked else None
     fixed = (*page_fixed(STORY_PAGE), code_digest(sys.modules[__name__], story_presentation, policy, presentation))
 
     def render() -> dict[str, str] | None:
         story = story_get(story_id=story_id)
         if story is None:
             return None
-        context = {"card": story_presentation.story_card(story), "coverage": story_coverage(story)}
+        report = article_by_ids([lead.id]).get(lead.id) if lead is not None else None
+        context = {"card": story_presentation.story_card(story, lead=report), "coverage": story_coverage(story)}
         return render_blocks(STORY_PAGE, context)
 
-    identity: Identity = ("story-page", (*fixed, *key, *members))
+    identity: Identity = ("story-page", (*fixed, *key, *members, *((lead,) if lead is not None else ())))
     return key, identity, lazy_blocks(identity, render)

@@ -34,6 +34,7 @@ class StoryCard:
     first_seen: datetime
     last_seen: datetime
     is_closed: bool
+    reader_language: str = ""  # told by its report in this language (a reader asked for it): its page's `?lang=`
 
 
 def story_summary(story: Story) -> str:
@@ -97,6 +98,7 @@ def story_card(story: Story, *, lead: Article | None = None) -> StoryCard:
         first_seen=story.first_seen,
         last_seen=story.last_seen,
         is_closed=story.is_closed,
+        reader_language=lead.language if lead is not None else "",
     )
 
 

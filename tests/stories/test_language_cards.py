@@ -64,7 +64,8 @@ def german_story() -> dict:
 
 def _cards(html: str) -> list[tuple[str, str, str]]:
     """(lang, link, headline) of each story card of a page."""
-    return re.findall(r'<li class="story-card" lang="(\w+)">.*?<a href="([^"]+)">([^<]+)</a>', html, re.S)
+    found = re.findall(r'<li class="story-card" lang="(\w+)">.*?<a href="([^"]+)">([^<]+)</a>', html, re.S)
+    return [(lang, link.replace("&amp;", "&"), headline) for lang, link, headline in found]
 
 
 def test_home_in_french_shows_each_story_as_its_french_report_tells_it(client, german_story):
@@ -75,7 +76,7 @@ def test_home_in_french_shows_each_story_as_its_french_report_tells_it(client, g
     everything = client.get("/").content.decode()
 
     # The report that would lead in French: the first that may show text (not the headline-only one, not a copy).
-    assert _cards(french) == [("fr", url, FRENCH)]
+    assert _cards(french) == [("fr", f"{url}?lang=fr", FRENCH)]
     assert FRENCH_SUMMARY in french
     assert GERMAN not in french
     assert _cards(everything) == [("de", url, GERMAN)]
@@ -84,6 +85,27 @@ def test_home_in_french_shows_each_story_as_its_french_report_tells_it(client, g
     assert FRENCH_SUMMARY not in cards
     # A German reader sees the German lead: a story led in the language asked for is shown as it is.
     assert _cards(client.get("/?lang=de").content.decode()) == [("de", url, GERMAN)]
+
+
+@pytest.mark.parametrize("fragments", [True, False], ids=["cached pages", "pages from scratch"])
+def test_the_story_page_in_french_is_headed_by_the_french_report_the_card_linked(
+    client, settings, german_story, fragments
+):
+    settings.FRAGMENT_CACHE_ENABLED = fragments
+    url = german_story["story"].get_absolute_url()
+
+    french = client.get(f"{url}?lang=fr").content.decode()
+    plain = client.get(url).content.decode()
+
+    assert f'<h1 lang="fr">{FRENCH}</h1>' in french
+    assert f'<p class="story-summary" lang="fr">{FRENCH_SUMMARY}</p>' in french
+    # One story, one page: its French reading names the plain page as canonical.
+    assert re.search(rf'<link rel="canonical" href="[^"]*{re.escape(url)}">', french)
+    assert f'<h1 lang="de">{GERMAN}</h1>' in plain
+    assert '<p class="story-summary" lang="de">' in plain
+    # Led in German already, no such language, junk: the page as it is.
+    for other in ("de", "es", "zzzz-ΩΩ"):
+        assert client.get(f"{url}?lang={other}").content.decode().count(f'<h1 lang="de">{GERMAN}</h1>') == 1
 
 
 @pytest.mark.parametrize("fragments", [True, False], ids=["cached cards", "cards from scratch"])
@@ -117,6 +139,14 @@ def test_story_feeds_and_api_list_in_french_give_each_story_its_french_report(cl
     assert (listed["headline"], listed["language"], listed["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
     assert listed["languages"] == ["de", "fr"]  # the coverage is the story's, whichever report tells it
     assert [(i["headline"], i["language"]) for i in everything["items"]] == [(GERMAN, "de")]
+    story_id = german_story["story"].pk
+    detail = client.get(f"/api/stories/{story_id}?lang=fr").json()
+    assert (detail["headline"], detail["language"], detail["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
+    assert len(detail["articles"]) == 5  # its coverage as without `lang`
+    assert client.get(f"/api/stories/{story_id}").json()["headline"] == GERMAN
+    junk = client.get(f"/api/stories/{story_id}?lang=1x")
+    assert junk.status_code == 400
+    assert "lang" in junk.json()["error"]
 
 
 def test_a_story_whose_french_reports_are_all_headline_only_shows_the_first_without_summary(client):
