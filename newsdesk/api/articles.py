@@ -21,7 +21,7 @@ from newsdesk.articles.selectors import ArticleFilter, article_after, article_fi
 from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
 from newsdesk.common.site_url import site_url_for
 from newsdesk.stories.presentation import story_url
-from newsdesk.stories.selectors import article_page_get, article_syndication, without_repeats
+from newsdesk.stories.selectors import article_page_get, article_syndication, without_shown_repeats
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -69,7 +69,7 @@ def _page(filters: ArticleFilter, after: tuple[datetime | None, int] | None) -> 
     if filters.publisher is None:
         # Each wire text once, as on every list and feed (its primary; the copies are named by the article's own
         # `also_carried_by`); one publisher's list keeps its own copies, which are what was asked for.
-        articles = without_repeats(articles)
+        articles = without_shown_repeats(articles)
     if after is None:
         return articles
     return article_after(articles, published_at=after[0], article_id=after[1])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -62,6 +62,22 @@ def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
 # The lookup that says an article is a wire copy shown elsewhere (its group's primary is shown): article_sections
 # reads it with the keys and leaves such articles out.
 REPEAT_FLAG = "signature__is_repeat"
+
+# A wire copy whose group's primary some surface shows (its publisher active, not blocked). The article API and search
+# leave out these alone: a copy of a primary no surface shows repeats nothing shown, and hiding it too hid the wire
+# text everywhere (the primary's publisher deactivated: none of its copies was listed).
+SHOWN_REPEAT = Q(
+    signature__is_repeat=True,
+    signature__group__primary__publisher__is_active=True,
+    signature__group__primary__publisher__display_policy__in=[
+        policy for policy in Publisher.DisplayPolicy if policy != Publisher.DisplayPolicy.BLOCKED
+    ],
+)
+
+
+def without_shown_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles` without the wire copies whose group's primary is shown (SHOWN_REPEAT)."""
+    return articles.exclude(SHOWN_REPEAT)
 
 
 def story_get(*, story_id: int) -> Story | None:

@@ -409,3 +409,25 @@ def test_the_article_api_list_gives_each_wire_text_once_unless_narrowed_to_one_p
     assert wire_story["german"].pk in everywhere
     assert not {copy.pk for copy in copies} & set(everywhere)
     assert [item["id"] for item in one_outlet] == [copies[0].pk]
+
+
+@pytest.mark.parametrize("hide", ["inactive", "blocked"])
+def test_copies_of_a_primary_no_surface_shows_stay_in_the_api_list_and_search(client, wire_story, hide):
+    # The primary's publisher deactivated (or blocked): its copies were still marked repeats and left out, so the API
+    # list and search showed the wire text nowhere.
+    primary, copies = wire_story["primary"], wire_story["copies"]
+    publisher = primary.publisher
+    if hide == "inactive":
+        publisher.is_active = False
+    else:
+        publisher.display_policy = Publisher.DisplayPolicy.BLOCKED
+    publisher.save()
+
+    listed = [item["id"] for item in client.get("/api/articles", {"limit": 100}).json()["items"]]
+    found = client.get("/search/?q=harbour+bridge").content.decode()
+
+    assert primary.pk not in listed
+    assert {copy.pk for copy in copies} <= set(listed)
+    assert primary.get_absolute_url() not in found
+    for copy in copies:
+        assert copy.get_absolute_url() in found

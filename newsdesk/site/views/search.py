@@ -9,7 +9,7 @@ from newsdesk.reader.stemming import QUERY_LANGUAGES
 from newsdesk.site.cards import article_key_items_html
 from newsdesk.site.syndication import feed_links
 from newsdesk.sources.selectors import publisher_list
-from newsdesk.stories.selectors import REPEAT_FLAG
+from newsdesk.stories.selectors import SHOWN_REPEAT
 
 # Longer input is cut before searching; only the first few words count anyway (search.MAX_TERMS).
 QUERY_MAX_CHARS = 300
@@ -57,7 +57,7 @@ class ArticleSearchView(View):
                 # Keys first: the results' items are cached, rows loaded only for the ones no cache holds.
                 # Each wire text once (its primary), unless the visitor narrowed to one publisher: then that
                 # publisher's own copy is what was asked for.
-                hidden = "" if search.publisher_id else REPEAT_FLAG
+                hidden = "" if search.publisher_id else SHOWN_REPEAT
                 results = article_search_keys(query, limit=RESULTS_MAX, search=search, hidden=hidden)
         languages = list(QUERY_LANGUAGES)
         if values["lang"] and values["lang"] not in languages:
