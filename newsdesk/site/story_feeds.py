@@ -71,6 +71,10 @@ class StoryRssFeed(Feed):
         return item.headline
 
     def item_link(self, item: StoryCard) -> str:
+        return absolute_url(item.reader_url)
+
+    def item_guid(self, item: StoryCard) -> str:
+        # The plain page, whichever reading the item links: a reader's `?lang=` must not make it a new item.
         return story_url(item.story)
 
     def item_description(self, item: StoryCard) -> str:
@@ -92,9 +96,10 @@ class StoryAtomFeed(StoryRssFeed):
 
 
 def story_jsonfeed_item(card: StoryCard) -> dict[str, Any]:
+    # Its id is the plain page (as item_guid), its url the reading it was told by (`?lang=`).
     item: dict[str, Any] = {
         "id": story_url(card.story),
-        "url": story_url(card.story),
+        "url": absolute_url(card.reader_url),
         "title": card.headline,
         "content_html": story_item_html(card),
         "content_text": story_item_text(card),

@@ -26,10 +26,10 @@ STORY_DETAIL = "site/story_detail.html"
 STORY_PAGE = "site/_story_page.html"
 
 
-def story_page(story_id: int, *, language: str = "") -> tuple[tuple, Identity, dict] | None:
-    """(key row, the blocks' identity, the blocks by name, read when used) of a story's page, or None when there is no such story
-    (or it has no article). With `language` (a reader asked for it), a story not led in it is headed by its report
-    in it (story_language_leads), as its card was."""
+def story_page(story_id: int, *, language: str = "") -> tuple[tuple, Identity, dict, str] | None:
+    """(key row, the blocks' identity, the blocks by name, read when used, the headline the page is headed by) of a
+    story's page, or None when there is no such story (or it has no article). With `language` (a reader asked for
+    it), a story not led in it is headed by its report in it (story_language_leads), as its card was."""
     key = story_page_key(story_id=story_id)
     if key is None:
         return None
@@ -47,4 +47,5 @@ def story_page(story_id: int, *, language: str = "") -> tuple[tuple, Identity, d
         return render_blocks(STORY_PAGE, context)
 
     identity: Identity = ("story-page", (*fixed, *key, *members, *((lead,) if lead is not None else ())))
-    return key, identity, lazy_blocks(identity, render)
+    headline = lead.title[:500] if lead is not None else key.headline  # (as story_card heads it)
+    return key, identity, lazy_blocks(identity, render), headline

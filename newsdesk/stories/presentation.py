@@ -36,6 +36,12 @@ class StoryCard:
     is_closed: bool
     reader_language: str = ""  # told by its report in this language (a reader asked for it): its page's `?lang=`
 
+    @property
+    def reader_url(self) -> str:
+        """Our page as this card tells the story, site-relative: its `?lang=` reading when told by a report in a
+        reader's language, else the plain page (which stays the story's identity: canonical, feed ids)."""
+        return f"{self.url}?lang={self.reader_language}" if self.reader_language else self.url
+
 
 def story_summary(story: Story) -> str:
     """The lead article's summary: lead_summary."""

@@ -134,14 +134,15 @@ def story_card_keys(ids: list[int]) -> list[tuple]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-# A story's report in a reader's language, as story_language_leads reads it: its story, then its card's key.
-LANGUAGE_LEAD_FIELDS = ("story_membership__story_id", *ARTICLE_CARD_FIELDS)
+# A story's report in a reader's language, as story_language_leads reads it: its story, its card's key, then its
+# title (what the page's head names it by before the page is rendered: its comments feed).
+LANGUAGE_LEAD_FIELDS = ("story_membership__story_id", *ARTICLE_CARD_FIELDS, "title")
 
 
 def story_language_leads(ids: list[int], *, language: str) -> dict[int, tuple]:
     """The report in `language` that a card of each story `ids` shows when a reader asked for that language: of its
     visible originals in that language (arrival order) the one that would lead it (stories.counts.lead_of: the first
-    whose display policy shows text, else the first). ARTICLE_CARD_FIELDS rows (named tuples) by story id, one
+    whose display policy shows text, else the first). LANGUAGE_LEAD_FIELDS rows (named tuples) by story id, one
     query; a story with no such report is left out. Callers ask only for the stories not led in `language` already."""
     ids = list(ids)
     if not ids or not language:

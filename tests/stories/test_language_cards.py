@@ -132,7 +132,7 @@ def test_story_feeds_and_api_list_in_french_give_each_story_its_french_report(cl
 
     (item,) = feed["items"]
     assert (item["title"], item["language"]) == (FRENCH, "fr")
-    assert item["url"].endswith(url)
+    assert item["url"].endswith(f"{url}?lang=fr")  # its French reading
     assert FRENCH_SUMMARY in item["content_text"]
     assert f"<title>{FRENCH}</title>" in rss
     (listed,) = api["items"]
@@ -147,6 +147,55 @@ def test_story_feeds_and_api_list_in_french_give_each_story_its_french_report(cl
     junk = client.get(f"/api/stories/{story_id}?lang=1x")
     assert junk.status_code == 400
     assert "lang" in junk.json()["error"]
+
+
+def _items(xml: str, tag: str, link: str, ident: str) -> list[tuple[str, str]]:
+    """(link, id) of each item (`tag`) of an RSS or Atom feed."""
+    items = re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", xml, re.S)
+    return [(re.search(link, item).group(1), re.search(ident, item).group(1)) for item in items]
+
+
+def test_story_feed_items_in_french_link_the_french_reading_and_keep_the_plain_ids(client, german_story):
+    url = german_story["story"].get_absolute_url()
+    shapes = {
+        "rss.xml": ("item", r"<link>([^<]+)</link>", r"<guid[^>]*>([^<]+)</guid>"),
+        "atom.xml": ("entry", r'<link href="([^"]+)"', r"<id>([^<]+)</id>"),
+    }
+
+    for lang, reading in (("fr", f"{url}?lang=fr"), ("de", url), ("", url)):
+        query = f"?lang={lang}" if lang else ""
+        (item,) = json.loads(client.get(f"/stories/feed.json{query}").content)["items"]
+        assert item["url"].endswith(reading)
+        # A feed reader keys items on their ids: the link of a reading must not make the story a new item.
+        assert item["id"].endswith(url)
+        for path, (tag, link, ident) in shapes.items():
+            xml = client.get(f"/stories/{path}{query}").content.decode().replace("&amp;", "&")
+            ((linked, guid),) = _items(xml, tag, link, ident)
+            assert linked.endswith(reading)
+            assert guid.endswith(url)
+
+
+@pytest.mark.parametrize("fragments", [True, False], ids=["cached pages", "pages from scratch"])
+def test_the_story_page_in_french_names_its_comments_feed_by_the_french_headline(
+    client, settings, german_story, fragments
+):
+    settings.FRAGMENT_CACHE_ENABLED = fragments
+    url = german_story["story"].get_absolute_url()
+
+    def head(query: str) -> tuple[str, str]:
+        html = client.get(f"{url}{query}").content.decode()
+        title = re.search(r"<title>([^<]+)</title>", html).group(1)
+        comments = re.search(r'<link rel="alternate" type="application/atom\+xml" title="Comments on “([^”]+)”', html)
+        return title, comments.group(1)
+
+    french_title, french_comments = head("?lang=fr")
+    plain_title, plain_comments = head("")
+
+    assert french_title.startswith(FRENCH)
+    assert french_comments == FRENCH  # the headline the page is headed by, not the lead's
+    assert plain_title.startswith(GERMAN)
+    assert plain_comments == GERMAN
+    assert head("?lang=es") == (plain_title, plain_comments)
 
 
 def test_a_story_whose_french_reports_are_all_headline_only_shows_the_first_without_summary(client):

@@ -17,11 +17,11 @@ class StoryDetailView(View):
         found = story_page(story_id, language=language_filter(request.GET.get("lang")))
         if found is None:
             raise Http404("No such story")
-        key, identity, page = found
+        key, identity, page, headline = found
         # What the comments need of their target: its identity (they are rendered for their reader).
         story = Story(pk=key.id)
         comments_feed = FeedLink(
-            COMMENTS_FEED_TITLE.format(headline=key.headline),
+            COMMENTS_FEED_TITLE.format(headline=headline),
             "application/atom+xml",
             reverse("community:comments_feed", args=[target_label(story), story.pk]),
         )
