@@ -45,7 +45,11 @@ def story_image_refresh(story: Story) -> bool:
     image it shows is not one we hold (refused, failed, or not fetched yet). Whether it changed."""
     if story.lead_article_id is None:
         return False
-    lead = Article.objects.values_list(*IMAGE_FIELDS).get(pk=story.lead_article_id)
+    # The lead read now may be gone since the story was (a takedown committed in between, on PostgreSQL): the
+    # deletion's own recount chooses the story's image then.
+    lead = Article.objects.values_list(*IMAGE_FIELDS).filter(pk=story.lead_article_id).first()
+    if lead is None:
+        return False
     image_id = _image_in_database(_members(story), lead)
     if image_id == story.image_article_id:
         return False

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from newsdesk.api.openapi import openapi_schema
 from newsdesk.sources.models import Publisher
-from newsdesk.stories.counts import story_counts_refresh
+from newsdesk.stories.counts import story_counts_refresh, story_image_refresh
+from newsdesk.stories.models import Story
 from newsdesk.stories.selectors import language_filter, story_rank
 from tests.factories import make_article, make_category, make_publisher
 from tests.stories.rows import make_group, make_story
@@ -431,3 +432,18 @@ def test_copies_of_a_primary_no_surface_shows_stay_in_the_api_list_and_search(cl
     assert primary.get_absolute_url() not in found
     for copy in copies:
         assert copy.get_absolute_url() in found
+
+
+def test_a_story_whose_lead_went_since_it_was_read_keeps_its_image_choice_for_the_recount():
+    # stories_images_follow reads its stories, then each one's lead: a takedown committing in between (PostgreSQL)
+    # made that read raise DoesNotExist, and the whole image step failed.
+    now = timezone.now()
+    lead = make_article(make_publisher(), image_url="https://example.com/a.jpg", published_at=now - HOUR)
+    member = make_article(make_publisher(), image_url="https://example.com/b.jpg", image_key="k" * 16, published_at=now)
+    story = make_story([lead, member], image_article=None)
+    assert story.lead_article_id == lead.pk
+    read = Story.objects.get(pk=story.pk)
+    lead.delete()
+
+    assert story_image_refresh(read) is False
+    assert Story.objects.get(pk=story.pk).image_article_id is None  # left to the recount the deletion queued
