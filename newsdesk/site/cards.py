@@ -16,11 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.selectors import article_by_ids
 from newsdesk.common.fragments import fragments
 from newsdesk.common.fragments import template_digest as _template_digest
-from newsdesk.stories.models import Story
-from newsdesk.stories.presentation import StoryCard, story_card
+from newsdesk.stories.presentation import story_cards_told
 from newsdesk.stories.selectors import stories_by_id
 
 STORY_CARD = "site/_story_card.html"
@@ -40,17 +38,10 @@ def story_cards_html(
 
     def render(missing: list[tuple]) -> list[str | None]:
         template = get_template(STORY_CARD)
-        found = {story.pk: story for story in stories_by_id([key.id for key in missing])}
-        wanted = [leads[key.id].id for key in missing if key.id in leads]
-        reports = article_by_ids(wanted) if wanted else {}
-
-        def card(story: Story) -> StoryCard:
-            lead = leads.get(story.pk)
-            return story_card(story, lead=reports.get(lead.id) if lead is not None else None)
-
+        stories = stories_by_id([key.id for key in missing])
+        cards = {card.story.pk: card for card in story_cards_told(stories, leads)}
         return [
-            template.render({"card": card(found[key.id]), "level": level}) if key.id in found else None
-            for key in missing
+            template.render({"card": cards[key.id], "level": level}) if key.id in cards else None for key in missing
         ]
 
     def key_of(key: tuple) -> tuple:

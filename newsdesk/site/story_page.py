@@ -10,7 +10,6 @@ row leaves the member keys), and a story that lost every article is gone at once
 import sys
 
 from newsdesk.articles import policy, presentation
-from newsdesk.articles.selectors import article_by_ids
 from newsdesk.common.fragments import Identity, code_digest
 from newsdesk.site.page_cache import lazy_blocks, page_fixed, render_blocks
 from newsdesk.stories import presentation as story_presentation
@@ -42,8 +41,8 @@ def story_page(story_id: int, *, language: str = "") -> tuple[tuple, Identity, d
         story = story_get(story_id=story_id)
         if story is None:
             return None
-        report = article_by_ids([lead.id]).get(lead.id) if lead is not None else None
-        context = {"card": story_presentation.story_card(story, lead=report), "coverage": story_coverage(story)}
+        (card,) = story_presentation.story_cards_told([story], {story_id: lead} if lead is not None else {})
+        context = {"card": card, "coverage": story_coverage(story)}
         return render_blocks(STORY_PAGE, context)
 
     identity: Identity = ("story-page", (*fixed, *key, *members, *((lead,) if lead is not None else ())))

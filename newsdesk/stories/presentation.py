@@ -1,6 +1,7 @@
 """How a story is presented on every public surface. Its summary and image come from its articles through the
 articles' display policy (`newsdesk.articles.presentation`), so a story never shows more than they may."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -112,11 +113,15 @@ def story_cards(stories: list[Story], *, language: str = "") -> list[StoryCard]:
     """The cards of `stories`; with `language`, each story not led in it shown by its report in it (feeds and the
     API list: two queries for the lot, none per story)."""
     ids = [story.pk for story in stories if language and story.language != language]
-    leads = story_language_leads(ids, language=language)
-    articles = article_by_ids([lead.id for lead in leads.values()]) if leads else {}
-    return [
-        story_card(story, lead=articles.get(leads[story.pk].id) if story.pk in leads else None) for story in stories
-    ]
+    return story_cards_told(stories, story_language_leads(ids, language=language))
+
+
+def story_cards_told(stories: Sequence[Story], leads: Mapping[int, tuple]) -> list[StoryCard]:
+    """The cards of `stories`, each story in `leads` (story_language_leads rows by story id) as that report tells it;
+    the reports are loaded in one query, none when `leads` names none of `stories`."""
+    wanted = [leads[story.pk].id for story in stories if story.pk in leads]
+    reports = article_by_ids(wanted) if wanted else {}
+    return [story_card(story, lead=reports.get(leads[story.pk].id) if story.pk in leads else None) for story in stories]
 
 
 def story_url(story: Story, *, site_url: str | None = None) -> str:
