@@ -299,18 +299,18 @@ def article_search(
 
 
 def article_search_keys(
-    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None, hidden: str | Q = ""
+    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None, hidden: Q | None = None
 ) -> list[tuple]:
     """article_search's answer as keys (article_keys), in the same order: a results page renders its items from
-    cache and loads rows only for the ones no cache holds. `hidden`: a boolean lookup on the article (a higher
-    layer's flag, "signature__is_repeat") or a condition (a Q); the articles it holds true for are left out, so more
-    matches are searched for (SEARCH_OVERFETCH times `limit`) to fill the page."""
+    cache and loads rows only for the ones no cache holds. `hidden`: a condition on the article (a higher layer's,
+    such as stories' SHOWN_REPEAT); the articles it holds true for are left out, so more matches are searched for
+    (SEARCH_OVERFETCH times `limit`) to fill the page."""
     ids = _search_ids(query, limit=limit * SEARCH_OVERFETCH if hidden else limit, language=language, search=search)
     if not ids:
         return []
     found = article_list().filter(pk__in=ids)
     if hidden:
-        found = found.exclude(**{hidden: True}) if isinstance(hidden, str) else found.exclude(hidden)
+        found = found.exclude(hidden)
     by_id = {key.id: key for key in article_keys(found)}
     return [by_id[i] for i in ids if i in by_id][:limit]
 

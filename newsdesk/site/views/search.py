@@ -57,7 +57,7 @@ class ArticleSearchView(View):
                 # Keys first: the results' items are cached, rows loaded only for the ones no cache holds.
                 # Each wire text once (its primary), unless the visitor narrowed to one publisher: then that
                 # publisher's own copy is what was asked for.
-                hidden = "" if search.publisher_id else SHOWN_REPEAT
+                hidden = None if search.publisher_id else SHOWN_REPEAT
                 results = article_search_keys(query, limit=RESULTS_MAX, search=search, hidden=hidden)
         languages = list(QUERY_LANGUAGES)
         if values["lang"] and values["lang"] not in languages:
