@@ -362,6 +362,11 @@ def _visible_copies(group_id: int) -> QuerySet[Article]:
     return article_shown(Article.objects.filter(signature__group_id=group_id))
 
 
+# What the article page and the article API show of a wire group's copies (their link, outlet, arrival and the
+# primary's credit line), and what Article.__str__ and the template's `pk` read.
+SYNDICATION_LISTED_FIELDS = ("id", "title", "published_at", "fetched_at", "wire_credit", "publisher__name")
+
+
 def article_syndication(article: Article) -> ArticleSyndication:
     """The story of `article` and, when other outlets printed the same wire text, its primary and the others
     (article_page_get has joined its membership and signature)."""
@@ -372,7 +377,8 @@ def article_syndication(article: Article) -> ArticleSyndication:
     group: SyndicationGroup | None = signature.group if signature is not None else None
     if group is None:
         return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])
-    copies = _visible_copies(group.pk).select_related("publisher")
+    # Only what the lists show of a copy: a wire text carried by thousands of outlets loaded every body before.
+    copies = _visible_copies(group.pk).select_related("publisher").only(*SYNDICATION_LISTED_FIELDS)
     copies = sorted(copies, key=lambda a: (a.published_at or a.fetched_at, a.pk))
     primary = next((a for a in copies if a.pk == group.primary_id), None)
     carried_by = [a for a in copies if a.pk != article.pk and a.pk != group.primary_id]
