@@ -11,9 +11,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS, ARTICLE_KEY_FIELDS, SEARCH_ONLY_FIELDS, article_list
+from newsdesk.articles.selectors import (
+    ARTICLE_CARD_FIELDS,
+    ARTICLE_KEY_FIELDS,
+    SEARCH_ONLY_FIELDS,
+    article_list,
+    article_shown,
+)
 from newsdesk.common.compiled import key_rows
-from newsdesk.sources.models import Publisher
+from newsdesk.sources.selectors import publisher_shown
 from newsdesk.stories.counts import lead_of
 from newsdesk.stories.models import Story, SyndicationGroup
 
@@ -66,13 +72,7 @@ REPEAT_FLAG = "signature__is_repeat"
 # A wire copy whose group's primary some surface shows (its publisher active, not blocked). The article API and search
 # leave out these alone: a copy of a primary no surface shows repeats nothing shown, and hiding it too hid the wire
 # text everywhere (the primary's publisher deactivated: none of its copies was listed).
-SHOWN_REPEAT = Q(
-    signature__is_repeat=True,
-    signature__group__primary__publisher__is_active=True,
-    signature__group__primary__publisher__display_policy__in=[
-        policy for policy in Publisher.DisplayPolicy if policy != Publisher.DisplayPolicy.BLOCKED
-    ],
-)
+SHOWN_REPEAT = Q(signature__is_repeat=True) & publisher_shown("signature__group__primary__publisher__")
 
 
 def without_shown_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
@@ -151,7 +151,7 @@ def story_language_leads(ids: list[int], *, language: str) -> dict[int, tuple]:
     def build() -> QuerySet[Article]:
         members = Article.objects.filter(story_membership__story_id__in=ids, language=language)
         arrival = Coalesce("published_at", "fetched_at")
-        members = without_repeats(_visible(members)).annotate(at=arrival).order_by("at", "id")
+        members = without_repeats(article_shown(members)).annotate(at=arrival).order_by("at", "id")
         return members.values_list(*LANGUAGE_LEAD_FIELDS, named=True)
 
     by_story: dict[int, list[tuple]] = {}
@@ -210,15 +210,11 @@ def story_member_keys(*, story_id: int) -> list[tuple]:
     return key_rows(
         ("story-member-keys", story_id),
         lambda: (
-            _visible(Article.objects.filter(story_membership__story_id=story_id))
+            article_shown(Article.objects.filter(story_membership__story_id=story_id))
             .values_list(*STORY_MEMBER_FIELDS, named=True)
             .order_by("id")
         ),
     )
-
-
-def _visible(articles: QuerySet[Article]) -> QuerySet[Article]:
-    return articles.filter(publisher__is_active=True).exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
 
 
 def stories_by_id(ids: list[int]) -> list[Story]:
@@ -286,7 +282,7 @@ def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language
 
 def story_articles(story: Story) -> list[Article]:
     """The story's visible articles, oldest first."""
-    articles = _visible(Article.objects.filter(story_membership__story=story))
+    articles = article_shown(Article.objects.filter(story_membership__story=story))
     articles = articles.select_related("publisher", "category", "signature__group").defer("signature__signature")
     return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
 
@@ -363,7 +359,12 @@ def syndication_copy_keys(*, group_id: int) -> list[tuple]:
 
 
 def _visible_copies(group_id: int) -> QuerySet[Article]:
-    return _visible(Article.objects.filter(signature__group_id=group_id))
+    return article_shown(Article.objects.filter(signature__group_id=group_id))
+
+
+# What the article page and the article API show of a wire group's copies (their link, outlet, arrival and the
+# primary's credit line), and what Article.__str__ and the template's `pk` read.
+SYNDICATION_LISTED_FIELDS = ("id", "title", "published_at", "fetched_at", "wire_credit", "publisher__name")
 
 
 def article_syndication(article: Article) -> ArticleSyndication:
@@ -376,7 +377,8 @@ def article_syndication(article: Article) -> ArticleSyndication:
     group: SyndicationGroup | None = signature.group if signature is not None else None
     if group is None:
         return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])
-    copies = _visible_copies(group.pk).select_related("publisher")
+    # Only what the lists show of a copy: a wire text carried by thousands of outlets loaded every body before.
+    copies = _visible_copies(group.pk).select_related("publisher").only(*SYNDICATION_LISTED_FIELDS)
     copies = sorted(copies, key=lambda a: (a.published_at or a.fetched_at, a.pk))
     primary = next((a for a in copies if a.pk == group.primary_id), None)
     carried_by = [a for a in copies if a.pk != article.pk and a.pk != group.primary_id]
