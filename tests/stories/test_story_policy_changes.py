@@ -37,21 +37,25 @@ SURFACES = (
 def led_story():
     """A story led by the Courier's report (full text, earliest), with the Herald's and a French report."""
     now = timezone.now()
-    courier = make_publisher(name="Courier zqxc")
-    lead = make_article(
-        courier,
-        title="Harbour bridge zqxlead closes",
-        summary="Zqxleadsummary the bridge closed after the storm.",
-        body_text="Zqxleadbody the harbour bridge closed on Monday.",
-        published_at=now - timedelta(hours=3),
+
+    def report(publisher: Publisher, title: str, summary: str, body: str, hours: int):
+        return make_article(
+            publisher, title=title, summary=summary, body_text=body, published_at=now - timedelta(hours=hours)
+        )
+
+    lead = report(
+        make_publisher(name="Courier zqxc"),
+        "Harbour bridge zqxlead closes",
+        "Zqxleadsummary the bridge closed after the storm.",
+        "Zqxleadbody the harbour bridge closed on Monday.",
+        3,
     )
-    herald = make_publisher(name="Herald")
-    second = make_article(
-        herald,
-        title="Harbour bridge shut after storm",
-        summary="The harbour bridge was shut after the storm.",
-        body_text="The harbour bridge was shut on Monday after the storm.",
-        published_at=now - timedelta(hours=2),
+    second = report(
+        make_publisher(name="Herald"),
+        "Harbour bridge shut after storm",
+        "The harbour bridge was shut after the storm.",
+        "The harbour bridge was shut on Monday after the storm.",
+        2,
     )
     french = make_article(
         make_publisher(name="Gazette", language="fr"),
