@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchable_text
 from newsdesk.articles.search import article_stems
+from newsdesk.articles.signals import display_policy_changed
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
 from newsdesk.reader.categorize import choose_category
@@ -276,6 +277,7 @@ def publisher_policy_set(*, publisher: Publisher, display_policy: str, excerpt_w
             publisher.excerpt_words = excerpt_words
         publisher.save(update_fields=["display_policy", "excerpt_words"])
         changed = _publisher_search_reindex(publisher=publisher)
+        display_policy_changed.send(sender=Publisher, publisher_id=publisher.pk)
     content_version_bump()
     return changed
 

@@ -174,6 +174,19 @@ def story_members_refresh(*, story: Story) -> None:
     story_counts_refresh(story)
 
 
+def publisher_stories_recount(*, publisher_id: int) -> int:
+    """Recount the stories the publisher's articles are in (its display policy or active flag changed: what may
+    lead them and what counts changed); a closed story stays closed. Returns how many were recounted."""
+    recounted = 0
+    with transaction.atomic():
+        turn_take()
+        ids = StoryMembership.objects.filter(article__publisher_id=publisher_id).values("story_id")
+        for story in Story.objects.filter(pk__in=ids).defer("state").iterator():
+            story_counts_refresh(story, reopen=False)
+            recounted += 1
+    return recounted
+
+
 def article_stories_update(*, article: Article) -> None:
     """What ingestion calls for a stored article: its wire-copy group, then its story."""
     articles_stories_update(articles=[article])
