@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # articles whose copy facts changed (a list, or a query of ids), after the change is saved; the stories app re-chooses
 # their groups' primaries from scratch.
 copy_facts_changed = Signal()
+
+# Whether readers are shown a publisher's articles changed (it was deactivated or reactivated, or its display policy,
+# which decides whether its reports may lead, changed). Sent with publisher_id= inside the transaction that saved
+# it; the stories app recounts, re-leads and re-images the stories holding its articles.
+publisher_shown_changed = Signal()

@@ -9,12 +9,13 @@ from datetime import datetime
 from itertools import chain
 from typing import TypeVar
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Case, Count, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.policy import display_rule
 from newsdesk.sources.models import Publisher
+from newsdesk.sources.selectors import publisher_shown
 from newsdesk.stories.models import Story
 
 # A story this small (by its size as last counted) is recounted from one narrow read of its members: one query
@@ -26,6 +27,11 @@ T = TypeVar("T")
 POLICY_FIELDS = ("publisher__display_policy", "noarchive", "robots_directives")
 # An image candidate's row: its id, our copy's key, its URL, then its POLICY_FIELDS.
 IMAGE_FIELDS = ("pk", "image_key", "image_url", *POLICY_FIELDS)
+# A member readers are shown (its publisher active, not blocked). A story's outlets, reports, languages, lead and
+# image are of these alone, so a deactivated or blocked publisher's report neither leads a story nor counts in it;
+# its size and times are of every member (the clusterer's window and bookkeeping), and a story no member of which
+# is shown keeps a lead for its headline.
+SHOWN = publisher_shown("publisher__")
 # Only these publisher policies ever show text or an image; the page's own signals can only tighten them.
 SHOWING_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
 
@@ -50,7 +56,7 @@ def story_image_refresh(story: Story) -> bool:
     lead = Article.objects.values_list(*IMAGE_FIELDS).filter(pk=story.lead_article_id).first()
     if lead is None:
         return False
-    image_id = _image_in_database(_members(story), lead)
+    image_id = _image_in_database(_members(story).filter(SHOWN), lead)
     if image_id == story.image_article_id:
         return False
     story.image_article_id = image_id
@@ -64,14 +70,14 @@ def _members(story: Story) -> QuerySet[Article]:
 
 def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     """The counts from one read of the members' narrow rows (no signature yet: not a known repeat)."""
-    rows = sorted(
-        members.values_list("at", "pk", "publisher_id", "language", "signature__is_repeat", "title", *IMAGE_FIELDS[1:]),
-        key=lambda row: (row[0], row[1]),
-    )
-    story.size = len(rows)
-    if not rows:
+    fields = ("at", "pk", "publisher_id", "language", "signature__is_repeat", "title", *IMAGE_FIELDS[1:])
+    shown_field = Case(When(SHOWN, then=Value(True)), default=Value(False))
+    every = sorted(members.values_list(*fields, shown_field), key=lambda row: (row[0], row[1]))
+    story.size = len(every)
+    if not every:
         story.save()
         return
+    rows = [row[:-1] for row in every if row[-1]]  # what readers are shown
     arrived: dict[str, tuple[datetime, int]] = {}
     for at, pk, _, language, *_ in rows:
         if language:
@@ -81,8 +87,9 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     main_language = languages[0] if languages else ""
     originals = [row for row in rows if row[4] is not True]
     in_language = [row for row in originals if row[3] == main_language]
-    lead = lead_of(in_language, policy=lambda row: row[8:]) or (originals or rows)[0]
-    candidates = [(row[1], *row[6:]) for row in (lead, *rows)]  # IMAGE_FIELDS, the lead's first
+    lead = lead_of(in_language, policy=lambda row: row[8:]) or (originals or rows or every)[0]
+    # IMAGE_FIELDS, the lead's first (a story none of whose members is shown shows no image)
+    candidates = [(row[1], *row[6:11]) for row in ((lead, *rows) if rows else ())]
     _story_set(
         story,
         outlets=len({row[2] for row in rows}),
@@ -90,8 +97,8 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
         languages=languages,
         lead=(lead[1], lead[5], lead[3]),
         image_id=_first_image(candidates, held=True) or _first_image(candidates, held=False),
-        first=rows[0][0],
-        last=rows[-1][0],
+        first=every[0][0],
+        last=every[-1][0],
     )
 
 
@@ -99,11 +106,13 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
     """The counts by aggregates in the database (a story of a wire text carried by thousands of outlets is
     recounted for every copy it gains)."""
     original = Q(signature__isnull=True) | Q(signature__is_repeat=False)  # no signature yet: not a known repeat
+    every = members
+    members = every.filter(SHOWN)  # what readers are shown
     originals = members.filter(original)
-    totals = members.aggregate(
+    totals = every.aggregate(
         size=Count("pk"),
-        outlets=Count("publisher_id", distinct=True),
-        reports=Count("pk", filter=original),
+        outlets=Count("publisher_id", distinct=True, filter=SHOWN),
+        reports=Count("pk", filter=original & SHOWN),
         first=Min("at"),
         last=Max("at"),
     )
@@ -122,9 +131,10 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
         or in_language.values_list("pk", flat=True).first()
         or originals.order_by(*arrival).values_list("pk", flat=True).first()
         or members.order_by(*arrival).values_list("pk", flat=True).first()
+        or every.order_by(*arrival).values_list("pk", flat=True).first()
     )
     lead = Article.objects.values_list("title", "language", *IMAGE_FIELDS).get(pk=lead_id)
-    image_id = _image_in_database(members, lead[2:])
+    image_id = _image_in_database(members, lead[2:]) if totals["outlets"] else None
     _story_set(
         story,
         outlets=totals["outlets"],

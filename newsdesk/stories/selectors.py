@@ -60,6 +60,11 @@ class ArticleSyndication:
     reasons: list[str]
 
 
+# A story some reader is shown: one with an outlet readers are shown (stories.counts counts those alone; a story all
+# of whose publishers were deactivated or blocked keeps its members, and shows again when one is reactivated).
+SHOWN_STORY = Q(outlet_count__gt=0)
+
+
 def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
     """`articles` without wire copies that are not their group's primary: each wire text once."""
     return articles.exclude(signature__is_repeat=True)
@@ -84,7 +89,7 @@ def story_get(*, story_id: int) -> Story | None:
     """One story that has articles, or None (also for ids no database column can hold)."""
     if not 0 < story_id <= MAX_ID:
         return None
-    found = Story.objects.filter(pk=story_id, size__gt=0).defer("state")
+    found = Story.objects.filter(SHOWN_STORY, pk=story_id).defer("state")
     return found.select_related("lead_article__publisher", "image_article__publisher").first()
 
 
@@ -199,7 +204,7 @@ def story_page_key(*, story_id: int) -> tuple | None:
         return None
     rows = key_rows(
         ("story-page-key", story_id),
-        lambda: Story.objects.filter(pk=story_id, size__gt=0).values_list(*STORY_PAGE_FIELDS, named=True),
+        lambda: Story.objects.filter(SHOWN_STORY, pk=story_id).values_list(*STORY_PAGE_FIELDS, named=True),
     )
     # Its languages are a list: a key holds them as a tuple.
     return rows[0]._replace(languages=tuple(rows[0].languages)) if rows else None
@@ -255,7 +260,7 @@ def story_top(*, language: str = "", now: datetime | None = None) -> StoryRankin
     now = now or timezone.now()
 
     def recent() -> QuerySet[Story]:
-        candidates = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")[:RANKED_WINDOW]
+        candidates = Story.objects.filter(SHOWN_STORY).order_by("-last_seen", "-id")[:RANKED_WINDOW]
         return candidates.values_list("id", "outlet_count", "languages", "report_count", "last_seen", named=True)
 
     keys = [

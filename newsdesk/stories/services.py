@@ -174,6 +174,18 @@ def story_members_refresh(*, story: Story) -> None:
     story_counts_refresh(story)
 
 
+def publisher_stories_refresh(*, publisher_id: int) -> int:
+    """Recount the stories holding the publisher's articles (whether readers are shown them changed: a report
+    of a deactivated or blocked publisher neither leads nor counts, stories.counts); how many."""
+    with transaction.atomic():
+        turn_take()
+        holding = StoryMembership.objects.filter(article__publisher_id=publisher_id).values("story_id")
+        stories = list(Story.objects.filter(pk__in=holding).defer("state").order_by("pk"))
+        for story in stories:
+            story_counts_refresh(story)
+    return len(stories)
+
+
 def article_stories_update(*, article: Article) -> None:
     """What ingestion calls for a stored article: its wire-copy group, then its story."""
     articles_stories_update(articles=[article])

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from newsdesk.articles.signals import copy_facts_changed
+from newsdesk.articles.signals import copy_facts_changed, publisher_shown_changed
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 
@@ -48,6 +48,15 @@ def copy_facts_recount(sender: type, article_ids: Iterable[int], **kwargs: objec
     from newsdesk.stories.syndication_services import groups_recount
 
     groups_recount(article_ids=article_ids)
+
+
+@receiver(publisher_shown_changed, dispatch_uid="stories-publisher-shown-changed")
+def publisher_stories_recount(sender: type, publisher_id: int, **kwargs: object) -> None:
+    """A publisher was deactivated, reactivated or given another policy: its reports may no longer (or may again)
+    lead, count or give an image in their stories, so those are recounted."""
+    from newsdesk.stories.services import publisher_stories_refresh
+
+    publisher_stories_refresh(publisher_id=publisher_id)
 
 
 def stories_after_deletions() -> None:
