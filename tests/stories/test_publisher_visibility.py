@@ -48,7 +48,7 @@ def _told(story: Story) -> tuple:
 
 
 def test_deactivating_the_lead_publisher_re_leads_its_stories_and_reactivating_restores_them(counted, story):
-    made, first, second, german = story
+    made, first, second, _german = story
     before = _told(made)
     assert before == (first.pk, "Dam opens its gates", first.pk, 3, ["en", "de"])
 
@@ -61,7 +61,7 @@ def test_deactivating_the_lead_publisher_re_leads_its_stories_and_reactivating_r
 
 
 def test_blocking_a_publisher_takes_its_language_out_of_the_story(counted, story):
-    made, first, second, german = story
+    made, first, _second, german = story
 
     publisher_policy_set(publisher=german.publisher, display_policy=Publisher.DisplayPolicy.BLOCKED)
     assert _told(made) == (first.pk, "Dam opens its gates", first.pk, 2, ["en"])
@@ -97,7 +97,7 @@ def test_an_excerpt_length_change_leaves_the_stories_alone(story):
 
 
 def test_the_admin_deactivating_a_publisher_re_leads_its_story_on_the_site(client, story):
-    made, first, second, german = story
+    made, first, second, _german = story
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests")
     client.force_login(admin)
     path = f"/admin/sources/publisher/{first.publisher_id}/change/"
