@@ -36,9 +36,12 @@ SHOWN = publisher_shown("publisher__")
 SHOWING_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
 
 
-def story_counts_refresh(story: Story) -> None:
+def story_counts_refresh(story: Story, *, reopen: bool = True) -> None:
     """Size, outlets, reports, languages, times, lead and image of a story, from its members, in the members'
-    arrival order (time published, else fetched; then id)."""
+    arrival order (time published, else fetched; then id). A story recounted for members it gained or lost is open
+    again; `reopen=False` keeps a closed one closed (a recount that added nothing: a publisher was deactivated)."""
+    if reopen:
+        story.is_closed = False  # saved with the counts
     members = _members(story)
     if story.size <= SMALL_STORY:
         _counts_from_rows(story, members)
@@ -208,7 +211,6 @@ def _story_set(
     story.image_article_id = image_id
     story.first_seen = first
     story.last_seen = last
-    story.is_closed = False
     story.save()
 
 

@@ -182,7 +182,7 @@ def publisher_stories_refresh(*, publisher_id: int) -> int:
         holding = StoryMembership.objects.filter(article__publisher_id=publisher_id).values("story_id")
         stories = list(Story.objects.filter(pk__in=holding).defer("state").order_by("pk"))
         for story in stories:
-            story_counts_refresh(story)
+            story_counts_refresh(story, reopen=False)  # no member came: a closed story stays closed
     return len(stories)
 
 

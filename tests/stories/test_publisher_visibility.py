@@ -113,3 +113,12 @@ def test_the_admin_deactivating_a_publisher_re_leads_its_story_on_the_site(clien
     page = client.get(made.get_absolute_url()).content.decode()
     assert "Gates of the dam open" in page
     assert "Dam opens its gates" not in page
+
+
+def test_a_closed_story_stays_closed_when_its_lead_publisher_is_deactivated(counted, story):
+    made, first, second, _ = story
+    Story.objects.filter(pk=made.pk).update(is_closed=True)
+
+    publisher_policy_set(publisher=first.publisher, display_policy="full", is_active=False)
+    made.refresh_from_db()
+    assert (made.lead_article_id, made.is_closed) == (second.pk, True)
