@@ -138,10 +138,14 @@ def test_story_feeds_and_api_list_in_french_give_each_story_its_french_report(cl
     (listed,) = api["items"]
     assert (listed["headline"], listed["language"], listed["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
     assert listed["languages"] == ["de", "fr"]  # the coverage is the story's, whichever report tells it
+    # Its page as the item tells it, like the feed's link; `url` stays the story's identity, like the feed's id.
+    assert (listed["url"], listed["reader_url"]) == (f"http://testserver{url}", f"http://testserver{url}?lang=fr")
     assert [(i["headline"], i["language"]) for i in everything["items"]] == [(GERMAN, "de")]
+    assert everything["items"][0]["reader_url"] == everything["items"][0]["url"] == f"http://testserver{url}"
     story_id = german_story["story"].pk
     detail = client.get(f"/api/stories/{story_id}?lang=fr").json()
     assert (detail["headline"], detail["language"], detail["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
+    assert detail["reader_url"] == f"http://testserver{url}?lang=fr"
     assert len(detail["articles"]) == 5  # its coverage as without `lang`
     assert client.get(f"/api/stories/{story_id}").json()["headline"] == GERMAN
     junk = client.get(f"/api/stories/{story_id}?lang=1x")
