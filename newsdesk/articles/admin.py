@@ -65,17 +65,12 @@ class PublisherAdmin(admin.ModelAdmin):
     inlines = [FeedInline]
 
     def save_model(self, request: HttpRequest, obj: Publisher, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
         if change and {"display_policy", "excerpt_words", "is_active"} & set(form.changed_data):
-            # Through the service from the stored row, so it sees what changed (its stories follow a changed policy
-            # or activity); the form's other fields are saved after.
             changed = publisher_policy_set(
-                publisher=Publisher.objects.get(pk=obj.pk),
-                display_policy=obj.display_policy,
-                excerpt_words=obj.excerpt_words,
-                is_active=obj.is_active,
+                publisher=obj, display_policy=obj.display_policy, excerpt_words=obj.excerpt_words
             )
             self.message_user(request, f"Search index updated for {changed} article(s).", messages.INFO)
-        super().save_model(request, obj, form, change)
         if change and "name" in form.changed_data:
             # A subquery, not a list of ids: a publisher can have more articles than a query takes parameters.
             copy_facts_changed.send(sender=Publisher, article_ids=obj.articles.values_list("pk", flat=True))

@@ -9,7 +9,7 @@ from django.dispatch import Signal
 # their groups' primaries from scratch.
 copy_facts_changed = Signal()
 
-# Whether readers are shown a publisher's articles changed (it was deactivated or reactivated, or its display policy,
-# which decides whether its reports may lead, changed). Sent with publisher_id= inside the transaction that saved
-# it; the stories app recounts, re-leads and re-images the stories holding its articles.
-publisher_shown_changed = Signal()
+# An operator changed what a publisher's articles may show: its display policy, excerpt length or whether it is active
+# (articles.services.publisher_policy_set). Sent with publisher_id=, inside the change's transaction; the stories app
+# recounts the stories its articles are in (a story's headline, lead, image and counts follow what may be shown).
+display_policy_changed = Signal()

@@ -174,16 +174,17 @@ def story_members_refresh(*, story: Story) -> None:
     story_counts_refresh(story)
 
 
-def publisher_stories_refresh(*, publisher_id: int) -> int:
-    """Recount the stories holding the publisher's articles (whether readers are shown them changed: a report
-    of a deactivated or blocked publisher neither leads nor counts, stories.counts); how many."""
+def publisher_stories_recount(*, publisher_id: int) -> int:
+    """Recount the stories the publisher's articles are in (its display policy or active flag changed: what may
+    lead them and what counts changed); a closed story stays closed. Returns how many were recounted."""
+    recounted = 0
     with transaction.atomic():
         turn_take()
-        holding = StoryMembership.objects.filter(article__publisher_id=publisher_id).values("story_id")
-        stories = list(Story.objects.filter(pk__in=holding).defer("state").order_by("pk"))
-        for story in stories:
-            story_counts_refresh(story, reopen=False)  # no member came: a closed story stays closed
-    return len(stories)
+        ids = StoryMembership.objects.filter(article__publisher_id=publisher_id).values("story_id")
+        for story in Story.objects.filter(pk__in=ids).defer("state").iterator():
+            story_counts_refresh(story, reopen=False)
+            recounted += 1
+    return recounted
 
 
 def article_stories_update(*, article: Article) -> None:

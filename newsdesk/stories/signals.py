@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from newsdesk.articles.signals import copy_facts_changed, publisher_shown_changed
+from newsdesk.articles.signals import copy_facts_changed, display_policy_changed
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 
@@ -50,13 +50,13 @@ def copy_facts_recount(sender: type, article_ids: Iterable[int], **kwargs: objec
     groups_recount(article_ids=article_ids)
 
 
-@receiver(publisher_shown_changed, dispatch_uid="stories-publisher-shown-changed")
-def publisher_stories_recount(sender: type, publisher_id: int, **kwargs: object) -> None:
-    """A publisher was deactivated, reactivated or given another policy: its reports may no longer (or may again)
-    lead, count or give an image in their stories, so those are recounted."""
-    from newsdesk.stories.services import publisher_stories_refresh
+@receiver(display_policy_changed, dispatch_uid="stories-display-policy-changed")
+def display_policy_recount(sender: type, publisher_id: int, **kwargs: object) -> None:
+    """A publisher's articles may show more or less now: the stories they are in choose their lead (headline,
+    summary) and image again and count the outlets that show, so a blocked publisher's headline heads no story."""
+    from newsdesk.stories.services import publisher_stories_recount
 
-    publisher_stories_refresh(publisher_id=publisher_id)
+    publisher_stories_recount(publisher_id=publisher_id)
 
 
 def stories_after_deletions() -> None:

@@ -88,14 +88,6 @@ def test_a_story_none_of_whose_reports_is_shown_is_shown_nowhere_until_one_is_ag
     assert made.pk in [item["id"] for item in client.get("/api/stories").json()["items"]]
 
 
-def test_an_excerpt_length_change_leaves_the_stories_alone(story):
-    made, first, *_ = story
-    updated = Story.objects.get(pk=made.pk).updated_at
-
-    publisher_policy_set(publisher=first.publisher, display_policy=first.publisher.display_policy, excerpt_words=20)
-    assert Story.objects.get(pk=made.pk).updated_at == updated
-
-
 def test_the_admin_deactivating_a_publisher_re_leads_its_story_on_the_site(client, story):
     made, first, second, _german = story
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests")
