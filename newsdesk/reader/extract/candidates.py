@@ -66,6 +66,8 @@ _DATE_TOKENS = re.compile(
     r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?", re.I
 )
 _TOP_ELEMENTS = 3
+# A breadcrumb has at most 10 words, a timestamp line at most 4 beside its dates and times: longer is no such line.
+_TOP_LINE_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,10 @@ def _drop_top_chrome(body: etree._Element) -> None:
     """A breadcrumb ("News > Economy > Business") or a bare timestamp line ("Published 2013-10-24 03:00") among the
     first elements of trafilatura's body: page chrome above the article."""
     for el in list(body)[:_TOP_ELEMENTS]:
-        text = " ".join("".join(el.itertext()).split())
+        words = "".join(el.itertext()).split()
+        if len(words) > _TOP_LINE_WORDS:  # a paragraph, or the whole body in one element: its text is no line
+            continue
+        text = " ".join(words)
         parts = [part for part in _CRUMB_SPLIT.split(text) if part]
         crumb = len(parts) >= 3 and len(text.split()) <= 10 and all(len(part.split()) <= 3 for part in parts)
         stamp = bool(_DATE_IN_LINE.search(text)) and len(_DATE_TOKENS.sub(" ", text).split()) <= 4
