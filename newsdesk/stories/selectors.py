@@ -1,7 +1,7 @@
 """Reads of stories and syndication groups. Views, feeds and the API call these, never the ORM directly."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
@@ -145,13 +145,15 @@ def story_card_keys(ids: list[int]) -> list[tuple]:
 LANGUAGE_LEAD_FIELDS = ("story_membership__story_id", *ARTICLE_CARD_FIELDS, "title")
 
 
-def story_language_leads(ids: list[int], *, language: str) -> dict[int, tuple]:
-    """The report in `language` that a card of each story `ids` shows when a reader asked for that language: of its
+def story_language_leads(led_in: Mapping[int, str], *, language: str) -> dict[int, tuple]:
+    """The report in `language` that a card of each story shows when a reader asked for that language: of its
     visible originals in that language (arrival order) the one that would lead it (stories.counts.lead_of: the first
-    whose display policy shows text, else the first). LANGUAGE_LEAD_FIELDS rows (named tuples) by story id, one
-    query; a story with no such report is left out. Callers ask only for the stories not led in `language` already."""
-    ids = list(ids)
-    if not ids or not language:
+    whose display policy shows text, else the first). `led_in`: each story's id and the language its lead article is
+    in. A story led in `language` already is told as it is: the one place that decides which stories a reader's
+    language retells (home cards, story pages, feeds and the API). LANGUAGE_LEAD_FIELDS rows (named tuples) by story
+    id, one query (none when no story needs one); a story with no such report is left out."""
+    ids = [story_id for story_id, led in led_in.items() if led != language] if language else []
+    if not ids:
         return {}
 
     def build() -> QuerySet[Article]:
