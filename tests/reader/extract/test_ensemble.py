@@ -70,7 +70,7 @@ def test_a_teaser_ending_in_an_ellipsis_and_a_short_candidate_do_not_vote():
     assert choice.source == TRAFILATURA
     assert any("ellipsis" in reason for reason in choice.reasons)
     assert any("too short" in reason for reason in choice.reasons)
-    assert "the only candidate" in choice.reasons[-1]
+    assert "no other body to weigh it against" in choice.reasons[-1]
 
 
 def test_no_candidate_is_no_body():
@@ -404,3 +404,26 @@ def test_lines_that_say_more_than_a_date_or_sit_lower_stay():
         assert _top(line).startswith(line.replace("&gt;", ">"))
     lower = _top("First line of the story.", "Second line of the story.", "Third line.", "News &gt; Economy &gt; Jobs")
     assert "News > Economy > Jobs" in lower
+
+
+def test_no_tie_break_when_readability_has_no_body_and_no_outside_source_votes():
+    """trafilatura and its stricter run agree with each other the same both ways: the tie would go to trafilatura."""
+    asked = []
+    choice = choose_body(
+        [_candidate(TRAFILATURA, ARTICLE)],
+        second_opinion=lambda: [_candidate(READABILITY, "Too short to be a body.")],
+        tie_breakers=lambda: asked.append(1) or [_candidate(TRAFILATURA_PRECISION, ARTICLE[:400])],
+        params=EnsembleParams(only_when_doubtful=False),
+    )
+    assert (choice.source, asked) == (TRAFILATURA, [])
+    assert "could only confirm it" in choice.reasons[-1]
+    # With an outside source in the vote, or trafilatura's body its whole-page fallback, the tie-break still runs.
+    one_block = dataclasses.replace(_candidate(TRAFILATURA, ARTICLE), one_block=True)
+    for found in ([_candidate(TRAFILATURA, ARTICLE), _candidate(JSON_LD, ARTICLE + " " + RAIL)], [one_block]):
+        asked.clear()
+        choose_body(
+            found,
+            tie_breakers=lambda: asked.append(1) or [_candidate(TRAFILATURA_PRECISION, ARTICLE[:400])],
+            params=EnsembleParams(only_when_doubtful=False, outside_agree=1.01),
+        )
+        assert asked == [1]
