@@ -309,9 +309,15 @@ def story_coverage(story: Story) -> StoryCoverage:
         group_id = _group_id(article)
         if group_id is None:
             reports.append(Report(article=article, is_primary_source=False, carried_by=[]))
-        elif not article.signature.is_repeat:
-            copies = [other for other in by_group[group_id] if other.pk != article.pk]
+            continue
+        copies = [other for other in by_group[group_id] if other.pk != article.pk]
+        if not article.signature.is_repeat:
             reports.append(Report(article=article, is_primary_source=True, carried_by=copies))
+        elif article is by_group[group_id][0] and all(copy.signature.is_repeat for copy in copies):
+            # The text's primary is not among the story's shown articles (its publisher blocked or deactivated, or
+            # it fell in another story): its earliest shown copy reports it here, the others carried it, so the
+            # text and its outlets stay in the story (the article API and search keep such copies too).
+            reports.append(Report(article=article, is_primary_source=False, carried_by=copies))
     reports.sort(key=lambda r: (r.is_primary_source, r.article.published_at or r.article.fetched_at), reverse=True)
     publishers = list(dict.fromkeys(article.publisher.name for article in timeline))
     return StoryCoverage(story=story, reports=reports, timeline=timeline, publishers=publishers)
