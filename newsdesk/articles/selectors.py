@@ -14,7 +14,6 @@ from newsdesk.articles.models import Article, Category
 from newsdesk.articles.search import SearchFilter, parse_query, search_ids
 from newsdesk.common.compiled import key_rows
 from newsdesk.sources.models import Publisher
-from newsdesk.sources.selectors import publisher_shown
 
 # Columns only search reads (derived text and stems, as long as the article): lists and feeds leave them unread.
 SEARCH_ONLY_FIELDS = ("search_text", "search_stems")
@@ -44,7 +43,7 @@ def article_list() -> QuerySet[Article]:
 
 def article_shown(articles: QuerySet[Article]) -> QuerySet[Article]:
     """`articles` without those of publishers no surface shows (inactive or blocked: sources.publisher_shown)."""
-    return articles.filter(publisher_shown("publisher__"))
+    return articles.filter(Article.SHOWN)
 
 
 # What a cached rendering of an article (a feed item, an API row) depends on besides the text its row's `updated_at`
