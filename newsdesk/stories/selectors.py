@@ -60,10 +60,7 @@ class ArticleSyndication:
     reasons: list[str]
 
 
-# A story some reader is shown: one with members, of which one of an outlet readers are shown (stories.counts counts
-# those alone; a story all of whose publishers were deactivated or blocked keeps its members, and shows again when
-# one is reactivated).
-SHOWN_STORY = Q(size__gt=0, outlet_count__gt=0)
+SHOWN_STORY = Story.SHOWN
 
 
 def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
