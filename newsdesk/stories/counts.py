@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from newsdesk.articles.models import Article
 from newsdesk.articles.policy import display_rule
 from newsdesk.sources.models import Publisher
+from newsdesk.sources.selectors import publisher_shown
 from newsdesk.stories.models import Story
 
 # A story this small (by its size as last counted) is recounted from one narrow read of its members: one query
@@ -30,13 +31,15 @@ IMAGE_FIELDS = ("pk", "image_key", "image_url", *POLICY_FIELDS)
 SHOWING_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
 # The members any surface lists (the story page's, story_language_leads'): a blocked or deactivated publisher's
 # articles appear nowhere, so they neither head a story nor count among its outlets, reports and languages.
-LISTED = Q(publisher__is_active=True) & ~Q(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
+LISTED = publisher_shown("publisher__")
 
 
 def story_counts_refresh(story: Story, *, reopen: bool = True) -> None:
     """Size, outlets, reports, languages, times, lead and image of a story, from its members, in the members'
     arrival order (time published, else fetched; then id). Size and times count every member (what the clustering
-    keeps); the rest count the listed ones (LISTED), or every member when none is listed. A story gaining members
+    keeps); the rest count the listed ones (LISTED). A story none of whose members is listed counts no outlet,
+    report or language and shows no image, so no surface shows it (stories.selectors.SHOWN_STORY); it keeps a lead
+    (its headline) until a publisher of its members is shown again. A story gaining members
     is open again; `reopen=False` keeps a closed story closed (a recount that added nothing: a publisher's policy
     changed)."""
     members = _members(story)
@@ -84,7 +87,7 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     story.size = len(every)
     if not every:
         return
-    rows = [row for row in every if row[-1]] or every
+    rows = [row for row in every if row[-1]]
     arrived: dict[str, tuple[datetime, int]] = {}
     for at, pk, _, language, *_ in rows:
         if language:
@@ -94,8 +97,9 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     main_language = languages[0] if languages else ""
     originals = [row for row in rows if row[4] is not True]
     in_language = [row for row in originals if row[3] == main_language]
-    lead = lead_of(in_language, policy=lambda row: row[8:11]) or (originals or rows)[0]
-    candidates = [(row[1], *row[6:11]) for row in (lead, *rows)]  # IMAGE_FIELDS, the lead's first
+    lead = lead_of(in_language, policy=lambda row: row[8:11]) or (originals or rows or every)[0]
+    # IMAGE_FIELDS, the lead's first (none when no member is listed)
+    candidates = [(row[1], *row[6:11]) for row in ((lead, *rows) if rows else ())]
     _story_set(
         story,
         outlets=len({row[2] for row in rows}),
@@ -116,8 +120,7 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
     story.size = totals["size"]
     if not story.size:
         return
-    if totals["listed"]:
-        members = members.filter(LISTED)
+    every, members = members, members.filter(LISTED)
     originals = members.filter(original)
     totals |= members.aggregate(outlets=Count("publisher_id", distinct=True), reports=Count("pk", filter=original))
     arrival = ("at", "pk")
@@ -131,9 +134,10 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
         or in_language.values_list("pk", flat=True).first()
         or originals.order_by(*arrival).values_list("pk", flat=True).first()
         or members.order_by(*arrival).values_list("pk", flat=True).first()
+        or every.order_by(*arrival).values_list("pk", flat=True).first()
     )
     lead = Article.objects.values_list("title", "language", *IMAGE_FIELDS).get(pk=lead_id)
-    image_id = _image_in_database(members, lead[2:])
+    image_id = _image_in_database(members, lead[2:]) if totals["listed"] else None
     _story_set(
         story,
         outlets=totals["outlets"],

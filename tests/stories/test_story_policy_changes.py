@@ -17,7 +17,7 @@ from newsdesk.sources.models import Publisher
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.models import Story
 from tests.factories import make_article, make_publisher
-from tests.stories.rows import make_story
+from tests.stories.rows import make_group, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,34 @@ def test_a_policy_change_keeps_a_closed_story_closed_and_a_loosened_one_leads_ag
     story.refresh_from_db()
     assert story.is_closed
     assert (story.lead_article_id, story.outlet_count) == (lead.pk, 3)
+
+
+def test_copies_of_a_wire_text_whose_primary_is_hidden_still_report_it_on_the_story(client):
+    # Found on the demo: the primary's publisher blocked, the story page and /api/stories/<id> dropped its copies
+    # (repeats of a primary they no longer list) — the text and its outlets vanished from the story.
+    now = timezone.now()
+    primary, herald, gazette = (
+        make_article(make_publisher(name=name), title=title, published_at=now - timedelta(hours=hours))
+        for name, title, hours in (
+            ("Wire Courier", "Port strike ends", 4),
+            ("Herald", "Port strike ends after talks", 3),
+            ("Gazette", "Port strike is over", 2),
+        )
+    )
+    own = make_article(make_publisher(name="Post"), title="Dockers back at work", published_at=now - timedelta(hours=1))
+    make_group(primary, [herald, gazette])
+    story = make_story([primary, herald, gazette, own])
+
+    publisher_policy_set(publisher=primary.publisher, display_policy=Publisher.DisplayPolicy.BLOCKED)
+
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert f'href="{herald.get_absolute_url()}"' in page
+    assert "Also carried by" in page
+    assert f'<a href="{gazette.get_absolute_url()}">Gazette</a>' in page
+    assert "Primary source</span>" not in page
+    assert "Wire Courier" not in page
+    articles = client.get(f"/api/stories/{story.pk}").json()["articles"]
+    assert [(a["id"], a["primary_source"], len(a["also_carried_by"])) for a in articles] == [
+        (own.pk, False, 0),
+        (herald.pk, False, 1),
+    ]

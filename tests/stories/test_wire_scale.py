@@ -205,9 +205,8 @@ def reference_counts(story: Story) -> dict:
         key=lambda a: (a.published_at or a.fetched_at, a.pk),
     )
     # Outlets, reports, languages, lead and image: of the members a surface lists (their publisher active and not
-    # blocked), or of every member when none is.
-    listed = [a for a in every if a.publisher.is_active and a.publisher.display_policy != "blocked"]
-    members = listed or every
+    # blocked); when none is, no outlet, report, language or image, and the first member for a headline.
+    members = [a for a in every if a.publisher.is_active and a.publisher.display_policy != "blocked"]
     repeats = {a.pk for a in members if getattr(a, "signature", None) is not None and a.signature.is_repeat}
     languages = Counter(a.language for a in members if a.language)
     main = languages.most_common(1)[0][0] if languages else ""
@@ -216,10 +215,10 @@ def reference_counts(story: Story) -> dict:
     # that language, else the first original, else the first member.
     in_language = [a for a in kept if a.language == main]
     showing = [a for a in in_language if article_rule(a).mode in ("full", "excerpt")]
-    lead = (showing or in_language or kept or members)[0]
+    lead = (showing or in_language or kept or members or every)[0]
     # The image: the lead's when its display policy lets it be shown, else the first member's that may be; one we
     # hold a copy of before one not fetched yet.
-    shown = [a for a in (lead, *members) if a.image_url and article_rule(a).show_image]
+    shown = [a for a in ((lead, *members) if members else ()) if a.image_url and article_rule(a).show_image]
     image = next((a for a in shown if a.image_key), shown[0] if shown else None)
     return {
         "size": len(every),
