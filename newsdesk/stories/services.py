@@ -167,11 +167,11 @@ def _assign(
 
 def story_members_refresh(*, story: Story) -> None:
     """A story that lost members (a takedown, a deletion): recomputed from the members left, or deleted when none
-    is left (an empty story has nothing to show)."""
+    is left (an empty story has nothing to show). A closed story stays closed: losing a report is no news."""
     if not StoryMembership.objects.filter(story=story).exists():
         story.delete()
         return
-    story_counts_refresh(story)
+    story_counts_refresh(story, reopen=False)
 
 
 def publisher_stories_recount(*, publisher_id: int) -> int:
