@@ -1,5 +1,5 @@
 """A takedown of a story's lead, of a wire text's primary and of a story's only article, seen from the story
-surfaces (issue 11 × rights), with whole-response caching on: the home page, the story page, the story feeds, the
+surfaces (issue 11 and the rights desk), with whole-response caching on: the home page, the story page, the story feeds, the
 story API, search and the sitemap show nothing of what was removed, the story is re-led and recounted from what is
 left, the wire text's remaining copy is shown, and the emptied story is a 404."""
 
