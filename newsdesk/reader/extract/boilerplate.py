@@ -74,6 +74,8 @@ _CALLS_TO_ACTION = re.compile(
     r"|(?:click|tap) here to .{0,80}"
     r"|abonnez-vous.{0,80}|inscrivez-vous.{0,80}newsletter.*|jetzt abonnieren.*|newsletter abonnieren.*"
     r"|suscr[ií]bete.{0,80}"
+    # a line of the page's tags ("Topics: uber, Sydney, Technology News", "Filed under: Politics |"): names, no sentence
+    r"|(?:tags|topics|filed under|themen|schlagw(?:ö|oe)rter|mots.cl[ée]s|sujets|etiquetas|temas)\s*:[^.!?]{0,200}"
     r")$",
     re.I,
 )

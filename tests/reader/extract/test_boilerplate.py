@@ -9,6 +9,7 @@ import lxml.html
 
 from newsdesk.reader.extract.boilerplate import (
     _double_break_parents,
+    is_call_to_action,
     paragraphs_from_breaks,
     prune_boilerplate,
     strip_inert,
@@ -218,3 +219,19 @@ def test_a_link_named_for_the_box_it_opens_keeps_its_words_but_a_box_inside_it_g
     assert "I am a rather elderly man, said once, and or ." in text
     for gone in ("A card about lawyers", "Share this", "Win a prize", "Sign in to read on."):
         assert gone not in text
+
+
+def test_a_line_of_the_pages_tags_is_chrome_but_a_sentence_after_such_a_word_is_not():
+    for line in (
+        "Topics: uber, libertarians, Sydney, Editor's Picks, sharing economy, Technology News",
+        "Filed under: Khawarij |",
+        "Mots-clés : Assemblée nationale, renseignement",
+        "Themen: Bundestag, Haushalt",
+    ):
+        assert is_call_to_action(line), line
+    for line in (
+        "Topics: the council spent most of the evening on the harbour budget. Then it voted.",
+        "The topics: housing and transport were left for next week's meeting!",
+        "Tags: " + ", ".join(["a long run of names"] * 20),  # longer than any tag line
+    ):
+        assert not is_call_to_action(line), line

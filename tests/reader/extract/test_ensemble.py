@@ -379,6 +379,41 @@ def test_a_list_that_is_not_a_trailing_rail_stays(heading, items, after):
     assert "Another headline number 1" in text
 
 
+def _cards(heading: str, cards: list[tuple[str, str]]) -> str:
+    # trafilatura's body tree for a rail of teaser cards: <head> headline, then a <p> standfirst (or none)
+    tail = "".join(f"<head>{title}</head>" + (f"<p>{lead}</p>" if lead else "") for title, lead in cards)
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))
+    body = etree.fromstring(f"<body>{paragraphs}<head>{heading}</head>{tail}</body>")
+    _drop_trailing_rail(body)
+    return " ".join("".join(body.itertext()).split())
+
+
+STANDFIRST = "A columnist's first sentence, a line or two long, under the headline of the column."
+
+
+@pytest.mark.parametrize("heading", ["Other Opinion Columns", "Other stories", "Related"])
+def test_a_rail_of_teaser_cards_at_the_end_of_trafilaturas_body_goes(heading):
+    cards = [("Editorial Fraser's lasting legacy", STANDFIRST), ("Wave of stupidity", STANDFIRST), ("Own backyard", "")]
+    text = _cards(heading, cards)
+    assert "Sentence 11 of the article" in text
+    for gone in (heading, "columnist", "Wave of stupidity", "Own backyard"):
+        assert gone not in text
+
+
+@pytest.mark.parametrize(
+    "cards",
+    [
+        [("Editorial", STANDFIRST), ("Wave of stupidity", STANDFIRST)],  # two cards are not a rail
+        [("Editorial", STANDFIRST), ("Wave", STANDFIRST), ("Own backyard", ARTICLE)],  # a section of the article
+        [("Editorial", STANDFIRST), ("Wave", STANDFIRST + "</p><p>" + STANDFIRST), ("Own backyard", STANDFIRST)],
+    ],
+)
+def test_headings_with_more_than_a_standfirst_under_them_stay(cards):
+    text = _cards("Other stories", cards)
+    assert "Other stories" in text
+    assert "columnist" in text
+
+
 def _top(*lines: str) -> str:
     paragraphs = "".join(f"<p>{line}</p>" for line in lines)
     body = etree.fromstring(f"<body>{paragraphs}<p>{ARTICLE}</p></body>")
