@@ -162,3 +162,40 @@ def test_bench_cluster_mixes_in_a_model_folder_and_a_folder_that_is_not_one_is_o
     assert bad.returncode != 0
     assert "not a static embedding model" in bad.stderr
     assert bad.stdout == ""
+
+
+def test_shuffled_orders_are_the_same_every_run_and_each_a_permutation():
+    from tests.reader.cluster.test_cluster_floor import load_eval_module
+
+    cluster_eval = load_eval_module()
+    rows = [{"id": str(i), "cluster": str(i % 3)} for i in range(20)]
+
+    first, again = cluster_eval.shuffled_orders(rows, 3), cluster_eval.shuffled_orders(rows, 3)
+
+    assert [[row["id"] for row in order] for order in first] == [[row["id"] for row in order] for order in again]
+    assert all(sorted(order, key=lambda row: int(row["id"])) == rows for order in first)
+    assert len({tuple(row["id"] for row in order) for order in first}) == 3  # three different orders
+
+
+def test_orders_score_the_whole_stream_and_the_held_out_folds_of_each_order(tmp_path):
+    shared_eval_dir("clustering")
+    lines = [
+        json.dumps({"id": i, "time": "2026-05-04T00:00:00Z", "lang": "en", "title": t, "text": "", "cluster": c})
+        for i, t, c in ROWS
+    ]
+    (tmp_path / "stream.jsonl").write_text("\n".join(lines) + "\n")
+    script = Path(__file__).resolve().parents[3] / "eval" / "cluster_eval.py"
+
+    done = subprocess.run(
+        [sys.executable, str(script), "--data", str(tmp_path), "--orders", "2", "--model", "none", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr
+    orders = json.loads(done.stdout)["orders"]
+    assert len(orders["orders"]) == 2
+    # Two plain events of two headlines each: every order clusters them right, whole and in the two folds.
+    assert orders["orders"] == [{"whole_f1": 1.0, "folds_f1": 1.0}] * 2
+    assert orders["mean_whole_f1"] == orders["mean_folds_f1"] == 1.0
