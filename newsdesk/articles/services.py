@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchable_text
 from newsdesk.articles.search import article_stems
+from newsdesk.articles.signals import display_policy_changed
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
 from newsdesk.reader.categorize import choose_category
@@ -262,10 +263,13 @@ def _article_store(
     return UpsertResult(article, created=True, updated=False)
 
 
-def publisher_policy_set(*, publisher: Publisher, display_policy: str, excerpt_words: int | None = None) -> int:
-    """Set a publisher's display policy (and excerpt length) and, in the same transaction, re-derive what search
-    may see of its articles; then tell every cache that content changed. The one way a policy changes (admin and
-    code alike). Returns the articles whose index changed."""
+def publisher_policy_set(
+    *, publisher: Publisher, display_policy: str, excerpt_words: int | None = None, is_active: bool | None = None
+) -> int:
+    """Set a publisher's display policy (and excerpt length, and whether it is active) and, in the same
+    transaction, re-derive what search may see of its articles and tell the stories holding them
+    (display_policy_changed); then tell every cache that content changed. The one way a policy or activity changes
+    (admin and code alike). Returns the articles whose index changed."""
     if display_policy not in Publisher.DisplayPolicy.values:
         raise ValueError(f"unknown display policy {display_policy!r}")
     if excerpt_words is not None and not 1 <= excerpt_words <= 1000:
@@ -274,8 +278,11 @@ def publisher_policy_set(*, publisher: Publisher, display_policy: str, excerpt_w
         publisher.display_policy = display_policy
         if excerpt_words is not None:
             publisher.excerpt_words = excerpt_words
-        publisher.save(update_fields=["display_policy", "excerpt_words"])
+        if is_active is not None:  # deactivated or reactivated: its articles leave or rejoin every surface
+            publisher.is_active = is_active
+        publisher.save(update_fields=["display_policy", "excerpt_words", "is_active"])
         changed = _publisher_search_reindex(publisher=publisher)
+        display_policy_changed.send(sender=Publisher, publisher_id=publisher.pk)
     content_version_bump()
     return changed
 

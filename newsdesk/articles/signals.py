@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # articles whose copy facts changed (a list, or a query of ids), after the change is saved; the stories app re-chooses
 # their groups' primaries from scratch.
 copy_facts_changed = Signal()
+
+# An operator changed what a publisher's articles may show: its display policy, excerpt length or whether it is active
+# (articles.services.publisher_policy_set). Sent with publisher_id=, inside the change's transaction; the stories app
+# recounts the stories its articles are in (a story's headline, lead, image and counts follow what may be shown).
+display_policy_changed = Signal()

@@ -27,9 +27,12 @@ def target_model(label: str) -> type[models.Model]:
 
 
 def target_get(*, label: str, pk: int) -> models.Model:
+    """The target `label` `pk`, if some surface shows it (the model's SHOWN condition): an article of a blocked or
+    deactivated publisher, or a story none of whose outlets is shown, takes no comment and has no comments feed
+    (whose title would name it)."""
     model = target_model(label)
     try:
-        return model.objects.get(pk=pk)
+        return model.objects.filter(getattr(model, "SHOWN", models.Q())).get(pk=pk)
     except model.DoesNotExist:
         raise UnknownTarget(f"{label} {pk}") from None
 

@@ -33,8 +33,7 @@ def story_page(story_id: int, *, language: str = "") -> tuple[tuple, Identity, d
     if key is None:
         return None
     members = story_member_keys(story_id=story_id)
-    asked = language and key.lead_article__language != language
-    lead = story_language_leads([story_id], language=language).get(story_id) if asked else None
+    lead = story_language_leads({story_id: key.lead_article__language}, language=language).get(story_id)
     fixed = (*page_fixed(STORY_PAGE), code_digest(sys.modules[__name__], story_presentation, policy, presentation))
 
     def render() -> dict[str, str] | None:

@@ -9,12 +9,13 @@ from datetime import datetime
 from itertools import chain
 from typing import TypeVar
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.policy import display_rule
 from newsdesk.sources.models import Publisher
+from newsdesk.sources.selectors import publisher_shown
 from newsdesk.stories.models import Story
 
 # A story this small (by its size as last counted) is recounted from one narrow read of its members: one query
@@ -28,16 +29,27 @@ POLICY_FIELDS = ("publisher__display_policy", "noarchive", "robots_directives")
 IMAGE_FIELDS = ("pk", "image_key", "image_url", *POLICY_FIELDS)
 # Only these publisher policies ever show text or an image; the page's own signals can only tighten them.
 SHOWING_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT)
+# The members any surface lists (the story page's, story_language_leads'): a blocked or deactivated publisher's
+# articles appear nowhere, so they neither head a story nor count among its outlets, reports and languages.
+LISTED = publisher_shown("publisher__")
 
 
-def story_counts_refresh(story: Story) -> None:
+def story_counts_refresh(story: Story, *, reopen: bool = True) -> None:
     """Size, outlets, reports, languages, times, lead and image of a story, from its members, in the members'
-    arrival order (time published, else fetched; then id)."""
+    arrival order (time published, else fetched; then id). Size and times count every member (what the clustering
+    keeps); the rest count the listed ones (LISTED). A story none of whose members is listed counts no outlet,
+    report or language and shows no image, so no surface shows it (stories.selectors.SHOWN_STORY); it keeps a lead
+    (its headline) until a publisher of its members is shown again. A story gaining members
+    is open again; `reopen=False` keeps a closed story closed (a recount that added nothing: a publisher's policy
+    changed)."""
     members = _members(story)
     if story.size <= SMALL_STORY:
         _counts_from_rows(story, members)
     else:
         _counts_in_database(story, members)
+    if reopen:
+        story.is_closed = False
+    story.save()
 
 
 def story_image_refresh(story: Story) -> bool:
@@ -50,7 +62,7 @@ def story_image_refresh(story: Story) -> bool:
     lead = Article.objects.values_list(*IMAGE_FIELDS).filter(pk=story.lead_article_id).first()
     if lead is None:
         return False
-    image_id = _image_in_database(_members(story), lead)
+    image_id = _image_in_database(_members(story).filter(LISTED), lead)
     if image_id == story.image_article_id:
         return False
     story.image_article_id = image_id
@@ -59,19 +71,23 @@ def story_image_refresh(story: Story) -> bool:
 
 
 def _members(story: Story) -> QuerySet[Article]:
-    return Article.objects.filter(story_membership__story=story).annotate(at=Coalesce("published_at", "fetched_at"))
+    return Article.objects.filter(story_membership__story=story).annotate(
+        at=Coalesce("published_at", "fetched_at"), listed=ExpressionWrapper(LISTED, output_field=BooleanField())
+    )
 
 
 def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     """The counts from one read of the members' narrow rows (no signature yet: not a known repeat)."""
-    rows = sorted(
-        members.values_list("at", "pk", "publisher_id", "language", "signature__is_repeat", "title", *IMAGE_FIELDS[1:]),
+    every = sorted(
+        members.values_list(
+            "at", "pk", "publisher_id", "language", "signature__is_repeat", "title", *IMAGE_FIELDS[1:], "listed"
+        ),
         key=lambda row: (row[0], row[1]),
     )
-    story.size = len(rows)
-    if not rows:
-        story.save()
+    story.size = len(every)
+    if not every:
         return
+    rows = [row for row in every if row[-1]]
     arrived: dict[str, tuple[datetime, int]] = {}
     for at, pk, _, language, *_ in rows:
         if language:
@@ -81,8 +97,9 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     main_language = languages[0] if languages else ""
     originals = [row for row in rows if row[4] is not True]
     in_language = [row for row in originals if row[3] == main_language]
-    lead = lead_of(in_language, policy=lambda row: row[8:]) or (originals or rows)[0]
-    candidates = [(row[1], *row[6:]) for row in (lead, *rows)]  # IMAGE_FIELDS, the lead's first
+    lead = lead_of(in_language, policy=lambda row: row[8:11]) or (originals or rows or every)[0]
+    # IMAGE_FIELDS, the lead's first (none when no member is listed)
+    candidates = [(row[1], *row[6:11]) for row in ((lead, *rows) if rows else ())]
     _story_set(
         story,
         outlets=len({row[2] for row in rows}),
@@ -90,8 +107,8 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
         languages=languages,
         lead=(lead[1], lead[5], lead[3]),
         image_id=_first_image(candidates, held=True) or _first_image(candidates, held=False),
-        first=rows[0][0],
-        last=rows[-1][0],
+        first=every[0][0],
+        last=every[-1][0],
     )
 
 
@@ -99,18 +116,13 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
     """The counts by aggregates in the database (a story of a wire text carried by thousands of outlets is
     recounted for every copy it gains)."""
     original = Q(signature__isnull=True) | Q(signature__is_repeat=False)  # no signature yet: not a known repeat
-    originals = members.filter(original)
-    totals = members.aggregate(
-        size=Count("pk"),
-        outlets=Count("publisher_id", distinct=True),
-        reports=Count("pk", filter=original),
-        first=Min("at"),
-        last=Max("at"),
-    )
+    totals = members.aggregate(size=Count("pk"), listed=Count("pk", filter=LISTED), first=Min("at"), last=Max("at"))
     story.size = totals["size"]
     if not story.size:
-        story.save()
         return
+    every, members = members, members.filter(LISTED)
+    originals = members.filter(original)
+    totals |= members.aggregate(outlets=Count("publisher_id", distinct=True), reports=Count("pk", filter=original))
     arrival = ("at", "pk")
     languages = _languages_by_use(members.exclude(language=""))
     main_language = languages[0] if languages else ""
@@ -122,9 +134,10 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
         or in_language.values_list("pk", flat=True).first()
         or originals.order_by(*arrival).values_list("pk", flat=True).first()
         or members.order_by(*arrival).values_list("pk", flat=True).first()
+        or every.order_by(*arrival).values_list("pk", flat=True).first()
     )
     lead = Article.objects.values_list("title", "language", *IMAGE_FIELDS).get(pk=lead_id)
-    image_id = _image_in_database(members, lead[2:])
+    image_id = _image_in_database(members, lead[2:]) if totals["listed"] else None
     _story_set(
         story,
         outlets=totals["outlets"],
@@ -198,8 +211,6 @@ def _story_set(
     story.image_article_id = image_id
     story.first_seen = first
     story.last_seen = last
-    story.is_closed = False
-    story.save()
 
 
 def _languages_by_use(members: QuerySet[Article]) -> list[str]:

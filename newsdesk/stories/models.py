@@ -33,6 +33,11 @@ class Story(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The condition that some surface shows a story: one with members, of which one of an outlet readers are shown
+    # (stories.counts counts those alone; a story all of whose publishers were deactivated or blocked keeps its
+    # members, and shows again when one is shown again). Its reads filter by it, and so do comment targets.
+    SHOWN = models.Q(size__gt=0, outlet_count__gt=0)
+
     class Meta:
         ordering = ["-last_seen", "-id"]
         verbose_name_plural = "stories"

@@ -112,8 +112,8 @@ def story_card(story: Story, *, lead: Article | None = None) -> StoryCard:
 def story_cards(stories: list[Story], *, language: str = "") -> list[StoryCard]:
     """The cards of `stories`; with `language`, each story not led in it shown by its report in it (feeds and the
     API list: two queries for the lot, none per story)."""
-    ids = [story.pk for story in stories if language and story.language != language]
-    return story_cards_told(stories, story_language_leads(ids, language=language))
+    led_in = {story.pk: story.lead_article.language if story.lead_article else story.language for story in stories}
+    return story_cards_told(stories, story_language_leads(led_in, language=language))
 
 
 def story_cards_told(stories: Sequence[Story], leads: Mapping[int, tuple]) -> list[StoryCard]:

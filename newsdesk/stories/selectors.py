@@ -1,7 +1,7 @@
 """Reads of stories and syndication groups. Views, feeds and the API call these, never the ORM directly."""
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
@@ -11,9 +11,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.articles.selectors import ARTICLE_CARD_FIELDS, ARTICLE_KEY_FIELDS, SEARCH_ONLY_FIELDS, article_list
+from newsdesk.articles.selectors import (
+    ARTICLE_CARD_FIELDS,
+    ARTICLE_KEY_FIELDS,
+    SEARCH_ONLY_FIELDS,
+    article_list,
+    article_shown,
+)
 from newsdesk.common.compiled import key_rows
-from newsdesk.sources.models import Publisher
+from newsdesk.sources.selectors import publisher_shown
 from newsdesk.stories.counts import lead_of
 from newsdesk.stories.models import Story, SyndicationGroup
 
@@ -54,6 +60,9 @@ class ArticleSyndication:
     reasons: list[str]
 
 
+SHOWN_STORY = Story.SHOWN
+
+
 def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
     """`articles` without wire copies that are not their group's primary: each wire text once."""
     return articles.exclude(signature__is_repeat=True)
@@ -66,13 +75,7 @@ REPEAT_FLAG = "signature__is_repeat"
 # A wire copy whose group's primary some surface shows (its publisher active, not blocked). The article API and search
 # leave out these alone: a copy of a primary no surface shows repeats nothing shown, and hiding it too hid the wire
 # text everywhere (the primary's publisher deactivated: none of its copies was listed).
-SHOWN_REPEAT = Q(
-    signature__is_repeat=True,
-    signature__group__primary__publisher__is_active=True,
-    signature__group__primary__publisher__display_policy__in=[
-        policy for policy in Publisher.DisplayPolicy if policy != Publisher.DisplayPolicy.BLOCKED
-    ],
-)
+SHOWN_REPEAT = Q(signature__is_repeat=True) & publisher_shown("signature__group__primary__publisher__")
 
 
 def without_shown_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
@@ -84,7 +87,7 @@ def story_get(*, story_id: int) -> Story | None:
     """One story that has articles, or None (also for ids no database column can hold)."""
     if not 0 < story_id <= MAX_ID:
         return None
-    found = Story.objects.filter(pk=story_id, size__gt=0).defer("state")
+    found = Story.objects.filter(SHOWN_STORY, pk=story_id).defer("state")
     return found.select_related("lead_article__publisher", "image_article__publisher").first()
 
 
@@ -139,19 +142,21 @@ def story_card_keys(ids: list[int]) -> list[tuple]:
 LANGUAGE_LEAD_FIELDS = ("story_membership__story_id", *ARTICLE_CARD_FIELDS, "title")
 
 
-def story_language_leads(ids: list[int], *, language: str) -> dict[int, tuple]:
-    """The report in `language` that a card of each story `ids` shows when a reader asked for that language: of its
+def story_language_leads(led_in: Mapping[int, str], *, language: str) -> dict[int, tuple]:
+    """The report in `language` that a card of each story shows when a reader asked for that language: of its
     visible originals in that language (arrival order) the one that would lead it (stories.counts.lead_of: the first
-    whose display policy shows text, else the first). LANGUAGE_LEAD_FIELDS rows (named tuples) by story id, one
-    query; a story with no such report is left out. Callers ask only for the stories not led in `language` already."""
-    ids = list(ids)
-    if not ids or not language:
+    whose display policy shows text, else the first). `led_in`: each story's id and the language its lead article is
+    in. A story led in `language` already is told as it is: the one place that decides which stories a reader's
+    language retells (home cards, story pages, feeds and the API). LANGUAGE_LEAD_FIELDS rows (named tuples) by story
+    id, one query (none when no story needs one); a story with no such report is left out."""
+    ids = [story_id for story_id, led in led_in.items() if led != language] if language else []
+    if not ids:
         return {}
 
     def build() -> QuerySet[Article]:
         members = Article.objects.filter(story_membership__story_id__in=ids, language=language)
         arrival = Coalesce("published_at", "fetched_at")
-        members = without_repeats(_visible(members)).annotate(at=arrival).order_by("at", "id")
+        members = without_repeats(article_shown(members)).annotate(at=arrival).order_by("at", "id")
         return members.values_list(*LANGUAGE_LEAD_FIELDS, named=True)
 
     by_story: dict[int, list[tuple]] = {}
@@ -199,7 +204,7 @@ def story_page_key(*, story_id: int) -> tuple | None:
         return None
     rows = key_rows(
         ("story-page-key", story_id),
-        lambda: Story.objects.filter(pk=story_id, size__gt=0).values_list(*STORY_PAGE_FIELDS, named=True),
+        lambda: Story.objects.filter(SHOWN_STORY, pk=story_id).values_list(*STORY_PAGE_FIELDS, named=True),
     )
     # Its languages are a list: a key holds them as a tuple.
     return rows[0]._replace(languages=tuple(rows[0].languages)) if rows else None
@@ -210,15 +215,11 @@ def story_member_keys(*, story_id: int) -> list[tuple]:
     return key_rows(
         ("story-member-keys", story_id),
         lambda: (
-            _visible(Article.objects.filter(story_membership__story_id=story_id))
+            article_shown(Article.objects.filter(story_membership__story_id=story_id))
             .values_list(*STORY_MEMBER_FIELDS, named=True)
             .order_by("id")
         ),
     )
-
-
-def _visible(articles: QuerySet[Article]) -> QuerySet[Article]:
-    return articles.filter(publisher__is_active=True).exclude(publisher__display_policy=Publisher.DisplayPolicy.BLOCKED)
 
 
 def stories_by_id(ids: list[int]) -> list[Story]:
@@ -259,7 +260,7 @@ def story_top(*, language: str = "", now: datetime | None = None) -> StoryRankin
     now = now or timezone.now()
 
     def recent() -> QuerySet[Story]:
-        candidates = Story.objects.filter(size__gt=0).order_by("-last_seen", "-id")[:RANKED_WINDOW]
+        candidates = Story.objects.filter(SHOWN_STORY).order_by("-last_seen", "-id")[:RANKED_WINDOW]
         return candidates.values_list("id", "outlet_count", "languages", "report_count", "last_seen", named=True)
 
     keys = [
@@ -286,7 +287,7 @@ def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language
 
 def story_articles(story: Story) -> list[Article]:
     """The story's visible articles, oldest first."""
-    articles = _visible(Article.objects.filter(story_membership__story=story))
+    articles = article_shown(Article.objects.filter(story_membership__story=story))
     articles = articles.select_related("publisher", "category", "signature__group").defer("signature__signature")
     return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
 
@@ -305,9 +306,15 @@ def story_coverage(story: Story) -> StoryCoverage:
         group_id = _group_id(article)
         if group_id is None:
             reports.append(Report(article=article, is_primary_source=False, carried_by=[]))
-        elif not article.signature.is_repeat:
-            copies = [other for other in by_group[group_id] if other.pk != article.pk]
+            continue
+        copies = [other for other in by_group[group_id] if other.pk != article.pk]
+        if not article.signature.is_repeat:
             reports.append(Report(article=article, is_primary_source=True, carried_by=copies))
+        elif article is by_group[group_id][0] and all(copy.signature.is_repeat for copy in copies):
+            # The text's primary is not among the story's shown articles (its publisher blocked or deactivated, or
+            # it fell in another story): its earliest shown copy reports it here, the others carried it, so the
+            # text and its outlets stay in the story (the article API and search keep such copies too).
+            reports.append(Report(article=article, is_primary_source=False, carried_by=copies))
     reports.sort(key=lambda r: (r.is_primary_source, r.article.published_at or r.article.fetched_at), reverse=True)
     publishers = list(dict.fromkeys(article.publisher.name for article in timeline))
     return StoryCoverage(story=story, reports=reports, timeline=timeline, publishers=publishers)
@@ -363,7 +370,12 @@ def syndication_copy_keys(*, group_id: int) -> list[tuple]:
 
 
 def _visible_copies(group_id: int) -> QuerySet[Article]:
-    return _visible(Article.objects.filter(signature__group_id=group_id))
+    return article_shown(Article.objects.filter(signature__group_id=group_id))
+
+
+# What the article page and the article API show of a wire group's copies (their link, outlet, arrival and the
+# primary's credit line), and what Article.__str__ and the template's `pk` read.
+SYNDICATION_LISTED_FIELDS = ("id", "title", "published_at", "fetched_at", "wire_credit", "publisher__name")
 
 
 def article_syndication(article: Article) -> ArticleSyndication:
@@ -376,7 +388,8 @@ def article_syndication(article: Article) -> ArticleSyndication:
     group: SyndicationGroup | None = signature.group if signature is not None else None
     if group is None:
         return ArticleSyndication(story=story, primary=None, carried_by=[], reasons=[])
-    copies = _visible_copies(group.pk).select_related("publisher")
+    # Only what the lists show of a copy: a wire text carried by thousands of outlets loaded every body before.
+    copies = _visible_copies(group.pk).select_related("publisher").only(*SYNDICATION_LISTED_FIELDS)
     copies = sorted(copies, key=lambda a: (a.published_at or a.fetched_at, a.pk))
     primary = next((a for a in copies if a.pk == group.primary_id), None)
     carried_by = [a for a in copies if a.pk != article.pk and a.pk != group.primary_id]

@@ -167,11 +167,24 @@ def _assign(
 
 def story_members_refresh(*, story: Story) -> None:
     """A story that lost members (a takedown, a deletion): recomputed from the members left, or deleted when none
-    is left (an empty story has nothing to show)."""
+    is left (an empty story has nothing to show). A closed story stays closed: losing a report is no news."""
     if not StoryMembership.objects.filter(story=story).exists():
         story.delete()
         return
-    story_counts_refresh(story)
+    story_counts_refresh(story, reopen=False)
+
+
+def publisher_stories_recount(*, publisher_id: int) -> int:
+    """Recount the stories the publisher's articles are in (its display policy or active flag changed: what may
+    lead them and what counts changed); a closed story stays closed. Returns how many were recounted."""
+    recounted = 0
+    with transaction.atomic():
+        turn_take()
+        ids = StoryMembership.objects.filter(article__publisher_id=publisher_id).values("story_id")
+        for story in Story.objects.filter(pk__in=ids).defer("state").iterator():
+            story_counts_refresh(story, reopen=False)
+            recounted += 1
+    return recounted
 
 
 def article_stories_update(*, article: Article) -> None:

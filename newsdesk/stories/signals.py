@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from newsdesk.articles.signals import copy_facts_changed
+from newsdesk.articles.signals import copy_facts_changed, display_policy_changed
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 
@@ -48,6 +48,15 @@ def copy_facts_recount(sender: type, article_ids: Iterable[int], **kwargs: objec
     from newsdesk.stories.syndication_services import groups_recount
 
     groups_recount(article_ids=article_ids)
+
+
+@receiver(display_policy_changed, dispatch_uid="stories-display-policy-changed")
+def display_policy_recount(sender: type, publisher_id: int, **kwargs: object) -> None:
+    """A publisher's articles may show more or less now: the stories they are in choose their lead (headline,
+    summary) and image again and count the outlets that show, so a blocked publisher's headline heads no story."""
+    from newsdesk.stories.services import publisher_stories_recount
+
+    publisher_stories_recount(publisher_id=publisher_id)
 
 
 def stories_after_deletions() -> None:

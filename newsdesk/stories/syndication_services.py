@@ -229,7 +229,7 @@ def _stories_recount(article_ids: list[int]) -> None:
     turn_take(STORY_TURN)
     their_stories = StoryMembership.objects.filter(article_id__in=article_ids).values("story_id")
     for story in Story.objects.filter(pk__in=their_stories).order_by("pk"):
-        story_counts_refresh(story)
+        story_counts_refresh(story, reopen=False)  # no member joined these stories: a closed one stays closed
 
 
 def group_leave(article: Article) -> None:

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from newsdesk.articles.services import publisher_policy_set
 from newsdesk.common.content_version import content_version
 from newsdesk.community import services
 from newsdesk.community.models import Comment
@@ -249,3 +250,36 @@ def test_a_new_members_edit_goes_back_to_the_queue_and_too_many_links_are_refuse
 
     assert edited.status == Comment.Status.PENDING
     assert "Second try" not in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_a_story_read_in_a_language_has_the_one_comments_feed_of_the_story(story, trusted_reader):
+    # The page under `?lang=` links the story's one feed (comments are the story's, whichever report heads the
+    # page); the feed takes no `lang` of its own and answers the same for one.
+    services.comment_create(author=trusted_reader, target=story, body="On the story")
+    feed = f"/comments/stories.story/{story.pk}/feed.atom"
+
+    page = Client().get(f"{story.get_absolute_url()}?lang=fr").content.decode()
+    plain, asked = Client().get(feed), Client().get(f"{feed}?lang=fr")
+
+    assert page.count(f'href="{feed}"') == 2
+    assert (plain.status_code, asked.status_code) == (200, 200)
+    assert asked.content == plain.content
+    assert f"Comments on “{story.headline}”" in plain.content.decode()
+
+
+@pytest.mark.parametrize("hidden", ["blocked", "deactivated"])
+def test_what_no_surface_shows_has_no_comments_feed_and_takes_no_comment(story, article, trusted_reader, hidden):
+    # The feed's title named the article or story of a blocked or deactivated publisher: a headline shown nowhere.
+    services.comment_create(author=trusted_reader, target=story, body="Before it went")
+    publisher = article.publisher
+    if hidden == "blocked":
+        publisher_policy_set(publisher=publisher, display_policy="blocked")
+    else:
+        publisher_policy_set(publisher=publisher, display_policy=publisher.display_policy, is_active=False)
+
+    for label, target in (("stories.story", story), ("articles.article", article)):
+        response = Client().get(f"/comments/{label}/{target.pk}/feed.atom")
+        assert response.status_code == 404, label
+        assert article.title not in response.content.decode()
+    assert story_post(signed_in(trusted_reader), story, "After it went").status_code == 404
+    assert not Comment.objects.filter(body="After it went").exists()

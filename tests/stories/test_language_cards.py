@@ -138,15 +138,46 @@ def test_story_feeds_and_api_list_in_french_give_each_story_its_french_report(cl
     (listed,) = api["items"]
     assert (listed["headline"], listed["language"], listed["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
     assert listed["languages"] == ["de", "fr"]  # the coverage is the story's, whichever report tells it
+    # Its page as the item tells it, like the feed's link; `url` stays the story's identity, like the feed's id.
+    assert (listed["url"], listed["reader_url"]) == (f"http://testserver{url}", f"http://testserver{url}?lang=fr")
     assert [(i["headline"], i["language"]) for i in everything["items"]] == [(GERMAN, "de")]
+    assert everything["items"][0]["reader_url"] == everything["items"][0]["url"] == f"http://testserver{url}"
     story_id = german_story["story"].pk
     detail = client.get(f"/api/stories/{story_id}?lang=fr").json()
     assert (detail["headline"], detail["language"], detail["summary"]) == (FRENCH, "fr", FRENCH_SUMMARY)
+    assert detail["reader_url"] == f"http://testserver{url}?lang=fr"
     assert len(detail["articles"]) == 5  # its coverage as without `lang`
     assert client.get(f"/api/stories/{story_id}").json()["headline"] == GERMAN
     junk = client.get(f"/api/stories/{story_id}?lang=1x")
     assert junk.status_code == 400
     assert "lang" in junk.json()["error"]
+
+
+def test_every_surface_retells_the_same_stories_by_one_rule_the_language_of_the_lead(client, german_story):
+    # The home page asked whether the lead article was in the reader's language, the feeds and the API whether the
+    # story's stored language was: a story whose stored language went stale was told in French on one and not the
+    # other. Now story_language_leads alone decides, by the lead's language.
+    story = german_story["story"]
+    Story.objects.filter(pk=story.pk).update(language="fr")
+
+    home = _cards(client.get("/?lang=fr").content.decode())
+    (item,) = json.loads(client.get("/stories/feed.json?lang=fr").content)["items"]
+    (listed,) = client.get("/api/stories?lang=fr").json()["items"]
+    page = client.get(f"{story.get_absolute_url()}?lang=fr").content.decode()
+
+    assert [card[2] for card in home] == [FRENCH]
+    assert (item["title"], listed["headline"]) == (FRENCH, FRENCH)
+    assert f'<h1 lang="fr">{FRENCH}</h1>' in page
+
+
+def test_a_story_led_in_the_asked_language_costs_no_query(django_assert_num_queries, german_story):
+    from newsdesk.stories.selectors import story_language_leads
+
+    story = german_story["story"]
+    with django_assert_num_queries(0):
+        assert story_language_leads({story.pk: "de"}, language="de") == {}
+        assert story_language_leads({story.pk: "de"}, language="") == {}
+    assert story_language_leads({story.pk: "de"}, language="fr")[story.pk].title == FRENCH
 
 
 def _items(xml: str, tag: str, link: str, ident: str) -> list[tuple[str, str]]:

@@ -46,3 +46,16 @@ def test_a_story_whose_articles_are_all_deleted_is_gone(django_capture_on_commit
 
     assert not Story.objects.exists()
     assert not SyndicationGroup.objects.exists()
+
+
+def test_a_takedown_in_a_closed_story_keeps_it_closed(django_capture_on_commit_callbacks):
+    # A deletion recounted the story as if it had gained a report: a quiet story read "developing" again.
+    first, second = grouped_copies()
+    story = Story.objects.get()
+    Story.objects.filter(pk=story.pk).update(is_closed=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first.delete()
+
+    story.refresh_from_db()
+    assert (story.size, story.lead_article_id, story.is_closed) == (1, second.pk, True)

@@ -200,10 +200,13 @@ def test_a_copy_published_before_every_other_takes_the_primary_when_it_arrives_l
 
 def reference_counts(story: Story) -> dict:
     """The counts read member by member, as the rules say (the form they had before the database counted)."""
-    members = sorted(
+    every = sorted(
         Article.objects.filter(story_membership__story=story).select_related("signature", "publisher"),
         key=lambda a: (a.published_at or a.fetched_at, a.pk),
     )
+    # Outlets, reports, languages, lead and image: of the members a surface lists (their publisher active and not
+    # blocked); when none is, no outlet, report, language or image, and the first member for a headline.
+    members = [a for a in every if a.publisher.is_active and a.publisher.display_policy != "blocked"]
     repeats = {a.pk for a in members if getattr(a, "signature", None) is not None and a.signature.is_repeat}
     languages = Counter(a.language for a in members if a.language)
     main = languages.most_common(1)[0][0] if languages else ""
@@ -212,13 +215,13 @@ def reference_counts(story: Story) -> dict:
     # that language, else the first original, else the first member.
     in_language = [a for a in kept if a.language == main]
     showing = [a for a in in_language if article_rule(a).mode in ("full", "excerpt")]
-    lead = (showing or in_language or kept or members)[0]
+    lead = (showing or in_language or kept or members or every)[0]
     # The image: the lead's when its display policy lets it be shown, else the first member's that may be; one we
     # hold a copy of before one not fetched yet.
-    shown = [a for a in (lead, *members) if a.image_url and article_rule(a).show_image]
+    shown = [a for a in ((lead, *members) if members else ()) if a.image_url and article_rule(a).show_image]
     image = next((a for a in shown if a.image_key), shown[0] if shown else None)
     return {
-        "size": len(members),
+        "size": len(every),
         "outlet_count": len({a.publisher_id for a in members}),
         "report_count": len(kept),
         "languages": [code for code, _ in languages.most_common()],
@@ -226,8 +229,8 @@ def reference_counts(story: Story) -> dict:
         "headline": lead.title[:500],
         "lead_article_id": lead.pk,
         "image_article_id": image.pk if image else None,
-        "first_seen": members[0].published_at or members[0].fetched_at,
-        "last_seen": members[-1].published_at or members[-1].fetched_at,
+        "first_seen": every[0].published_at or every[0].fetched_at,
+        "last_seen": every[-1].published_at or every[-1].fetched_at,
     }
 
 
@@ -238,8 +241,8 @@ def test_story_counts_from_the_database_match_the_member_by_member_reading(seed,
     monkeypatch.setattr("newsdesk.stories.counts.SMALL_STORY", 10_000 if path == "rows" else -1)
     rng = random.Random(seed)
     base = timezone.now().replace(microsecond=0) - timedelta(days=2)
-    policies = [Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT, Publisher.DisplayPolicy.HEADLINE]
-    publishers = [make_publisher(policy=rng.choice(policies)) for _ in range(3)]
+    publishers = [make_publisher(policy=rng.choice(Publisher.DisplayPolicy.values)) for _ in range(3)]
+    publishers.append(make_publisher(policy=rng.choice(Publisher.DisplayPolicy.values), is_active=False))
     story = Story.objects.create(headline="x", first_seen=base, last_seen=base)
     for n in range(rng.randint(1, 14)):
         at = base + timedelta(minutes=rng.choice([0, 5, 5, 9, 30]))  # ties: the id decides

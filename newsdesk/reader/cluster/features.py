@@ -190,8 +190,9 @@ DATE_CHARS = 600
 
 
 def written_year(text: str) -> int | None:
-    """The year an article was written in, read from its text when no publish time came with it: the year of the
-    first written date near the top (a dateline, "Published: July 13, 2009"), None when there is none."""
+    """The year an article was written in, read from its text: the year of the first written date near the top (a
+    dateline, "Published: July 13, 2009"), None when there is none. Read for every article, dated or not: the
+    clusterer compares what texts say (ECB+'s come with no publish time), and a publish time is not consulted."""
     text = text or ""
     for found in _WRITTEN_YEAR.finditer(text, 0, DATE_CHARS):
         start, end = found.span()

@@ -64,11 +64,11 @@ class ClusterOptions:
     number_share: float = 0.3
     number_bonus: float = 0.1
     number_penalty: float = 0.1
-    # The year an article was written in (features.written_year: its dateline, for text that came without a publish
-    # time) against the years at least `year_share` of a story's dated members were written in: `year_gap` or more
-    # years from all of them is another event of the same kind (ECB+: the Iran quake of 2005 and the Indonesian one
-    # of 2013), `year_penalty` less. A year apart is not enough: ECB+'s events take in follow-ups (a trial, an
-    # extradition) written the next year.
+    # The year an article was written in (features.written_year: its text's dateline, read whether or not a publish
+    # time came with it) against the years at least `year_share` of a story's members with such a year were written
+    # in: `year_gap` or more years from all of them is another event of the same kind (ECB+: the Iran quake of 2005
+    # and the Indonesian one of 2013), `year_penalty` less. A year apart is not enough: ECB+'s events take in
+    # follow-ups (a trial, an extradition) written the next year.
     year_share: float = 0.5
     year_gap: int = 2
     year_penalty: float = 0.1

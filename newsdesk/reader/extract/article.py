@@ -90,10 +90,6 @@ class _Budget:
         if time.monotonic() > self._deadline:
             raise ExtractionError(OUT_OF_TIME, f"{self._seconds:g}s spent before {stage}")
 
-    @property
-    def left(self) -> bool:
-        return time.monotonic() <= self._deadline
-
 
 def extract_article(
     html: bytes | str,
@@ -134,6 +130,12 @@ def extract_article(
         notes.append(f"image ignored: not a public address: {image_url[:120]}")
         image_url = ""
     base_url = meta.canonical_url or url
+    published, published_is_date = meta.published, meta.published_is_date
+    if published is None:
+        # Read before the candidates prune the page in place (htmldate needs the whole page; pruning a copy instead
+        # cost a deep copy of the tree on every page without a declared date).
+        budget.check("dates")
+        published, published_is_date = _htmldate(document, url), True  # htmldate finds days, never times
     budget.check("body extraction")
     found, second_opinion, tie_breakers = _body_candidates(
         document,
@@ -143,8 +145,7 @@ def extract_article(
         allow_loopback=options.allow_loopback,
         article_body=meta.article_body,
         feed_html=feed_html,
-        # The candidates prune the tree they read; the page's own tree is needed afterwards only by htmldate.
-        in_place=meta.published is not None,
+        in_place=True,  # nothing reads the page's own tree after the candidates
     )
     choice = choose_body(
         found,
@@ -156,11 +157,8 @@ def extract_article(
     chosen = choice.candidate.finished() if choice.candidate else None
     body_html = chosen.html if chosen else ""
     body_text = chosen.text if chosen else ""
-    budget.check("dates")
+    budget.check("language")
     byline = meta.byline or _byline_from_text(body_text)
-    published, published_is_date = meta.published, meta.published_is_date
-    if published is None and budget.left:  # htmldate is the slowest, least needed stage: skipped once late
-        published, published_is_date = _htmldate(document, url), True  # htmldate finds days, never times
     # dateModified equal to (or before) datePublished is the CMS filling both fields, not an update.
     updated = meta.updated if meta.updated and (published is None or meta.updated > published) else None
     return ExtractedArticle(

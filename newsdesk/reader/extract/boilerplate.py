@@ -14,6 +14,11 @@ from newsdesk.reader.extract import xpaths
 _TOKEN_SPLIT = re.compile(r"[\s_]+")
 _TOKENS = frozenset(xpaths.BOILERPLATE_TOKENS)
 _METERED = frozenset(xpaths.METERED_TOKENS)
+_OPENERS = frozenset(xpaths.OPENER_TOKENS)
+# Markup inside a sentence's words that is no box of its own (a <span> may be a hover card: not one of these).
+_PHRASE_TAGS = frozenset(
+    ("b", "i", "em", "strong", "u", "s", "small", "sub", "sup", "br", "abbr", "cite", "code", "mark")
+)
 _BOILERPLATE_TAGS = frozenset(xpaths.BOILERPLATE_TAGS)
 _COUNT_PARAGRAPHS = etree.XPath("count(//p)")
 _ARTICLES = etree.XPath("//article")
@@ -69,6 +74,8 @@ _CALLS_TO_ACTION = re.compile(
     r"|(?:click|tap) here to .{0,80}"
     r"|abonnez-vous.{0,80}|inscrivez-vous.{0,80}newsletter.*|jetzt abonnieren.*|newsletter abonnieren.*"
     r"|suscr[ií]bete.{0,80}"
+    # a line of the page's tags ("Topics: uber, Sydney, Technology News", "Filed under: Politics |"): names, no sentence
+    r"|(?:tags|topics|filed under|themen|schlagw(?:ö|oe)rter|mots.cl[ée]s|sujets|etiquetas|temas)\s*:[^.!?]{0,200}"
     r")$",
     re.I,
 )
@@ -283,7 +290,15 @@ def _looks_like_boilerplate(el: etree._Element, tag: str) -> bool:
     if _boilerplate_by_markup(el, tag):
         return True
     names, key = el.get("class"), el.get("id")
-    return bool(names or key) and bool(_boilerplate_tokens(f"{names or ''} {key or ''}"))
+    if not (names or key):
+        return False
+    found = _boilerplate_tokens(f"{names or ''} {key or ''}")
+    return bool(found) and not (tag == "a" and found <= _OPENERS and _words_only(el))
+
+
+def _words_only(el: etree._Element) -> bool:
+    """`el` holds only its words (and phrase markup around some): no box of its own inside, such as a hover card."""
+    return all(child.tag in _PHRASE_TAGS for child in el.iterdescendants())
 
 
 def _boilerplate_by_markup(el: etree._Element, tag: str) -> bool:

@@ -52,10 +52,12 @@ _RAIL_HEADING = re.compile(
     r"|related\b|read (?:more|next|also)\b|recommended\b|most (?:popular|read|viewed|shared)\b|trending\b"
     r"|top stories\b|you (?:may|might) (?:also )?like\b|don.t miss\b|must.reads?\b|also (?:read|on)\b"
     r"|(?:à )?lire aussi\b|sur le même sujet\b|mehr zum thema\b|weitere (?:artikel|nachrichten|meldungen)\b"
-    r"|lee también\b|te puede interesar\b|más noticias\b)",
+    r"|lee también\b|te puede interesar\b|más noticias\b"
+    r"|other (?:\w+ )?(?:columns|stories|articles|news)\b)",
     re.I,
 )
 _RAIL_ITEM_WORDS = 20
+_TEASER_WORDS = 50  # a teaser's standfirst under its headline: a sentence or two
 _RAIL_MIN_ITEMS = 3
 _RAIL_HEADING_WORDS = 8
 # Chrome above the article that trafilatura keeps: a breadcrumb ("News > Economy > Business") and a line that is
@@ -66,6 +68,8 @@ _DATE_TOKENS = re.compile(
     r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?", re.I
 )
 _TOP_ELEMENTS = 3
+# A breadcrumb has at most 10 words, a timestamp line at most 4 beside its dates and times: longer is no such line.
+_TOP_LINE_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -218,7 +222,10 @@ def _drop_top_chrome(body: etree._Element) -> None:
     """A breadcrumb ("News > Economy > Business") or a bare timestamp line ("Published 2013-10-24 03:00") among the
     first elements of trafilatura's body: page chrome above the article."""
     for el in list(body)[:_TOP_ELEMENTS]:
-        text = " ".join("".join(el.itertext()).split())
+        words = "".join(el.itertext()).split()
+        if len(words) > _TOP_LINE_WORDS:  # a paragraph, or the whole body in one element: its text is no line
+            continue
+        text = " ".join(words)
         parts = [part for part in _CRUMB_SPLIT.split(text) if part]
         crumb = len(parts) >= 3 and len(text.split()) <= 10 and all(len(part.split()) <= 3 for part in parts)
         stamp = bool(_DATE_IN_LINE.search(text)) and len(_DATE_TOKENS.sub(" ", text).split()) <= 4
@@ -238,18 +245,35 @@ def _drop_trailing_rail(body: etree._Element) -> None:
         if len(heading.split()) > _RAIL_HEADING_WORDS or not _RAIL_HEADING.match(heading):
             continue
         after = children[index + 1 :]
-        if not after or after[0].tag != "list":
-            continue
-        items = [" ".join("".join(item.itertext()).split()) for item in after[0]]
-        items = [item for item in items if item]
-        if len(items) < _RAIL_MIN_ITEMS or any(len(item.split()) > _RAIL_ITEM_WORDS for item in items):
-            continue
-        rest = after[1:]
-        if any(len("".join(other.itertext()).split()) > _RAIL_ITEM_WORDS for other in rest):
+        if not (_headline_list(after) or _teaser_cards(after)):
             continue
         for gone in (el, *after):
             drop_keep_tail(gone, blank_tail=False)
         return
+
+
+def _headline_list(after: list[etree._Element]) -> bool:
+    """A list of at least three headline-length items, then nothing longer than a line."""
+    if not after or after[0].tag != "list":
+        return False
+    items = [" ".join("".join(item.itertext()).split()) for item in after[0]]
+    items = [item for item in items if item]
+    if len(items) < _RAIL_MIN_ITEMS or any(len(item.split()) > _RAIL_ITEM_WORDS for item in items):
+        return False
+    return all(len("".join(other.itertext()).split()) <= _RAIL_ITEM_WORDS for other in after[1:])
+
+
+def _teaser_cards(after: list[etree._Element]) -> bool:
+    """Teaser cards and nothing else: at least three headline-length headings, each followed by at most one
+    short standfirst paragraph ("Other Opinion Columns": kicker and headline, then the column's first sentence)."""
+    headings = 0
+    for el, previous in zip(after, [None, *after], strict=False):
+        words = len("".join(el.itertext()).split())
+        if el.tag == "head" and words <= _RAIL_ITEM_WORDS:
+            headings += 1
+        elif el.tag != "p" or words > _TEASER_WORDS or previous is None or previous.tag != "head":
+            return False
+    return headings >= _RAIL_MIN_ITEMS
 
 
 def _drop_calls_to_action(body: etree._Element) -> None:

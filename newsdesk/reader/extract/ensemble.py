@@ -112,6 +112,12 @@ def choose_body(
     pool += [c for c in second_opinion() if _usable(c, params, reasons)]
     by_source = {c.source: c for c in pool}
     main, readable = by_source.get(TRAFILATURA), by_source.get(READABILITY)
+    outside = params.outside_sources_vote and any(c.source in (JSON_LD, FEED) for c in pool)
+    if main is not None and readable is None and not outside and not _last_resort(main):
+        # Left to vote: trafilatura and its stricter runs, whose agreement with each other is the same both ways,
+        # so the tie goes to trafilatura (_PRIORITY): the stricter run would be made for nothing.
+        reasons.append(f"{TRAFILATURA}: kept, no other body to weigh it against: a tie-break could only confirm it")
+        return BodyChoice(main, tuple(reasons))
     if main is not None and readable is not None:
         ours, theirs = _shingles(main.text), _shingles(readable.text)
         shared = _shared(ours, theirs)
@@ -119,7 +125,6 @@ def choose_body(
         if agreement >= params.agree_threshold:
             reasons.append(f"{TRAFILATURA}: agrees with {READABILITY} ({agreement:.2f})")
             return BodyChoice(main, tuple(reasons))
-        outside = params.outside_sources_vote and any(c.source in (JSON_LD, FEED) for c in pool)
         inside = shared / (ours.total() or 1)
         if not outside and (inside >= params.contained_share or not shared):
             # The tie-breakers are stricter trafilatura runs: text taken out of trafilatura's. Such a text agrees

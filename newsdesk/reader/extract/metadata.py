@@ -238,10 +238,38 @@ def strip_outlet(byline: str, site_name: str, *urls: str) -> str:
     """'Jane Doe, Max Roe, and Ann Poe, CNN' -> 'Jane Doe, Max Roe, Ann Poe': the outlet after the last comma is the
     site's own name, not an author's, and the list reads like every other byline list. A news agency stays even on its
     own site ("Jane Doe, Associated Press"): the wire credit is read from it."""
+    names_site = _outlet_namer(site_name, urls)
     head, comma, last = byline.rpartition(",")
-    if comma and head.strip() and _site_namer(site_name, urls)(last) and not detect_wire_credit("", last):
+    # A loop: some sites print their name twice ("Jane Doe, CNN, CNN").
+    while comma and head.strip() and names_site(last) and not detect_wire_credit("", last):
         byline = head.strip()
+        head, comma, last = byline.rpartition(",")
     return _OXFORD_AND.sub(", ", byline)
+
+
+def _outlet_namer(site_name: str, urls: tuple[str, ...]) -> Callable[[str], bool]:
+    """A test of whether a byline's last part names the site: whole words of its declared name ("Verge" of "The
+    Verge"), or whole labels of its host ("cnn.com", "theverge"). Whole words, not the titles' looser match
+    (_site_namer): a byline's last part is often a given name ("Lee, Min"), and "min" is inside "Minneapolis"."""
+    site_words = _words(site_name)
+    host_runs: set[str] = set()
+    for url in urls:
+        labels = (urlsplit(url).hostname or "").lower().removeprefix("www.").split(".") if url else []
+        host_runs |= {"".join(labels[i:j]) for i in range(len(labels)) for j in range(i + 1, len(labels) + 1)}
+
+    def names_site(part: str) -> bool:
+        words = _words(part)
+        if not words:
+            return False
+        n = len(words)
+        in_name = any(site_words[i : i + n] == words for i in range(len(site_words) - n + 1))
+        return in_name or "".join(words) in host_runs - {""}
+
+    return names_site
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def _site_namer(site_name: str, urls: tuple[str, ...]) -> Callable[[str], bool]:

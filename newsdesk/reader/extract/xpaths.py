@@ -22,6 +22,10 @@ BOILERPLATE_TOKENS = (
     # inline link previews and hover cards: inside a sentence they glue a name, a headline and "MORE" into it
     "tooltip", "hovercard", "hover-card", "popover", "link-preview", "preview-card",
 )  # fmt: skip
+# Names of a box that opens over the page. On a link they name what the link opens, not the link: the link's own words
+# are a sentence's (a study text whose glossed words are `<a class="popup" onclick="overlib('…')">`), so a link
+# named only by these and holding nothing but its words stays; the box itself, a hover card inside the link, goes.
+OPENER_TOKENS = ("modal", "popup", "overlay", "tooltip", "popover", "hovercard", "hover-card")
 # The boilerplate names a metering script also puts on the body itself, to hide it from non-subscribers (Wired's
 # `<p class="paywall">` on every paragraph): the pruner spares them when, together, they hold most of the page's text.
 METERED_TOKENS = ("paywall", "subscribe", "subscription")

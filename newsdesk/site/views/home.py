@@ -39,12 +39,12 @@ class HomePageView(View):
         sections = article_sections(categories=categories, hidden=REPEAT_FLAG) if first else []
         card_keys = story_card_keys([rank_key[2] for rank_key in page.object_list])
         # A reader who asked for a language sees each story as its report in that language tells it.
-        others = [key.id for key in card_keys if key.lead_article__language != language]
+        led_in = {key.id: key.lead_article__language for key in card_keys}
         context = {
             "content": home_content_html(
                 page=page,
                 card_keys=card_keys,
-                leads=story_language_leads(others, language=language),
+                leads=story_language_leads(led_in, language=language),
                 sections=[(section.category, section.articles) for section in sections if section.articles],
                 language=language,
             ),

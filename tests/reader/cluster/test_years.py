@@ -1,11 +1,12 @@
-"""Written years: text that comes without a publish time often says when it was written (a dateline, "Published:
-July 13, 2009"). A story counts the years its dated members were written in; an article written years away from all
+"""Written years: what a text says of when it was written (a dateline, "Published: July 13, 2009"), read whether or
+not a publish time came with it. A story counts the years its dated members were written in; an article written years away from all
 the years they agree on is another event of the same kind (the Iran quake of 2005, the Indonesian one of 2013) and
 scores `year_penalty` less. A year apart is not enough: an event's follow-ups (a trial) come the next year."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
@@ -102,6 +103,24 @@ def test_the_other_years_report_joins_on_words_alone_and_opens_its_own_story_wit
     assert dated.opened
     assert dated.story != dated_key
     assert next_year.story == dated_key
+
+
+def test_the_written_year_counts_for_articles_that_came_with_a_publish_time_too():
+    """The year is read from the text of every article, not only of those without a publish time: two reports
+    published the same hour whose datelines are eight years apart score `year_penalty` less together."""
+    at = datetime(2013, 4, 6, 12, tzinfo=UTC)
+    options = ClusterOptions(year_penalty=0.1, year_gap=2, threshold=-1.0, young_margin=0.0, number_penalty=0.0)
+    clusterer = StoryClusterer(options)
+    clusterer.load("story", StoryState())
+    for title, text in (QUAKE_2005, QUAKE_2005_AGAIN):
+        clusterer.add_to("story", article_features(title, text), language="en", at=at)
+    features = article_features(*QUAKE_2013)
+    weighed = clusterer.weigh(features)
+
+    assert features.year == 2013
+    [(joined, key)] = clusterer.matches(features, at)
+    assert key == "story"
+    assert clusterer.scores(weighed, ["story"])[0] - joined == pytest.approx(0.1)
 
 
 def test_years_count_per_member_through_merges_and_stored_state_and_old_states_have_none():

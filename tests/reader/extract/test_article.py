@@ -366,6 +366,27 @@ def test_the_sites_own_name_after_the_authors_goes(byline, expected):
     assert strip_outlet(byline, "CNN", "https://edition.cnn.com/2013/11/27/us/story") == expected
 
 
+@pytest.mark.parametrize(
+    ("byline", "site_name", "url", "expected"),
+    [
+        # A given name after a surname is no outlet, though the site's name (or host) holds its letters.
+        ("Lee, Min", "Minneapolis Star Tribune", "https://www.startribune.com/a", "Lee, Min"),
+        ("Doe, Ann", "Capital Gazette", "https://www.annapolis.example/a", "Doe, Ann"),
+        ("Jane Doe, Ed Miles, Ed", "Fred News", "https://fred.example/a", "Jane Doe, Ed Miles, Ed"),
+        # Whole words of the name, or whole labels of the host, still name it.
+        ("Jane Doe, Verge", "The Verge", "https://www.theverge.com/a", "Jane Doe"),
+        ("Jane Doe, theverge", "", "https://www.theverge.com/a", "Jane Doe"),
+        # Named twice, it goes twice; a name with regex characters is matched as text; a byline that is the
+        # outlet alone stays (nothing else names the author).
+        ("Jane Doe, CNN, CNN", "CNN", "https://cnn.com/a", "Jane Doe"),
+        ("Jane Doe, C++ Weekly", "C++ Weekly", "https://cpp.example/a", "Jane Doe"),
+        ("CNN", "CNN", "https://cnn.com/a", "CNN"),
+    ],
+)
+def test_only_whole_words_of_the_sites_name_end_a_byline(byline, site_name, url, expected):
+    assert strip_outlet(byline, site_name, url) == expected
+
+
 def test_a_news_agency_stays_in_the_byline_on_its_own_site():
     # The wire credit is read from it (reader/dedup/wire.py): "Associated Press" is an agency, not a mere outlet.
     assert strip_outlet("Jane Doe, Associated Press", "Associated Press", "https://apnews.com/a") == (

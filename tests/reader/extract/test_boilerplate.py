@@ -9,6 +9,7 @@ import lxml.html
 
 from newsdesk.reader.extract.boilerplate import (
     _double_break_parents,
+    is_call_to_action,
     paragraphs_from_breaks,
     prune_boilerplate,
     strip_inert,
@@ -203,3 +204,34 @@ def test_paragraphs_from_breaks_grows_linearly_with_the_breaks():
     times in one process: no wall-clock bound."""
     small, large = _break_cpu(3_000), _break_cpu(12_000)
     assert large < 9 * max(small, 1e-3)
+
+
+def test_a_link_named_for_the_box_it_opens_keeps_its_words_but_a_box_inside_it_goes():
+    page = (
+        "<html><body><p>I am a <a class='popup' onclick='return overlib(\"why?\")'>rather <em>elderly</em></a> man,"
+        " said <a class='tooltip' href='/t'>the lawyer<span class='card'>A card about lawyers</span></a> once,"
+        " and <a class='share' href='/s'>Share this</a> or <a class='popup ad' href='/x'>Win a prize</a>.</p>"
+        "<div class='modal'><p>Sign in to read on.</p></div></body></html>"
+    )
+    tree = lxml.html.document_fromstring(page)
+    prune_boilerplate(tree)
+    text = " ".join(tree.text_content().split())
+    assert "I am a rather elderly man, said once, and or ." in text
+    for gone in ("A card about lawyers", "Share this", "Win a prize", "Sign in to read on."):
+        assert gone not in text
+
+
+def test_a_line_of_the_pages_tags_is_chrome_but_a_sentence_after_such_a_word_is_not():
+    for line in (
+        "Topics: uber, libertarians, Sydney, Editor's Picks, sharing economy, Technology News",
+        "Filed under: Khawarij |",
+        "Mots-clés : Assemblée nationale, renseignement",
+        "Themen: Bundestag, Haushalt",
+    ):
+        assert is_call_to_action(line), line
+    for line in (
+        "Topics: the council spent most of the evening on the harbour budget. Then it voted.",
+        "The topics: housing and transport were left for next week's meeting!",
+        "Tags: " + ", ".join(["a long run of names"] * 20),  # longer than any tag line
+    ):
+        assert not is_call_to_action(line), line

@@ -70,7 +70,7 @@ def test_a_teaser_ending_in_an_ellipsis_and_a_short_candidate_do_not_vote():
     assert choice.source == TRAFILATURA
     assert any("ellipsis" in reason for reason in choice.reasons)
     assert any("too short" in reason for reason in choice.reasons)
-    assert "the only candidate" in choice.reasons[-1]
+    assert "no other body to weigh it against" in choice.reasons[-1]
 
 
 def test_no_candidate_is_no_body():
@@ -379,6 +379,41 @@ def test_a_list_that_is_not_a_trailing_rail_stays(heading, items, after):
     assert "Another headline number 1" in text
 
 
+def _cards(heading: str, cards: list[tuple[str, str]]) -> str:
+    # trafilatura's body tree for a rail of teaser cards: <head> headline, then a <p> standfirst (or none)
+    tail = "".join(f"<head>{title}</head>" + (f"<p>{lead}</p>" if lead else "") for title, lead in cards)
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))
+    body = etree.fromstring(f"<body>{paragraphs}<head>{heading}</head>{tail}</body>")
+    _drop_trailing_rail(body)
+    return " ".join("".join(body.itertext()).split())
+
+
+STANDFIRST = "A columnist's first sentence, a line or two long, under the headline of the column."
+
+
+@pytest.mark.parametrize("heading", ["Other Opinion Columns", "Other stories", "Related"])
+def test_a_rail_of_teaser_cards_at_the_end_of_trafilaturas_body_goes(heading):
+    cards = [("Editorial Fraser's lasting legacy", STANDFIRST), ("Wave of stupidity", STANDFIRST), ("Own backyard", "")]
+    text = _cards(heading, cards)
+    assert "Sentence 11 of the article" in text
+    for gone in (heading, "columnist", "Wave of stupidity", "Own backyard"):
+        assert gone not in text
+
+
+@pytest.mark.parametrize(
+    "cards",
+    [
+        [("Editorial", STANDFIRST), ("Wave of stupidity", STANDFIRST)],  # two cards are not a rail
+        [("Editorial", STANDFIRST), ("Wave", STANDFIRST), ("Own backyard", ARTICLE)],  # a section of the article
+        [("Editorial", STANDFIRST), ("Wave", STANDFIRST + "</p><p>" + STANDFIRST), ("Own backyard", STANDFIRST)],
+    ],
+)
+def test_headings_with_more_than_a_standfirst_under_them_stay(cards):
+    text = _cards("Other stories", cards)
+    assert "Other stories" in text
+    assert "columnist" in text
+
+
 def _top(*lines: str) -> str:
     paragraphs = "".join(f"<p>{line}</p>" for line in lines)
     body = etree.fromstring(f"<body>{paragraphs}<p>{ARTICLE}</p></body>")
@@ -404,3 +439,26 @@ def test_lines_that_say_more_than_a_date_or_sit_lower_stay():
         assert _top(line).startswith(line.replace("&gt;", ">"))
     lower = _top("First line of the story.", "Second line of the story.", "Third line.", "News &gt; Economy &gt; Jobs")
     assert "News > Economy > Jobs" in lower
+
+
+def test_no_tie_break_when_readability_has_no_body_and_no_outside_source_votes():
+    """trafilatura and its stricter run agree with each other the same both ways: the tie would go to trafilatura."""
+    asked = []
+    choice = choose_body(
+        [_candidate(TRAFILATURA, ARTICLE)],
+        second_opinion=lambda: [_candidate(READABILITY, "Too short to be a body.")],
+        tie_breakers=lambda: asked.append(1) or [_candidate(TRAFILATURA_PRECISION, ARTICLE[:400])],
+        params=EnsembleParams(only_when_doubtful=False),
+    )
+    assert (choice.source, asked) == (TRAFILATURA, [])
+    assert "could only confirm it" in choice.reasons[-1]
+    # With an outside source in the vote, or trafilatura's body its whole-page fallback, the tie-break still runs.
+    one_block = dataclasses.replace(_candidate(TRAFILATURA, ARTICLE), one_block=True)
+    for found in ([_candidate(TRAFILATURA, ARTICLE), _candidate(JSON_LD, ARTICLE + " " + RAIL)], [one_block]):
+        asked.clear()
+        choose_body(
+            found,
+            tie_breakers=lambda: asked.append(1) or [_candidate(TRAFILATURA_PRECISION, ARTICLE[:400])],
+            params=EnsembleParams(only_when_doubtful=False, outside_agree=1.01),
+        )
+        assert asked == [1]

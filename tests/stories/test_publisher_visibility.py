@@ -1,0 +1,116 @@
+"""A story follows whether readers are shown its publishers: a deactivated or blocked publisher's report neither
+leads it (headline, summary, image) nor counts in its outlets and languages, and leads again once reactivated."""
+
+from datetime import timedelta
+
+import lxml.html
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from newsdesk.articles.services import publisher_policy_set
+from newsdesk.sources.models import Publisher
+from newsdesk.stories import counts
+from newsdesk.stories.counts import story_counts_refresh
+from newsdesk.stories.models import Story
+from tests.factories import make_article, make_publisher
+from tests.stories.rows import make_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["rows", "database"])
+def counted(request, monkeypatch):
+    """Both ways a story is counted: from its members' rows (a small story) and by aggregates (a large one)."""
+    if request.param == "database":
+        monkeypatch.setattr(counts, "SMALL_STORY", 0)
+    return request.param
+
+
+@pytest.fixture
+def story():
+    """A story first reported by the Courier (it leads), then by the Herald, then in German by the Rundschau."""
+    now = timezone.now()
+    courier = make_publisher(name="Northbridge Courier")
+    herald = make_publisher(name="Lakeshore Herald")
+    rundschau = make_publisher(name="Nordstädter Rundschau", language="de")
+    first = make_article(courier, title="Dam opens its gates", published_at=now - timedelta(hours=3))
+    second = make_article(herald, title="Gates of the dam open", published_at=now - timedelta(hours=2))
+    german = make_article(rundschau, title="Staudamm öffnet Tore", language="de", published_at=now - timedelta(hours=1))
+    made = make_story([first, second, german])
+    story_counts_refresh(made)
+    return made, first, second, german
+
+
+def _told(story: Story) -> tuple:
+    story.refresh_from_db()
+    return (story.lead_article_id, story.headline, story.image_article_id, story.outlet_count, story.languages)
+
+
+def test_deactivating_the_lead_publisher_re_leads_its_stories_and_reactivating_restores_them(counted, story):
+    made, first, second, _german = story
+    before = _told(made)
+    assert before == (first.pk, "Dam opens its gates", first.pk, 3, ["en", "de"])
+
+    publisher_policy_set(publisher=first.publisher, display_policy=first.publisher.display_policy, is_active=False)
+    assert _told(made) == (second.pk, "Gates of the dam open", second.pk, 2, ["en", "de"])
+    assert made.size == 3  # the clusterer's bookkeeping keeps every member
+
+    publisher_policy_set(publisher=first.publisher, display_policy=first.publisher.display_policy, is_active=True)
+    assert _told(made) == before
+
+
+def test_blocking_a_publisher_takes_its_language_out_of_the_story(counted, story):
+    made, first, _second, german = story
+
+    publisher_policy_set(publisher=german.publisher, display_policy=Publisher.DisplayPolicy.BLOCKED)
+    assert _told(made) == (first.pk, "Dam opens its gates", first.pk, 2, ["en"])
+
+    publisher_policy_set(publisher=german.publisher, display_policy=Publisher.DisplayPolicy.FULL)
+    assert _told(made) == (first.pk, "Dam opens its gates", first.pk, 3, ["en", "de"])
+
+
+def test_a_story_none_of_whose_reports_is_shown_is_shown_nowhere_until_one_is_again(client, counted, story):
+    made, first, second, german = story
+    for article in (first, second, german):
+        publisher_policy_set(publisher=article.publisher, display_policy="full", is_active=False)
+
+    lead, headline, image, outlets, languages = _told(made)
+    assert (lead, image, outlets, languages, made.report_count) == (first.pk, None, 0, [], 0)
+    assert headline == "Dam opens its gates"
+    assert client.get(made.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/stories/{made.pk}").status_code == 404
+    assert made.pk not in [item["id"] for item in client.get("/api/stories").json()["items"]]
+
+    publisher_policy_set(publisher=second.publisher, display_policy="full", is_active=True)
+    assert _told(made) == (second.pk, "Gates of the dam open", second.pk, 1, ["en"])
+    assert client.get(made.get_absolute_url()).status_code == 200
+    assert made.pk in [item["id"] for item in client.get("/api/stories").json()["items"]]
+
+
+def test_the_admin_deactivating_a_publisher_re_leads_its_story_on_the_site(client, story):
+    made, first, second, _german = story
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests")
+    client.force_login(admin)
+    path = f"/admin/sources/publisher/{first.publisher_id}/change/"
+    form = lxml.html.fromstring(client.get(path).content).get_element_by_id("publisher_form")
+    data = dict(form.form_values())
+    data.pop("is_active")  # an unticked box is not sent
+    response = client.post(path, data, follow=True)
+    client.logout()
+
+    assert response.status_code == 200
+    assert Publisher.objects.get(pk=first.publisher_id).is_active is False
+    assert _told(made)[:2] == (second.pk, "Gates of the dam open")
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "Gates of the dam open" in page
+    assert "Dam opens its gates" not in page
+
+
+def test_a_closed_story_stays_closed_when_its_lead_publisher_is_deactivated(counted, story):
+    made, first, second, _ = story
+    Story.objects.filter(pk=made.pk).update(is_closed=True)
+
+    publisher_policy_set(publisher=first.publisher, display_policy="full", is_active=False)
+    made.refresh_from_db()
+    assert (made.lead_article_id, made.is_closed) == (second.pk, True)
