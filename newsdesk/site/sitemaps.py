@@ -1,4 +1,5 @@
-"""sitemap.xml: articles, publishers and categories, with absolute URLs on settings.SITE_URL (not the request host)."""
+"""sitemap.xml: stories, articles, publishers and categories, with absolute URLs on settings.SITE_URL (not the request
+host)."""
 
 from datetime import datetime
 from types import SimpleNamespace
@@ -14,9 +15,12 @@ from newsdesk.articles.selectors import article_sitemap_keys, category_list
 from newsdesk.common.url_patterns import url_for
 from newsdesk.sources.models import Publisher
 from newsdesk.sources.selectors import publisher_list
+from newsdesk.stories.selectors import story_sitemap_keys
 
 # sitemap.xml is one file (no index): it may hold 50,000 URLs, and publishers and categories need a few of them.
-ARTICLES_MAX = 45_000
+# Stories are the pages the site is about (one per event, all its outlets): the most recently active ones go first.
+STORIES_MAX = 4_000
+ARTICLES_MAX = 41_000
 
 
 class SiteUrlSitemap(Sitemap):
@@ -56,6 +60,23 @@ class ArticleSitemap(SiteUrlSitemap):
         return item.updated_at
 
 
+class StorySitemap(SiteUrlSitemap):
+    """The most recently active stories readers are shown."""
+
+    limit = 50_000
+    changefreq = "hourly"
+    priority = 0.8
+
+    def items(self) -> list[tuple]:
+        return story_sitemap_keys(limit=STORIES_MAX)
+
+    def location(self, item: tuple) -> str:
+        return url_for("site:story", item.id)
+
+    def lastmod(self, item: tuple) -> datetime:
+        return item.updated_at
+
+
 class PublisherSitemap(SiteUrlSitemap):
     changefreq = "hourly"
     priority = 0.5
@@ -76,5 +97,6 @@ SITEMAPS = {
     "home": HomeSitemap,
     "categories": CategorySitemap,
     "publishers": PublisherSitemap,
+    "stories": StorySitemap,
     "articles": ArticleSitemap,
 }

@@ -285,6 +285,16 @@ def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language
     return StoryRanking([rank_key for rank_key in ranking.keys if rank_key < key])
 
 
+def story_sitemap_keys(*, limit: int) -> list[tuple]:
+    """(id, updated_at) of the `limit` most recently active stories some reader is shown, for the sitemap."""
+
+    def build() -> QuerySet[Story]:
+        shown = Story.objects.filter(SHOWN_STORY).order_by("-last_seen", "-id")
+        return shown.values_list("id", "updated_at", named=True)[:limit]
+
+    return key_rows(("story-sitemap", limit), build)
+
+
 def story_articles(story: Story) -> list[Article]:
     """The story's visible articles, oldest first."""
     articles = article_shown(Article.objects.filter(story_membership__story=story))

@@ -145,7 +145,8 @@ CHANGES = [
         frozenset({"home", "publisher", "category", "search", "rss", "json feed", "api list", "sitemap"}),
         scoped=False,
     ),
-    Change("policy change", _policy_change, EVERYTHING - {"comments feed"}, scoped=False),
+    # Blocked: even the comments feed of its article is gone (a comment target is resolved only if a surface shows it).
+    Change("policy change", _policy_change, EVERYTHING, scoped=False),
     Change(
         "takedown",
         _takedown,

@@ -8,7 +8,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from newsdesk.site.sitemaps import SITEMAPS
+from newsdesk.stories.counts import story_counts_refresh
 from tests.factories import make_article, make_category, make_publisher
+from tests.stories.rows import make_story
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -44,6 +46,28 @@ def test_sitemap_lists_articles_publishers_and_categories_on_site_url(client, se
     assert f"https://news.example.org{publisher.get_absolute_url()}" in locations
     assert f"https://news.example.org{category.get_absolute_url()}" in locations
     assert f"https://news.example.org{hidden.get_absolute_url()}" not in locations
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_the_stories_readers_are_shown(client, settings):
+    # The story pages are what the site is about, and the sitemap left them out.
+    settings.SITE_URL = "https://news.example.org"
+    shown = make_story([make_article(make_publisher()), make_article(make_publisher())])
+    hidden = make_story([make_article(make_publisher(is_active=False))])
+    for story in (shown, hidden):
+        story_counts_refresh(story)
+
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+
+    stories = {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in root.findall(f"{SITEMAP}url")
+        if "/stories/" in url.findtext(f"{SITEMAP}loc")
+    }
+    shown.refresh_from_db()
+    assert stories == {
+        f"https://news.example.org{shown.get_absolute_url()}": f"{timezone.localtime(shown.updated_at):%Y-%m-%d}"
+    }
 
 
 URLSETS = {

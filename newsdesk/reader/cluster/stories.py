@@ -255,7 +255,7 @@ class StoryClusterer:
             bar = self._merge_bar(title_only)
             if bar is not None:
                 merged = tuple(
-                    other for score, other in found[1:] if score >= bar and (title_only or self._mergeable(key, other))
+                    other for score, other in found[1:] if score >= bar and self._mergeable(key, other, title_only)
                 )
             for other in merged:
                 self._merge(key, other)
@@ -273,10 +273,10 @@ class StoryClusterer:
             return model.merge_threshold
         return options.title_merge_threshold if title_only else options.merge_threshold
 
-    def _mergeable(self, key: object, other: object) -> bool:
-        """Whether two stories one full-text article matches may be one event: not when both have grown past
-        `merge_max_size` members side by side (headline merges are not limited)."""
-        limit = self.options.merge_max_size
+    def _mergeable(self, key: object, other: object, title_only: bool = False) -> bool:
+        """Whether two stories one article matches may be one event: not when both have grown past
+        `merge_max_size` members side by side (`title_merge_max_size` for a headline alone)."""
+        limit = self.options.title_merge_max_size if title_only else self.options.merge_max_size
         states = self.states
         return limit is None or min(states[key].size, states[other].size) <= limit
 

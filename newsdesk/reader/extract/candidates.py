@@ -12,7 +12,7 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ _WORD = re.compile(r"\w+")
 _CAPTION = re.compile(r"caption|credit|photo-?info|image-?info|figcaption")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[\.\.\.\])\s*$")
+_ELLIPSIS_CHARS = 5  # "[...]", the longest ellipsis _TRUNCATED knows
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # Headings that name a rail of other stories, in the languages we see most; a plain "More" or "Latest" is not
 # enough ("More than 300 people were evacuated" can head a list of facts).
@@ -88,8 +89,9 @@ class BodyCandidate:
     one_block: bool = False  # all its text is in one element (trafilatura's whole-page fallback has this shape)
     finish: Callable[[], BodyCandidate | None] | None = field(default=None, compare=False, repr=False)
 
-    @property
+    @cached_property
     def words(self) -> int:
+        """Counted once: the vote reads it up to four times, and a long page's text has 14,000 words."""
         return len(_WORD.findall(self.text))
 
     def finished(self) -> BodyCandidate | None:
@@ -195,7 +197,7 @@ def _draft(source: str, body: etree._Element, *, base_url: str, allow_loopback: 
         source=source,
         html="",
         text=text,
-        truncated=bool(_TRUNCATED.search(text)),
+        truncated=_truncated(text),
         opens_with_heading=first is not None and first.tag in _HEADINGS,
         one_block=len(blocks) == 1,
         finish=finish,
@@ -206,7 +208,13 @@ def _candidate(source: str, html: str) -> BodyCandidate | None:
     text = html_to_text(html)
     if not text.strip():
         return None
-    return BodyCandidate(source=source, html=html, text=text, truncated=bool(_TRUNCATED.search(text)))
+    return BodyCandidate(source=source, html=html, text=text, truncated=_truncated(text))
+
+
+def _truncated(text: str) -> bool:
+    """The text ends in an ellipsis. Only its last characters are searched: a search of the whole text tries the
+    pattern at each of its characters (0.3 ms on a 14,000-word body, for each candidate)."""
+    return bool(_TRUNCATED.search(text.rstrip()[-_ELLIPSIS_CHARS:]))
 
 
 def _drop_title_headings(body: etree._Element, title: str) -> None:

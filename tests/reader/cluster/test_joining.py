@@ -1,6 +1,6 @@
 """When an article joins a story: a story of one report takes it only above the threshold plus a margin (one outlet's
 view is not yet an event), a story of two or more at the threshold; a headline matching two stories merges them
-only when a headline merge threshold is set."""
+only when a headline merge threshold is set, and not when both have grown past a merge size limit."""
 
 from __future__ import annotations
 
@@ -126,3 +126,15 @@ def test_an_article_matching_two_stories_merges_them_unless_both_grew_past_the_m
     # Headlines merge by their own threshold, whatever the stories' sizes.
     headlines = replace(anything, merge_max_size=1, title_threshold=0.0, title_merge_threshold=0.0)
     assert len(bridged(headlines, title=MYSORE_AGAIN[0])) == 1
+
+
+def test_a_headline_matching_two_stories_merges_them_unless_both_grew_past_the_title_merge_max_size():
+    anything = ClusterOptions(title_threshold=0.0, title_young_margin=0.0, title_merge_threshold=0.0)
+    headline = {"title": MYSORE_AGAIN[0]}
+    assert len(two_stories(replace(anything, title_merge_max_size=3), 3).assign(**headline).merged) == 1
+    assert two_stories(replace(anything, title_merge_max_size=2), 3).assign(**headline).merged == ()
+    assert len(two_stories(replace(anything, title_merge_max_size=None), 40).assign(**headline).merged) == 1
+    # By default two topics that each took in more headlines than the limit stay apart; a smaller one still merges.
+    limit = ClusterOptions().title_merge_max_size
+    assert len(two_stories(anything, limit).assign(**headline).merged) == 1
+    assert two_stories(anything, limit + 1).assign(**headline).merged == ()

@@ -18,6 +18,7 @@ from newsdesk.reader.extract.candidates import (
     TRAFILATURA_PRECISION,
     _drop_top_chrome,
     _drop_trailing_rail,
+    _truncated,
     html_candidate,
     readability_candidate,
     text_candidate,
@@ -462,3 +463,16 @@ def test_no_tie_break_when_readability_has_no_body_and_no_outside_source_votes()
             params=EnsembleParams(only_when_doubtful=False, outside_agree=1.01),
         )
         assert asked == [1]
+
+
+def test_an_ellipsis_is_read_from_the_end_of_the_text_only():
+    long = ARTICLE * 50
+    for ending in ("...", "…", "[...]", "… \n\n  "):
+        assert _truncated(long + " and then" + ending), ending
+    for text in (long, "A teaser… that goes on to the end.", "Text [...] then more", ""):
+        assert not _truncated(text), text
+
+
+def test_a_candidates_word_count_is_its_texts():
+    candidate = _candidate(TRAFILATURA, ARTICLE)
+    assert candidate.words == candidate.words == len(ARTICLE.split())
