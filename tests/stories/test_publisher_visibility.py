@@ -2,9 +2,11 @@
 leads it (headline, summary, image) nor counts in its outlets and languages, and leads again once reactivated."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import lxml.html
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -114,3 +116,49 @@ def test_a_closed_story_stays_closed_when_its_lead_publisher_is_deactivated(coun
     publisher_policy_set(publisher=first.publisher, display_policy="full", is_active=False)
     made.refresh_from_db()
     assert (made.lead_article_id, made.is_closed) == (second.pk, True)
+
+
+def _told_sizes(client, made: Story) -> tuple:
+    """The article count each surface gives the story: its page's kicker, the API (item and list), the feeds."""
+    page = lxml.html.fromstring(client.get(made.get_absolute_url()).content)
+    kicker = page.find_class("kicker")[0].text_content()
+    item = client.get(f"/api/stories/{made.pk}").json()
+    listed = {row["id"]: row["article_count"] for row in client.get("/api/stories").json()["items"]}
+    feed = {
+        row["id"].rsplit("/", 2)[-2]: row["_newsdesk"]["size"]
+        for row in client.get("/stories/feed.json").json()["items"]
+    }
+    rss = client.get("/stories/rss.xml").content.decode()
+    return (
+        kicker.split("·")[2].strip(),
+        item["article_count"],
+        listed[made.pk],
+        feed[str(made.pk)],
+        rss.count("3 article(s)"),
+        rss.count("2 article(s)"),
+    )
+
+
+def test_every_surface_counts_the_articles_readers_are_shown(client, counted, story):
+    made, first, _second, _german = story
+    assert _told_sizes(client, made) == ("3 articles", 3, 3, 3, 1, 0)
+
+    publisher_policy_set(publisher=first.publisher, display_policy="full", is_active=False)
+    made.refresh_from_db()
+    assert (made.size, made.shown_size) == (3, 2)  # the clustering keeps every member; readers see two
+    assert _told_sizes(client, made) == ("2 articles", 2, 2, 2, 0, 1)
+
+    publisher_policy_set(publisher=first.publisher, display_policy="full", is_active=True)
+    assert _told_sizes(client, made) == ("3 articles", 3, 3, 3, 1, 0)
+
+
+def test_the_migration_counts_the_shown_articles_of_the_stories_already_stored(story):
+    made, first, _second, _german = story
+    Publisher.objects.filter(pk=first.publisher_id).update(
+        is_active=False
+    )  # as before publisher_policy_set told stories
+    Story.objects.update(shown_size=0)
+
+    import_module("newsdesk.stories.migrations.0004_story_shown_size").shown_sizes_count(django_apps, None)
+    made.refresh_from_db()
+    assert (made.size, made.shown_size) == (3, 2)
