@@ -3,12 +3,15 @@ leads it (headline, summary, image) nor counts in its outlets and languages, and
 
 from datetime import timedelta
 from importlib import import_module
+from types import SimpleNamespace
 
 import lxml.html
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
+from django.utils.connection import ConnectionDoesNotExist
 
 from newsdesk.articles.services import publisher_policy_set
 from newsdesk.sources.models import Publisher
@@ -159,7 +162,14 @@ def test_the_migration_counts_the_shown_articles_of_the_stories_already_stored(s
     )  # as before publisher_policy_set told stories
     Story.objects.update(shown_size=0)
 
-    import_module("newsdesk.stories.migrations.0004_story_shown_size").shown_sizes_count(django_apps, None)
+    migration = import_module("newsdesk.stories.migrations.0004_story_shown_size")
+    # Under `newsdesk db copy` the database migrated is not the default one: nothing is read or written there.
+    elsewhere = SimpleNamespace(connection=SimpleNamespace(alias="copy-target"))
+    with pytest.raises(ConnectionDoesNotExist):
+        migration.shown_sizes_count(django_apps, elsewhere)
+    assert Story.objects.get(pk=made.pk).shown_size == 0
+
+    migration.shown_sizes_count(django_apps, SimpleNamespace(connection=connection))
     made.refresh_from_db()
     assert (made.size, made.shown_size) == (3, 2)
 

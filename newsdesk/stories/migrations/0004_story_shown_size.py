@@ -9,10 +9,13 @@ SHOWN_POLICIES = ("full", "excerpt", "headline")
 def shown_sizes_count(apps, schema_editor) -> None:
     """Each story's articles of shown publishers (active, not blocked), in one statement: what stories.counts keeps
     from now on."""
+    # The database being migrated, which is not the default one under `newsdesk db copy` (migrate --database).
+    alias = schema_editor.connection.alias
     Story = apps.get_model("stories", "Story")
     StoryMembership = apps.get_model("stories", "StoryMembership")
     shown = (
-        StoryMembership.objects.filter(
+        StoryMembership.objects.using(alias)
+        .filter(
             story=OuterRef("pk"),
             article__publisher__is_active=True,
             article__publisher__display_policy__in=SHOWN_POLICIES,
@@ -22,7 +25,7 @@ def shown_sizes_count(apps, schema_editor) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    Story.objects.update(shown_size=Coalesce(Subquery(shown), 0))
+    Story.objects.using(alias).update(shown_size=Coalesce(Subquery(shown), 0))
 
 
 class Migration(migrations.Migration):
