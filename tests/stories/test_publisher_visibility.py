@@ -162,3 +162,27 @@ def test_the_migration_counts_the_shown_articles_of_the_stories_already_stored(s
     import_module("newsdesk.stories.migrations.0004_story_shown_size").shown_sizes_count(django_apps, None)
     made.refresh_from_db()
     assert (made.size, made.shown_size) == (3, 2)
+
+
+def test_a_recount_failing_half_way_leaves_the_publisher_and_every_story_as_they_were(story, monkeypatch):
+    made, first, _second, _german = story
+    other = make_story(
+        [make_article(first.publisher, title="Bridge reopens"), make_article(make_publisher(), title="x")]
+    )
+    story_counts_refresh(other)
+    before = [_told(made), _told(other)]
+    recounted = []
+
+    def fail_on_the_second(story: Story, *, reopen: bool = True) -> None:
+        if recounted:
+            raise RuntimeError("database went away")
+        story_counts_refresh(story, reopen=reopen)
+        recounted.append(story.pk)
+
+    monkeypatch.setattr("newsdesk.stories.services.story_counts_refresh", fail_on_the_second)
+    with pytest.raises(RuntimeError):
+        publisher_policy_set(publisher=first.publisher, display_policy="full", is_active=False)
+
+    assert len(recounted) == 1  # one story was recounted before the failure, and rolled back with the rest
+    assert Publisher.objects.get(pk=first.publisher_id).is_active is True
+    assert [_told(made), _told(other)] == before
