@@ -37,7 +37,9 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_NOISE = re.compile(r"[\t\n\r\x00-\x1f]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 # _SPACES in two steps that scan the text in C: the other space characters become spaces, then runs of spaces one.
-_AS_SPACE = str.maketrans("\t\r\f\v\u00a0", "     ")
+# One str.replace per character: str.translate looks every character up in a dict once the text has a non-ASCII one
+# (16 ms on a 110,000-character French body, 0.02 ms this way).
+_AS_SPACE = ("\t", "\r", "\f", "\v", "\u00a0")
 _RUNS_OF_SPACES = re.compile(r"  +")
 
 
@@ -145,7 +147,11 @@ def _joined(parts: list[str]) -> str:
     """The text's lines, each with its runs of spaces (tabs, NBSPs) made one space and stripped, and no more than one
     blank line in a row. Done with str methods over the whole text: a regex run over each line matched every single
     space (2 ms on a 14,000-word body), and the blank-line regex took as long again."""
-    text = _RUNS_OF_SPACES.sub(" ", "".join(parts).translate(_AS_SPACE))
+    text = "".join(parts)
+    for char in _AS_SPACE:
+        if char in text:
+            text = text.replace(char, " ")
+    text = _RUNS_OF_SPACES.sub(" ", text)
     lines: list[str] = []
     for line in text.split("\n"):
         line = line.strip()
