@@ -191,7 +191,7 @@ def write_pages(source: Source, tarball: Path, out: Path) -> list[str]:
     (out / "html").mkdir(parents=True, exist_ok=True)
     (out / "gold").mkdir(parents=True, exist_ok=True)
     for page in pages:
-        (out / "html" / f"{page.page_id}.html.gz").write_bytes(gzip.compress(page.html))
+        (out / "html" / f"{page.page_id}.html.gz").write_bytes(gzip.compress(page.html, mtime=0))
         gold = json.dumps(page.gold, ensure_ascii=False)
         (out / "gold" / f"{page.page_id}.json").write_text(gold, encoding="utf-8")
     ids = [page.page_id for page in pages]

@@ -159,7 +159,10 @@ STORY = {
         "language": {"type": "string"},
         "languages": {"type": "array", "items": {"type": "string"}},
         "outlet_count": {"type": "integer"},
-        "article_count": {"type": "integer"},
+        "article_count": {
+            "type": "integer",
+            "description": "The story's articles readers are shown (those of blocked or inactive publishers left out).",
+        },
         "summary": {"type": "string"},
         "image_url": {"type": "string"},
         "thumbnail_url": {"type": "string"},

@@ -85,9 +85,10 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
         key=lambda row: (row[0], row[1]),
     )
     story.size = len(every)
+    rows = [row for row in every if row[-1]]
+    story.shown_size = len(rows)
     if not every:
         return
-    rows = [row for row in every if row[-1]]
     arrived: dict[str, tuple[datetime, int]] = {}
     for at, pk, _, language, *_ in rows:
         if language:
@@ -117,7 +118,7 @@ def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
     recounted for every copy it gains)."""
     original = Q(signature__isnull=True) | Q(signature__is_repeat=False)  # no signature yet: not a known repeat
     totals = members.aggregate(size=Count("pk"), listed=Count("pk", filter=LISTED), first=Min("at"), last=Max("at"))
-    story.size = totals["size"]
+    story.size, story.shown_size = totals["size"], totals["listed"]
     if not story.size:
         return
     every, members = members, members.filter(LISTED)

@@ -26,6 +26,9 @@ class Story(models.Model):
     last_seen = models.DateTimeField(db_index=True)
     size = models.PositiveIntegerField(default=0, help_text="Articles in the story.")
     outlet_count = models.PositiveIntegerField(default=0, help_text="Publishers that covered it.")
+    # Its articles readers are shown (of active, not blocked publishers: stories.counts.LISTED), what every surface
+    # says it has; `size` counts every member, the clustering's bookkeeping.
+    shown_size = models.PositiveIntegerField(default=0, help_text="Articles in the story that readers are shown.")
     # Collapsed size: wire copies of one text count once (what the home page ranks by).
     report_count = models.PositiveIntegerField(default=0)
     is_closed = models.BooleanField(default=False, help_text="Quiet for longer than the quiet period.")

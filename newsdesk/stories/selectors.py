@@ -177,7 +177,7 @@ STORY_PAGE_FIELDS = (
     "headline",
     "language",
     "languages",
-    "size",
+    "shown_size",
     "outlet_count",
     "first_seen",
     "last_seen",

@@ -23,6 +23,7 @@ def make_story(articles: list[Article], **fields) -> Story:
         "report_count": len(ordered),
     }
     values.update(fields)
+    values.setdefault("shown_size", values["size"])  # every article's publisher shown
     story = Story.objects.create(**values)
     StoryMembership.objects.bulk_create([StoryMembership(article=a, story=story) for a in ordered])
     return story

@@ -222,6 +222,7 @@ def reference_counts(story: Story) -> dict:
     image = next((a for a in shown if a.image_key), shown[0] if shown else None)
     return {
         "size": len(every),
+        "shown_size": len(members),
         "outlet_count": len({a.publisher_id for a in members}),
         "report_count": len(kept),
         "languages": [code for code, _ in languages.most_common()],

@@ -114,7 +114,8 @@ class StoryClusterer:
         options = self.options
         weight = options.title_entity_weight if title_only else options.entity_weight
         rows = [self._row(key) for key in keys]
-        mixed = score_rows(self._vocabulary, article, rows, weight, ARTICLE_ENTITIES)
+        floor = 0.0 if title_only else options.entity_floor
+        mixed = score_rows(self._vocabulary, article, rows, weight, ARTICLE_ENTITIES, floor)
         share = options.title_embedding_weight if title_only else options.embedding_weight
         sums = [self.states[key].vector for key in keys] if vector is not None and share else []
         known = np.fromiter((total is not None for total in sums), dtype=bool, count=len(sums))

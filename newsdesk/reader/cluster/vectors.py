@@ -129,19 +129,25 @@ def _lookup(vocabulary: Vocabulary, columns: np.ndarray, weights: np.ndarray, wa
 
 
 def score_rows(
-    vocabulary: Vocabulary, article: Weighed, rows: list[StoryRow], entity_weight: float, top_entities: int
+    vocabulary: Vocabulary,
+    article: Weighed,
+    rows: list[StoryRow],
+    entity_weight: float,
+    top_entities: int,
+    entity_floor: float = 0.0,
 ) -> np.ndarray:
     """Similarity in [0, 1] of the article to each story row: (1 - w) * TF-IDF cosine + w * the IDF-weighted share
     of the article's entities the story also has (over the smaller side's entity total: German capitalizes every
-    noun, so a German report has many more "entities" than the English story it belongs to, and the other way)."""
-    cosine, entity_share = score_parts(vocabulary, article, rows, top_entities)
+    noun, so a German report has many more "entities" than the English story it belongs to, and the other way; but
+    over no less than `entity_floor` of the article's own total, so one shared name is not all of a story's)."""
+    cosine, entity_share = score_parts(vocabulary, article, rows, top_entities, entity_floor)
     if entity_share is None:
         return cosine  # nothing to share on either side: the terms decide alone
     return (1 - entity_weight) * cosine + entity_weight * entity_share
 
 
 def score_parts(
-    vocabulary: Vocabulary, article: Weighed, rows: list[StoryRow], top_entities: int
+    vocabulary: Vocabulary, article: Weighed, rows: list[StoryRow], top_entities: int, entity_floor: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """The two parts `score_rows` mixes, per story row: the TF-IDF cosine of terms, and the entity share (None
     when neither side has an entity; the cosine stands in for a story whose entities total nothing)."""
@@ -171,7 +177,7 @@ def score_parts(
         count,
     )
     story_totals = _top_sums(entity_segments, shares * vocabulary.idf(entity_columns), count, top_entities)
-    totals = np.minimum(story_totals, article.entity_total)
+    totals = np.maximum(np.minimum(story_totals, article.entity_total), entity_floor * article.entity_total)
     with np.errstate(divide="ignore", invalid="ignore"):
         entity_share = np.where(totals > 0, np.minimum(shared / totals, 1.0), cosine)
     return cosine, entity_share

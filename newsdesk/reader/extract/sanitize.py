@@ -36,7 +36,11 @@ _BLOCKS = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "figure", "figca
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_NOISE = re.compile(r"[\t\n\r\x00-\x1f]")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
+# _SPACES in two steps that scan the text in C: the other space characters become spaces, then runs of spaces one.
+# One str.replace per character: str.translate looks every character up in a dict once the text has a non-ASCII one
+# (16 ms on a 110,000-character French body, 0.02 ms this way).
+_AS_SPACE = ("\t", "\r", "\f", "\v", "\u00a0")
+_RUNS_OF_SPACES = re.compile(r"  +")
 
 
 def sanitize_html(html: str, *, base_url: str, allow_loopback: bool = False) -> str:
@@ -140,8 +144,20 @@ def element_to_text(el: etree._Element) -> str:
 
 
 def _joined(parts: list[str]) -> str:
-    lines = [_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    """The text's lines, each with its runs of spaces (tabs, NBSPs) made one space and stripped, and no more than one
+    blank line in a row. Done with str methods over the whole text: a regex run over each line matched every single
+    space (2 ms on a 14,000-word body), and the blank-line regex took as long again."""
+    text = "".join(parts)
+    for char in _AS_SPACE:
+        if char in text:
+            text = text.replace(char, " ")
+    text = _RUNS_OF_SPACES.sub(" ", text)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    return "\n".join(lines).strip()
 
 
 def _collect_text(el: etree._Element, parts: list[str]) -> None:

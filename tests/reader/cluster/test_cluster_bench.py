@@ -67,7 +67,8 @@ def test_bench_cluster_unreadable_data_is_one_line_error(tmp_path, content, mess
     assert "Traceback" not in done.stderr
 
 
-def test_cross_validation_tunes_on_other_folds_and_scores_each(tmp_path):
+def _eval_on_rows(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """eval/cluster_eval.py run on ROWS (one stream in the dev layout) with these arguments."""
     shared_eval_dir("clustering")
     lines = [
         json.dumps({"id": i, "time": "2026-05-04T00:00:00Z", "lang": "en", "title": t, "text": "", "cluster": c})
@@ -75,13 +76,13 @@ def test_cross_validation_tunes_on_other_folds_and_scores_each(tmp_path):
     ]
     (tmp_path / "stream.jsonl").write_text("\n".join(lines) + "\n")
     script = Path(__file__).resolve().parents[3] / "eval" / "cluster_eval.py"
-
-    done = subprocess.run(
-        [sys.executable, str(script), "--data", str(tmp_path), "--cv", "2", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return subprocess.run(
+        [sys.executable, str(script), "--data", str(tmp_path), *args], capture_output=True, text=True, timeout=300
     )
+
+
+def test_cross_validation_tunes_on_other_folds_and_scores_each(tmp_path):
+    done = _eval_on_rows(tmp_path, "--cv", "2", "--json")
 
     assert done.returncode == 0, done.stderr
     cv = json.loads(done.stdout)["cv"]
@@ -162,3 +163,27 @@ def test_bench_cluster_mixes_in_a_model_folder_and_a_folder_that_is_not_one_is_o
     assert bad.returncode != 0
     assert "not a static embedding model" in bad.stderr
     assert bad.stdout == ""
+
+
+def test_shuffled_orders_are_the_same_every_run_and_each_a_permutation():
+    from tests.reader.cluster.test_cluster_floor import load_eval_module
+
+    cluster_eval = load_eval_module()
+    rows = [{"id": str(i), "cluster": str(i % 3)} for i in range(20)]
+
+    first, again = cluster_eval.shuffled_orders(rows, 3), cluster_eval.shuffled_orders(rows, 3)
+
+    assert [[row["id"] for row in order] for order in first] == [[row["id"] for row in order] for order in again]
+    assert all(sorted(order, key=lambda row: int(row["id"])) == rows for order in first)
+    assert len({tuple(row["id"] for row in order) for order in first}) == 3  # three different orders
+
+
+def test_orders_score_the_whole_stream_and_the_held_out_folds_of_each_order(tmp_path):
+    done = _eval_on_rows(tmp_path, "--orders", "2", "--model", "none", "--json")
+
+    assert done.returncode == 0, done.stderr
+    orders = json.loads(done.stdout)["orders"]
+    assert len(orders["orders"]) == 2
+    # Two plain events of two headlines each: every order clusters them right, whole and in the two folds.
+    assert orders["orders"] == [{"whole_f1": 1.0, "folds_f1": 1.0}] * 2
+    assert orders["mean_whole_f1"] == orders["mean_folds_f1"] == 1.0

@@ -33,8 +33,10 @@ def story_of(options, *articles):
 
 
 def score_of(options, article, *members):
-    """The article's score for a story of these members (no number on any side: the words alone)."""
-    return story_of(options, *members).matches(article_features(*article), None)[0][0]
+    """The article's score for a story of these members (no number on any side: the words alone), scored as
+    `assign` scores it: a headline alone by the headline knobs."""
+    title_only = not article[1].strip()
+    return story_of(options, *members).matches(article_features(*article), None, title_only=title_only)[0][0]
 
 
 def test_a_story_of_one_report_takes_an_article_only_above_the_threshold_plus_the_young_margin():

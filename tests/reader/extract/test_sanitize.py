@@ -173,3 +173,16 @@ def test_element_to_text_reads_an_element_as_html_to_text_reads_its_markup():
     element.tail = "tail text that is not the element's"
     assert element_to_text(element) == html_to_text(markup)
     assert "tail text" not in element_to_text(element)
+
+
+def test_text_lines_have_one_space_between_words_and_at_most_one_blank_line_between_blocks():
+    html = "<div>\n\t<p>One\u00a0\u00a0two\t three  </p>\n\n\n<p>\r\n  Four\u2009five\u3000six </p><br><br><br><p>Seven</p></div>"
+    # NBSP, tabs and runs of spaces become one space; other Unicode spaces inside a line are the text's own
+    assert html_to_text(html) == "One two three\n\nFour\u2009five\u3000six\n\nSeven"
+
+
+def test_every_other_space_character_becomes_a_space_in_text_with_accents_too():
+    # Accented text takes another path through str methods than ASCII text: both must give the same spaces.
+    for word in ("president", "président"):
+        html = f"<p>Le\u000c{word}\u000bdit\u00a0\u00a0bonjour\tà tous</p>"
+        assert html_to_text(html) == f"Le {word} dit bonjour à tous"
