@@ -53,7 +53,7 @@ _MAX_BYLINE = 120
 _OXFORD_AND = re.compile(r",\s+and\s+", re.I)
 _HAS_TIME = re.compile(r"\d:\d\d|T\d")  # "2026-03-01" is a day; "2026-03-01T09:30" and "09:30" are times
 _BYLINES = etree.XPath(xpaths.BYLINE_XPATH)
-_ITEMPROP = etree.XPath("//*[@itemprop=$name]")
+_ITEMPROP = etree.XPath("//@itemprop[.=$name]/..")  # by attribute, as xpaths.BYLINE_XPATH
 MAX_NOTES = 10
 _NOTE_URL_CHARS = 120
 

@@ -37,13 +37,15 @@ PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 BYLINE_TOKENS = ("byline", "author", "author-name", "byline-name", "article-author", "story-byline", "contributor")
 # Every token contains one of these: a cheap substring test before the exact token tests (a test holds that).
 BYLINE_STEMS = ("byline", "author", "contributor")
-# One predicate over one walk of the document (a union of nine `//*[...]` walked it nine times).
+# The elements whose class, rel or itemprop attribute names a byline, in document order. Walked as attributes
+# (`//@class[...]/..`): a test on `//*` is made for every element, most of which have no such attribute, and took
+# twice as long (1.0 against 0.5 ms a page on the dev and readability pages, the same elements found).
 BYLINE_XPATH = (
-    "//*[@rel='author' or @itemprop='author' or (("
-    + " or ".join(f"contains(@class, '{stem}')" for stem in BYLINE_STEMS)
+    "//@class[("
+    + " or ".join(f"contains(., '{stem}')" for stem in BYLINE_STEMS)
     + ") and ("
-    + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {token} ')" for token in BYLINE_TOKENS)
-    + "))]"
+    + " or ".join(f"contains(concat(' ', normalize-space(.), ' '), ' {token} ')" for token in BYLINE_TOKENS)
+    + ")]/.. | //@rel[.='author']/.. | //@itemprop[.='author']/.."
 )
 
 PUBLISHED_META = (

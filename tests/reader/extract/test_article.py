@@ -7,7 +7,9 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
+import lxml.html
 import pytest
+from lxml import etree
 
 from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article, xpaths
 from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, OUT_OF_TIME, PAGE_TOO_LARGE, TOO_MANY_ELEMENTS
@@ -240,6 +242,16 @@ def test_no_break_spaces_in_titles_and_descriptions_are_spaces_but_where_they_ar
 
 def test_every_byline_class_token_contains_a_stem_the_byline_xpath_tests_first():
     assert all(any(stem in token for stem in xpaths.BYLINE_STEMS) for token in xpaths.BYLINE_TOKENS)
+
+
+def test_the_byline_xpath_finds_each_named_element_once_in_page_order():
+    page = lxml.html.document_fromstring(
+        '<html class="author"><body><p class="authority">no</p><span class="x  story-byline">1</span>'
+        '<a rel="author" class="byline">2</a><div itemprop="author">3</div><i class="contributor">4</i>'
+        '<b rel="authors">no</b></body></html>'
+    )
+    found = etree.XPath(xpaths.BYLINE_XPATH)(page)
+    assert [el.tag for el in found] == ["html", "span", "a", "div", "i"]
 
 
 POISON = "http://www.google<script .com>alert(1)</script"
