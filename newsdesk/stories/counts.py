@@ -36,8 +36,9 @@ LISTED = publisher_shown("publisher__")
 ORIGINAL = Q(signature__isnull=True) | Q(signature__is_repeat=False)
 
 
-def reports_in(story_id: int) -> Q:
-    """The condition that a LISTED member of story `story_id` (its queryset annotated with `at`, its arrival time:
+def reports_in(story_id: int | OuterRef) -> Q:
+    """The condition that a LISTED member of story `story_id` (an id, or OuterRef("story_membership__story_id") for
+    members of several stories; its queryset annotated with `at`, its arrival time:
     published, else fetched) reports a text there: it is an original, or a wire copy that stands in for a primary
     the story does not list (its publisher blocked or deactivated, or it fell in another story) — the earliest
     listed copy of its group in the story (by `at`, then id), when no listed member of that group there is an

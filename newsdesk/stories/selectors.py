@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -144,11 +144,12 @@ LANGUAGE_LEAD_FIELDS = ("story_membership__story_id", *ARTICLE_CARD_FIELDS, "tit
 
 def story_language_leads(led_in: Mapping[int, str], *, language: str) -> dict[int, tuple]:
     """The report in `language` that a card of each story shows when a reader asked for that language: of its
-    visible originals in that language (arrival order) the one that would lead it (stories.counts.lead_of: the first
+    visible reports in that language (arrival order) the one that would lead it (stories.counts.lead_of: the first
     whose display policy shows text, else the first). `led_in`: each story's id and the language its lead article is
     in. A story led in `language` already is told as it is: the one place that decides which stories a reader's
     language retells (home cards, story pages, feeds and the API). LANGUAGE_LEAD_FIELDS rows (named tuples) by story
-    id, one query (none when no story needs one); a story with no such report is left out."""
+    id, one query (none when no story needs one); a story with no such report is left out. Its reports are the story
+    page's (stories.counts.reports_in)."""
     ids = [story_id for story_id, led in led_in.items() if led != language] if language else []
     if not ids:
         return {}
@@ -156,7 +157,9 @@ def story_language_leads(led_in: Mapping[int, str], *, language: str) -> dict[in
     def build() -> QuerySet[Article]:
         members = Article.objects.filter(story_membership__story_id__in=ids, language=language)
         arrival = Coalesce("published_at", "fetched_at")
-        members = without_repeats(article_shown(members)).annotate(at=arrival).order_by("at", "id")
+        members = article_shown(members).annotate(at=arrival)
+        # The story page's reports (one per wire text, a copy standing in for a primary the story does not show).
+        members = members.filter(reports_in(OuterRef("story_membership__story_id"))).order_by("at", "id")
         return members.values_list(*LANGUAGE_LEAD_FIELDS, named=True)
 
     by_story: dict[int, list[tuple]] = {}
