@@ -9,7 +9,7 @@ from datetime import datetime
 from itertools import chain
 from typing import TypeVar
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Min, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from newsdesk.articles.models import Article
@@ -32,6 +32,28 @@ SHOWING_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERP
 # The members any surface lists (the story page's, story_language_leads'): a blocked or deactivated publisher's
 # articles appear nowhere, so they neither head a story nor count among its outlets, reports and languages.
 LISTED = publisher_shown("publisher__")
+# A member that is no known wire repeat (no signature yet, or its group's primary, or in no group).
+ORIGINAL = Q(signature__isnull=True) | Q(signature__is_repeat=False)
+
+
+def reports_in(story_id: int | OuterRef) -> Q:
+    """The condition that a LISTED member of story `story_id` (an id, or OuterRef("story_membership__story_id") for
+    members of several stories; its queryset annotated with `at`, its arrival time:
+    published, else fetched) reports a text there: it is an original, or a wire copy that stands in for a primary
+    the story does not list (its publisher blocked or deactivated, or it fell in another story) — the earliest
+    listed copy of its group in the story (by `at`, then id), when no listed member of that group there is an
+    original. The one definition the story page's reports (selectors.story_coverage) and the counts here read:
+    such a copy counts as a report, and may lead."""
+    listed = Article.objects.filter(LISTED, story_membership__story_id=story_id).exclude(signature__group=None)
+    led = listed.filter(signature__is_repeat=False).values("signature__group_id")
+    earlier = listed.annotate(at=Coalesce("published_at", "fetched_at")).filter(
+        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk")),
+        signature__group_id=OuterRef("signature__group_id"),
+    )
+    # The uncorrelated test first: a copy whose primary is listed (nearly every one) is settled without the
+    # per-row one. A copy in no group (its group gone) reports itself, as it did on the story page.
+    stands_in = Q(signature__is_repeat=True) & ~Q(signature__group_id__in=led) & ~Exists(earlier)
+    return ORIGINAL | stands_in
 
 
 def story_counts_refresh(story: Story, *, reopen: bool = True) -> None:
@@ -76,11 +98,16 @@ def _members(story: Story) -> QuerySet[Article]:
     )
 
 
+def _reporting(members: QuerySet[Article], story: Story) -> QuerySet[Article]:
+    """`members` (of `story`, from _members) annotated `reports` (reports_in)."""
+    return members.annotate(reports=ExpressionWrapper(reports_in(story.pk), output_field=BooleanField()))
+
+
 def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
-    """The counts from one read of the members' narrow rows (no signature yet: not a known repeat)."""
+    """The counts from one read of the members' narrow rows."""
     every = sorted(
-        members.values_list(
-            "at", "pk", "publisher_id", "language", "signature__is_repeat", "title", *IMAGE_FIELDS[1:], "listed"
+        _reporting(members, story).values_list(
+            "at", "pk", "publisher_id", "language", "reports", "title", *IMAGE_FIELDS[1:], "listed"
         ),
         key=lambda row: (row[0], row[1]),
     )
@@ -96,7 +123,7 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     uses = Counter(row[3] for row in rows if row[3])
     languages = sorted(uses, key=lambda code: (-uses[code], arrived[code]))
     main_language = languages[0] if languages else ""
-    originals = [row for row in rows if row[4] is not True]
+    originals = [row for row in rows if row[4]]
     in_language = [row for row in originals if row[3] == main_language]
     lead = lead_of(in_language, policy=lambda row: row[8:11]) or (originals or rows or every)[0]
     # IMAGE_FIELDS, the lead's first (none when no member is listed)
@@ -116,14 +143,15 @@ def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
 def _counts_in_database(story: Story, members: QuerySet[Article]) -> None:
     """The counts by aggregates in the database (a story of a wire text carried by thousands of outlets is
     recounted for every copy it gains)."""
-    original = Q(signature__isnull=True) | Q(signature__is_repeat=False)  # no signature yet: not a known repeat
     totals = members.aggregate(size=Count("pk"), listed=Count("pk", filter=LISTED), first=Min("at"), last=Max("at"))
     story.size, story.shown_size = totals["size"], totals["listed"]
     if not story.size:
         return
     every, members = members, members.filter(LISTED)
-    originals = members.filter(original)
-    totals |= members.aggregate(outlets=Count("publisher_id", distinct=True), reports=Count("pk", filter=original))
+    originals = members.filter(reports_in(story.pk))
+    # Counted apart: inside the aggregate, the Exists' outer arrival time is not the member's.
+    totals |= members.aggregate(outlets=Count("publisher_id", distinct=True))
+    totals["reports"] = originals.count()
     arrival = ("at", "pk")
     languages = _languages_by_use(members.exclude(language=""))
     main_language = languages[0] if languages else ""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from newsdesk.articles.selectors import (
 )
 from newsdesk.common.compiled import key_rows
 from newsdesk.sources.selectors import publisher_shown
-from newsdesk.stories.counts import lead_of
+from newsdesk.stories.counts import lead_of, reports_in
 from newsdesk.stories.models import Story, SyndicationGroup
 
 MAX_ID = 2**63 - 1
@@ -144,11 +144,12 @@ LANGUAGE_LEAD_FIELDS = ("story_membership__story_id", *ARTICLE_CARD_FIELDS, "tit
 
 def story_language_leads(led_in: Mapping[int, str], *, language: str) -> dict[int, tuple]:
     """The report in `language` that a card of each story shows when a reader asked for that language: of its
-    visible originals in that language (arrival order) the one that would lead it (stories.counts.lead_of: the first
+    visible reports in that language (arrival order) the one that would lead it (stories.counts.lead_of: the first
     whose display policy shows text, else the first). `led_in`: each story's id and the language its lead article is
     in. A story led in `language` already is told as it is: the one place that decides which stories a reader's
     language retells (home cards, story pages, feeds and the API). LANGUAGE_LEAD_FIELDS rows (named tuples) by story
-    id, one query (none when no story needs one); a story with no such report is left out."""
+    id, one query (none when no story needs one); a story with no such report is left out. Its reports are the story
+    page's (stories.counts.reports_in)."""
     ids = [story_id for story_id, led in led_in.items() if led != language] if language else []
     if not ids:
         return {}
@@ -156,7 +157,9 @@ def story_language_leads(led_in: Mapping[int, str], *, language: str) -> dict[in
     def build() -> QuerySet[Article]:
         members = Article.objects.filter(story_membership__story_id__in=ids, language=language)
         arrival = Coalesce("published_at", "fetched_at")
-        members = without_repeats(article_shown(members)).annotate(at=arrival).order_by("at", "id")
+        members = article_shown(members).annotate(at=arrival)
+        # The story page's reports (one per wire text, a copy standing in for a primary the story does not show).
+        members = members.filter(reports_in(OuterRef("story_membership__story_id"))).order_by("at", "id")
         return members.values_list(*LANGUAGE_LEAD_FIELDS, named=True)
 
     by_story: dict[int, list[tuple]] = {}
@@ -296,9 +299,12 @@ def story_sitemap_keys(*, limit: int) -> list[tuple]:
 
 
 def story_articles(story: Story) -> list[Article]:
-    """The story's visible articles, oldest first."""
+    """The story's visible articles, oldest first, each annotated `reports`: whether it reports its text in the
+    story (stories.counts.reports_in, the rule its counts read) or is a copy another of them reports."""
     articles = article_shown(Article.objects.filter(story_membership__story=story))
     articles = articles.select_related("publisher", "category", "signature__group").defer("signature__signature")
+    articles = articles.annotate(at=Coalesce("published_at", "fetched_at"))
+    articles = articles.annotate(reports=ExpressionWrapper(reports_in(story.pk), output_field=BooleanField()))
     return sorted(articles, key=lambda a: (a.published_at or a.fetched_at, a.pk))
 
 
@@ -313,18 +319,15 @@ def story_coverage(story: Story) -> StoryCoverage:
             by_group.setdefault(group_id, []).append(article)
     reports = []
     for article in timeline:
+        if not article.reports:
+            continue  # a copy of a text another shown member reports (its primary, or its earliest shown copy)
         group_id = _group_id(article)
-        if group_id is None:
-            reports.append(Report(article=article, is_primary_source=False, carried_by=[]))
-            continue
-        copies = [other for other in by_group[group_id] if other.pk != article.pk]
-        if not article.signature.is_repeat:
-            reports.append(Report(article=article, is_primary_source=True, carried_by=copies))
-        elif article is by_group[group_id][0] and all(copy.signature.is_repeat for copy in copies):
-            # The text's primary is not among the story's shown articles (its publisher blocked or deactivated, or
-            # it fell in another story): its earliest shown copy reports it here, the others carried it, so the
-            # text and its outlets stay in the story (the article API and search keep such copies too).
-            reports.append(Report(article=article, is_primary_source=False, carried_by=copies))
+        # A wire text's primary, or the copy standing in for a primary the story does not show (its publisher
+        # blocked or deactivated, or it fell in another story): the other shown copies carried it, so the text and
+        # its outlets stay in the story (the article API and search keep such copies too).
+        copies = [other for other in by_group.get(group_id, ()) if other.pk != article.pk]
+        primary = group_id is not None and not article.signature.is_repeat
+        reports.append(Report(article=article, is_primary_source=primary, carried_by=copies))
     reports.sort(key=lambda r: (r.is_primary_source, r.article.published_at or r.article.fetched_at), reverse=True)
     publishers = list(dict.fromkeys(article.publisher.name for article in timeline))
     return StoryCoverage(story=story, reports=reports, timeline=timeline, publishers=publishers)

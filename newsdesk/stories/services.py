@@ -187,6 +187,23 @@ def publisher_stories_recount(*, publisher_id: int) -> int:
     return recounted
 
 
+def stories_recount(*, progress: Callable[[int, int], None] | None = None, batch: int = 200) -> int:
+    """Recount every stored story's counts, lead and image from its members as this code counts them, in place:
+    members, ids and clustering states kept, a closed story stays closed. Stories counted by older code keep their
+    old lead and counts until something recounts them; this is that something (`newsdesk reprocess --counts-only`).
+    `batch` stories per transaction in the story turn, so workers take turns in between; how many were recounted."""
+    ids = list(Story.objects.order_by("pk").values_list("pk", flat=True))
+    for done, chunk in enumerate(_chunks(ids, batch)):
+        with transaction.atomic():
+            turn_take()
+            for story in Story.objects.filter(pk__in=chunk).defer("state"):
+                story_counts_refresh(story, reopen=False)
+        if progress is not None:
+            progress(min((done + 1) * batch, len(ids)), len(ids))
+    content_version_bump()
+    return len(ids)
+
+
 def article_stories_update(*, article: Article) -> None:
     """What ingestion calls for a stored article: its wire-copy group, then its story."""
     articles_stories_update(articles=[article])

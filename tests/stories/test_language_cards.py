@@ -268,3 +268,29 @@ def test_french_cards_cost_the_same_queries_for_2_stories_and_for_12(client, set
     assert Story.objects.count() == 12
     assert (shown_small, shown_big) == (2, 12)
     assert small == big
+
+
+def test_a_french_wire_copy_standing_in_for_a_hidden_primary_retells_the_story_in_french(client):
+    # The story page reports a wire text whose primary it does not show by its earliest shown copy; the language
+    # cards left every copy out, so a story whose only French report is such a copy was not told in French.
+    now = timezone.now()
+    german = make_article(
+        make_publisher(language="de"), title=GERMAN, language="de", published_at=now - timedelta(hours=5)
+    )
+    agency, first, second = (
+        make_article(
+            make_publisher(language="fr", **extra), title=title, language="fr", published_at=now - timedelta(hours=h)
+        )
+        for title, h, extra in (
+            ("Agence : la maire battue", 4, {"policy": Publisher.DisplayPolicy.BLOCKED}),
+            (FRENCH, 3, {}),
+            ("Copie : la maire battue", 2, {}),
+        )
+    )
+    make_group(agency, [first, second])
+    story = make_story([german, agency, first, second], lead_article=german, language="de")
+    from newsdesk.stories.selectors import story_language_leads
+
+    assert story_language_leads({story.pk: "de"}, language="fr")[story.pk].id == first.pk
+    (listed,) = client.get("/api/stories?lang=fr").json()["items"]
+    assert listed["headline"] == FRENCH

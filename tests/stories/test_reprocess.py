@@ -1,5 +1,5 @@
-"""`newsdesk reprocess [--since DATE]`: stories and wire groups rebuilt from stored articles; bad dates are one-line
-parser errors."""
+"""`newsdesk reprocess [--since DATE | --counts-only]`: stories and wire groups rebuilt from stored articles, or the
+stored stories recounted in place; bad dates are one-line parser errors."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 from tests.factories import make_article, make_publisher
+from tests.stories.rows import make_group, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,35 @@ def test_reprocess_identifies_language_again_from_the_stored_text():
     first.refresh_from_db()
     assert first.language == "en"
     assert first.search_stems  # the stems follow the language they were made in
+
+
+def test_counts_only_recounts_stories_counted_by_older_code_in_place():
+    # Counted before blocked publishers' members and stand-in copies were counted as they are now: a blocked
+    # publisher's article leads, among the outlets; nothing recounts such a story until it changes.
+    now = timezone.now()
+    blocked = make_publisher(name="Gone", policy=Publisher.DisplayPolicy.BLOCKED)
+    old_lead = make_article(blocked, title="Blocked lead", published_at=now - timedelta(hours=4))
+    agency = make_article(
+        make_publisher(name="Agency", is_active=False), title="Wire", published_at=now - timedelta(hours=3)
+    )
+    copy = make_article(make_publisher(name="Herald"), title="Wire copy", published_at=now - timedelta(hours=2))
+    own = make_article(make_publisher(name="Post"), title="Own report", published_at=now - timedelta(hours=1))
+    make_group(agency, [copy])
+    stale = make_story([old_lead, agency, copy, own], is_closed=True)
+    other = make_story([make_article(make_publisher(name="Solo"), title="Solo", published_at=now)])
+    members = set(StoryMembership.objects.values_list("story_id", "article_id"))
+    out = io.StringIO()
+
+    call_command("reprocess", "--counts-only", "--no-progress", stdout=out)
+
+    assert out.getvalue().strip() == "recounted 2 stories"
+    stale.refresh_from_db()
+    assert (stale.lead_article_id, stale.headline, stale.is_closed) == (copy.pk, "Wire copy", True)
+    assert (stale.size, stale.shown_size, stale.outlet_count, stale.report_count) == (4, 2, 2, 2)
+    assert Story.objects.get(pk=other.pk).lead_article_id == other.lead_article_id
+    assert set(StoryMembership.objects.values_list("story_id", "article_id")) == members  # ids and members kept
+
+
+def test_counts_only_takes_no_since():
+    with pytest.raises(CommandError, match="--counts-only recounts every story; it takes no --since"):
+        call_command("reprocess", "--counts-only", "--since", "2026-12-01")

@@ -159,3 +159,39 @@ def test_copies_of_a_wire_text_whose_primary_is_hidden_still_report_it_on_the_st
         (own.pk, False, 0),
         (herald.pk, False, 1),
     ]
+
+
+@pytest.mark.parametrize("path", ["rows", "aggregates"])
+def test_the_copy_standing_in_for_a_hidden_primary_is_counted_and_may_lead_as_the_page_lists_it(
+    client, path, monkeypatch
+):
+    # The story page reports a hidden primary's text by its earliest shown copy; the counts ignored that copy: one
+    # report fewer, and the headline went to the one French report though the page's reports are mostly English.
+    monkeypatch.setattr("newsdesk.stories.counts.SMALL_STORY", 10_000 if path == "rows" else -1)
+    now = timezone.now()
+    agency, herald, gazette = (
+        make_article(make_publisher(name=name), title=title, language="en", published_at=now - timedelta(hours=hours))
+        for name, title, hours in (
+            ("Wire Agency", "Port strike ends", 4),
+            ("Herald", "Port strike ends after talks", 3),
+            ("Gazette", "Port strike is over", 2),
+        )
+    )
+    french = make_article(
+        make_publisher(name="Le Matin"), title="Fin de la grève", language="fr", published_at=now - timedelta(hours=5)
+    )
+    make_group(agency, [herald, gazette])
+    story = make_story([agency, herald, gazette, french])
+    story_counts_refresh(story)
+
+    publisher_policy_set(publisher=agency.publisher, display_policy=Publisher.DisplayPolicy.BLOCKED)
+
+    story.refresh_from_db()
+    assert (story.report_count, story.outlet_count, story.shown_size) == (2, 3, 3)
+    assert (story.lead_article_id, story.language, story.languages) == (herald.pk, "en", ["en", "fr"])
+    articles = client.get(f"/api/stories/{story.pk}").json()["articles"]
+    assert sorted(a["id"] for a in articles) == sorted([herald.pk, french.pk])
+    # The agency shown again: its primary reports the text, the copies are repeats again.
+    publisher_policy_set(publisher=agency.publisher, display_policy=Publisher.DisplayPolicy.FULL)
+    story.refresh_from_db()
+    assert (story.report_count, story.lead_article_id, story.shown_size) == (2, agency.pk, 4)

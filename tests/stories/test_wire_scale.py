@@ -18,6 +18,7 @@ from newsdesk.articles.policy import article_rule
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.counts import story_counts_refresh
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
+from newsdesk.stories.selectors import story_coverage
 from newsdesk.stories.services import articles_stories_update
 from newsdesk.stories.syndication_services import syndication_group_refresh
 from tests.factories import make_article, make_publisher
@@ -198,6 +199,22 @@ def test_a_copy_published_before_every_other_takes_the_primary_when_it_arrives_l
     assert (story.size, story.report_count, story.lead_article_id) == (32, 1, earliest.pk)
 
 
+def reporting(members: list[Article]) -> list[Article]:
+    """The listed members (in arrival order) that report a text: originals, and of a wire group no listed member of
+    which is its original (the primary hidden, or in another story) the earliest listed copy; a copy in no group
+    reports itself."""
+    signatures = [getattr(a, "signature", None) for a in members]
+    led = {s.group_id for s in signatures if s is not None and not s.is_repeat}
+    kept, seen = [], set()
+    for article, signature in zip(members, signatures, strict=True):
+        if signature is None or not signature.is_repeat or signature.group_id is None:
+            kept.append(article)
+        elif signature.group_id not in led and signature.group_id not in seen:
+            kept.append(article)
+            seen.add(signature.group_id)
+    return kept
+
+
 def reference_counts(story: Story) -> dict:
     """The counts read member by member, as the rules say (the form they had before the database counted)."""
     every = sorted(
@@ -207,10 +224,9 @@ def reference_counts(story: Story) -> dict:
     # Outlets, reports, languages, lead and image: of the members a surface lists (their publisher active and not
     # blocked); when none is, no outlet, report, language or image, and the first member for a headline.
     members = [a for a in every if a.publisher.is_active and a.publisher.display_policy != "blocked"]
-    repeats = {a.pk for a in members if getattr(a, "signature", None) is not None and a.signature.is_repeat}
     languages = Counter(a.language for a in members if a.language)
     main = languages.most_common(1)[0][0] if languages else ""
-    kept = [a for a in members if a.pk not in repeats]
+    kept = reporting(members)
     # The lead: the first original in the main language that may show text (a summary), else the first original in
     # that language, else the first original, else the first member.
     in_language = [a for a in kept if a.language == main]
@@ -225,6 +241,7 @@ def reference_counts(story: Story) -> dict:
         "shown_size": len(members),
         "outlet_count": len({a.publisher_id for a in members}),
         "report_count": len(kept),
+        "reports": sorted(a.pk for a in kept),
         "languages": [code for code, _ in languages.most_common()],
         "language": lead.language,
         "headline": lead.title[:500],
@@ -245,6 +262,8 @@ def test_story_counts_from_the_database_match_the_member_by_member_reading(seed,
     publishers = [make_publisher(policy=rng.choice(Publisher.DisplayPolicy.values)) for _ in range(3)]
     publishers.append(make_publisher(policy=rng.choice(Publisher.DisplayPolicy.values), is_active=False))
     story = Story.objects.create(headline="x", first_seen=base, last_seen=base)
+    # Wire groups, some of whose primaries (hidden, or in another story) are not among the story's listed members.
+    groups = [SyndicationGroup.objects.create(size=2) for _ in range(3)]
     for n in range(rng.randint(1, 14)):
         at = base + timedelta(minutes=rng.choice([0, 5, 5, 9, 30]))  # ties: the id decides
         article = make_article(
@@ -260,14 +279,17 @@ def test_story_counts_from_the_database_match_the_member_by_member_reading(seed,
             Article.objects.filter(pk=article.pk).update(image_key="")
         mark = rng.choice([None, True, False])
         if mark is not None:
-            ArticleSignature.objects.create(article=article, signature={}, is_repeat=mark)
+            group = rng.choice([None, *groups])
+            ArticleSignature.objects.create(article=article, signature={}, is_repeat=mark, group=group)
         StoryMembership.objects.create(article=article, story=story)
 
     story_counts_refresh(story)
 
     story.refresh_from_db()
     expected = reference_counts(story)
-    assert {key: getattr(story, key) for key in expected} == expected
+    # The reports the counts count are the ones the story page lists.
+    page = sorted(report.article.pk for report in story_coverage(story).reports)
+    assert {key: getattr(story, key) for key in expected if key != "reports"} | {"reports": page} == expected
 
 
 def group_state(group: SyndicationGroup) -> tuple:

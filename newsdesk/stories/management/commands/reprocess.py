@@ -1,13 +1,14 @@
-"""`newsdesk reprocess [--since DATE]`: rebuild wire-copy groups and stories from the stored articles."""
+"""`newsdesk reprocess [--since DATE | --counts-only]`: rebuild wire-copy groups and stories from the stored
+articles, or only recount the stored stories."""
 
 import argparse
 from datetime import UTC, datetime
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsdesk.common.database import require_migrated
-from newsdesk.stories.services import stories_rebuild
+from newsdesk.stories.services import stories_rebuild, stories_recount
 
 SINCE_HELP = "only articles published on or after this day or time (ISO 8601, e.g. 2026-12-01 or 2026-12-01T06:00Z)"
 
@@ -30,15 +31,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", type=since_argument, help=SINCE_HELP)
+        parser.add_argument(
+            "--counts-only",
+            action="store_true",
+            help="only recount every stored story's counts, lead and image in place (after an upgrade); no rebuild",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
 
     def handle(self, *args, **options) -> None:
         require_migrated()
+        counts_only = options["counts_only"]
+        if counts_only and options["since"] is not None:
+            raise CommandError("--counts-only recounts every story; it takes no --since")
         columns = (
             TextColumn("[bold]reprocess"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("articles"),
+            TextColumn("stories" if counts_only else "articles"),
             TimeElapsedColumn(),
         )
         with Progress(*columns, console=None, disable=options["no_progress"], transient=False) as progress:
@@ -47,5 +56,11 @@ class Command(BaseCommand):
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            count = stories_rebuild(since=options["since"], progress=advance)
-        self.stdout.write(f"reprocessed {count} article{'s' if count != 1 else ''}")
+            if counts_only:
+                count = stories_recount(progress=advance)
+            else:
+                count = stories_rebuild(since=options["since"], progress=advance)
+        if counts_only:
+            self.stdout.write(f"recounted {count} {'story' if count == 1 else 'stories'}")
+        else:
+            self.stdout.write(f"reprocessed {count} article{'s' if count != 1 else ''}")
