@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.feedgenerator import SyndicationFeed
 from django.utils.html import format_html, format_html_join
 from django.views import View
 
@@ -23,6 +24,12 @@ STORY_FEED_TITLE = "{site}: top stories"
 STORY_FEED_DESCRIPTION = (
     "The stories most covered right now by the publishers {site} follows, each with all its outlets."
 )
+
+
+def with_language(path: str, language: str) -> str:
+    """`path` as an absolute URL that keeps the reader's `?lang=`: a feed names itself and its page with the filter
+    it was asked with (as the article feeds do), or a feed reader following them would lose it."""
+    return absolute_url(f"{path}?lang={language}" if language else path)
 
 
 def story_feed_cards(language: str = "") -> list[StoryCard]:
@@ -50,6 +57,12 @@ class StoryRssFeed(Feed):
     def get_object(self, request: HttpRequest) -> str:
         return language_filter(request.GET.get("lang"))
 
+    def get_feed(self, obj: str, request: HttpRequest) -> SyndicationFeed:
+        feed = super().get_feed(obj, request)
+        if obj:  # narrowed by ?lang=: every item is told in that language; <language> (RSS) and xml:lang (Atom) say so
+            feed.feed["language"] = obj
+        return feed
+
     def title(self, obj: str) -> str:
         return STORY_FEED_TITLE.format(site=settings.SITE_NAME)
 
@@ -59,10 +72,10 @@ class StoryRssFeed(Feed):
     subtitle = description
 
     def link(self, obj: str) -> str:
-        return absolute_url(reverse("site:home"))
+        return with_language(reverse("site:home"), obj)
 
     def feed_url(self, obj: str) -> str:
-        return absolute_url(feed_path(STORIES, self.fmt))
+        return with_language(feed_path(STORIES, self.fmt), obj)
 
     def items(self, obj: str) -> list[StoryCard]:
         return story_feed_cards(obj)
@@ -119,13 +132,16 @@ class StoryJsonFeedView(View):
 
     def get(self, request: HttpRequest) -> JsonResponse:
         site = settings.SITE_NAME
-        document = {
+        language = language_filter(request.GET.get("lang"))
+        document: dict[str, Any] = {
             "version": JSON_FEED_VERSION,
             "title": STORY_FEED_TITLE.format(site=site),
-            "home_page_url": absolute_url(reverse("site:home")),
-            "feed_url": absolute_url(feed_path(STORIES, "json")),
+            "home_page_url": with_language(reverse("site:home"), language),
+            "feed_url": with_language(feed_path(STORIES, "json"), language),
             "description": STORY_FEED_DESCRIPTION.format(site=site),
             "authors": [{"name": site}],
-            "items": [story_jsonfeed_item(card) for card in story_feed_cards(language_filter(request.GET.get("lang")))],
         }
+        if language:
+            document["language"] = language
+        document["items"] = [story_jsonfeed_item(card) for card in story_feed_cards(language)]
         return JsonResponse(document, content_type=JSON_FEED_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
