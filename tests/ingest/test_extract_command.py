@@ -160,3 +160,12 @@ def test_a_page_over_the_element_cap_is_refused_with_the_reason(tmp_path):
 
     assert raised.value.returncode == 2
     assert str(raised.value).startswith(f"cannot extract {page}: page has too many elements to extract")
+
+
+@pytest.mark.parametrize("bad", ["http://[oops/", "not a url", "ftp://journal.example/a.html", "/politique/a.html"])
+def test_a_bad_original_url_is_one_line_and_status_2(tmp_path, bad):
+    completed = run_extract(str(PAGE), "--url", bad, data_dir=tmp_path)
+
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr.strip().splitlines() == [f"CommandError: --url must be an http(s) address, not {bad!r}"]
+    assert completed.stdout == ""

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -13,6 +14,7 @@ from newsdesk.sources.fetching import fetch_options_from_settings, is_web_addres
 
 EXIT_UNUSABLE = 2
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+ERROR_BAD_URL = "--url must be an http(s) address, not {url!r}"
 FIELDS = ("title", "byline", "published_at", "language", "wire_credit", "canonical_url", "image_url")
 
 
@@ -28,10 +30,13 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         location = str(options["location"])
         allow_loopback = bool(options["allow_loopback"])
+        original = str(options["url"])
+        if original and not _is_http_url(original):
+            raise _unusable(ERROR_BAD_URL.format(url=original))
         data, content_type, fetched_url = _read(location, allow_loopback=allow_loopback)
         if not looks_like_html(data, content_type=content_type):
             raise _unusable(f"{location} is not an HTML page")
-        url = str(options["url"]) or fetched_url
+        url = original or fetched_url
         try:
             article = extract_article(
                 data,
@@ -89,6 +94,13 @@ def _read(location: str, *, allow_loopback: bool) -> tuple[bytes, str, str]:
         return path.read_bytes(), "", path.resolve().as_uri()
     except OSError as exc:
         raise _unusable(f"cannot read {location}: {exc.strerror or exc}") from None
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        return is_web_address(url) and bool(urlsplit(url).hostname)
+    except ValueError:  # "http://[oops/"
+        return False
 
 
 def _unusable(message: str) -> CommandError:
