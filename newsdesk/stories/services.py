@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
+from newsdesk.common.signals import target_replaced
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.counts import story_counts_refresh, story_image_refresh
@@ -151,6 +152,7 @@ def _assign(
     gone = [pk for pk in stories if clusterer.resolve(pk) != pk]
     for pk in gone:
         StoryMembership.objects.filter(story_id=pk).update(story=final[clusterer.resolve(pk)])
+        target_replaced.send(Story, old_pk=pk, new_pk=final[clusterer.resolve(pk)].pk)  # its comments follow
     if gone:  # an empty delete still costs the collector's work, on every assignment
         Story.objects.filter(pk__in=gone).delete()
     StoryMembership.objects.bulk_create(
@@ -289,14 +291,6 @@ def stories_images_follow(*, article_ids: list[int]) -> int:
     if changed:
         content_version_bump(soft=True)  # pages now show the stories' images (nothing goes away)
     return changed
-
-
-def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:
-    """Mark stories quiet for longer than the quiet period closed; how many were. In the story turn: one UPDATE of
-    many stories, beside a worker's assignment updating some of them in another order, could deadlock them."""
-    with transaction.atomic():
-        turn_take()
-        return Story.objects.filter(is_closed=False, last_seen__lt=now - options.quiet_period).update(is_closed=True)
 
 
 # --- batch -----------------------------------------------------------------------------------------------------
