@@ -9,14 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsdesk.articles.models import Article
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.counts import COUNTED_FIELDS, stories_counts_refresh
-from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
+from newsdesk.stories.models import Story, SyndicationGroup
 from newsdesk.stories.services import publisher_stories_recount
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_story
-from tests.stories.test_wire_scale import reference_counts
+from tests.stories.test_wire_scale import random_member_add, reference_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -33,23 +32,9 @@ def _random_stories(seed: int, count: int) -> list[Story]:
     for s in range(count):
         story = Story.objects.create(headline="stale", first_seen=base, last_seen=base, size=rng.choice([0, 3, 99]))
         for n in range(rng.randint(0, 9)):
-            at = base + timedelta(minutes=rng.choice([0, 5, 5, 9, 30]))  # ties: the id decides
-            article = make_article(
-                rng.choice(publishers),
-                title=f"Report {seed}-{s}-{n}",
-                language=rng.choice(["en", "en", "fr", "de", ""]),
-                published_at=None if rng.random() < 0.3 else at,
-                fetched_at=at + timedelta(minutes=rng.choice([0, 1])),
-                image_url=rng.choice(["", "https://img.example/a.jpg"]),
-                robots_directives=rng.choice(["", "", "", "noimageindex", "max-snippet:0"]),
+            random_member_add(
+                rng, story, title=f"Report {seed}-{s}-{n}", publishers=publishers, groups=groups, base=base
             )
-            if rng.random() < 0.4:
-                Article.objects.filter(pk=article.pk).update(image_key="")
-            mark = rng.choice([None, True, False])
-            if mark is not None:
-                group = rng.choice([None, *groups])
-                ArticleSignature.objects.create(article=article, signature={}, is_repeat=mark, group=group)
-            StoryMembership.objects.create(article=article, story=story)
         stories.append(story)
     return stories
 
@@ -90,6 +75,9 @@ def test_what_a_batch_writes_is_the_counts_alone():
 
 
 def _publisher_in(stories: int) -> Publisher:
+    """A publisher with a report in each of `stories` stories, beside another publisher's; the story turn's row
+    made (the first turn ever taken creates it: a few queries once)."""
+    publisher_stories_recount(publisher_id=make_publisher().pk)
     publisher = make_publisher()
     for n in range(stories):
         make_story([make_article(publisher, title=f"Ours {n}"), make_article(make_publisher(), title=f"Theirs {n}")])
