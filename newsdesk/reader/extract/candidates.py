@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from newsdesk.reader.extract.boilerplate import drop_keep_tail, is_call_to_action
-from newsdesk.reader.extract.sanitize import element_to_text, html_to_text, sanitize_html
+from newsdesk.reader.extract.sanitize import element_to_text, html_to_text, sanitize_element, sanitize_html
 
 # trafilatura is imported where a candidate is built, not with this module: every `newsdesk` process imports the
 # extract package at Django setup (services, ingest context), and most never extract a page (a third of start-up).
@@ -188,8 +188,8 @@ def _draft(source: str, body: etree._Element, *, base_url: str, allow_loopback: 
         return None
 
     def finish() -> BodyCandidate | None:
-        markup = etree.tostring(body, encoding="unicode", method="html")
-        return _candidate(source, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
+        # The draft's tree is ours and read no more: sanitized in place, not serialized and parsed again.
+        return _candidate(source, sanitize_element(body, base_url=base_url, allow_loopback=allow_loopback))
 
     blocks = [el for el in body if "".join(el.itertext()).strip()]
     first = blocks[0] if blocks else None
