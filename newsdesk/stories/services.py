@@ -90,7 +90,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
             .only("size", "updated_at")
             .annotate(state_text=Cast("state", TextField()))[:MAX_OPEN_STORIES]
         }
-        restored = _states_restore(stories, embedder)
+        restored = story_states_restore(stories, embedder)
         try:
             for pk in stories:
                 clusterer.load(pk, restored[pk][2])
@@ -109,7 +109,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
 _restored = threading.local()
 
 
-def _states_restore(stories: dict[int, Story], embedder: Embedder | None) -> dict[int, tuple]:
+def story_states_restore(stories: dict[int, Story], embedder: Embedder | None) -> dict[int, tuple]:
     """Each open story's state, restored from its stored text or, when that text has not changed, the one this
     thread restored from it before (up to MAX_OPEN_STORIES JSON states decoded per assignment otherwise)."""
     before: dict[int, tuple] = getattr(_restored, "states", {})
