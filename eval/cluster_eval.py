@@ -35,13 +35,14 @@ import sys
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "eval"))
 
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer  # noqa: E402
+from cluster_stream import Stream  # noqa: E402
+from newsdesk.reader.cluster import ClusterOptions  # noqa: E402
 from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError, embedder_for  # noqa: E402
 from newsdesk.reader.packaged_model import PACKAGED_MODEL  # noqa: E402
 
@@ -97,25 +98,12 @@ def read_rows(path: Path) -> list[dict]:
     return rows
 
 
-def _time(row: dict) -> datetime | None:
-    value = row.get("time")
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) and value else None
-
-
 def ours(rows: list[dict], options: ClusterOptions, embedder: Embedder | None = None) -> dict[str, str]:
-    clusterer = StoryClusterer(options)
-    stories = {}
+    """Our stories, closed as the product closes them (eval/cluster_stream.py: the refinement pass at each close)."""
+    stream = Stream(options, embedder)
     for row in rows:
-        title, text = row.get("title") or "", row.get("text") or ""
-        # Embedded only where the score uses it (full text does not, by default: ClusterOptions.embedding_weight).
-        share = options.embedding_weight if text.strip() else options.title_embedding_weight
-        language = row.get("lang") or ""
-        vector = embedder.vector(title, text, language) if embedder and share else None
-        assigned = clusterer.assign(
-            title=title, text=text, language=language, at=_time(row), vector=vector, url=row.get("url") or ""
-        )
-        stories[row["id"]] = assigned.story
-    return {key: json.dumps(clusterer.resolve(story)) for key, story in stories.items()}
+        stream.add(row)
+    return {key: json.dumps(story) for key, story in stream.finish().items()}
 
 
 def baseline(rows: list[dict], threshold: float) -> dict[str, str]:

@@ -12,7 +12,7 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -92,11 +92,18 @@ class BodyCandidate:
     @cached_property
     def words(self) -> int:
         """Counted once: the vote reads it up to four times, and a long page's text has 14,000 words."""
-        return len(_WORD.findall(self.text))
+        return len(words_of(self.text))
 
     def finished(self) -> BodyCandidate | None:
         """The candidate as shown: sanitized HTML and its text (None when nothing is left of a draft)."""
         return self.finish() if self.finish is not None else self
+
+
+@lru_cache(maxsize=16)
+def words_of(text: str) -> list[str]:
+    """The text's words, found once for the candidate's word count and the vote's 4-grams (ensemble.py) alike: a
+    long page's text takes a tenth of a millisecond to split. Callers never change the list they get."""
+    return _WORD.findall(text)
 
 
 def trafilatura_candidate(
