@@ -12,7 +12,7 @@ from django.utils.feedgenerator import SyndicationFeed
 from django.utils.html import format_html, format_html_join
 from django.views import View
 
-from newsdesk.articles.presentation import absolute_url
+from newsdesk.articles.presentation import absolute_url, credit_html, credit_text
 from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed
 from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
 from newsdesk.site.syndication import STORIES, feed_path
@@ -37,17 +37,22 @@ def story_feed_cards(language: str = "") -> list[StoryCard]:
 
 
 def story_item_html(card: StoryCard) -> str:
-    """The item body: summary (if the lead article's policy allows one), then the breadth of coverage."""
+    """The item body: summary (if the lead article's policy allows one), the credit of the report whose headline
+    and summary these are (as every article feed item carries it), then the breadth of coverage."""
     summary = format_html("<p>{}</p>", card.summary) if card.summary else ""
+    credit = credit_html(card.told_by) if card.told_by is not None else ""
     languages = format_html_join(", ", "{}", ((code,) for code in card.languages))
-    return summary + format_html(
-        "<p>{} outlet(s), {} article(s), languages: {}</p>", card.outlet_count, card.size, languages
+    return (
+        summary
+        + credit
+        + format_html("<p>{} outlet(s), {} article(s), languages: {}</p>", card.outlet_count, card.size, languages)
     )
 
 
 def story_item_text(card: StoryCard) -> str:
     coverage = f"{card.outlet_count} outlet(s), {card.size} article(s), languages: {', '.join(card.languages)}"
-    return f"{card.summary}\n\n{coverage}" if card.summary else coverage
+    parts = [card.summary, credit_text(card.told_by) if card.told_by is not None else "", coverage]
+    return "\n\n".join(part for part in parts if part)
 
 
 class StoryRssFeed(Feed):

@@ -4,6 +4,7 @@ memberships, both stories' states and counts, an emptied story gone with its com
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,21 +15,17 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.community.models import Comment
 from newsdesk.reader.cluster import ClusterOptions, StoryState, clustering_features
+from newsdesk.reader.cluster.refine import Move
 from newsdesk.stories.closing import stories_close, story_moves_apply
 from newsdesk.stories.models import Story, StoryMembership
+from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild, story_assign
 from newsdesk.stories.syndication_services import article_text
 from tests.community.conftest import make_member
 from tests.factories import make_article, make_publisher
+from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA
 from tests.stories.rows import make_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-
-class Move:
-    """What reader.cluster.refine gives: article `member` moved from story `source` to `target`."""
-
-    def __init__(self, member: int, source: int, target: int, score: float) -> None:
-        self.member, self.source, self.target, self.score = member, source, target, score
 
 
 def quiet_story(name: str, *, quiet_for: timedelta) -> Story:
@@ -158,3 +155,101 @@ def test_reprocess_closes_the_stories_already_quiet_as_the_workers_would():
     assert out.getvalue().splitlines() == ["reprocessed 2 articles", "closed 1 quiet story"]
     closed = dict(Story.objects.values_list("lead_article_id", "is_closed"))
     assert closed == {old.pk: True, new.pk: False}
+
+
+# --- the refinement at a story's close, end to end -------------------------------------------------------------
+
+
+def pirate_reports(*, stray_alone: bool = False):
+    """The Mysore story (three reports, then a Sukanya report that joined it early: `stray_alone` puts that one in a
+    story of its own instead) and the Sukanya story (two reports, three and four hours later), stored as streaming
+    assignment stores them; the stray is the Mysore story's last member. Returns (mysore, stray's story, sukanya),
+    the stray and the time the stray's story is quiet."""
+    start = timezone.now() - timedelta(days=2)
+    articles = [
+        make_article(
+            make_publisher(name=f"Outlet {n}"),
+            title=title,
+            body_text=text,
+            summary="",
+            published_at=start + timedelta(hours=n),
+        )
+        for n, (title, text) in enumerate([*MYSORE, STRAY, *SUKANYA])
+    ]
+    for article in articles:
+        story_assign(article=article)
+    mysore = Story.objects.get(memberships__article=articles[0])
+    sukanya = Story.objects.get(memberships__article=articles[-1])
+    stray = articles[3]
+    assert mysore.pk != sukanya.pk
+    home = Story.objects.create(headline=stray.title, first_seen=start, last_seen=start) if stray_alone else mysore
+    StoryMembership.objects.filter(article=stray).update(story=home)
+    for story in {mysore, sukanya, home}:
+        _story_state_rebuild(story, CLUSTER_OPTIONS)  # as if it had joined there
+    return mysore, home, sukanya, stray, stray.published_at + CLUSTER_OPTIONS.quiet_period + timedelta(minutes=1)
+
+
+def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_every_surface_follows():
+    mysore, _, sukanya, stray, quiet = pirate_reports()
+    assert mysore.size == 4
+
+    assert stories_close(now=quiet) == 1
+
+    assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+    mysore.refresh_from_db()
+    sukanya.refresh_from_db()
+    assert (mysore.size, mysore.outlet_count, mysore.is_closed, mysore.state["size"]) == (3, 3, True, 3)
+    assert mysore.last_seen == mysore.first_seen + timedelta(hours=2)
+    assert (sukanya.size, sukanya.outlet_count, sukanya.is_closed, sukanya.state["size"]) == (3, 3, False, 3)
+    assert sukanya.first_seen == stray.published_at
+    client = Client()
+    assert stray.title in client.get(sukanya.get_absolute_url()).content.decode()
+    assert stray.title not in client.get(mysore.get_absolute_url()).content.decode()
+    assert f'href="{sukanya.get_absolute_url()}"' in client.get(stray.get_absolute_url()).content.decode()
+    assert client.get(f"/api/stories/{sukanya.pk}").json()["article_count"] == 3
+    assert client.get(f"/api/stories/{mysore.pk}").json()["article_count"] == 3
+
+    # Closed once: a later run finds nothing due and moves nothing.
+    assert stories_close(now=quiet + timedelta(hours=1)) == 0
+    assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+
+
+def test_a_story_emptied_at_its_close_is_gone_and_its_comments_are_on_the_story_that_took_its_article():
+    mysore, alone, sukanya, stray, quiet = pirate_reports(stray_alone=True)
+    comment = Comment.objects.create(
+        target=alone, author=make_member(), body="y", body_html="<p>y</p>", body_fingerprint="g", status="approved"
+    )
+
+    assert stories_close(now=quiet) == 1  # the Mysore story; the stray's own was emptied by its move
+    assert list(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == [mysore.pk]
+
+    assert not Story.objects.filter(pk=alone.pk).exists()
+    assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+    comment.refresh_from_db()
+    assert comment.target_id == sukanya.pk
+    assert Client().get(alone.get_absolute_url()).status_code == 404
+
+
+def test_with_no_refinement_a_close_only_marks_the_story_closed():
+    mysore, _, _, stray, quiet = pirate_reports()
+    state = Story.objects.get(pk=mysore.pk).state
+
+    assert stories_close(now=quiet, options=replace(CLUSTER_OPTIONS, refine_passes=0)) == 1
+
+    assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
+    mysore.refresh_from_db()
+    assert (mysore.size, mysore.is_closed, mysore.state) == (4, True, state)
+
+
+def test_a_story_of_headlines_alone_never_changes_at_its_close():
+    mysore, _, sukanya, stray, quiet = pirate_reports()
+    Article.objects.filter(story_membership__story__in=[mysore, sukanya]).update(body_text="", summary="")
+    for story in (mysore, sukanya):
+        _story_state_rebuild(story, CLUSTER_OPTIONS)
+    before = Story.objects.get(pk=mysore.pk)
+
+    assert stories_close(now=quiet) == 1
+
+    assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
+    after = Story.objects.get(pk=mysore.pk)
+    assert (after.size, after.state, after.headline, after.is_closed) == (4, before.state, before.headline, True)

@@ -106,6 +106,12 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def lowered_words(text: str) -> list[str]:
+    """The text's words in lower case, to compare two texts word for word (a heading with the title, a byline's
+    last part with the site's name) whatever their case, spacing and punctuation."""
+    return [w.lower() for w in _WORD.findall(text or "")]
+
+
 def trafilatura_candidate(
     pruned: etree._Element, *, source: str, url: str, title: str, base_url: str, allow_loopback: bool
 ) -> BodyCandidate | None:
@@ -162,7 +168,7 @@ def readability_candidate(
     if summary is None or not len(summary):
         return None
     for heading in list(summary.iter("h1", "h2"))[:2]:
-        if _words(heading.text_content()) == _words(title):
+        if lowered_words(heading.text_content()) == lowered_words(title):
             drop_keep_tail(heading, blank_tail=False)
     for el in list(summary.iter("p", "div", "li")):
         if el.getparent() is not None and is_call_to_action(el.text_content()):
@@ -226,9 +232,9 @@ def _truncated(text: str) -> bool:
 
 def _drop_title_headings(body: etree._Element, title: str) -> None:
     """trafilatura often repeats the headline as the first heading; the page title already carries it."""
-    wanted = _words(title)
+    wanted = lowered_words(title)
     for el in list(body)[:3]:
-        if el.tag == "head" and wanted and _words("".join(el.itertext())) == wanted:
+        if el.tag == "head" and wanted and lowered_words("".join(el.itertext())) == wanted:
             drop_keep_tail(el, blank_tail=False)
             return
 
@@ -242,7 +248,7 @@ def _drop_top_chrome(body: etree._Element) -> None:
             continue
         text = " ".join(words)
         parts = [part for part in _CRUMB_SPLIT.split(text) if part]
-        crumb = len(parts) >= 3 and len(text.split()) <= 10 and all(len(part.split()) <= 3 for part in parts)
+        crumb = len(parts) >= 3 and len(words) <= 10 and all(len(part.split()) <= 3 for part in parts)
         stamp = bool(_DATE_IN_LINE.search(text)) and len(_DATE_TOKENS.sub(" ", text).split()) <= 4
         if crumb or stamp:
             drop_keep_tail(el, blank_tail=False)
@@ -303,7 +309,3 @@ def _drop_captions(body: etree._Element) -> None:
         names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if _CAPTION.search(names):
             drop_keep_tail(el, blank_tail=False)
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text or "")]

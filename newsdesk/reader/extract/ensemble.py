@@ -28,10 +28,10 @@ from newsdesk.reader.extract.candidates import (
     TRAFILATURA,
     TRAFILATURA_PRECISION,
     BodyCandidate,
+    lowered_words,
     words_of,
 )
 
-_WORD = re.compile(r"\w+")
 _URL_ONLY = re.compile(r"(?:https?://|www\.)\S+")
 _SHINGLE = 4
 # Ties go to the source that is right most often on its own (trafilatura), then the publisher's own text.
@@ -181,7 +181,7 @@ def doubts(body: BodyCandidate, description: str, params: EnsembleParams = DEFAU
 
 
 def _word_set(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text or "")}
+    return set(lowered_words(text))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
