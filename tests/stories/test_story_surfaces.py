@@ -344,6 +344,26 @@ def test_story_feeds_carry_one_item_per_story_linking_the_story_page(client, wir
         assert document["items"][0]["_newsdesk"]["languages"] == ["en", "de"]
 
 
+def test_story_feed_items_credit_the_report_whose_headline_and_summary_they_carry(client, wire_story):
+    # The item's headline and summary are a publisher's words: named, its original linked and its wire credited, as
+    # every article feed item is, and in the reader's language the report that tells it there.
+    primary, german = wire_story["primary"], wire_story["german"]
+    credit = f"Originally published by Northbridge Courier: {primary.original_url} — With AFP"
+
+    feed = json.loads(client.get("/stories/feed.json").content)
+    rss = ET.fromstring(client.get("/stories/rss.xml").content)
+    atom = ET.fromstring(client.get("/stories/atom.xml").content)
+    (item,) = feed["items"]
+    (german_item,) = json.loads(client.get("/stories/feed.json?lang=de").content)["items"]
+
+    assert credit in item["content_text"]
+    assert f'<a href="{primary.original_url}">' in item["content_html"]
+    assert "Originally published by Northbridge Courier" in rss.findtext("./channel/item/description")
+    assert f'<a href="{primary.original_url}">' in atom.findtext(f"{ATOM}entry/{ATOM}summary")
+    assert f"Originally published by Nordstädter Rundschau: {german.original_url}" in german_item["content_text"]
+    assert "Northbridge Courier" not in german_item["content_text"]
+
+
 def test_story_atom_feed_entries_say_their_own_language(client, wire_story):
     # The feed is labelled with the site's language (its title is English); a German story's entry said nothing and
     # so read as English.

@@ -48,7 +48,7 @@ class HomePageView(View):
                 sections=[(section.category, section.articles) for section in sections if section.articles],
                 language=language,
             ),
-            "feeds": feed_links(STORIES),
+            "feeds": feed_links(STORIES, language=language),
             "nav_categories": categories,
         }
         return render(request, "site/home.html", context)
