@@ -25,10 +25,10 @@ from newsdesk.stories.embedding import (
     story_state_dump,
     story_state_restore,
 )
-from newsdesk.stories.models import Story, StoryMembership
-from newsdesk.stories.services import articles_stories_update, stories_rebuild
+from newsdesk.stories.models import Story
 from tests.factories import make_article, make_publisher
 from tests.reader.cluster.test_multilingual_model import ACTOR, STORM, TEMPETE
+from tests.stories.test_cluster_model import stream_and_rebuild
 from tests.test_settings_prod import run_newsdesk
 
 pytestmark = pytest.mark.django_db
@@ -51,20 +51,9 @@ def store_headlines() -> list:
     ]
 
 
-def stories_of(articles: list) -> list[int]:
-    memberships = dict(StoryMembership.objects.values_list("article_id", "story_id"))
-    return [memberships[a.pk] for a in articles]
-
-
 def test_one_event_in_two_languages_is_one_story_with_the_model_streaming_and_in_a_rebuild():
     articles = store_headlines()
-    with override_settings(NEWSDESK_CLUSTER_MODEL=MODEL):
-        for article in articles:
-            articles_stories_update(articles=[article])
-        streamed = stories_of(articles)
-        stored = Story.objects.get(pk=streamed[0]).state
-        assert stories_rebuild() == 3
-        rebuilt = stories_of(articles)
+    streamed, stored, rebuilt = stream_and_rebuild(MODEL, articles)
 
     assert streamed[0] == streamed[1] != streamed[2]
     assert rebuilt[0] == rebuilt[1] != rebuilt[2]

