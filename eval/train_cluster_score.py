@@ -31,6 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cluster_eval as ce
+from cluster_stream import row_time
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
 from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError, embedder_for
 from newsdesk.reader.cluster.features import article_features
@@ -61,7 +62,7 @@ def pairs(
     found_x, found_y = [], []
     for row in rows:
         title, text, gold = row.get("title") or "", row.get("text") or "", json.dumps(row["cluster"], sort_keys=True)
-        features, at, language = article_features(title, text), ce._time(row), row.get("lang") or ""
+        features, at, language = article_features(title, text), row_time(row), row.get("lang") or ""
         vector = embedder.vector(title, text, language) if embedder else None
         keys = clusterer.candidates(features, at)
         if keys:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import overload
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.utils import create_namedtuple_class
 
@@ -264,13 +264,21 @@ def _newest_key(article: tuple) -> tuple[bool, float, int]:
     return (stamp is not None, stamp.timestamp() if stamp else 0.0, article.id)
 
 
-def article_sitemap_keys(*, limit: int) -> list[tuple]:
-    """The lightest rows the sitemap needs: (id, updated_at) of the newest `limit` visible articles by id."""
+def article_sitemap_keys(*, offset: int, limit: int) -> list[tuple]:
+    """The lightest rows a sitemap page needs: (id, updated_at) of visible articles `offset`..`offset + limit` by
+    id, oldest first (new articles go on the last page, so the others keep their URLs)."""
 
     def build() -> QuerySet:
-        return article_shown(Article.objects.all()).order_by("-id").values_list("id", "updated_at", named=True)[:limit]
+        shown = article_shown(Article.objects.all()).order_by("id").values_list("id", "updated_at", named=True)
+        return shown[offset : offset + limit]
 
-    return key_rows(("sitemap", limit), build)
+    return key_rows(("sitemap", offset, limit), build)
+
+
+def article_sitemap_size() -> tuple[int, datetime | None]:
+    """(how many, latest updated_at) of the visible articles: a sitemap index's page count and lastmod."""
+    size = article_shown(Article.objects.all()).aggregate(count=Count("id"), latest=Max("updated_at"))
+    return size["count"], size["latest"]
 
 
 def category_list() -> QuerySet[Category]:

@@ -5,14 +5,27 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 NOT_MIGRATED = "the database at {name} is not set up or not up to date: run `newsdesk migrate` first"
 NO_DATA_DIR = "the data dir {path} does not exist: run `newsdesk init`, then `newsdesk migrate`"
+
+
+def database_now(alias: str = DEFAULT_DB_ALIAS) -> datetime:
+    """Now, as the database sees it (PostgreSQL's clock, which every host sharing it agrees on; SQLite has one host
+    by nature and takes the process clock)."""
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement_timestamp()")
+            return cursor.fetchone()[0]
+    return timezone.now()
 
 
 def require_migrated(alias: str = DEFAULT_DB_ALIAS) -> None:

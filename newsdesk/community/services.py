@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from newsdesk.common.content_version import content_version_bump
 from newsdesk.community import spam
 from newsdesk.community.markup import comment_render, text_fingerprint
 from newsdesk.community.models import Comment, CommentReport, Member
@@ -223,3 +224,15 @@ def comments_delete(*, comments: QuerySet[Comment]) -> int:
 
 def members_unban(*, members: QuerySet[Member]) -> int:
     return members.update(banned_at=None, ban_reason="")
+
+
+def comments_retarget(sender: type[models.Model], *, old_pk: int, new_pk: int, **kwargs: object) -> int:
+    """Move the comments on `sender` `old_pk` (replies with their parents) to `new_pk`, which took its place
+    (common.signals.target_replaced); how many moved. Both pages' cached copies are dropped."""
+    kind = ContentType.objects.get_for_model(sender)
+    moved = Comment.objects.filter(target_type=kind, target_id=old_pk).update(target_id=new_pk)
+    if moved:
+        log.info("comments moved", extra={"target": kind.model, "from_id": old_pk, "to_id": new_pk, "moved": moved})
+        for pk in (old_pk, new_pk):
+            content_version_bump(f"{kind.app_label}.{kind.model}", pk)
+    return moved

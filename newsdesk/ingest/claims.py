@@ -19,9 +19,8 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
-from newsdesk.common.database import writes_serialized
+from newsdesk.common.database import database_now, writes_serialized
 from newsdesk.reader.urls import url_origin
 from newsdesk.sources.models import Feed
 
@@ -33,11 +32,7 @@ _CLAIM_LOCK = 0x6E657773  # pg_advisory_xact_lock key: "news"
 
 def lease_clock() -> datetime:
     """Now, as the database sees it where several hosts may share it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT statement_timestamp()")
-            return cursor.fetchone()[0]
-    return timezone.now()
+    return database_now()
 
 
 def _lease_free(now: datetime) -> Q:

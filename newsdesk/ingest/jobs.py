@@ -21,7 +21,7 @@ from newsdesk.common.database import database_unavailable, writes_serialized
 from newsdesk.ingest.claims import lease_clock
 from newsdesk.ingest.models import PeriodicJob
 from newsdesk.ingest.report import one_line
-from newsdesk.stories.services import stories_close
+from newsdesk.stories.closing import stories_close
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ def _stories_close(now: datetime) -> str:
 
 def periodic_jobs() -> tuple[Job, ...]:
     """The workers' jobs, with their periods as the settings say now. A story is closed at most
-    NEWSDESK_STORIES_CLOSE_SECONDS (default 5 min) after its quiet period ends; closing is one indexed UPDATE."""
+    NEWSDESK_STORIES_CLOSE_SECONDS (default 5 min) after its quiet period ends, or a few runs later when more than
+    stories.closing.CLOSE_BATCH are due at once."""
     return (
         Job(
             name="stories_close",

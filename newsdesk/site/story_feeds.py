@@ -8,15 +8,17 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.feedgenerator import SyndicationFeed
 from django.utils.html import format_html, format_html_join
 from django.views import View
 
-from newsdesk.articles.presentation import absolute_url
+from newsdesk.articles.presentation import absolute_url, credit_html, credit_text
 from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed
 from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
+from newsdesk.site.languages import language_asked
 from newsdesk.site.syndication import STORIES, feed_path
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
-from newsdesk.stories.selectors import language_filter, story_top
+from newsdesk.stories.selectors import story_top
 
 STORY_FEED_ITEMS = 30
 STORY_FEED_TITLE = "{site}: top stories"
@@ -25,22 +27,33 @@ STORY_FEED_DESCRIPTION = (
 )
 
 
+def with_language(path: str, language: str) -> str:
+    """`path` as an absolute URL that keeps the reader's `?lang=`: a feed names itself and its page with the filter
+    it was asked with (as the article feeds do), or a feed reader following them would lose it."""
+    return absolute_url(f"{path}?lang={language}" if language else path)
+
+
 def story_feed_cards(language: str = "") -> list[StoryCard]:
     return story_cards(story_top(language=language)[:STORY_FEED_ITEMS], language=language)
 
 
 def story_item_html(card: StoryCard) -> str:
-    """The item body: summary (if the lead article's policy allows one), then the breadth of coverage."""
+    """The item body: summary (if the lead article's policy allows one), the credit of the report whose headline
+    and summary these are (as every article feed item carries it), then the breadth of coverage."""
     summary = format_html("<p>{}</p>", card.summary) if card.summary else ""
+    credit = credit_html(card.told_by) if card.told_by is not None else ""
     languages = format_html_join(", ", "{}", ((code,) for code in card.languages))
-    return summary + format_html(
-        "<p>{} outlet(s), {} article(s), languages: {}</p>", card.outlet_count, card.size, languages
+    return (
+        summary
+        + credit
+        + format_html("<p>{} outlet(s), {} article(s), languages: {}</p>", card.outlet_count, card.size, languages)
     )
 
 
 def story_item_text(card: StoryCard) -> str:
     coverage = f"{card.outlet_count} outlet(s), {card.size} article(s), languages: {', '.join(card.languages)}"
-    return f"{card.summary}\n\n{coverage}" if card.summary else coverage
+    parts = [card.summary, credit_text(card.told_by) if card.told_by is not None else "", coverage]
+    return "\n\n".join(part for part in parts if part)
 
 
 class StoryRssFeed(Feed):
@@ -48,7 +61,13 @@ class StoryRssFeed(Feed):
     fmt = "rss"
 
     def get_object(self, request: HttpRequest) -> str:
-        return language_filter(request.GET.get("lang"))
+        return language_asked(request)
+
+    def get_feed(self, obj: str, request: HttpRequest) -> SyndicationFeed:
+        feed = super().get_feed(obj, request)
+        if obj:  # narrowed by ?lang=: every item is told in that language; <language> (RSS) and xml:lang (Atom) say so
+            feed.feed["language"] = obj
+        return feed
 
     def title(self, obj: str) -> str:
         return STORY_FEED_TITLE.format(site=settings.SITE_NAME)
@@ -59,10 +78,10 @@ class StoryRssFeed(Feed):
     subtitle = description
 
     def link(self, obj: str) -> str:
-        return absolute_url(reverse("site:home"))
+        return with_language(reverse("site:home"), obj)
 
     def feed_url(self, obj: str) -> str:
-        return absolute_url(feed_path(STORIES, self.fmt))
+        return with_language(feed_path(STORIES, self.fmt), obj)
 
     def items(self, obj: str) -> list[StoryCard]:
         return story_feed_cards(obj)
@@ -119,13 +138,16 @@ class StoryJsonFeedView(View):
 
     def get(self, request: HttpRequest) -> JsonResponse:
         site = settings.SITE_NAME
-        document = {
+        language = language_asked(request)
+        document: dict[str, Any] = {
             "version": JSON_FEED_VERSION,
             "title": STORY_FEED_TITLE.format(site=site),
-            "home_page_url": absolute_url(reverse("site:home")),
-            "feed_url": absolute_url(feed_path(STORIES, "json")),
+            "home_page_url": with_language(reverse("site:home"), language),
+            "feed_url": with_language(feed_path(STORIES, "json"), language),
             "description": STORY_FEED_DESCRIPTION.format(site=site),
             "authors": [{"name": site}],
-            "items": [story_jsonfeed_item(card) for card in story_feed_cards(language_filter(request.GET.get("lang")))],
         }
+        if language:
+            document["language"] = language
+        document["items"] = [story_jsonfeed_item(card) for card in story_feed_cards(language)]
         return JsonResponse(document, content_type=JSON_FEED_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})

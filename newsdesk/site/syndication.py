@@ -49,18 +49,22 @@ def feed_path(scope: str, fmt: str, slug: str | None = None) -> str:
     return url_for(name, slug) if slug else route(name)
 
 
-def feed_links(scope: str = HOME, slug: str | None = None, label: str = "") -> list[FeedLink]:
-    """<link rel=alternate> entries for a page: its own feeds (if any) and always the site-wide ones."""
+def feed_links(scope: str = HOME, slug: str | None = None, label: str = "", language: str = "") -> list[FeedLink]:
+    """<link rel=alternate> entries for a page: its own feeds (if any) and always the site-wide ones, narrowed to
+    the page's `?lang=` when it has one (what a reader's feed reader discovers there is that language's feed)."""
+    query = f"?lang={language}" if language else ""
     links: list[FeedLink] = []
     if scope == STORIES:
         links += [
-            FeedLink(f"{settings.SITE_NAME}: top stories ({name})", mime, feed_path(STORIES, fmt))
+            FeedLink(f"{settings.SITE_NAME}: top stories ({name})", mime, feed_path(STORIES, fmt) + query)
             for fmt, name, mime in FEED_FORMATS
         ]
     elif scope != HOME and slug:
-        links += [FeedLink(f"{label} ({name})", mime, feed_path(scope, fmt, slug)) for fmt, name, mime in FEED_FORMATS]
+        links += [
+            FeedLink(f"{label} ({name})", mime, feed_path(scope, fmt, slug) + query) for fmt, name, mime in FEED_FORMATS
+        ]
     links += [
-        FeedLink(f"{settings.SITE_NAME}: latest ({name})", mime, feed_path(HOME, fmt))
+        FeedLink(f"{settings.SITE_NAME}: latest ({name})", mime, feed_path(HOME, fmt) + query)
         for fmt, name, mime in FEED_FORMATS
     ]
     return links

@@ -13,6 +13,7 @@ from newsdesk.site.views.home import HomePageView
 from newsdesk.site.views.publishers import PublisherDetailView
 from newsdesk.site.views.robots import RobotsTxtView
 from newsdesk.site.views.search import ArticleSearchView
+from newsdesk.site.views.sitemaps import sitemap_index
 from newsdesk.site.views.stories import StoryDetailView
 
 app_name = "site"
@@ -55,12 +56,19 @@ urlpatterns = [
     path("category/<slug:slug>/", CategoryDetailView.as_view(), name="category"),
     path("search/", ArticleSearchView.as_view(), name="search"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),
+    # An index of sections, each paginated (?p=2…): a site of any size is listed whole.
     path(
         "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": SITEMAPS, "section_url_name": f"{app_name}:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
         sitemap,
         # Django's view with its URLs written by a template tag (site/sitemap.xml): the same text, cheaper.
         {"sitemaps": SITEMAPS, "template_name": "site/sitemap.xml"},
-        name="sitemap",
+        name="sitemap_section",
     ),
     *_feed_routes("feeds/", HOME),
     *_feed_routes("category/<slug:slug>/", CATEGORY),

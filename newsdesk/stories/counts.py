@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.articles.policy import display_rule
@@ -34,6 +35,23 @@ SHOWING_POLICIES = (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERP
 LISTED = publisher_shown("publisher__")
 # A member that is no known wire repeat (no signature yet, or its group's primary, or in no group).
 ORIGINAL = Q(signature__isnull=True) | Q(signature__is_repeat=False)
+# A member's narrow row, as the counts of a small story read it.
+ROW_FIELDS = ("at", "pk", "publisher_id", "language", "reports", "title", *IMAGE_FIELDS[1:], "listed")
+# What a recount changes: stories_counts_refresh writes these alone.
+COUNTED_FIELDS = (
+    "size",
+    "shown_size",
+    "outlet_count",
+    "report_count",
+    "languages",
+    "lead_article",
+    "headline",
+    "language",
+    "image_article",
+    "first_seen",
+    "last_seen",
+    "updated_at",
+)
 
 
 def reports_in(story_id: int | OuterRef) -> Q:
@@ -74,6 +92,22 @@ def story_counts_refresh(story: Story, *, reopen: bool = True) -> None:
     story.save()
 
 
+def stories_counts_refresh(stories: Sequence[Story]) -> None:
+    """story_counts_refresh(story, reopen=False) for each of `stories`, written by one bulk update: the small ones
+    (nearly all) counted from one read of all their members' rows, so a publisher's change, which recounts every
+    story it is in inside the admin's request, costs a few queries for a batch rather than two a story."""
+    small = {story.pk for story in stories if story.size <= SMALL_STORY}
+    rows = _rows_by_story(small)
+    now = timezone.now()
+    for story in stories:
+        if story.pk in small:
+            _counts_of_rows(story, sorted(rows.get(story.pk, ()), key=lambda row: (row[0], row[1])))
+        else:
+            _counts_in_database(story, _members(story))
+        story.updated_at = now  # as save() would (bulk_update leaves auto_now fields alone)
+    Story.objects.bulk_update(stories, COUNTED_FIELDS)
+
+
 def story_image_refresh(story: Story) -> bool:
     """Choose the story's image again (nothing else): the image step stored one of its members' images, and the
     image it shows is not one we hold (refused, failed, or not fetched yet). Whether it changed."""
@@ -93,9 +127,26 @@ def story_image_refresh(story: Story) -> bool:
 
 
 def _members(story: Story) -> QuerySet[Article]:
-    return Article.objects.filter(story_membership__story=story).annotate(
+    return _annotated(Article.objects.filter(story_membership__story=story))
+
+
+def _annotated(articles: QuerySet[Article]) -> QuerySet[Article]:
+    return articles.annotate(
         at=Coalesce("published_at", "fetched_at"), listed=ExpressionWrapper(LISTED, output_field=BooleanField())
     )
+
+
+def _rows_by_story(story_ids: set[int]) -> dict[int, list[tuple]]:
+    """{story id: its members' ROW_FIELDS rows} of these stories, in one query."""
+    if not story_ids:
+        return {}
+    members = _annotated(Article.objects.filter(story_membership__story_id__in=story_ids)).annotate(
+        reports=ExpressionWrapper(reports_in(OuterRef("story_membership__story_id")), output_field=BooleanField())
+    )
+    by_story: dict[int, list[tuple]] = {}
+    for story_id, *row in members.values_list("story_membership__story_id", *ROW_FIELDS):
+        by_story.setdefault(story_id, []).append(tuple(row))
+    return by_story
 
 
 def _reporting(members: QuerySet[Article], story: Story) -> QuerySet[Article]:
@@ -105,12 +156,13 @@ def _reporting(members: QuerySet[Article], story: Story) -> QuerySet[Article]:
 
 def _counts_from_rows(story: Story, members: QuerySet[Article]) -> None:
     """The counts from one read of the members' narrow rows."""
-    every = sorted(
-        _reporting(members, story).values_list(
-            "at", "pk", "publisher_id", "language", "reports", "title", *IMAGE_FIELDS[1:], "listed"
-        ),
-        key=lambda row: (row[0], row[1]),
+    _counts_of_rows(
+        story, sorted(_reporting(members, story).values_list(*ROW_FIELDS), key=lambda row: (row[0], row[1]))
     )
+
+
+def _counts_of_rows(story: Story, every: list[tuple]) -> None:
+    """The counts from the members' ROW_FIELDS rows, in arrival order."""
     story.size = len(every)
     rows = [row for row in every if row[-1]]
     story.shown_size = len(rows)

@@ -36,6 +36,7 @@ class StoryCard:
     last_seen: datetime
     is_closed: bool
     reader_language: str = ""  # told by its report in this language (a reader asked for it): its page's `?lang=`
+    told_by: Article | None = None  # the report whose headline and summary the card carries (its credit in feeds)
 
     @property
     def reader_url(self) -> str:
@@ -106,6 +107,7 @@ def story_card(story: Story, *, lead: Article | None = None) -> StoryCard:
         last_seen=story.last_seen,
         is_closed=story.is_closed,
         reader_language=lead.language if lead is not None else "",
+        told_by=lead if lead is not None else story.lead_article,
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -288,14 +288,20 @@ def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language
     return StoryRanking([rank_key for rank_key in ranking.keys if rank_key < key])
 
 
-def story_sitemap_keys(*, limit: int) -> list[tuple]:
-    """(id, updated_at) of the `limit` most recently active stories some reader is shown, for the sitemap."""
+def story_sitemap_keys(*, offset: int, limit: int) -> list[tuple]:
+    """(id, updated_at) of the stories some reader is shown, `offset`..`offset + limit` by id, for a sitemap page."""
 
     def build() -> QuerySet[Story]:
-        shown = Story.objects.filter(SHOWN_STORY).order_by("-last_seen", "-id")
-        return shown.values_list("id", "updated_at", named=True)[:limit]
+        shown = Story.objects.filter(SHOWN_STORY).order_by("id").values_list("id", "updated_at", named=True)
+        return shown[offset : offset + limit]
 
-    return key_rows(("story-sitemap", limit), build)
+    return key_rows(("story-sitemap", offset, limit), build)
+
+
+def story_sitemap_size() -> tuple[int, datetime | None]:
+    """(how many, latest updated_at) of the stories some reader is shown: a sitemap index's page count and lastmod."""
+    size = Story.objects.filter(SHOWN_STORY).aggregate(count=Count("id"), latest=Max("updated_at"))
+    return size["count"], size["latest"]
 
 
 def story_articles(story: Story) -> list[Article]:
@@ -412,9 +418,3 @@ def article_syndication(article: Article) -> ArticleSyndication:
 def syndication_group_list() -> QuerySet[SyndicationGroup]:
     """Every group of copies, with its primary."""
     return SyndicationGroup.objects.filter(size__gt=1).select_related("primary__publisher")
-
-
-def language_filter(raw: str | None) -> str:
-    """A `?lang=` value as the primary language subtag we store ("fr-BE" → "fr"); "" for none or junk."""
-    primary = (raw or "").strip().split("-")[0].split("_")[0].lower()
-    return primary if primary.isascii() and primary.isalpha() and 2 <= len(primary) <= 3 else ""

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Q, TextField
@@ -21,9 +22,10 @@ from django.db.models.functions import Cast
 from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
+from newsdesk.common.signals import target_replaced
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
 from newsdesk.reader.cluster.embedding import Embedder
-from newsdesk.stories.counts import story_counts_refresh, story_image_refresh
+from newsdesk.stories.counts import stories_counts_refresh, story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.syndication_services import (
@@ -40,6 +42,9 @@ CLUSTER_OPTIONS = ClusterOptions()
 # Open stories loaded for one assignment (the most recently active ones).
 MAX_OPEN_STORIES = 2000
 NEW_STORY = "new"
+# Stories recounted by one read of their members and one bulk update (publisher_stories_recount, stories_recount).
+RECOUNT_BATCH = 200
+T = TypeVar("T")
 
 
 def _time_of(article: Article) -> datetime:
@@ -85,7 +90,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
             .only("size", "updated_at")
             .annotate(state_text=Cast("state", TextField()))[:MAX_OPEN_STORIES]
         }
-        restored = _states_restore(stories, embedder)
+        restored = story_states_restore(stories, embedder)
         try:
             for pk in stories:
                 clusterer.load(pk, restored[pk][2])
@@ -104,7 +109,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
 _restored = threading.local()
 
 
-def _states_restore(stories: dict[int, Story], embedder: Embedder | None) -> dict[int, tuple]:
+def story_states_restore(stories: dict[int, Story], embedder: Embedder | None) -> dict[int, tuple]:
     """Each open story's state, restored from its stored text or, when that text has not changed, the one this
     thread restored from it before (up to MAX_OPEN_STORIES JSON states decoded per assignment otherwise)."""
     before: dict[int, tuple] = getattr(_restored, "states", {})
@@ -151,6 +156,7 @@ def _assign(
     gone = [pk for pk in stories if clusterer.resolve(pk) != pk]
     for pk in gone:
         StoryMembership.objects.filter(story_id=pk).update(story=final[clusterer.resolve(pk)])
+        target_replaced.send(Story, old_pk=pk, new_pk=final[clusterer.resolve(pk)].pk)  # its comments follow
     if gone:  # an empty delete still costs the collector's work, on every assignment
         Story.objects.filter(pk__in=gone).delete()
     StoryMembership.objects.bulk_create(
@@ -177,17 +183,16 @@ def story_members_refresh(*, story: Story) -> None:
 def publisher_stories_recount(*, publisher_id: int) -> int:
     """Recount the stories the publisher's articles are in (its display policy or active flag changed: what may
     lead them and what counts changed); a closed story stays closed. Returns how many were recounted."""
-    recounted = 0
     with transaction.atomic():
         turn_take()
         ids = StoryMembership.objects.filter(article__publisher_id=publisher_id).values("story_id")
-        for story in Story.objects.filter(pk__in=ids).defer("state").iterator():
-            story_counts_refresh(story, reopen=False)
-            recounted += 1
-    return recounted
+        stories = list(Story.objects.filter(pk__in=ids).defer("state").order_by("pk"))
+        for chunk in _chunks(stories, RECOUNT_BATCH):
+            stories_counts_refresh(chunk)
+    return len(stories)
 
 
-def stories_recount(*, progress: Callable[[int, int], None] | None = None, batch: int = 200) -> int:
+def stories_recount(*, progress: Callable[[int, int], None] | None = None, batch: int = RECOUNT_BATCH) -> int:
     """Recount every stored story's counts, lead and image from its members as this code counts them, in place:
     members, ids and clustering states kept, a closed story stays closed. Stories counted by older code keep their
     old lead and counts until something recounts them; this is that something (`newsdesk reprocess --counts-only`).
@@ -196,8 +201,7 @@ def stories_recount(*, progress: Callable[[int, int], None] | None = None, batch
     for done, chunk in enumerate(_chunks(ids, batch)):
         with transaction.atomic():
             turn_take()
-            for story in Story.objects.filter(pk__in=chunk).defer("state"):
-                story_counts_refresh(story, reopen=False)
+            stories_counts_refresh(list(Story.objects.filter(pk__in=chunk).defer("state").order_by("pk")))
         if progress is not None:
             progress(min((done + 1) * batch, len(ids)), len(ids))
     content_version_bump()
@@ -291,14 +295,6 @@ def stories_images_follow(*, article_ids: list[int]) -> int:
     return changed
 
 
-def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:
-    """Mark stories quiet for longer than the quiet period closed; how many were. In the story turn: one UPDATE of
-    many stories, beside a worker's assignment updating some of them in another order, could deadlock them."""
-    with transaction.atomic():
-        turn_take()
-        return Story.objects.filter(is_closed=False, last_seen__lt=now - options.quiet_period).update(is_closed=True)
-
-
 # --- batch -----------------------------------------------------------------------------------------------------
 
 
@@ -349,10 +345,10 @@ def _stories_forget(ids: list[int]) -> list[int]:
     return others
 
 
-def _chunks(ids: Iterable[int], size: int) -> Iterable[list[int]]:
-    chunk: list[int] = []
-    for pk in ids:
-        chunk.append(pk)
+def _chunks(items: Iterable[T], size: int) -> Iterable[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
         if len(chunk) == size:
             yield chunk
             chunk = []

@@ -100,7 +100,7 @@ SURFACES: dict[str, Callable[[World], str]] = {
     "api list": lambda w: "/api/articles?limit=50",
     "api article": lambda w: f"/api/articles/{w.first.pk}",
     "api story": lambda w: f"/api/stories/{w.story.pk}",
-    "sitemap": lambda w: "/sitemap.xml",
+    "sitemap": lambda w: "/sitemap-articles.xml",
     "comments feed": lambda w: f"/comments/articles.article/{w.first.pk}/feed.atom",
 }
 EVERYTHING = frozenset(SURFACES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -160,3 +161,46 @@ def test_a_page_over_the_element_cap_is_refused_with_the_reason(tmp_path):
 
     assert raised.value.returncode == 2
     assert str(raised.value).startswith(f"cannot extract {page}: page has too many elements to extract")
+
+
+@pytest.mark.parametrize("bad", ["http://[oops/", "not a url", "ftp://journal.example/a.html", "/politique/a.html"])
+def test_a_bad_original_url_is_one_line_and_status_2(tmp_path, bad):
+    completed = run_extract(str(PAGE), "--url", bad, data_dir=tmp_path)
+
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stderr.strip().splitlines() == [f"CommandError: --url must be an http(s) address, not {bad!r}"]
+    assert completed.stdout == ""
+
+
+def test_a_gzipped_page_is_read_as_the_page_it_holds(tmp_path, capsys):
+    packed = tmp_path / "page.html.gz"
+    packed.write_bytes(gzip.compress(PAGE.read_bytes()))
+    call_command("extract", str(PAGE), "--url", ORIGINAL, "--json")
+    plain = json.loads(capsys.readouterr().out)
+
+    call_command("extract", str(packed), "--url", ORIGINAL, "--json")
+
+    assert json.loads(capsys.readouterr().out) == plain
+    assert plain["text"]
+
+
+def test_a_broken_gzip_file_or_an_endless_one_is_one_line_and_status_2(tmp_path):
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(gzip.compress(PAGE.read_bytes())[:200])
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(b"<html><body>" + b" " * 50_000_000))
+
+    for path, message in ((broken, f"cannot read {broken}: a damaged gzip file"), (bomb, "page too large to extract")):
+        with pytest.raises(CommandError) as raised:
+            call_command("extract", str(path))
+        assert raised.value.returncode == 2
+        assert message in str(raised.value)
+    big = tmp_path / "big.html.gz"
+    big.write_bytes(os.urandom(5 * 1024 * 1024).join([b"\x1f\x8b", b""]))
+    with pytest.raises(CommandError) as raised:
+        call_command("extract", str(big))
+    assert str(raised.value) == f"cannot extract {big}: page too large to extract"
+    # A device that never ends is read only up to the page limit.
+    with pytest.raises(CommandError) as raised:
+        call_command("extract", "/dev/zero")
+    assert raised.value.returncode == 2

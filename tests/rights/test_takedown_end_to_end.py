@@ -24,6 +24,7 @@ from newsdesk.sources.services import feed_subscribe
 from newsdesk_world.generator import generate_world
 from newsdesk_world.server import serve_world
 from newsdesk_world.variants import rss_document, url_variants
+from tests.site.sitemap_pages import sitemap_text
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ def _surfaces(client: Client, article: Article) -> dict[str, bool]:
         "api list": f'"id": {article.pk},' in client.get("/api/articles", {"publisher": slug}).content.decode()
         or f'"id":{article.pk},' in client.get("/api/articles", {"publisher": slug}).content.decode(),
         "search": f"/article/{article.pk}/" in client.get("/search/", {"q": terms}).content.decode(),
-        "sitemap": f"/article/{article.pk}/" in client.get("/sitemap.xml").content.decode(),
+        "sitemap": f"/article/{article.pk}/" in sitemap_text(client),
     }
 
 

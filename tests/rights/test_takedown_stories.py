@@ -25,7 +25,8 @@ SURFACES = (
     "/stories/feed.json",
     "/api/stories",
     "/search/?q=harbour",
-    "/sitemap.xml",
+    "/sitemap-articles.xml",
+    "/sitemap-stories.xml",
 )
 
 
@@ -50,8 +51,9 @@ def test_a_takedown_of_a_lead_a_primary_and_an_only_article_leaves_no_trace_on_t
     alone = make_story([only])
     settings.RESPONSE_CACHE_ENABLED = True
     pages = {path: client.get(path).content.decode() for path in SURFACES}
-    assert all("zqxlead" in html.lower() for path, html in pages.items() if path != "/sitemap.xml")
-    assert lead.get_absolute_url() in pages["/sitemap.xml"]
+    assert all("zqxlead" in html.lower() for path, html in pages.items() if "sitemap" not in path)
+    assert lead.get_absolute_url() in pages["/sitemap-articles.xml"]
+    assert alone.get_absolute_url() in pages["/sitemap-stories.xml"]
     assert client.get(f"/stories/{alone.pk}/").status_code == 200
 
     assert operator_takedown(lead.canonical_url, primary.canonical_url, only.canonical_url) == 3
@@ -63,6 +65,7 @@ def test_a_takedown_of_a_lead_a_primary_and_an_only_article_leaves_no_trace_on_t
     assert not Story.objects.filter(pk=alone.pk).exists()
     for path in (f"/stories/{alone.pk}/", f"/api/stories/{alone.pk}"):
         assert client.get(path).status_code == 404, path
+    assert alone.get_absolute_url() not in client.get("/sitemap-stories.xml").content.decode()
     for path in (*SURFACES, f"/stories/{story.pk}/", f"/api/stories/{story.pk}"):
         response = client.get(path)
         assert response.status_code == 200, path

@@ -4,6 +4,7 @@ import pytest
 
 from newsdesk.sources.models import Publisher
 from tests.factories import make_article, make_category, make_publisher
+from tests.site.sitemap_pages import sitemap_text
 
 HIDDEN = "zyxwvsentinel"
 HIDDEN_HTML = "htmlonlysentinel"
@@ -141,10 +142,11 @@ POLICY_TABLE = [
     ),
 ]
 LEAD = "Visible lead sentence."
+SITEMAP_WHOLE = "every page of the sitemap"  # not a URL: the index and each page it lists, read as one
 
 
 def _surfaces_with_sitemap(article) -> list[str]:
-    return [*surfaces(article), "/sitemap.xml"]
+    return [*surfaces(article), SITEMAP_WHOLE]
 
 
 @pytest.mark.django_db
@@ -166,6 +168,9 @@ def test_every_policy_holds_on_every_surface(client, policy, fields, shows_lead,
 
     pages = {}
     for path in _surfaces_with_sitemap(article):
+        if path == SITEMAP_WHOLE:
+            pages[path] = sitemap_text(client)
+            continue
         response = client.get(path)
         detail = path in (article.get_absolute_url(), f"/api/articles/{article.pk}")
         # A blocked publisher has no page or feeds of its own either (an empty list would still show its name).
@@ -186,7 +191,7 @@ def test_every_policy_holds_on_every_surface(client, policy, fields, shows_lead,
             assert f"/article/{article.pk}/" not in body, path
     if listed:
         assert "Unique headline here" in pages[f"/api/articles/{article.pk}"]
-        assert f"/article/{article.pk}/" in pages["/sitemap.xml"]
+        assert f"/article/{article.pk}/" in pages[SITEMAP_WHOLE]
         assert (LEAD in pages[article.get_absolute_url()]) is shows_lead
         assert (HIDDEN_IMAGE in pages[article.get_absolute_url()]) is shows_image
         assert (LEAD in pages["/feeds/feed.json"]) is shows_lead
@@ -230,7 +235,7 @@ def test_a_policy_change_reaches_search_and_the_content_version_at_once(client):
     assert "Plain title" not in client.get("/feeds/rss.xml").content.decode()
     # Nor its own page, its feeds or its place in the sitemap and the search form: a blocked publisher is not shown.
     assert client.get(f"/publisher/{publisher.slug}/").status_code == 404
-    assert f"/publisher/{publisher.slug}/" not in client.get("/sitemap.xml").content.decode()
+    assert f"/publisher/{publisher.slug}/" not in sitemap_text(client)
     assert publisher.name not in client.get("/search/").content.decode()
     with pytest.raises(ValueError, match="excerpt length"):
         publisher_policy_set(publisher=publisher, display_policy=Publisher.DisplayPolicy.EXCERPT, excerpt_words=0)

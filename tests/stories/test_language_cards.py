@@ -103,9 +103,12 @@ def test_the_story_page_in_french_is_headed_by_the_french_report_the_card_linked
     assert re.search(rf'<link rel="canonical" href="[^"]*{re.escape(url)}">', french)
     assert f'<h1 lang="de">{GERMAN}</h1>' in plain
     assert '<p class="story-summary" lang="de">' in plain
-    # Led in German already, no such language, junk: the page as it is.
-    for other in ("de", "es", "zzzz-ΩΩ"):
+    # Led in German already, no such language: the page as it is; junk: a 400 naming it, as the API's story says.
+    for other in ("de", "es"):
         assert client.get(f"{url}?lang={other}").content.decode().count(f'<h1 lang="de">{GERMAN}</h1>') == 1
+    junk = client.get(f"{url}?lang=zzzz-ΩΩ")
+    assert junk.status_code == 400
+    assert "lang must be a language code such as en, fr or pt-BR" in junk.content.decode()
 
 
 @pytest.mark.parametrize("fragments", [True, False], ids=["cached cards", "cards from scratch"])
@@ -204,6 +207,27 @@ def test_story_feed_items_in_french_link_the_french_reading_and_keep_the_plain_i
             ((linked, guid),) = _items(xml, tag, link, ident)
             assert linked.endswith(reading)
             assert guid.endswith(url)
+
+
+def test_a_story_feed_in_french_names_itself_with_the_filter_as_the_article_feeds_do(client, german_story):
+    # A feed reader subscribes to (and may move to) the feed's own URL: without `?lang=fr` there, a French reader's
+    # subscription would become every language.
+    rss = client.get("/stories/rss.xml?lang=fr").content.decode().replace("&amp;", "&")
+    atom = client.get("/stories/atom.xml?lang=fr").content.decode().replace("&amp;", "&")
+    feed = json.loads(client.get("/stories/feed.json?lang=fr").content)
+    plain = json.loads(client.get("/stories/feed.json").content)
+
+    assert re.search(r'<atom:link href="[^"]+/stories/rss\.xml\?lang=fr" rel="self"', rss)
+    assert "<language>fr</language>" in rss
+    assert re.search(r'<link href="[^"]+/stories/atom\.xml\?lang=fr" rel="self"', atom)
+    assert re.search(r'<link href="[^"]+/\?lang=fr" rel="alternate"', atom)
+    assert re.search(r'<feed [^>]*xml:lang="fr"', atom)
+    assert feed["feed_url"].endswith("/stories/feed.json?lang=fr")
+    assert feed["home_page_url"].endswith("/?lang=fr")
+    assert feed["language"] == "fr"
+    assert plain["feed_url"].endswith("/stories/feed.json")
+    assert plain["home_page_url"].endswith("/")
+    assert "language" not in plain
 
 
 @pytest.mark.parametrize("fragments", [True, False], ids=["cached pages", "pages from scratch"])

@@ -183,13 +183,14 @@ def test_a_recount_failing_half_way_leaves_the_publisher_and_every_story_as_they
     before = [_told(made), _told(other)]
     recounted = []
 
-    def fail_on_the_second(story: Story, *, reopen: bool = True) -> None:
-        if recounted:
-            raise RuntimeError("database went away")
-        story_counts_refresh(story, reopen=reopen)
-        recounted.append(story.pk)
+    def fail_on_the_second(stories: list[Story]) -> None:
+        for story in stories:
+            if recounted:
+                raise RuntimeError("database went away")
+            story_counts_refresh(story, reopen=False)
+            recounted.append(story.pk)
 
-    monkeypatch.setattr("newsdesk.stories.services.story_counts_refresh", fail_on_the_second)
+    monkeypatch.setattr("newsdesk.stories.services.stories_counts_refresh", fail_on_the_second)
     with pytest.raises(RuntimeError):
         publisher_policy_set(publisher=first.publisher, display_policy="full", is_active=False)
 

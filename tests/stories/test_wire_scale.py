@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -252,6 +252,32 @@ def reference_counts(story: Story) -> dict:
     }
 
 
+def random_member_add(
+    rng: random.Random, story: Story, *, title: str, publishers: list, groups: list, base: datetime
+) -> Article:
+    """A member of `story` by one of `publishers` at a time near `base` (ties, or fetched only), in a random language,
+    with or without an image (held or not) and page signals, and marked an original or a repeat in one of `groups`
+    or in none — or not marked at all."""
+    at = base + timedelta(minutes=rng.choice([0, 5, 5, 9, 30]))  # ties: the id decides
+    article = make_article(
+        rng.choice(publishers),
+        title=title,
+        language=rng.choice(["en", "en", "fr", "de", ""]),
+        published_at=None if rng.random() < 0.3 else at,
+        fetched_at=at + timedelta(minutes=rng.choice([0, 1])),
+        image_url=rng.choice(["", "https://img.example/a.jpg"]),
+        robots_directives=rng.choice(["", "", "", "noimageindex", "max-snippet:0"]),
+    )
+    if rng.random() < 0.4:  # its image not fetched yet, or refused
+        Article.objects.filter(pk=article.pk).update(image_key="")
+    mark = rng.choice([None, True, False])
+    if mark is not None:
+        group = rng.choice([None, *groups])
+        ArticleSignature.objects.create(article=article, signature={}, is_repeat=mark, group=group)
+    StoryMembership.objects.create(article=article, story=story)
+    return article
+
+
 @pytest.mark.parametrize("path", ["rows", "aggregates"])
 @pytest.mark.parametrize("seed", range(12))
 def test_story_counts_from_the_database_match_the_member_by_member_reading(seed, path, monkeypatch):
@@ -265,23 +291,7 @@ def test_story_counts_from_the_database_match_the_member_by_member_reading(seed,
     # Wire groups, some of whose primaries (hidden, or in another story) are not among the story's listed members.
     groups = [SyndicationGroup.objects.create(size=2) for _ in range(3)]
     for n in range(rng.randint(1, 14)):
-        at = base + timedelta(minutes=rng.choice([0, 5, 5, 9, 30]))  # ties: the id decides
-        article = make_article(
-            rng.choice(publishers),
-            title=f"Report {seed}-{n}",
-            language=rng.choice(["en", "en", "fr", "de", ""]),
-            published_at=None if rng.random() < 0.3 else at,
-            fetched_at=at + timedelta(minutes=rng.choice([0, 1])),
-            image_url=rng.choice(["", "https://img.example/a.jpg"]),
-            robots_directives=rng.choice(["", "", "", "noimageindex", "max-snippet:0"]),
-        )
-        if rng.random() < 0.4:  # its image not fetched yet, or refused
-            Article.objects.filter(pk=article.pk).update(image_key="")
-        mark = rng.choice([None, True, False])
-        if mark is not None:
-            group = rng.choice([None, *groups])
-            ArticleSignature.objects.create(article=article, signature={}, is_repeat=mark, group=group)
-        StoryMembership.objects.create(article=article, story=story)
+        random_member_add(rng, story, title=f"Report {seed}-{n}", publishers=publishers, groups=groups, base=base)
 
     story_counts_refresh(story)
 

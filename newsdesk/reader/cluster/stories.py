@@ -77,8 +77,7 @@ class StoryClusterer:
     def load(self, key: object, state: StoryState) -> None:
         """Add a known story; its members count towards document frequencies as if seen again."""
         self.states[key] = state
-        self._rows.pop(key, None)
-        self._agreed.pop(key, None)
+        self.forget(key)
         members = max(state.size, 1)
         for name in (*state.terms, *state.entities):
             self._index.setdefault(name, set()).add(key)
@@ -203,19 +202,29 @@ class StoryClusterer:
         keys = self.candidates(features, at)
         if not keys:
             return []
-        options = self.options
-        model = options.title_join_model if title_only else options.join_model
+        values = self.join_values(features, keys, at=at, title_only=title_only, vector=vector)
+        found = [
+            (value, key) for value, key in zip(values, keys, strict=True) if value >= self.join_bar(key, title_only)
+        ]
+        found.sort(key=lambda item: -item[0])
+        return found
+
+    def join_values(
+        self,
+        features: ArticleFeatures,
+        keys: list[object],
+        *,
+        at: datetime | None,
+        title_only: bool = False,
+        vector: np.ndarray | None = None,
+    ) -> list[float]:
+        """What the article scores for joining each story: the learned model's chance when one is set, the hand
+        score otherwise (`join_bar` is what it must reach)."""
+        model = self.options.title_join_model if title_only else self.options.join_model
         if model is not None:
             rows = self.join_rows(self.weigh(features), keys, at=at, vector=vector, numbers=features.numbers)
-            chances = model.probabilities(rows).tolist()
-            found = [(value, key) for value, key in zip(chances, keys, strict=True) if value >= model.threshold]
-            found.sort(key=lambda item: -item[0])
-            return found
-        threshold = options.title_threshold if title_only else options.threshold
-        # A story of one report is one outlet's view, not yet an event: joining it takes more.
-        young = threshold + (options.title_young_margin if title_only else options.young_margin)
-        young_size = options.title_young_size if title_only else 1
-        values = self.scores(
+            return model.probabilities(rows).tolist()
+        return self.scores(
             self.weigh(features),
             keys,
             title_only=title_only,
@@ -223,14 +232,19 @@ class StoryClusterer:
             numbers=features.numbers,
             year=features.year,
         )
-        states = self.states
-        found = [
-            (value, key)
-            for value, key in zip(values, keys, strict=True)
-            if value >= (young if states[key].size <= young_size else threshold)
-        ]
-        found.sort(key=lambda item: -item[0])
-        return found
+
+    def join_bar(self, key: object, title_only: bool = False) -> float:
+        """The `join_values` value an article needs to join story `key` (one rule for `matches` and cluster.refine)."""
+        options = self.options
+        model = options.title_join_model if title_only else options.join_model
+        if model is not None:
+            return model.threshold
+        threshold = options.title_threshold if title_only else options.threshold
+        # A story of one report is one outlet's view, not yet an event: joining it takes more.
+        young_size = options.title_young_size if title_only else 1
+        if self.states[key].size <= young_size:
+            return threshold + (options.title_young_margin if title_only else options.young_margin)
+        return threshold
 
     def assign(
         self,
@@ -242,11 +256,14 @@ class StoryClusterer:
         new_key: object | None = None,
         vector: np.ndarray | None = None,
         url: str = "",
+        features: ArticleFeatures | None = None,
     ) -> Assignment:
         """Put one article in a story. `new_key` names the story it opens, if it opens one (default: a counter);
         `vector` is the article's unit-length embedding, if the caller has one (cluster.embedding); `url` is where
-        it was published (a headline alone may take its slug's words: ClusterOptions.title_url_weight)."""
-        features = clustering_features(self.options, title=title, text=text, url=url, embedded=vector is not None)
+        it was published (a headline alone may take its slug's words: ClusterOptions.title_url_weight); `features`
+        are its `clustering_features` when the caller keeps them (for cluster.refine at the story's close)."""
+        if features is None:
+            features = clustering_features(self.options, title=title, text=text, url=url, embedded=vector is not None)
         title_only = not text.strip()
         found = self.matches(features, at, title_only=title_only, vector=vector)
         merged: tuple = ()
@@ -288,10 +305,8 @@ class StoryClusterer:
 
     def _merge(self, key: object, other: object) -> None:
         self.merged_into[other] = key
-        self._rows.pop(key, None)
-        self._agreed.pop(key, None)
-        self._rows.pop(other, None)
-        self._agreed.pop(other, None)
+        self.forget(key)
+        self.forget(other)
         state = self.states.pop(other)
         self.states[key].merge(state, self.options)
         for name in (*state.terms, *state.entities):
@@ -310,12 +325,42 @@ class StoryClusterer:
         vector: np.ndarray | None = None,
     ) -> None:
         state = self.states[key]
-        self._rows.pop(key, None)
-        self._agreed.pop(key, None)
+        self.forget(key)
         self._vocabulary.count({*features.terms, *features.entities})
         self._vocabulary.docs += 1
         state.add(features, language=language, at=at, options=self.options, vector=vector)
+        self._index_names(key, features)
+
+    def move(
+        self,
+        features: ArticleFeatures,
+        source: object,
+        target: object,
+        *,
+        language: str,
+        at: datetime | None,
+        vector: np.ndarray | None = None,
+    ) -> None:
+        """Move one member from story `source` to story `target` (cluster.refine); the document frequencies stay,
+        since the article was counted once already. `source`'s time window stays a bound (StoryState.remove)."""
+        state = self.states[source]
+        state.remove(features, language=language, at=at, vector=vector)
+        for name in (*features.terms, *features.entities):
+            if name not in state.terms and name not in state.entities and name in self._index:
+                self._index[name].discard(source)
+        self.states[target].add(features, language=language, at=at, options=self.options, vector=vector)
+        self._index_names(target, features)
+        for key in (source, target):
+            self.forget(key)
+
+    def forget(self, key: object) -> None:
+        """Drop what is cached of story `key` (its rows, its agreed numbers): its state changed."""
+        self._rows.pop(key, None)
+        self._agreed.pop(key, None)
+
+    def _index_names(self, key: object, features: ArticleFeatures) -> None:
         # The story's other names are indexed already (when they joined it, or when it was loaded or merged).
+        state = self.states[key]
         for bag, kept in ((features.terms, state.terms), (features.entities, state.entities)):
             for name in bag:
                 if name in kept:

@@ -12,14 +12,14 @@ import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from newsdesk.reader.extract.boilerplate import drop_keep_tail, is_call_to_action
-from newsdesk.reader.extract.sanitize import element_to_text, html_to_text, sanitize_html
+from newsdesk.reader.extract.sanitize import element_to_text, html_to_text, sanitize_element, sanitize_html
 
 # trafilatura is imported where a candidate is built, not with this module: every `newsdesk` process imports the
 # extract package at Django setup (services, ingest context), and most never extract a page (a third of start-up).
@@ -92,11 +92,24 @@ class BodyCandidate:
     @cached_property
     def words(self) -> int:
         """Counted once: the vote reads it up to four times, and a long page's text has 14,000 words."""
-        return len(_WORD.findall(self.text))
+        return len(words_of(self.text))
 
     def finished(self) -> BodyCandidate | None:
         """The candidate as shown: sanitized HTML and its text (None when nothing is left of a draft)."""
         return self.finish() if self.finish is not None else self
+
+
+@lru_cache(maxsize=16)
+def words_of(text: str) -> list[str]:
+    """The text's words, found once for the candidate's word count and the vote's 4-grams (ensemble.py) alike: a
+    long page's text takes a tenth of a millisecond to split. Callers never change the list they get."""
+    return _WORD.findall(text)
+
+
+def lowered_words(text: str) -> list[str]:
+    """The text's words in lower case, to compare two texts word for word (a heading with the title, a byline's
+    last part with the site's name) whatever their case, spacing and punctuation."""
+    return [w.lower() for w in _WORD.findall(text or "")]
 
 
 def trafilatura_candidate(
@@ -155,7 +168,7 @@ def readability_candidate(
     if summary is None or not len(summary):
         return None
     for heading in list(summary.iter("h1", "h2"))[:2]:
-        if _words(heading.text_content()) == _words(title):
+        if lowered_words(heading.text_content()) == lowered_words(title):
             drop_keep_tail(heading, blank_tail=False)
     for el in list(summary.iter("p", "div", "li")):
         if el.getparent() is not None and is_call_to_action(el.text_content()):
@@ -188,8 +201,8 @@ def _draft(source: str, body: etree._Element, *, base_url: str, allow_loopback: 
         return None
 
     def finish() -> BodyCandidate | None:
-        markup = etree.tostring(body, encoding="unicode", method="html")
-        return _candidate(source, sanitize_html(markup, base_url=base_url, allow_loopback=allow_loopback))
+        # The draft's tree is ours and read no more: sanitized in place, not serialized and parsed again.
+        return _candidate(source, sanitize_element(body, base_url=base_url, allow_loopback=allow_loopback))
 
     blocks = [el for el in body if "".join(el.itertext()).strip()]
     first = blocks[0] if blocks else None
@@ -219,9 +232,9 @@ def _truncated(text: str) -> bool:
 
 def _drop_title_headings(body: etree._Element, title: str) -> None:
     """trafilatura often repeats the headline as the first heading; the page title already carries it."""
-    wanted = _words(title)
+    wanted = lowered_words(title)
     for el in list(body)[:3]:
-        if el.tag == "head" and wanted and _words("".join(el.itertext())) == wanted:
+        if el.tag == "head" and wanted and lowered_words("".join(el.itertext())) == wanted:
             drop_keep_tail(el, blank_tail=False)
             return
 
@@ -235,7 +248,7 @@ def _drop_top_chrome(body: etree._Element) -> None:
             continue
         text = " ".join(words)
         parts = [part for part in _CRUMB_SPLIT.split(text) if part]
-        crumb = len(parts) >= 3 and len(text.split()) <= 10 and all(len(part.split()) <= 3 for part in parts)
+        crumb = len(parts) >= 3 and len(words) <= 10 and all(len(part.split()) <= 3 for part in parts)
         stamp = bool(_DATE_IN_LINE.search(text)) and len(_DATE_TOKENS.sub(" ", text).split()) <= 4
         if crumb or stamp:
             drop_keep_tail(el, blank_tail=False)
@@ -296,7 +309,3 @@ def _drop_captions(body: etree._Element) -> None:
         names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if _CAPTION.search(names):
             drop_keep_tail(el, blank_tail=False)
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text or "")]

@@ -14,6 +14,7 @@ from lxml import etree
 
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract import jsonld, xpaths
+from newsdesk.reader.extract.candidates import lowered_words
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.languages import normalise_language
 from newsdesk.reader.urls import canonicalize_url, resolve_page_url
@@ -251,14 +252,14 @@ def _outlet_namer(site_name: str, urls: tuple[str, ...]) -> Callable[[str], bool
     """A test of whether a byline's last part names the site: whole words of its declared name ("Verge" of "The
     Verge"), or whole labels of its host ("cnn.com", "theverge"). Whole words, not the titles' looser match
     (_site_namer): a byline's last part is often a given name ("Lee, Min"), and "min" is inside "Minneapolis"."""
-    site_words = _words(site_name)
+    site_words = lowered_words(site_name)
     host_runs: set[str] = set()
     for url in urls:
         labels = (urlsplit(url).hostname or "").lower().removeprefix("www.").split(".") if url else []
         host_runs |= {"".join(labels[i:j]) for i in range(len(labels)) for j in range(i + 1, len(labels) + 1)}
 
     def names_site(part: str) -> bool:
-        words = _words(part)
+        words = lowered_words(part)
         if not words:
             return False
         n = len(words)
@@ -266,10 +267,6 @@ def _outlet_namer(site_name: str, urls: tuple[str, ...]) -> Callable[[str], bool
         return in_name or "".join(words) in host_runs - {""}
 
     return names_site
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
 
 
 def _site_namer(site_name: str, urls: tuple[str, ...]) -> Callable[[str], bool]:

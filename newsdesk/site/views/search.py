@@ -71,6 +71,6 @@ class ArticleSearchView(View):
             "publishers": publisher_list().only("name", "slug").order_by("name"),
             "orders": ORDERS,
             "results": article_key_items_html(results, show_teaser=True),
-            "feeds": feed_links(),
+            "feeds": feed_links(language="" if error else values["lang"]),
         }
         return render(request, "site/search.html", context, status=400 if error else 200)

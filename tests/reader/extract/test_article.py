@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 
 from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article, xpaths
+from newsdesk.reader.extract.candidates import lowered_words
 from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, OUT_OF_TIME, PAGE_TOO_LARGE, TOO_MANY_ELEMENTS
 from newsdesk.reader.extract.metadata import clean_byline, strip_outlet, strip_site_name
 from newsdesk.reader.urls import URL_UNSAFE_CHARACTERS
@@ -388,6 +389,7 @@ def test_the_sites_own_name_after_the_authors_goes(byline, expected):
         # Whole words of the name, or whole labels of the host, still name it.
         ("Jane Doe, Verge", "The Verge", "https://www.theverge.com/a", "Jane Doe"),
         ("Jane Doe, theverge", "", "https://www.theverge.com/a", "Jane Doe"),
+        ("Jane Doe, THE VERGE!", "The Verge", "https://www.theverge.com/a", "Jane Doe"),  # any case, any punctuation
         # Named twice, it goes twice; a name with regex characters is matched as text; a byline that is the
         # outlet alone stays (nothing else names the author).
         ("Jane Doe, CNN, CNN", "CNN", "https://cnn.com/a", "Jane Doe"),
@@ -397,6 +399,13 @@ def test_the_sites_own_name_after_the_authors_goes(byline, expected):
 )
 def test_only_whole_words_of_the_sites_name_end_a_byline(byline, site_name, url, expected):
     assert strip_outlet(byline, site_name, url) == expected
+
+
+def test_words_are_found_then_lowered_as_titles_headings_and_bylines_compare_them():
+    # One helper for the headline-heading check (candidates) and the byline's outlet (metadata): words are found in
+    # the text as written, so a capital dotted I ("İ", whose lower case is two characters) stays in its word.
+    assert lowered_words("Rundschau-ONLINE: İzmir, 2 Tage…") == ["rundschau", "online", "i\u0307zmir", "2", "tage"]
+    assert lowered_words("") == []
 
 
 def test_a_news_agency_stays_in_the_byline_on_its_own_site():

@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from newsdesk.reader.extract import extract_article
+from newsdesk.reader.extract import ensemble, extract_article
 from newsdesk.reader.extract.candidates import (
     FEED,
     JSON_LD,
@@ -23,6 +23,7 @@ from newsdesk.reader.extract.candidates import (
     readability_candidate,
     text_candidate,
     trafilatura_candidate,
+    words_of,
 )
 from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body, doubts, similarity
 
@@ -476,3 +477,26 @@ def test_an_ellipsis_is_read_from_the_end_of_the_text_only():
 def test_a_candidates_word_count_is_its_texts():
     candidate = _candidate(TRAFILATURA, ARTICLE)
     assert candidate.words == candidate.words == len(ARTICLE.split())
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("one two three four five " * 3, "two three four five one two three four five"),
+        (ARTICLE, ARTICLE + " " + RAIL),
+        (RAIL, ARTICLE),
+        ("a b c", "a b c"),  # shorter than a 4-gram: one gram of its words
+        ("", ARTICLE),
+    ],
+)
+def test_shared_four_grams_count_each_repeated_gram_as_often_as_both_texts_hold_it(a, b):
+    ours, theirs = ensemble._shingles(a), ensemble._shingles(b)
+    expected = sum((ours & theirs).values())  # the multiset intersection, as Counter defines it
+    assert ensemble._shared(ours, theirs) == ensemble._shared(theirs, ours) == expected
+    assert (expected > 0) == (similarity(a, b) > 0)
+
+
+def test_a_candidates_word_count_and_its_four_grams_read_the_same_words():
+    text = "Don't split—this text's words: 2026-12-05, naïve café, x_y."
+    assert text_candidate(TRAFILATURA, text).words == len(words_of(text)) == 13
+    assert ensemble._shingles(text).total() == len(words_of(text)) - 3

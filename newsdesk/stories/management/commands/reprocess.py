@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsdesk.common.database import require_migrated
+from newsdesk.common.database import database_now, require_migrated
+from newsdesk.stories.closing import stories_close_quiet
 from newsdesk.stories.services import stories_rebuild, stories_recount
 
 SINCE_HELP = "only articles published on or after this day or time (ISO 8601, e.g. 2026-12-01 or 2026-12-01T06:00Z)"
@@ -60,7 +61,11 @@ class Command(BaseCommand):
                 count = stories_recount(progress=advance)
             else:
                 count = stories_rebuild(since=options["since"], progress=advance)
+                # Stories already quiet close now, as the workers' job would close them (refined at their close).
+                closed = stories_close_quiet(now=database_now())
         if counts_only:
             self.stdout.write(f"recounted {count} {'story' if count == 1 else 'stories'}")
         else:
             self.stdout.write(f"reprocessed {count} article{'s' if count != 1 else ''}")
+            if closed:
+                self.stdout.write(f"closed {closed} quiet {'story' if closed == 1 else 'stories'}")

@@ -1,0 +1,109 @@
+"""The refinement pass at a story's close: its full-text members re-homed one at a time.
+
+A stream joins each article once, against the stories it has seen so far, so an early wrong join decides which
+stories form (ECB+ dev: 0.964 B-cubed F1 in its file's order, 0.906 on average over ten shuffled orders). When a story
+closes, each of its full-text members is scored as an article is (StoryClusterer.join_values) against the story
+without it (leave-one-out: StoryState.remove) and against the other stories open at its time
+(StoryClusterer.candidates); when another story scores higher and clears that story's join bar
+(StoryClusterer.join_bar), the member moves there. Up to ClusterOptions.refine_passes passes, since a move changes
+what the next member is compared with. Headlines alone never move: their scores are too close for a second opinion
+to beat the first (UCI dev: 0.900 -> 0.850 when they did).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from newsdesk.reader.cluster.features import ArticleFeatures
+from newsdesk.reader.cluster.stories import StoryClusterer
+
+
+@dataclass(frozen=True)
+class Member:
+    """One stored article of the closing story, its features re-derived from its text (features are a pure function
+    of title, text and URL: stories.clustering_features(options, title=…, text=…, url=…, embedded=vector is not None))."""
+
+    key: object  # the caller's article id
+    features: ArticleFeatures
+    title_only: bool  # a headline without text: never moved
+    language: str = ""
+    at: datetime | None = None
+    vector: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Move:
+    member: object  # Member.key
+    source: object  # the story it left (the closing story)
+    target: object  # the story it joined
+    score: float  # its join value for the target (StoryClusterer.join_values)
+
+
+def refine_story(clusterer: StoryClusterer, key: object, members: Sequence[Member]) -> list[Move]:
+    """At story `key`'s close: each full-text member scored against its story without it and against the other
+    stories open at its time (clusterer.candidates); moved where another story beats its own and clears that story's
+    join bar; up to ClusterOptions.refine_passes passes (0: never). Applies the moves to the clusterer's states in
+    place (source minus, target plus; rows/agreed caches dropped, index updated) and returns them in order.
+
+    `members` are the story's members now (the keys of stories merged into it resolved by the caller); a story that
+    loses every member is left at size 0 for the caller to delete. The story's time window is recomputed from the
+    times of the members it keeps, so give them."""
+    staying = list(members)
+    moves: list[Move] = []
+    for _ in range(clusterer.options.refine_passes):
+        moved = False
+        for member in list(staying):
+            if member.title_only:
+                continue
+            found = _better_home(clusterer, key, member)
+            if found is None:
+                continue
+            value, target = found
+            clusterer.move(member.features, key, target, language=member.language, at=member.at, vector=member.vector)
+            staying = [other for other in staying if other is not member]  # by identity: a vector has no ==
+            moves.append(Move(member=member.key, source=key, target=target, score=value))
+            moved = True
+        if not moved:
+            break
+    if moves:
+        state = clusterer.states[key]
+        times = [member.at for member in staying if member.at is not None]
+        state.first_seen, state.last_seen = (min(times), max(times)) if times else (None, None)
+    return moves
+
+
+def _better_home(clusterer: StoryClusterer, key: object, member: Member) -> tuple[float, object] | None:
+    """(value, story) of the best other story that takes `member` (clears its join bar) and scores it higher than
+    its own story without it does; None when its own is still the best home."""
+    states = clusterer.states
+    others = [
+        other for other in clusterer.candidates(member.features, member.at) if other != key and states[other].size
+    ]
+    if not others:
+        return None
+    state = clusterer.states[key]
+    without = state.copy()
+    without.remove(member.features, language=member.language, at=member.at, vector=member.vector)
+    keys = [*others, key] if without.size else others
+    # Scored as an article is, against the story as it would be without it (then put back as it was).
+    clusterer.states[key] = without
+    clusterer.forget(key)
+    try:
+        values = clusterer.join_values(member.features, keys, at=member.at, vector=member.vector)
+    finally:
+        clusterer.states[key] = state
+        clusterer.forget(key)
+    own = values[-1] if without.size else -np.inf  # alone in its story: any story that takes it is better
+    taking = [
+        (value, other)
+        for value, other in zip(values[: len(others)], others, strict=True)
+        if value >= clusterer.join_bar(other)
+    ]
+    if not taking:
+        return None
+    value, other = max(taking, key=lambda item: item[0])
+    return (value, other) if value > own else None

@@ -1,0 +1,76 @@
+"""The bench's stream (eval/cluster_stream.py, behind eval/cluster_eval.py `ours`) closes stories as the product does:
+a story closes once the stream's time passes its last article's time plus the quiet period, and the refinement pass
+(cluster.refine) runs then; at the end of the stream every story still open closes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from newsdesk.reader.cluster import ClusterOptions
+from tests.reader.cluster.test_cluster_floor import load_eval_module
+from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA
+
+# Knobs under which the second Sukanya report opens a story of its own (the first one's story, of one report, is
+# young and the bar is high), the stray then joins the first one's: at the lone report's close, it moves there.
+OPTIONS = replace(ClusterOptions(), threshold=0.3, young_margin=0.3, entity_weight=0.25)
+ARTICLES = {"m0": MYSORE[0], "m1": MYSORE[1], "m2": MYSORE[2], "s0": SUKANYA[0], "s1": SUKANYA[1], "stray": STRAY}
+
+
+def row(key, article, time):
+    return {"id": key, "title": article[0], "text": article[1], "lang": "en", "time": f"2026-12-{time}:00Z"}
+
+
+def tick(key, time):
+    """An unrelated article: the stream's time moves on."""
+    return row(key, ("Exchange files for bankruptcy", "The bitcoin exchange filed for bankruptcy in Tokyo."), time)
+
+
+def stream_of(rows, options=OPTIONS):
+    stream = load_eval_module().Stream(options)
+    for one in rows:
+        stream.add(one)
+    return stream
+
+
+def test_a_story_is_refined_when_the_stream_passes_its_quiet_period():
+    rows = [row(key, ARTICLES[key], f"05T{8 + hour:02d}:00") for hour, key in enumerate(ARTICLES)]
+    stream = stream_of(rows)
+    where = stream.clusterer.resolve
+    lone = where(stream.story_of["s1"])
+    assert lone != where(stream.story_of["s0"])
+    assert where(stream.story_of["stray"]) == where(stream.story_of["s0"])
+
+    # The lone report's story (last article 12:00) is open until 12 hours later: nothing moves before that...
+    stream.add(tick("t0", "05T23:30"))
+    assert where(stream.story_of["s1"]) == lone
+    assert lone in stream.members
+
+    # ...and when the stream passes it, the story closes and its report moves to the story it belongs to.
+    stream.add(tick("t1", "06T00:30"))
+    assert where(stream.story_of["s1"]) == where(stream.story_of["s0"])
+    assert lone not in stream.members
+    assert stream.clusterer.states[lone].size == 0
+    assert stream.moves == 1
+
+    final = stream.finish()
+    assert len({final[key] for key in ("s0", "s1", "stray")}) == 1
+    assert len({final[key] for key in ("m0", "m1", "m2")}) == 1
+    assert final["m0"] != final["s0"]
+
+
+def test_a_stream_without_times_closes_every_story_at_its_end():
+    rows = [{**row(key, ARTICLES[key], "05T08:00"), "time": None} for key in ARTICLES]
+    stream = stream_of(rows)
+    assert stream.members  # every story is still open until the end
+    before = {key: stream.clusterer.resolve(story) for key, story in stream.story_of.items()}
+    assert before["s1"] != before["s0"]
+
+    final = stream.finish()
+
+    assert not stream.members
+    assert final["s1"] == final["s0"] == final["stray"]
+    assert stream.moves == 1
+    # Without the pass nothing moves.
+    unrefined = stream_of(rows, replace(OPTIONS, refine_passes=0))
+    assert unrefined.finish() == before
+    assert unrefined.moves == 0

@@ -1,0 +1,255 @@
+"""Closing stories: a few at a time, the longest quiet first; and moves of members between stories stored whole —
+memberships, both stories' states and counts, an emptied story gone with its comments handed on."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.community.models import Comment
+from newsdesk.reader.cluster import ClusterOptions, StoryState, clustering_features
+from newsdesk.reader.cluster.refine import Move
+from newsdesk.stories.closing import stories_close, story_moves_apply
+from newsdesk.stories.models import Story, StoryMembership
+from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild, story_assign
+from newsdesk.stories.syndication_services import article_text
+from tests.community.conftest import make_member
+from tests.factories import make_article, make_publisher
+from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA
+from tests.stories.rows import make_story
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def quiet_story(name: str, *, quiet_for: timedelta) -> Story:
+    last = timezone.now() - quiet_for
+    return Story.objects.create(headline=name, first_seen=last - timedelta(hours=1), last_seen=last, size=1)
+
+
+def states_after(moves: list[Move], *stories: Story) -> dict[int, StoryState]:
+    """Each story's state rebuilt from its members as they will be after `moves` (what the clusterer holds then)."""
+    options = ClusterOptions()
+    moved = {move.member: move.target for move in moves}
+    states = {story.pk: StoryState() for story in stories}
+    for article in Article.objects.filter(story_membership__story__in=stories).select_related("story_membership"):
+        features = clustering_features(options, title=article.title, text=article_text(article))
+        state = states[moved.get(article.pk, article.story_membership.story_id)]
+        state.add(features, language=article.language, at=article.published_at, options=options)
+    return states
+
+
+def test_a_run_closes_the_longest_quiet_stories_first_and_leaves_the_rest_to_the_next_run():
+    newest = quiet_story("Quiet for a day", quiet_for=timedelta(days=1))
+    oldest = quiet_story("Quiet for three days", quiet_for=timedelta(days=3))
+    middle = quiet_story("Quiet for two days", quiet_for=timedelta(days=2))
+    busy = quiet_story("Still reported", quiet_for=timedelta(hours=1))
+
+    assert stories_close(now=timezone.now(), limit=2) == 2
+    assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {oldest.pk, middle.pk}
+
+    assert stories_close(now=timezone.now(), limit=2) == 1
+    assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {oldest.pk, middle.pk, newest.pk}
+    assert stories_close(now=timezone.now(), limit=2) == 0
+    busy.refresh_from_db()
+    assert not busy.is_closed
+
+
+def harbour_and_election():
+    """Two stories; the election story holds a harbour report (it joined the wrong story early)."""
+    now = timezone.now()
+    times, herald, post = make_publisher(name="Times"), make_publisher(name="Herald"), make_publisher(name="Post")
+    fire = make_article(
+        times, title="Fire at the harbour", body_text="A fire broke out.", published_at=now - timedelta(hours=30)
+    )
+    vote = make_article(
+        herald, title="Election called", body_text="An election.", published_at=now - timedelta(hours=29)
+    )
+    stray = make_article(
+        post, title="Harbour fire spreads", body_text="The fire spread.", published_at=now - timedelta(hours=26)
+    )
+    harbour = make_story([fire], is_closed=True)
+    election = make_story([vote, stray])
+    return harbour, election, (fire, vote, stray)
+
+
+def test_a_moved_article_shows_in_its_new_story_with_both_stories_recounted():
+    harbour, election, (fire, vote, stray) = harbour_and_election()
+    moves = [Move(stray.pk, election.pk, harbour.pk, 0.41)]
+
+    changed = story_moves_apply(moves=moves, states=states_after(moves, harbour, election))
+    assert changed == {harbour.pk, election.pk}
+
+    membership = StoryMembership.objects.get(article=stray)
+    assert (membership.story_id, membership.score) == (harbour.pk, 0.41)
+    harbour.refresh_from_db()
+    election.refresh_from_db()
+    assert (harbour.size, harbour.shown_size, harbour.outlet_count) == (2, 2, 2)
+    assert (harbour.first_seen, harbour.last_seen) == (fire.published_at, stray.published_at)
+    assert harbour.is_closed, "a story that took a member at another's close stays closed"
+    assert (election.size, election.outlet_count, election.headline) == (1, 1, vote.title)
+    assert election.first_seen == election.last_seen == vote.published_at
+    assert harbour.state["first_seen"] == fire.published_at.isoformat()
+    assert harbour.state["last_seen"] == stray.published_at.isoformat()
+
+    page = Client().get(harbour.get_absolute_url()).content.decode()
+    assert stray.title in page
+    assert stray.title not in Client().get(election.get_absolute_url()).content.decode()
+    assert f'href="{harbour.get_absolute_url()}"' in Client().get(stray.get_absolute_url()).content.decode()
+    api = Client().get(f"/api/stories/{harbour.pk}").json()
+    assert (api["article_count"], api["outlet_count"], api["closed"]) == (2, 2, True)
+    assert Client().get(f"/api/stories/{election.pk}").json()["article_count"] == 1
+
+
+def test_states_are_stored_as_the_clusterer_holds_them():
+    harbour, election, (_fire, _vote, stray) = harbour_and_election()
+    moves = [Move(stray.pk, election.pk, harbour.pk, 0.3)]
+
+    story_moves_apply(moves=moves, states=states_after(moves, harbour, election))
+
+    harbour.refresh_from_db()
+    election.refresh_from_db()
+    assert harbour.state["size"] == 2
+    assert election.state["size"] == 1
+    assert harbour.state["terms"]["spread"] == 3.0  # the stray report's word, now the harbour story's
+    assert "spread" not in election.state["terms"]
+
+
+def test_a_story_emptied_by_moves_is_gone_everywhere_and_its_comments_follow_its_members():
+    harbour, election, (_fire, vote, stray) = harbour_and_election()
+    author = make_member(trusted=True)
+    comment = Comment.objects.create(
+        target=election, author=author, body="x", body_html="<p>x</p>", body_fingerprint="f", status="approved"
+    )
+    moves = [Move(vote.pk, election.pk, harbour.pk, 0.3), Move(stray.pk, election.pk, harbour.pk, 0.5)]
+
+    story_moves_apply(moves=moves, states=states_after(moves, harbour, election))
+
+    assert not Story.objects.filter(pk=election.pk).exists()
+    comment.refresh_from_db()
+    assert comment.target_id == harbour.pk
+    client = Client()
+    assert client.get(election.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/stories/{election.pk}").status_code == 404
+    for path in ("/", "/sitemap.xml", "/api/stories", "/stories/rss.xml", "/stories/atom.xml", "/stories/feed.json"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert election.get_absolute_url() not in response.content.decode(), path
+    assert "<p>x</p>" in client.get(harbour.get_absolute_url()).content.decode()
+
+
+def test_reprocess_closes_the_stories_already_quiet_as_the_workers_would():
+    publisher = make_publisher()
+    old = make_article(publisher, title="Dam bursts upstream", published_at=timezone.now() - timedelta(days=3))
+    new = make_article(publisher, title="Comet seen tonight", published_at=timezone.now() - timedelta(hours=1))
+    out = io.StringIO()
+
+    call_command("reprocess", "--no-progress", stdout=out)
+
+    assert out.getvalue().splitlines() == ["reprocessed 2 articles", "closed 1 quiet story"]
+    closed = dict(Story.objects.values_list("lead_article_id", "is_closed"))
+    assert closed == {old.pk: True, new.pk: False}
+
+
+# --- the refinement at a story's close, end to end -------------------------------------------------------------
+
+
+def pirate_reports(*, stray_alone: bool = False):
+    """The Mysore story (three reports, then a Sukanya report that joined it early: `stray_alone` puts that one in a
+    story of its own instead) and the Sukanya story (two reports, three and four hours later), stored as streaming
+    assignment stores them; the stray is the Mysore story's last member. Returns (mysore, stray's story, sukanya),
+    the stray and the time the stray's story is quiet."""
+    start = timezone.now() - timedelta(days=2)
+    articles = [
+        make_article(
+            make_publisher(name=f"Outlet {n}"),
+            title=title,
+            body_text=text,
+            summary="",
+            published_at=start + timedelta(hours=n),
+        )
+        for n, (title, text) in enumerate([*MYSORE, STRAY, *SUKANYA])
+    ]
+    for article in articles:
+        story_assign(article=article)
+    mysore = Story.objects.get(memberships__article=articles[0])
+    sukanya = Story.objects.get(memberships__article=articles[-1])
+    stray = articles[3]
+    assert mysore.pk != sukanya.pk
+    home = Story.objects.create(headline=stray.title, first_seen=start, last_seen=start) if stray_alone else mysore
+    StoryMembership.objects.filter(article=stray).update(story=home)
+    for story in {mysore, sukanya, home}:
+        _story_state_rebuild(story, CLUSTER_OPTIONS)  # as if it had joined there
+    return mysore, home, sukanya, stray, stray.published_at + CLUSTER_OPTIONS.quiet_period + timedelta(minutes=1)
+
+
+def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_every_surface_follows():
+    mysore, _, sukanya, stray, quiet = pirate_reports()
+    assert mysore.size == 4
+
+    assert stories_close(now=quiet) == 1
+
+    assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+    mysore.refresh_from_db()
+    sukanya.refresh_from_db()
+    assert (mysore.size, mysore.outlet_count, mysore.is_closed, mysore.state["size"]) == (3, 3, True, 3)
+    assert mysore.last_seen == mysore.first_seen + timedelta(hours=2)
+    assert (sukanya.size, sukanya.outlet_count, sukanya.is_closed, sukanya.state["size"]) == (3, 3, False, 3)
+    assert sukanya.first_seen == stray.published_at
+    client = Client()
+    assert stray.title in client.get(sukanya.get_absolute_url()).content.decode()
+    assert stray.title not in client.get(mysore.get_absolute_url()).content.decode()
+    assert f'href="{sukanya.get_absolute_url()}"' in client.get(stray.get_absolute_url()).content.decode()
+    assert client.get(f"/api/stories/{sukanya.pk}").json()["article_count"] == 3
+    assert client.get(f"/api/stories/{mysore.pk}").json()["article_count"] == 3
+
+    # Closed once: a later run finds nothing due and moves nothing.
+    assert stories_close(now=quiet + timedelta(hours=1)) == 0
+    assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+
+
+def test_a_story_emptied_at_its_close_is_gone_and_its_comments_are_on_the_story_that_took_its_article():
+    mysore, alone, sukanya, stray, quiet = pirate_reports(stray_alone=True)
+    comment = Comment.objects.create(
+        target=alone, author=make_member(), body="y", body_html="<p>y</p>", body_fingerprint="g", status="approved"
+    )
+
+    assert stories_close(now=quiet) == 1  # the Mysore story; the stray's own was emptied by its move
+    assert list(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == [mysore.pk]
+
+    assert not Story.objects.filter(pk=alone.pk).exists()
+    assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+    comment.refresh_from_db()
+    assert comment.target_id == sukanya.pk
+    assert Client().get(alone.get_absolute_url()).status_code == 404
+
+
+def test_with_no_refinement_a_close_only_marks_the_story_closed():
+    mysore, _, _, stray, quiet = pirate_reports()
+    state = Story.objects.get(pk=mysore.pk).state
+
+    assert stories_close(now=quiet, options=replace(CLUSTER_OPTIONS, refine_passes=0)) == 1
+
+    assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
+    mysore.refresh_from_db()
+    assert (mysore.size, mysore.is_closed, mysore.state) == (4, True, state)
+
+
+def test_a_story_of_headlines_alone_never_changes_at_its_close():
+    mysore, _, sukanya, stray, quiet = pirate_reports()
+    Article.objects.filter(story_membership__story__in=[mysore, sukanya]).update(body_text="", summary="")
+    for story in (mysore, sukanya):
+        _story_state_rebuild(story, CLUSTER_OPTIONS)
+    before = Story.objects.get(pk=mysore.pk)
+
+    assert stories_close(now=quiet) == 1
+
+    assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
+    after = Story.objects.get(pk=mysore.pk)
+    assert (after.size, after.state, after.headline, after.is_closed) == (4, before.state, before.headline, True)
