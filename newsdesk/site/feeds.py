@@ -18,8 +18,8 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import article_url, syndicated_html, web_url
 from newsdesk.common.fragments import code_digest
 from newsdesk.site import syndication
+from newsdesk.site.languages import language_asked
 from newsdesk.site.syndication import FeedScope, feed_scope
-from newsdesk.stories.selectors import language_filter
 
 
 class BufferedWrite:
@@ -85,7 +85,7 @@ class ArticleRssFeed(Feed):
     fmt = "rss"
 
     def get_object(self, request: HttpRequest, scope: str, slug: str | None = None) -> FeedScope:
-        return feed_scope(scope=scope, slug=slug, language=language_filter(request.GET.get("lang")))
+        return feed_scope(scope=scope, slug=slug, language=language_asked(request))
 
     def get_feed(self, obj: FeedScope, request: HttpRequest) -> SyndicationFeed:
         # Django's Feed builds the channel; each item is the article's cached XML (rendered by item_xml_of when no

@@ -22,8 +22,8 @@ from newsdesk.articles.presentation import (
 )
 from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
 from newsdesk.site import syndication
+from newsdesk.site.languages import language_asked
 from newsdesk.site.syndication import FeedScope, feed_scope
-from newsdesk.stories.selectors import language_filter
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
@@ -83,5 +83,5 @@ class ArticleJsonFeedView(View):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request: HttpRequest, scope: str, slug: str | None = None) -> HttpResponse:
-        feed = feed_scope(scope=scope, slug=slug, language=language_filter(request.GET.get("lang")))
+        feed = feed_scope(scope=scope, slug=slug, language=language_asked(request))
         return HttpResponse(jsonfeed_document(feed), content_type=JSON_FEED_CONTENT_TYPE)

@@ -15,9 +15,10 @@ from django.views import View
 from newsdesk.articles.presentation import absolute_url, credit_html, credit_text
 from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed
 from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
+from newsdesk.site.languages import language_asked
 from newsdesk.site.syndication import STORIES, feed_path
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
-from newsdesk.stories.selectors import language_filter, story_top
+from newsdesk.stories.selectors import story_top
 
 STORY_FEED_ITEMS = 30
 STORY_FEED_TITLE = "{site}: top stories"
@@ -60,7 +61,7 @@ class StoryRssFeed(Feed):
     fmt = "rss"
 
     def get_object(self, request: HttpRequest) -> str:
-        return language_filter(request.GET.get("lang"))
+        return language_asked(request)
 
     def get_feed(self, obj: str, request: HttpRequest) -> SyndicationFeed:
         feed = super().get_feed(obj, request)
@@ -137,7 +138,7 @@ class StoryJsonFeedView(View):
 
     def get(self, request: HttpRequest) -> JsonResponse:
         site = settings.SITE_NAME
-        language = language_filter(request.GET.get("lang"))
+        language = language_asked(request)
         document: dict[str, Any] = {
             "version": JSON_FEED_VERSION,
             "title": STORY_FEED_TITLE.format(site=site),

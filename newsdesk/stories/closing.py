@@ -92,7 +92,14 @@ def _stories_refine(due: list[int], options: ClusterOptions) -> int:
         for pk in due:
             if pk not in stories:
                 continue
-            moves = refine_story(clusterer, pk, _members(pk, clusterer.options, embedder))
+            members = _members(pk, clusterer.options, embedder)
+            rebuilt = clusterer.states[pk].size != len(members)
+            if rebuilt:
+                _state_rebuild(clusterer, pk, members)
+                restored.pop(pk, None)
+            moves = refine_story(clusterer, pk, members)
+            if rebuilt and not moves:  # stored in step again (with moves, story_moves_apply stores it)
+                Story.objects.filter(pk=pk).update(state=story_state_dump(clusterer.states[pk], embedder))
             for move in moves:  # changed in place: restored from the stored text next time
                 restored.pop(move.source, None)
                 restored.pop(move.target, None)
@@ -102,6 +109,18 @@ def _stories_refine(due: list[int], options: ClusterOptions) -> int:
         restored.clear()  # some states may have been changed in place, and none was stored
         raise
     return moved
+
+
+def _state_rebuild(clusterer: StoryClusterer, pk: int, members: list[Member]) -> None:
+    """Story `pk`'s state from its members, when the stored one is out of step with them (a takedown leaves a
+    removed member's terms in it; one stored by an older state version restores empty): scored against such a state
+    without each member, every member would look alone in its story and go wherever another story takes it."""
+    state = StoryState()
+    for member in members:
+        state.add(
+            member.features, language=member.language, at=member.at, options=clusterer.options, vector=member.vector
+        )
+    clusterer.load(pk, state)
 
 
 def _members(story_id: int, options: ClusterOptions, embedder: Embedder | None) -> list[Member]:

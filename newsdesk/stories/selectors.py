@@ -418,9 +418,3 @@ def article_syndication(article: Article) -> ArticleSyndication:
 def syndication_group_list() -> QuerySet[SyndicationGroup]:
     """Every group of copies, with its primary."""
     return SyndicationGroup.objects.filter(size__gt=1).select_related("primary__publisher")
-
-
-def language_filter(raw: str | None) -> str:
-    """A `?lang=` value as the primary language subtag we store ("fr-BE" → "fr"); "" for none or junk."""
-    primary = (raw or "").strip().split("-")[0].split("_")[0].lower()
-    return primary if primary.isascii() and primary.isalpha() and 2 <= len(primary) <= 3 else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from newsdesk.reader import urls
@@ -278,3 +280,13 @@ def test_identity_keys_keep_what_selects_content_and_prefix_keys_walk_up_the_pat
         "news.example/world/europe/story?id=2",
     ]
     assert url_prefix_keys("ftp://x") == []
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_an_ascii_character_is_unsafe_in_a_page_url_exactly_when_its_unicode_category_says_so(code):
+    # ASCII URLs take a regex instead of a category lookup per character: both must refuse the same characters.
+    char = chr(code)
+    unsafe = char in '<>"`\\' or unicodedata.category(char) in {"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"}
+    problem = urls.page_url_problem(f"https://news.example.com/a{char}b")
+    assert (problem == urls.URL_UNSAFE_CHARACTERS) == unsafe
+    assert (urls.page_url_problem(f"https://news.example.com/\u00e9{char}") == urls.URL_UNSAFE_CHARACTERS) == unsafe

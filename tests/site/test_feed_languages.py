@@ -35,11 +35,35 @@ def test_every_feed_format_narrows_to_one_language(client, bilingual, base):
     assert feed["items"][0]["language"] == "fr"
 
 
-def test_without_lang_or_with_junk_every_language_is_listed(client, bilingual):
-    for params in ({}, {"lang": "%%"}):
+def test_without_lang_every_language_is_listed(client, bilingual):
+    for params in ({}, {"lang": ""}):
         feed = json.loads(client.get("/feeds/feed.json", params).content)
         assert len(feed["items"]) == 2
         assert "language" not in feed
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/feeds/rss.xml",
+        "/feeds/atom.xml",
+        "/feeds/feed.json",
+        "/category/world/feed.json",
+        "/publisher/planet/rss.xml",
+        "/stories/rss.xml",
+        "/stories/atom.xml",
+        "/stories/feed.json",
+    ],
+)
+@pytest.mark.parametrize("junk", ["%%", "english", "1x", "fr-!!", "\x00"])
+def test_a_malformed_lang_is_a_400_naming_it_as_search_and_the_api_do(client, bilingual, path, junk):
+    # Silently listing every language would hand a reader who mistyped the filter what they asked not to see.
+    response = client.get(path, {"lang": junk})
+
+    assert response.status_code == 400
+    assert "lang must be a language code such as en, fr or pt-BR" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
 
 
 @pytest.mark.parametrize("page", ["/", "/search/?q=quake"])

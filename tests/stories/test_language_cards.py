@@ -103,9 +103,12 @@ def test_the_story_page_in_french_is_headed_by_the_french_report_the_card_linked
     assert re.search(rf'<link rel="canonical" href="[^"]*{re.escape(url)}">', french)
     assert f'<h1 lang="de">{GERMAN}</h1>' in plain
     assert '<p class="story-summary" lang="de">' in plain
-    # Led in German already, no such language, junk: the page as it is.
-    for other in ("de", "es", "zzzz-ΩΩ"):
+    # Led in German already, no such language: the page as it is; junk: a 400 naming it, as the API's story says.
+    for other in ("de", "es"):
         assert client.get(f"{url}?lang={other}").content.decode().count(f'<h1 lang="de">{GERMAN}</h1>') == 1
+    junk = client.get(f"{url}?lang=zzzz-ΩΩ")
+    assert junk.status_code == 400
+    assert "lang must be a language code such as en, fr or pt-BR" in junk.content.decode()
 
 
 @pytest.mark.parametrize("fragments", [True, False], ids=["cached cards", "cards from scratch"])

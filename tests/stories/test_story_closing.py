@@ -18,7 +18,7 @@ from newsdesk.reader.cluster import ClusterOptions, StoryState, clustering_featu
 from newsdesk.reader.cluster.refine import Move
 from newsdesk.stories.closing import stories_close, story_moves_apply
 from newsdesk.stories.models import Story, StoryMembership
-from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild, story_assign
+from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild, stories_assign, story_assign
 from newsdesk.stories.syndication_services import article_text
 from tests.community.conftest import make_member
 from tests.factories import make_article, make_publisher
@@ -253,3 +253,52 @@ def test_a_story_of_headlines_alone_never_changes_at_its_close():
     assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
     after = Story.objects.get(pk=mysore.pk)
     assert (after.size, after.state, after.headline, after.is_closed) == (4, before.state, before.headline, True)
+
+
+def test_comments_on_a_story_merged_into_another_move_with_its_members():
+    publisher = make_publisher()
+    titles = ["Mt. Gox files for bankruptcy", "Bitcoin exchange Mt. Gox seeks protection"]
+    first, second = (make_article(publisher, title=title, body_text="", summary="") for title in titles)
+    for article in (first, second):  # opened apart (nothing joins at this bar)
+        stories_assign(articles=[article], options=replace(CLUSTER_OPTIONS, title_threshold=2.0))
+    apart = {a.pk: Story.objects.get(memberships__article=a).pk for a in (first, second)}
+    assert len(set(apart.values())) == 2
+    comments = {
+        pk: Comment.objects.create(
+            target=Story.objects.get(pk=pk),
+            author=make_member(),
+            body="z",
+            body_html="<p>z</p>",
+            body_fingerprint=f"h{pk}",
+            status="approved",
+        )
+        for pk in apart.values()
+    }
+    bridge = make_article(publisher, title="Bitcoin exchange Mt. Gox files for bankruptcy protection", body_text="")
+
+    stories_assign(
+        articles=[bridge], options=replace(CLUSTER_OPTIONS, title_threshold=0.05, title_merge_threshold=0.05)
+    )
+
+    (story,) = Story.objects.all()
+    assert story.size == 3
+    for comment in comments.values():
+        comment.refresh_from_db()
+        assert comment.target_id == story.pk
+
+
+@pytest.mark.parametrize("stray_in_it", [True, False])
+def test_a_story_whose_stored_state_is_out_of_step_with_its_members_is_refined_against_its_members(stray_in_it):
+    # An empty state (a state version bump, say) scored every member as alone in its story: all of them moved.
+    mysore, _, sukanya, stray, quiet = pirate_reports()
+    if not stray_in_it:
+        StoryMembership.objects.filter(article=stray).update(story=sukanya)
+        _story_state_rebuild(sukanya, CLUSTER_OPTIONS)
+    Story.objects.filter(pk=mysore.pk).update(state={})
+    members = set(Article.objects.filter(story_membership__story=mysore).exclude(pk=stray.pk).values_list("pk"))
+
+    stories_close(now=quiet)
+
+    assert set(Article.objects.filter(story_membership__story=mysore).values_list("pk")) == members
+    assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+    assert Story.objects.get(pk=mysore.pk).state["size"] == 3

@@ -64,7 +64,7 @@ def refine_story(clusterer: StoryClusterer, key: object, members: Sequence[Membe
                 continue
             value, target = found
             clusterer.move(member.features, key, target, language=member.language, at=member.at, vector=member.vector)
-            staying.remove(member)
+            staying = [other for other in staying if other is not member]  # by identity: a vector has no ==
             moves.append(Move(member=member.key, source=key, target=target, score=value))
             moved = True
         if not moved:

@@ -5,10 +5,10 @@ from django.views import View
 
 from newsdesk.articles.selectors import article_sections, category_list
 from newsdesk.site.cards import home_content_html
+from newsdesk.site.languages import language_asked
 from newsdesk.site.syndication import STORIES, feed_links
 from newsdesk.stories.selectors import (
     REPEAT_FLAG,
-    language_filter,
     story_card_keys,
     story_language_leads,
     story_top,
@@ -22,7 +22,7 @@ class HomePageView(View):
     page the newest articles of each section, every wire text once."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        language = language_filter(request.GET.get("lang"))
+        language = language_asked(request)
         # Pages of the ranking's keys: the cards of the page's stories are cached, and only the stories no cache
         # holds a card of are loaded.
         paginator = Paginator(story_top(language=language).keys, STORIES_PER_PAGE)

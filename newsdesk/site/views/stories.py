@@ -3,18 +3,18 @@ from django.urls import reverse
 from django.views import View
 
 from newsdesk.community.targets import target_label
+from newsdesk.site.languages import language_asked
 from newsdesk.site.page_cache import page_response
 from newsdesk.site.story_page import STORY_DETAIL, story_page
 from newsdesk.site.syndication import STORIES, FeedLink, feed_links
 from newsdesk.stories.models import Story
-from newsdesk.stories.selectors import language_filter
 
 COMMENTS_FEED_TITLE = "Comments on “{headline}” (Atom)"
 
 
 class StoryDetailView(View):
     def get(self, request: HttpRequest, story_id: int) -> HttpResponse:
-        found = story_page(story_id, language=language_filter(request.GET.get("lang")))
+        found = story_page(story_id, language=language_asked(request))
         if found is None:
             raise Http404("No such story")
         key, identity, page, headline = found

@@ -156,3 +156,21 @@ def test_remove_is_the_inverse_of_add(with_vector):
         assert state.vector is None
     # The window stays a bound (the caller recomputes it from the members it keeps).
     assert (state.first_seen, state.last_seen) == (START, START + timedelta(hours=1))
+
+
+def test_a_moved_member_takes_its_embedding_along():
+    options = ClusterOptions()
+    clusterer, members = stories(options, {"mysore": [*MYSORE, STRAY], "sukanya": SUKANYA})
+    vectors = {"mysore": np.array([1.0, 0.0], dtype=np.float32), "sukanya": np.array([0.0, 1.0], dtype=np.float32)}
+    for key, vector in vectors.items():
+        clusterer.states[key].vector = vector * len(members[key])
+    # The stray's embedding is Sukanya's, as its words are; everyone else's is their own story's.
+    members["mysore"] = [replace(one, vector=vectors["mysore"]) for one in members["mysore"][:3]]
+    members["mysore"].append(replace(member("stray", STRAY, options), vector=vectors["sukanya"]))
+    clusterer.states["mysore"].vector = vectors["mysore"] * 3 + vectors["sukanya"]
+
+    moves = refine_story(clusterer, "mysore", members["mysore"])
+
+    assert [move.member for move in moves] == ["stray"]
+    np.testing.assert_allclose(clusterer.states["mysore"].vector, [3.0, 0.0])
+    np.testing.assert_allclose(clusterer.states["sukanya"].vector, [0.0, 3.0])
