@@ -1,5 +1,6 @@
 import pytest
 
+from newsdesk.site.views.search import QUERY_MAX_CHARS, RESULTS_MAX, clean_query
 from newsdesk.sources.models import Publisher
 from tests.factories import make_article, make_publisher
 
@@ -80,3 +81,34 @@ def test_search_results_of_headline_only_publisher_show_title_only(client):
     assert "Zeppelin story" in by_title
     assert "quokkasentinel" not in by_title
     assert "Nothing found" in by_body
+
+
+@pytest.mark.django_db
+def test_a_page_of_results_cut_at_its_limit_does_not_claim_to_be_all_of_them(client, settings):
+    publisher = make_publisher()
+    for n in range(RESULTS_MAX + 2):
+        make_article(publisher, title=f"Zeppelin sighting number {n}")
+    make_article(publisher, title="Zeppelin parade")
+
+    many = client.get("/search/", {"q": "zeppelin"}).content.decode()
+    few = client.get("/search/", {"q": "zeppelin parade"}).content.decode()
+
+    assert many.count('<li class="item"') == RESULTS_MAX
+    assert f"The first {RESULTS_MAX} results for “zeppelin”" in many
+    assert f"{RESULTS_MAX} results for" not in many.replace(f"The first {RESULTS_MAX} results for", "")
+    assert "1 result for “zeppelin parade”" in few
+
+
+@pytest.mark.django_db
+def test_a_query_over_the_length_limit_is_cut_between_words(client):
+    make_article(make_publisher(), title="Zeppelin lands safely")
+    # The cut at QUERY_MAX_CHARS falls inside the last "zeppelin": searching its first letters found nothing.
+    query = ("zeppelin " * (QUERY_MAX_CHARS // 9 + 1)).strip()
+    assert query[QUERY_MAX_CHARS - 1] != " "
+    assert query[QUERY_MAX_CHARS] != " "
+
+    html = client.get("/search/", {"q": query}).content.decode()
+
+    assert clean_query(query) == query[: query.rindex(" ", 0, QUERY_MAX_CHARS + 1)]
+    assert "1 result for" in html
+    assert clean_query("x" * 1000) == "x" * QUERY_MAX_CHARS  # one word longer than the limit: cut inside it

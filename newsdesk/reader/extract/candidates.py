@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from html import escape
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -93,6 +94,13 @@ class BodyCandidate:
     def words(self) -> int:
         """Counted once: the vote reads it up to four times, and a long page's text has 14,000 words."""
         return len(words_of(self.text))
+
+    def has_words(self, at_least: int) -> bool:
+        """`words >= at_least`, counting no further than `at_least` words while the whole count is not known: the vote
+        asks this of every body, and a long one is split into all its words only if its 4-grams are needed."""
+        if "words" in self.__dict__:
+            return self.words >= at_least
+        return at_least <= 0 or next(islice(_WORD.finditer(self.text), at_least - 1, None), None) is not None
 
     def finished(self) -> BodyCandidate | None:
         """The candidate as shown: sanitized HTML and its text (None when nothing is left of a draft)."""

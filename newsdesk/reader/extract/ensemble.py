@@ -165,7 +165,7 @@ def doubts(body: BodyCandidate, description: str, params: EnsembleParams = DEFAU
     body opens with a heading or with the page's description), related headlines after a short article and a bare
     URL line; a body this short is where teasers and wrong containers show."""
     signs = []
-    if body.words < params.doubt_words:
+    if not body.has_words(params.doubt_words):
         signs.append(f"{body.words} words")
     paragraphs = [p for p in body.text.split("\n\n") if p.strip()]
     lead = _word_set(description)
@@ -173,7 +173,7 @@ def doubts(body: BodyCandidate, description: str, params: EnsembleParams = DEFAU
         signs.append("opens with the page's description")
     if params.doubt_heading and body.opens_with_heading:
         signs.append("opens with a heading")
-    if params.doubt_one_block and body.one_block and body.words >= params.doubt_words:
+    if params.doubt_one_block and body.one_block and body.has_words(params.doubt_words):
         signs.append(f"one block of {body.words} words")
     if params.doubt_url and any(_URL_ONLY.fullmatch(p.strip()) for p in paragraphs):
         signs.append("a paragraph that is only a URL")
@@ -189,7 +189,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def _usable(candidate: BodyCandidate, params: EnsembleParams, reasons: list[str]) -> bool:
-    if candidate.words < params.min_words:
+    if not candidate.has_words(params.min_words):
         reasons.append(f"{candidate.source}: too short ({candidate.words} words)")
         return False
     if candidate.truncated and candidate.source in (JSON_LD, FEED):

@@ -21,9 +21,14 @@ VALUE_MAX_CHARS = 100
 
 
 def clean_query(raw: str) -> str:
-    """The visitor's query without control characters, trimmed to QUERY_MAX_CHARS."""
+    """The visitor's query without control characters, trimmed to QUERY_MAX_CHARS between words (a word cut in two
+    is a different, required word: it would find nothing)."""
     printable = "".join(ch if ch.isprintable() else " " for ch in raw[: QUERY_MAX_CHARS * 4])
-    return " ".join(printable.split())[:QUERY_MAX_CHARS]
+    text = " ".join(printable.split())
+    if len(text) <= QUERY_MAX_CHARS:
+        return text
+    words, _, _ = text[: QUERY_MAX_CHARS + 1].rpartition(" ")
+    return words or text[:QUERY_MAX_CHARS]
 
 
 def search_filter(params) -> SearchFilter:
@@ -58,7 +63,8 @@ class ArticleSearchView(View):
                 # Each wire text once (its primary), unless the visitor narrowed to one publisher: then that
                 # publisher's own copy is what was asked for.
                 hidden = None if search.publisher_id else SHOWN_REPEAT
-                results = article_search_keys(query, limit=RESULTS_MAX, search=search, hidden=hidden)
+                # One more than shown: whether the page holds every match or only the first RESULTS_MAX.
+                results = article_search_keys(query, limit=RESULTS_MAX + 1, search=search, hidden=hidden)
         languages = list(QUERY_LANGUAGES)
         if values["lang"] and values["lang"] not in languages:
             languages.append(values["lang"])
@@ -70,7 +76,8 @@ class ArticleSearchView(View):
             "languages": languages,
             "publishers": publisher_list().only("name", "slug").order_by("name"),
             "orders": ORDERS,
-            "results": article_key_items_html(results, show_teaser=True),
+            "results": article_key_items_html(results[:RESULTS_MAX], show_teaser=True),
+            "more": len(results) > RESULTS_MAX,
             "feeds": feed_links(language="" if error else values["lang"]),
         }
         return render(request, "site/search.html", context, status=400 if error else 200)

@@ -500,3 +500,12 @@ def test_a_candidates_word_count_and_its_four_grams_read_the_same_words():
     text = "Don't split—this text's words: 2026-12-05, naïve café, x_y."
     assert text_candidate(TRAFILATURA, text).words == len(words_of(text)) == 13
     assert ensemble._shingles(text).total() == len(words_of(text)) - 3
+
+
+@pytest.mark.parametrize("at_least", [0, 1, 12, 13, 14, 150])
+def test_has_words_says_whether_the_word_count_reaches_a_bound_before_and_after_the_count_is_known(at_least):
+    text = "Don't split—this text's words: 2026-12-05, naïve café, x_y."  # 13 words
+    fresh, counted = text_candidate(TRAFILATURA, text), text_candidate(TRAFILATURA, text)
+    assert counted.words == 13
+    assert fresh.has_words(at_least) == counted.has_words(at_least) == (at_least <= 13)
+    assert "words" not in fresh.__dict__  # the bound was checked without counting every word
