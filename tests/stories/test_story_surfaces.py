@@ -237,6 +237,15 @@ def test_home_language_filter_keeps_stories_covered_in_that_language(client, wir
     assert wire_story["story"].get_absolute_url() not in french
 
 
+def test_home_in_a_language_no_story_is_covered_in_says_so_and_leads_back(client, wire_story):
+    # "No articles yet … as soon as the first feeds have been fetched" was what a site full of articles said.
+    html = client.get("/?lang=pt").content.decode()
+
+    assert "No articles yet" not in html
+    assert "No stories covered in “pt” yet." in html
+    assert '<a href="/">Top stories in every language</a>' in html
+
+
 @pytest.mark.parametrize(("raw", "expected"), [("fr", "fr"), ("fr-BE", "fr"), ("EN_us", "en"), ("", ""), (None, "")])
 def test_language_filter_takes_the_primary_subtag(raw, expected):
     assert language_param(raw) == expected
