@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.community.models import Comment
+from newsdesk.ingest.jobs import periodic_jobs
 from newsdesk.reader.cluster import ClusterOptions, StoryState, clustering_features
 from newsdesk.reader.cluster.refine import Move
 from newsdesk.stories.closing import stories_close, story_moves_apply
@@ -51,12 +52,12 @@ def test_a_run_closes_the_longest_quiet_stories_first_and_leaves_the_rest_to_the
     middle = quiet_story("Quiet for two days", quiet_for=timedelta(days=2))
     busy = quiet_story("Still reported", quiet_for=timedelta(hours=1))
 
-    assert stories_close(now=timezone.now(), limit=2) == 2
+    assert stories_close(now=timezone.now(), limit=2).stories == 2
     assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {oldest.pk, middle.pk}
 
-    assert stories_close(now=timezone.now(), limit=2) == 1
+    assert stories_close(now=timezone.now(), limit=2).stories == 1
     assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {oldest.pk, middle.pk, newest.pk}
-    assert stories_close(now=timezone.now(), limit=2) == 0
+    assert stories_close(now=timezone.now(), limit=2).stories == 0
     busy.refresh_from_db()
     assert not busy.is_closed
 
@@ -193,7 +194,8 @@ def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_eve
     mysore, _, sukanya, stray, quiet = pirate_reports()
     assert mysore.size == 4
 
-    assert stories_close(now=quiet) == 1
+    (close,) = [job for job in periodic_jobs() if job.name == "stories_close"]
+    assert close.run(quiet) == "1 stories closed, 1 article moved"  # the worker's outcome line
 
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
     mysore.refresh_from_db()
@@ -210,7 +212,7 @@ def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_eve
     assert client.get(f"/api/stories/{mysore.pk}").json()["article_count"] == 3
 
     # Closed once: a later run finds nothing due and moves nothing.
-    assert stories_close(now=quiet + timedelta(hours=1)) == 0
+    assert stories_close(now=quiet + timedelta(hours=1)) == (0, 0)
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
 
 
@@ -220,7 +222,7 @@ def test_a_story_emptied_at_its_close_is_gone_and_its_comments_are_on_the_story_
         target=alone, author=make_member(), body="y", body_html="<p>y</p>", body_fingerprint="g", status="approved"
     )
 
-    assert stories_close(now=quiet) == 1  # the Mysore story; the stray's own was emptied by its move
+    assert stories_close(now=quiet) == (1, 1)  # the Mysore story closed; the stray's own emptied by its move
     assert list(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == [mysore.pk]
 
     assert not Story.objects.filter(pk=alone.pk).exists()
@@ -234,7 +236,7 @@ def test_with_no_refinement_a_close_only_marks_the_story_closed():
     mysore, _, _, stray, quiet = pirate_reports()
     state = Story.objects.get(pk=mysore.pk).state
 
-    assert stories_close(now=quiet, options=replace(CLUSTER_OPTIONS, refine_passes=0)) == 1
+    assert stories_close(now=quiet, options=replace(CLUSTER_OPTIONS, refine_passes=0)) == (1, 0)
 
     assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
     mysore.refresh_from_db()
@@ -248,7 +250,7 @@ def test_a_story_of_headlines_alone_never_changes_at_its_close():
         _story_state_rebuild(story, CLUSTER_OPTIONS)
     before = Story.objects.get(pk=mysore.pk)
 
-    assert stories_close(now=quiet) == 1
+    assert stories_close(now=quiet) == (1, 0)
 
     assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
     after = Story.objects.get(pk=mysore.pk)
