@@ -378,6 +378,27 @@ def test_story_feed_items_credit_the_report_whose_headline_and_summary_they_carr
     assert "Northbridge Courier" not in german_item["content_text"]
 
 
+def test_the_story_api_credits_the_report_whose_headline_and_summary_an_item_carries(client, wire_story):
+    primary, german = wire_story["primary"], wire_story["german"]
+    story_id = wire_story["story"].pk
+
+    (item,) = client.get("/api/stories").json()["items"]
+    detail = client.get(f"/api/stories/{story_id}").json()
+    (german_item,) = client.get("/api/stories?lang=de").json()["items"]
+
+    credit = {
+        "url": f"http://testserver{primary.get_absolute_url()}",
+        "publisher": "Northbridge Courier",
+        "original_url": primary.original_url,
+        "wire_credit": "AFP",
+    }
+    assert item["told_by"] == credit
+    assert detail["told_by"] == credit
+    assert german_item["told_by"]["publisher"] == "Nordstädter Rundschau"
+    assert german_item["told_by"]["original_url"] == german.original_url
+    assert german_item["told_by"]["wire_credit"] == ""
+
+
 def test_story_atom_feed_entries_say_their_own_language(client, wire_story):
     # The feed is labelled with the site's language (its title is English); a German story's entry said nothing and
     # so read as English.
