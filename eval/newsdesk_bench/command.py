@@ -55,8 +55,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--model",
             metavar="MODEL",
-            help="cluster: the static embedding model mixed into our scores: wordllama (default, the packaged one), "
-            "a model2vec folder (scripts/build-cluster-model.sh), or none (words alone)",
+            help="cluster: the embedding model mixed into our scores: wordllama (default, the packaged one), "
+            "use-multilingual (the packaged multilingual one), a model2vec folder (scripts/build-cluster-model.sh), "
+            "or none (words alone)",
         )
 
         parser.add_argument(

@@ -169,6 +169,17 @@ STORY = {
         "first_seen": _DATE_TIME,
         "last_seen": _DATE_TIME,
         "closed": {"type": "boolean"},
+        "told_by": {
+            "type": ["object", "null"],
+            "description": "The report whose headline and summary this item carries (credit it): our page of it, "
+            "its publisher, its original and its wire credit.",
+            "properties": {
+                "url": {"type": "string", "format": "uri"},
+                "publisher": {"type": "string"},
+                "original_url": {"type": "string"},
+                "wire_credit": {"type": "string"},
+            },
+        },
     },
 }
 

@@ -21,6 +21,7 @@ from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles.filters import FilterError, language_param
+from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
 from newsdesk.stories.models import Story
@@ -49,6 +50,17 @@ def story_output(card: StoryCard, *, site_url: str) -> dict[str, Any]:
         "first_seen": card.first_seen.isoformat(),
         "last_seen": card.last_seen.isoformat(),
         "closed": card.is_closed,
+        # The headline and summary are this report's words: what a client must credit, as the feeds do.
+        "told_by": _credit(card.told_by, site_url=site_url) if card.told_by is not None else None,
+    }
+
+
+def _credit(article: Article, *, site_url: str) -> dict[str, str]:
+    return {
+        "url": article_url(article, site_url=site_url),
+        "publisher": article.publisher.name,
+        "original_url": article.original_url,
+        "wire_credit": article.wire_credit,
     }
 
 

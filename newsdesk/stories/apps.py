@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
-from newsdesk.reader.packaged_model import PACKAGED_MODEL, EmbeddingError, packaged_model_folder
+from newsdesk.reader.packaged_model import PACKAGED, EmbeddingError, packaged_model_folder
 
 MODEL_CHECK_ID = "stories.E001"
 CHECK_HINT = "reinstall newsdesk's dependencies, build a folder with scripts/build-cluster-model.sh, or set it to none"
@@ -23,10 +23,11 @@ def cluster_model_check(app_configs: object = None, **kwargs: object) -> list[ch
     only when a model is set: every `newsdesk` process runs the checks, and most never cluster."""
     if not settings.NEWSDESK_CLUSTER_MODEL:
         return []
-    if settings.NEWSDESK_CLUSTER_MODEL == PACKAGED_MODEL:
-        # The default: only whether the wheel's files are there, not a load (no numpy for `serve` and the rest).
+    if settings.NEWSDESK_CLUSTER_MODEL in PACKAGED:
+        # A model inside a wheel (the default's among them): only whether its files are there, not a load (no numpy
+        # for `serve` and the rest; the multilingual model's load takes about a CPU second and 170 MB).
         try:
-            packaged_model_folder()
+            packaged_model_folder(settings.NEWSDESK_CLUSTER_MODEL)
         except EmbeddingError as exc:
             return [checks.Error(f"NEWSDESK_CLUSTER_MODEL: {exc}", hint=CHECK_HINT, id=MODEL_CHECK_ID)]
         return []

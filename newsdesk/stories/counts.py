@@ -23,6 +23,8 @@ from newsdesk.stories.models import Story
 # instead of five to eight. A larger one (a wire text carried by thousands of outlets) is counted by aggregates in
 # the database, which do not carry every member's row back. Both read the same rules; only the cost differs.
 SMALL_STORY = 150
+# Stories recounted by one read of their members and one bulk update (stories_counts_refresh).
+RECOUNT_BATCH = 200
 T = TypeVar("T")
 # What the display policy reads to decide whether an article may show text and an image (articles.policy.article_rule).
 POLICY_FIELDS = ("publisher__display_policy", "noarchive", "robots_directives")
@@ -93,9 +95,15 @@ def story_counts_refresh(story: Story, *, reopen: bool = True) -> None:
 
 
 def stories_counts_refresh(stories: Sequence[Story]) -> None:
-    """story_counts_refresh(story, reopen=False) for each of `stories`, written by one bulk update: the small ones
-    (nearly all) counted from one read of all their members' rows, so a publisher's change, which recounts every
-    story it is in inside the admin's request, costs a few queries for a batch rather than two a story."""
+    """story_counts_refresh(story, reopen=False) for each of `stories`, RECOUNT_BATCH at a time, each batch written
+    by one bulk update: the small stories (nearly all) counted from one read of all their members' rows, so a
+    publisher's change, which recounts every story it is in inside the admin's request, costs a few queries a batch
+    rather than two a story."""
+    for start in range(0, len(stories), RECOUNT_BATCH):
+        _batch_refresh(stories[start : start + RECOUNT_BATCH])
+
+
+def _batch_refresh(stories: Sequence[Story]) -> None:
     small = {story.pk for story in stories if story.size <= SMALL_STORY}
     rows = _rows_by_story(small)
     now = timezone.now()

@@ -25,7 +25,7 @@ from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.signals import target_replaced
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
 from newsdesk.reader.cluster.embedding import Embedder
-from newsdesk.stories.counts import stories_counts_refresh, story_counts_refresh, story_image_refresh
+from newsdesk.stories.counts import RECOUNT_BATCH, stories_counts_refresh, story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.syndication_services import (
@@ -42,8 +42,6 @@ CLUSTER_OPTIONS = ClusterOptions()
 # Open stories loaded for one assignment (the most recently active ones).
 MAX_OPEN_STORIES = 2000
 NEW_STORY = "new"
-# Stories recounted by one read of their members and one bulk update (publisher_stories_recount, stories_recount).
-RECOUNT_BATCH = 200
 T = TypeVar("T")
 
 
@@ -187,8 +185,7 @@ def publisher_stories_recount(*, publisher_id: int) -> int:
         turn_take()
         ids = StoryMembership.objects.filter(article__publisher_id=publisher_id).values("story_id")
         stories = list(Story.objects.filter(pk__in=ids).defer("state").order_by("pk"))
-        for chunk in _chunks(stories, RECOUNT_BATCH):
-            stories_counts_refresh(chunk)
+        stories_counts_refresh(stories)
     return len(stories)
 
 

@@ -18,7 +18,7 @@ from newsdesk.articles.models import Article
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.reader.dedup import CopyFacts, NearDupSignature, PrimaryTally, SignatureError, choose_among
 from newsdesk.reader.urls import site_key
-from newsdesk.stories.counts import story_counts_refresh
+from newsdesk.stories.counts import stories_counts_refresh
 from newsdesk.stories.models import ArticleSignature, SignatureBand, Story, StoryMembership, SyndicationGroup
 from newsdesk.stories.turns import STORY_TURN, WIRE_TURN, turn_take
 
@@ -228,8 +228,8 @@ def _stories_recount(article_ids: list[int]) -> None:
     # The stories are read once the turn is ours: the assignment it waited for may have merged some away.
     turn_take(STORY_TURN)
     their_stories = StoryMembership.objects.filter(article_id__in=article_ids).values("story_id")
-    for story in Story.objects.filter(pk__in=their_stories).order_by("pk"):
-        story_counts_refresh(story, reopen=False)  # no member joined these stories: a closed one stays closed
+    # No member joined these stories: a closed one stays closed (stories_counts_refresh keeps it so).
+    stories_counts_refresh(list(Story.objects.filter(pk__in=their_stories).defer("state").order_by("pk")))
 
 
 def group_leave(article: Article) -> None:

@@ -72,13 +72,18 @@ def stories_of(articles: list) -> list[int]:
 def stream_then_rebuild(model: str, second: str = PUMP) -> tuple[list[int], dict, list[int]]:
     """The two headlines' stories assigned one refresh each (the story's state comes back from the database in
     between), the first story's stored state, and their stories after `stories_rebuild`."""
-    articles = store_headlines(second)
+    return stream_and_rebuild(model, store_headlines(second))
+
+
+def stream_and_rebuild(model: str, articles: list) -> tuple[list[int], dict, list[int]]:
+    """The articles' stories assigned one refresh each, the first one's stored state, and their stories after
+    `stories_rebuild`, with `model`."""
     with override_settings(NEWSDESK_CLUSTER_MODEL=model):
         for article in articles:
             articles_stories_update(articles=[article])
         streamed = stories_of(articles)
         stored = Story.objects.get(pk=streamed[0]).state
-        assert stories_rebuild() == 2
+        assert stories_rebuild() == len(articles)
         return streamed, stored, stories_of(articles)
 
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.counts import COUNTED_FIELDS, stories_counts_refresh
-from newsdesk.stories.models import Story, SyndicationGroup
+from newsdesk.stories.models import ArticleSignature, Story, SyndicationGroup
 from newsdesk.stories.services import publisher_stories_recount
+from newsdesk.stories.syndication_services import syndication_group_refresh
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_story
 from tests.stories.test_wire_scale import random_member_add, reference_counts
@@ -43,6 +44,7 @@ def _random_stories(seed: int, count: int) -> list[Story]:
 def test_a_batch_counts_every_story_as_the_member_by_member_reading_does(seed, monkeypatch):
     # Stories last counted small and large in one batch: the rows of the small ones, aggregates for the others.
     monkeypatch.setattr("newsdesk.stories.counts.SMALL_STORY", 10)
+    monkeypatch.setattr("newsdesk.stories.counts.RECOUNT_BATCH", 4)  # two batches: 4 stories, then 2
     stories = _random_stories(seed, 6)
     Story.objects.filter(pk__in=[s.pk for s in stories]).update(is_closed=True)
     before = timezone.now()
@@ -103,3 +105,31 @@ def test_a_publishers_recount_of_40_stories_takes_a_handful_of_queries(django_as
     publisher = _publisher_in(40)
     with django_assert_max_num_queries(8):  # was two a story: 80
         publisher_stories_recount(publisher_id=publisher.pk)
+
+
+def _wire_text_in(stories: int) -> SyndicationGroup:
+    """One wire text carried in `stories` stories (two copies each, beside another report), every copy marked an
+    original: a refresh of its group marks all but one a repeat, and recounts every story holding one."""
+    group = SyndicationGroup.objects.create(size=2 * stories)
+    for n in range(stories):
+        copies = [make_article(make_publisher(), title=f"Storm shuts the harbour ({n}, {k})") for k in range(2)]
+        for copy in copies:
+            ArticleSignature.objects.create(article=copy, signature={}, is_repeat=False, group=group)
+        make_story([*copies, make_article(make_publisher(), title=f"Harbour closed {n}")])
+    return group
+
+
+def test_a_wire_groups_new_primary_recounts_3_or_12_stories_in_as_many_queries():
+    few, many = _wire_text_in(3), _wire_text_in(12)
+    publisher_stories_recount(publisher_id=make_publisher().pk)  # the story turn's row, made once
+    stories = Story.objects.filter(memberships__article__signature__group=many).distinct()
+    assert sorted(stories.values_list("report_count", flat=True)) == [3] * 12
+
+    with CaptureQueriesContext(connection) as for_few:
+        syndication_group_refresh(group=few)
+    with CaptureQueriesContext(connection) as for_many:
+        syndication_group_refresh(group=many)
+
+    assert len(for_many) == len(for_few)
+    # Each story reports the wire text once (its primary, or the copy standing in for it) beside its other report.
+    assert sorted(stories.values_list("report_count", flat=True)) == [2] * 12

