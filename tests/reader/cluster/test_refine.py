@@ -91,8 +91,9 @@ def test_a_member_that_joined_the_wrong_story_early_moves_at_its_close():
     assert refine_story(clusterer, "mysore", members["mysore"][:3]) == []
 
 
-def test_refine_passes_zero_changes_nothing():
-    options = replace(ClusterOptions(), refine_passes=0)
+@pytest.mark.parametrize("knob", ["refine_passes", "refine_candidates"])
+def test_refine_passes_or_candidates_zero_changes_nothing(knob):
+    options = replace(ClusterOptions(), **{knob: 0})
     clusterer, members = stories(options, {"mysore": [*MYSORE, STRAY], "sukanya": SUKANYA})
     before = {key: state.to_json() for key, state in clusterer.states.items()}
 
