@@ -69,14 +69,14 @@ def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS, l
     return Closed(closed, moved)
 
 
-def stories_close_quiet(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:
-    """Close every story quiet at `now`, CLOSE_BATCH per transaction (workers take their turns in between), as the
+def stories_close_quiet(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS, limit: int = CLOSE_BATCH) -> int:
+    """Close every story quiet at `now`, `limit` per transaction (workers take their turns in between), as the
     workers' job would over its next runs; how many were closed. What `newsdesk reprocess` does after its rebuild, so
     a batch rebuild ends where the workers would."""
     total = 0
     # Until none is due (a batch whose stories were all emptied by their moves closes none, and there may be more).
     while Story.objects.filter(is_closed=False, last_seen__lt=now - options.quiet_period).exists():
-        total += stories_close(now=now, options=options).stories
+        total += stories_close(now=now, options=options, limit=limit).stories
     return total
 
 

@@ -18,7 +18,7 @@ from newsdesk.community.models import Comment
 from newsdesk.ingest.jobs import periodic_jobs
 from newsdesk.reader.cluster import ClusterOptions, StoryState, clustering_features
 from newsdesk.reader.cluster.refine import Move
-from newsdesk.stories.closing import stories_close, story_moves_apply
+from newsdesk.stories.closing import stories_close, stories_close_quiet, story_moves_apply
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_restore
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild, stories_assign, story_assign
@@ -321,3 +321,13 @@ def test_with_the_packaged_model_the_moved_members_embedding_goes_along_into_the
             assert stored.size == len(members) == 3
             assert np.allclose(stored.vector, sum(articles_embed(members, embedder).values()), atol=1e-4)
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+
+
+def test_closing_every_quiet_story_goes_on_past_a_batch_whose_story_was_emptied():
+    mysore, alone, sukanya, _, quiet = pirate_reports(stray_alone=True)
+
+    # One story a batch: Mysore's, then the stray's own (emptied by its move: none closed), then Sukanya's.
+    assert stories_close_quiet(now=quiet + timedelta(hours=2), limit=1) == 2
+
+    assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {mysore.pk, sukanya.pk}
+    assert not Story.objects.filter(pk=alone.pk).exists()

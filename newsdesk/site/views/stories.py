@@ -14,7 +14,8 @@ COMMENTS_FEED_TITLE = "Comments on “{headline}” (Atom)"
 
 class StoryDetailView(View):
     def get(self, request: HttpRequest, story_id: int) -> HttpResponse:
-        found = story_page(story_id, language=language_asked(request))
+        language = language_asked(request)
+        found = story_page(story_id, language=language)
         if found is None:
             raise Http404("No such story")
         key, identity, page, headline = found
@@ -25,5 +26,7 @@ class StoryDetailView(View):
             "application/atom+xml",
             reverse("community:comments_feed", args=[target_label(story), story.pk]),
         )
-        context = {"page": page, "story": story, "feeds": [comments_feed, *feed_links(STORIES)]}
-        return page_response(request, STORY_DETAIL, context, blocks=identity, target=story)
+        context = {"page": page, "story": story, "feeds": [comments_feed, *feed_links(STORIES, language=language)]}
+        # Its feed links follow the reader's `?lang=`: one cached page per reading, even where the blocks are shared.
+        blocks = (identity[0], (*identity[1], language)) if language else identity
+        return page_response(request, STORY_DETAIL, context, blocks=blocks, target=story)
