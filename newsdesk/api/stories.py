@@ -26,8 +26,8 @@ from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
 from newsdesk.common.url_patterns import moved_permanently
 from newsdesk.stories.models import Story
-from newsdesk.stories.redirects import story_redirect_target
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
+from newsdesk.stories.redirects import story_redirect_target
 from newsdesk.stories.selectors import story_coverage, story_get, story_rank_key, story_top, story_top_after
 
 MAX_OFFSET = 10_000

@@ -4,8 +4,6 @@ for any other reason (a takedown, a rebuild) leaves no redirect, and one to a st
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from django.test import Client
 
@@ -15,42 +13,28 @@ from newsdesk.sources.models import Publisher
 from newsdesk.stories.closing import story_moves_apply
 from newsdesk.stories.models import Story, StoryRedirect
 from newsdesk.stories.redirects import story_redirect_target
-from newsdesk.stories.services import CLUSTER_OPTIONS, stories_assign, stories_rebuild
+from newsdesk.stories.services import stories_rebuild
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_story
-from tests.stories.test_story_closing import harbour_and_election, states_after
+from tests.stories.test_story_closing import (
+    harbour_and_election,
+    states_after,
+    stories_apart_and_a_bridge,
+    stories_bridge,
+)
 
 pytestmark = pytest.mark.django_db
 
 FEEDS = ("/stories/rss.xml", "/stories/atom.xml", "/stories/feed.json")
 
 
-def merged_stories():
-    """Two stories opened apart, then merged by an article matching both: (the gone story's id, the survivor)."""
-    publisher = make_publisher()
-    titles = ["Mt. Gox files for bankruptcy", "Bitcoin exchange Mt. Gox seeks protection"]
-    first, second = (make_article(publisher, title=title, body_text="", summary="") for title in titles)
-    for article in (first, second):  # opened apart (nothing joins at this bar)
-        stories_assign(articles=[article], options=replace(CLUSTER_OPTIONS, title_threshold=2.0))
-    apart = {Story.objects.get(memberships__article=a).pk for a in (first, second)}
-    assert len(apart) == 2
-    bridge = make_article(publisher, title="Bitcoin exchange Mt. Gox files for bankruptcy protection", body_text="")
-    return apart, bridge
-
-
-def merge(bridge) -> None:
-    stories_assign(
-        articles=[bridge], options=replace(CLUSTER_OPTIONS, title_threshold=0.05, title_merge_threshold=0.05)
-    )
-
-
 def test_a_merged_away_story_s_page_api_item_and_feed_links_lead_to_the_story_it_became():
-    apart, bridge = merged_stories()
+    apart, bridge = stories_apart_and_a_bridge()
     client = Client()
     feed_text = {path: client.get(path).content.decode() for path in FEEDS}
     assert all(client.get(f"/stories/{pk}/").status_code == 200 for pk in apart)  # cached as they were
 
-    merge(bridge)
+    stories_bridge(bridge)
 
     (survivor,) = Story.objects.all()
     (gone,) = apart - {survivor.pk}
@@ -69,8 +53,8 @@ def test_a_merged_away_story_s_page_api_item_and_feed_links_lead_to_the_story_it
 
 
 def test_a_reader_s_language_and_other_query_parameters_are_kept():
-    apart, bridge = merged_stories()
-    merge(bridge)
+    apart, bridge = stories_apart_and_a_bridge()
+    stories_bridge(bridge)
     (survivor,) = Story.objects.all()
     (gone,) = apart - {survivor.pk}
 
@@ -151,8 +135,8 @@ def test_unknown_ids_and_live_stories_never_redirect():
 
 
 def test_a_rebuild_clears_the_redirects_of_the_stories_it_forgets():
-    apart, bridge = merged_stories()
-    merge(bridge)
+    apart, bridge = stories_apart_and_a_bridge()
+    stories_bridge(bridge)
     (survivor,) = Story.objects.all()
     (gone,) = apart - {survivor.pk}
 
