@@ -270,7 +270,15 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                         {"type": "string"},
                     ),
                 ],
-                {"200": _ok("#/components/schemas/StoryDetail", "The story"), "400": _ERROR, "404": _NOT_FOUND},
+                {
+                    "200": _ok("#/components/schemas/StoryDetail", "The story"),
+                    "301": {
+                        "description": "A story merged into another: `Location` is the story it became (query kept)",
+                        "headers": {"Location": {"schema": {"type": "string"}}},
+                    },
+                    "400": _ERROR,
+                    "404": _NOT_FOUND,
+                },
             ),
             "/api/schema": {
                 "get": {

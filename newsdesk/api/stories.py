@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.utils import timezone
 
 from newsdesk.api.articles import (
@@ -24,8 +24,10 @@ from newsdesk.articles.filters import FilterError, language_param
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
+from newsdesk.common.url_patterns import moved_permanently
 from newsdesk.stories.models import Story
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
+from newsdesk.stories.redirects import story_redirect_target
 from newsdesk.stories.selectors import story_coverage, story_get, story_rank_key, story_top, story_top_after
 
 MAX_OFFSET = 10_000
@@ -126,11 +128,15 @@ class StoryListApi(JsonApiView):
 
 
 class StoryDetailApi(JsonApiView):
-    def get(self, request: HttpRequest, story_id: str) -> JsonResponse:
+    def get(self, request: HttpRequest, story_id: str) -> JsonResponse | HttpResponsePermanentRedirect:
         valid = story_id.isascii() and story_id.isdigit() and len(story_id) <= MAX_ID_DIGITS
         story = story_get(story_id=int(story_id)) if valid else None
         if story is None:
-            return json_error(ERROR_NOT_FOUND, 404)
+            target = story_redirect_target(story_id=int(story_id)) if valid else None
+            if target is None:
+                return json_error(ERROR_NOT_FOUND, 404)
+            # A story merged into another: its id leads to the one it became (query kept), as its page does.
+            return moved_permanently(request, "api:story_detail", target)
         try:
             language = language_param(request.GET.get("lang"))
         except FilterError as error:

@@ -138,8 +138,9 @@ def test_a_story_emptied_by_moves_is_gone_everywhere_and_its_comments_follow_its
     comment.refresh_from_db()
     assert comment.target_id == harbour.pk
     client = Client()
-    assert client.get(election.get_absolute_url()).status_code == 404
-    assert client.get(f"/api/stories/{election.pk}").status_code == 404
+    # Its address leads to the story that took its members (tests/stories/test_story_redirects.py).
+    assert client.get(election.get_absolute_url())["Location"] == harbour.get_absolute_url()
+    assert client.get(f"/api/stories/{election.pk}")["Location"] == f"/api/stories/{harbour.pk}"
     for path in ("/", "/sitemap.xml", "/api/stories", "/stories/rss.xml", "/stories/atom.xml", "/stories/feed.json"):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -231,7 +232,7 @@ def test_a_story_emptied_at_its_close_is_gone_and_its_comments_are_on_the_story_
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
     comment.refresh_from_db()
     assert comment.target_id == sukanya.pk
-    assert Client().get(alone.get_absolute_url()).status_code == 404
+    assert Client().get(alone.get_absolute_url())["Location"] == sukanya.get_absolute_url()
 
 
 def test_with_no_refinement_a_close_only_marks_the_story_closed():
@@ -259,14 +260,28 @@ def test_a_story_of_headlines_alone_never_changes_at_its_close():
     assert (after.size, after.state, after.headline, after.is_closed) == (4, before.state, before.headline, True)
 
 
-def test_comments_on_a_story_merged_into_another_move_with_its_members():
+def stories_apart_and_a_bridge() -> tuple[set[int], Article]:
+    """Two stories opened apart and an article matching both, not assigned yet: (their ids, the article)."""
     publisher = make_publisher()
     titles = ["Mt. Gox files for bankruptcy", "Bitcoin exchange Mt. Gox seeks protection"]
     first, second = (make_article(publisher, title=title, body_text="", summary="") for title in titles)
     for article in (first, second):  # opened apart (nothing joins at this bar)
         stories_assign(articles=[article], options=replace(CLUSTER_OPTIONS, title_threshold=2.0))
-    apart = {a.pk: Story.objects.get(memberships__article=a).pk for a in (first, second)}
-    assert len(set(apart.values())) == 2
+    apart = {Story.objects.get(memberships__article=a).pk for a in (first, second)}
+    assert len(apart) == 2
+    bridge = make_article(publisher, title="Bitcoin exchange Mt. Gox files for bankruptcy protection", body_text="")
+    return apart, bridge
+
+
+def stories_bridge(bridge: Article) -> None:
+    """Assign `bridge` at a bar it joins both stories by: they merge."""
+    stories_assign(
+        articles=[bridge], options=replace(CLUSTER_OPTIONS, title_threshold=0.05, title_merge_threshold=0.05)
+    )
+
+
+def test_comments_on_a_story_merged_into_another_move_with_its_members():
+    apart, bridge = stories_apart_and_a_bridge()
     comments = {
         pk: Comment.objects.create(
             target=Story.objects.get(pk=pk),
@@ -276,13 +291,10 @@ def test_comments_on_a_story_merged_into_another_move_with_its_members():
             body_fingerprint=f"h{pk}",
             status="approved",
         )
-        for pk in apart.values()
+        for pk in apart
     }
-    bridge = make_article(publisher, title="Bitcoin exchange Mt. Gox files for bankruptcy protection", body_text="")
 
-    stories_assign(
-        articles=[bridge], options=replace(CLUSTER_OPTIONS, title_threshold=0.05, title_merge_threshold=0.05)
-    )
+    stories_bridge(bridge)
 
     (story,) = Story.objects.all()
     assert story.size == 3

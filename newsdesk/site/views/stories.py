@@ -2,12 +2,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views import View
 
+from newsdesk.common.url_patterns import moved_permanently
 from newsdesk.community.targets import target_label
 from newsdesk.site.languages import language_asked
 from newsdesk.site.page_cache import page_response
 from newsdesk.site.story_page import STORY_DETAIL, story_page
 from newsdesk.site.syndication import STORIES, FeedLink, feed_links
 from newsdesk.stories.models import Story
+from newsdesk.stories.redirects import story_redirect_target
 
 COMMENTS_FEED_TITLE = "Comments on “{headline}” (Atom)"
 
@@ -17,7 +19,11 @@ class StoryDetailView(View):
         language = language_asked(request)
         found = story_page(story_id, language=language)
         if found is None:
-            raise Http404("No such story")
+            # A story merged into another (or emptied at its close): its address leads to the one it became.
+            target = story_redirect_target(story_id=story_id)
+            if target is None:
+                raise Http404("No such story")
+            return moved_permanently(request, "site:story", target)
         key, identity, page, headline = found
         # What the comments need of their target: its identity (they are rendered for their reader).
         story = Story(pk=key.id)
