@@ -237,12 +237,21 @@ def test_home_language_filter_keeps_stories_covered_in_that_language(client, wir
     assert wire_story["story"].get_absolute_url() not in french
 
 
+def test_home_in_a_language_names_it_and_a_code_no_language_has_is_shown_as_given(client, wire_story):
+    # A reader reads "Top stories in German", not a code; a well-formed code of no language known stays a code.
+    assert 'Top stories <span class="muted-heading">in German</span>' in client.get("/?lang=de").content.decode()
+    unknown = client.get("/?lang=zz")
+    assert unknown.status_code == 200
+    assert "No stories covered in zz yet." in unknown.content.decode()
+    assert "No stories covered in zz yet." in client.get("/?lang=zz-Latn").content.decode()
+
+
 def test_home_in_a_language_no_story_is_covered_in_says_so_and_leads_back(client, wire_story):
     # "No articles yet … as soon as the first feeds have been fetched" was what a site full of articles said.
     html = client.get("/?lang=pt").content.decode()
 
     assert "No articles yet" not in html
-    assert "No stories covered in “pt” yet." in html
+    assert "No stories covered in Portuguese yet." in html
     assert '<a href="/">Top stories in every language</a>' in html
 
 
