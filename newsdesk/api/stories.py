@@ -24,7 +24,7 @@ from newsdesk.articles.filters import FilterError, language_param
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
-from newsdesk.common.url_patterns import moved_permanently
+from newsdesk.common.url_patterns import moved_permanently, url_for
 from newsdesk.stories.models import Story
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
 from newsdesk.stories.redirects import story_redirect_target
@@ -136,7 +136,7 @@ class StoryDetailApi(JsonApiView):
             if target is None:
                 return json_error(ERROR_NOT_FOUND, 404)
             # A story merged into another: its id leads to the one it became (query kept), as its page does.
-            return moved_permanently(request, "api:story_detail", target)
+            return moved_permanently(request, url_for("api:story_detail", target))
         try:
             language = language_param(request.GET.get("lang"))
         except FilterError as error:

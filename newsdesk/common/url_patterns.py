@@ -33,7 +33,7 @@ def url_for(name: str, value: object) -> str:
     return f"{prefix}{value}{suffix}"
 
 
-def moved_permanently(request: HttpRequest, name: str, value: object) -> HttpResponsePermanentRedirect:
-    """301 to url_for(name, value), keeping the request's query string (a reader's `?lang=`)."""
+def moved_permanently(request: HttpRequest, path: str) -> HttpResponsePermanentRedirect:
+    """301 to `path`, keeping the request's query string (a reader's `?lang=`)."""
     query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(url_for(name, value) + (f"?{query}" if query else ""))
+    return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))

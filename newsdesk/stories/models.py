@@ -51,6 +51,14 @@ class Story(models.Model):
     def get_absolute_url(self) -> str:
         return url_for("site:story", self.pk)
 
+    @classmethod
+    def successor_of(cls, pk: int) -> int | None:
+        """The shown story gone story `pk` became (stories.redirects), for the apps that cannot import this one
+        (community.targets: its comments feed leads there as its page does)."""
+        from newsdesk.stories.redirects import story_redirect_target
+
+        return story_redirect_target(story_id=pk)
+
 
 class StoryMembership(models.Model):
     """An article's story: one story per article."""

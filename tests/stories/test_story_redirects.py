@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from newsdesk.common.signals import target_replaced
 from newsdesk.reader.cluster.refine import Move
@@ -45,6 +46,12 @@ def test_a_merged_away_story_s_page_api_item_and_feed_links_lead_to_the_story_it
     assert (api.status_code, api["Location"]) == (301, f"/api/stories/{survivor.pk}")
     assert client.get(f"/stories/{gone}/", follow=True).status_code == 200
     assert client.get(f"/api/stories/{gone}", follow=True).json()["id"] == survivor.pk
+    # Its comments moved to the survivor, and their feed's address follows them.
+    comments = client.get(reverse("community:comments_feed", args=["stories.story", gone]) + "?x=1")
+    assert (comments.status_code, comments["Location"]) == (
+        301,
+        reverse("community:comments_feed", args=["stories.story", survivor.pk]) + "?x=1",
+    )
     # The links feed readers were handed before the merge lead on too.
     for path, text in feed_text.items():
         assert f"/stories/{gone}/" in text, path
@@ -131,6 +138,8 @@ def test_unknown_ids_and_live_stories_never_redirect():
     assert Client().get(f"/stories/{unknown}/").status_code == 404
     assert Client().get(f"/api/stories/{unknown}").status_code == 404
     assert Client().get(f"/api/stories/{2**64}").status_code == 404
+    for label in ("stories.story", "articles.article", "no.such"):  # a model that keeps no successor, no model
+        assert Client().get(reverse("community:comments_feed", args=[label, unknown])).status_code == 404
     assert story_redirect_target(story_id=2**64) is None
 
 

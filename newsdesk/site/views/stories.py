@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views import View
 
-from newsdesk.common.url_patterns import moved_permanently
+from newsdesk.common.url_patterns import moved_permanently, url_for
 from newsdesk.community.targets import target_label
 from newsdesk.site.languages import language_asked
 from newsdesk.site.page_cache import page_response
@@ -23,7 +23,7 @@ class StoryDetailView(View):
             target = story_redirect_target(story_id=story_id)
             if target is None:
                 raise Http404("No such story")
-            return moved_permanently(request, "site:story", target)
+            return moved_permanently(request, url_for("site:story", target))
         key, identity, page, headline = found
         # What the comments need of their target: its identity (they are rendered for their reader).
         story = Story(pk=key.id)
