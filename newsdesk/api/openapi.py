@@ -169,6 +169,17 @@ STORY = {
         "first_seen": _DATE_TIME,
         "last_seen": _DATE_TIME,
         "closed": {"type": "boolean"},
+        "told_by": {
+            "type": ["object", "null"],
+            "description": "The report whose headline and summary this item carries (credit it): our page of it, "
+            "its publisher, its original and its wire credit.",
+            "properties": {
+                "url": {"type": "string", "format": "uri"},
+                "publisher": {"type": "string"},
+                "original_url": {"type": "string"},
+                "wire_credit": {"type": "string"},
+            },
+        },
     },
 }
 
@@ -259,7 +270,15 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                         {"type": "string"},
                     ),
                 ],
-                {"200": _ok("#/components/schemas/StoryDetail", "The story"), "400": _ERROR, "404": _NOT_FOUND},
+                {
+                    "200": _ok("#/components/schemas/StoryDetail", "The story"),
+                    "301": {
+                        "description": "A story merged into another: `Location` is the story it became (query kept)",
+                        "headers": {"Location": {"schema": {"type": "string"}}},
+                    },
+                    "400": _ERROR,
+                    "404": _NOT_FOUND,
+                },
             ),
             "/api/schema": {
                 "get": {

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.utils import timezone
 
 from newsdesk.api.articles import (
@@ -21,10 +21,13 @@ from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles.filters import FilterError, language_param
+from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.common.site_url import site_url_for
+from newsdesk.common.url_patterns import moved_permanently, url_for
 from newsdesk.stories.models import Story
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
+from newsdesk.stories.redirects import story_redirect_target
 from newsdesk.stories.selectors import story_coverage, story_get, story_rank_key, story_top, story_top_after
 
 MAX_OFFSET = 10_000
@@ -49,6 +52,17 @@ def story_output(card: StoryCard, *, site_url: str) -> dict[str, Any]:
         "first_seen": card.first_seen.isoformat(),
         "last_seen": card.last_seen.isoformat(),
         "closed": card.is_closed,
+        # The headline and summary are this report's words: what a client must credit, as the feeds do.
+        "told_by": _credit(card.told_by, site_url=site_url) if card.told_by is not None else None,
+    }
+
+
+def _credit(article: Article, *, site_url: str) -> dict[str, str]:
+    return {
+        "url": article_url(article, site_url=site_url),
+        "publisher": article.publisher.name,
+        "original_url": article.original_url,
+        "wire_credit": article.wire_credit,
     }
 
 
@@ -114,11 +128,15 @@ class StoryListApi(JsonApiView):
 
 
 class StoryDetailApi(JsonApiView):
-    def get(self, request: HttpRequest, story_id: str) -> JsonResponse:
+    def get(self, request: HttpRequest, story_id: str) -> JsonResponse | HttpResponsePermanentRedirect:
         valid = story_id.isascii() and story_id.isdigit() and len(story_id) <= MAX_ID_DIGITS
         story = story_get(story_id=int(story_id)) if valid else None
         if story is None:
-            return json_error(ERROR_NOT_FOUND, 404)
+            target = story_redirect_target(story_id=int(story_id)) if valid else None
+            if target is None:
+                return json_error(ERROR_NOT_FOUND, 404)
+            # A story merged into another: its id leads to the one it became (query kept), as its page does.
+            return moved_permanently(request, url_for("api:story_detail", target))
         try:
             language = language_param(request.GET.get("lang"))
         except FilterError as error:

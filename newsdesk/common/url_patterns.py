@@ -3,6 +3,7 @@ article, publisher and category it shows, and Django's reverse() costs more than
 
 import functools
 
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 
 # Stands in for the argument while reversing; fits <int:…>, <slug:…> and <str:…> routes.
@@ -30,3 +31,9 @@ def url_for(name: str, value: object) -> str:
     """reverse(name, args=[value]) for a route whose one argument is an int or a slug (nothing to escape)."""
     prefix, suffix = _around(name)
     return f"{prefix}{value}{suffix}"
+
+
+def moved_permanently(request: HttpRequest, path: str) -> HttpResponsePermanentRedirect:
+    """301 to `path`, keeping the request's query string (a reader's `?lang=`)."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))

@@ -2,16 +2,28 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from newsdesk.common.url_patterns import moved_permanently
 from newsdesk.community.models import Comment
 from newsdesk.community.selectors import author_name, comment_feed_items
-from newsdesk.community.targets import UnknownTarget, target_get
+from newsdesk.community.targets import UnknownTarget, target_get, target_successor
 
 
 class CommentsAtomFeed(Feed):
     feed_type = Atom1Feed
+
+    def __call__(self, request: HttpRequest, label: str, pk: int) -> HttpResponse:
+        try:
+            return super().__call__(request, label=label, pk=pk)
+        except Http404:
+            # A story merged into another: its comments moved there, and so does its feed's address.
+            successor = target_successor(label=label, pk=pk)
+            if successor is None:
+                raise
+            return moved_permanently(request, reverse("community:comments_feed", args=[label, successor]))
 
     def get_object(self, request: HttpRequest, label: str, pk: int):
         try:

@@ -37,5 +37,15 @@ def target_get(*, label: str, pk: int) -> models.Model:
         raise UnknownTarget(f"{label} {pk}") from None
 
 
+def target_successor(*, label: str, pk: int) -> int | None:
+    """The pk of the target that took gone target `label` `pk`'s place (common.signals.target_replaced; its comments
+    moved there), when its model keeps that (`successor_of`) and that one is shown; else None."""
+    try:
+        successor_of = getattr(target_model(label), "successor_of", None)
+    except UnknownTarget:
+        return None
+    return successor_of(pk) if successor_of is not None else None
+
+
 def target_type(obj: models.Model) -> ContentType:
     return ContentType.objects.get_for_model(obj)

@@ -36,7 +36,7 @@ class Job:
 
 
 def _stories_close(now: datetime) -> str:
-    return f"{stories_close(now=now)} stories closed"
+    return str(stories_close(now=now))
 
 
 def periodic_jobs() -> tuple[Job, ...]:

@@ -18,6 +18,7 @@ from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article, Category
 from newsdesk.common.fragments import fragments
 from newsdesk.common.fragments import template_digest as _template_digest
+from newsdesk.site.languages import language_name
 from newsdesk.stories.presentation import story_cards_told
 from newsdesk.stories.selectors import stories_by_id
 
@@ -100,6 +101,7 @@ def home_content_html(
             "page_obj": page,
             "cards": joined(cards),
             "language": language,
+            "language_name": language_name(language),
             "sections": [(category, joined(pieces)) for category, pieces in items],
         }
         whole.append(get_template(HOME_CONTENT).render(context))

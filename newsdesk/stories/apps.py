@@ -13,7 +13,11 @@ class StoriesConfig(AppConfig):
     label = "stories"
 
     def ready(self) -> None:
+        from newsdesk.common.signals import target_replaced
         from newsdesk.stories import signals  # noqa: F401  (the deletion receivers)
+        from newsdesk.stories.redirects import story_redirect_record
+
+        target_replaced.connect(story_redirect_record, dispatch_uid="stories-target-replaced")
 
         checks.register(cluster_model_check)
 

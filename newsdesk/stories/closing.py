@@ -14,6 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Max, Min, Q, TextField
@@ -39,10 +40,19 @@ log = logging.getLogger(__name__)
 CLOSE_BATCH = 50
 
 
-def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS, limit: int = CLOSE_BATCH) -> int:
-    """Close up to `limit` stories quiet for longer than the quiet period at `now`, the longest quiet first; how
-    many were closed. In the story turn: one UPDATE of many stories, beside a worker's assignment updating some of
-    them in another order, could deadlock them."""
+class Closed(NamedTuple):
+    stories: int  # stories closed (one emptied by its moves is deleted instead)
+    moved: int  # articles moved to another story by the refinement
+
+    def __str__(self) -> str:
+        moved = f", {self.moved} article{'s' if self.moved != 1 else ''} moved" if self.moved else ""
+        return f"{self.stories} stories closed{moved}"
+
+
+def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS, limit: int = CLOSE_BATCH) -> Closed:
+    """Refine and close up to `limit` stories quiet for longer than the quiet period at `now`, the longest quiet
+    first. In the story turn: one UPDATE of many stories, beside a worker's assignment updating some of them in
+    another order, could deadlock them; and two workers refining one story would move its members twice."""
     with transaction.atomic():
         turn_take()
         due = list(
@@ -51,22 +61,22 @@ def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS, l
             .values_list("pk", flat=True)[:limit]
         )
         if not due:
-            return 0
+            return Closed(0, 0)
         moved = _stories_refine(due, options) if options.refine_passes else 0
         closed = Story.objects.filter(pk__in=due).update(is_closed=True)  # a story emptied by its moves is gone
         # An article left a story page (hard); else only the API's "closed" changed, nothing a reader saw went away.
         content_version_bump(soft=not moved)
-    return closed
+    return Closed(closed, moved)
 
 
-def stories_close_quiet(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS) -> int:
-    """Close every story quiet at `now`, CLOSE_BATCH per transaction (workers take their turns in between), as the
+def stories_close_quiet(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS, limit: int = CLOSE_BATCH) -> int:
+    """Close every story quiet at `now`, `limit` per transaction (workers take their turns in between), as the
     workers' job would over its next runs; how many were closed. What `newsdesk reprocess` does after its rebuild, so
     a batch rebuild ends where the workers would."""
     total = 0
     # Until none is due (a batch whose stories were all emptied by their moves closes none, and there may be more).
     while Story.objects.filter(is_closed=False, last_seen__lt=now - options.quiet_period).exists():
-        total += stories_close(now=now, options=options)
+        total += stories_close(now=now, options=options, limit=limit).stories
     return total
 
 

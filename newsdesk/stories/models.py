@@ -51,6 +51,14 @@ class Story(models.Model):
     def get_absolute_url(self) -> str:
         return url_for("site:story", self.pk)
 
+    @classmethod
+    def successor_of(cls, pk: int) -> int | None:
+        """The shown story gone story `pk` became (stories.redirects), for the apps that cannot import this one
+        (community.targets: its comments feed leads there as its page does)."""
+        from newsdesk.stories.redirects import story_redirect_target
+
+        return story_redirect_target(story_id=pk)
+
 
 class StoryMembership(models.Model):
     """An article's story: one story per article."""
@@ -124,3 +132,17 @@ class StoryAssignmentTurn(models.Model):
 
     def __str__(self) -> str:
         return "story assignment turn"
+
+
+class StoryRedirect(models.Model):
+    """The address of a story that is gone because another took its members (merged by an article matching both,
+    or emptied at its close): its page, feed links and API item answer 301 to the story it became
+    (stories.redirects). One hop: when that story goes in turn, its redirects follow it; a story deleted for any
+    other reason (a takedown, a rebuild) takes the redirects to it along (CASCADE), so none points at nothing."""
+
+    old_id = models.PositiveBigIntegerField(unique=True, help_text="The id of the story that is gone.")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="redirects_in")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"story {self.old_id} → story {self.story_id}"

@@ -43,6 +43,7 @@ def server():
             "/empty": Reply(body=empty),
             "/logo.png": Reply(body=b"\x89PNG\r\n\x1a\n\x00\x00", content_type="image/png"),
             "/gone": Reply(status=410, body=b"gone"),
+            "/article.html.gz": Reply(body=gzip.compress(PAGE.read_bytes()), content_type="application/gzip"),
         }
     )
     yield started
@@ -204,3 +205,12 @@ def test_a_broken_gzip_file_or_an_endless_one_is_one_line_and_status_2(tmp_path)
     with pytest.raises(CommandError) as raised:
         call_command("extract", "/dev/zero")
     assert raised.value.returncode == 2
+
+
+def test_a_gzipped_page_served_as_a_gzip_file_is_read_as_the_page_it_holds(server, capsys):
+    call_command("extract", server.base + "/article", "--url", ORIGINAL, "--json", "--allow-loopback")
+    plain = json.loads(capsys.readouterr().out)
+
+    call_command("extract", server.base + "/article.html.gz", "--url", ORIGINAL, "--json", "--allow-loopback")
+
+    assert json.loads(capsys.readouterr().out) == plain

@@ -26,8 +26,9 @@ def test_lang_narrows_the_results_and_is_kept_in_the_form(client, two_languages)
 
     assert "Snap elections called" in html
     assert "Elecciones anticipadas" not in html
-    assert '<option value="en" selected>en</option>' in html
-    assert "in “en”" in html
+    assert '<option value="en" selected>English</option>' in html
+    assert '<option value="fr">French</option>' in html
+    assert "in English" in html
 
 
 def test_a_junk_lang_is_a_clear_message(client, two_languages):

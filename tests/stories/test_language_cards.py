@@ -231,6 +231,28 @@ def test_a_story_feed_in_french_names_itself_with_the_filter_as_the_article_feed
 
 
 @pytest.mark.parametrize("fragments", [True, False], ids=["cached pages", "pages from scratch"])
+def test_a_story_page_read_in_a_language_offers_the_feeds_in_that_language(client, settings, german_story, fragments):
+    settings.FRAGMENT_CACHE_ENABLED = fragments
+    url = german_story["story"].get_absolute_url()
+
+    def feeds(query: str) -> list[str]:
+        html = client.get(f"{url}{query}").content.decode()
+        return [h.replace("&amp;", "&") for h in re.findall(r'<link rel="alternate" [^>]*href="([^"]+)"', html)]
+
+    plain = feeds("")
+    # Led in German already: the same page as the plain one but for its feed links (a cached plain page must not
+    # answer for it, nor it for the plain page).
+    german, french, plain_again = feeds("?lang=de"), feeds("?lang=fr"), feeds("")
+
+    assert "/stories/rss.xml" in plain
+    assert "/stories/rss.xml?lang=de" in german
+    assert "/feeds/feed.json?lang=de" in german
+    assert "/stories/atom.xml?lang=fr" in french
+    assert plain_again == plain
+    assert not [href for href in plain if "lang=" in href]
+
+
+@pytest.mark.parametrize("fragments", [True, False], ids=["cached pages", "pages from scratch"])
 def test_the_story_page_in_french_names_its_comments_feed_by_the_french_headline(
     client, settings, german_story, fragments
 ):

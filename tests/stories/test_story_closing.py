@@ -7,16 +7,19 @@ import io
 from dataclasses import replace
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.community.models import Comment
+from newsdesk.ingest.jobs import periodic_jobs
 from newsdesk.reader.cluster import ClusterOptions, StoryState, clustering_features
 from newsdesk.reader.cluster.refine import Move
-from newsdesk.stories.closing import stories_close, story_moves_apply
+from newsdesk.stories.closing import stories_close, stories_close_quiet, story_moves_apply
+from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_restore
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild, stories_assign, story_assign
 from newsdesk.stories.syndication_services import article_text
@@ -51,12 +54,12 @@ def test_a_run_closes_the_longest_quiet_stories_first_and_leaves_the_rest_to_the
     middle = quiet_story("Quiet for two days", quiet_for=timedelta(days=2))
     busy = quiet_story("Still reported", quiet_for=timedelta(hours=1))
 
-    assert stories_close(now=timezone.now(), limit=2) == 2
+    assert stories_close(now=timezone.now(), limit=2).stories == 2
     assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {oldest.pk, middle.pk}
 
-    assert stories_close(now=timezone.now(), limit=2) == 1
+    assert stories_close(now=timezone.now(), limit=2).stories == 1
     assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {oldest.pk, middle.pk, newest.pk}
-    assert stories_close(now=timezone.now(), limit=2) == 0
+    assert stories_close(now=timezone.now(), limit=2).stories == 0
     busy.refresh_from_db()
     assert not busy.is_closed
 
@@ -135,8 +138,9 @@ def test_a_story_emptied_by_moves_is_gone_everywhere_and_its_comments_follow_its
     comment.refresh_from_db()
     assert comment.target_id == harbour.pk
     client = Client()
-    assert client.get(election.get_absolute_url()).status_code == 404
-    assert client.get(f"/api/stories/{election.pk}").status_code == 404
+    # Its address leads to the story that took its members (tests/stories/test_story_redirects.py).
+    assert client.get(election.get_absolute_url())["Location"] == harbour.get_absolute_url()
+    assert client.get(f"/api/stories/{election.pk}")["Location"] == f"/api/stories/{harbour.pk}"
     for path in ("/", "/sitemap.xml", "/api/stories", "/stories/rss.xml", "/stories/atom.xml", "/stories/feed.json"):
         response = client.get(path)
         assert response.status_code == 200, path
@@ -193,7 +197,8 @@ def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_eve
     mysore, _, sukanya, stray, quiet = pirate_reports()
     assert mysore.size == 4
 
-    assert stories_close(now=quiet) == 1
+    (close,) = [job for job in periodic_jobs() if job.name == "stories_close"]
+    assert close.run(quiet) == "1 stories closed, 1 article moved"  # the worker's outcome line
 
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
     mysore.refresh_from_db()
@@ -210,7 +215,7 @@ def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_eve
     assert client.get(f"/api/stories/{mysore.pk}").json()["article_count"] == 3
 
     # Closed once: a later run finds nothing due and moves nothing.
-    assert stories_close(now=quiet + timedelta(hours=1)) == 0
+    assert stories_close(now=quiet + timedelta(hours=1)) == (0, 0)
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
 
 
@@ -220,21 +225,21 @@ def test_a_story_emptied_at_its_close_is_gone_and_its_comments_are_on_the_story_
         target=alone, author=make_member(), body="y", body_html="<p>y</p>", body_fingerprint="g", status="approved"
     )
 
-    assert stories_close(now=quiet) == 1  # the Mysore story; the stray's own was emptied by its move
+    assert stories_close(now=quiet) == (1, 1)  # the Mysore story closed; the stray's own emptied by its move
     assert list(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == [mysore.pk]
 
     assert not Story.objects.filter(pk=alone.pk).exists()
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
     comment.refresh_from_db()
     assert comment.target_id == sukanya.pk
-    assert Client().get(alone.get_absolute_url()).status_code == 404
+    assert Client().get(alone.get_absolute_url())["Location"] == sukanya.get_absolute_url()
 
 
 def test_with_no_refinement_a_close_only_marks_the_story_closed():
     mysore, _, _, stray, quiet = pirate_reports()
     state = Story.objects.get(pk=mysore.pk).state
 
-    assert stories_close(now=quiet, options=replace(CLUSTER_OPTIONS, refine_passes=0)) == 1
+    assert stories_close(now=quiet, options=replace(CLUSTER_OPTIONS, refine_passes=0)) == (1, 0)
 
     assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
     mysore.refresh_from_db()
@@ -248,21 +253,35 @@ def test_a_story_of_headlines_alone_never_changes_at_its_close():
         _story_state_rebuild(story, CLUSTER_OPTIONS)
     before = Story.objects.get(pk=mysore.pk)
 
-    assert stories_close(now=quiet) == 1
+    assert stories_close(now=quiet) == (1, 0)
 
     assert StoryMembership.objects.get(article=stray).story_id == mysore.pk
     after = Story.objects.get(pk=mysore.pk)
     assert (after.size, after.state, after.headline, after.is_closed) == (4, before.state, before.headline, True)
 
 
-def test_comments_on_a_story_merged_into_another_move_with_its_members():
+def stories_apart_and_a_bridge() -> tuple[set[int], Article]:
+    """Two stories opened apart and an article matching both, not assigned yet: (their ids, the article)."""
     publisher = make_publisher()
     titles = ["Mt. Gox files for bankruptcy", "Bitcoin exchange Mt. Gox seeks protection"]
     first, second = (make_article(publisher, title=title, body_text="", summary="") for title in titles)
     for article in (first, second):  # opened apart (nothing joins at this bar)
         stories_assign(articles=[article], options=replace(CLUSTER_OPTIONS, title_threshold=2.0))
-    apart = {a.pk: Story.objects.get(memberships__article=a).pk for a in (first, second)}
-    assert len(set(apart.values())) == 2
+    apart = {Story.objects.get(memberships__article=a).pk for a in (first, second)}
+    assert len(apart) == 2
+    bridge = make_article(publisher, title="Bitcoin exchange Mt. Gox files for bankruptcy protection", body_text="")
+    return apart, bridge
+
+
+def stories_bridge(bridge: Article) -> None:
+    """Assign `bridge` at a bar it joins both stories by: they merge."""
+    stories_assign(
+        articles=[bridge], options=replace(CLUSTER_OPTIONS, title_threshold=0.05, title_merge_threshold=0.05)
+    )
+
+
+def test_comments_on_a_story_merged_into_another_move_with_its_members():
+    apart, bridge = stories_apart_and_a_bridge()
     comments = {
         pk: Comment.objects.create(
             target=Story.objects.get(pk=pk),
@@ -272,13 +291,10 @@ def test_comments_on_a_story_merged_into_another_move_with_its_members():
             body_fingerprint=f"h{pk}",
             status="approved",
         )
-        for pk in apart.values()
+        for pk in apart
     }
-    bridge = make_article(publisher, title="Bitcoin exchange Mt. Gox files for bankruptcy protection", body_text="")
 
-    stories_assign(
-        articles=[bridge], options=replace(CLUSTER_OPTIONS, title_threshold=0.05, title_merge_threshold=0.05)
-    )
+    stories_bridge(bridge)
 
     (story,) = Story.objects.all()
     assert story.size == 3
@@ -302,3 +318,28 @@ def test_a_story_whose_stored_state_is_out_of_step_with_its_members_is_refined_a
     assert set(Article.objects.filter(story_membership__story=mysore).values_list("pk")) == members
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
     assert Story.objects.get(pk=mysore.pk).state["size"] == 3
+
+
+def test_with_the_packaged_model_the_moved_members_embedding_goes_along_into_the_stored_states():
+    with override_settings(NEWSDESK_CLUSTER_MODEL="wordllama"):
+        mysore, _, sukanya, stray, quiet = pirate_reports()
+
+        assert stories_close(now=quiet) == (1, 1)
+
+        embedder = assignment_embedder()
+        for story in (mysore, sukanya):
+            members = list(Article.objects.filter(story_membership__story=story))
+            stored = story_state_restore(Story.objects.get(pk=story.pk).state, embedder)
+            assert stored.size == len(members) == 3
+            assert np.allclose(stored.vector, sum(articles_embed(members, embedder).values()), atol=1e-4)
+    assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
+
+
+def test_closing_every_quiet_story_goes_on_past_a_batch_whose_story_was_emptied():
+    mysore, alone, sukanya, _, quiet = pirate_reports(stray_alone=True)
+
+    # One story a batch: Mysore's, then the stray's own (emptied by its move: none closed), then Sukanya's.
+    assert stories_close_quiet(now=quiet + timedelta(hours=2), limit=1) == 2
+
+    assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {mysore.pk, sukanya.pk}
+    assert not Story.objects.filter(pk=alone.pk).exists()

@@ -237,6 +237,24 @@ def test_home_language_filter_keeps_stories_covered_in_that_language(client, wir
     assert wire_story["story"].get_absolute_url() not in french
 
 
+def test_home_in_a_language_names_it_and_a_code_no_language_has_is_shown_as_given(client, wire_story):
+    # A reader reads "Top stories in German", not a code; a well-formed code of no language known stays a code.
+    assert 'Top stories <span class="muted-heading">in German</span>' in client.get("/?lang=de").content.decode()
+    unknown = client.get("/?lang=zz")
+    assert unknown.status_code == 200
+    assert "No stories covered in zz yet." in unknown.content.decode()
+    assert "No stories covered in zz yet." in client.get("/?lang=zz-Latn").content.decode()
+
+
+def test_home_in_a_language_no_story_is_covered_in_says_so_and_leads_back(client, wire_story):
+    # "No articles yet … as soon as the first feeds have been fetched" was what a site full of articles said.
+    html = client.get("/?lang=pt").content.decode()
+
+    assert "No articles yet" not in html
+    assert "No stories covered in Portuguese yet." in html
+    assert '<a href="/">Top stories in every language</a>' in html
+
+
 @pytest.mark.parametrize(("raw", "expected"), [("fr", "fr"), ("fr-BE", "fr"), ("EN_us", "en"), ("", ""), (None, "")])
 def test_language_filter_takes_the_primary_subtag(raw, expected):
     assert language_param(raw) == expected
@@ -367,6 +385,27 @@ def test_story_feed_items_credit_the_report_whose_headline_and_summary_they_carr
     assert f'<a href="{primary.original_url}">' in atom.findtext(f"{ATOM}entry/{ATOM}summary")
     assert f"Originally published by Nordstädter Rundschau: {german.original_url}" in german_item["content_text"]
     assert "Northbridge Courier" not in german_item["content_text"]
+
+
+def test_the_story_api_credits_the_report_whose_headline_and_summary_an_item_carries(client, wire_story):
+    primary, german = wire_story["primary"], wire_story["german"]
+    story_id = wire_story["story"].pk
+
+    (item,) = client.get("/api/stories").json()["items"]
+    detail = client.get(f"/api/stories/{story_id}").json()
+    (german_item,) = client.get("/api/stories?lang=de").json()["items"]
+
+    credit = {
+        "url": f"http://testserver{primary.get_absolute_url()}",
+        "publisher": "Northbridge Courier",
+        "original_url": primary.original_url,
+        "wire_credit": "AFP",
+    }
+    assert item["told_by"] == credit
+    assert detail["told_by"] == credit
+    assert german_item["told_by"]["publisher"] == "Nordstädter Rundschau"
+    assert german_item["told_by"]["original_url"] == german.original_url
+    assert german_item["told_by"]["wire_credit"] == ""
 
 
 def test_story_atom_feed_entries_say_their_own_language(client, wire_story):

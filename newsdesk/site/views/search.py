@@ -7,6 +7,7 @@ from newsdesk.articles.search import SearchFilter
 from newsdesk.articles.selectors import article_search_keys
 from newsdesk.reader.stemming import QUERY_LANGUAGES
 from newsdesk.site.cards import article_key_items_html
+from newsdesk.site.languages import language_name
 from newsdesk.site.syndication import feed_links
 from newsdesk.sources.selectors import publisher_list
 from newsdesk.stories.selectors import SHOWN_REPEAT
@@ -68,12 +69,14 @@ class ArticleSearchView(View):
         languages = list(QUERY_LANGUAGES)
         if values["lang"] and values["lang"] not in languages:
             languages.append(values["lang"])
+        language = "" if error else values["lang"]
         context = {
             "query": query,
-            "language": "" if error else values["lang"],
+            "language": language,
+            "language_name": language_name(language),
             "values": values,
             "error": error,
-            "languages": languages,
+            "languages": [(code, language_name(code)) for code in languages],
             "publishers": publisher_list().only("name", "slug").order_by("name"),
             "orders": ORDERS,
             "results": article_key_items_html(results[:RESULTS_MAX], show_teaser=True),

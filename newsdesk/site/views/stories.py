@@ -2,21 +2,28 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views import View
 
+from newsdesk.common.url_patterns import moved_permanently, url_for
 from newsdesk.community.targets import target_label
 from newsdesk.site.languages import language_asked
 from newsdesk.site.page_cache import page_response
 from newsdesk.site.story_page import STORY_DETAIL, story_page
 from newsdesk.site.syndication import STORIES, FeedLink, feed_links
 from newsdesk.stories.models import Story
+from newsdesk.stories.redirects import story_redirect_target
 
 COMMENTS_FEED_TITLE = "Comments on “{headline}” (Atom)"
 
 
 class StoryDetailView(View):
     def get(self, request: HttpRequest, story_id: int) -> HttpResponse:
-        found = story_page(story_id, language=language_asked(request))
+        language = language_asked(request)
+        found = story_page(story_id, language=language)
         if found is None:
-            raise Http404("No such story")
+            # A story merged into another (or emptied at its close): its address leads to the one it became.
+            target = story_redirect_target(story_id=story_id)
+            if target is None:
+                raise Http404("No such story")
+            return moved_permanently(request, url_for("site:story", target))
         key, identity, page, headline = found
         # What the comments need of their target: its identity (they are rendered for their reader).
         story = Story(pk=key.id)
@@ -25,5 +32,7 @@ class StoryDetailView(View):
             "application/atom+xml",
             reverse("community:comments_feed", args=[target_label(story), story.pk]),
         )
-        context = {"page": page, "story": story, "feeds": [comments_feed, *feed_links(STORIES)]}
-        return page_response(request, STORY_DETAIL, context, blocks=identity, target=story)
+        context = {"page": page, "story": story, "feeds": [comments_feed, *feed_links(STORIES, language=language)]}
+        # Its feed links follow the reader's `?lang=`: one cached page per reading, even where the blocks are shared.
+        blocks = (identity[0], (*identity[1], language)) if language else identity
+        return page_response(request, STORY_DETAIL, context, blocks=blocks, target=story)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
+from newsdesk.reader.cluster.learned import FEATURES, JoinModel
 from newsdesk.reader.cluster.refine import Member, Move, refine_story
 
 MYSORE = [
@@ -91,8 +92,9 @@ def test_a_member_that_joined_the_wrong_story_early_moves_at_its_close():
     assert refine_story(clusterer, "mysore", members["mysore"][:3]) == []
 
 
-def test_refine_passes_zero_changes_nothing():
-    options = replace(ClusterOptions(), refine_passes=0)
+@pytest.mark.parametrize("knob", ["refine_passes", "refine_candidates"])
+def test_refine_passes_or_candidates_zero_changes_nothing(knob):
+    options = replace(ClusterOptions(), **{knob: 0})
     clusterer, members = stories(options, {"mysore": [*MYSORE, STRAY], "sukanya": SUKANYA})
     before = {key: state.to_json() for key, state in clusterer.states.items()}
 
@@ -174,3 +176,16 @@ def test_a_moved_member_takes_its_embedding_along():
     assert [move.member for move in moves] == ["stray"]
     np.testing.assert_allclose(clusterer.states["mysore"].vector, [3.0, 0.0])
     np.testing.assert_allclose(clusterer.states["sukanya"].vector, [0.0, 3.0])
+
+
+@pytest.mark.parametrize(("threshold", "moved"), [(0.5, ["mysore-3"]), (1.0, [])])
+def test_with_a_learned_join_model_its_chance_and_threshold_decide(threshold, moved):
+    # The term cosine alone, as a chance: the stray's words are the Sukanya story's.
+    model = JoinModel(weights=(20.0,) + (0.0,) * (len(FEATURES) - 1), bias=-6.0, threshold=threshold)
+    options = replace(ClusterOptions(), join_model=model)
+    clusterer, members = stories(options, {"mysore": [*MYSORE, STRAY], "sukanya": SUKANYA})
+
+    moves = refine_story(clusterer, "mysore", members["mysore"])
+
+    assert [move.member for move in moves] == moved
+    assert all(threshold <= move.score < 1.0 for move in moves)

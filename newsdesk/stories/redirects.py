@@ -1,0 +1,32 @@
+"""Where a gone story's address leads: written when a story is replaced (common.signals.target_replaced), read by
+the story page and /api/stories/<id> when no shown story has the id they were asked for."""
+
+import logging
+
+from django.db import models
+
+from newsdesk.stories.models import Story, StoryRedirect
+from newsdesk.stories.selectors import MAX_ID
+
+log = logging.getLogger(__name__)
+
+
+def story_redirect_record(sender: type[models.Model], *, old_pk: int, new_pk: int, **kwargs: object) -> None:
+    """Story `old_pk` is about to be deleted, its members in `new_pk`: its address, and every address that led to it,
+    lead to `new_pk` from now on (inside the sender's transaction, before the delete would cascade them away)."""
+    if sender is not Story:
+        return
+    moved = StoryRedirect.objects.filter(story_id=old_pk).update(story_id=new_pk)  # chains stay one hop
+    StoryRedirect.objects.update_or_create(old_id=old_pk, defaults={"story_id": new_pk})
+    log.info("story redirected", extra={"from_story": old_pk, "to_story": new_pk, "followed": moved})
+
+
+def story_redirect_target(*, story_id: int) -> int | None:
+    """The story a reader asking for `story_id` is sent to: its redirect's, when no story has that id and the one
+    it leads to is shown (Story.SHOWN, as story_get's); else None (the ask is answered 404 as before)."""
+    if not 0 < story_id <= MAX_ID:  # (no database column holds it)
+        return None
+    target = StoryRedirect.objects.filter(old_id=story_id).values_list("story_id", flat=True).first()
+    if target is None or Story.objects.filter(pk=story_id).exists():
+        return None
+    return target if Story.objects.filter(Story.SHOWN, pk=target).exists() else None
