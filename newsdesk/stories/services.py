@@ -42,6 +42,8 @@ CLUSTER_OPTIONS = ClusterOptions()
 # Open stories loaded for one assignment (the most recently active ones).
 MAX_OPEN_STORIES = 2000
 NEW_STORY = "new"
+# stories_rebuild reports its progress every this many articles, within a batch too.
+PROGRESS_STEP = 50
 T = TypeVar("T")
 
 
@@ -312,16 +314,22 @@ def stories_rebuild(
         ids += _stories_forget(ids)
     ordered = Article.objects.filter(pk__in=ids).order_by("published_at", "fetched_at", "pk")
     ids = list(ordered.values_list("pk", flat=True))
-    for done, chunk in enumerate(_chunks(ids, batch)):
+    report = progress or (lambda done, total: None)
+    report(0, len(ids))
+    done = 0
+    for chunk in _chunks(ids, batch):
         for article in Article.objects.filter(pk__in=chunk).select_related("publisher", "category"):
             with transaction.atomic():
                 turn_take(WIRE_TURN)
                 # Language, stems and category first: the signature and the clustering read the language.
                 article_reclassify(article=article)
                 article_signature_store(article=article)
+            done += 1
+            # Within the batch too: one batch can be a whole demo, and a bar at 0 until its end looks stuck.
+            if done % PROGRESS_STEP == 0 and done % batch:
+                report(done, len(ids))
         stories_assign(articles=list(Article.objects.filter(pk__in=chunk)))
-        if progress is not None:
-            progress(min((done + 1) * batch, len(ids)), len(ids))
+        report(done, len(ids))
     content_version_bump()
     return len(ids)
 

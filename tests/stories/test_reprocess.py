@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
+from newsdesk.stories.services import PROGRESS_STEP, stories_rebuild
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_group, make_story
 
@@ -125,3 +126,25 @@ def test_counts_only_recounts_stories_counted_by_older_code_in_place():
 def test_counts_only_takes_no_since():
     with pytest.raises(CommandError, match="--counts-only recounts every story; it takes no --since"):
         call_command("reprocess", "--counts-only", "--since", "2026-12-01")
+
+
+def test_rebuild_reports_progress_from_zero_and_within_a_batch():
+    publisher = make_publisher(name="Gazette")
+    now = timezone.now()
+    for index in range(120):
+        make_article(
+            publisher,
+            title=f"Harbour report number {index}",
+            body_text=f"Report {index} on the harbour of town {index}.",
+            published_at=now - timedelta(minutes=index),
+        )
+    seen = []
+
+    count = stories_rebuild(progress=lambda done, total: seen.append((done, total)), batch=500)
+
+    assert count == 120
+    assert seen[0] == (0, 120)
+    assert seen[-1] == (120, 120)
+    assert (PROGRESS_STEP, 120) in seen
+    assert len({done for done, _ in seen}) > 2
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)

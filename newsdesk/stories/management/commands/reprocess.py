@@ -45,7 +45,7 @@ class Command(BaseCommand):
         if counts_only and options["since"] is not None:
             raise CommandError("--counts-only recounts every story; it takes no --since")
         columns = (
-            TextColumn("[bold]reprocess"),
+            TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("stories" if counts_only else "articles"),
@@ -62,6 +62,7 @@ class Command(BaseCommand):
             else:
                 count = stories_rebuild(since=options["since"], progress=advance)
                 # Stories already quiet close now, as the workers' job would close them (refined at their close).
+                progress.update(task, description="closing quiet stories")
                 closed = stories_close_quiet(now=database_now())
         if counts_only:
             self.stdout.write(f"recounted {count} {'story' if count == 1 else 'stories'}")
