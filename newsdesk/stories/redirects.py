@@ -5,6 +5,7 @@ import logging
 
 from django.db import models
 
+from newsdesk.common.content_version import content_version_bump
 from newsdesk.stories.models import Story, StoryRedirect
 from newsdesk.stories.selectors import MAX_ID
 
@@ -18,6 +19,9 @@ def story_redirect_record(sender: type[models.Model], *, old_pk: int, new_pk: in
         return
     moved = StoryRedirect.objects.filter(story_id=old_pk).update(story_id=new_pk)  # chains stay one hop
     StoryRedirect.objects.update_or_create(old_id=old_pk, defaults={"story_id": new_pk})
+    # Its own pages (the story page, API item, comments feed) are cached under its version: a merge bumps only the
+    # soft one of everything, under which a cached 200 would still be served stale while another request renders.
+    content_version_bump(Story._meta.label_lower, old_pk)
     log.info("story redirected", extra={"from_story": old_pk, "to_story": new_pk, "followed": moved})
 
 

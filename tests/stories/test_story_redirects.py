@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from newsdesk.common.content_version import content_version
 from newsdesk.common.signals import target_replaced
 from newsdesk.reader.cluster.refine import Move
 from newsdesk.sources.models import Publisher
@@ -68,6 +69,27 @@ def test_a_reader_s_language_and_other_query_parameters_are_kept():
     page = Client().get(f"/stories/{gone}/?lang=en&utm_source=feed")
     assert page["Location"] == f"/stories/{survivor.pk}/?lang=en&utm_source=feed"
     assert Client().get(f"/api/stories/{gone}?lang=en")["Location"] == f"/api/stories/{survivor.pk}?lang=en"
+
+
+def test_a_cached_page_of_the_merged_away_story_is_not_served_any_more(settings):
+    settings.RESPONSE_CACHE_ENABLED = True
+    apart, bridge = stories_apart_and_a_bridge()
+    client = Client()
+    for pk in apart:
+        for path in (f"/stories/{pk}/", f"/api/stories/{pk}"):
+            client.get(path)
+            assert client.get(path)["X-Cache"] == "hit", path
+    versions = {pk: content_version("stories.story", pk) for pk in apart}
+
+    stories_bridge(bridge)
+
+    (survivor,) = Story.objects.all()
+    (gone,) = apart - {survivor.pk}
+    # Its own version moved (a hard change of its pages), not only the soft one of everything a merge bumps.
+    assert content_version("stories.story", gone) != versions[gone]
+    assert client.get(f"/stories/{gone}/")["Location"] == f"/stories/{survivor.pk}/"
+    assert client.get(f"/api/stories/{gone}")["Location"] == f"/api/stories/{survivor.pk}"
+    assert client.get(f"/stories/{survivor.pk}/").status_code == 200
 
 
 def test_a_story_emptied_at_its_close_leads_to_the_story_that_took_its_members():
