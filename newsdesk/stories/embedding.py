@@ -2,8 +2,10 @@
 
 A worker, `newsdesk reprocess` and the ingest command each load the model the first time an article is assigned
 (about 0.2 CPU-s for the packaged model, "wordllama", the default; 0.4 for the 15 MB folder
-`scripts/build-cluster-model.sh` builds) and keep it for the life of the process; its threads share it (a static
-model is a read-only table). With the setting off nothing is loaded and stories are clustered by their words alone.
+`scripts/build-cluster-model.sh` builds; 1 CPU-s and about 200 MB for "use-multilingual") and keep it for the life of
+the process; its threads share it (a static model is a read-only table; the multilingual network only reads its
+weights too, each call working on arrays of its own). With the setting off nothing is loaded and stories are
+clustered by their words alone.
 
 What a story keeps of its members' embeddings is their sum, stored in its state JSON with the rest of its clustering
 state, so another process restoring the story from the database scores against it at once (no migration, no
