@@ -27,9 +27,13 @@ def story():
     courier = make_publisher(name="Courier Kvx", slug="courier-kvx")
     herald = make_publisher(name="Herald Kvx", slug="herald-kvx")
     quotidien = make_publisher(name="Le Quotidien Kvx", slug="le-quotidien-kvx", language="fr")
-    lead = make_article(courier, title="Harbour bridge closes", wire_credit="AFP", published_at=now - timedelta(hours=3))
+    lead = make_article(
+        courier, title="Harbour bridge closes", wire_credit="AFP", published_at=now - timedelta(hours=3)
+    )
     second = make_article(herald, title="Harbour bridge shut", published_at=now - timedelta(hours=2))
-    french = make_article(quotidien, title="Le pont du port fermé", language="fr", published_at=now - timedelta(hours=1))
+    french = make_article(
+        quotidien, title="Le pont du port fermé", language="fr", published_at=now - timedelta(hours=1)
+    )
     story = make_story([lead, second, french])
     story_counts_refresh(story)
     story.refresh_from_db()
@@ -69,7 +73,8 @@ def test_after_the_lead_publisher_is_blocked_the_card_names_the_new_leads_publis
 
     html = client.get("/").content.decode()
     assert _credits(html) == [("/publisher/herald-kvx/", "Herald Kvx")]
-    assert "Courier" not in html and "With AFP" not in html
+    assert "Courier" not in html
+    assert "With AFP" not in html
 
 
 def test_a_renamed_publisher_shows_its_new_name_on_the_cached_card(client, story):
