@@ -3,6 +3,7 @@ value is a 400 naming what is expected, not a page silently listing every langua
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 
 from newsdesk.articles.filters import FilterError, language_param
@@ -13,10 +14,22 @@ class LanguageRefused(BadRequest):
 
 
 def language_name(code: str) -> str:
-    """The language's English name for headings and menus ("fr" → "French"); the code itself for a well-formed code
-    no language is known by (Django's `language_name` filter would raise on it)."""
+    """The language's English name for the pages' English sentences ("Top stories in French"); the code itself for a
+    well-formed code no language is known by (Django's `language_name` filter would raise on it)."""
+    return _language_info(code, "name")
+
+
+def language_own_name(code: str) -> str:
+    """The language's name in itself ("fr" → "Français") for badges and menus that list languages, each marked with
+    its `lang`: a reader looks for their language as they write it. Capitalised, as a menu item or label starts
+    (Django has "français", "español"). The code itself for one no language is known by."""
+    name = _language_info(code, "name_local")
+    return name if name == code else capfirst(name)
+
+
+def _language_info(code: str, field: str) -> str:
     try:
-        return get_language_info(code)["name"]
+        return get_language_info(code)[field]
     except KeyError:
         return code
 

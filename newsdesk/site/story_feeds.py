@@ -15,7 +15,7 @@ from django.views import View
 from newsdesk.articles.presentation import absolute_url, credit_html, credit_text
 from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed
 from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
-from newsdesk.site.languages import language_asked
+from newsdesk.site.languages import language_asked, language_name
 from newsdesk.site.syndication import STORIES, feed_path
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
 from newsdesk.stories.selectors import story_top
@@ -42,7 +42,7 @@ def story_item_html(card: StoryCard) -> str:
     and summary these are (as every article feed item carries it), then the breadth of coverage."""
     summary = format_html("<p>{}</p>", card.summary) if card.summary else ""
     credit = credit_html(card.told_by) if card.told_by is not None else ""
-    languages = format_html_join(", ", "{}", ((code,) for code in card.languages))
+    languages = format_html_join(", ", "{}", ((language_name(code),) for code in card.languages))
     return (
         summary
         + credit
@@ -51,7 +51,7 @@ def story_item_html(card: StoryCard) -> str:
 
 
 def story_item_text(card: StoryCard) -> str:
-    coverage = f"{card.outlet_count} outlet(s), {card.size} article(s), languages: {', '.join(card.languages)}"
+    coverage = f"{card.outlet_count} outlet(s), {card.size} article(s), languages: {', '.join(map(language_name, card.languages))}"
     parts = [card.summary, credit_text(card.told_by) if card.told_by is not None else "", coverage]
     return "\n\n".join(part for part in parts if part)
 

@@ -2,7 +2,9 @@
 
 import pytest
 
+from newsdesk.site.languages import language_name, language_own_name
 from tests.factories import make_article, make_publisher
+from tests.stories.rows import make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,9 @@ def test_lang_narrows_the_results_and_is_kept_in_the_form(client, two_languages)
 
     assert "Snap elections called" in html
     assert "Elecciones anticipadas" not in html
-    assert '<option value="en" selected>English</option>' in html
-    assert '<option value="fr">French</option>' in html
+    # The menu lists each language in itself, the code as value and lang; the heading's sentence names it in English.
+    assert '<option value="en" lang="en" selected>English</option>' in html
+    assert '<option value="fr" lang="fr">Français</option>' in html
     assert "in English" in html
 
 
@@ -39,3 +42,21 @@ def test_a_junk_lang_is_a_clear_message(client, two_languages):
     assert "lang must be a language code such as en, fr or pt-BR" in html
     assert "Snap elections called" not in html
     assert "<script>" not in html.split("</header>", 1)[1]
+
+
+def test_language_names_on_cards_story_page_and_publisher_page(client):
+    publisher = make_publisher(name="Rundschau", language="de")
+    article = make_article(publisher, title="Wahl in Valdeluna", body_text="Die Wähler gehen zur Urne.", language="de")
+    story = make_story([article])
+
+    home = client.get("/").content.decode()
+    page = client.get(story.get_absolute_url()).content.decode()
+    about = client.get(publisher.get_absolute_url()).content.decode()
+
+    assert '<span class="badge language" lang="de">Deutsch</span>' in home
+    assert '<span class="badge language" lang="de">Deutsch</span>' in page
+    assert ">de<" not in page
+    assert '<dd lang="de">Deutsch</dd>' in about
+    assert (language_own_name("es"), language_name("es")) == ("Español", "Spanish")
+    # A well-formed code no language is known by is shown as given.
+    assert (language_own_name("zz"), language_name("zz")) == ("zz", "zz")

@@ -196,7 +196,7 @@ def test_home_shows_one_card_per_story_each_with_its_own_lang_and_outlets(client
     assert sorted(cards) == ["en", "fr"]
     assert html.count(wire_story["story"].get_absolute_url()) == 1
     assert "4 outlets" in html
-    assert '<span class="badge language" lang="de">de</span>' in html
+    assert '<span class="badge language" lang="de">Deutsch</span>' in html  # the language's own name, not "de"
 
 
 def test_home_sections_show_each_wire_text_once(client, wire_story):
@@ -361,6 +361,7 @@ def test_story_feeds_carry_one_item_per_story_linking_the_story_page(client, wir
     assert body.count(wire_story["story"].get_absolute_url()) >= 1
     assert "Harbour bridge closes after storm" in body
     assert "4 outlet(s)" in body
+    assert "languages: English, German" in body  # named, not coded
     if path.endswith(".json"):
         document = json.loads(body)
         assert len(document["items"]) == 1

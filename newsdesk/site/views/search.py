@@ -76,7 +76,7 @@ class ArticleSearchView(View):
             "language_name": language_name(language),
             "values": values,
             "error": error,
-            "languages": [(code, language_name(code)) for code in languages],
+            "languages": languages,
             "publishers": publisher_list().only("name", "slug").order_by("name"),
             "orders": ORDERS,
             "results": article_key_items_html(results[:RESULTS_MAX], show_teaser=True),
