@@ -92,3 +92,23 @@ def test_a_lead_whose_publisher_is_not_shown_is_credited_nowhere(story, hidden):
 
     assert story_card(loaded).told_by is None
     assert story_card(loaded, lead=loaded.lead_article).told_by is None
+
+
+def _page_credit(client, path: str) -> tuple[tuple[str, str] | None, str]:
+    """The publisher a story page's header names (its link, its name), and that header."""
+    html = client.get(path).content.decode()
+    header = html.split('<header class="article-header">')[1].split("</header>")[0]
+    return _credits(f'<li class="story-card">{header}</li>')[0], header
+
+
+def test_the_story_page_names_whose_headline_heads_it_in_each_language(client, story):
+    url = story.get_absolute_url()
+    credit, header = _page_credit(client, url)
+    assert credit == ("/publisher/courier-kvx/", "Courier Kvx")
+    assert "With AFP" in header
+    assert _page_credit(client, f"{url}?lang=fr")[0] == ("/publisher/le-quotidien-kvx/", "Le Quotidien Kvx")
+
+    publisher_policy_set(publisher=story.lead_article.publisher, display_policy=Publisher.DisplayPolicy.BLOCKED)
+
+    assert _page_credit(client, url)[0] == ("/publisher/herald-kvx/", "Herald Kvx")
+    assert "Courier" not in client.get(url).content.decode()
