@@ -107,8 +107,16 @@ def story_card(story: Story, *, lead: Article | None = None) -> StoryCard:
         last_seen=story.last_seen,
         is_closed=story.is_closed,
         reader_language=lead.language if lead is not None else "",
-        told_by=lead if lead is not None else story.lead_article,
+        told_by=_credited(lead if lead is not None else story.lead_article),
     )
+
+
+def _credited(report: Article | None) -> Article | None:
+    """`report` when its publisher may be named (shown: active, not blocked), else None. A story's lead is chosen
+    among shown reports and chosen again when a policy changes; this keeps a name off every surface in between."""
+    if report is None or not report.publisher.is_active or not article_rule(report).is_listed:
+        return None
+    return report
 
 
 def story_cards(stories: list[Story], *, language: str = "") -> list[StoryCard]:

@@ -25,6 +25,7 @@ def test_home_to_story_to_article_to_the_original(live_server, browser):
     cards = page.locator(".story-card")
     assert cards.count() == 1, "two wire copies of one text make one story card"
     assert "2 outlets" in cards.first.inner_text()
+    assert cards.first.locator("a.publisher").inner_text() == primary.publisher.name, "whose headline the card shows"
     cards.first.locator(".item-title a").click()
     page.wait_for_url("**/stories/*/")
 
