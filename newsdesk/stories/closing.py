@@ -20,17 +20,16 @@ from django.db import transaction
 from django.db.models import Max, Min, Q, TextField
 from django.db.models.functions import Cast
 
-from newsdesk.articles.models import Article
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.signals import target_replaced
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.reader.cluster.refine import Member, Move, refine_story
 from newsdesk.stories.counts import story_counts_refresh
-from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump
+from newsdesk.stories.embedding import assignment_embedder, story_state_dump
+from newsdesk.stories.member_states import members_state, story_members
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.services import CLUSTER_OPTIONS, MAX_OPEN_STORIES, story_states_restore
-from newsdesk.stories.syndication_services import article_text
 from newsdesk.stories.turns import turn_take
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ def _stories_refine(due: list[int], options: ClusterOptions) -> int:
         for pk in due:
             if pk not in stories:
                 continue
-            members = _members(pk, clusterer.options, embedder)
+            members = story_members(pk, clusterer.options, embedder)
             rebuilt = clusterer.states[pk].size != len(members)
             if rebuilt:
                 _state_rebuild(clusterer, pk, members)
@@ -122,36 +121,10 @@ def _stories_refine(due: list[int], options: ClusterOptions) -> int:
 
 
 def _state_rebuild(clusterer: StoryClusterer, pk: int, members: list[Member]) -> None:
-    """Story `pk`'s state from its members, when the stored one is out of step with them (a takedown leaves a
-    removed member's terms in it; one stored by an older state version restores empty): scored against such a state
-    without each member, every member would look alone in its story and go wherever another story takes it."""
-    state = StoryState()
-    for member in members:
-        state.add(
-            member.features, language=member.language, at=member.at, options=clusterer.options, vector=member.vector
-        )
-    clusterer.load(pk, state)
-
-
-def _members(story_id: int, options: ClusterOptions, embedder: Embedder | None) -> list[Member]:
-    """The story's members as the clusterer compares them, features derived again from their stored text."""
-    # In the order they arrived (time, then id), as assignment took them: the same moves on every database.
-    articles = sorted(
-        Article.objects.filter(story_membership__story_id=story_id).only(
-            "title", "body_text", "summary", "language", "published_at", "fetched_at", "canonical_url"
-        ),
-        key=lambda article: (article.published_at or article.fetched_at, article.pk),
-    )
-    vectors = articles_embed(articles, embedder)
-    members = []
-    for article in articles:
-        text, vector = article_text(article), vectors.get(article.pk)
-        features = clustering_features(
-            options, title=article.title, text=text, url=article.canonical_url, embedded=vector is not None
-        )
-        at = article.published_at or article.fetched_at
-        members.append(Member(article.pk, features, not text.strip(), language=article.language, at=at, vector=vector))
-    return members
+    """Story `pk`'s state from its members, when the stored one is out of step with them (one stored by an older
+    state version restores empty): scored against such a state without each member, every member would look alone
+    in its story and go wherever another story takes it."""
+    clusterer.load(pk, members_state(members, clusterer.options))
 
 
 def story_moves_apply(

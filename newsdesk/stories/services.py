@@ -27,6 +27,7 @@ from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, 
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.counts import RECOUNT_BATCH, stories_counts_refresh, story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
+from newsdesk.stories.member_states import members_state, story_members
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.syndication_services import (
     article_signature_store,
@@ -173,11 +174,23 @@ def _assign(
 
 def story_members_refresh(*, story: Story) -> None:
     """A story that lost members (a takedown, a deletion): recomputed from the members left, or deleted when none
-    is left (an empty story has nothing to show). A closed story stays closed: losing a report is no news."""
-    if not StoryMembership.objects.filter(story=story).exists():
-        story.delete()
-        return
-    story_counts_refresh(story, reopen=False)
+    is left (an empty story has nothing to show). A closed story stays closed: losing a report is no news.
+    Its clustering state is rebuilt from the members left too: a removed text's terms, entities and embedding would
+    otherwise still steer which articles join the story while it is open. In the story turn, as assignment writes
+    states (a worker storing the state it restored before would put the removed member back)."""
+    with transaction.atomic():
+        turn_take()
+        if not StoryMembership.objects.filter(story=story).exists():
+            story.delete()
+            return
+        story_counts_refresh(story, reopen=False)
+        embedder = assignment_embedder()
+        options = embedder.tuned(CLUSTER_OPTIONS) if embedder else CLUSTER_OPTIONS
+        state = members_state(story_members(story.pk, options, embedder), options)
+        # The members' own times (the recount's), as story_moves_apply stores them.
+        state.first_seen, state.last_seen = story.first_seen, story.last_seen
+        story.state = story_state_dump(state, embedder)
+        story.save(update_fields=["state"])
 
 
 def publisher_stories_recount(*, publisher_id: int) -> int:
