@@ -160,9 +160,10 @@ class MultilingualEmbedder(Embedder):
 
     # Headlines alone at the distillation's knobs (UCI dev, weight x shift grid: 0.883 at 0.5 / 0.3; 5-fold CV kept
     # them on every fold). Full text stays with its words, as with the other models: at a fifth of the score the
-    # demo world's events came back better in publication order (0.948 / 0.942 / 0.949 -> 0.963 / 0.951 / 0.960,
-    # seeds 7, 11, 23) but worse when its articles arrived shuffled through the stories services (0.935 / 0.943 /
-    # 0.962 -> 0.898 / 0.919 / 0.951; docs/benchmarks.md).
+    # demo world's events came back better when one clusterer saw them all in publication order (a rebuild: 0.948 /
+    # 0.942 / 0.949 -> 0.963 / 0.951 / 0.960, seeds 7, 11, 23), but assigned one article per turn, as the stories
+    # services do, the words alone were already there (0.963 / 0.951 / 0.957) and shuffled arrivals lost the merges
+    # that join an event's fragments (0.935 / 0.943 / 0.962 -> 0.898 / 0.919 / 0.951; docs/benchmarks.md).
     tuning: dict[str, float] = {"title_embedding_weight": 0.5, "embedding_shift": 0.3}
     # The headline alone: the network's cost grows with the tokens it reads (1.1 CPU ms a headline, 5.5 with 300
     # characters of lead), and on the demo world's full-text articles the lead added nothing (docs/benchmarks.md).
