@@ -48,7 +48,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "eval"))
 
 from cluster_stream import Stream  # noqa: E402
-from newsdesk.reader.cluster import ClusterOptions  # noqa: E402
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer  # noqa: E402
 from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError, embedder_for  # noqa: E402
 from newsdesk.reader.packaged_model import PACKAGED_MODEL  # noqa: E402
 
@@ -108,10 +108,16 @@ def read_rows(path: Path) -> list[dict]:
     return rows
 
 
-def ours(rows: list[dict], options: ClusterOptions, embedder: Embedder | None = None) -> dict[str, str]:
-    """Our stories, closed as the product closes them (eval/cluster_stream.py: the refinement pass at each close)."""
+def ours(
+    rows: list[dict],
+    options: ClusterOptions,
+    embedder: Embedder | None = None,
+    clusterer: StoryClusterer | None = None,
+) -> dict[str, str]:
+    """Our stories, closed as the product closes them (eval/cluster_stream.py: the refinement pass at each close);
+    `clusterer`: a fresh one to run in place of the product's (eval/learned_join.py)."""
     batched = BatchEmbedder(embedder, options) if embedder else None
-    stream = Stream(options, batched)
+    stream = Stream(options, batched, clusterer)
     for start in range(0, len(rows), EMBED_BATCH):
         batch = rows[start : start + EMBED_BATCH]
         if batched:

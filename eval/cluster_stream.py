@@ -25,9 +25,12 @@ class Stream:
     """Stories of a stream of rows ({"id", "title", "text", "lang", "time", "url"}), closed as the product closes
     them."""
 
-    def __init__(self, options: ClusterOptions, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, options: ClusterOptions, embedder: Embedder | None = None, clusterer: StoryClusterer | None = None
+    ) -> None:
+        """`clusterer`: a fresh one to run (a subclass, e.g. learned_join.LearnedClusterer; default the product's)."""
         self.options, self.embedder = options, embedder
-        self.clusterer = StoryClusterer(options)
+        self.clusterer = clusterer if clusterer is not None else StoryClusterer(options)
         self.members: dict[object, list[Member]] = {}  # an open story's members, in the order they joined
         self.story_of: dict[str, object] = {}  # row id -> its story (resolved when read)
         self.first: dict[object, int] = {}  # story -> its first article's position

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Train the learned join score (newsdesk/reader/cluster/learned.py) on a dev stream, and judge it by the same
+"""Train the learned join score (eval/learned_join.py) on a dev stream, and judge it by the same
 topic-grouped folds as eval/cluster_eval.py --cv.
 
     python eval/train_cluster_score.py --data FILE_OR_DIR --cv K [--state oracle|self] [--json]
     python eval/train_cluster_score.py --write [--state oracle|self]
 
 Pairs: the stream is replayed; at each article, every candidate story the clusterer considers gives one row of
-cluster.learned.FEATURES, labelled 1 when the story holds the article's gold story (the majority of its members),
+learned_join.FEATURES, labelled 1 when the story holds the article's gold story (the majority of its members),
 else 0. `--state oracle` replays with every story = its gold story so far (no training on the clusterer's own
 mistakes); `--state self` with the clusterer's own stories (hand score). A logistic regression (scikit-learn, here
 only) is fitted on the pairs; the join and merge thresholds are then chosen by clustering the training stream with
@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cluster_eval as ce
 from cluster_stream import row_time
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
+from learned_join import FEATURES, MODEL_PATH, JoinModel, LearnedClusterer
+from newsdesk.reader.cluster import ClusterOptions
 from newsdesk.reader.cluster.embedding import Embedder, EmbeddingError, embedder_for
 from newsdesk.reader.cluster.features import article_features
-from newsdesk.reader.cluster.learned import FEATURES, MODEL_PATH, JoinModel
 from newsdesk.reader.cluster.state import StoryState
 
 ECB = ce.SHARED / "ecbplus-dev"
@@ -57,7 +57,7 @@ def pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(feature rows, labels) of every (article, candidate story) pair of the replayed stream (or of each article's
     `top` candidates by the hand score only: the pairs a join decision is made on)."""
-    clusterer = StoryClusterer(options)
+    clusterer = LearnedClusterer(options)  # the hand score, with join_rows
     members: dict[object, Counter] = {}  # story -> its members' gold stories
     found_x, found_y = [], []
     for row in rows:
@@ -102,8 +102,9 @@ def fit(x: np.ndarray, y: np.ndarray, c: float = C) -> tuple[tuple[float, ...], 
     return tuple(float(w) for w in weights), bias
 
 
-def _with(options: ClusterOptions, model: JoinModel, title_only: bool) -> ClusterOptions:
-    return replace(options, **{"title_join_model" if title_only else "join_model": model})
+def _with(options: ClusterOptions, model: JoinModel, title_only: bool) -> LearnedClusterer:
+    """A fresh clusterer scoring this stream's kind (headlines alone or full text) with `model`."""
+    return LearnedClusterer(options, **{"title_join_model" if title_only else "join_model": model})
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def train(rows: list[dict], score, base: ClusterOptions, setup: Setup = Setup())
     gold = ce.gold_of(rows)
 
     def f1_of(model: JoinModel) -> float:
-        return score(ce.ours(rows, _with(base, model, title_only), embedder), gold)["b3_f1"]
+        return score(ce.ours(rows, base, embedder, _with(base, model, title_only)), gold)["b3_f1"]
 
     best = max(
         (JoinModel(weights, bias, threshold) for threshold in JOIN_GRID),
@@ -146,7 +147,7 @@ def cross_validate(rows: list[dict], k: int, score, base: ClusterOptions, setup:
             continue
         model, train_f1 = train(training, score, base, setup)
         gold = ce.gold_of(held_out)
-        f1 = score(ce.ours(held_out, _with(base, model, title_only), embedder), gold)["b3_f1"]
+        f1 = score(ce.ours(held_out, base, embedder, _with(base, model, title_only)), gold)["b3_f1"]
         hand = score(ce.ours(held_out, base, embedder), gold)["b3_f1"]
         results.append(
             {

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from newsdesk.reader.cluster.features import ArticleFeatures
-from newsdesk.reader.cluster.learned import JoinModel
 
 STATE_VERSION = 1
 COMMON_MIN = 50
@@ -84,11 +83,6 @@ class ClusterOptions:
     # the defaults: 0.878 -> 0.885 (whole stream 0.828 -> 0.835). With the embedding they add nothing (held-out folds
     # 0.934 -> 0.933, whole stream 0.897 -> 0.891): it already brings the related words, hence only without it.
     title_url_weight: float = 1.0
-    # A learned score (cluster.learned) in place of the hand-weighted one above, for full text and for headlines
-    # alone: its own join and merge thresholds replace threshold, young margin and merge threshold (the candidates,
-    # the quiet period and merge_max_size stay). None: the hand score.
-    join_model: JoinModel | None = None
-    title_join_model: JoinModel | None = None
     # At a story's close each of its full-text members is scored against the story without it and against the other
     # stories open at its time, and moves where another beats its own and clears that story's join bar, up to this
     # many passes (cluster.refine; 0: never). Early wrong joins decide which stories form: ECB+ dev over ten shuffled

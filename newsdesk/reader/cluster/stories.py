@@ -24,14 +24,12 @@ from datetime import datetime
 import numpy as np
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
-from newsdesk.reader.cluster.learned import FEATURES, feature_rows
 from newsdesk.reader.cluster.state import COMMON_MIN, ClusterOptions, StoryState
 from newsdesk.reader.cluster.vectors import (
     ARTICLE_ENTITIES,
     StoryRow,
     Vocabulary,
     Weighed,
-    score_parts,
     score_rows,
     story_row,
     weigh,
@@ -154,26 +152,6 @@ class StoryClusterer:
             agreed = self._agreed[key] = self.states[key].agreed_numbers(self.options.number_share)
         return agreed
 
-    def join_rows(
-        self,
-        article: Weighed,
-        keys: list[object],
-        *,
-        at: datetime | None = None,
-        vector: np.ndarray | None = None,
-        numbers: frozenset[str] = frozenset(),
-    ) -> np.ndarray:
-        """One row of cluster.learned.FEATURES per story: the parts of the hand score, unmixed, plus the story's
-        size and the time gap (what a learned score weighs; eval/train_cluster_score.py emits them)."""
-        if not keys:
-            return np.zeros((0, len(FEATURES)))
-        cosine, entity_share = score_parts(
-            self._vocabulary, article, [self._row(key) for key in keys], ARTICLE_ENTITIES
-        )
-        states = [self.states[key] for key in keys]
-        agreed = [self._agreed_of(key) if numbers else frozenset() for key in keys]
-        return feature_rows(cosine, entity_share, states, agreed, numbers, at=at, vector=vector)
-
     def candidates(self, features: ArticleFeatures, at: datetime | None) -> list[object]:
         """Stories sharing the most distinctive terms and entities with the article (words found in a large share
         of all stories say nothing about which one it belongs to)."""
@@ -218,12 +196,8 @@ class StoryClusterer:
         title_only: bool = False,
         vector: np.ndarray | None = None,
     ) -> list[float]:
-        """What the article scores for joining each story: the learned model's chance when one is set, the hand
-        score otherwise (`join_bar` is what it must reach)."""
-        model = self.options.title_join_model if title_only else self.options.join_model
-        if model is not None:
-            rows = self.join_rows(self.weigh(features), keys, at=at, vector=vector, numbers=features.numbers)
-            return model.probabilities(rows).tolist()
+        """What the article scores for joining each story (`join_bar` is what it must reach; a subclass may score
+        otherwise: eval/learned_join.py)."""
         return self.scores(
             self.weigh(features),
             keys,
@@ -236,9 +210,6 @@ class StoryClusterer:
     def join_bar(self, key: object, title_only: bool = False) -> float:
         """The `join_values` value an article needs to join story `key` (one rule for `matches` and cluster.refine)."""
         options = self.options
-        model = options.title_join_model if title_only else options.join_model
-        if model is not None:
-            return model.threshold
         threshold = options.title_threshold if title_only else options.threshold
         # A story of one report is one outlet's view, not yet an event: joining it takes more.
         young_size = options.title_young_size if title_only else 1
@@ -285,9 +256,6 @@ class StoryClusterer:
 
     def _merge_bar(self, title_only: bool) -> float | None:
         options = self.options
-        model = options.title_join_model if title_only else options.join_model
-        if model is not None:
-            return model.merge_threshold
         return options.title_merge_threshold if title_only else options.merge_threshold
 
     def _mergeable(self, key: object, other: object, title_only: bool = False) -> bool:

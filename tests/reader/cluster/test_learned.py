@@ -1,6 +1,7 @@
-"""The learned join score: the clusterer exposes the parts its hand score is made of (unchanged by the exposure),
-a JoinModel read from JSON decides joins and merges with a dot product, and eval/train_cluster_score.py emits
-labelled (article, candidate story) pairs and trains one."""
+"""The learned join score (eval/learned_join.py, not the product's): LearnedClusterer exposes the parts the hand score
+is made of (their mix is the product's score), a JoinModel read from JSON decides joins, merges and the refinement's
+moves with a dot product, and eval/train_cluster_score.py emits labelled (article, candidate story) pairs and trains
+one."""
 
 from __future__ import annotations
 
@@ -16,11 +17,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
-from newsdesk.reader.cluster.learned import FEATURES, JoinModel, JoinModelError, load_join_models
+from newsdesk.reader.cluster import ClusterOptions, StoryState, article_features
+from newsdesk.reader.cluster.refine import refine_story
+from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA, stories
 from tests.shared_data import shared_eval_dir
 
-TRAIN_SCRIPT = Path(__file__).resolve().parents[3] / "eval" / "train_cluster_score.py"
+EVAL_DIR = Path(__file__).resolve().parents[3] / "eval"
+sys.path.insert(0, str(EVAL_DIR))  # eval's scripts import each other by module name, as the script runs them
+from learned_join import FEATURES, JoinModel, JoinModelError, LearnedClusterer, load_join_models  # noqa: E402
+
+TRAIN_SCRIPT = EVAL_DIR / "train_cluster_score.py"
 FLOOD = (
     "Floods hit Mitchellfurt as the Orbe bursts its banks, 1200 evacuated",
     "The Orbe river burst its banks in Mitchellfurt on Monday and 1200 people were evacuated, officials said.",
@@ -37,8 +43,8 @@ MERGER = (
 TERMS_ONLY = JoinModel(weights=(20.0,) + (0.0,) * (len(FEATURES) - 1), bias=-6.0, threshold=0.5)
 
 
-def _clusterer(options: ClusterOptions, *articles: tuple[str, str]) -> StoryClusterer:
-    clusterer = StoryClusterer(options)
+def _clusterer(options: ClusterOptions, *articles: tuple[str, str], **models: JoinModel) -> LearnedClusterer:
+    clusterer = LearnedClusterer(options, **models)
     for title, text in articles:
         clusterer.assign(title=title, text=text, language="en")
     return clusterer
@@ -68,9 +74,9 @@ def test_the_hand_score_is_the_mix_of_the_exposed_parts():
 
 
 def test_a_join_model_decides_joins_by_its_own_threshold():
-    joined = _clusterer(replace(ClusterOptions(), join_model=TERMS_ONLY), FLOOD, FLOOD_AGAIN, MERGER)
+    joined = _clusterer(ClusterOptions(), FLOOD, FLOOD_AGAIN, MERGER, join_model=TERMS_ONLY)
     strict = replace(TERMS_ONLY, threshold=0.999999)
-    apart = _clusterer(replace(ClusterOptions(), join_model=strict), FLOOD, FLOOD_AGAIN, MERGER)
+    apart = _clusterer(ClusterOptions(), FLOOD, FLOOD_AGAIN, MERGER, join_model=strict)
 
     assert sorted(state.size for state in joined.states.values()) == [1, 2]
     assert sorted(state.size for state in apart.states.values()) == [1, 1, 1]
@@ -79,15 +85,15 @@ def test_a_join_model_decides_joins_by_its_own_threshold():
 def test_the_headline_model_serves_headlines_only():
     headlines = [(FLOOD[0], ""), (FLOOD_AGAIN[0], "")]
     never = replace(TERMS_ONLY, threshold=1.1)
-    with_text = _clusterer(replace(ClusterOptions(), join_model=never), *headlines)
-    with_titles = _clusterer(replace(ClusterOptions(), title_join_model=never), *headlines)
+    with_text = _clusterer(ClusterOptions(), *headlines, join_model=never)
+    with_titles = _clusterer(ClusterOptions(), *headlines, title_join_model=never)
 
     assert len(with_text.states) == 1  # the full-text model does not see headlines: the hand score joins them
     assert len(with_titles.states) == 2
 
 
 def test_a_join_model_merges_a_second_story_above_its_merge_threshold():
-    clusterer = StoryClusterer(replace(ClusterOptions(), join_model=replace(TERMS_ONLY, merge_threshold=0.5)))
+    clusterer = LearnedClusterer(ClusterOptions(), join_model=replace(TERMS_ONLY, merge_threshold=0.5))
     first = clusterer.assign(title=FLOOD[0], text=FLOOD[1], language="en", new_key="a")
     clusterer.states["b"] = StoryState()
     clusterer.add_to("b", article_features(*FLOOD), language="en", at=None)
@@ -193,7 +199,7 @@ def _main(*args: str) -> tuple[int, str, str]:
 
 
 def test_rows_carry_the_embedding_cosine_and_the_days_outside_a_storys_window():
-    clusterer = StoryClusterer(ClusterOptions())
+    clusterer = LearnedClusterer(ClusterOptions())
     monday = datetime(2026, 5, 4, tzinfo=UTC)
     vector = np.array([1.0, 0.0], dtype=np.float32)
     clusterer.assign(title=FLOOD[0], text=FLOOD[1], language="en", at=monday, vector=vector)
@@ -243,3 +249,18 @@ def test_pairs_carry_the_embedding_cosine_when_a_model_is_given(tmp_path):
     assert plain[:, FEATURES.index("no_embedding")].tolist() == [1.0] * len(plain)
     assert embedded[:, FEATURES.index("no_embedding")].min() == 0.0  # some headline's words are in the model
     assert np.abs(embedded[:, FEATURES.index("embedding")]).max() > 0
+
+
+@pytest.mark.parametrize(("threshold", "moved"), [(0.5, ["mysore-3"]), (1.0, [])])
+def test_with_a_learned_join_model_its_chance_and_threshold_decide(threshold, moved):
+    # The term cosine alone, as a chance: the stray's words are the Sukanya story's.
+    model = JoinModel(weights=(20.0,) + (0.0,) * (len(FEATURES) - 1), bias=-6.0, threshold=threshold)
+    options = ClusterOptions()
+    clusterer, members = stories(
+        options, {"mysore": [*MYSORE, STRAY], "sukanya": SUKANYA}, clusterer=LearnedClusterer(options, join_model=model)
+    )
+
+    moves = refine_story(clusterer, "mysore", members["mysore"])
+
+    assert [move.member for move in moves] == moved
+    assert all(threshold <= move.score < 1.0 for move in moves)

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
-from newsdesk.reader.cluster.learned import FEATURES, JoinModel
 from newsdesk.reader.cluster.refine import Member, Move, refine_story
 
 MYSORE = [
@@ -58,9 +57,10 @@ def member(key, article, options, *, at=None):
     return Member(key, features, title_only=not text.strip(), language="en", at=at)
 
 
-def stories(options, layout, *, at=None):
-    """A clusterer holding these stories ({key: [article, …]}, each member added as it joins) and their members."""
-    clusterer = StoryClusterer(options)
+def stories(options, layout, *, at=None, clusterer=None):
+    """A clusterer (`clusterer`, else the product's) holding these stories ({key: [article, …]}, each member added as
+    it joins) and their members."""
+    clusterer = clusterer if clusterer is not None else StoryClusterer(options)
     members = {}
     for key, articles in layout.items():
         clusterer.load(key, StoryState())
@@ -176,16 +176,3 @@ def test_a_moved_member_takes_its_embedding_along():
     assert [move.member for move in moves] == ["stray"]
     np.testing.assert_allclose(clusterer.states["mysore"].vector, [3.0, 0.0])
     np.testing.assert_allclose(clusterer.states["sukanya"].vector, [0.0, 3.0])
-
-
-@pytest.mark.parametrize(("threshold", "moved"), [(0.5, ["mysore-3"]), (1.0, [])])
-def test_with_a_learned_join_model_its_chance_and_threshold_decide(threshold, moved):
-    # The term cosine alone, as a chance: the stray's words are the Sukanya story's.
-    model = JoinModel(weights=(20.0,) + (0.0,) * (len(FEATURES) - 1), bias=-6.0, threshold=threshold)
-    options = replace(ClusterOptions(), join_model=model)
-    clusterer, members = stories(options, {"mysore": [*MYSORE, STRAY], "sukanya": SUKANYA})
-
-    moves = refine_story(clusterer, "mysore", members["mysore"])
-
-    assert [move.member for move in moves] == moved
-    assert all(threshold <= move.score < 1.0 for move in moves)

@@ -1,4 +1,6 @@
-"""A learned join score: a logistic model over the parts the hand-weighted score is made of.
+"""A learned join score (tried, not adopted: docs/benchmarks.md): a logistic model over the parts the hand-weighted
+score is made of, and `LearnedClusterer`, the product's clusterer with it in place of the hand score. It lives in
+eval/ because nothing in the product uses it; eval/train_cluster_score.py trains and judges it.
 
 The hand score (cluster.stories) mixes the term cosine, the entity share, the embedding cosine and the lead-number
 agreement with weights chosen by hand, then asks more of a story of one report (the young margin). The learned
@@ -14,12 +16,13 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from newsdesk.reader.cluster.state import StoryState
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
+from newsdesk.reader.cluster.features import ArticleFeatures
+from newsdesk.reader.cluster.state import StoryState
+from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, Weighed, score_parts
 
 # The columns of a feature row, in order (eval/train_cluster_score.py writes weights in this order).
 FEATURES = (
@@ -138,3 +141,67 @@ def _gap_days(state: StoryState, at: datetime | None) -> float:
         return 0.0
     outside = max(state.first_seen - at, at - state.last_seen, timedelta(0))
     return outside.total_seconds() / 86400
+
+
+class LearnedClusterer(StoryClusterer):
+    """The product's clusterer with a learned score in place of the hand-weighted one, for full text
+    (`join_model`) and for headlines alone (`title_join_model`); None keeps the hand score for that kind. A model's
+    own join and merge thresholds replace the threshold, the young margin and the merge threshold (the candidates,
+    the quiet period and merge_max_size stay)."""
+
+    def __init__(
+        self,
+        options: ClusterOptions | None = None,
+        *,
+        join_model: JoinModel | None = None,
+        title_join_model: JoinModel | None = None,
+    ) -> None:
+        super().__init__(options)
+        self.join_model, self.title_join_model = join_model, title_join_model
+
+    def _model(self, title_only: bool) -> JoinModel | None:
+        return self.title_join_model if title_only else self.join_model
+
+    def join_rows(
+        self,
+        article: Weighed,
+        keys: list[object],
+        *,
+        at: datetime | None = None,
+        vector: np.ndarray | None = None,
+        numbers: frozenset[str] = frozenset(),
+    ) -> np.ndarray:
+        """One row of FEATURES per story: the parts of the hand score, unmixed, plus the story's size and the time
+        gap (what a learned score weighs; eval/train_cluster_score.py emits them)."""
+        if not keys:
+            return np.zeros((0, len(FEATURES)))
+        cosine, entity_share = score_parts(
+            self._vocabulary, article, [self._row(key) for key in keys], ARTICLE_ENTITIES
+        )
+        states = [self.states[key] for key in keys]
+        agreed = [self._agreed_of(key) if numbers else frozenset() for key in keys]
+        return feature_rows(cosine, entity_share, states, agreed, numbers, at=at, vector=vector)
+
+    def join_values(
+        self,
+        features: ArticleFeatures,
+        keys: list[object],
+        *,
+        at: datetime | None,
+        title_only: bool = False,
+        vector: np.ndarray | None = None,
+    ) -> list[float]:
+        """The model's chance that each story holds the article's event (the hand score without a model)."""
+        model = self._model(title_only)
+        if model is None:
+            return super().join_values(features, keys, at=at, title_only=title_only, vector=vector)
+        rows = self.join_rows(self.weigh(features), keys, at=at, vector=vector, numbers=features.numbers)
+        return model.probabilities(rows).tolist()
+
+    def join_bar(self, key: object, title_only: bool = False) -> float:
+        model = self._model(title_only)
+        return super().join_bar(key, title_only) if model is None else model.threshold
+
+    def _merge_bar(self, title_only: bool) -> float | None:
+        model = self._model(title_only)
+        return super()._merge_bar(title_only) if model is None else model.merge_threshold
