@@ -23,7 +23,7 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.signals import target_replaced
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.counts import RECOUNT_BATCH, stories_counts_refresh, story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
@@ -258,35 +258,12 @@ def articles_stories_revise(*, articles: list[Article], options: ClusterOptions 
 def _story_state_rebuild(story: Story, options: ClusterOptions) -> None:
     """A story's clustering state from its members (oldest first, as they arrived), its counts, headline and lead
     with it; deleted when no member is left. A state cannot drop one member's terms: it only sums them."""
-    members = sorted(
-        Article.objects.filter(story_membership__story=story).only(
-            "title", "body_text", "summary", "language", "published_at", "fetched_at", "canonical_url"
-        ),
-        key=lambda a: (_time_of(a), a.pk),
-    )
+    embedder = assignment_embedder()
+    members = story_members(story.pk, options, embedder)  # the sum cannot drop one member's embedding either
     if not members:
         story.delete()
         return
-    state = StoryState()
-    embedder = assignment_embedder()
-    vectors = articles_embed(members, embedder)  # the sum cannot drop one member's embedding either
-    for member in members:
-        vector = vectors.get(member.pk)
-        features = clustering_features(
-            options,
-            title=member.title,
-            text=article_text(member),
-            url=member.canonical_url,
-            embedded=vector is not None,
-        )
-        state.add(
-            features,
-            language=member.language,
-            at=_time_of(member),
-            options=options,
-            vector=vector,
-        )
-    story.state = story_state_dump(state, embedder)
+    story.state = story_state_dump(members_state(members, options), embedder)
     story_counts_refresh(story)
 
 
