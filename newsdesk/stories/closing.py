@@ -25,7 +25,7 @@ from newsdesk.common.signals import target_replaced
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.reader.cluster.refine import Member, Move, refine_story
-from newsdesk.stories.counts import story_counts_refresh
+from newsdesk.stories.counts import stories_counts_refresh
 from newsdesk.stories.embedding import assignment_embedder, story_state_dump
 from newsdesk.stories.member_states import members_state, story_members
 from newsdesk.stories.models import Story, StoryMembership
@@ -151,13 +151,14 @@ def story_moves_apply(
     for story in Story.objects.filter(pk__in=touched - kept):
         target_replaced.send(Story, old_pk=story.pk, new_pk=_successor(story.pk, moves))
         story.delete()
-    for story in Story.objects.filter(pk__in=kept).defer("state"):
-        story_counts_refresh(story, reopen=False)
+    stories = list(Story.objects.filter(pk__in=kept).defer("state").order_by("pk"))
+    stories_counts_refresh(stories)  # a closed story stays closed
+    for story in stories:
         state = states[story.pk]
         # The members' own times (the recount's): taking one member out of a state cannot tell its new bounds.
         state.first_seen, state.last_seen = story.first_seen, story.last_seen
         story.state = story_state_dump(state, embedder)
-        story.save(update_fields=["state"])
+    Story.objects.bulk_update(stories, ["state"])
     return touched
 
 
