@@ -68,6 +68,21 @@ def test_sign_up_sends_a_link_that_activates_the_account_once(django_capture_on_
     assert "Ada L." in client.get("/").content.decode()
 
 
+def test_account_emails_are_plain_text_with_nothing_escaped(settings, django_capture_on_commit_callbacks):
+    settings.SITE_NAME = "News & Views"
+    make_member(username="linus", email="linus@example.org")
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", SIGNUP)
+    client.post("/accounts/password-reset/", {"email": "linus@example.org"})
+
+    verify, reset = mail.outbox
+    assert "an account on News & Views with" in verify.body
+    assert "to choose a new password on News & Views, open:" in reset.body
+    assert reset.subject == "Reset your password on News & Views"
+    assert "&amp;" not in verify.body + reset.body
+
+
 def test_sign_up_with_bad_input_says_why_and_keeps_what_was_typed(db):
     make_member(email="taken@example.org")
 

@@ -1,5 +1,6 @@
 """Accounts pages: sign up, confirm email, sign in (with the staff's TOTP step), two-factor setup."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -162,8 +163,15 @@ class SignOutView(auth_views.LogoutView):
     template_name = "accounts/message.html"
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_valid(self, form):
+        # The email names the site as every other email does (Django's default is the request's host name).
+        self.extra_email_context = {"site_name": settings.SITE_NAME}
+        return super().form_valid(form)
+
+
 PASSWORD_RESET_VIEWS = {
-    "password_reset": auth_views.PasswordResetView.as_view(
+    "password_reset": PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email_password_reset.txt",
         subject_template_name="accounts/email_password_reset_subject.txt",
