@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_otp import login as otp_login
 
+from newsdesk.common.site_url import site_url_for
 from newsdesk.community import two_factor
 from newsdesk.community.accounts import VERIFY_LINK_INVALID, account_signup, account_verify
 from newsdesk.community.forms import NOT_CONFIRMED_HINT, CodeForm, SignInForm, SignUpForm
@@ -48,6 +49,7 @@ class SignUpView(View):
                 email=form.cleaned_data["email"],
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password1"],
+                site_url=site_url_for(request),
             )
             return render(request, "accounts/signup_done.html", {"message": SIGNED_UP.format(email=user.email)})
         return render(request, self.template_name, {"form": form}, status=400)
