@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.utils import create_namedtuple_class
 
-from newsdesk.articles.models import Article, Category
+from newsdesk.articles.models import Article, Category, SearchReindexRequest
 from newsdesk.articles.search import SearchFilter, parse_query, search_ids
 from newsdesk.common.compiled import key_rows
 from newsdesk.sources.models import Publisher
@@ -304,7 +304,7 @@ def article_search(
     `search.order == "date"`); only those in `language` (a primary subtag) when it is given, the query then
     stemmed in that language alone; `search` narrows further (publisher, published-at window)."""
     ids = _search_ids(query, limit=limit, language=language, search=search)
-    by_id = article_list().in_bulk(ids)
+    by_id = _search_shown(article_list()).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -318,11 +318,18 @@ def article_search_keys(
     ids = _search_ids(query, limit=limit * SEARCH_OVERFETCH if hidden else limit, language=language, search=search)
     if not ids:
         return []
-    found = article_list().filter(pk__in=ids)
+    found = _search_shown(article_list().filter(pk__in=ids))
     if hidden:
         found = found.exclude(hidden)
     by_id = {key.id: key for key in article_keys(found)}
     return [by_id[i] for i in ids if i in by_id][:limit]
+
+
+def _search_shown(found: QuerySet[Article]) -> QuerySet[Article]:
+    """`found` without the articles of publishers whose index still holds text their policy no longer shows (a
+    tightening whose reindex a worker has not carried out yet: articles.reindex)."""
+    pending = SearchReindexRequest.objects.filter(hides_more=True).values("publisher_id")
+    return found.exclude(publisher_id__in=pending)
 
 
 def _search_ids(query: str, *, limit: int, language: str, search: SearchFilter | None) -> list[int]:
