@@ -28,7 +28,7 @@ from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.counts import RECOUNT_BATCH, stories_counts_refresh, story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.member_states import members_state, story_members
-from newsdesk.stories.models import Story, StoryMembership
+from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
 from newsdesk.stories.syndication_services import (
     article_signature_store,
     article_text,
@@ -335,6 +335,8 @@ def _stories_forget(ids: list[int]) -> list[int]:
         if pk not in wanted
     ]
     StoryMembership.objects.filter(story_id__in=story_ids).delete()
+    # Forgotten with them, as before redirects outlived their story (a takedown's leaves them answering 410 Gone).
+    StoryRedirect.objects.filter(story_id__in=story_ids).delete()
     Story.objects.filter(pk__in=story_ids).delete()
     signatures_forget(ids)
     return others
