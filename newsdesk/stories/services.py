@@ -183,14 +183,12 @@ def story_members_refresh(*, story: Story) -> None:
         if not StoryMembership.objects.filter(story=story).exists():
             story.delete()
             return
-        story_counts_refresh(story, reopen=False)
         embedder = assignment_embedder()
         options = embedder.tuned(CLUSTER_OPTIONS) if embedder else CLUSTER_OPTIONS
-        state = members_state(story_members(story.pk, options, embedder), options)
-        # The members' own times (the recount's), as story_moves_apply stores them.
-        state.first_seen, state.last_seen = story.first_seen, story.last_seen
-        story.state = story_state_dump(state, embedder)
-        story.save(update_fields=["state"])
+        # Built afresh from every member, its window is already theirs (the times the recount stores; a state a
+        # member is taken out of cannot tell its bounds, which is why story_moves_apply sets them).
+        story.state = story_state_dump(members_state(story_members(story.pk, options, embedder), options), embedder)
+        story_counts_refresh(story, reopen=False)  # one save: the counts and the state
 
 
 def publisher_stories_recount(*, publisher_id: int) -> int:
