@@ -34,6 +34,13 @@ def test_lang_narrows_the_results_and_is_kept_in_the_form(client, two_languages)
     assert "in English" in html
 
 
+def test_the_results_heading_names_the_language_as_the_menu_does(client, two_languages):
+    html = client.get("/search/", {"q": "elección", "lang": "es"}).content.decode()
+
+    assert '<option value="es" lang="es" selected>Español</option>' in html
+    assert 'for “elección” in Spanish (<span lang="es">Español</span>)</h2>' in html
+
+
 def test_a_junk_lang_is_a_clear_message(client, two_languages):
     response = client.get("/search/", {"q": "elections", "lang": "<script>"})
     html = response.content.decode()
@@ -60,3 +67,4 @@ def test_language_names_on_cards_story_page_and_publisher_page(client):
     assert (language_own_name("es"), language_name("es")) == ("Español", "Spanish")
     # A well-formed code no language is known by is shown as given.
     assert (language_own_name("zz"), language_name("zz")) == ("zz", "zz")
+
