@@ -354,6 +354,7 @@ ARTICLE_PAGE_FIELDS = (
     *ARTICLE_KEY_FIELDS,
     "story_membership__story_id",
     "story_membership__story__headline",
+    "story_membership__story__lead_article__language",  # which report tells the story in the article's language
     "story_membership__story__size",
     "story_membership__story__outlet_count",
     "signature__group_id",
