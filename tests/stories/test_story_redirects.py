@@ -152,9 +152,13 @@ def test_an_address_whose_successor_was_taken_down_answers_gone(django_capture_o
     assert "Story removed" in page.content.decode()
     api = Client().get(f"/api/stories/{a.pk}")
     assert (api.status_code, api.json()) == (410, {"error": ERROR_STORY_GONE})
+    # Its comments feed, whose address led to the successor's, is gone with it.
+    feed = Client().get(reverse("community:comments_feed", args=["stories.story", a.pk]))
+    assert feed.status_code == 410
     # The story taken down itself was never merged anywhere: its address is simply not found.
     assert Client().get(f"/stories/{b.pk}/").status_code == 404
     assert Client().get(f"/api/stories/{b.pk}").status_code == 404
+    assert Client().get(reverse("community:comments_feed", args=["stories.story", b.pk])).status_code == 404
 
 
 def test_a_chain_whose_last_story_is_taken_down_is_gone_at_every_hop(django_capture_on_commit_callbacks):
