@@ -66,11 +66,14 @@ _RAIL_MIN_ITEMS = 3
 _RAIL_HEADING_WORDS = 8
 _PLACEHOLDER_WORDS = 30  # a line or two: what a rail shows while its items load
 # Chrome above the article that trafilatura keeps: a breadcrumb ("News > Economy > Business") and a line that is
-# only a timestamp ("Published 2013-10-24 03:00:00 Updated 2013-10-24 03:00:00", in any language's words).
+# only a timestamp ("Published 2013-10-24 03:00:00 Updated 2013-10-24 03:00:00", in any language's words; "Sunday,
+# Feb 1, 2015 11:57 AM UTC", an English month's name).
 _CRUMB_SPLIT = re.compile(r"\s*[>\u203a»]\s*")
-_DATE_IN_LINE = re.compile(r"\b\d{4}[-./]\d{1,2}[-./]\d{1,2}\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{4}\b")
+_MONTH_DATE = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b"
+_DATE_IN_LINE = re.compile(r"\b\d{4}[-./]\d{1,2}[-./]\d{1,2}\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{4}\b|" + _MONTH_DATE, re.I)
 _DATE_TOKENS = re.compile(
-    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?", re.I
+    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?|" + _MONTH_DATE,
+    re.I,
 )
 _TOP_ELEMENTS = 3
 # A breadcrumb has at most 10 words, a timestamp line at most 4 beside its dates and times: longer is no such line.

@@ -477,11 +477,13 @@ def test_a_breadcrumb_or_a_bare_timestamp_above_the_article_goes():
         _top("뉴스 \u203a 경제 \u203a 기업·CEO", "기사입력 2013-10-24 03:00:00 기사수정 2013-10-24 03:00:00") == ARTICLE
     )
     assert _top("Posted 10/24/2013 3:00 p.m.") == ARTICLE
+    assert _top("Sunday, Feb 1, 2015 11:57 AM UTC", "Updated September 3rd, 2019") == ARTICLE
 
 
 def test_lines_that_say_more_than_a_date_or_sit_lower_stay():
     kept = [
         "The council met on 2013-10-24 and voted to reopen the harbour.",  # a sentence with a date in it
+        "On May 5, 2019 the council voted to reopen the harbour.",
         "Prices rose &gt; 5% in March &gt; the fastest pace &gt; since the spring of last year",  # too long a crumb
     ]
     for line in kept:
