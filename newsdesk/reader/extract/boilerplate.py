@@ -46,6 +46,8 @@ _PARAGRAPHS_IN = etree.XPath("descendant-or-self::p")
 _PARAGRAPHS = etree.XPath("//p")
 # Loose text of a sentence's length (40 characters or more) directly in a container that also holds paragraphs.
 _STRAY_TEXT = etree.XPath("//*[p]/text()[string-length(normalize-space()) >= 40]")
+# Styled text on a line of its own beside paragraphs (see _wrap_lone_inline).
+_LONE_INLINE = etree.XPath("//*[p]/*[self::span or self::b or self::strong]")
 _BREAK_CONTAINERS = frozenset(("div", "section", "td", "article", "main", "blockquote", "font", "center"))
 _DOUBLE_BREAKS = 3  # fewer `<br><br>` are spacing inside a block, not a way of writing paragraphs
 _BLOCK_TAGS = frozenset(
@@ -181,6 +183,29 @@ def wrap_stray_text(document: etree._Element) -> int:
         else:
             owner.text = None
             owner.insert(0, paragraph)
+        wrapped += 1
+    return wrapped + _wrap_lone_inline(document)
+
+
+def _wrap_lone_inline(document: etree._Element) -> int:
+    """A `<span>`, `<b>` or `<strong>` on a line of its own between the blocks of a container holding paragraphs becomes
+    a paragraph: a heading written as styled text ("Step 1", "What You'll Need:") or a dateline. trafilatura reads
+    only elements' own text there, so the line was lost like loose text (wrap_stray_text); inside a sentence, with
+    text or an inline element beside it, it stays as it is."""
+    wrapped = 0
+    for el in _LONE_INLINE(document):
+        if (el.tail or "").strip() or not "".join(el.itertext()).strip():
+            continue
+        before, after = el.getprevious(), el.getnext()
+        if before is None and (el.getparent().text or "").strip():
+            continue
+        if before is not None and (before.tag not in _BLOCK_TAGS or (before.tail or "").strip()):
+            continue
+        if after is None or after.tag not in _BLOCK_TAGS:
+            continue
+        paragraph = etree.Element("p")
+        el.addprevious(paragraph)
+        paragraph.append(el)  # moves it, its (blank) tail with it
         wrapped += 1
     return wrapped
 

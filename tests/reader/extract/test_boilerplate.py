@@ -148,6 +148,30 @@ def test_loose_text_that_is_short_after_inline_markup_or_without_paragraphs_stay
         assert lxml.html.tostring(tree) == before
 
 
+def test_styled_text_on_a_line_of_its_own_beside_paragraphs_becomes_a_paragraph():
+    # A how-to's step headings written as <span>s (and a <strong> after a block), each on its own line.
+    page = (
+        "<html><body><div><span class='head'>Step 1</span><p>Cut the foam.</p></div>"
+        "<div><p>Intro.</p><strong>What You'll Need:</strong><ul><li>Moss</li></ul></div></body></html>"
+    )
+    wrapped, paragraphs = _paragraph_texts(page)
+    assert wrapped == 2
+    assert paragraphs == ["Step 1", "Cut the foam.", "Intro.", "What You'll Need:"]
+
+
+def test_styled_text_inside_a_sentence_or_before_inline_markup_stays():
+    for page in (
+        "<html><body><div><p>A paragraph.</p><b>Bold</b> words of a sentence.<p>More.</p></div></body></html>",
+        "<html><body><div>Text before <span>it</span><p>More.</p></div></body></html>",
+        "<html><body><div><p>A paragraph.</p><span>A label</span><a href='/x'>a link</a></div></body></html>",
+        "<html><body><div><p>A paragraph.</p><span> </span><p>More.</p></div></body></html>",  # nothing to read
+    ):
+        tree = lxml.html.document_fromstring(page)
+        before = lxml.html.tostring(tree)
+        assert wrap_stray_text(tree) == 0
+        assert lxml.html.tostring(tree) == before
+
+
 def _break_page(runs: int, extra: str = "") -> lxml.html.HtmlElement:
     text = "<br><br>\n".join(f"Run {n} of the story, where the <em>Ledger</em> reported the vote." for n in range(runs))
     return lxml.html.document_fromstring(f"<html><body><div id='story'>{text}{extra}</div></body></html>")
