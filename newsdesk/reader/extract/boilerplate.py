@@ -48,6 +48,12 @@ _PARAGRAPHS = etree.XPath("//p")
 _STRAY_TEXT = etree.XPath("//*[p]/text()[string-length(normalize-space()) >= 40]")
 # Styled text on a line of its own beside paragraphs (see _wrap_lone_inline).
 _LONE_INLINE = etree.XPath("//*[p]/*[self::span or self::b or self::strong]")
+_LAYOUT_PARAGRAPHS = 3  # a table cell holding this many paragraphs is a column of the page, not data
+_OWN_ROW_GROUPS = etree.XPath("./tbody | ./thead | ./tfoot")
+_OWN_ROWS = etree.XPath("./tr | ./*[self::tbody or self::thead or self::tfoot]/tr")
+_OWN_CELLS = etree.XPath(
+    "./tr/*[self::td or self::th] | ./*[self::tbody or self::thead or self::tfoot]/tr/*[self::td or self::th]"
+)
 _BREAK_CONTAINERS = frozenset(("div", "section", "td", "article", "main", "blockquote", "font", "center"))
 _DOUBLE_BREAKS = 3  # fewer `<br><br>` are spacing inside a block, not a way of writing paragraphs
 _BLOCK_TAGS = frozenset(
@@ -293,6 +299,27 @@ def _close_paragraph(parent: etree._Element, run: list) -> None:
             else:
                 last.tail = (last.tail or "") + node
     run.clear()
+
+
+def unwrap_layout_tables(document: etree._Element) -> int:
+    """The tables that lay out a page and hold tables of their own become `<div>`s; returns how many.
+
+    Old CMSs, mailing-list archives and LWN lay the page out with a table, so the article is one cell, and its own
+    tables (figures, statistics) are tables inside that cell. trafilatura reads the layout table as one table and
+    drops the tables nested in it: the article's figures were lost. A table is taken for layout when one of its own
+    cells holds paragraphs (at least _LAYOUT_PARAGRAPHS) and a table; the tables inside stay tables. A page laid out
+    by a table with no table inside is left alone: trafilatura reads its cell whole."""
+    layout = []
+    for table in document.iter("table"):
+        cells = _OWN_CELLS(table)
+        if any(
+            _COUNT_PARAGRAPHS_INSIDE(cell) >= _LAYOUT_PARAGRAPHS and cell.find(".//table") is not None for cell in cells
+        ):
+            layout.append((table, cells))
+    for table, cells in layout:  # renamed after the walk: the walk still finds the tables nested in them
+        for el in (table, *_OWN_ROW_GROUPS(table), *_OWN_ROWS(table), *cells):
+            el.tag = "div"
+    return len(layout)
 
 
 def merge_sibling_articles(document: etree._Element, *, at_least: int = _SIBLING_POSTS) -> int:

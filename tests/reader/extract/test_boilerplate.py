@@ -13,6 +13,7 @@ from newsdesk.reader.extract.boilerplate import (
     paragraphs_from_breaks,
     prune_boilerplate,
     strip_inert,
+    unwrap_layout_tables,
     wrap_stray_text,
 )
 
@@ -169,6 +170,33 @@ def test_styled_text_inside_a_sentence_or_before_inline_markup_stays():
         tree = lxml.html.document_fromstring(page)
         before = lxml.html.tostring(tree)
         assert wrap_stray_text(tree) == 0
+        assert lxml.html.tostring(tree) == before
+
+
+FIGURES = "<table><tr><th>Developer</th><th>Changesets</th></tr><tr><td>Herbert</td><td>63</td></tr></table>"
+ARTICLE_CELL = "".join(f"<p>Paragraph {n} of the weekly edition.</p>" for n in range(3))
+
+
+def test_a_table_laying_out_the_page_around_tables_of_its_own_becomes_divs():
+    page = (
+        f"<html><body><table class='Page'><tbody><tr><td>Menu</td><td>{ARTICLE_CELL}{FIGURES}</td></tr></tbody></table>"
+    )
+    tree = lxml.html.document_fromstring(page + "</body></html>")
+    assert unwrap_layout_tables(tree) == 1
+    layout = tree.body[0]
+    assert (layout.tag, layout[0].tag, layout[0][0].tag, layout[0][0][1].tag) == ("div", "div", "div", "div")
+    assert [t.tag for t in layout.iter("table", "td", "th")] == ["table", "th", "th", "td", "td"]  # the figures stay
+
+
+def test_data_tables_and_a_layout_table_without_tables_inside_stay():
+    for page in (
+        f"<html><body><p>Intro.</p>{FIGURES}</body></html>",
+        f"<html><body><table><tr><td>{ARTICLE_CELL}</td></tr></table></body></html>",  # trafilatura reads it whole
+        f"<html><body><table><tr><td><p>One paragraph.</p>{FIGURES}</td></tr></table></body></html>",
+    ):
+        tree = lxml.html.document_fromstring(page)
+        before = lxml.html.tostring(tree)
+        assert unwrap_layout_tables(tree) == 0
         assert lxml.html.tostring(tree) == before
 
 
