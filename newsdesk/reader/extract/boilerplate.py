@@ -308,8 +308,11 @@ def unwrap_layout_tables(document: etree._Element) -> int:
     drops the tables nested in it: the article's figures were lost. A table is taken for layout when one of its own
     cells holds paragraphs (at least _LAYOUT_PARAGRAPHS) and a table; the tables inside stay tables. A page laid out
     by a table with no table inside is left alone: trafilatura reads its cell whole."""
+    tables = list(document.iter("table"))
+    if len(tables) < 2:  # no table inside a table: most pages, left without a look at their cells
+        return 0
     layout = []
-    for table in document.iter("table"):
+    for table in tables:
         cells = _OWN_CELLS(table)
         if any(
             _COUNT_PARAGRAPHS_INSIDE(cell) >= _LAYOUT_PARAGRAPHS and cell.find(".//table") is not None for cell in cells
