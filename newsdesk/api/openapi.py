@@ -278,6 +278,10 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                     },
                     "400": _ERROR,
                     "404": _NOT_FOUND,
+                    "410": {
+                        "$ref": "#/components/responses/Error",
+                        "description": "A merged-away story whose successor was removed since (a takedown)",
+                    },
                 },
             ),
             "/api/schema": {
