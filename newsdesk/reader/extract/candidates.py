@@ -218,7 +218,8 @@ def _draft(source: str, body: etree._Element, *, base_url: str, allow_loopback: 
         # The draft's tree is ours and read no more: sanitized in place, not serialized and parsed again.
         return _candidate(source, sanitize_element(body, base_url=base_url, allow_loopback=allow_loopback))
 
-    blocks = [el for el in body if "".join(el.itertext()).strip()]
+    # Read up to each block's first words, not all its text (one table can hold the whole article).
+    blocks = [el for el in body if any(part.strip() for part in el.itertext())]
     first = blocks[0] if blocks else None
     return BodyCandidate(
         source=source,
@@ -257,7 +258,8 @@ def _drop_top_chrome(body: etree._Element) -> None:
     """A breadcrumb ("News > Economy > Business") or a bare timestamp line ("Published 2013-10-24 03:00") among the
     first elements of trafilatura's body: page chrome above the article."""
     for el in list(body)[:_TOP_ELEMENTS]:
-        words = "".join(el.itertext()).split()
+        # Split no further than one word past a line: the whole body in one element is not split into all its words.
+        words = "".join(el.itertext()).split(None, _TOP_LINE_WORDS)
         if len(words) > _TOP_LINE_WORDS:  # a paragraph, or the whole body in one element: its text is no line
             continue
         text = " ".join(words)

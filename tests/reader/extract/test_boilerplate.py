@@ -287,3 +287,12 @@ def test_a_line_of_the_pages_tags_is_chrome_but_a_sentence_after_such_a_word_is_
         "Tags: " + ", ".join(["a long run of names"] * 20),  # longer than any tag line
     ):
         assert not is_call_to_action(line), line
+
+
+def test_a_call_to_action_is_judged_by_its_words_once_spaced_however_long_its_raw_text():
+    # Whitespace between the words does not count against the length: the text is judged once its spacing is undone.
+    assert is_call_to_action("Comments are closed" + " \n\t" * 200 + "here.")
+    # 220 characters once spaced is still a line; one word more is a paragraph (the split stops at 110 words).
+    assert is_call_to_action("Comments are closed" + " x" * 100)
+    assert not is_call_to_action("Comments are closed" + " x" * 101)
+    assert not is_call_to_action("Comments are closed" + " x" * 5000)
