@@ -326,7 +326,12 @@ def story_coverage(story: Story) -> StoryCoverage:
         # A wire text's primary, or the copy standing in for a primary the story does not show (its publisher
         # blocked or deactivated, or it fell in another story): the other shown copies carried it, so the text and
         # its outlets stay in the story (the article API and search keep such copies too).
-        copies = [other for other in by_group.get(group_id, ()) if other.pk != article.pk]
+        # The other outlets' copies: the outlet's own second copy of its text (a new address) carried nothing.
+        copies = [
+            other
+            for other in by_group.get(group_id, ())
+            if other.pk != article.pk and other.publisher_id != article.publisher_id
+        ]
         primary = group_id is not None and not article.signature.is_repeat
         reports.append(Report(article=article, is_primary_source=primary, carried_by=copies))
     reports.sort(key=lambda r: (r.is_primary_source, r.article.published_at or r.article.fetched_at), reverse=True)
@@ -407,7 +412,10 @@ def article_syndication(article: Article) -> ArticleSyndication:
     copies = _visible_copies(group.pk).select_related("publisher").only(*SYNDICATION_LISTED_FIELDS)
     copies = sorted(copies, key=lambda a: (a.published_at or a.fetched_at, a.pk))
     primary = next((a for a in copies if a.pk == group.primary_id), None)
-    carried_by = [a for a in copies if a.pk != article.pk and a.pk != group.primary_id]
+    # Other outlets only: an outlet's own copy of its text under another address (a changed slug) carried nothing.
+    carried_by = [
+        a for a in copies if a.pk not in (article.pk, group.primary_id) and a.publisher_id != article.publisher_id
+    ]
     return ArticleSyndication(story=story, primary=primary, carried_by=carried_by, reasons=list(group.reasons))
 
 

@@ -209,3 +209,14 @@ def test_the_transparency_page_shows_counts_by_outcome_and_removal_times(client)
     assert seconds < 60
     assert f'id="median-removal">{seconds} s<' in page
     assert "/rights/takedown" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"), [("/rights/takedown/", "/rights/takedown"), ("/rights/transparency/", "/rights/transparency")]
+)
+def test_the_desks_pages_typed_with_a_final_slash_lead_to_them(client, typed, page):
+    """Every other page of the site ends in "/": typed so, the desk's are found too, not a 404."""
+    response = client.get(typed)
+
+    assert response.status_code == 301
+    assert response["Location"] == page
