@@ -378,8 +378,13 @@ def main(argv: list[str] | None = None) -> int:
         default=PACKAGED_MODEL,
         help=f"the embedding model mixed into our scores: {PACKAGED_MODEL} (default), use-multilingual, a folder, or none",
     )
+    parser.add_argument(
+        "--regroup",
+        action="store_true",
+        help="split and merge at each story's close (ClusterOptions.regroup_at_close; off in the product for now)",
+    )
     args = parser.parse_args(argv)
-    options = ClusterOptions()
+    options = ClusterOptions(regroup_at_close=args.regroup)
     try:
         embedder = None if args.model.strip().lower() in NO_MODEL else embedder_for(args.model)
     except EmbeddingError as exc:

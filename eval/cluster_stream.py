@@ -3,7 +3,8 @@ or opens one (StoryClusterer.assign), and a story closes once the stream's time 
 the quiet period; at its close the refinement pass (reader.cluster.refine) may move its full-text members to the
 other stories open at their times. At the end of the stream every story still open closes, by its last article's
 time (stories without times first), then by its first article's position: a stream without times (ECB+) closes
-all of its stories there. A late row that joins a closed story opens it again with all of its members."""
+all of its stories there. With ClusterOptions.regroup_at_close, a closing story is first split and its parts merged
+(reader.cluster.regroup); the parts that stay stories close with it and are refined too. A late row that joins a closed story opens it again with all of its members."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import datetime
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, clustering_features
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.reader.cluster.refine import Member, refine_story
+from newsdesk.reader.cluster.regroup import regroup_story
 
 
 def row_time(row: dict) -> datetime | None:
@@ -39,6 +41,7 @@ class Stream:
         self.first: dict[object, int] = {}  # story -> its first article's position
         self.closing: list[tuple[datetime, int, object]] = []  # (last_seen + quiet period, first, story), lazily
         self.moves = 0
+        self.regrouped = 0  # splits and merges at closes (ClusterOptions.regroup_at_close)
 
     def add(self, row: dict) -> None:
         at = row_time(row)
@@ -93,6 +96,41 @@ class Stream:
 
     def _close(self, key: object) -> None:
         members = self.members.pop(key)
+        if self.options.regroup_at_close:
+            closing = self._regroup(key, members)
+        else:
+            self.closed[key], closing = members, [key]
+        for story in closing:
+            self._refine(story)
+
+    def _members_of(self, story: object) -> list[Member]:
+        found = self.members.get(story)
+        return found if found is not None else self.closed.get(story, [])
+
+    def _regroup(self, key: object, members: list[Member]) -> list[object]:
+        """The split and merge pass (reader.cluster.regroup) at story `key`'s close; the stories closing now (`key`
+        unless it was merged into another, and the parts split off it that were not), their members in `closed`."""
+        done = regroup_story(self.clusterer, key, members, self._members_of)
+        if not done.changed:
+            self.closed[key] = members
+            return [key]
+        gone = {merge.source for merge in done.merges}
+        for story in gone:
+            self.members.pop(story, None)
+            self.closed.pop(story, None)
+        for story, now in done.members.items():
+            for member in now:
+                self.story_of[member.key] = story
+            if story in self.members:  # an open story took a part in: it closes later, at its own time
+                self.members[story] = list(now)
+                self._due(story)
+            else:
+                self.closed[story] = list(now)
+        self.regrouped += len(done.parts) + len(done.merges)
+        return [story for story in (key, *(part.story for part in done.parts)) if story not in gone]
+
+    def _refine(self, key: object) -> None:
+        members = self.closed.pop(key)
         moves = refine_story(self.clusterer, key, members)
         moved = {move.member for move in moves}
         self.closed[key] = [member for member in members if member.key not in moved]
@@ -103,5 +141,5 @@ class Stream:
             if move.target in self.members:
                 self.members[move.target].extend(taken)
                 self._due(move.target)
-            else:  # a story closed already keeps what it has (it is not refined twice), all of it remembered
+            else:  # a closed story keeps what it has (it is not refined twice), all of it remembered
                 self.closed.setdefault(move.target, []).extend(taken)

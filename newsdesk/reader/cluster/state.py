@@ -94,6 +94,14 @@ class ClusterOptions:
     # (StoryClusterer.candidates' order): ECB+ dev, the same figures as with all 40 candidates (file order, held-out
     # folds, ten orders) at 10-15 % less CPU for the whole stream.
     refine_candidates: int = 10
+    # Before the refinement, the closing story's full-text members split by average link below the split bar, and
+    # each part merged into the candidate story it links best to at or above the merge bar, unless both sides have
+    # more than the size limit's members (cluster.regroup). Off by default until the database side stores splits:
+    # ECB+ dev over ten shuffled orders 0.928 -> 0.945, the file's order 0.964 -> 0.963 (docs/benchmarks.md).
+    regroup_at_close: bool = False
+    regroup_split_bar: float = 0.2
+    regroup_merge_bar: float = 0.25
+    regroup_merge_max_size: int | None = 5
 
 
 @dataclass

@@ -246,7 +246,7 @@ class StoryClusterer:
                     other for score, other in found[1:] if score >= bar and self._mergeable(key, other, title_only)
                 )
             for other in merged:
-                self._merge(key, other)
+                self.merge(key, other)
         else:
             key = new_key if new_key is not None else self._new_key()
             self.states[key] = StoryState()
@@ -271,7 +271,19 @@ class StoryClusterer:
             key = self.merged_into[key]
         return key
 
-    def _merge(self, key: object, other: object) -> None:
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The running document frequencies (cluster.regroup scores member pairs under them)."""
+        return self._vocabulary
+
+    def new_story(self) -> object:
+        """Open an empty story under a new key (cluster.regroup: a part split off a closing story)."""
+        key = self._new_key()
+        self.states[key] = StoryState()
+        return key
+
+    def merge(self, key: object, other: object) -> None:
+        """Take story `other` into story `key`; `other` resolves to `key` from now on."""
         self.merged_into[other] = key
         self.forget(key)
         self.forget(other)

@@ -1,0 +1,176 @@
+"""The split and merge pass at a story's close (cluster.regroup): a story of two events splits; a small fragment
+merges into its event; the size limit blocks a merge of two grown stories; headlines alone never move; the option
+off changes nothing; the pair scores as matrix products equal StoryClusterer.scores."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
+from newsdesk.reader.cluster.regroup import average_link_groups, pair_scores, regroup_story
+from tests.reader.cluster.test_cluster_floor import load_eval_module
+from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA, stories
+
+QUAKE = [
+    (
+        "Earthquake shakes northern Chile",
+        "A magnitude 6.8 earthquake struck northern Chile near Iquique on Tuesday, the seismological service said. "
+        "Buildings swayed in Antofagasta and power failed in several towns.",
+    ),
+    (
+        "Strong quake hits Chile near Iquique",
+        "The earthquake of magnitude 6.8 hit near Iquique in northern Chile, cutting power in several towns; "
+        "buildings swayed as far as Antofagasta, the seismological service said.",
+    ),
+    (
+        "Chile quake cuts power in Iquique",
+        "Power failed across Iquique after the magnitude 6.8 earthquake in northern Chile, the seismological service "
+        "said; no deaths were reported.",
+    ),
+]
+MYSORE_MORE = (
+    "Indian navy says INS Mysore captured pirates",
+    "The Indian navy said INS Mysore captured 23 pirates in the Gulf of Aden after they attacked a merchant vessel; "
+    "the warship's commandos boarded their boat.",
+)
+ON = ClusterOptions(regroup_at_close=True)
+
+
+def members_of(members):
+    return lambda story: members.get(story, [])
+
+
+def test_a_story_of_two_events_splits_at_its_close():
+    clusterer, members = stories(ON, {"mixed": [*MYSORE, *QUAKE]})
+
+    done = regroup_story(clusterer, "mixed", members["mixed"], members_of(members))
+
+    assert len(done.parts) == 1
+    part = done.parts[0]
+    assert set(part.members) == {"mixed-3", "mixed-4", "mixed-5"}  # the quake reports leave
+    assert [m.key for m in done.members["mixed"]] == ["mixed-0", "mixed-1", "mixed-2"]
+    assert clusterer.states["mixed"].size == 3
+    assert clusterer.states[part.story].size == 3
+    assert "chile" in clusterer.states[part.story].entities or "chile" in clusterer.states[part.story].terms
+    assert done.merges == ()
+
+
+def test_a_small_fragment_merges_into_its_event():
+    clusterer, members = stories(ON, {"mysore": MYSORE[:2], "fragment": [MYSORE[2]], "quake": QUAKE})
+
+    done = regroup_story(clusterer, "fragment", members["fragment"], members_of(members))
+
+    assert done.parts == ()
+    assert [(m.source, m.target) for m in done.merges] == [("fragment", "mysore")]
+    assert done.merges[0].link >= ON.regroup_merge_bar
+    assert clusterer.resolve("fragment") == "mysore"
+    assert clusterer.states["mysore"].size == 3
+    assert [m.key for m in done.members["mysore"]] == ["mysore-0", "mysore-1", "fragment-0"]
+
+
+def test_the_size_limit_blocks_a_merge_of_two_grown_stories():
+    layout = {"mysore": MYSORE[:2], "rest": [MYSORE[2], MYSORE_MORE]}
+    clusterer, members = stories(ON, layout)
+    merged = regroup_story(clusterer, "rest", members["rest"], members_of(members))
+    assert [(m.source, m.target) for m in merged.merges] == [("rest", "mysore")]  # no limit in the way: 2 <= 5
+
+    limited = replace(ON, regroup_merge_max_size=1)
+    clusterer, members = stories(limited, layout)
+    kept = regroup_story(clusterer, "rest", members["rest"], members_of(members))
+    assert not kept.changed
+    assert clusterer.states["rest"].size == 2
+    assert clusterer.states["mysore"].size == 2
+
+
+def test_headlines_alone_never_move():
+    clusterer, members = stories(ON, {"mixed": [*MYSORE, *QUAKE, ("Chile quake cuts power", "")]})
+    done = regroup_story(clusterer, "mixed", members["mixed"], members_of(members))
+    assert "mixed-6" not in done.parts[0].members  # the quake headline stays with the story it joined
+    assert "mixed-6" in [m.key for m in done.members["mixed"]]
+
+    headlines = [(title, "") for title, _ in [*MYSORE, *QUAKE]]
+    clusterer, members = stories(ON, {"titles": headlines, "mysore": MYSORE})
+    assert not regroup_story(clusterer, "titles", members["titles"], members_of(members)).changed
+    assert clusterer.states["titles"].size == 6
+
+
+def test_off_changes_nothing():
+    options = ClusterOptions()
+    assert not options.regroup_at_close
+    clusterer, members = stories(options, {"mixed": [*MYSORE, *QUAKE], "fragment": [STRAY]})
+    before = {key: (state.size, dict(state.terms)) for key, state in clusterer.states.items()}
+
+    done = regroup_story(clusterer, "mixed", members["mixed"], members_of(members))
+
+    assert not done.changed
+    assert done.members == {}
+    assert {key: (state.size, dict(state.terms)) for key, state in clusterer.states.items()} == before
+
+
+def test_pair_scores_equal_the_clusterers_scores():
+    articles = [*MYSORE, *SUKANYA, STRAY, *QUAKE, MYSORE_MORE]
+    clusterer = StoryClusterer(ClusterOptions())
+    features = [clustering_features(clusterer.options, title=title, text=text) for title, text in articles]
+    for key, one in enumerate(features):
+        clusterer.load(key, StoryState())
+        clusterer.add_to(key, one, language="en", at=None)
+    keys = list(range(len(features)))
+    directed = np.array(
+        [clusterer.scores(clusterer.weigh(one), keys, numbers=one.numbers, year=one.year) for one in features]
+    )
+    assert any(one.numbers for one in features)  # the lead numbers' shift is part of what is compared
+
+    pairs = pair_scores(clusterer, features)
+
+    assert np.allclose(pairs, (directed + directed.T) / 2, atol=1e-12)
+    assert np.allclose(pair_scores(clusterer, features, 3), pairs[:3], atol=1e-12)
+    assert pairs[0, 1] > 0.3 > pairs[0, 7]  # two Mysore reports against Mysore and the quake
+
+
+def test_average_link_groups_stop_at_the_bar():
+    similarity = np.array(
+        [
+            [1.0, 0.9, 0.1, 0.0],
+            [0.9, 1.0, 0.3, 0.0],
+            [0.1, 0.3, 1.0, 0.5],
+            [0.0, 0.0, 0.5, 1.0],
+        ]
+    )
+    assert average_link_groups(similarity, 0.4) == [[0, 1], [2, 3]]
+    assert average_link_groups(similarity, 0.1) == [[0, 1, 2, 3]]  # mean link 0.1 of the two pairs' groups
+    assert average_link_groups(similarity, 0.95) == [[0], [1], [2], [3]]
+
+
+def test_the_bench_stream_runs_the_pass_when_the_option_is_on():
+    # Knobs under which every article joins the first story it shares a name with (as early wrong joins would; the
+    # quake reports share "merchant vessel" with the Mysore story, their lead numbers disagree): the pass splits it.
+    loose = replace(ClusterOptions(), threshold=-1.0, young_margin=0.0, merge_threshold=None)
+    port = [(title, f"{text} A merchant vessel was damaged in the port.") for title, text in QUAKE]
+    rows = [{"id": f"r{n}", "title": title, "text": text} for n, (title, text) in enumerate([*MYSORE, *port])]
+
+    def run(options):
+        stream = load_eval_module().Stream(options)
+        for row in rows:
+            stream.add(row)
+        return stream, stream.finish()
+
+    stream, off = run(loose)
+    assert len(set(off.values())) == 1
+    assert stream.regrouped == 0
+
+    stream, on = run(replace(loose, regroup_at_close=True))
+    assert set(on) == set(off)
+    assert len({on[f"r{n}"] for n in range(3)}) == 1
+    assert len({on[f"r{n}"] for n in range(3, 6)}) == 1
+    assert on["r0"] != on["r3"]
+    assert stream.regrouped == 1  # one split, no merge
+
+
+def test_every_member_stays_in_one_story_after_a_split():
+    clusterer, members = stories(ON, {"mixed": [*MYSORE, *QUAKE, ("Chile quake cuts power", "")]})
+    done = regroup_story(clusterer, "mixed", members["mixed"], members_of(members))
+    everyone = sorted(member.key for story in done.members.values() for member in story)
+    assert everyone == sorted(member.key for member in members["mixed"])
+    assert sum(clusterer.states[story].size for story in done.members) == len(members["mixed"])
