@@ -7,8 +7,9 @@ of two groups, over every pair: a centroid scores related events too high) and s
 `regroup_split_bar`; the largest part keeps the story, each other part becomes a new story. Then each part, the kept
 one first, merges into the story it links best to (average link over both sides' full-text members) when that link
 clears `regroup_merge_bar`, unless both sides have more than `regroup_merge_max_size` members (a merge mends a
-fragment; two grown stories side by side are two events). Candidate stories are those the closing story's full-text
-members would be scored against (StoryClusterer.candidates). Headlines alone are never split off nor counted in a link
+fragment; two grown stories side by side are two events). Candidate stories are those the refinement scores the
+closing story's full-text members against (each member's first ClusterOptions.refine_candidates of
+StoryClusterer.candidates). Headlines alone are never split off nor counted in a link
 (their scores are too close to say), so a story of headlines only is left as it is.
 
 A pair score is the product's: article a scored against a one-member story of article b (StoryClusterer.scores:
@@ -85,7 +86,9 @@ def regroup_story(
     groups = {key: list(members)}
     candidates: list[object] = []
     for member in closing:
-        for other in clusterer.candidates(member.features, member.at):
+        # Each member's first refine_candidates, as the refinement scores it against (ECB+ dev: the same figures as
+        # with all of StoryClusterer.candidates, file order and ten shuffled orders).
+        for other in clusterer.candidates(member.features, member.at)[: options.refine_candidates]:
             if other != key and other not in groups and clusterer.states[other].size:
                 groups[other] = list(members_of(other))
                 candidates.append(other)
