@@ -229,7 +229,7 @@ class _Sides:
     b_norm: np.ndarray
     b_entities: list[tuple[np.ndarray, np.ndarray]]
     b_total: np.ndarray
-    numbers: list[frozenset[str]]
+    numbers: list[tuple[np.ndarray, np.ndarray]]
     years: np.ndarray
 
 
@@ -279,7 +279,7 @@ class _Article:
     b_norm: float
     b_entities: tuple[np.ndarray, np.ndarray]
     b_total: float
-    numbers: frozenset[str]
+    numbers: tuple[np.ndarray, np.ndarray]
     year: int | None
 
 
@@ -302,9 +302,16 @@ def _article(clusterer: StoryClusterer, features: ArticleFeatures) -> _Article:
         b_norm=float(np.sqrt(term_weights @ term_weights)),
         b_entities=(entity_columns, shares),
         b_total=float(np.sort(shares * vocabulary.idf(entity_columns))[::-1][:ARTICLE_ENTITIES].sum()),
-        numbers=features.numbers,
+        # Each lead number as a column of its own (its string's hash: one process's columns, never stored).
+        numbers=_number_columns(features.numbers),
         year=features.year,
     )
+
+
+def _number_columns(numbers: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each lead number as a column of its own (its string's hash: columns of this process only, never stored)."""
+    columns = np.unique(np.fromiter((hash(number) for number in numbers), dtype=np.int64, count=len(numbers)))
+    return columns, np.ones(len(columns))
 
 
 def _dense(left: list[tuple[np.ndarray, np.ndarray]], right: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -336,10 +343,6 @@ def _dense(left: list[tuple[np.ndarray, np.ndarray]], right: list[tuple[np.ndarr
     return out
 
 
-def _ones(columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    return np.asarray(columns, dtype=np.int64), np.ones(len(columns))
-
-
 def _directed(clusterer: StoryClusterer, a: _Sides, b: _Sides) -> np.ndarray:
     """Each of `a` scored as an article against each of `b` as a one-member story (StoryClusterer.scores)."""
     options = clusterer.options
@@ -352,13 +355,12 @@ def _directed(clusterer: StoryClusterer, a: _Sides, b: _Sides) -> np.ndarray:
         share = np.where(totals > 0, np.minimum(shared / totals, 1.0), cosine)
     weight = options.entity_weight
     scores = np.where(a.a_total[:, None] > 0, (1 - weight) * cosine + weight * share, cosine)
-    if (options.number_bonus or options.number_penalty) and any(a.numbers) and any(b.numbers):
+    a_has = np.array([len(columns) > 0 for columns, _ in a.numbers], dtype=bool)
+    b_has = np.array([len(columns) > 0 for columns, _ in b.numbers], dtype=bool)
+    if (options.number_bonus or options.number_penalty) and a_has.any() and b_has.any():
         # A one-member story agrees on its lead's numbers: shared ones move the score up, none shared down.
-        ids: dict[str, int] = {}
-        a_numbers = [_ones([ids.setdefault(n, len(ids)) for n in numbers]) for numbers in a.numbers]
-        b_numbers = [_ones([ids.setdefault(n, len(ids)) for n in numbers]) for numbers in b.numbers]
-        both = np.array([bool(n) for n in a.numbers])[:, None] & np.array([bool(n) for n in b.numbers])[None, :]
-        agree = _dense(a_numbers, b_numbers) > 0
+        both = a_has[:, None] & b_has[None, :]
+        agree = _dense(a.numbers, b.numbers) > 0
         scores = scores + np.where(both, np.where(agree, options.number_bonus, -options.number_penalty), 0.0)
     if options.year_penalty:
         apart = np.abs(a.years[:, None] - b.years[None, :]) >= options.year_gap  # NaN (no year) compares False
