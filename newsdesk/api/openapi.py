@@ -74,6 +74,7 @@ def _get(summary: str, operation_id: str, parameters: list, responses: dict[str,
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 _NOT_FOUND = {"$ref": "#/components/responses/Error", "description": "No such item"}
+_GONE = {"$ref": "#/components/responses/Error", "description": "Removed after a takedown notice (for good)"}
 
 ARTICLE = {
     "type": "object",
@@ -250,6 +251,7 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                 {
                     "200": _ok("#/components/schemas/ArticleDetail", "The article, its story and wire copies"),
                     "404": _NOT_FOUND,
+                    "410": _GONE,
                 },
             ),
             "/api/stories": _get(
@@ -278,6 +280,10 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                     },
                     "400": _ERROR,
                     "404": _NOT_FOUND,
+                    "410": {
+                        "$ref": "#/components/responses/Error",
+                        "description": "A merged-away story whose successor was removed since (a takedown)",
+                    },
                 },
             ),
             "/api/schema": {

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,6 +14,17 @@ from newsdesk.site.serving import check_port_free, serve_site
 from newsdesk.sources.models import Feed, Publisher
 from newsdesk_world.generator import generate_world
 from newsdesk_world.server import WorldServerError, serve_world
+
+
+def demo_site_url_set(*, port: int) -> None:
+    """Serving on 127.0.0.1:`port`, the demo's absolute URLs (canonical links, feeds, sitemaps, robots.txt, emails)
+    name that port: the settings' default site URL is :8000, which `--port` would otherwise leave pointing at
+    nothing (or at another site). A NEWSDESK_SITE_URL the operator set is kept. Set before the site's processes
+    fork, so each of them has it."""
+    if settings.SITE_URL_CONFIGURED:
+        return
+    settings.SITE_URL = f"http://127.0.0.1:{port}"
+    settings.CSRF_TRUSTED_ORIGINS = [settings.SITE_URL]
 
 
 class Command(BaseCommand):
@@ -61,6 +73,7 @@ class Command(BaseCommand):
             self.stdout.write("the first sign-in sets up two-factor codes (any TOTP authenticator app)")
             if options["no_serve"]:
                 return
+            demo_site_url_set(port=options["port"])
             self.stdout.write(
                 f"site: http://127.0.0.1:{options['port']}/   admin: http://127.0.0.1:{options['port']}/admin/"
             )
