@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stories", "0005_story_redirect"),
+        ("stories", "0006_story_redirect_gone"),
     ]
 
     operations = [
