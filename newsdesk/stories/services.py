@@ -313,6 +313,9 @@ def stories_rebuild(
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True, fetched_at__gte=since))
     ids = list(articles.values_list("pk", flat=True))
     with transaction.atomic():
+        # Both turns, in their order (stories.turns): it drops signatures and groups, memberships and stories, and
+        # recounts the document frequencies assignment adds to.
+        turn_take(WIRE_TURN)
         turn_take()
         ids += _stories_forget(ids)
         # Counted again as they are assigned again: the document frequencies start from the articles left in stories.
