@@ -193,6 +193,9 @@ STORY_DETAIL = {
                 "outlets": {"type": "array", "items": {"type": "string"}},
                 "articles": {
                     "type": "array",
+                    "description": "The story's reports, as its page lists them: each wire text once (its primary "
+                    "source, or the copy standing in for it) with the other outlets' copies in `also_carried_by`; "
+                    "so fewer items than `article_count`, which counts every copy too.",
                     "items": {
                         "allOf": [
                             {"$ref": "#/components/schemas/Article"},
@@ -200,7 +203,11 @@ STORY_DETAIL = {
                                 "type": "object",
                                 "properties": {
                                     "primary_source": {"type": "boolean"},
-                                    "also_carried_by": {"type": "array", "items": {"type": "string", "format": "uri"}},
+                                    "also_carried_by": {
+                                        "type": "array",
+                                        "items": {"type": "string", "format": "uri"},
+                                        "description": "Our pages for the other outlets' copies of this text",
+                                    },
                                 },
                             },
                         ]
