@@ -44,6 +44,23 @@ def _memberships() -> tuple[list, list]:
     )
 
 
+def _move_to_section(server) -> None:
+    """The publisher renames the section: its feed lists the same article at /section/seal only."""
+    server.routes["/feed.xml"] = _feed(server.base, ("/section/seal", TITLE))
+    server.routes["/section/seal"] = _page(server.base + "/section/seal")
+
+
+def _notice(url: str):
+    return rights.takedown_request_create(
+        requester_name="Rita Owner",
+        requester_email="rita@harbour.example",
+        signature="Rita Owner",
+        good_faith=True,
+        accurate=True,
+        urls=[url],
+    )
+
+
 @pytest.fixture
 def harbour(serve):  # noqa: F811
     """A publisher whose feed lists one article at /news/seal, already ingested."""
@@ -66,8 +83,7 @@ def test_the_same_article_at_a_new_address_is_moved_not_stored_again(harbour):
     stories, signatures = before
     assert stories  # it has a story and a signature to keep
     assert signatures
-    server.routes["/feed.xml"] = _feed(base, ("/section/seal", TITLE))
-    server.routes["/section/seal"] = _page(base + "/section/seal")
+    _move_to_section(server)
 
     report = feed_refresh(feed=feed, context=context)
 
@@ -88,8 +104,7 @@ def test_the_same_article_at_a_new_address_is_moved_not_stored_again(harbour):
 def test_the_old_address_listed_again_is_neither_a_new_article_nor_a_move_back(harbour):
     server, feed, context = harbour
     base = server.base
-    server.routes["/feed.xml"] = _feed(base, ("/section/seal", TITLE))
-    server.routes["/section/seal"] = _page(base + "/section/seal")
+    _move_to_section(server)
     feed_refresh(feed=feed, context=context)
     fetched = len(server.paths())
 
@@ -140,17 +155,9 @@ def test_another_title_or_another_outlet_with_the_same_text_is_another_article(h
 def test_a_taken_down_text_stays_out_under_a_new_address(harbour):
     server, feed, context = harbour
     base = server.base
-    notice = rights.takedown_request_create(
-        requester_name="Rita Owner",
-        requester_email="rita@harbour.example",
-        signature="Rita Owner",
-        good_faith=True,
-        accurate=True,
-        urls=[base + "/news/seal"],
-    )
+    notice = _notice(base + "/news/seal")
     assert rights.takedown_operator_remove(request=notice, actor="op") == 1
-    server.routes["/feed.xml"] = _feed(base, ("/section/seal", TITLE))
-    server.routes["/section/seal"] = _page(base + "/section/seal")
+    _move_to_section(server)
 
     report = feed_refresh(feed=feed, context=context)
 
@@ -161,17 +168,9 @@ def test_a_taken_down_text_stays_out_under_a_new_address(harbour):
 def test_a_notice_naming_the_old_address_removes_the_moved_article_and_blocks_both(harbour):
     server, feed, context = harbour
     base = server.base
-    server.routes["/feed.xml"] = _feed(base, ("/section/seal", TITLE))
-    server.routes["/section/seal"] = _page(base + "/section/seal")
+    _move_to_section(server)
     feed_refresh(feed=feed, context=context)
-    notice = rights.takedown_request_create(
-        requester_name="Rita Owner",
-        requester_email="rita@harbour.example",
-        signature="Rita Owner",
-        good_faith=True,
-        accurate=True,
-        urls=[base + "/news/seal"],
-    )
+    notice = _notice(base + "/news/seal")
 
     assert rights.takedown_operator_remove(request=notice, actor="op") == 1
 
