@@ -2,8 +2,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from newsdesk.articles.filters import FILTER_PARAMS, FilterError, article_filters
-from newsdesk.articles.search import SEARCH_CANDIDATES, SearchFilter
+from newsdesk.articles.filters import (
+    FILTER_PARAMS,
+    SEARCH_ORDERS,
+    FilterError,
+    clean_query,
+    search_filter,
+)
+from newsdesk.articles.search import SEARCH_CANDIDATES
 from newsdesk.articles.selectors import article_search_keys
 from newsdesk.reader.stemming import QUERY_LANGUAGES
 from newsdesk.site.cards import article_key_items_html
@@ -12,42 +18,12 @@ from newsdesk.site.syndication import feed_links
 from newsdesk.sources.selectors import publisher_list
 from newsdesk.stories.selectors import SHOWN_REPEAT
 
-# Longer input is cut before searching; only the first few words count anyway (search.MAX_TERMS).
-QUERY_MAX_CHARS = 300
 RESULTS_MAX = 50
 # A search ranks the SEARCH_CANDIDATES most recently stored matches (articles.search), so its pages end there.
 PAGES_MAX = SEARCH_CANDIDATES // RESULTS_MAX
-ORDERS = {"relevance": "Best match", "date": "Newest first"}
-ERROR_BAD_ORDER = "order must be relevance or date"
+ORDERS = dict(zip(SEARCH_ORDERS, ("Best match", "Newest first"), strict=True))
 # A refused value is shown back in its field; a longer one is cut there (never searched).
 VALUE_MAX_CHARS = 100
-
-
-def clean_query(raw: str) -> str:
-    """The visitor's query without control characters, trimmed to QUERY_MAX_CHARS between words (a word cut in two
-    is a different, required word: it would find nothing)."""
-    printable = "".join(ch if ch.isprintable() else " " for ch in raw[: QUERY_MAX_CHARS * 4])
-    text = " ".join(printable.split())
-    if len(text) <= QUERY_MAX_CHARS:
-        return text
-    words, _, _ = text[: QUERY_MAX_CHARS + 1].rpartition(" ")
-    return words or text[:QUERY_MAX_CHARS]
-
-
-def search_filter(params) -> SearchFilter:
-    """The page's filters (the API's parameters, parsed the same way) and order; FilterError names a bad one."""
-    parsed = article_filters(params).filters
-    order = params.get("order") or "relevance"
-    if order not in ORDERS:
-        raise FilterError(ERROR_BAD_ORDER)
-    return SearchFilter(
-        language=parsed.language,
-        publisher_id=parsed.publisher.pk if parsed.publisher else None,
-        category_id=parsed.category.pk if parsed.category else None,
-        since=parsed.since,
-        until=parsed.until,
-        order=order,
-    )
 
 
 class ArticleSearchView(View):
@@ -102,5 +78,6 @@ class ArticleSearchView(View):
 def _page_url(request: HttpRequest, page: int) -> str:
     """The link to another page of the same search: the visitor's parameters, another `page`."""
     params = request.GET.copy()
+    params["q"] = clean_query(params.get("q", ""))
     params["page"] = str(page)
     return f"?{params.urlencode()}"
