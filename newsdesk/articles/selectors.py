@@ -24,7 +24,8 @@ NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
 
 MAX_ID = 2**63 - 1
 # A search that leaves some matches out (article_search_keys' `hidden`: wire copies whose primary is shown) asks
-# for this many times the results it shows, so a wire text carried by a few outlets does not empty the page.
+# for this many times the results it shows, so a wire text carried by a few outlets does not empty the page (and
+# for this many times more again while the page falls short).
 SEARCH_OVERFETCH = 3
 
 
