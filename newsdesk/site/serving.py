@@ -80,8 +80,9 @@ def interrupt_to_parent_only() -> None:
     then stops every worker with SIGTERM a few milliseconds later, and a worker that receives SIGINT and then SIGTERM
     that close together sometimes misses its shutdown: it was found waiting for it (main thread in granian's wait
     for the shutdown event) until granian killed it after workers_kill_timeout, so Ctrl-C took ~20 s (SIGINT then
-    SIGTERM sent straight to the workers 1 ms apart left one hung; SIGINT+SIGINT and SIGTERM+SIGTERM did not; the
-    kernel delivers a second, different signal to another thread while the first is pending on the main one). With
+    SIGTERM sent straight to the workers 1 ms apart left one hung; SIGINT+SIGINT and SIGTERM+SIGTERM did not. A
+    likely cause, not confirmed: the kernel hands a second, different signal to another thread while the first is
+    pending on the main one, and granian's worker then misses the wake-up). With
     SIGINT blocked, a worker stops on serve's SIGTERM alone, as it does when serve alone is signalled. Blocked, not
     ignored: granian installs its own SIGINT handler in the worker after this, which would undo SIG_IGN."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
