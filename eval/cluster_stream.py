@@ -1,9 +1,9 @@
 """Our clusterer over a stream the way the product runs it (eval/cluster_eval.py `ours`): each article joins a story
 or opens one (StoryClusterer.assign), and a story closes once the stream's time passes its last article's time plus
 the quiet period; at its close the refinement pass (reader.cluster.refine) may move its full-text members to the
-other stories open at their times. At the end of the stream every story still open closes, by its last article's
-time (stories without times first), then by its first article's position: a stream without times (ECB+) closes
-all of its stories there."""
+other stories open at their times, or merge a story of headlines alone whole into another. At the end of the stream
+every story still open closes, by its last article's time (stories without times first), then by its first
+article's position: a stream without times (ECB+) closes all of its stories there."""
 
 from __future__ import annotations
 
@@ -90,9 +90,13 @@ class Stream:
 
     def _close(self, key: object) -> None:
         members = self.members.pop(key)
+        by_key = {member.key: member for member in members}
+        gained = {}
         for move in refine_story(self.clusterer, key, members):
             self.story_of[move.member] = move.target
             self.moves += 1
             if move.target in self.members:  # a story closed already keeps what it has: it is not refined twice
-                self.members[move.target].extend(m for m in members if m.key == move.member)
-                self._due(move.target)
+                self.members[move.target].append(by_key[move.member])
+                gained[move.target] = True
+        for target in gained:
+            self._due(target)
