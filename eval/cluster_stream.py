@@ -3,7 +3,8 @@ or opens one (StoryClusterer.assign), and a story closes once the stream's time 
 the quiet period; at its close the refinement pass (reader.cluster.refine) may move its full-text members to the
 other stories open at their times, or merge a story of headlines alone whole into another. At the end of the stream
 every story still open closes, by its last article's time (stories without times first), then by its first
-article's position: a stream without times (ECB+) closes all of its stories there."""
+article's position: a stream without times (ECB+) closes all of its stories there. A late row that joins a closed
+story opens it again with all of its members."""
 
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ class Stream:
         self.options, self.embedder = options, embedder
         self.clusterer = clusterer if clusterer is not None else StoryClusterer(options)
         self.members: dict[object, list[Member]] = {}  # an open story's members, in the order they joined
+        # A closed story's members: a late row (dated inside its window, read after it closed) may still join it, as
+        # in the product, which opens it again with all of them; its next close then refines them all.
+        self.closed: dict[object, list[Member]] = {}
         self.story_of: dict[str, object] = {}  # row id -> its story (resolved when read)
         self.first: dict[object, int] = {}  # story -> its first article's position
         self.closing: list[tuple[datetime, int, object]] = []  # (last_seen + quiet period, first, story), lazily
@@ -54,10 +58,10 @@ class Stream:
         )
         key = assigned.story
         member = Member(row["id"], features, not text.strip(), language, at, vector)
-        self.members.setdefault(key, []).append(member)
+        self.members.setdefault(key, self.closed.pop(key, [])).append(member)
         self.first.setdefault(key, position)
         for other in assigned.merged:
-            self.members[key].extend(self.members.pop(other, []))
+            self.members[key].extend(self.members.pop(other, None) or self.closed.pop(other, []))
             self.first[key] = min(self.first[key], self.first.pop(other, position))
         self.story_of[row["id"]] = key
         self._due(key)
@@ -90,13 +94,19 @@ class Stream:
 
     def _close(self, key: object) -> None:
         members = self.members.pop(key)
+        moves = refine_story(self.clusterer, key, members)
+        moved = {move.member for move in moves}
+        self.closed[key] = [member for member in members if member.key not in moved]
         by_key = {member.key: member for member in members}
         gained = {}
-        for move in refine_story(self.clusterer, key, members):
+        for move in moves:
             self.story_of[move.member] = move.target
             self.moves += 1
-            if move.target in self.members:  # a story closed already keeps what it has: it is not refined twice
-                self.members[move.target].append(by_key[move.member])
+            taken = by_key[move.member]
+            if move.target in self.members:
+                self.members[move.target].append(taken)
                 gained[move.target] = True
-        for target in gained:
+            else:  # a story closed already keeps what it has (it is not refined twice), all of it remembered
+                self.closed.setdefault(move.target, []).append(taken)
+        for target in gained:  # once each, not once a member (a merge at a close moves a whole story)
             self._due(target)

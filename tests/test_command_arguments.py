@@ -93,6 +93,10 @@ def _newsdesk(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             ["reprocess", "--since", "garbage"],
             "newsdesk reprocess: error: argument --since: not an ISO 8601 date or time: 'garbage'",
         ),
+        (
+            ["reprocess", "--counts-only", "--since", "2026-12-01"],
+            "newsdesk reprocess: error: argument --since: not allowed with argument --counts-only",
+        ),
     ],
 )
 def test_on_the_command_line_a_bad_value_ends_with_one_error_line_and_no_traceback(tmp_path, args, error):

@@ -20,9 +20,11 @@ from django_otp.oath import totp
 from newsdesk.articles.models import Article
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.demo import world_directory_load
+from newsdesk.ingest.jobs import periodic_jobs
 from newsdesk.site.serving import PORT_IN_USE
 from newsdesk.sources.models import Feed
 from newsdesk_bench.stack import free_port
+from newsdesk_world.demo_worker import WORKER_LOG_NAME
 from newsdesk_world.generator import generate_world
 from newsdesk_world.server import serve_world
 from tests.postgres.subprocess_db import REPO, child_env, python_argv
@@ -110,38 +112,65 @@ def _admin_login(base: str, username: str, password: str) -> httpx.Response:
         )
 
 
-def test_demo_no_serve_ingests_the_world_and_serve_shows_it_with_a_working_admin_login(tmp_path):
-    env = _own_data_dir_env(tmp_path / "data")
+def _demo_serving(env: dict[str, str], out: Path) -> tuple[subprocess.Popen, str]:
+    """Start `newsdesk demo` (a small world on free ports, one site process) and wait until its site answers."""
+    port = free_port()
+    argv = _newsdesk("demo", "--port", str(port), "--world-port", "0", "--seed", "5", "--slow-delay", "0.2")
+    with out.open("w") as stdout:
+        demo = subprocess.Popen(argv, cwd=REPO, env=env, stdout=stdout, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
 
-    demo = subprocess.run(
-        _newsdesk("demo", "--no-serve", "--world-port", "0", "--seed", "5", "--slow-delay", "0.2"),
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT_S,
-    )
+    def answers() -> bool:
+        assert demo.poll() is None, out.read_text()
+        with contextlib.suppress(httpx.TransportError):
+            return httpx.get(base + "/robots.txt", timeout=2).status_code == 200
+        return False
 
-    assert demo.returncode == 0, demo.stdout + demo.stderr
-    held = re.search(r"database holds (\d+) articles from (\d+) publishers", demo.stdout)
-    login = re.search(r"admin login: (\S+) / (\S+)", demo.stdout)
-    assert held, demo.stdout
-    assert login, demo.stdout
-    articles, publishers = int(held.group(1)), int(held.group(2))
-    assert articles >= 300
-    assert publishers >= 12
-    with sqlite3.connect(tmp_path / "data" / "newsdesk.sqlite3") as db:
-        assert db.execute("SELECT count(*) FROM articles_article").fetchone()[0] == articles
-        assert db.execute("SELECT count(*) FROM auth_user WHERE is_superuser").fetchone()[0] == 1
+    if not _wait_until(answers, COMMAND_TIMEOUT_S):  # the world's ingest comes first: most of the wait
+        demo.kill()
+        pytest.fail(f"newsdesk demo did not serve within {COMMAND_TIMEOUT_S}s:\n{out.read_text()}")
+    return demo, base
 
-    server, base = _serve(env, tmp_path / "serve.log")
+
+def _jobs_done(database: Path) -> dict[str, str]:
+    """{name: the worker that last finished it} of the periodic jobs the database records as done."""
+    with contextlib.closing(sqlite3.connect(database, timeout=10)) as db:
+        rows = db.execute("SELECT name, last_owner FROM ingest_periodicjob WHERE last_finished_at IS NOT NULL")
+        return dict(rows.fetchall())
+
+
+# `newsdesk demo`: one run (the world's ingest is most of this module's time) shows what it ingested, its site with a
+# working admin login, and the worker it runs beside the site (its jobs done, its lines in its log, not on the console).
+def test_demo_ingests_the_world_and_serves_it_with_a_working_admin_login_and_a_worker_it_stops(tmp_path):
+    data = tmp_path / "data"
+    out = tmp_path / "demo.out"
+    every_job = {job.name for job in periodic_jobs()}
+    demo, base = _demo_serving(_own_data_dir_env(data) | {"NEWSDESK_SERVE_WORKERS": "1"}, out)
     try:
+        printed = out.read_text()
+        held = re.search(r"database holds (\d+) articles from (\d+) publishers", printed)
+        login = re.search(r"admin login: (\S+) / (\S+)", printed)
+        started = re.search(r"^worker: .*\(pid (\d+)\); its log: (.+)$", printed, re.MULTILINE)
+        assert held, printed
+        assert login, printed
+        assert started, printed
+        worker_pid, worker_log = int(started.group(1)), Path(started.group(2))
         home = httpx.get(base + "/", timeout=10)
         api = httpx.get(base + "/api/articles?limit=5", timeout=10)
         admin = _admin_login(base, login.group(1), login.group(2))
+        # The worker's first cycle claims every periodic job, none having run before: closing quiet stories, reindex.
+        jobs_done = _wait_until(lambda: set(_jobs_done(data / "newsdesk.sqlite3")) == every_job, 60)
+        owners = _jobs_done(data / "newsdesk.sqlite3")
+        worker_ran = _running(worker_pid)
     finally:
-        returncode = _stop(server)
+        returncode = _stop(demo)
 
+    articles, publishers = int(held.group(1)), int(held.group(2))
+    assert articles >= 300
+    assert publishers >= 12
+    with contextlib.closing(sqlite3.connect(data / "newsdesk.sqlite3")) as db:
+        assert db.execute("SELECT count(*) FROM articles_article").fetchone()[0] == articles
+        assert db.execute("SELECT count(*) FROM auth_user WHERE is_superuser").fetchone()[0] == 1
     assert home.status_code == 200
     assert api.status_code == 200
     assert len(api.json()["items"]) == 5
@@ -151,9 +180,51 @@ def test_demo_no_serve_ingests_the_world_and_serve_shows_it_with_a_working_admin
     assert str(admin.url).endswith("/admin/")
     assert "What needs attention" in admin.text  # the operator's desk
     assert "Moderation queue" in admin.text
+    assert worker_ran
+    assert worker_log == data / WORKER_LOG_NAME
+    assert jobs_done, owners
+    assert {owner.split(":")[1] for owner in owners.values()} == {str(worker_pid)}  # host:pid:random
+    log = worker_log.read_text()
+    assert re.search(r"^job stories_close: \d+ stories closed", log, re.MULTILINE), log
+    assert log.rstrip().endswith("stopped"), log  # stopped by the demo's SIGTERM, not killed
+    assert "job stories_close" not in out.read_text()  # the worker's lines are in its log, not on the console
+    assert not _running(worker_pid)
     assert returncode in (0, -signal.SIGTERM)
     with socket.socket() as probe:  # the port is released
         assert probe.connect_ex(("127.0.0.1", int(base.rsplit(":", 1)[1]))) != 0
+
+
+def test_the_demo_worker_dies_with_a_demo_killed_outright(tmp_path):
+    """SIGKILL gives the demo no chance to stop its worker: the kernel does (die_with_parent, as for granian's)."""
+    parent = subprocess.Popen(
+        [
+            *python_argv("-c"),
+            "import django, sys, time; from pathlib import Path; django.setup();"
+            "from newsdesk_world.demo_worker import worker_start;"
+            "print(worker_start(log_path=Path(sys.argv[1])).pid, flush=True); time.sleep(120)",
+            str(tmp_path / WORKER_LOG_NAME),
+        ],
+        cwd=REPO,
+        env=_own_data_dir_env(tmp_path / "data") | {"DJANGO_SETTINGS_MODULE": "config.settings.prod"},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    worker_pid = None
+    try:
+        worker_pid = int(parent.stdout.readline())
+        started = _running(worker_pid)
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+        parent.stdout.close()
+    try:
+        ended = _wait_until(lambda: not _running(worker_pid), 10)
+    finally:  # whatever the outcome, this test leaves nothing running
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker_pid, signal.SIGKILL)
+
+    assert started
+    assert ended, "the demo's worker still runs after the demo was killed"
 
 
 @pytest.fixture

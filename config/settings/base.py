@@ -211,6 +211,8 @@ WHITENOISE_AUTOREFRESH = False
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# A post failing the CSRF check gets the site's 403 page saying what to do, not Django's bare one.
+CSRF_FAILURE_VIEW = "newsdesk.site.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -20,6 +20,7 @@ from newsdesk.articles.presentation import absolute_url, article_url
 from newsdesk.articles.selectors import ArticleFilter, article_after, article_filtered, article_keys_of
 from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
 from newsdesk.common.site_url import site_url_for
+from newsdesk.rights.selectors import REMOVED_BY_TAKEDOWN, article_was_removed
 from newsdesk.stories.presentation import story_url
 from newsdesk.stories.selectors import article_page_get, article_syndication, without_shown_repeats
 
@@ -137,6 +138,8 @@ class ArticleDetailApi(JsonApiView):
         valid = article_id.isascii() and article_id.isdigit() and len(article_id) <= MAX_ID_DIGITS
         article = article_page_get(article_id=int(article_id)) if valid else None
         if article is None:
+            if valid and article_was_removed(article_id=int(article_id)):
+                return json_error(REMOVED_BY_TAKEDOWN, 410)
             return json_error(ERROR_NOT_FOUND, 404)
         site_url = site_url_for(request)
         return json_ok({**article_output(article, site_url=site_url), **syndication_output(article, site_url=site_url)})

@@ -74,6 +74,7 @@ def _get(summary: str, operation_id: str, parameters: list, responses: dict[str,
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 _NOT_FOUND = {"$ref": "#/components/responses/Error", "description": "No such item"}
+_GONE = {"$ref": "#/components/responses/Error", "description": "Removed after a takedown notice (for good)"}
 
 ARTICLE = {
     "type": "object",
@@ -192,6 +193,9 @@ STORY_DETAIL = {
                 "outlets": {"type": "array", "items": {"type": "string"}},
                 "articles": {
                     "type": "array",
+                    "description": "The story's reports, as its page lists them: each wire text once (its primary "
+                    "source, or the copy standing in for it) with the other outlets' copies in `also_carried_by`; "
+                    "so fewer items than `article_count`, which counts every copy too.",
                     "items": {
                         "allOf": [
                             {"$ref": "#/components/schemas/Article"},
@@ -199,7 +203,11 @@ STORY_DETAIL = {
                                 "type": "object",
                                 "properties": {
                                     "primary_source": {"type": "boolean"},
-                                    "also_carried_by": {"type": "array", "items": {"type": "string", "format": "uri"}},
+                                    "also_carried_by": {
+                                        "type": "array",
+                                        "items": {"type": "string", "format": "uri"},
+                                        "description": "Our pages for the other outlets' copies of this text",
+                                    },
                                 },
                             },
                         ]
@@ -250,6 +258,7 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                 {
                     "200": _ok("#/components/schemas/ArticleDetail", "The article, its story and wire copies"),
                     "404": _NOT_FOUND,
+                    "410": _GONE,
                 },
             ),
             "/api/stories": _get(
@@ -278,6 +287,10 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                     },
                     "400": _ERROR,
                     "404": _NOT_FOUND,
+                    "410": {
+                        "$ref": "#/components/responses/Error",
+                        "description": "A merged-away story whose successor was removed since (a takedown)",
+                    },
                 },
             ),
             "/api/schema": {

@@ -27,11 +27,12 @@ from newsdesk.common.site_url import site_url_for
 from newsdesk.common.url_patterns import moved_permanently, url_for
 from newsdesk.stories.models import Story
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
-from newsdesk.stories.redirects import story_redirect_target
+from newsdesk.stories.redirects import story_gone, story_redirect_target
 from newsdesk.stories.selectors import story_coverage, story_get, story_rank_key, story_top, story_top_after
 
 MAX_OFFSET = 10_000
 ERROR_BAD_OFFSET = f"offset must be an integer from 0 to {MAX_OFFSET}"
+ERROR_STORY_GONE = "gone: the story this one became was removed"
 
 
 def story_output(card: StoryCard, *, site_url: str) -> dict[str, Any]:
@@ -133,6 +134,8 @@ class StoryDetailApi(JsonApiView):
         story = story_get(story_id=int(story_id)) if valid else None
         if story is None:
             target = story_redirect_target(story_id=int(story_id)) if valid else None
+            if target is None and valid and story_gone(story_id=int(story_id)):
+                return json_error(ERROR_STORY_GONE, 410)
             if target is None:
                 return json_error(ERROR_NOT_FOUND, 404)
             # A story merged into another: its id leads to the one it became (query kept), as its page does.

@@ -7,6 +7,8 @@ from newsdesk.articles.signals import copy_facts_changed
 from newsdesk.sources.admin import URL_FIELDS_HTTPS, FeedInline
 from newsdesk.sources.models import Publisher
 
+SEARCH_REINDEX_QUEUED = "Search follows the new policy once a worker has reindexed the articles of this publisher."
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
@@ -54,7 +56,8 @@ class ArticleAdmin(admin.ModelAdmin):
 @admin.register(Publisher)
 class PublisherAdmin(admin.ModelAdmin):
     """Publishers are administered here, above `sources`, because their display policy decides what readers see
-    of their articles: a changed policy goes through `publisher_policy_set`, which re-derives the search index."""
+    of their articles: a changed policy goes through `publisher_policy_set`, which asks a worker to re-derive the
+    search index (the request does not reindex the articles itself)."""
 
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("name", "country", "language", "display_policy", "is_active")
@@ -67,10 +70,15 @@ class PublisherAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Publisher, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and {"display_policy", "excerpt_words", "is_active"} & set(form.changed_data):
-            changed = publisher_policy_set(
-                publisher=obj, display_policy=obj.display_policy, excerpt_words=obj.excerpt_words
+            shown_before = (form.initial["display_policy"], form.initial["excerpt_words"])
+            publisher_policy_set(
+                publisher=obj,
+                display_policy=obj.display_policy,
+                excerpt_words=obj.excerpt_words,
+                shown_before=shown_before,
             )
-            self.message_user(request, f"Search index updated for {changed} article(s).", messages.INFO)
+            if shown_before != (obj.display_policy, obj.excerpt_words):
+                self.message_user(request, SEARCH_REINDEX_QUEUED, messages.INFO)
         if change and "name" in form.changed_data:
             # A subquery, not a list of ids: a publisher can have more articles than a query takes parameters.
             copy_facts_changed.send(sender=Publisher, article_ids=obj.articles.values_list("pk", flat=True))

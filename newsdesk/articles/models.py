@@ -74,3 +74,20 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return url_for("site:article", self.pk)
+
+
+class SearchReindexRequest(models.Model):
+    """A publisher whose articles' search text must be derived again under its current display policy. The request
+    that changed the policy (an admin's save) leaves one here; a worker's periodic job carries it out
+    (articles.services.search_reindex_due), so no request reindexes thousands of articles itself."""
+
+    publisher = models.OneToOneField(Publisher, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    requested_at = models.DateTimeField()
+    # Moved on by every request: the job deletes the row only if none came while it ran.
+    generation = models.PositiveIntegerField(default=1)
+    # A pending change that shows less (full text to headline, a shorter excerpt): until it is carried out, search
+    # leaves the publisher's articles out, so text no longer shown is never found.
+    hides_more = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"search reindex of publisher {self.publisher_id} (requested {self.requested_at:%Y-%m-%d %H:%M:%S})"

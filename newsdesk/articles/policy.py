@@ -80,6 +80,17 @@ def _tighter(mode: str, at_least: str) -> str:
     return mode if _STRICTNESS.index(mode) >= _STRICTNESS.index(at_least) else at_least
 
 
+def policy_shows_less(*, before: tuple[str, int], after: tuple[str, int]) -> bool:
+    """Whether going from one (display policy, excerpt words) of a publisher to another may hide text that was shown:
+    a stricter policy, or a shorter excerpt where one may be shown (a noarchive page under "full" shows one too)."""
+    (old_mode, old_words), (new_mode, new_words) = before, after
+    if new_mode not in _STRICTNESS or old_mode not in _STRICTNESS:
+        return True
+    if _STRICTNESS.index(new_mode) != _STRICTNESS.index(old_mode):
+        return _STRICTNESS.index(new_mode) > _STRICTNESS.index(old_mode)
+    return new_mode in (Publisher.DisplayPolicy.FULL, Publisher.DisplayPolicy.EXCERPT) and new_words < old_words
+
+
 def display_rule(
     *,
     publisher_policy: str,

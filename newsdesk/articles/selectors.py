@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import overload
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.utils import create_namedtuple_class
 
-from newsdesk.articles.models import Article, Category
+from newsdesk.articles.models import Article, Category, SearchReindexRequest
 from newsdesk.articles.search import SearchFilter, parse_query, search_ids
 from newsdesk.common.compiled import key_rows
+from newsdesk.common.sitemap_rows import sitemap_page_keys, sitemap_size
 from newsdesk.sources.models import Publisher
 from newsdesk.sources.selectors import SHOWN_POLICIES
 
@@ -267,18 +268,12 @@ def _newest_key(article: tuple) -> tuple[bool, float, int]:
 def article_sitemap_keys(*, offset: int, limit: int) -> list[tuple]:
     """The lightest rows a sitemap page needs: (id, updated_at) of visible articles `offset`..`offset + limit` by
     id, oldest first (new articles go on the last page, so the others keep their URLs)."""
-
-    def build() -> QuerySet:
-        shown = article_shown(Article.objects.all()).order_by("id").values_list("id", "updated_at", named=True)
-        return shown[offset : offset + limit]
-
-    return key_rows(("sitemap", offset, limit), build)
+    return sitemap_page_keys("sitemap", lambda: article_shown(Article.objects.all()), offset=offset, limit=limit)
 
 
 def article_sitemap_size() -> tuple[int, datetime | None]:
     """(how many, latest updated_at) of the visible articles: a sitemap index's page count and lastmod."""
-    size = article_shown(Article.objects.all()).aggregate(count=Count("id"), latest=Max("updated_at"))
-    return size["count"], size["latest"]
+    return sitemap_size(article_shown(Article.objects.all()))
 
 
 def category_list() -> QuerySet[Category]:
@@ -304,7 +299,7 @@ def article_search(
     `search.order == "date"`); only those in `language` (a primary subtag) when it is given, the query then
     stemmed in that language alone; `search` narrows further (publisher, published-at window)."""
     ids = _search_ids(query, limit=limit, language=language, search=search)
-    by_id = article_list().in_bulk(ids)
+    by_id = _search_shown(article_list()).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -318,11 +313,18 @@ def article_search_keys(
     ids = _search_ids(query, limit=limit * SEARCH_OVERFETCH if hidden else limit, language=language, search=search)
     if not ids:
         return []
-    found = article_list().filter(pk__in=ids)
+    found = _search_shown(article_list().filter(pk__in=ids))
     if hidden:
         found = found.exclude(hidden)
     by_id = {key.id: key for key in article_keys(found)}
     return [by_id[i] for i in ids if i in by_id][:limit]
+
+
+def _search_shown(found: QuerySet[Article]) -> QuerySet[Article]:
+    """`found` without the articles of publishers whose index still holds text their policy no longer shows (a
+    tightening whose reindex a worker has not carried out yet: articles.reindex)."""
+    pending = SearchReindexRequest.objects.filter(hides_more=True).values("publisher_id")
+    return found.exclude(publisher_id__in=pending)
 
 
 def _search_ids(query: str, *, limit: int, language: str, search: SearchFilter | None) -> list[int]:

@@ -9,7 +9,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connectio
 from django.utils.text import slugify
 
 from newsdesk.articles.models import Article, Category
-from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, searchable_text
+from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, policy_shows_less, searchable_text
+from newsdesk.articles.reindex import search_reindex_request
 from newsdesk.articles.search import article_stems
 from newsdesk.articles.signals import display_policy_changed
 from newsdesk.common.content_version import content_version_bump
@@ -64,8 +65,6 @@ CATEGORY_SYNONYMS = {
     "sciences": "science",
 }
 TITLE_MAX = 500
-# Articles reindexed per read and per bulk update when a publisher's policy changes.
-REINDEX_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -269,59 +268,35 @@ def _article_store(
 
 
 def publisher_policy_set(
-    *, publisher: Publisher, display_policy: str, excerpt_words: int | None = None, is_active: bool | None = None
-) -> int:
-    """Set a publisher's display policy (and excerpt length, and whether it is active) and, in the same
-    transaction, re-derive what search may see of its articles and tell the stories holding them
-    (display_policy_changed); then tell every cache that content changed. The one way a policy or activity changes
-    (admin and code alike). Returns the articles whose index changed."""
+    *,
+    publisher: Publisher,
+    display_policy: str,
+    excerpt_words: int | None = None,
+    is_active: bool | None = None,
+    shown_before: tuple[str, int] | None = None,
+) -> None:
+    """Set a publisher's display policy (and excerpt length, and whether it is active), ask for its articles' search
+    text to be derived again (search_reindex_request: a worker's job does it) and, in the same transaction, tell the
+    stories holding them (display_policy_changed); then tell every cache that content changed. The one way a policy
+    or activity changes (admin and code alike). `shown_before`: the (policy, excerpt words) the row held, for a
+    caller that saved the row already (the admin's form); by default the stored row's."""
     if display_policy not in Publisher.DisplayPolicy.values:
         raise ValueError(f"unknown display policy {display_policy!r}")
     if excerpt_words is not None and not 1 <= excerpt_words <= 1000:
         raise ValueError(f"excerpt length must be 1..1000 words, not {excerpt_words}")
     with transaction.atomic():
+        before = shown_before or Publisher.objects.values_list("display_policy", "excerpt_words").get(pk=publisher.pk)
         publisher.display_policy = display_policy
         if excerpt_words is not None:
             publisher.excerpt_words = excerpt_words
         if is_active is not None:  # deactivated or reactivated: its articles leave or rejoin every surface
             publisher.is_active = is_active
         publisher.save(update_fields=["display_policy", "excerpt_words", "is_active"])
-        changed = _publisher_search_reindex(publisher=publisher)
+        after = (publisher.display_policy, publisher.excerpt_words)
+        if after != before:
+            search_reindex_request(publisher_id=publisher.pk, hides_more=policy_shows_less(before=before, after=after))
         display_policy_changed.send(sender=Publisher, publisher_id=publisher.pk)
     content_version_bump()
-    return changed
-
-
-def _publisher_search_reindex(*, publisher: Publisher) -> int:
-    """Recompute what search may see under the publisher's current policy. Returns rows changed. The rows are
-    read with the columns the rule needs alone and written REINDEX_BATCH at a time: a change of policy reindexes
-    every article of the publisher inside the admin's request."""
-    columns = ("noarchive", "robots_directives", "summary", "body_text", "search_text", "title", "language")
-    changed: list[Article] = []
-    count = 0
-    for article in Article.objects.filter(publisher=publisher).only(*columns).iterator(chunk_size=REINDEX_BATCH):
-        rule = display_rule(
-            publisher_policy=publisher.display_policy,
-            excerpt_words=publisher.excerpt_words,
-            noarchive=article.noarchive,
-            directives=article.robots_directives,
-        )
-        text = searchable_text(rule=rule, summary=article.summary, body_text=article.body_text)
-        if text != article.search_text:
-            article.search_text = text
-            article.search_stems = article_stems(title=article.title, search_text=text, language=article.language)
-            changed.append(article)
-        if len(changed) == REINDEX_BATCH:
-            count += _search_texts_write(changed)
-    return count + _search_texts_write(changed)
-
-
-def _search_texts_write(articles: list[Article]) -> int:
-    """Write the articles' new search text and stems (and empty the list); how many."""
-    Article.objects.bulk_update(articles, ["search_text", "search_stems"])
-    written = len(articles)
-    articles.clear()
-    return written
 
 
 # The full-text index of migrations 0002 and 0006: an external-content FTS5 table on SQLite, a GIN expression index on

@@ -40,17 +40,20 @@ def verification_path(user: AbstractBaseUser) -> str:
 
 
 @transaction.atomic
-def account_signup(*, username: str, email: str, display_name: str, password: str) -> AbstractBaseUser:
-    """An inactive user plus their profile; they become active by following the link emailed to them."""
+def account_signup(
+    *, username: str, email: str, display_name: str, password: str, site_url: str | None = None
+) -> AbstractBaseUser:
+    """An inactive user plus their profile; they become active by following the link emailed to them (on
+    `site_url`, the origin they signed up at: common.site_url.site_url_for; else settings.SITE_URL)."""
     user = get_user_model().objects.create_user(username=username, email=email, password=password, is_active=False)
     Member.objects.create(user=user, display_name=display_name)
-    transaction.on_commit(lambda: verification_email_send(user=user))
+    transaction.on_commit(lambda: verification_email_send(user=user, site_url=site_url))
     log.info("account created", extra={"user_id": user.pk})
     return user
 
 
-def verification_email_send(*, user: AbstractBaseUser) -> None:
-    link = settings.SITE_URL + verification_path(user)
+def verification_email_send(*, user: AbstractBaseUser, site_url: str | None = None) -> None:
+    link = (site_url or settings.SITE_URL) + verification_path(user)
     context = {"user": user, "link": link, "site_name": settings.SITE_NAME}
     send_mail(
         subject=f"Confirm your email for {settings.SITE_NAME}",

@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseGone
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from newsdesk.common.url_patterns import moved_permanently
 from newsdesk.community.models import Comment
 from newsdesk.community.selectors import author_name, comment_feed_items
-from newsdesk.community.targets import UnknownTarget, target_get, target_successor
+from newsdesk.community.targets import UnknownTarget, target_get, target_gone, target_successor
 
 
 class CommentsAtomFeed(Feed):
@@ -21,6 +21,8 @@ class CommentsAtomFeed(Feed):
         except Http404:
             # A story merged into another: its comments moved there, and so does its feed's address.
             successor = target_successor(label=label, pk=pk)
+            if successor is None and target_gone(label=label, pk=pk):
+                return HttpResponseGone("Gone: what this story became was removed.", content_type="text/plain")
             if successor is None:
                 raise
             return moved_permanently(request, reverse("community:comments_feed", args=[label, successor]))

@@ -50,6 +50,7 @@ class CodeForm(forms.Form):
 
 
 EMPTY_COMMENT = "Write something before posting."
+NO_SUCH_PARENT = "The comment you replied to is no longer there; post yours as a new comment."
 
 
 class CommentForm(forms.Form):
@@ -60,7 +61,8 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="*italic*, **bold**, `code`, [links](https://…), lists and > quotes.",
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A mangled id (a reply link cut short) is a comment that is not there: said so, not a silent 400.
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, error_messages={"invalid": NO_SUCH_PARENT})
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     website = forms.CharField(required=False, label=HONEYPOT_LABEL)
 

@@ -1,6 +1,8 @@
 """What comments can hang on. A target is named "<app_label>.<model>" in URLs and resolved through the app
 registry, so this app never imports the apps it serves: stories plug in by being listed here."""
 
+from collections.abc import Callable
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -40,11 +42,23 @@ def target_get(*, label: str, pk: int) -> models.Model:
 def target_successor(*, label: str, pk: int) -> int | None:
     """The pk of the target that took gone target `label` `pk`'s place (common.signals.target_replaced; its comments
     moved there), when its model keeps that (`successor_of`) and that one is shown; else None."""
+    successor_of = _model_hook(label, "successor_of")
+    return successor_of(pk) if successor_of is not None else None
+
+
+def target_gone(*, label: str, pk: int) -> bool:
+    """Whether target `label` `pk` is gone for good, when its model can tell (`is_gone`: a story merged into one
+    taken down since); False for every other."""
+    is_gone = _model_hook(label, "is_gone")
+    return bool(is_gone(pk)) if is_gone is not None else False
+
+
+def _model_hook(label: str, name: str) -> Callable[[int], object] | None:
+    """The classmethod `name` of model `label` when it has one (the apps below community offer them by name)."""
     try:
-        successor_of = getattr(target_model(label), "successor_of", None)
+        return getattr(target_model(label), name, None)
     except UnknownTarget:
         return None
-    return successor_of(pk) if successor_of is not None else None
 
 
 def target_type(obj: models.Model) -> ContentType:

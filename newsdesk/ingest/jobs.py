@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
+from newsdesk.articles.reindex import search_reindex_due
 from newsdesk.common.database import database_unavailable, writes_serialized
 from newsdesk.ingest.claims import lease_clock
 from newsdesk.ingest.models import PeriodicJob
@@ -26,29 +27,39 @@ from newsdesk.stories.closing import stories_close
 log = logging.getLogger(__name__)
 
 JOB_FAILED = "failed"
+# A reindex that outlasts the period may meet another worker's run of the next one: both derive the same text, and a
+# run under an older policy asks again (articles.reindex.search_reindex_due).
+SEARCH_REINDEX_EVERY = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
     every: timedelta
-    run: Callable[[datetime], str]  # given the database's now; returns what it did, in a few words
+    run: Callable[[datetime], str]  # given the database's now; returns what it did, in a few words ("": nothing)
 
 
 def _stories_close(now: datetime) -> str:
     return str(stories_close(now=now))
 
 
+def _search_reindex(now: datetime) -> str:
+    changed = search_reindex_due()
+    return f"{changed} articles reindexed" if changed else ""
+
+
 def periodic_jobs() -> tuple[Job, ...]:
     """The workers' jobs, with their periods as the settings say now. A story is closed at most
     NEWSDESK_STORIES_CLOSE_SECONDS (default 5 min) after its quiet period ends, or a few runs later when more than
-    stories.closing.CLOSE_BATCH are due at once."""
+    stories.closing.CLOSE_BATCH are due at once. A publisher's search reindex (a changed display policy) is carried
+    out within SEARCH_REINDEX_EVERY of the change, or the first cycle after when the workers sleep longer."""
     return (
         Job(
             name="stories_close",
             every=timedelta(seconds=max(1, settings.NEWSDESK_STORIES_CLOSE_SECONDS)),
             run=_stories_close,
         ),
+        Job(name="search_reindex", every=SEARCH_REINDEX_EVERY, run=_search_reindex),
     )
 
 

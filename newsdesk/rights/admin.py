@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from newsdesk.common.read_only_admin import ReadOnlyAdminMixin
 from newsdesk.rights import services
 from newsdesk.rights.models import AuditEntry, TakedownRequest, Tombstone
 
@@ -138,19 +139,10 @@ class TakedownRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tombstone)
-class TombstoneAdmin(admin.ModelAdmin):
+class TombstoneAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("kind", "key", "publisher", "request", "is_active", "created_at")
     list_filter = ("kind", "is_active")
     search_fields = ("key", "url")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(AuditEntry)

@@ -99,6 +99,18 @@ class Tombstone(models.Model):
         return f"{self.kind}: {self.key[:80]}"
 
 
+class RemovedArticle(models.Model):
+    """The id of an article a takedown removed: its page and API item answer 410 Gone, not 404 (ids are never
+    reused). Kept after a reinstatement: the material may come back, but under a new id."""
+
+    article_id = models.BigIntegerField(primary_key=True)
+    request = models.ForeignKey(TakedownRequest, on_delete=models.PROTECT, related_name="removed_articles")
+    removed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} (takedown {self.request_id})"
+
+
 class AuditEntry(models.Model):
     """One step, append-only: `entry_hash` = sha256(prev_hash + canonical JSON of the entry) (rights/audit.py).
     Rows are never updated or deleted by the code; `newsdesk audit verify` finds one that was."""

@@ -9,10 +9,17 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 
 from newsdesk.reader.urls import url_identity_key, url_prefix_keys
-from newsdesk.rights.models import TakedownRequest, Tombstone
+from newsdesk.rights.models import RemovedArticle, TakedownRequest, Tombstone
 from newsdesk.sources.models import Publisher
 
 OPEN_STATES = (TakedownRequest.State.RECEIVED, TakedownRequest.State.VERIFIED)
+# What the address of an article a takedown removed answers (410 Gone), on its page and in the API.
+REMOVED_BY_TAKEDOWN = "This article was removed after a takedown notice from its rights holder."
+
+
+def article_was_removed(*, article_id: int) -> bool:
+    """Whether a takedown removed the article with this id (its addresses answer 410 Gone, not 404)."""
+    return RemovedArticle.objects.filter(article_id=article_id).exists()
 
 
 def tombstoned_urls(urls: Iterable[str]) -> set[str]:

@@ -18,7 +18,7 @@ from newsdesk.articles.models import Article
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import writes_serialized
 from newsdesk.rights.audit import audit_append
-from newsdesk.rights.models import TakedownRequest, Tombstone
+from newsdesk.rights.models import RemovedArticle, TakedownRequest, Tombstone
 from newsdesk.rights.scope import (
     TakedownInvalid,
     articles_covered,
@@ -179,6 +179,9 @@ def takedown_carry_out(*, request: TakedownRequest, actor: str = "worker") -> in
         tombstones = Tombstone.objects.bulk_create(tombstones_for(request, articles))
         Article.objects.filter(pk__in=[a.pk for a in articles]).delete()
         now = timezone.now()
+        RemovedArticle.objects.bulk_create(
+            [RemovedArticle(article_id=a.pk, request=request, removed_at=now) for a in articles], ignore_conflicts=True
+        )
         request.state = TakedownRequest.State.REMOVED
         request.removed_at = now
         request.articles_removed = len(articles)

@@ -18,7 +18,6 @@ from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article, Category
 from newsdesk.common.fragments import fragments
 from newsdesk.common.fragments import template_digest as _template_digest
-from newsdesk.site.languages import language_name
 from newsdesk.stories.presentation import story_cards_told
 from newsdesk.stories.selectors import stories_by_id
 
@@ -101,7 +100,6 @@ def home_content_html(
             "page_obj": page,
             "cards": joined(cards),
             "language": language,
-            "language_name": language_name(language),
             "sections": [(category, joined(pieces)) for category, pieces in items],
         }
         whole.append(get_template(HOME_CONTENT).render(context))

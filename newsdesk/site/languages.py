@@ -1,6 +1,9 @@
 """A reader's `?lang=` on the site's pages and feeds, parsed as the API and the search page parse it: a malformed
 value is a 400 naming what is expected, not a page silently listing every language."""
 
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest
 from django.utils.text import capfirst
@@ -28,10 +31,23 @@ def language_own_name(code: str) -> str:
 
 
 def _language_info(code: str, field: str) -> str:
+    """Django's name of the language (`field`: "name" English, "name_local" its own), else CLDR's through Babel:
+    Django knows the languages it is translated into, not all those we identify ("zh", "yue", "am", "zu" …, stored as
+    primary subtags); else the code itself."""
     try:
         return get_language_info(code)[field]
     except KeyError:
-        return code
+        return _cldr_name(code, own=field == "name_local") or code
+
+
+@lru_cache(maxsize=256)
+def _cldr_name(code: str, *, own: bool) -> str:
+    """CLDR's name of the language `code` exactly (no likely-subtag guess: "und" is no language), "" for none."""
+    try:
+        locale = Locale(code)
+    except (UnknownLocaleError, ValueError):
+        return ""
+    return locale.get_language_name() if own else locale.get_language_name("en")
 
 
 def language_asked(request: HttpRequest) -> str:

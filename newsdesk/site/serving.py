@@ -51,6 +51,8 @@ def default_workers() -> int:
 APPLICATION = "config.wsgi:application"
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# Looked up once, in the parent: loading a library after a fork in a threaded process could block on the loader lock.
+_prctl = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
 # In `newsdesk serve`'s own process: its pid, which the workers it forks are tied to (None anywhere else).
 _serve_pid: int | None = None
 
@@ -66,10 +68,17 @@ def stop_with_parent() -> None:
     serve that was killed outright has lost its in-flight requests anyway. Linux only (elsewhere nothing changes)."""
     global _serve_pid
     parent_pid, _serve_pid = _serve_pid, None  # whatever a worker forks in turn is not tied to it
-    if parent_pid is None:
-        return
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """In a child process just forked from `parent_pid`: have the kernel SIGKILL it when that parent dies (Linux
+    only; elsewhere nothing changes). Also run before exec in a child started with subprocess (preexec_fn), as the
+    demo's worker is: the setting survives the exec. Only the prctl call and getppid run here, nothing that could
+    take a lock another thread of the parent held at the fork."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     # The parent may have died between the fork and the prctl: then no signal will ever come.
     if os.getppid() != parent_pid:
         os._exit(1)

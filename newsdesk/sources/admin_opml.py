@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from newsdesk.common.read_only_admin import ReadOnlyAdminMixin
 from newsdesk.reader.feeds.opml import MAX_OPML_BYTES, OPML_TOO_LARGE, OpmlError
 from newsdesk.sources.models import OpmlTransfer, Publisher
 from newsdesk.sources.opml_services import opml_export, opml_import
@@ -36,7 +37,7 @@ class OpmlUploadForm(forms.Form):
 
 
 @admin.register(OpmlTransfer)
-class OpmlTransferAdmin(admin.ModelAdmin):
+class OpmlTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("", self.admin_site.admin_view(self.transfer_view), name="sources_opmltransfer_changelist"),
@@ -45,15 +46,6 @@ class OpmlTransferAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.has_perm(EXPORT_PERMISSION) or self._can_import(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

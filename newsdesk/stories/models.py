@@ -59,6 +59,14 @@ class Story(models.Model):
 
         return story_redirect_target(story_id=pk)
 
+    @classmethod
+    def is_gone(cls, pk: int) -> bool:
+        """Whether gone story `pk` became one that is gone too (stories.redirects.story_gone: 410, not 404), for
+        the apps that cannot import this one (community.targets)."""
+        from newsdesk.stories.redirects import story_gone
+
+        return story_gone(story_id=pk)
+
 
 class StoryMembership(models.Model):
     """An article's story: one story per article."""
@@ -137,11 +145,19 @@ class StoryAssignmentTurn(models.Model):
 class StoryRedirect(models.Model):
     """The address of a story that is gone because another took its members (merged by an article matching both,
     or emptied at its close): its page, feed links and API item answer 301 to the story it became
-    (stories.redirects). One hop: when that story goes in turn, its redirects follow it; a story deleted for any
-    other reason (a takedown, a rebuild) takes the redirects to it along (CASCADE), so none points at nothing."""
+    (stories.redirects). One hop: when that story goes in turn, its redirects follow it. A story deleted for any
+    other reason (a takedown emptied it) leaves the redirects to it without a story: their addresses answer 410 Gone.
+    A rebuild forgets the redirects to the stories it forgets."""
 
     old_id = models.PositiveBigIntegerField(unique=True, help_text="The id of the story that is gone.")
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="redirects_in")
+    story = models.ForeignKey(
+        Story,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="redirects_in",
+        help_text="The story it became; empty once that one is gone too (the address answers 410 Gone).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

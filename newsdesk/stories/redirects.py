@@ -1,5 +1,6 @@
 """Where a gone story's address leads: written when a story is replaced (common.signals.target_replaced), read by
-the story page and /api/stories/<id> when no shown story has the id they were asked for."""
+the story page and /api/stories/<id> when no shown story has the id they were asked for. Chains are one hop (a
+redirect to a story replaced in turn follows it), and a redirect whose story was deleted (a takedown) answers 410."""
 
 import logging
 
@@ -34,3 +35,12 @@ def story_redirect_target(*, story_id: int) -> int | None:
     if target is None or Story.objects.filter(pk=story_id).exists():
         return None
     return target if Story.objects.filter(Story.SHOWN, pk=target).exists() else None
+
+
+def story_gone(*, story_id: int) -> bool:
+    """Whether `story_id` is the address of a story that became another which is gone too (a takedown emptied it):
+    answered 410 Gone rather than 404, so a reader and a crawler learn it will not come back."""
+    if not 0 < story_id <= MAX_ID:
+        return False
+    gone = StoryRedirect.objects.filter(old_id=story_id, story__isnull=True).exists()
+    return gone and not Story.objects.filter(pk=story_id).exists()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import overload
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from newsdesk.articles.selectors import (
     article_shown,
 )
 from newsdesk.common.compiled import key_rows
+from newsdesk.common.sitemap_rows import sitemap_page_keys, sitemap_size
 from newsdesk.sources.selectors import publisher_shown
 from newsdesk.stories.counts import lead_of, reports_in
 from newsdesk.stories.models import Story, SyndicationGroup
@@ -290,18 +291,12 @@ def story_top_after(*, key: tuple[float, datetime, int], now: datetime, language
 
 def story_sitemap_keys(*, offset: int, limit: int) -> list[tuple]:
     """(id, updated_at) of the stories some reader is shown, `offset`..`offset + limit` by id, for a sitemap page."""
-
-    def build() -> QuerySet[Story]:
-        shown = Story.objects.filter(SHOWN_STORY).order_by("id").values_list("id", "updated_at", named=True)
-        return shown[offset : offset + limit]
-
-    return key_rows(("story-sitemap", offset, limit), build)
+    return sitemap_page_keys("story-sitemap", lambda: Story.objects.filter(SHOWN_STORY), offset=offset, limit=limit)
 
 
 def story_sitemap_size() -> tuple[int, datetime | None]:
     """(how many, latest updated_at) of the stories some reader is shown: a sitemap index's page count and lastmod."""
-    size = Story.objects.filter(SHOWN_STORY).aggregate(count=Count("id"), latest=Max("updated_at"))
-    return size["count"], size["latest"]
+    return sitemap_size(Story.objects.filter(SHOWN_STORY))
 
 
 def story_articles(story: Story) -> list[Article]:
@@ -331,7 +326,12 @@ def story_coverage(story: Story) -> StoryCoverage:
         # A wire text's primary, or the copy standing in for a primary the story does not show (its publisher
         # blocked or deactivated, or it fell in another story): the other shown copies carried it, so the text and
         # its outlets stay in the story (the article API and search keep such copies too).
-        copies = [other for other in by_group.get(group_id, ()) if other.pk != article.pk]
+        # The other outlets' copies: the outlet's own second copy of its text (a new address) carried nothing.
+        copies = [
+            other
+            for other in by_group.get(group_id, ())
+            if other.pk != article.pk and other.publisher_id != article.publisher_id
+        ]
         primary = group_id is not None and not article.signature.is_repeat
         reports.append(Report(article=article, is_primary_source=primary, carried_by=copies))
     reports.sort(key=lambda r: (r.is_primary_source, r.article.published_at or r.article.fetched_at), reverse=True)
@@ -359,6 +359,7 @@ ARTICLE_PAGE_FIELDS = (
     *ARTICLE_KEY_FIELDS,
     "story_membership__story_id",
     "story_membership__story__headline",
+    "story_membership__story__lead_article__language",  # which report tells the story in the article's language
     "story_membership__story__size",
     "story_membership__story__outlet_count",
     "signature__group_id",
@@ -411,7 +412,10 @@ def article_syndication(article: Article) -> ArticleSyndication:
     copies = _visible_copies(group.pk).select_related("publisher").only(*SYNDICATION_LISTED_FIELDS)
     copies = sorted(copies, key=lambda a: (a.published_at or a.fetched_at, a.pk))
     primary = next((a for a in copies if a.pk == group.primary_id), None)
-    carried_by = [a for a in copies if a.pk != article.pk and a.pk != group.primary_id]
+    # Other outlets only: an outlet's own copy of its text under another address (a changed slug) carried nothing.
+    carried_by = [
+        a for a in copies if a.pk not in (article.pk, group.primary_id) and a.publisher_id != article.publisher_id
+    ]
     return ArticleSyndication(story=story, primary=primary, carried_by=carried_by, reasons=list(group.reasons))
 
 

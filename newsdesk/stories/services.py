@@ -28,7 +28,7 @@ from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.counts import RECOUNT_BATCH, stories_counts_refresh, story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
 from newsdesk.stories.member_states import members_state, story_members
-from newsdesk.stories.models import Story, StoryMembership
+from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
 from newsdesk.stories.syndication_services import (
     article_signature_store,
     article_text,
@@ -183,14 +183,12 @@ def story_members_refresh(*, story: Story) -> None:
         if not StoryMembership.objects.filter(story=story).exists():
             story.delete()
             return
-        story_counts_refresh(story, reopen=False)
         embedder = assignment_embedder()
         options = embedder.tuned(CLUSTER_OPTIONS) if embedder else CLUSTER_OPTIONS
-        state = members_state(story_members(story.pk, options, embedder), options)
-        # The members' own times (the recount's), as story_moves_apply stores them.
-        state.first_seen, state.last_seen = story.first_seen, story.last_seen
-        story.state = story_state_dump(state, embedder)
-        story.save(update_fields=["state"])
+        # Built afresh from every member, its window is already theirs (the times the recount stores; a state a
+        # member is taken out of cannot tell its bounds, which is why story_moves_apply sets them).
+        story.state = story_state_dump(members_state(story_members(story.pk, options, embedder), options), embedder)
+        story_counts_refresh(story, reopen=False)  # one save: the counts and the state
 
 
 def publisher_stories_recount(*, publisher_id: int) -> int:
@@ -335,6 +333,8 @@ def _stories_forget(ids: list[int]) -> list[int]:
         if pk not in wanted
     ]
     StoryMembership.objects.filter(story_id__in=story_ids).delete()
+    # Forgotten with them, as before redirects outlived their story (a takedown's leaves them answering 410 Gone).
+    StoryRedirect.objects.filter(story_id__in=story_ids).delete()
     Story.objects.filter(pk__in=story_ids).delete()
     signatures_forget(ids)
     return others

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from newsdesk.api.articles import ERROR_BAD_LIMIT, ERROR_BAD_OFFSET
 from newsdesk.api.responses import ERROR_METHOD_NOT_ALLOWED, ERROR_NOT_FOUND
@@ -132,11 +132,18 @@ def test_inactive_publisher_articles_are_404(client):
 
 
 @pytest.mark.django_db
-def test_writes_are_refused_with_json_405(client):
-    response = client.post("/api/articles", {})
+@pytest.mark.parametrize("path", ["/api/articles", "/api/articles/1", "/api/stories", "/api/stories/1", "/api/nope"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_refused_with_json_405(path, method):
+    """As a real client meets it: with the CSRF check on (Django's test client turns it off), a write is told in
+    the API's JSON, not answered with the CSRF failure's HTML page."""
+    client = Client(enforce_csrf_checks=True)
+
+    response = getattr(client, method)(path)
 
     assert response.status_code == 405
     assert json.loads(response.content) == {"error": ERROR_METHOD_NOT_ALLOWED}
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
 @pytest.mark.django_db

@@ -68,6 +68,42 @@ def test_sign_up_sends_a_link_that_activates_the_account_once(django_capture_on_
     assert "Ada L." in client.get("/").content.decode()
 
 
+@pytest.mark.parametrize(
+    ("configured", "site_url", "expected"),
+    [
+        (False, "http://127.0.0.1:8000", "http://news.lan:8080/"),
+        (True, "https://news.example.org", "https://news.example.org/"),
+    ],
+)
+def test_the_sign_up_link_opens_on_the_address_the_reader_signed_up_at(
+    settings, django_capture_on_commit_callbacks, configured, site_url, expected
+):
+    """As the takedown desk's link does (common.site_url.site_url_for): NEWSDESK_SITE_URL when it is set, else the
+    host the reader came in on, not a 127.0.0.1 default they cannot reach."""
+    settings.SITE_URL_CONFIGURED, settings.SITE_URL = configured, site_url
+    settings.ALLOWED_HOSTS = ["news.lan"]
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/signup/", SIGNUP, HTTP_HOST="news.lan:8080")
+
+    [email] = mail.outbox
+    assert re.search(r"https?://\S+", email.body).group(0).startswith(expected + "accounts/verify/")
+
+
+def test_account_emails_are_plain_text_with_nothing_escaped(settings, django_capture_on_commit_callbacks):
+    settings.SITE_NAME = "News & Views"
+    make_member(username="linus", email="linus@example.org")
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", SIGNUP)
+    client.post("/accounts/password-reset/", {"email": "linus@example.org"})
+
+    verify, reset = mail.outbox
+    assert "an account on News & Views with" in verify.body
+    assert "to choose a new password on News & Views, open:" in reset.body
+    assert reset.subject == "Reset your password on News & Views"
+    assert "&amp;" not in verify.body + reset.body
+
+
 def test_sign_up_with_bad_input_says_why_and_keeps_what_was_typed(db):
     make_member(email="taken@example.org")
 

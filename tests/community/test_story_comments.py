@@ -89,6 +89,19 @@ def test_a_reply_naming_another_pages_comment_is_refused_and_keeps_the_text(stor
     assert Comment.objects.count() == 1
 
 
+@pytest.mark.parametrize("parent", ["abc", "12%", "-"])
+def test_a_reply_with_a_mangled_comment_id_says_so_and_keeps_the_text(story, trusted_reader, parent):
+    """A reply link cut short (`?reply_to=12%`) puts a bad id in the hidden field: the reader is told, as for a
+    comment no longer there, not handed the form back with no word."""
+    response = story_post(signed_in(trusted_reader), story, "My careful reply", parent=parent)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert NO_SUCH_PARENT in page
+    assert "My careful reply" in page
+    assert Comment.objects.count() == 0
+
+
 def test_the_service_refuses_a_parent_from_another_target(story, article, trusted_reader):
     on_article = services.comment_create(author=trusted_reader, target=article, body="Article thread")
 

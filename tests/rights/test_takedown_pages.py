@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from newsdesk.rights import forms, scope, services
+from newsdesk.rights import forms, notify, scope, services
 from newsdesk.rights.models import TakedownRequest
 from newsdesk.rights.views import CONFIRM_LINK_INVALID
 from tests.factories import make_article, make_publisher
@@ -67,6 +67,46 @@ def test_a_notice_is_received_and_the_requester_gets_a_confirmation_link_with_th
     notice.refresh_from_db()
     assert notice.email_confirmed_at is not None
     assert notice.state == TakedownRequest.State.RECEIVED  # a gmail address proves nothing about daily.example
+
+
+def test_the_confirmation_email_is_plain_text_a_requester_can_copy_from(client, settings):
+    """The email is text/plain: the meta tag, tracking URLs and names come as typed, not HTML-escaped (a pasted
+    `&lt;meta …&gt;` proves nothing)."""
+    settings.SITE_NAME = "News & Views"
+    make_publisher(homepage="https://daily.example/", contact_domain="daily.example")
+    _post(client, requester_name="Rita O'Brien", urls="https://daily.example/news/z?utm_source=x&id=7")
+
+    [email] = mail.outbox
+    notice = TakedownRequest.objects.get()
+
+    assert f'<meta name="newsdesk-takedown" content="{notice.verification_token}">' in email.body
+    assert "https://daily.example/news/z?utm_source=x&id=7" in email.body
+    assert "Hello Rita O'Brien," in email.body
+    assert "on News & Views naming" in email.body
+    assert "&lt;" not in email.body
+    assert "&amp;" not in email.body
+    assert "&#x27;" not in email.body
+
+
+def test_the_operators_emails_name_the_requester_as_typed(settings):
+    settings.NEWSDESK_TAKEDOWN_OPERATORS = ["desk@example.org"]
+    notice = services.takedown_request_create(
+        requester_name="Rita O'Brien & Co",
+        requester_email="rita@gmail.example",
+        signature="Rita O'Brien",
+        good_faith=True,
+        accurate=True,
+        urls=["https://daily.example/news/z"],
+    )
+    mail.outbox.clear()
+
+    notify.operators_notify(subject="new takedown", template="rights/email_operator_new.txt", request=notice)
+    notify.operators_notify(subject="reminder", template="rights/email_operator_reminder.txt", request=notice)
+
+    new, reminder = mail.outbox
+    assert "from Rita O'Brien & Co <rita@gmail.example>" in new.body
+    assert "&" + "amp;" not in new.body + reminder.body
+    assert "&lt;" not in new.body
 
 
 def test_confirming_an_address_at_the_publishers_domain_verifies_the_notice(client):
@@ -169,3 +209,14 @@ def test_the_transparency_page_shows_counts_by_outcome_and_removal_times(client)
     assert seconds < 60
     assert f'id="median-removal">{seconds} s<' in page
     assert "/rights/takedown" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"), [("/rights/takedown/", "/rights/takedown"), ("/rights/transparency/", "/rights/transparency")]
+)
+def test_the_desks_pages_typed_with_a_final_slash_lead_to_them(client, typed, page):
+    """Every other page of the site ends in "/": typed so, the desk's are found too, not a 404."""
+    response = client.get(typed)
+
+    assert response.status_code == 301
+    assert response["Location"] == page

@@ -86,8 +86,8 @@ def test_removal_takes_the_article_off_page_api_search_sitemap_and_bumps_the_con
     assert not Article.objects.filter(pk=gone.pk).exists()
     assert Article.objects.filter(pk=kept.pk).exists()
     assert content_version() > version
-    assert client.get(f"/article/{gone.pk}/").status_code == 404
-    assert client.get(f"/api/articles/{gone.pk}").status_code == 404
+    assert client.get(f"/article/{gone.pk}/").status_code == 410
+    assert client.get(f"/api/articles/{gone.pk}").status_code == 410
     search = client.get("/search/", {"q": "zeppelin"}).content.decode()
     assert "secret revealed" not in search
     assert "weather report" in search

@@ -7,6 +7,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsdesk.reader.cluster import StoryClusterer
@@ -73,3 +75,28 @@ def test_a_takedown_rebuilds_the_story_state_from_the_members_left():
         first.pk,
         second.pk,
     }
+
+
+def test_a_story_that_loses_a_member_is_written_once_its_window_the_members_left(django_capture_on_commit_callbacks):
+    first = _article("Courier", "Storm shuts Northbridge harbour", HARBOUR, 5)
+    second = _article("Herald", "Northbridge harbour closed by storm", HARBOUR + " Ferries wait.", 4)
+    removed = _article("Wire Post", "Northbridge harbour: ferries wait", HARBOUR, 1)
+    story = make_story([first, second, removed])
+
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        removed.delete()
+
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('UPDATE "stories_story" SET') and q["sql"].endswith(f'."id" = {story.pk}')
+    ]
+    assert len(writes) == 1, writes  # the counts and the rebuilt state in one statement (not the deletion's SET NULLs)
+    story.refresh_from_db()
+    stored = _state(story)
+    assert stored["size"] == 2
+    assert (story.first_seen, story.last_seen) == (first.published_at, second.published_at)
+    assert (stored["first_seen"], stored["last_seen"]) == (
+        first.published_at.isoformat(),
+        second.published_at.isoformat(),
+    )

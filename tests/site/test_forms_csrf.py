@@ -14,14 +14,30 @@ from newsdesk.community.forms import EMAIL_TAKEN, EMPTY_COMMENT
 from newsdesk.community.services import comment_create
 from newsdesk.community.spam import form_started_token
 from newsdesk.rights.forms import TakedownForm
+from newsdesk.site.views.errors import FORM_EXPIRED
 from tests.community.conftest import make_member
 from tests.factories import make_article, make_publisher
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 # Views that take POSTs from something that cannot hold a CSRF token, and what protects them instead.
+READ_ONLY_API = "the read-only JSON API: a write gets its JSON 405 (tests/api), nothing changes, nothing to forge"
 CSRF_EXEMPT = {
     "websub:callback": "hubs push content; each push is checked against the subscription's HMAC secret",
+    **dict.fromkeys(
+        (
+            "api:article_list",
+            "api:newsdesk.api.articles.ArticleListApi",  # /api/articles/
+            "api:article_detail",
+            "api:story_list",
+            "api:newsdesk.api.stories.StoryListApi",  # /api/stories/
+            "api:story_detail",
+            "api:schema",
+            "api:docs",
+            "api:not_found",
+        ),
+        READ_ONLY_API,
+    ),
 }
 SAMPLE_BY_CONVERTER = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": str(uuid.UUID(int=1))}
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
@@ -182,3 +198,16 @@ def test_a_takedown_notice_without_the_statements_says_so_and_keeps_everything(c
     assert str(TakedownForm.base_fields["good_faith"].error_messages["required"]) in page
     for value in typed.values():
         assert value in page
+
+
+@pytest.mark.parametrize("path", ["/rights/takedown", "/accounts/login/", "/comments/articles.article/1/post/"])
+def test_a_post_that_fails_the_csrf_check_gets_the_sites_page_saying_what_to_do(path):
+    """A form left open while the reader signed in elsewhere (a new CSRF token), or cookies blocked: the site's own
+    403 page with the way out, not Django's bare "CSRF verification failed" page."""
+    response = Client(enforce_csrf_checks=True).post(path, {"anything": "1"})
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert FORM_EXPIRED in page
+    assert 'class="site-header"' in page
+    assert "DEBUG=True" not in page

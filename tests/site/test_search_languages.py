@@ -34,6 +34,13 @@ def test_lang_narrows_the_results_and_is_kept_in_the_form(client, two_languages)
     assert "in English" in html
 
 
+def test_the_results_heading_names_the_language_as_the_menu_does(client, two_languages):
+    html = client.get("/search/", {"q": "elección", "lang": "es"}).content.decode()
+
+    assert '<option value="es" lang="es" selected>Español</option>' in html
+    assert 'for “elección” in Spanish (<span lang="es">Español</span>)</h2>' in html
+
+
 def test_a_junk_lang_is_a_clear_message(client, two_languages):
     response = client.get("/search/", {"q": "elections", "lang": "<script>"})
     html = response.content.decode()
@@ -60,3 +67,26 @@ def test_language_names_on_cards_story_page_and_publisher_page(client):
     assert (language_own_name("es"), language_name("es")) == ("Español", "Spanish")
     # A well-formed code no language is known by is shown as given.
     assert (language_own_name("zz"), language_name("zz")) == ("zz", "zz")
+
+
+@pytest.mark.parametrize(
+    ("code", "english", "own"),
+    [
+        ("fr", "French", "Français"),  # Django's names
+        ("zh", "Chinese", "中文"),  # no Django name: CLDR's (py3langid identifies it; it is stored so)
+        ("yue", "Cantonese", "粵語"),
+        ("und", "und", "und"),  # no guess by likely subtags: "undetermined" is no language
+        ("zz", "zz", "zz"),  # well-formed, no language: the code
+    ],
+)
+def test_a_language_django_has_no_name_for_is_named_by_cldr_else_by_its_code(code, english, own):
+    assert (language_name(code), language_own_name(code)) == (english, own)
+
+
+def test_a_chinese_story_s_badge_and_the_home_heading_name_chinese(client):
+    make_story([make_article(make_publisher(language="zh"), title="瓦尔德卢纳选举", language="zh")])
+
+    html = client.get("/?lang=zh").content.decode()
+
+    assert 'Top stories <span class="muted-heading">in Chinese (<span lang="zh">中文</span>)</span>' in html
+    assert '<span class="badge language" lang="zh">中文</span>' in html

@@ -1,10 +1,18 @@
-"""After a publisher's display policy changes, search follows at once: results and snippets show only what the
-new policy lets us show. The change is made where an operator makes it: the publisher's admin page."""
+"""After a publisher's display policy changes, search follows: results and snippets show only what the new policy
+lets us show. The change is made where an operator makes it, the publisher's admin page; the request only asks for
+the reindex, a worker's cycle carries it out, and meanwhile a tightened publisher's articles are left out of search."""
+
+from io import StringIO
 
 import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
 
+from newsdesk.articles.admin import SEARCH_REINDEX_QUEUED
+from newsdesk.articles.models import Article, SearchReindexRequest
+from newsdesk.ingest.models import PeriodicJob
 from newsdesk.sources.models import Publisher
 from tests.factories import make_article, make_publisher
 
@@ -26,9 +34,19 @@ def _admin_change_policy(client, publisher: Publisher, policy: str):
     return client.post(path, data, follow=True)
 
 
+def _worker_once() -> str:
+    """One real `newsdesk worker --once` cycle, its search reindex job due (as it is a few seconds after the last)."""
+    PeriodicJob.objects.filter(name="search_reindex").update(next_run_at=timezone.now())
+    out = StringIO()
+    call_command("worker", "--once", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
 def test_search_stops_matching_body_text_when_the_admin_makes_a_publisher_headline_only(client):
     publisher = make_publisher(name="Harbour Gazette", policy=Publisher.DisplayPolicy.FULL)
-    make_article(publisher, title="Pier reopens", summary="A pier story.", body_text=f"The {BODY_WORD} swam by.")
+    article = make_article(
+        publisher, title="Pier reopens", summary="A pier story.", body_text=f"The {BODY_WORD} swam by."
+    )
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests")
     assert "1 result for" in _search(client, BODY_WORD)
 
@@ -36,8 +54,16 @@ def test_search_stops_matching_body_text_when_the_admin_makes_a_publisher_headli
     response = _admin_change_policy(client, publisher, Publisher.DisplayPolicy.HEADLINE)
     client.logout()
 
-    assert "Search index updated for 1 article(s)." in response.content.decode()
+    assert SEARCH_REINDEX_QUEUED in response.content.decode()
     assert Publisher.objects.get(pk=publisher.pk).display_policy == Publisher.DisplayPolicy.HEADLINE
+    assert BODY_WORD in Article.objects.get(pk=article.pk).search_text  # the request left the reindex to a worker
+    assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)  # meanwhile the publisher is left out
+    assert "Pier reopens" not in _search(client, "pier")
+
+    assert "job search_reindex: 1 articles reindexed" in _worker_once()
+
+    assert BODY_WORD not in Article.objects.get(pk=article.pk).search_text
+    assert not SearchReindexRequest.objects.exists()
     assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)
     by_title = _search(client, "pier")
     assert "Pier reopens" in by_title
@@ -47,7 +73,9 @@ def test_search_stops_matching_body_text_when_the_admin_makes_a_publisher_headli
 
 def test_search_follows_each_policy_change_both_ways(client):
     publisher = make_publisher(name="Harbour Gazette", policy=Publisher.DisplayPolicy.HEADLINE)
-    make_article(publisher, title="Pier reopens", summary="A pier story.", body_text=f"The {BODY_WORD} swam by.")
+    make_article(
+        publisher, title="Pier reopens", summary="A pier story.", body_text=f"The {BODY_WORD} swam by.", image_url=""
+    )
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests")
     assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)
 
@@ -55,6 +83,7 @@ def test_search_follows_each_policy_change_both_ways(client):
         client.force_login(admin)
         _admin_change_policy(client, publisher, policy)
         client.logout()
+        _worker_once()
 
     change_policy(Publisher.DisplayPolicy.FULL)
     assert "1 result for" in _search(client, BODY_WORD)

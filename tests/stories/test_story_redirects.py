@@ -1,6 +1,7 @@
 """A story merged away (an article bridged it to another) or emptied at its close keeps its address: its page and
-its API item answer 301 to the story it became, one hop however often that one was merged in turn; a story deleted
-for any other reason (a takedown, a rebuild) leaves no redirect, and one to a story readers are not shown is a 404."""
+its API item answer 301 to the story it became, one hop however often that one was merged in turn; once that one is
+deleted for another reason (a takedown) the address answers 410 Gone; a rebuild leaves no redirect, and one to a
+story readers are not shown is a 404. The admin lists the redirects, read only."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from newsdesk.api.stories import ERROR_STORY_GONE
 from newsdesk.common.content_version import content_version
 from newsdesk.common.signals import target_replaced
 from newsdesk.reader.cluster.refine import Move
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.closing import story_moves_apply
 from newsdesk.stories.models import Story, StoryRedirect
-from newsdesk.stories.redirects import story_redirect_target
+from newsdesk.stories.redirects import story_gone, story_redirect_target
 from newsdesk.stories.services import stories_rebuild
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_story
@@ -136,7 +138,7 @@ def test_a_redirect_to_a_story_readers_are_not_shown_is_not_found():
     assert Client().get(f"/api/stories/{a.pk}").status_code == 404
 
 
-def test_a_story_taken_down_takes_the_redirects_to_it_along(django_capture_on_commit_callbacks):
+def test_an_address_whose_successor_was_taken_down_answers_gone(django_capture_on_commit_callbacks):
     a, b, _ = three_stories()
     replaced(a, b)
 
@@ -144,8 +146,59 @@ def test_a_story_taken_down_takes_the_redirects_to_it_along(django_capture_on_co
         b.lead_article.delete()  # a takedown deletes the article; its emptied story goes
 
     assert not Story.objects.filter(pk=b.pk).exists()
-    assert not StoryRedirect.objects.exists()
-    assert Client().get(f"/stories/{a.pk}/").status_code == 404
+    assert StoryRedirect.objects.get(old_id=a.pk).story_id is None
+    page = Client().get(f"/stories/{a.pk}/")
+    assert page.status_code == 410
+    assert "Story removed" in page.content.decode()
+    api = Client().get(f"/api/stories/{a.pk}")
+    assert (api.status_code, api.json()) == (410, {"error": ERROR_STORY_GONE})
+    # Its comments feed, whose address led to the successor's, is gone with it.
+    feed = Client().get(reverse("community:comments_feed", args=["stories.story", a.pk]))
+    assert feed.status_code == 410
+    # The story taken down itself was never merged anywhere: its address is simply not found.
+    assert Client().get(f"/stories/{b.pk}/").status_code == 404
+    assert Client().get(f"/api/stories/{b.pk}").status_code == 404
+    assert Client().get(reverse("community:comments_feed", args=["stories.story", b.pk])).status_code == 404
+
+
+def test_a_chain_whose_last_story_is_taken_down_is_gone_at_every_hop(django_capture_on_commit_callbacks):
+    a, b, c = three_stories()
+    replaced(a, b)
+    replaced(b, c)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        c.lead_article.delete()
+
+    assert dict(StoryRedirect.objects.values_list("old_id", "story_id")) == {a.pk: None, b.pk: None}
+    for old in (a, b):
+        assert Client().get(f"/stories/{old.pk}/").status_code == 410
+        assert Client().get(f"/api/stories/{old.pk}").status_code == 410
+    assert story_redirect_target(story_id=a.pk) is None
+
+
+def test_a_live_story_is_never_answered_gone():
+    a = three_stories()[0]
+    StoryRedirect.objects.create(old_id=a.pk, story=None)  # never written so: a row can not hide a live story
+    assert Client().get(f"/stories/{a.pk}/").status_code == 200
+    assert not story_gone(story_id=a.pk)
+
+
+def test_the_admin_lists_the_redirects_read_only_and_finds_them_by_id(admin_client):
+    a, b, c = three_stories()
+    replaced(a, c)
+    replaced(b, c)
+
+    found = admin_client.get("/admin/stories/storyredirect/", {"q": str(a.pk)})
+    assert found.status_code == 200
+    assert list(found.context["cl"].result_list) == [StoryRedirect.objects.get(old_id=a.pk)]
+    by_target = admin_client.get("/admin/stories/storyredirect/", {"q": str(c.pk)})
+    assert len(by_target.context["cl"].result_list) == 2
+    assert admin_client.get("/admin/stories/storyredirect/", {"q": "not-a-number"}).status_code == 200
+    assert admin_client.get("/admin/stories/storyredirect/add/").status_code == 403
+    redirect = StoryRedirect.objects.get(old_id=a.pk)
+    change = admin_client.post(f"/admin/stories/storyredirect/{redirect.pk}/change/", {"old_id": 1, "story": b.pk})
+    assert change.status_code == 403
+    assert StoryRedirect.objects.get(pk=redirect.pk).story_id == c.pk
 
 
 def test_unknown_ids_and_live_stories_never_redirect():

@@ -238,8 +238,12 @@ def test_home_language_filter_keeps_stories_covered_in_that_language(client, wir
 
 
 def test_home_in_a_language_names_it_and_a_code_no_language_has_is_shown_as_given(client, wire_story):
-    # A reader reads "Top stories in German", not a code; a well-formed code of no language known stays a code.
-    assert 'Top stories <span class="muted-heading">in German</span>' in client.get("/?lang=de").content.decode()
+    # A reader reads "Top stories in German", not a code, and the name the language menu and the badges give it
+    # (its own, marked with its lang); a well-formed code of no language known stays a code.
+    german = client.get("/?lang=de").content.decode()
+    assert 'Top stories <span class="muted-heading">in German (<span lang="de">Deutsch</span>)</span>' in german
+    english = client.get("/?lang=en").content.decode()
+    assert 'Top stories <span class="muted-heading">in English</span>' in english  # its own name is its English one
     unknown = client.get("/?lang=zz")
     assert unknown.status_code == 200
     assert "No stories covered in zz yet." in unknown.content.decode()
@@ -251,7 +255,7 @@ def test_home_in_a_language_no_story_is_covered_in_says_so_and_leads_back(client
     html = client.get("/?lang=pt").content.decode()
 
     assert "No articles yet" not in html
-    assert "No stories covered in Portuguese yet." in html
+    assert 'No stories covered in Portuguese (<span lang="pt">Português</span>) yet.' in html
     assert '<a href="/">Top stories in every language</a>' in html
 
 

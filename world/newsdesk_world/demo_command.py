@@ -1,7 +1,9 @@
-"""`newsdesk demo`: start the simulated world, ingest it, print an admin login, serve the site."""
+"""`newsdesk demo`: start the simulated world, ingest it, print an admin login, serve the site with a worker beside it."""
 
 import sys
+from contextlib import nullcontext
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,8 +13,20 @@ from newsdesk.ingest.demo import admin_ensure, demo_ingest
 from newsdesk.ingest.progress import refresh_progress
 from newsdesk.site.serving import check_port_free, serve_site
 from newsdesk.sources.models import Feed, Publisher
+from newsdesk_world.demo_worker import demo_worker
 from newsdesk_world.generator import generate_world
 from newsdesk_world.server import WorldServerError, serve_world
+
+
+def demo_site_url_set(*, port: int) -> None:
+    """Serving on 127.0.0.1:`port`, the demo's absolute URLs (canonical links, feeds, sitemaps, robots.txt, emails)
+    name that port: the settings' default site URL is :8000, which `--port` would otherwise leave pointing at
+    nothing (or at another site). A NEWSDESK_SITE_URL the operator set is kept. Set before the site's processes
+    fork, so each of them has it."""
+    if settings.SITE_URL_CONFIGURED:
+        return
+    settings.SITE_URL = f"http://127.0.0.1:{port}"
+    settings.CSRF_TRUSTED_ORIGINS = [settings.SITE_URL]
 
 
 class Command(BaseCommand):
@@ -20,6 +34,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="ingest into the data dir and exit")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="serve without the worker (feeds are not refreshed after)"
+        )
         parser.add_argument("--port", type=port, default=8000, help="site port (default 8000)")
         parser.add_argument(
             "--world-port", type=port_or_zero, default=8100, help="first port of the simulated world (0: free ports)"
@@ -61,9 +78,13 @@ class Command(BaseCommand):
             self.stdout.write("the first sign-in sets up two-factor codes (any TOTP authenticator app)")
             if options["no_serve"]:
                 return
+            demo_site_url_set(port=options["port"])
             self.stdout.write(
                 f"site: http://127.0.0.1:{options['port']}/   admin: http://127.0.0.1:{options['port']}/admin/"
             )
-            serve_site(host="127.0.0.1", port=options["port"], stdout=self.stdout)
+            # Started before the site, whose processes it shares the database with (SQLite: WAL, a busy timeout
+            # and IMMEDIATE transactions, config/settings/base.py); stopped once the site has stopped, however.
+            with nullcontext() if options["no_worker"] else demo_worker(self.stdout):
+                serve_site(host="127.0.0.1", port=options["port"], stdout=self.stdout)
         finally:
             server.stop()

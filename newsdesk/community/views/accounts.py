@@ -1,5 +1,6 @@
 """Accounts pages: sign up, confirm email, sign in (with the staff's TOTP step), two-factor setup."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -11,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_otp import login as otp_login
 
+from newsdesk.common.site_url import site_url_for
 from newsdesk.community import two_factor
 from newsdesk.community.accounts import VERIFY_LINK_INVALID, account_signup, account_verify
 from newsdesk.community.forms import NOT_CONFIRMED_HINT, CodeForm, SignInForm, SignUpForm
@@ -47,6 +49,7 @@ class SignUpView(View):
                 email=form.cleaned_data["email"],
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password1"],
+                site_url=site_url_for(request),
             )
             return render(request, "accounts/signup_done.html", {"message": SIGNED_UP.format(email=user.email)})
         return render(request, self.template_name, {"form": form}, status=400)
@@ -162,8 +165,15 @@ class SignOutView(auth_views.LogoutView):
     template_name = "accounts/message.html"
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_valid(self, form):
+        # The email names the site as every other email does (Django's default is the request's host name).
+        self.extra_email_context = {"site_name": settings.SITE_NAME}
+        return super().form_valid(form)
+
+
 PASSWORD_RESET_VIEWS = {
-    "password_reset": auth_views.PasswordResetView.as_view(
+    "password_reset": PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email_password_reset.txt",
         subject_template_name="accounts/email_password_reset_subject.txt",

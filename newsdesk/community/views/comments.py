@@ -9,7 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views import View
 
 from newsdesk.community import services, spam
-from newsdesk.community.forms import CommentEditForm, CommentForm, CommentReportForm
+from newsdesk.community.forms import NO_SUCH_PARENT, CommentEditForm, CommentForm, CommentReportForm
 from newsdesk.community.models import Comment
 from newsdesk.community.targets import UnknownTarget, target_get, target_type
 
@@ -17,7 +17,6 @@ POSTED = "Your comment is posted."
 POSTED_PENDING = "Thanks! Your comment will appear once a moderator has approved it (only you see it until then)."
 EDITED = "Your comment is updated."
 REPORTED = "Thanks: a moderator will look at this comment."
-NO_SUCH_PARENT = "The comment you replied to is no longer there; post yours as a new comment."
 
 
 def _target_or_404(label: str, pk: int):

@@ -24,6 +24,7 @@ from newsdesk.reader.extract.boilerplate import (
     paragraphs_from_breaks,
     prune_boilerplate,
     strip_inert,
+    unwrap_layout_tables,
     wrap_stray_text,
 )
 from newsdesk.reader.extract.candidates import BodyCandidate
@@ -206,6 +207,7 @@ def _body_candidates(
     if prune:
         prune_boilerplate(pruned)
     merge_sibling_articles(pruned)
+    unwrap_layout_tables(pruned)
     paragraphs_from_breaks(pruned)
     wrap_stray_text(pruned)
     found = [

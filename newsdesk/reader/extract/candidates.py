@@ -55,19 +55,25 @@ _RAIL_HEADING = re.compile(
     r"|top stories\b|you (?:may|might) (?:also )?like\b|don.t miss\b|must.reads?\b|also (?:read|on)\b"
     r"|(?:à )?lire aussi\b|sur le même sujet\b|mehr zum thema\b|weitere (?:artikel|nachrichten|meldungen)\b"
     r"|lee también\b|te puede interesar\b|más noticias\b"
-    r"|other (?:\w+ )?(?:columns|stories|articles|news)\b)",
+    r"|other (?:\w+ )?(?:columns|stories|articles|news)\b"
+    r"|(?:today|elsewhere) on\b|(?:from )?around the web\b"  # "Today on WebMD": a site's own rail
+    r"|featured (?:slide ?shows?|videos?|galler(?:y|ies)|stories|articles|posts)\b)",
     re.I,
 )
 _RAIL_ITEM_WORDS = 20
 _TEASER_WORDS = 50  # a teaser's standfirst under its headline: a sentence or two
 _RAIL_MIN_ITEMS = 3
 _RAIL_HEADING_WORDS = 8
+_PLACEHOLDER_WORDS = 30  # a line or two: what a rail shows while its items load
 # Chrome above the article that trafilatura keeps: a breadcrumb ("News > Economy > Business") and a line that is
-# only a timestamp ("Published 2013-10-24 03:00:00 Updated 2013-10-24 03:00:00", in any language's words).
+# only a timestamp ("Published 2013-10-24 03:00:00 Updated 2013-10-24 03:00:00", in any language's words; "Sunday,
+# Feb 1, 2015 11:57 AM UTC", an English month's name).
 _CRUMB_SPLIT = re.compile(r"\s*[>\u203a»]\s*")
-_DATE_IN_LINE = re.compile(r"\b\d{4}[-./]\d{1,2}[-./]\d{1,2}\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{4}\b")
+_MONTH_DATE = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b"
+_DATE_IN_LINE = re.compile(r"\b\d{4}[-./]\d{1,2}[-./]\d{1,2}\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{4}\b|" + _MONTH_DATE, re.I)
 _DATE_TOKENS = re.compile(
-    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?", re.I
+    r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{1,2}:\d{2}(?::\d{2})?|[ap]\.?m\.?|" + _MONTH_DATE,
+    re.I,
 )
 _TOP_ELEMENTS = 3
 # A breadcrumb has at most 10 words, a timestamp line at most 4 beside its dates and times: longer is no such line.
@@ -212,7 +218,8 @@ def _draft(source: str, body: etree._Element, *, base_url: str, allow_loopback: 
         # The draft's tree is ours and read no more: sanitized in place, not serialized and parsed again.
         return _candidate(source, sanitize_element(body, base_url=base_url, allow_loopback=allow_loopback))
 
-    blocks = [el for el in body if "".join(el.itertext()).strip()]
+    # Read up to each block's first words, not all its text (one table can hold the whole article).
+    blocks = [el for el in body if any(part.strip() for part in el.itertext())]
     first = blocks[0] if blocks else None
     return BodyCandidate(
         source=source,
@@ -251,7 +258,8 @@ def _drop_top_chrome(body: etree._Element) -> None:
     """A breadcrumb ("News > Economy > Business") or a bare timestamp line ("Published 2013-10-24 03:00") among the
     first elements of trafilatura's body: page chrome above the article."""
     for el in list(body)[:_TOP_ELEMENTS]:
-        words = "".join(el.itertext()).split()
+        # Split no further than one word past a line: the whole body in one element is not split into all its words.
+        words = "".join(el.itertext()).split(None, _TOP_LINE_WORDS)
         if len(words) > _TOP_LINE_WORDS:  # a paragraph, or the whole body in one element: its text is no line
             continue
         text = " ".join(words)
@@ -263,9 +271,9 @@ def _drop_top_chrome(body: etree._Element) -> None:
 
 
 def _drop_trailing_rail(body: etree._Element) -> None:
-    """A rail of headlines that trafilatura kept at the end of the body: a short heading that names it ("More
-    Must-Reads From TIME", "Related stories"), then a list of at least three headline-length items, then nothing
-    longer than a line. The heading, the list and what follows go."""
+    """A rail of other stories that trafilatura kept at the end of the body: a short heading that names it ("More
+    Must-Reads From TIME", "Related stories", "Featured Slide Shows"), then its items (_rail_lists, _teaser_cards) or
+    only the placeholders of items that never came (_placeholders_only). The heading and all that follows go."""
     children = list(body)
     for index, el in enumerate(children):
         if el.tag != "head":
@@ -274,22 +282,40 @@ def _drop_trailing_rail(body: etree._Element) -> None:
         if len(heading.split()) > _RAIL_HEADING_WORDS or not _RAIL_HEADING.match(heading):
             continue
         after = children[index + 1 :]
-        if not (_headline_list(after) or _teaser_cards(after)):
+        if not (_rail_lists(after) or _teaser_cards(after) or _placeholders_only(after)):
             continue
         for gone in (el, *after):
             drop_keep_tail(gone, blank_tail=False)
         return
 
 
-def _headline_list(after: list[etree._Element]) -> bool:
-    """A list of at least three headline-length items, then nothing longer than a line."""
+def _rail_lists(after: list[etree._Element]) -> bool:
+    """Lists holding at least three items, each a headline (at most a line) or a card (an item with a heading of its
+    own: a slideshow's slides, a carousel's teasers; an article's own bullet points have no headings), and nothing
+    else longer than a line."""
     if not after or after[0].tag != "list":
         return False
-    items = [" ".join("".join(item.itertext()).split()) for item in after[0]]
-    items = [item for item in items if item]
-    if len(items) < _RAIL_MIN_ITEMS or any(len(item.split()) > _RAIL_ITEM_WORDS for item in items):
+    if any(el.tag != "list" and _word_count(el) > _RAIL_ITEM_WORDS for el in after):
         return False
-    return all(len("".join(other.itertext()).split()) <= _RAIL_ITEM_WORDS for other in after[1:])
+    items = [item for el in after if el.tag == "list" for item in el if _word_count(item)]
+    return len(items) >= _RAIL_MIN_ITEMS and all(
+        _word_count(item) <= _RAIL_ITEM_WORDS or item.find(".//head") is not None for item in items
+    )
+
+
+def _placeholders_only(after: list[etree._Element]) -> bool:
+    """No items at all, a line or two at most: the rail's items load by script, or trafilatura dropped them as links,
+    and what is left are placeholders ("Loading Comments...", "Please wait...") or another widget's line."""
+    counts = [_word_count(el) for el in after]
+    return (
+        all(el.tag != "list" for el in after)
+        and all(count <= _RAIL_ITEM_WORDS for count in counts)
+        and sum(counts) <= _PLACEHOLDER_WORDS
+    )
+
+
+def _word_count(el: etree._Element) -> int:
+    return len("".join(el.itertext()).split())
 
 
 def _teaser_cards(after: list[etree._Element]) -> bool:

@@ -7,7 +7,6 @@ from newsdesk.articles.search import SearchFilter
 from newsdesk.articles.selectors import article_search_keys
 from newsdesk.reader.stemming import QUERY_LANGUAGES
 from newsdesk.site.cards import article_key_items_html
-from newsdesk.site.languages import language_name
 from newsdesk.site.syndication import feed_links
 from newsdesk.sources.selectors import publisher_list
 from newsdesk.stories.selectors import SHOWN_REPEAT
@@ -73,7 +72,6 @@ class ArticleSearchView(View):
         context = {
             "query": query,
             "language": language,
-            "language_name": language_name(language),
             "values": values,
             "error": error,
             "languages": languages,

@@ -1,4 +1,5 @@
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
@@ -9,8 +10,9 @@ from newsdesk.site.page_cache import page_response
 from newsdesk.site.story_page import STORY_DETAIL, story_page
 from newsdesk.site.syndication import STORIES, FeedLink, feed_links
 from newsdesk.stories.models import Story
-from newsdesk.stories.redirects import story_redirect_target
+from newsdesk.stories.redirects import story_gone, story_redirect_target
 
+STORY_GONE_TEMPLATE = "site/story_gone.html"
 COMMENTS_FEED_TITLE = "Comments on “{headline}” (Atom)"
 
 
@@ -21,6 +23,9 @@ class StoryDetailView(View):
         if found is None:
             # A story merged into another (or emptied at its close): its address leads to the one it became.
             target = story_redirect_target(story_id=story_id)
+            if target is None and story_gone(story_id=story_id):
+                # What it became was removed since (a takedown): gone for good, not a mistyped address.
+                return render(request, STORY_GONE_TEMPLATE, status=410)
             if target is None:
                 raise Http404("No such story")
             return moved_permanently(request, url_for("site:story", target))

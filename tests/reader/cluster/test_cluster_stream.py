@@ -74,3 +74,25 @@ def test_a_stream_without_times_closes_every_story_at_its_end():
     unrefined = stream_of(rows, replace(OPTIONS, refine_passes=0))
     assert unrefined.finish() == before
     assert unrefined.moves == 0
+
+
+def test_a_late_row_joining_a_closed_story_reopens_it_with_every_member():
+    # m0 and m1 open a story that closes when the stream passes 09:00 + 12 h; then m2, dated 10:00, arrives late
+    # (a feed that lagged) and joins it, as the product lets an article join a closed story inside its window.
+    rows = [row("m0", MYSORE[0], "05T08:00"), row("m1", MYSORE[1], "05T09:00"), tick("t0", "05T21:30")]
+    stream = stream_of(rows)
+    story = stream.clusterer.resolve(stream.story_of["m0"])
+    assert story not in stream.members  # closed
+
+    stream.add(row("m2", MYSORE[2], "05T10:00"))
+
+    assert stream.clusterer.resolve(stream.story_of["m2"]) == story
+    # Open again with all its members, not the late one alone: its next close refines them all (and recomputes its
+    # window from all of their times, not from the late row's alone).
+    assert [member.key for member in stream.members[story]] == ["m0", "m1", "m2"]
+    stream.add(tick("t1", "05T22:30"))
+    assert story not in stream.members
+    state = stream.clusterer.states[story]
+    assert (state.size, state.first_seen.hour, state.last_seen.hour) == (3, 8, 10)
+    final = stream.finish()
+    assert final["m0"] == final["m2"]

@@ -13,6 +13,7 @@ from newsdesk.reader.extract.boilerplate import (
     paragraphs_from_breaks,
     prune_boilerplate,
     strip_inert,
+    unwrap_layout_tables,
     wrap_stray_text,
 )
 
@@ -148,6 +149,57 @@ def test_loose_text_that_is_short_after_inline_markup_or_without_paragraphs_stay
         assert lxml.html.tostring(tree) == before
 
 
+def test_styled_text_on_a_line_of_its_own_beside_paragraphs_becomes_a_paragraph():
+    # A how-to's step headings written as <span>s (and a <strong> after a block), each on its own line.
+    page = (
+        "<html><body><div><span class='head'>Step 1</span><p>Cut the foam.</p></div>"
+        "<div><p>Intro.</p><strong>What You'll Need:</strong><ul><li>Moss</li></ul></div></body></html>"
+    )
+    wrapped, paragraphs = _paragraph_texts(page)
+    assert wrapped == 2
+    assert paragraphs == ["Step 1", "Cut the foam.", "Intro.", "What You'll Need:"]
+
+
+def test_styled_text_inside_a_sentence_or_before_inline_markup_stays():
+    for page in (
+        "<html><body><div><p>A paragraph.</p><b>Bold</b> words of a sentence.<p>More.</p></div></body></html>",
+        "<html><body><div>Text before <span>it</span><p>More.</p></div></body></html>",
+        "<html><body><div><p>A paragraph.</p><span>A label</span><a href='/x'>a link</a></div></body></html>",
+        "<html><body><div><p>A paragraph.</p><span> </span><p>More.</p></div></body></html>",  # nothing to read
+    ):
+        tree = lxml.html.document_fromstring(page)
+        before = lxml.html.tostring(tree)
+        assert wrap_stray_text(tree) == 0
+        assert lxml.html.tostring(tree) == before
+
+
+FIGURES = "<table><tr><th>Developer</th><th>Changesets</th></tr><tr><td>Herbert</td><td>63</td></tr></table>"
+ARTICLE_CELL = "".join(f"<p>Paragraph {n} of the weekly edition.</p>" for n in range(3))
+
+
+def test_a_table_laying_out_the_page_around_tables_of_its_own_becomes_divs():
+    page = (
+        f"<html><body><table class='Page'><tbody><tr><td>Menu</td><td>{ARTICLE_CELL}{FIGURES}</td></tr></tbody></table>"
+    )
+    tree = lxml.html.document_fromstring(page + "</body></html>")
+    assert unwrap_layout_tables(tree) == 1
+    layout = tree.body[0]
+    assert (layout.tag, layout[0].tag, layout[0][0].tag, layout[0][0][1].tag) == ("div", "div", "div", "div")
+    assert [t.tag for t in layout.iter("table", "td", "th")] == ["table", "th", "th", "td", "td"]  # the figures stay
+
+
+def test_data_tables_and_a_layout_table_without_tables_inside_stay():
+    for page in (
+        f"<html><body><p>Intro.</p>{FIGURES}</body></html>",
+        f"<html><body><table><tr><td>{ARTICLE_CELL}</td></tr></table></body></html>",  # trafilatura reads it whole
+        f"<html><body><table><tr><td><p>One paragraph.</p>{FIGURES}</td></tr></table></body></html>",
+    ):
+        tree = lxml.html.document_fromstring(page)
+        before = lxml.html.tostring(tree)
+        assert unwrap_layout_tables(tree) == 0
+        assert lxml.html.tostring(tree) == before
+
+
 def _break_page(runs: int, extra: str = "") -> lxml.html.HtmlElement:
     text = "<br><br>\n".join(f"Run {n} of the story, where the <em>Ledger</em> reported the vote." for n in range(runs))
     return lxml.html.document_fromstring(f"<html><body><div id='story'>{text}{extra}</div></body></html>")
@@ -235,3 +287,12 @@ def test_a_line_of_the_pages_tags_is_chrome_but_a_sentence_after_such_a_word_is_
         "Tags: " + ", ".join(["a long run of names"] * 20),  # longer than any tag line
     ):
         assert not is_call_to_action(line), line
+
+
+def test_a_call_to_action_is_judged_by_its_words_once_spaced_however_long_its_raw_text():
+    # Whitespace between the words does not count against the length: the text is judged once its spacing is undone.
+    assert is_call_to_action("Comments are closed" + " \n\t" * 200 + "here.")
+    # 220 characters once spaced is still a line; one word more is a paragraph (the split stops at 110 words).
+    assert is_call_to_action("Comments are closed" + " x" * 100)
+    assert not is_call_to_action("Comments are closed" + " x" * 101)
+    assert not is_call_to_action("Comments are closed" + " x" * 5000)

@@ -381,6 +381,53 @@ def test_a_list_that_is_not_a_trailing_rail_stays(heading, items, after):
     assert "Another headline number 1" in text
 
 
+def _tail(heading: str, tail: str) -> str:
+    paragraphs = "".join(f"<p>{sentence}.</p>" for sentence in ARTICLE.split(". "))
+    body = etree.fromstring(f"<body>{paragraphs}<head>{heading}</head>{tail}</body>")
+    _drop_trailing_rail(body)
+    return " ".join("".join(body.itertext()).split())
+
+
+SLIDE = "<item><list><item>Previous</item><item>Next</item></list><head>A nation of girls slideshow</head>{}</item>"
+QUOTE = (
+    "<p>“In life many people have two faces. You think you know someone, but they are not always what they seem.”</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("heading", "tail"),
+    [
+        # a slideshow: its controls, then slides that are cards (a heading each), then another rail's placeholder
+        (
+            "Featured Slide Shows",
+            "<list><item>1 of 5</item><item>Close</item></list>"
+            f"<list>{SLIDE.format('<p>A photo contest winner</p>')}{SLIDE.format(QUOTE)}{SLIDE.format(QUOTE)}</list>"
+            "<head>Related Videos</head><p>Loading Comments...</p>",
+        ),
+        ("Related Videos", "<p>Loading Comments...</p>"),  # the rail's items load by script
+        ("Today on WebMD", "<p>Please wait...</p><p>This feature is temporarily unavailable. Try again later.</p>"),
+        ("Related stories", ""),
+    ],
+)
+def test_a_rail_whose_items_are_cards_or_never_came_goes(heading, tail):
+    text = _tail(heading, tail)
+    assert text.endswith("Sentence 11 of the article tells what happened in the town on day 11..")
+    for gone in (heading, "Loading", "slideshow", "Please wait"):
+        assert gone not in text
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        f"<p>{ARTICLE}</p>",  # the article goes on under it
+        "<p>A line under the heading of the article's own closing section.</p>" * 3,  # more than a line or two
+        f"<list><item>{ARTICLE}</item><item>{ARTICLE}</item><item>{ARTICLE}</item></list>",  # long points, no cards
+    ],
+)
+def test_a_rail_name_followed_by_the_articles_own_text_stays(tail):
+    assert "Related stories" in _tail("Related stories", tail)
+
+
 def _cards(heading: str, cards: list[tuple[str, str]]) -> str:
     # trafilatura's body tree for a rail of teaser cards: <head> headline, then a <p> standfirst (or none)
     tail = "".join(f"<head>{title}</head>" + (f"<p>{lead}</p>" if lead else "") for title, lead in cards)
@@ -430,11 +477,13 @@ def test_a_breadcrumb_or_a_bare_timestamp_above_the_article_goes():
         _top("뉴스 \u203a 경제 \u203a 기업·CEO", "기사입력 2013-10-24 03:00:00 기사수정 2013-10-24 03:00:00") == ARTICLE
     )
     assert _top("Posted 10/24/2013 3:00 p.m.") == ARTICLE
+    assert _top("Sunday, Feb 1, 2015 11:57 AM UTC", "Updated September 3rd, 2019") == ARTICLE
 
 
 def test_lines_that_say_more_than_a_date_or_sit_lower_stay():
     kept = [
         "The council met on 2013-10-24 and voted to reopen the harbour.",  # a sentence with a date in it
+        "On May 5, 2019 the council voted to reopen the harbour.",
         "Prices rose &gt; 5% in March &gt; the fastest pace &gt; since the spring of last year",  # too long a crumb
     ]
     for line in kept:

@@ -3,7 +3,9 @@
 Each case is a small hand-written page of one kind the issue names: a live blog, a gallery, a paywall teaser, a
 cookie wall, a comment section, and the failure classes seen on real pages (a "paywall"/"premium"/"subscriber"
 container that holds the body itself, inline link previews glued into sentences, a byline with the date glued on,
-a date-only published time, an `<html lang>` the text contradicts, the site name left at the end of the title).
+a date-only published time, an `<html lang>` the text contradicts, the site name left at the end of the title; and
+since, among others: a slideshow and a script-loaded rail after the article, step headings written as styled
+`<span>`s beside paragraphs, an article that is the cell of a layout table holding tables of its own).
 The .json file holds what must come out: any of title, byline, language, image_url, published (ISO 8601),
 published_is_date, and text snippets the body must contain (`body_contains`) and must not (`body_excludes`).
 """

@@ -90,7 +90,8 @@ class Command(BaseCommand):
                 if rights.removed:
                     self.stdout.write(f"takedowns carried out: {', '.join(map(str, rights.removed))}")
                 for name, outcome in jobs.items():
-                    self.stdout.write(f"job {name}: {outcome}")
+                    if outcome:  # a job with nothing to do says nothing
+                        self.stdout.write(f"job {name}: {outcome}")
                 if images.stored:
                     self.stdout.write(f"images stored: {len(images.stored)}")
                 if stats.feeds:
