@@ -166,8 +166,8 @@ def test_reprocess_closes_the_stories_already_quiet_as_the_workers_would():
 
 def pirate_reports(*, stray_alone: bool = False):
     """The Mysore story (three reports, then a Sukanya report that joined it early: `stray_alone` puts that one in a
-    story of its own instead) and the Sukanya story (two reports, three and four hours later), stored as streaming
-    assignment stores them; the stray is the Mysore story's last member. Returns (mysore, stray's story, sukanya),
+    story of its own instead) and the Sukanya story (two reports, three and four hours later), assigned as ingestion
+    assigns them, then moved into that layout; the stray is the Mysore story's last member. Returns (mysore, stray's story, sukanya),
     the stray and the time the stray's story is quiet."""
     start = timezone.now() - timedelta(days=2)
     articles = [
@@ -181,15 +181,21 @@ def pirate_reports(*, stray_alone: bool = False):
         for n, (title, text) in enumerate([*MYSORE, STRAY, *SUKANYA])
     ]
     for article in articles:
-        story_assign(article=article)
+        story_assign(article=article)  # counted in the document frequencies, as ingestion counts them
+    # Then laid out as above, whatever the stream made of six reports of one sea: with the document frequencies of
+    # these six alone, the Sukanya reports join the Mysore story.
     mysore = Story.objects.get(memberships__article=articles[0])
     sukanya = Story.objects.get(memberships__article=articles[-1])
+    if sukanya.pk == mysore.pk:
+        sukanya = Story.objects.create(headline=articles[-1].title, first_seen=start, last_seen=start)
     stray = articles[3]
-    assert mysore.pk != sukanya.pk
     home = Story.objects.create(headline=stray.title, first_seen=start, last_seen=start) if stray_alone else mysore
+    StoryMembership.objects.filter(article__in=articles[:3]).update(story=mysore)
+    StoryMembership.objects.filter(article__in=articles[4:]).update(story=sukanya)
     StoryMembership.objects.filter(article=stray).update(story=home)
     for story in {mysore, sukanya, home}:
         _story_state_rebuild(story, CLUSTER_OPTIONS)  # as if it had joined there
+    Story.objects.exclude(pk__in=[mysore.pk, sukanya.pk, home.pk]).delete()  # any other the stream opened: empty now
     return mysore, home, sukanya, stray, stray.published_at + CLUSTER_OPTIONS.quiet_period + timedelta(minutes=1)
 
 
