@@ -3,8 +3,9 @@ in the story turn (the worker's periodic job `stories_close`, and `newsdesk repr
 
 Streaming assignment joins each article once, against the stories open when it came: an early wrong join depends on
 the order articles arrived in. At a story's close every full-text member is scored again against the story without
-it and the other stories open at its time (reader.cluster.refine), and moves where it fits better. The moves are
-stored here: the membership row points at the new story, both stories keep the states the clusterer holds and are
+it and the other stories open at its time (reader.cluster.refine), and moves where it fits better; a story of
+headlines alone is scored as one article and merges whole into another it matches (refine.story_merge: every
+member moves). The moves are stored here: the membership row points at the new story, both stories keep the states the clusterer holds and are
 recounted, and a story left with no member is deleted, its comments handed to the story that took its members.
 """
 

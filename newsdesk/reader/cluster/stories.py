@@ -261,7 +261,7 @@ class StoryClusterer:
                     other for score, other in found[1:] if score >= bar and self._mergeable(key, other, title_only)
                 )
             for other in merged:
-                self._merge(key, other)
+                self.merge(key, other)
         else:
             key = new_key if new_key is not None else self._new_key()
             self.states[key] = StoryState()
@@ -286,7 +286,10 @@ class StoryClusterer:
             key = self.merged_into[key]
         return key
 
-    def _merge(self, key: object, other: object) -> None:
+    def merge(self, key: object, other: object) -> None:
+        """Story `key` takes in every member of story `other` (the two are one event): `other` is gone from the
+        states and the index, and `resolve(other)` gives `key` from now on (assign's merges; cluster.refine.story_merge
+        at a story's close)."""
         self.merged_into[other] = key
         self.forget(key)
         self.forget(other)
