@@ -1,10 +1,12 @@
 """Our clusterer over a stream the way the product runs it (eval/cluster_eval.py `ours`): each article joins a story
 or opens one (StoryClusterer.assign), and a story closes once the stream's time passes its last article's time plus
 the quiet period; at its close the refinement pass (reader.cluster.refine) may move its full-text members to the
-other stories open at their times. At the end of the stream every story still open closes, by its last article's
-time (stories without times first), then by its first article's position: a stream without times (ECB+) closes
-all of its stories there. With ClusterOptions.regroup_at_close, a closing story is first split and its parts merged
-(reader.cluster.regroup); the parts that stay stories close with it and are refined too. A late row that joins a closed story opens it again with all of its members."""
+other stories open at their times, or merge a story of headlines alone whole into another. At the end of the stream
+every story still open closes, by its last article's time (stories without times first), then by its first
+article's position: a stream without times (ECB+) closes all of its stories there. With
+ClusterOptions.regroup_at_close, a closing story is first split and its parts merged (reader.cluster.regroup); the
+parts that stay stories close with it and are refined too. A late row that joins a closed story opens it again with
+all of its members."""
 
 from __future__ import annotations
 
@@ -134,12 +136,16 @@ class Stream:
         moves = refine_story(self.clusterer, key, members)
         moved = {move.member for move in moves}
         self.closed[key] = [member for member in members if member.key not in moved]
+        by_key = {member.key: member for member in members}
+        gained = {}
         for move in moves:
             self.story_of[move.member] = move.target
             self.moves += 1
-            taken = [m for m in members if m.key == move.member]
+            taken = by_key[move.member]
             if move.target in self.members:
-                self.members[move.target].extend(taken)
-                self._due(move.target)
-            else:  # a closed story keeps what it has (it is not refined twice), all of it remembered
-                self.closed.setdefault(move.target, []).extend(taken)
+                self.members[move.target].append(taken)
+                gained[move.target] = True
+            else:  # a story closed already keeps what it has (it is not refined twice), all of it remembered
+                self.closed.setdefault(move.target, []).append(taken)
+        for target in gained:  # once each, not once a member (a merge at a close moves a whole story)
+            self._due(target)

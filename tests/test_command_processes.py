@@ -34,6 +34,9 @@ pytestmark = pytest.mark.slow
 # Generous: these start Django (and for the demo a whole world) on a shared, loaded 2-core CI machine.
 COMMAND_TIMEOUT_S = 240
 SERVER_START_TIMEOUT_S = 60
+# Ctrl-C stops `newsdesk serve` and `newsdesk demo` (its worker included) within ~1-3 s; a worker that missed its
+# shutdown made it ~20 s (granian's workers_kill_timeout): see test_ctrl_c_stops_serve_and_its_workers_within_seconds.
+CTRL_C_STOP_S = 8
 
 
 def _own_data_dir_env(data_dir: Path) -> dict[str, str]:
@@ -53,8 +56,9 @@ def _newsdesk(*args: str) -> list[str]:
     return python_argv("-m", "newsdesk", *args)
 
 
-def _serve(env: dict[str, str], log: Path, *options: str) -> tuple[subprocess.Popen, str]:
-    """Start `newsdesk serve` on a free port and wait until it answers."""
+def _serve(env: dict[str, str], log: Path, *options: str, own_group: bool = False) -> tuple[subprocess.Popen, str]:
+    """Start `newsdesk serve` on a free port and wait until it answers; `own_group`: in a session and process group
+    of its own, as a terminal runs a command in the foreground (its pid is the group's id)."""
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
@@ -63,6 +67,7 @@ def _serve(env: dict[str, str], log: Path, *options: str) -> tuple[subprocess.Po
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=own_group,
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
@@ -79,14 +84,17 @@ def _serve(env: dict[str, str], log: Path, *options: str) -> tuple[subprocess.Po
             time.sleep(0.2)
 
 
-def _stop(server: subprocess.Popen) -> int:
-    server.send_signal(signal.SIGTERM)
+def _ctrl_c(process: subprocess.Popen) -> tuple[int, float]:
+    """SIGINT to the process group of `process` (started in a session of its own), as a terminal's Ctrl-C sends it;
+    its exit status and the seconds it took to exit (killed after 30 s)."""
+    started = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
     try:
-        return server.wait(timeout=30)
+        returncode = process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
-        pytest.fail("newsdesk serve ignored SIGTERM")
+        process.kill()
+        returncode = process.wait(timeout=10)
+    return returncode, time.monotonic() - started
 
 
 def _csrf_token(page: httpx.Response) -> str:
@@ -117,7 +125,10 @@ def _demo_serving(env: dict[str, str], out: Path) -> tuple[subprocess.Popen, str
     port = free_port()
     argv = _newsdesk("demo", "--port", str(port), "--world-port", "0", "--seed", "5", "--slow-delay", "0.2")
     with out.open("w") as stdout:
-        demo = subprocess.Popen(argv, cwd=REPO, env=env, stdout=stdout, stderr=subprocess.STDOUT)
+        # In a session of its own, as a terminal runs it: stopped with Ctrl-C's SIGINT to its group (_ctrl_c).
+        demo = subprocess.Popen(
+            argv, cwd=REPO, env=env, stdout=stdout, stderr=subprocess.STDOUT, start_new_session=True
+        )
     base = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
@@ -163,7 +174,7 @@ def test_demo_ingests_the_world_and_serves_it_with_a_working_admin_login_and_a_w
         owners = _jobs_done(data / "newsdesk.sqlite3")
         worker_ran = _running(worker_pid)
     finally:
-        returncode = _stop(demo)
+        returncode, stop_s = _ctrl_c(demo)
 
     articles, publishers = int(held.group(1)), int(held.group(2))
     assert articles >= 300
@@ -189,7 +200,8 @@ def test_demo_ingests_the_world_and_serves_it_with_a_working_admin_login_and_a_w
     assert log.rstrip().endswith("stopped"), log  # stopped by the demo's SIGTERM, not killed
     assert "job stories_close" not in out.read_text()  # the worker's lines are in its log, not on the console
     assert not _running(worker_pid)
-    assert returncode in (0, -signal.SIGTERM)
+    assert returncode == 0
+    assert stop_s < CTRL_C_STOP_S, f"Ctrl-C took {stop_s:.1f}s to stop newsdesk demo"
     with socket.socket() as probe:  # the port is released
         assert probe.connect_ex(("127.0.0.1", int(base.rsplit(":", 1)[1]))) != 0
 
@@ -384,3 +396,37 @@ def test_serve_leaves_no_worker_process_behind_however_it_is_stopped(tmp_path, s
 
     assert len(seen) == (4 if reload else 2)
     assert left == [], f"{len(left)} worker processes of newsdesk serve still running after {stop}"
+
+
+def _group_members(group: int) -> set[int]:
+    """The processes of process group `group` that have not ended."""
+    members = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a process that just ended
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group and fields[0] != "Z":  # state, ppid, pgrp
+                members.add(int(stat.parent.name))
+    return members
+
+
+def test_ctrl_c_stops_serve_and_its_workers_within_seconds(tmp_path, serve_data_dir):
+    """A terminal's Ctrl-C sends SIGINT to the whole foreground process group: serve and every granian worker, and
+    serve then sends each worker SIGTERM. A worker that got both close together sometimes missed its shutdown until
+    granian killed it after workers_kill_timeout (20 s): with three workers, 3 runs of 3 before the fix."""
+    log = tmp_path / "serve.log"
+    server, _ = _serve(_own_data_dir_env(serve_data_dir), log, "--workers", "3", own_group=True)
+    members: set[int] = set()
+    try:
+        assert _wait_until(lambda: len(_children(server.pid)) == 3, SERVER_START_TIMEOUT_S), log.read_text()
+        members = _group_members(server.pid)
+        returncode, took = _ctrl_c(server)
+        left = _group_members(server.pid)
+    finally:  # whatever the outcome, this test leaves nothing running
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+    assert len(members) == 4, members  # serve and its three workers
+    assert returncode == 0, log.read_text()
+    assert took < CTRL_C_STOP_S, f"Ctrl-C took {took:.1f}s to stop newsdesk serve:\n{log.read_text()}"
+    assert left == set(), f"processes of the group still running after Ctrl-C: {sorted(left)}"

@@ -1,5 +1,5 @@
-"""GET /api/articles (filters `lang`, `publisher`, `category`, `since`, `until`; cursor pagination) and
-GET /api/articles/<id>."""
+"""GET /api/articles (filters `lang`, `publisher`, `category`, `since`, `until`; `q` searches, in `order`; cursor
+pagination) and GET /api/articles/<id>."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -13,16 +13,23 @@ from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles import policy, presentation
-from newsdesk.articles.filters import FilterError, article_filters
+from newsdesk.articles.filters import FilterError, article_filters, clean_query, search_filter
 from newsdesk.articles.fragments import article_fragments
 from newsdesk.articles.models import Article
 from newsdesk.articles.presentation import absolute_url, article_url
-from newsdesk.articles.selectors import ArticleFilter, article_after, article_filtered, article_keys_of
+from newsdesk.articles.search import SEARCH_CANDIDATES
+from newsdesk.articles.selectors import (
+    ArticleFilter,
+    article_after,
+    article_filtered,
+    article_keys_of,
+    article_search_keys,
+)
 from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
 from newsdesk.common.site_url import site_url_for
 from newsdesk.rights.selectors import REMOVED_BY_TAKEDOWN, article_was_removed
 from newsdesk.stories.presentation import story_url
-from newsdesk.stories.selectors import article_page_get, article_syndication, without_shown_repeats
+from newsdesk.stories.selectors import SHOWN_REPEAT, article_page_get, article_syndication, without_shown_repeats
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -33,6 +40,10 @@ ERROR_BAD_LIMIT = f"limit must be an integer from 1 to {MAX_LIMIT}"
 ERROR_BAD_OFFSET = f"offset must be an integer from 0 to {MAX_OFFSET}"
 ERROR_CURSOR_AND_OFFSET = "pass either cursor or offset, not both"
 DEPRECATION_LINK = '</api/docs#pagination>; rel="deprecation"'
+# A search's cursor is its next result's position in the ranking, marked so that a date list's cursor is refused
+# by a search and the other way round. A search ranks the SEARCH_CANDIDATES most recently stored matches
+# (articles.search): its list ends there.
+SEARCH_CURSOR_MARK = "rank"
 
 
 def _int_param(raw: str | None, *, default: int, low: int, high: int) -> int | None:
@@ -63,6 +74,24 @@ def _cursor_key(cursor: str) -> tuple[datetime | None, int]:
     if (moment is not None and moment.tzinfo is None) or article_id <= 0:
         raise CursorError(ERROR_BAD_CURSOR)
     return moment, article_id
+
+
+def _search_position(cursor: str) -> int:
+    mark, position = cursor_decode(cursor, kinds=(str, int))
+    if mark != SEARCH_CURSOR_MARK or not 0 < position < SEARCH_CANDIDATES:
+        raise CursorError(ERROR_BAD_CURSOR)
+    return position
+
+
+def _search_page(request: HttpRequest, filters: ArticleFilter, query: str, *, position: int, limit: int) -> list:
+    """Up to limit + 1 keys of the search's results from `position` on, in its ranking (as the site's search page
+    has them: each wire text once unless `publisher` is given); none past SEARCH_CANDIDATES."""
+    search = search_filter(request.GET, filters)
+    hidden = None if filters.publisher is not None else SHOWN_REPEAT
+    wanted = min(limit + 1, SEARCH_CANDIDATES - position)
+    if wanted <= 0:
+        return []
+    return article_search_keys(query, limit=wanted, offset=position, search=search, hidden=hidden)
 
 
 def _page(filters: ArticleFilter, after: tuple[datetime | None, int] | None) -> QuerySet[Article]:
@@ -99,20 +128,31 @@ class ArticleListApi(JsonApiView):
         cursor = request.GET.get("cursor")
         if cursor is not None and "offset" in request.GET:
             return json_error(ERROR_CURSOR_AND_OFFSET, 400)
+        search_query = clean_query(request.GET.get("q", ""))
         try:
             parsed = article_filters(request.GET)
-            after = _cursor_key(cursor) if cursor is not None else None
+            if search_query:
+                position = _search_position(cursor) if cursor is not None else offset
+                page = _search_page(request, parsed.filters, search_query, position=position, limit=limit)
+            else:
+                after = _cursor_key(cursor) if cursor is not None else None
         except (FilterError, CursorError) as error:
             return json_error(str(error), 400)
-        page = article_keys_of(
-            ("api", _filter_key(parsed.filters), after, offset, limit),
-            lambda: _page(parsed.filters, after)[offset : offset + limit + 1],
-        )
+        if not search_query:
+            page = article_keys_of(
+                ("api", _filter_key(parsed.filters), after, offset, limit),
+                lambda: _page(parsed.filters, after)[offset : offset + limit + 1],
+            )
         has_more = len(page) > limit
         site_url = site_url_for(request)
         next_url = None
         if has_more:
-            query = urlencode({"limit": limit, **parsed.query, "cursor": article_cursor(page[limit - 1])})
+            if search_query:
+                searched = {"q": search_query, "order": request.GET.get("order") or "relevance"}
+                next_cursor = cursor_encode([SEARCH_CURSOR_MARK, position + limit])
+                query = urlencode({"limit": limit, **parsed.query, **searched, "cursor": next_cursor})
+            else:
+                query = urlencode({"limit": limit, **parsed.query, "cursor": article_cursor(page[limit - 1])})
             next_url = absolute_url(f"{request.path}?{query}", site_url=site_url)
         # Each item is the article's cached JSON, rendered (article_output) only when no cache holds it.
         fixed = (code_digest(schemas, presentation, policy), site_url)

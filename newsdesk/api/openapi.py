@@ -8,6 +8,8 @@ from typing import Any
 
 from newsdesk.api.articles import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from newsdesk.api.stories import MAX_OFFSET as MAX_STORY_OFFSET
+from newsdesk.articles.filters import QUERY_MAX_CHARS, SEARCH_ORDERS
+from newsdesk.articles.search import SEARCH_CANDIDATES
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _DATE_TIME = {"type": "string", "format": "date-time"}
@@ -229,6 +231,23 @@ ARTICLE_FILTERS = [
     _param("until", "Published before (ISO 8601 date or date-time)", {"type": "string"}),
 ]
 
+ARTICLE_SEARCH = [
+    _param(
+        "q",
+        "Search: only articles matching these words (the site search's syntax: inflected forms match, "
+        '`"quoted words"` are a phrase, `elect*` a prefix; longer input is cut between words), in `order`, '
+        f"with the other filters. A search ranks its {SEARCH_CANDIDATES:,} most recently stored matches, so its list "
+        "ends there; its `next` cursor is a position in that ranking (articles stored meanwhile can shift it), and "
+        "a cursor of a list without `q` is refused with it, and the other way round. Blank: no search",
+        {"type": "string", "maxLength": QUERY_MAX_CHARS},
+    ),
+    _param(
+        "order",
+        "With `q`: `relevance` (best match first) or `date` (newest first); ignored without `q`",
+        {"type": "string", "enum": list(SEARCH_ORDERS), "default": "relevance"},
+    ),
+]
+
 
 def openapi_schema(*, server_url: str) -> dict[str, Any]:
     """The API's OpenAPI 3.1 document, its server at `server_url` (the origin clients should call)."""
@@ -240,15 +259,18 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
             "description": (
                 "Read-only JSON API of articles (each credited to its publisher, text as far as its display "
                 "policy allows) and stories. Lists page with opaque cursors: follow `next` until it is null. "
-                f'`limit` defaults to {DEFAULT_LIMIT}. Errors are `{{"error": "..."}}` with a 4xx status.'
+                f'`limit` defaults to {DEFAULT_LIMIT}. Errors are `{{"error": "..."}}` with a 4xx status. '
+                "Query parameters the API does not know are ignored (a misspelt filter filters nothing): "
+                "check a list's parameters here."
             ),
         },
         "servers": [{"url": server_url}],
         "paths": {
             "/api/articles": _get(
-                "Visible articles, newest first; each wire text once (its primary source) unless `publisher` is given",
+                "Visible articles, newest first (with `q`: the search's results, in its `order`); each wire text once "
+                "(its primary source) unless `publisher` is given",
                 "listArticles",
-                [*_page_params(MAX_OFFSET), *ARTICLE_FILTERS],
+                [*_page_params(MAX_OFFSET), *ARTICLE_FILTERS, *ARTICLE_SEARCH],
                 {"200": _ok("#/components/schemas/ArticleList", "A page of articles"), "400": _ERROR},
             ),
             "/api/articles/{id}": _get(

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 
 from django.http import QueryDict
 
+from newsdesk.articles.search import SearchFilter
 from newsdesk.articles.selectors import ArticleFilter, category_get
 from newsdesk.sources.selectors import publisher_get
 
@@ -16,6 +17,10 @@ ERROR_BAD_CATEGORY = "category must be the slug of a known category"
 ERROR_BAD_SINCE = "since must be an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z"
 ERROR_BAD_UNTIL = "until must be an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z"
 ERROR_EMPTY_RANGE = "since must be earlier than until"
+ERROR_BAD_ORDER = "order must be relevance or date"
+SEARCH_ORDERS = ("relevance", "date")
+# Longer search input is cut before searching; only the first few words count anyway (search.MAX_TERMS).
+QUERY_MAX_CHARS = 300
 # The parameters a `next` link carries over, in this order.
 FILTER_PARAMS = ("lang", "publisher", "category", "since", "until")
 
@@ -80,3 +85,31 @@ def article_filters(params: QueryDict) -> ParsedFilters:
         raise FilterError(ERROR_EMPTY_RANGE)
     filters = ArticleFilter(language=language, publisher=publisher, category=category, since=since, until=until)
     return ParsedFilters(filters=filters, query=query)
+
+
+def clean_query(raw: str) -> str:
+    """A search query without control characters, trimmed to QUERY_MAX_CHARS between words (a word cut in two is a
+    different, required word: it would find nothing)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw[: QUERY_MAX_CHARS * 4])
+    text = " ".join(printable.split())
+    if len(text) <= QUERY_MAX_CHARS:
+        return text
+    words, _, _ = text[: QUERY_MAX_CHARS + 1].rpartition(" ")
+    return words or text[:QUERY_MAX_CHARS]
+
+
+def search_filter(params: QueryDict, filters: ArticleFilter | None = None) -> SearchFilter:
+    """A search's filters (`filters` when already parsed from `params`, else parsed here) and its `order`
+    (relevance, the default, or date); FilterError names a bad one."""
+    parsed = filters if filters is not None else article_filters(params).filters
+    order = params.get("order") or "relevance"
+    if order not in SEARCH_ORDERS:
+        raise FilterError(ERROR_BAD_ORDER)
+    return SearchFilter(
+        language=parsed.language,
+        publisher_id=parsed.publisher.pk if parsed.publisher else None,
+        category_id=parsed.category.pk if parsed.category else None,
+        since=parsed.since,
+        until=parsed.until,
+        order=order,
+    )

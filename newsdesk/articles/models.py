@@ -91,3 +91,19 @@ class SearchReindexRequest(models.Model):
 
     def __str__(self) -> str:
         return f"search reindex of publisher {self.publisher_id} (requested {self.requested_at:%Y-%m-%d %H:%M:%S})"
+
+
+class ArticleAddress(models.Model):
+    """An address an article had before its publisher moved it (a new slug, http→https, a new domain): ingest finds
+    the article by it, so a fetch of the old address is the same article again, not a new one (the article keeps its
+    id, so its page on our site does not move)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_addresses")
+    url = models.URLField(max_length=2000, unique=True)
+    moved_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "article addresses"
+
+    def __str__(self) -> str:
+        return f"{self.url} → article {self.article_id}"

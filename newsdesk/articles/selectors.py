@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.utils import create_namedtuple_class
 
 from newsdesk.articles.models import Article, Category, SearchReindexRequest
-from newsdesk.articles.search import SearchFilter, parse_query, search_ids
+from newsdesk.articles.search import SEARCH_CANDIDATES, SearchFilter, parse_query, search_ids
 from newsdesk.common.compiled import key_rows
 from newsdesk.common.sitemap_rows import sitemap_page_keys, sitemap_size
 from newsdesk.sources.models import Publisher
@@ -24,7 +24,8 @@ NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
 
 MAX_ID = 2**63 - 1
 # A search that leaves some matches out (article_search_keys' `hidden`: wire copies whose primary is shown) asks
-# for this many times the results it shows, so a wire text carried by a few outlets does not empty the page.
+# for this many times the results it shows, so a wire text carried by a few outlets does not empty the page (and
+# for this many times more again while the page falls short).
 SEARCH_OVERFETCH = 3
 
 
@@ -304,20 +305,35 @@ def article_search(
 
 
 def article_search_keys(
-    query: str, *, limit: int = 50, language: str = "", search: SearchFilter | None = None, hidden: Q | None = None
+    query: str,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    language: str = "",
+    search: SearchFilter | None = None,
+    hidden: Q | None = None,
 ) -> list[tuple]:
-    """article_search's answer as keys (article_keys), in the same order: a results page renders its items from
-    cache and loads rows only for the ones no cache holds. `hidden`: a condition on the article (a higher layer's,
-    such as stories' SHOWN_REPEAT); the articles it holds true for are left out, so more matches are searched for
-    (SEARCH_OVERFETCH times `limit`) to fill the page."""
-    ids = _search_ids(query, limit=limit * SEARCH_OVERFETCH if hidden else limit, language=language, search=search)
-    if not ids:
-        return []
-    found = _search_shown(article_list().filter(pk__in=ids))
-    if hidden:
-        found = found.exclude(hidden)
-    by_id = {key.id: key for key in article_keys(found)}
-    return [by_id[i] for i in ids if i in by_id][:limit]
+    """article_search's answer as keys (article_keys), in the same order, from the `offset`-th shown match on: a
+    results page renders its items from cache and loads rows only for the ones no cache holds. `hidden`: a
+    condition on the article (a higher layer's, such as stories' SHOWN_REPEAT); the articles it holds true for are
+    left out, so more matches are searched for (SEARCH_OVERFETCH times what the page needs, more while the shown
+    ones fall short and the search has more). The ranking is deterministic (ties newest first), so the pages of
+    one query follow each other without repeats or gaps."""
+    wanted = offset + limit
+    fetch = wanted * SEARCH_OVERFETCH if hidden else wanted
+    while True:
+        ids = _search_ids(query, limit=fetch, language=language, search=search)
+        if not ids:
+            return []
+        found = _search_shown(article_list().filter(pk__in=ids))
+        if hidden:
+            found = found.exclude(hidden)
+        by_id = {key.id: key for key in article_keys(found)}
+        shown = [by_id[i] for i in ids if i in by_id]
+        # The search has no more matches (it returned fewer than asked), or enough of them are shown.
+        if len(shown) >= wanted or len(ids) < fetch or fetch >= SEARCH_CANDIDATES:
+            return shown[offset:wanted]
+        fetch = min(fetch * SEARCH_OVERFETCH, SEARCH_CANDIDATES)
 
 
 def _search_shown(found: QuerySet[Article]) -> QuerySet[Article]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils.text import slugify
 
-from newsdesk.articles.models import Article, Category
+from newsdesk.articles.models import Article, ArticleAddress, Category
 from newsdesk.articles.policy import ROBOTS_TXT_DISALLOW, display_rule, policy_shows_less, searchable_text
 from newsdesk.articles.reindex import search_reindex_request
 from newsdesk.articles.search import article_stems
@@ -73,6 +73,10 @@ class UpsertResult:
     created: bool
     updated: bool
     refused: bool = False
+    # The publisher's article with the same title and text, found under a new address: its URLs moved there and
+    # `moved_from` is the address it had (kept as an ArticleAddress).
+    moved: bool = False
+    moved_from: str = ""
 
 
 def section_slug(labels: tuple[str, ...] | list[str]) -> str:
@@ -193,7 +197,9 @@ def article_upsert(
     refuse: Callable[[str], bool] | None = None,
     refetch: bool = False,
 ) -> UpsertResult:
-    """Store an article once per canonical URL; a later fetch with changed text updates it in place.
+    """Store an article once per canonical URL; a later fetch with changed text updates it in place. The
+    publisher's article with the same title and text under a new URL is that article moved (result `moved`: its
+    URLs change, its old ones are kept as ArticleAddress rows, which find it again later).
 
     `allow_loopback` keeps links and images on 127.0.0.0/8, as the fetcher does when it may reach them.
     `robots_disallowed` says robots.txt kept us off the page (the display policy then allows an excerpt at most).
@@ -236,7 +242,13 @@ def _article_store(
     fields: dict,
     refetch: bool,
 ) -> UpsertResult:
-    existing = Article.objects.filter(canonical_url=canonical_url).first()
+    existing = Article.objects.filter(canonical_url=canonical_url).first() or _article_formerly_at(
+        canonical_url, original_url
+    )
+    if existing is None and (moved := _article_moved(publisher=publisher, fields=fields)) is not None:
+        return _article_move(
+            moved, feed=feed, entry=entry, canonical_url=canonical_url, original_url=original_url, fetched_at=fetched_at
+        )
     if existing is not None:
         # The item's fingerprint is kept for the feed the article came from (another feed words it otherwise).
         seen = {"feed_entry_hash": entry.fingerprint} if feed is not None and existing.feed_id == feed.pk else {}
@@ -265,6 +277,57 @@ def _article_store(
         # Another worker stored the same URL between our check and insert: theirs stands.
         return UpsertResult(Article.objects.get(canonical_url=canonical_url), created=False, updated=False)
     return UpsertResult(article, created=True, updated=False)
+
+
+def _article_formerly_at(*urls: str) -> Article | None:
+    """The article that had one of `urls` before it moved (a fetch of its old address is the same article)."""
+    address = ArticleAddress.objects.filter(url__in=urls).select_related("article").first()
+    return address.article if address is not None else None
+
+
+def _normalized_title(title: str) -> str:
+    return " ".join(title.split())
+
+
+def _article_moved(*, publisher: Publisher, fields: dict) -> Article | None:
+    """The publisher's stored article with the same title and the same body text (content hash), which the
+    incoming one is under a new address; None when there is none. Without body text there is no move: the hash is
+    then the headline's alone, and two articles may share a headline. Another publisher's copy is a wire copy."""
+    if not fields["body_text"].strip():
+        return None
+    title = _normalized_title(fields["title"])
+    candidates = Article.objects.filter(publisher=publisher, content_hash=fields["content_hash"]).order_by("id")
+    return next((article for article in candidates if _normalized_title(article.title) == title), None)
+
+
+def _article_move(
+    article: Article,
+    *,
+    feed: Feed | None,
+    entry: ParsedEntry,
+    canonical_url: str,
+    original_url: str,
+    fetched_at: datetime,
+) -> UpsertResult:
+    """Give `article` its new address and keep its old ones as ArticleAddress rows. Its id, text, story and wire
+    group stay as they are: nothing but the address changed."""
+    moved_from = article.canonical_url
+    old_urls = {article.canonical_url, article.original_url} - {canonical_url, original_url}
+    try:
+        with transaction.atomic():
+            for url in sorted(old_urls):
+                ArticleAddress.objects.get_or_create(url=url, defaults={"article": article, "moved_at": fetched_at})
+            article.canonical_url, article.original_url = canonical_url, original_url
+            article.fetched_at = fetched_at
+            update = ["canonical_url", "original_url", "fetched_at", "updated_at"]
+            if feed is not None:
+                article.feed, article.guid, article.feed_entry_hash = feed, entry.guid[:2000], entry.fingerprint
+                update += ["feed", "guid", "feed_entry_hash"]
+            article.save(update_fields=update)
+    except IntegrityError:
+        # Another worker stored the new URL meanwhile: theirs stands.
+        return UpsertResult(Article.objects.get(canonical_url=canonical_url), created=False, updated=False)
+    return UpsertResult(article, created=False, updated=False, moved=True, moved_from=moved_from)
 
 
 def publisher_policy_set(

@@ -1,8 +1,10 @@
 """The demo: simulated global media on loopback → directory import → one ingest pass → an admin login."""
 
 import json
+import logging
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +14,10 @@ from newsdesk.ingest.images import images_and_stories_step
 from newsdesk.ingest.runner import CycleStats, run_cycle
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.sources.directory import DirectoryError, DirectoryImportResult, directory_import
+from newsdesk.sources.models import Feed
+from newsdesk.sources.services import feed_url_move
+
+log = logging.getLogger(__name__)
 
 WORLD_DIRECTORY_FAILED = "the simulated world did not answer at {url}: {reason}"
 WORLD_DIRECTORY_NOT_JSON = "{url} is not a publisher directory: {reason}"
@@ -52,9 +58,49 @@ def world_directory_load(directory_url: str, context: IngestContext) -> Director
     if result.status != 200:
         raise WorldDirectoryError(WORLD_DIRECTORY_FAILED.format(url=directory_url, reason=f"HTTP {result.status}"))
     try:
-        return directory_import(data=json.loads(result.body))
+        data = json.loads(result.body)
+        world_feeds_follow(data)
+        return directory_import(data=data)
     except (ValueError, DirectoryError) as exc:  # JSONDecodeError is a ValueError
         raise WorldDirectoryError(WORLD_DIRECTORY_NOT_JSON.format(url=url, reason=exc)) from None
+
+
+def _directory_feed_urls(data: dict) -> dict[str, list[str]]:
+    """Publisher slug → the feed URLs the world's directory gives it (primary and extra)."""
+    urls: dict[str, list[str]] = {}
+    for item in data.get("publishers") or []:
+        primary = item.get("primary_feed") or {"url": item.get("primary_feed_url")}
+        if item.get("slug") and primary.get("url"):
+            urls.setdefault(item["slug"], []).append(primary["url"])
+    for extra in data.get("extra_feeds") or []:
+        slug = extra.get("publisher") or extra.get("publisher_slug")
+        if slug and extra.get("url"):
+            urls.setdefault(slug, []).append(extra["url"])
+    return urls
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def world_feeds_follow(data: dict) -> int:
+    """Move a publisher's feeds to the world's new address: a world started again on other ports (`--world-port 0`)
+    serves the same feeds on other origins, and the subscriptions of the last run would otherwise point at dead
+    ports and fail on every refresh while new ones are added beside them. A feed of the publisher with the same path
+    on another origin is that feed moved (the publisher's articles then follow, see articles.services._article_move).
+    Returns how many feeds moved. A malformed directory is left to directory_import to report."""
+    if not isinstance(data, dict) or not isinstance(data.get("publishers"), list):
+        return 0
+    moved = 0
+    for slug, urls in _directory_feed_urls(data).items():
+        wanted = {_path_of(url): url for url in urls if isinstance(url, str)}
+        for feed in Feed.objects.filter(publisher__slug=slug).exclude(url__in=list(wanted.values())):
+            new_url = wanted.get(_path_of(feed.url))
+            if new_url is not None and feed_url_move(feed=feed, url=new_url):
+                log.info("demo feed moved", extra={"feed_id": feed.pk, "url": new_url})
+                moved += 1
+    return moved
 
 
 def world_subscribe(directory_url: str) -> DirectoryImportResult:

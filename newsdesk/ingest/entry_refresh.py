@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.db.models import Q
 from django.utils import timezone
 
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import Article, ArticleAddress
 from newsdesk.articles.services import article_upsert
 from newsdesk.common.database import database_unavailable
 from newsdesk.ingest.context import HostBusy, IngestContext
@@ -113,6 +113,10 @@ def _needing_work(
         )
         for url in (canonical_url, original_url)
     }
+    # Addresses stored articles had before they moved: such an entry is the stored article, fetched once already.
+    former = ArticleAddress.objects.filter(url__in=canonicals + links)
+    for url, fetched_at in former.values_list("url", "article__fetched_at"):
+        stored.setdefault(url, (fetched_at, ""))
     failures = entry_failures_get(urls=canonicals)
     now = timezone.now()
     todo = []
@@ -298,6 +302,18 @@ def _entry_store(
         _entry_taken_down(feed=feed, link=link, report=report)
     report.items_new += int(result.created)
     report.items_updated += int(result.updated)
+    if result.moved:
+        report.items_moved += 1
+        report.note(f"{link}: moved: article {result.article.pk} was at {result.moved_from}")
+        log.info(
+            "article moved",
+            extra={
+                "feed_id": feed.pk,
+                "article_id": result.article.pk,
+                "url": canonical_url,
+                "from": result.moved_from,
+            },
+        )
     if result.article is not None and result.created:
         report.new_article_ids.append(result.article.pk)
     if result.article is not None and result.updated:

@@ -23,6 +23,7 @@ class RefreshReport:
     items_found: int = 0
     items_new: int = 0
     items_updated: int = 0
+    items_moved: int = 0  # stored articles found under a new address (same publisher, title and text): not new
     bytes_received: int = 0
     page_errors: list[str] = field(default_factory=list)
     error: str = ""

@@ -52,6 +52,7 @@ class CycleStats:
     not_modified: int = 0
     articles_new: int = 0
     articles_updated: int = 0
+    articles_moved: int = 0
     seconds: float = 0.0
 
 
@@ -287,6 +288,7 @@ def _count(report: RefreshReport | None, stats: CycleStats, on_feed_done) -> Non
     stats.not_modified += int(report.outcome == "not_modified")
     stats.articles_new += report.items_new
     stats.articles_updated += report.items_updated
+    stats.articles_moved += report.items_moved
     if on_feed_done:
         on_feed_done(report)
 

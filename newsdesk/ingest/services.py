@@ -118,6 +118,8 @@ def _page_note(report: RefreshReport, *, limits: str) -> str:
         lines.append(f"{report.entries_deferred} entries deferred to later refreshes ({limits})")
     if report.entries_waiting:
         lines.append(f"{report.entries_waiting} failed entries wait for their retry")
+    if report.items_moved:
+        lines.append(f"{report.items_moved} stored article(s) found under a new address: moved, not new")
     if report.page_notes:
         lines.append("; ".join(report.page_notes[:5]))
     return "\n".join(lines)
@@ -288,6 +290,8 @@ def feed_refresh(
             if report.new_article_ids:
                 # Wire-copy groups and stories of what this refresh stored, in one assignment turn.
                 articles_stories_update(articles=list(Article.objects.filter(pk__in=report.new_article_ids)))
+            if report.items_moved:
+                content_version_bump(soft=True)  # their pages link to the publisher's new address
             if report.updated_article_ids:
                 # Edited in place: their groups and stories are recomputed without them, then they are placed again.
                 articles_stories_revise(articles=list(Article.objects.filter(pk__in=report.updated_article_ids)))

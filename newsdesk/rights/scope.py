@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db.models import Q
 
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import Article, ArticleAddress
 from newsdesk.reader.urls import url_identity_key, url_prefix_keys
 from newsdesk.rights.models import TakedownRequest, Tombstone
 from newsdesk.sources.models import Publisher
@@ -53,12 +53,27 @@ def _candidates(hosts: set[str]):
 
 
 def _covers(article: Article, *, keys: set[str], prefix_key: str) -> bool:
-    for url in (article.canonical_url, article.original_url):
-        if url_identity_key(url) in keys:
-            return True
-        if prefix_key and prefix_key in url_prefix_keys(url):
-            return True
-    return False
+    return any(
+        _url_covered(url, keys=keys, prefix_key=prefix_key) for url in (article.canonical_url, article.original_url)
+    )
+
+
+def _url_covered(url: str, *, keys: set[str], prefix_key: str) -> bool:
+    return url_identity_key(url) in keys or bool(prefix_key and prefix_key in url_prefix_keys(url))
+
+
+def _moved_away_from(hosts: set[str], *, keys: set[str], prefix_key: str) -> set[int]:
+    """Ids of the articles that moved away from an address the notice names (their ArticleAddress rows): a notice
+    that names where an article was still names that article."""
+    hosts = {h for h in hosts if h}
+    if not hosts:
+        return set()
+    addresses = ArticleAddress.objects.filter(reduce(or_, [Q(url__icontains=h) for h in hosts]))
+    return {
+        article_id
+        for url, article_id in addresses.values_list("url", "article_id")
+        if _url_covered(url, keys=keys, prefix_key=prefix_key)
+    }
 
 
 def articles_covered(request: TakedownRequest) -> list[Article]:
@@ -69,6 +84,8 @@ def articles_covered(request: TakedownRequest) -> list[Article]:
     hosts = {k.split("/", 1)[0].split("?", 1)[0] for k in [*keys, prefix_key] if k}
     fields = ("id", "canonical_url", "original_url", "publisher_id", "content_hash", "title")
     named = [a for a in _candidates(hosts).only(*fields) if _covers(a, keys=keys, prefix_key=prefix_key)]
+    moved = _moved_away_from(hosts, keys=keys, prefix_key=prefix_key) - {a.pk for a in named}
+    named += list(Article.objects.filter(pk__in=moved).only(*fields))
     if not named:
         return []
     same_text = reduce(
@@ -91,8 +108,13 @@ def tombstones_for(request: TakedownRequest, articles: list[Article]) -> list[To
         wanted[(Tombstone.Kind.URL, url_identity_key(url), None)] = url
     if request.prefix:
         wanted[(Tombstone.Kind.PREFIX, url_identity_key(request.prefix), None)] = request.prefix
+    former = ArticleAddress.objects.filter(article__in=[a.pk for a in articles]).values_list("article_id", "url")
+    former_urls: dict[int, list[str]] = {}
+    for article_id, url in former:
+        former_urls.setdefault(article_id, []).append(url)
     for article in articles:
-        for url in (article.canonical_url, article.original_url):
+        # Where it was before it moved too: a fetch of that address must not bring it back.
+        for url in (article.canonical_url, article.original_url, *former_urls.get(article.pk, ())):
             wanted.setdefault((Tombstone.Kind.URL, url_identity_key(url), None), url)
         if article.content_hash:
             wanted.setdefault((Tombstone.Kind.TEXT, article.content_hash, article.publisher_id), article.canonical_url)

@@ -93,6 +93,8 @@ class ArticleRssFeed(Feed):
         feed = super().get_feed(replace(obj, articles=[]), request)
         if obj.language:  # narrowed by ?lang=: <language> (RSS) and xml:lang (Atom) say so
             feed.feed["language"] = obj.language
+        elif self.fmt == "rss":  # an RSS item cannot say its language: the channel's is its items' or none
+            feed.feed["language"] = syndication.feed_language("", (a.language for a in obj.articles))
         fixed = (code_digest(sys.modules[__name__], syndication, presentation, policy), settings.SITE_URL)
         items = article_fragments(obj.articles, kind=f"feed-item-{self.fmt}", fixed=fixed, render=self.item_xml_of)
         # The channel's <lastBuildDate> (Atom: <updated>) is the newest of the items' dates: latest_post_date()

@@ -70,8 +70,9 @@ def jsonfeed_document(feed: FeedScope) -> str:
         "authors": [{"name": settings.SITE_NAME}],
         "items": [],
     }
-    if feed.language:
-        document["language"] = feed.language
+    language = syndication.feed_language(feed.language, (a.language for a in feed.articles))
+    if language:
+        document["language"] = language
     fixed = (code_digest(sys.modules[__name__], syndication, presentation, policy), settings.SITE_URL)
     items = article_fragments(
         feed.articles, kind="feed-item-json", fixed=fixed, render=lambda article: json_fragment(jsonfeed_item(article))

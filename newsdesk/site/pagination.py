@@ -18,3 +18,15 @@ def paginate(request: HttpRequest, items: Sequence, per_page: int = PER_PAGE) ->
         return paginator.page(1)
     except EmptyPage as exc:
         raise Http404("No such page") from exc
+
+
+def page_asked(request: HttpRequest) -> int:
+    """The page number `?page=` asks for, as paginate reads it (junk means page 1, below 1 is a 404), for a list
+    that is not counted (search results: a page knows whether another follows, not how many do)."""
+    try:
+        number = int(request.GET.get("page", "1")[:20])
+    except ValueError:
+        return 1
+    if number < 1:
+        raise Http404("No such page")
+    return number

@@ -16,7 +16,7 @@ from newsdesk.articles.presentation import absolute_url, credit_html, credit_tex
 from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed
 from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
 from newsdesk.site.languages import language_asked, language_name
-from newsdesk.site.syndication import STORIES, feed_path
+from newsdesk.site.syndication import STORIES, feed_language, feed_path
 from newsdesk.stories.presentation import StoryCard, story_cards, story_url
 from newsdesk.stories.selectors import story_top
 
@@ -67,6 +67,8 @@ class StoryRssFeed(Feed):
         feed = super().get_feed(obj, request)
         if obj:  # narrowed by ?lang=: every item is told in that language; <language> (RSS) and xml:lang (Atom) say so
             feed.feed["language"] = obj
+        elif self.fmt == "rss":  # an RSS item cannot say its language: the channel's is its items' or none
+            feed.feed["language"] = feed_language("", (item.get("language") for item in feed.items))
         return feed
 
     def title(self, obj: str) -> str:
@@ -147,7 +149,9 @@ class StoryJsonFeedView(View):
             "description": STORY_FEED_DESCRIPTION.format(site=site),
             "authors": [{"name": site}],
         }
-        if language:
-            document["language"] = language
-        document["items"] = [story_jsonfeed_item(card) for card in story_feed_cards(language)]
+        cards = story_feed_cards(language)
+        told_in = feed_language(language, (card.language for card in cards))
+        if told_in:
+            document["language"] = told_in
+        document["items"] = [story_jsonfeed_item(card) for card in cards]
         return JsonResponse(document, content_type=JSON_FEED_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})

@@ -1,5 +1,6 @@
 """What a syndication feed covers (the whole site, one category or one publisher), shared by RSS, Atom and JSON."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -47,6 +48,16 @@ def feed_path(scope: str, fmt: str, slug: str | None = None) -> str:
     # Every page links six feeds: reversed once per process (as url_for does), not once per link.
     name = f"site:{scope}_{fmt}"
     return url_for(name, slug) if slug else route(name)
+
+
+def feed_language(asked: str, item_languages: Iterable[str]) -> str | None:
+    """The language an RSS channel or a JSON Feed says it is in: the one asked for (`?lang=`), else the one all its
+    items share, else none (an RSS channel's would speak for items that cannot say their own). An Atom feed keeps
+    the site's (its own text is in it) and each entry says its own."""
+    if asked:
+        return asked
+    found = {code for code in item_languages if code}
+    return found.pop() if len(found) == 1 else None
 
 
 def feed_links(scope: str = HOME, slug: str | None = None, label: str = "", language: str = "") -> list[FeedLink]:

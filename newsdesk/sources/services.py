@@ -54,6 +54,20 @@ def feed_subscribe(*, publisher: Publisher, url: str, kind: str = Feed.Kind.RSS,
     return feed
 
 
+def feed_url_move(*, feed: Feed, url: str) -> bool:
+    """Follow a feed to its new URL (its publisher says it moved), keeping the feed's row, history and articles: the
+    old address's validators, error count and pause go, and the feed is due at once. False (nothing changed) when
+    another feed already has that URL."""
+    if feed.url == url or Feed.objects.filter(url=url).exists():
+        return False
+    feed.url, feed.etag, feed.last_modified = url, "", ""
+    feed.consecutive_errors, feed.last_error, feed.is_paused, feed.paused_reason = 0, "", False, ""
+    feed.redirect_candidate, feed.redirect_seen = "", 0
+    feed.next_check_at = timezone.now()
+    feed.save()
+    return True
+
+
 def feeds_check_now(*, feeds: QuerySet[Feed]) -> int:
     """Make `feeds` due at once (the next worker pass takes them); returns how many."""
     return feeds.update(next_check_at=timezone.now())

@@ -3,8 +3,9 @@ in the story turn (the worker's periodic job `stories_close`, and `newsdesk repr
 
 Streaming assignment joins each article once, against the stories open when it came: an early wrong join depends on
 the order articles arrived in. At a story's close every full-text member is scored again against the story without
-it and the other stories open at its time (reader.cluster.refine), and moves where it fits better. The moves are
-stored here: the membership row points at the new story, both stories keep the states the clusterer holds and are
+it and the other stories open at its time (reader.cluster.refine), and moves where it fits better; a story of
+headlines alone is scored as one article and merges whole into another it matches (refine.story_merge: every
+member moves). The moves are stored here: the membership row points at the new story, both stories keep the states the clusterer holds and are
 recounted, and a story left with no member is deleted, its comments handed to the story that took its members.
 """
 
@@ -27,6 +28,7 @@ from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.reader.cluster.refine import Member, Move, refine_story
 from newsdesk.stories.counts import stories_counts_refresh
 from newsdesk.stories.embedding import assignment_embedder, story_state_dump
+from newsdesk.stories.frequencies import SeededFrequencies
 from newsdesk.stories.member_states import members_state, story_members
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.services import CLUSTER_OPTIONS, MAX_OPEN_STORIES, story_states_restore
@@ -94,14 +96,18 @@ def _stories_refine(due: list[int], options: ClusterOptions) -> int:
     stories = {story.pk: story for story in rows.filter(window).order_by("-last_seen")[:MAX_OPEN_STORIES]}
     stories |= {story.pk: story for story in rows.filter(pk__in=due)}  # the closing ones, whatever the limit left
     restored = story_states_restore(stories, embedder)
+    # Scored with the document frequencies assignment scores with (stories.frequencies), not the loaded states'.
+    frequencies = SeededFrequencies(clusterer, embedder)
+    frequencies.seed_states(state for _, _, state in restored.values())
     moved = 0
     try:
         for pk, (_, _, state) in restored.items():
-            clusterer.load(pk, state)
+            clusterer.load(pk, state, counted=True)
         for pk in due:
             if pk not in stories:
                 continue
             members = story_members(pk, clusterer.options, embedder)
+            frequencies.seed_states((), (member.features for member in members))
             rebuilt = clusterer.states[pk].size != len(members)
             if rebuilt:
                 _state_rebuild(clusterer, pk, members)
@@ -124,7 +130,7 @@ def _state_rebuild(clusterer: StoryClusterer, pk: int, members: list[Member]) ->
     """Story `pk`'s state from its members, when the stored one is out of step with them (one stored by an older
     state version restores empty): scored against such a state without each member, every member would look alone
     in its story and go wherever another story takes it."""
-    clusterer.load(pk, members_state(members, clusterer.options))
+    clusterer.load(pk, members_state(members, clusterer.options), counted=True)
 
 
 def story_moves_apply(

@@ -5,7 +5,7 @@ that lost members (a takedown, a deletion) keeps, so a removed text no longer st
 from __future__ import annotations
 
 from newsdesk.articles.models import Article
-from newsdesk.reader.cluster import ClusterOptions, StoryState, clustering_features
+from newsdesk.reader.cluster import ArticleFeatures, ClusterOptions, StoryState, clustering_features
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.reader.cluster.refine import Member
 from newsdesk.stories.embedding import articles_embed
@@ -25,12 +25,18 @@ def story_members(story_id: int, options: ClusterOptions, embedder: Embedder | N
     members = []
     for article in articles:
         text, vector = article_text(article), vectors.get(article.pk)
-        features = clustering_features(
-            options, title=article.title, text=text, url=article.canonical_url, embedded=vector is not None
-        )
+        features = article_features(article, options, vector)
         at = article.published_at or article.fetched_at
         members.append(Member(article.pk, features, not text.strip(), language=article.language, at=at, vector=vector))
     return members
+
+
+def article_features(article: Article, options: ClusterOptions, vector: object | None) -> ArticleFeatures:
+    """What the clusterer compares of an article (with `vector`, its embedding, when the model gave one): as
+    assignment derives them, as closing and the document-frequency count derive them again."""
+    return clustering_features(
+        options, title=article.title, text=article_text(article), url=article.canonical_url, embedded=vector is not None
+    )
 
 
 def members_state(members: list[Member], options: ClusterOptions) -> StoryState:

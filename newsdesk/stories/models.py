@@ -162,3 +162,17 @@ class StoryRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"story {self.old_id} → story {self.story_id}"
+
+
+class DocumentFrequency(models.Model):
+    """How many assigned articles mention a clustering name (a term or an entity of reader.cluster.features: one
+    namespace for every language, as the clusterer's); the row of the empty name counts the articles themselves.
+    Every assignment and close scores with these figures (stories.frequencies), so each worker and host sees the
+    document frequencies of every article seen, as one clusterer over the whole stream does, and each assignment
+    adds its articles' names in its turn."""
+
+    name = models.CharField(max_length=100, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name or 'all articles'}: {self.documents}"

@@ -23,11 +23,12 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.services import article_reclassify
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.signals import target_replaced
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer
+from newsdesk.reader.cluster import ArticleFeatures, ClusterOptions, StoryClusterer
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.counts import RECOUNT_BATCH, stories_counts_refresh, story_counts_refresh, story_image_refresh
 from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
-from newsdesk.stories.member_states import members_state, story_members
+from newsdesk.stories.frequencies import SeededFrequencies, frequencies_recount
+from newsdesk.stories.member_states import article_features, members_state, story_members
 from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
 from newsdesk.stories.syndication_services import (
     article_signature_store,
@@ -92,15 +93,22 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
             .annotate(state_text=Cast("state", TextField()))[:MAX_OPEN_STORIES]
         }
         restored = story_states_restore(stories, embedder)
+        vectors = articles_embed(todo, embedder)
+        features = {a.pk: article_features(a, clusterer.options, vectors.get(a.pk)) for a in todo}
+        # The document frequencies of every article assigned so far (stories.frequencies), as the bench's one
+        # clusterer has them; the loaded stories' members are counted in them already.
+        frequencies = SeededFrequencies(clusterer, embedder)
+        frequencies.seed_states((restored[pk][2] for pk in stories), features.values())
         try:
             for pk in stories:
-                clusterer.load(pk, restored[pk][2])
-            changed = _assign(clusterer, todo, articles_embed(todo, embedder), stories, embedder)
+                clusterer.load(pk, restored[pk][2], counted=True)
+            changed = _assign(clusterer, todo, vectors, features, stories, embedder)
         except BaseException:
             restored.clear()  # some states may have been changed in place, and none was stored
             raise
         for pk in changed:  # changed in place by the clusterer (added to, merged into or away)
             restored.pop(pk, None)
+        frequencies.add(features.values())
         content_version_bump(soft=True)  # new members only: nothing a reader saw goes away
     return len(todo)
 
@@ -126,7 +134,12 @@ def story_states_restore(stories: dict[int, Story], embedder: Embedder | None) -
 
 
 def _assign(
-    clusterer: StoryClusterer, todo: list[Article], vectors: dict, stories: dict[int, Story], embedder: Embedder | None
+    clusterer: StoryClusterer,
+    todo: list[Article],
+    vectors: dict,
+    features: dict[int, ArticleFeatures],
+    stories: dict[int, Story],
+    embedder: Embedder | None,
 ) -> list[object]:
     """Each article into the best loaded story or a new one, in order; memberships and stories written (each state
     with the id of the model, `embedder`, that made its embedding sum). The keys of the stories whose states
@@ -141,6 +154,7 @@ def _assign(
             new_key=(NEW_STORY, article.pk),
             vector=vectors.get(article.pk),
             url=article.canonical_url,
+            features=features[article.pk],
         )
         joined[article.pk] = (result.story, result.score)
     # Stories merged into others (an article bridged them) hand their members over and go.
@@ -299,7 +313,14 @@ def stories_rebuild(
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True, fetched_at__gte=since))
     ids = list(articles.values_list("pk", flat=True))
     with transaction.atomic():
+        # Both turns, in their order (stories.turns): it drops signatures and groups, memberships and stories, and
+        # recounts the document frequencies assignment adds to.
+        turn_take(WIRE_TURN)
+        turn_take()
         ids += _stories_forget(ids)
+        # Counted again as they are assigned again: the document frequencies start from the articles left in stories.
+        embedder = assignment_embedder()
+        frequencies_recount(embedder.tuned(CLUSTER_OPTIONS) if embedder else CLUSTER_OPTIONS, embedder)
     ordered = Article.objects.filter(pk__in=ids).order_by("published_at", "fetched_at", "pk")
     ids = list(ordered.values_list("pk", flat=True))
     report = progress or (lambda done, total: None)

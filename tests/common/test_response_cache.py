@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
@@ -120,7 +120,10 @@ def _policy_change(w: World) -> None:
 
 
 def _takedown(w: World) -> None:
-    assert operator_takedown(w.second.canonical_url) == 1
+    # The stories that lost a member are recomputed when the removal commits (stories.signals): run that here, as
+    # it runs in production, so the story's headline is no longer the removed article's.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert operator_takedown(w.second.canonical_url) == 1
     assert not Article.objects.filter(pk=w.second.pk).exists()
 
 
@@ -151,7 +154,8 @@ CHANGES = [
         "takedown",
         _takedown,
         frozenset(
-            {"home", "other article", "story", "publisher", "category", "search", "rss", "json feed"}
+            # "article": its "Part of the story" link was headed by the removed article (the story's lead)
+            {"home", "article", "other article", "story", "publisher", "category", "search", "rss", "json feed"}
             | {"api list", "api story", "sitemap"}
         ),
         scoped=False,

@@ -20,8 +20,14 @@ from tests.factories import make_feed, make_publisher
 from tests.sources.conftest import serve  # noqa: F401 - loopback server fixture
 from tests.sources.loopback import Reply
 
-PAGE = b"<html><head><title>T</title></head><body><article>" + b"<p>A fine paragraph of the story.</p>" * 8
-PAGE += b"</article></body></html>"
+
+def _page(name: str) -> bytes:
+    """A page of its own: the same title and text at another address of the publisher would be this article moved."""
+    paragraphs = f"<p>A fine paragraph of story {name}.</p>" * 8
+    return f"<html><head><title>T {name}</title></head><body><article>{paragraphs}</article></body></html>".encode()
+
+
+PAGE = _page("ok")
 
 
 def _rss(base: str, paths: list[str]) -> bytes:
@@ -38,7 +44,7 @@ def _publisher(serve, paths: list[str]):  # noqa: F811
     server = serve({})
     server.routes["/feed.xml"] = Reply(body=_rss(server.base, paths), content_type="application/rss+xml")
     for path in paths:
-        server.routes[path] = Reply(body=PAGE)
+        server.routes[path] = Reply(body=_page(path))
     feed = make_feed(make_publisher(homepage=server.base + "/"), url=server.base + "/feed.xml")
     return server, feed
 

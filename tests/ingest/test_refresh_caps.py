@@ -23,8 +23,14 @@ from tests.sources.loopback import Reply
 
 pytestmark = pytest.mark.django_db
 
-PAGE = b"<html><head><title>T</title></head><body><article>" + b"<p>A fine paragraph of the story.</p>" * 8
-PAGE += b"</article></body></html>"
+
+def _page(name: str) -> bytes:
+    """A page of its own: the same title and text at another address of the publisher would be this article moved."""
+    paragraphs = f"<p>A fine paragraph of story {name}.</p>" * 8
+    return f"<html><head><title>T {name}</title></head><body><article>{paragraphs}</article></body></html>".encode()
+
+
+PAGE = _page("ok")
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
@@ -82,7 +88,7 @@ def test_a_refresh_fetches_at_most_the_page_caps_in_all_and_per_origin(serve):  
     first, second = serve({}), serve({})
     for server in (first, second):
         for n in range(12):
-            server.routes[f"/a/{n}"] = Reply(body=PAGE)
+            server.routes[f"/a/{n}"] = Reply(body=_page(f"{server.base}/a/{n}"))
     # The first origin's entries are the newest: it alone would take all of a refresh's pages.
     items = [(f"{first.base}/a/{n}", NOW - timedelta(minutes=n)) for n in range(12)]
     items += [(f"{second.base}/a/{n}", NOW - timedelta(hours=1, minutes=n)) for n in range(12)]

@@ -6,7 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from newsdesk.articles.models import Article
 from tests.factories import make_article, make_category, make_publisher
+from tests.stories.rows import make_story
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -40,6 +42,37 @@ def test_without_lang_every_language_is_listed(client, bilingual):
         feed = json.loads(client.get("/feeds/feed.json", params).content)
         assert len(feed["items"]) == 2
         assert "language" not in feed
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _declared(client, base: str) -> tuple[str | None, str | None, str | None]:
+    """The language the RSS channel, the Atom feed and the JSON Feed at `base` say they are in (None: none)."""
+    rss = ET.fromstring(client.get(f"{base}rss.xml").content).find("./channel/language")
+    atom = ET.fromstring(client.get(f"{base}atom.xml").content).get(XML_LANG)
+    feed = json.loads(client.get(f"{base}feed.json").content)
+    return (rss.text if rss is not None else None), atom, feed.get("language")
+
+
+def test_a_feed_all_in_one_language_says_it_and_a_mixed_one_claims_none(client, bilingual):
+    """A German publisher's RSS channel said English (the site's language), and RSS items cannot say their own; a
+    feed of several languages is in none of them. Atom keeps the site's language for its own (English) text, and
+    each entry says its own."""
+    german = make_publisher(name="Blatt", slug="blatt", language="de")
+    make_article(german, title="Beben an der Küste", language="de")
+    make_article(german, title="Nachbeben erwartet", language="de")
+
+    assert _declared(client, "/publisher/blatt/") == ("de", "en", "de")
+    assert _declared(client, "/feeds/") == (None, "en", None)
+    assert _declared(client, "/category/world/") == (None, "en", None)
+
+
+def test_a_stories_feed_of_several_languages_claims_none(client, bilingual):
+    for article in Article.objects.all():
+        make_story([article])
+
+    assert _declared(client, "/stories/") == (None, "en", None)
 
 
 @pytest.mark.parametrize(

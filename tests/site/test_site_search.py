@@ -1,6 +1,7 @@
 import pytest
 
-from newsdesk.site.views.search import QUERY_MAX_CHARS, RESULTS_MAX, clean_query
+from newsdesk.articles.filters import QUERY_MAX_CHARS, clean_query
+from newsdesk.site.views.search import RESULTS_MAX
 from newsdesk.sources.models import Publisher
 from tests.factories import make_article, make_publisher
 

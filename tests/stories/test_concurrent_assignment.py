@@ -4,20 +4,24 @@ assignment turn (a row lock on PostgreSQL, the IMMEDIATE transaction on SQLite),
 import contextlib
 import threading
 import time
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from newsdesk.reader.cluster import clustering_features, document_names
+from newsdesk.stories.frequencies import ALL_ARTICLES
 from newsdesk.stories.models import (
     ArticleSignature,
+    DocumentFrequency,
     Story,
     StoryAssignmentTurn,
     StoryMembership,
     SyndicationGroup,
 )
-from newsdesk.stories.services import articles_stories_update
+from newsdesk.stories.services import CLUSTER_OPTIONS, articles_stories_update
 from tests.factories import make_article, make_publisher
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -78,6 +82,12 @@ def test_two_workers_assigning_one_event_at_once_make_one_story(monkeypatch):
     assert Story.objects.count() == 1
     assert Story.objects.get().size == 2
     assert StoryMembership.objects.count() == 2
+    # Both articles counted in the document frequencies, neither count lost to the other worker's.
+    expected: Counter = Counter({ALL_ARTICLES: 2})
+    for article in articles:
+        features = clustering_features(CLUSTER_OPTIONS, title=article.title, text=article.body_text)
+        expected.update(document_names(features))
+    assert Counter(dict(DocumentFrequency.objects.values_list("name", "documents"))) == expected
 
 
 def test_two_workers_storing_copies_of_one_wire_text_at_once_make_one_group(monkeypatch):

@@ -166,8 +166,8 @@ def test_reprocess_closes_the_stories_already_quiet_as_the_workers_would():
 
 def pirate_reports(*, stray_alone: bool = False):
     """The Mysore story (three reports, then a Sukanya report that joined it early: `stray_alone` puts that one in a
-    story of its own instead) and the Sukanya story (two reports, three and four hours later), stored as streaming
-    assignment stores them; the stray is the Mysore story's last member. Returns (mysore, stray's story, sukanya),
+    story of its own instead) and the Sukanya story (two reports, three and four hours later), assigned as ingestion
+    assigns them, then moved into that layout; the stray is the Mysore story's last member. Returns (mysore, stray's story, sukanya),
     the stray and the time the stray's story is quiet."""
     start = timezone.now() - timedelta(days=2)
     articles = [
@@ -181,15 +181,21 @@ def pirate_reports(*, stray_alone: bool = False):
         for n, (title, text) in enumerate([*MYSORE, STRAY, *SUKANYA])
     ]
     for article in articles:
-        story_assign(article=article)
+        story_assign(article=article)  # counted in the document frequencies, as ingestion counts them
+    # Then laid out as above, whatever the stream made of six reports of one sea: with the document frequencies of
+    # these six alone, the Sukanya reports join the Mysore story.
     mysore = Story.objects.get(memberships__article=articles[0])
     sukanya = Story.objects.get(memberships__article=articles[-1])
+    if sukanya.pk == mysore.pk:
+        sukanya = Story.objects.create(headline=articles[-1].title, first_seen=start, last_seen=start)
     stray = articles[3]
-    assert mysore.pk != sukanya.pk
     home = Story.objects.create(headline=stray.title, first_seen=start, last_seen=start) if stray_alone else mysore
+    StoryMembership.objects.filter(article__in=articles[:3]).update(story=mysore)
+    StoryMembership.objects.filter(article__in=articles[4:]).update(story=sukanya)
     StoryMembership.objects.filter(article=stray).update(story=home)
     for story in {mysore, sukanya, home}:
         _story_state_rebuild(story, CLUSTER_OPTIONS)  # as if it had joined there
+    Story.objects.exclude(pk__in=[mysore.pk, sukanya.pk, home.pk]).delete()  # any other the stream opened: empty now
     return mysore, home, sukanya, stray, stray.published_at + CLUSTER_OPTIONS.quiet_period + timedelta(minutes=1)
 
 
@@ -246,7 +252,9 @@ def test_with_no_refinement_a_close_only_marks_the_story_closed():
     assert (mysore.size, mysore.is_closed, mysore.state) == (4, True, state)
 
 
-def test_a_story_of_headlines_alone_never_changes_at_its_close():
+def test_a_story_of_headlines_alone_without_embeddings_never_changes_at_its_close():
+    # Not refined member by member (headlines never move one at a time); and words alone never merge it whole
+    # (ClusterOptions.title_close_merge_cosine asks for the stories' embeddings).
     mysore, _, sukanya, stray, quiet = pirate_reports()
     Article.objects.filter(story_membership__story__in=[mysore, sukanya]).update(body_text="", summary="")
     for story in (mysore, sukanya):
@@ -343,3 +351,51 @@ def test_closing_every_quiet_story_goes_on_past_a_batch_whose_story_was_emptied(
 
     assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {mysore.pk, sukanya.pk}
     assert not Story.objects.filter(pk=alone.pk).exists()
+
+
+FIRE = [
+    "Fire breaks out at the harbour warehouse",
+    "Harbour warehouse fire sends smoke over the city",
+    "Firefighters battle harbour warehouse blaze",
+]
+SMOKE = ["Smoke over the city from the warehouse blaze", "City told to shut windows against blaze smoke"]
+
+
+def test_with_the_packaged_model_a_story_of_headlines_alone_merges_whole_into_the_story_it_matches_at_its_close():
+    start = timezone.now() - timedelta(days=2)
+    with override_settings(NEWSDESK_CLUSTER_MODEL="wordllama"):
+        made = {}
+        for name, titles, offset in (("fire", FIRE, 0), ("smoke", SMOKE, 1)):
+            articles = [
+                make_article(
+                    make_publisher(name=f"{name} {n}"),
+                    title=title,
+                    body_text="",
+                    summary="",
+                    published_at=start + timedelta(minutes=offset + 2 * n),
+                )
+                for n, title in enumerate(titles)
+            ]
+            made[name] = (make_story(articles), articles)
+            _story_state_rebuild(made[name][0], CLUSTER_OPTIONS)
+        (fire, fire_articles), (smoke, smoke_articles) = made["fire"], made["smoke"]
+        comment = Comment.objects.create(
+            target=smoke, author=make_member(), body="s", body_html="<p>s</p>", body_fingerprint="s", status="approved"
+        )
+        quiet = start + CLUSTER_OPTIONS.quiet_period + timedelta(hours=1)
+
+        # The smoke story closes first (its last headline is older) and goes whole into the fire story.
+        assert stories_close(now=quiet) == (1, 2)
+
+        assert not Story.objects.filter(pk=smoke.pk).exists()
+        fire.refresh_from_db()
+        assert (fire.size, fire.outlet_count, fire.is_closed, fire.state["size"]) == (5, 5, True, 5)
+        assert fire.last_seen == fire_articles[-1].published_at
+        members = list(Article.objects.filter(story_membership__story=fire))
+        assert {a.pk for a in members} == {a.pk for a in fire_articles + smoke_articles}
+        embedder = assignment_embedder()
+        stored = story_state_restore(fire.state, embedder)
+        assert np.allclose(stored.vector, sum(articles_embed(members, embedder).values()), atol=1e-4)
+    comment.refresh_from_db()
+    assert comment.target_id == fire.pk
+    assert Client().get(smoke.get_absolute_url())["Location"] == fire.get_absolute_url()

@@ -67,7 +67,8 @@ class Command(BaseCommand):
                 imported, stats = demo_ingest(directory_url=server.base_url, on_feed_done=on_done)
             self.stdout.write(
                 f"ingested {stats.feeds} feeds of {imported.publishers} publishers in {stats.seconds:.1f}s: "
-                f"{stats.articles_new} new articles, {stats.errors} feeds with errors (see admin → Feeds)"
+                f"{stats.articles_new} new articles, {stats.articles_moved} moved to a new address, "
+                f"{stats.errors} feeds with errors (see admin → Feeds)"
             )
             self.stdout.write(
                 f"database holds {Article.objects.count()} articles from {Publisher.objects.count()} publishers"

@@ -2,7 +2,7 @@
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
 from newsdesk.reader.cluster.state import ClusterOptions, StoryState
-from newsdesk.reader.cluster.stories import Assignment, StoryClusterer, clustering_features
+from newsdesk.reader.cluster.stories import Assignment, StoryClusterer, clustering_features, document_names
 
 __all__ = [
     "ArticleFeatures",
@@ -12,4 +12,5 @@ __all__ = [
     "StoryState",
     "article_features",
     "clustering_features",
+    "document_names",
 ]

@@ -94,6 +94,16 @@ class ClusterOptions:
     # (StoryClusterer.candidates' order): ECB+ dev, the same figures as with all 40 candidates (file order, held-out
     # folds, ten orders) at 10-15 % less CPU for the whole stream.
     refine_candidates: int = 10
+    # At its close a story of headlines alone is scored as one article (its members' mean terms and entities, its
+    # summed embedding: a whole story says more than any one headline did when it arrived) against the other stories
+    # open at its time, and merges into the best one when that scores at least this (cluster.refine.story_merge;
+    # title_merge_max_size applies; None, or refine_passes 0: never)...
+    title_close_merge_threshold: float | None = None
+    # ...and when both stories have summed embeddings at least this close (cosine; None: the words may merge alone).
+    # Set by the packaged model's tuning (embedding.PackagedEmbedder.tuning), the one it was measured with: words
+    # alone, names bridge other events' stories (the demo world by headline alone, three seeds: 0.583 -> 0.536 at
+    # 0.08), and the multilingual model's cosines sit higher (0.679 -> 0.490 at 0.08 / 0.35).
+    title_close_merge_cosine: float | None = None
     # Before the refinement, the closing story's full-text members split by average link below the split bar, and
     # each part merged into the candidate story it links best to at or above the merge bar, unless both sides have
     # more than the size limit's members (cluster.regroup). Off by default until the database side stores splits:

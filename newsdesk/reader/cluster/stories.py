@@ -55,6 +55,11 @@ def clustering_features(
     return article_features(title, text, url, weight)
 
 
+def document_names(features: ArticleFeatures) -> set[str]:
+    """The names an article adds to the document frequencies when it is assigned, once each."""
+    return {*features.terms, *features.entities}
+
+
 class StoryClusterer:
     """Holds the stories' states in memory and assigns articles one at a time.
 
@@ -72,13 +77,23 @@ class StoryClusterer:
         self._next_key = 0
         self.merged_into: dict[object, object] = {}
 
-    def load(self, key: object, state: StoryState) -> None:
-        """Add a known story; its members count towards document frequencies as if seen again."""
+    def frequencies_seed(self, documents: int, counts: dict[str, int]) -> None:
+        """Start from known document frequencies: `documents` articles seen before, `counts[name]` of them
+        mentioning each name (the caller's record of every article, as one clusterer over the whole stream counts
+        them); stories loaded with `counted=True` then add nothing to them."""
+        self._vocabulary.count(list(counts), list(counts.values()))
+        self._vocabulary.docs += documents
+
+    def load(self, key: object, state: StoryState, *, counted: bool = False) -> None:
+        """Add a known story; unless its members are `counted` in the seeded frequencies already, they count
+        towards document frequencies as if seen again (their top names only: a state keeps no more)."""
         self.states[key] = state
         self.forget(key)
-        members = max(state.size, 1)
         for name in (*state.terms, *state.entities):
             self._index.setdefault(name, set()).add(key)
+        if counted:
+            return
+        members = max(state.size, 1)
         bags = (*state.terms.items(), *state.entities.items())
         self._vocabulary.count([name for name, _ in bags], [min(members, max(1, round(count))) for _, count in bags])
         self._vocabulary.docs += state.size
@@ -283,7 +298,9 @@ class StoryClusterer:
         return key
 
     def merge(self, key: object, other: object) -> None:
-        """Take story `other` into story `key`; `other` resolves to `key` from now on."""
+        """Story `key` takes in every member of story `other` (the two are one event): `other` is gone from the
+        states and the index, and `resolve(other)` gives `key` from now on (assign's merges; cluster.refine.story_merge
+        at a story's close)."""
         self.merged_into[other] = key
         self.forget(key)
         self.forget(other)
@@ -306,7 +323,7 @@ class StoryClusterer:
     ) -> None:
         state = self.states[key]
         self.forget(key)
-        self._vocabulary.count({*features.terms, *features.entities})
+        self._vocabulary.count(document_names(features))
         self._vocabulary.docs += 1
         state.add(features, language=language, at=at, options=self.options, vector=vector)
         self._index_names(key, features)

@@ -3,11 +3,19 @@ close after a quiet period, late articles still find their story, and the state 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
+from newsdesk.reader.cluster import (
+    ClusterOptions,
+    StoryClusterer,
+    StoryState,
+    article_features,
+    clustering_features,
+    document_names,
+)
 from newsdesk.reader.cluster.features import fold
 
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -152,3 +160,24 @@ def test_fold_removes_case_and_accents():
     assert fold("Élysée") == "elysee"
     assert fold("Straße") == "strasse"
     assert fold("Plain") == "plain"
+
+
+def test_a_clusterer_seeded_with_every_article_counted_scores_as_the_one_that_saw_them():
+    stream = StoryClusterer()
+    counts: Counter = Counter()
+    seen = [(FLOOD_EN, "en"), (OTHER_FLOOD_EN, "en"), (MERGER_EN, "en"), (FLOOD_FR, "fr")]
+    for hour, (article, language) in enumerate(seen):
+        assign(stream, article, language=language, at=T0 + timedelta(hours=hour))
+        counts.update(document_names(clustering_features(stream.options, title=article[0], text=article[1])))
+    # A new turn's clusterer: the stored counts of every article seen, the open stories loaded as counted in them.
+    seeded, unseeded = StoryClusterer(), StoryClusterer()
+    seeded.frequencies_seed(len(seen), counts)
+    for key, state in stream.states.items():
+        seeded.load(key, state.copy(), counted=True)
+        unseeded.load(key, state.copy())  # counted from the states' top names alone, as before
+    german = clustering_features(stream.options, title=FLOOD_DE[0], text=FLOOD_DE[1])
+    keys = list(stream.states)
+
+    expected = stream.scores(stream.weigh(german), keys)
+    assert seeded.scores(seeded.weigh(german), keys) == pytest.approx(expected, rel=1e-9)
+    assert unseeded.scores(unseeded.weigh(german), keys) != pytest.approx(expected, rel=1e-3)
