@@ -3,7 +3,7 @@
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils.text import slugify
@@ -65,6 +65,9 @@ CATEGORY_SYNONYMS = {
     "sciences": "science",
 }
 TITLE_MAX = 500
+# An article moved to a new address keeps its publication time (a republication may restamp it by some hours; a
+# daily column is a day apart).
+MOVED_MAX_DATE_GAP = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -296,8 +299,22 @@ def _article_moved(*, publisher: Publisher, fields: dict) -> Article | None:
     if not fields["body_text"].strip():
         return None
     title = _normalized_title(fields["title"])
+    published = fields.get("published_at")
     candidates = Article.objects.filter(publisher=publisher, content_hash=fields["content_hash"]).order_by("id")
-    return next((article for article in candidates if _normalized_title(article.title) == title), None)
+    return next(
+        (
+            article
+            for article in candidates
+            if _normalized_title(article.title) == title and not _published_apart(article.published_at, published)
+        ),
+        None,
+    )
+
+
+def _published_apart(stored: datetime | None, incoming: datetime | None) -> bool:
+    """Two publication times more than MOVED_MAX_DATE_GAP apart: not one article moved but a recurring one ("Daily
+    briefing") whose paywall teaser repeats word for word. Where either time is unknown, title and text decide."""
+    return stored is not None and incoming is not None and abs(stored - incoming) > MOVED_MAX_DATE_GAP
 
 
 def _article_move(

@@ -20,11 +20,12 @@ pytestmark = pytest.mark.django_db
 TITLE = "Seal spotted near the pier"
 
 
-def _page(url: str, *, title: str = TITLE, word: str = "seal") -> Reply:
+def _page(url: str, *, title: str = TITLE, word: str = "seal", published: str = "") -> Reply:
     paragraphs = "".join(
         f"<p>Paragraph {n} of the harbour report says the {word} was seen near the pier at dawn.</p>" for n in range(8)
     )
-    html = f"""<!doctype html><html lang="en"><head><title>{title}</title>
+    dated = f'<meta property="article:published_time" content="{published}">' if published else ""
+    html = f"""<!doctype html><html lang="en"><head><title>{title}</title>{dated}
 <link rel="canonical" href="{url}"></head>
 <body><article><h1>{title}</h1>{paragraphs}</article></body></html>"""
     return Reply(body=html.encode())
@@ -149,6 +150,25 @@ def test_another_title_or_another_outlet_with_the_same_text_is_another_article(h
     assert (same_outlet.items_new, same_outlet.items_moved) == (1, 0)
     assert (other_outlet.items_new, other_outlet.items_moved) == (1, 0)
     assert Article.objects.count() == 3
+    assert not ArticleAddress.objects.exists()
+
+
+def test_a_recurring_title_with_the_same_teaser_on_another_day_is_another_article(serve):  # noqa: F811
+    """A daily column ("Morning briefing") behind a paywall: same title, same teaser text, another day's address."""
+    server = serve({})
+    base = server.base
+    feed = make_feed(make_publisher(policy="full", homepage=base + "/"), url=base + "/feed.xml")
+    context = IngestContext.from_settings(allow_loopback=True)
+    for day in ("2026-12-01", "2026-12-02"):
+        server.routes["/feed.xml"] = _feed(base, (f"/briefing/{day}", "Morning briefing"))
+        server.routes[f"/briefing/{day}"] = _page(
+            base + f"/briefing/{day}", title="Morning briefing", published=f"{day}T06:00:00+00:00"
+        )
+
+        report = feed_refresh(feed=feed, context=context)
+
+        assert (report.items_new, report.items_moved) == (1, 0)
+    assert Article.objects.count() == 2
     assert not ArticleAddress.objects.exists()
 
 
