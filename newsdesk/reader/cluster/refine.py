@@ -78,10 +78,15 @@ def refine_story(clusterer: StoryClusterer, key: object, members: Sequence[Membe
         if not moved:
             break
     if moves:
-        state = clusterer.states[key]
-        times = [member.at for member in staying if member.at is not None]
-        state.first_seen, state.last_seen = (min(times), max(times)) if times else (None, None)
+        window_reset(clusterer.states[key], staying)
     return moves
+
+
+def window_reset(state: StoryState, members: Sequence[Member]) -> None:
+    """The story's time window from the times of `members`, the ones it holds now: taking members out of a state
+    cannot tell its new bounds."""
+    times = [member.at for member in members if member.at is not None]
+    state.first_seen, state.last_seen = (min(times), max(times)) if times else (None, None)
 
 
 def _better_home(clusterer: StoryClusterer, key: object, member: Member) -> tuple[float, object] | None:

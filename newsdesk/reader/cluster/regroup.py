@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsdesk.reader.cluster.features import ArticleFeatures
-from newsdesk.reader.cluster.refine import Member
-from newsdesk.reader.cluster.state import StoryState, _top
+from newsdesk.reader.cluster.refine import Member, window_reset
+from newsdesk.reader.cluster.state import _top
 from newsdesk.reader.cluster.stories import StoryClusterer
 from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, weigh
 
@@ -142,13 +142,8 @@ def _split(
         groups[story] = leaving
         parts.append(Part(story=story, members=tuple(member.key for member in leaving)))
     for story in [key, *(part.story for part in parts)]:
-        _reset_window(clusterer.states[story], groups[story])
+        window_reset(clusterer.states[story], groups[story])
     return parts
-
-
-def _reset_window(state: StoryState, members: Sequence[Member]) -> None:
-    times = [member.at for member in members if member.at is not None]
-    state.first_seen, state.last_seen = (min(times), max(times)) if times else (None, None)
 
 
 def _best_link(
