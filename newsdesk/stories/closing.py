@@ -27,7 +27,7 @@ from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.reader.cluster.refine import Member, Move, refine_story
 from newsdesk.stories.counts import stories_counts_refresh
-from newsdesk.stories.embedding import assignment_embedder, story_state_dump
+from newsdesk.stories.embedding import assignment_embedder, assignment_options, story_state_dump
 from newsdesk.stories.frequencies import SeededFrequencies
 from newsdesk.stories.member_states import members_state, story_members
 from newsdesk.stories.models import Story, StoryMembership
@@ -89,7 +89,7 @@ def _stories_refine(due: list[int], options: ClusterOptions) -> int:
     if span["first"] is None:
         return 0
     embedder = assignment_embedder()
-    clusterer = StoryClusterer(embedder.tuned(options) if embedder else options)
+    clusterer = StoryClusterer(assignment_options(embedder, options))
     quiet = options.quiet_period
     window = Q(last_seen__gte=span["first"] - quiet, first_seen__lte=span["last"] + quiet)
     rows = Story.objects.filter(size__gt=0).only("pk").annotate(state_text=Cast("state", TextField()))

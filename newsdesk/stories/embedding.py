@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core import checks
 
 from newsdesk.articles.models import Article
-from newsdesk.reader.cluster import StoryState
+from newsdesk.reader.cluster import ClusterOptions, StoryState
 from newsdesk.reader.cluster.embedding import LEAD_CHARS, Embedder, EmbeddingError, embedder_for
 from newsdesk.stories.apps import CHECK_HINT, MODEL_CHECK_ID
 
@@ -73,6 +73,12 @@ def assignment_embedder() -> Embedder | None:
             _refused.add(str(exc))
             log.warning("cluster model unusable; stories assigned by words alone", extra={"error": str(exc)})
         return None
+
+
+def assignment_options(embedder: Embedder | None, options: ClusterOptions) -> ClusterOptions:
+    """`options` as assignment scores with them: with the model's own mixing knobs when there is a model (its
+    cosines sit at its own level, reader.cluster.embedding)."""
+    return embedder.tuned(options) if embedder else options
 
 
 def articles_embed(articles: Iterable[Article], embedder: Embedder | None) -> dict[int, np.ndarray]:

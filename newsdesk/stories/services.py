@@ -26,7 +26,13 @@ from newsdesk.common.signals import target_replaced
 from newsdesk.reader.cluster import ArticleFeatures, ClusterOptions, StoryClusterer
 from newsdesk.reader.cluster.embedding import Embedder
 from newsdesk.stories.counts import RECOUNT_BATCH, stories_counts_refresh, story_counts_refresh, story_image_refresh
-from newsdesk.stories.embedding import articles_embed, assignment_embedder, story_state_dump, story_state_restore
+from newsdesk.stories.embedding import (
+    articles_embed,
+    assignment_embedder,
+    assignment_options,
+    story_state_dump,
+    story_state_restore,
+)
 from newsdesk.stories.frequencies import SeededFrequencies, frequencies_recount
 from newsdesk.stories.member_states import article_features, members_state, story_members
 from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
@@ -77,8 +83,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         if not todo:
             return 0
         embedder = assignment_embedder()
-        # The model's own mixing knobs: its cosines sit at its own level (reader.cluster.embedding).
-        clusterer = StoryClusterer(embedder.tuned(options) if embedder else options)
+        clusterer = StoryClusterer(assignment_options(embedder, options))
         window = Q(
             last_seen__gte=_time_of(todo[0]) - options.quiet_period,
             first_seen__lte=_time_of(todo[-1]) + options.quiet_period,
@@ -198,7 +203,7 @@ def story_members_refresh(*, story: Story) -> None:
             story.delete()
             return
         embedder = assignment_embedder()
-        options = embedder.tuned(CLUSTER_OPTIONS) if embedder else CLUSTER_OPTIONS
+        options = assignment_options(embedder, CLUSTER_OPTIONS)
         # Built afresh from every member, its window is already theirs (the times the recount stores; a state a
         # member is taken out of cannot tell its bounds, which is why story_moves_apply sets them).
         story.state = story_state_dump(members_state(story_members(story.pk, options, embedder), options), embedder)
@@ -320,7 +325,7 @@ def stories_rebuild(
         ids += _stories_forget(ids)
         # Counted again as they are assigned again: the document frequencies start from the articles left in stories.
         embedder = assignment_embedder()
-        frequencies_recount(embedder.tuned(CLUSTER_OPTIONS) if embedder else CLUSTER_OPTIONS, embedder)
+        frequencies_recount(assignment_options(embedder, CLUSTER_OPTIONS), embedder)
     ordered = Article.objects.filter(pk__in=ids).order_by("published_at", "fetched_at", "pk")
     ids = list(ordered.values_list("pk", flat=True))
     report = progress or (lambda done, total: None)
