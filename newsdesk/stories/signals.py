@@ -1,7 +1,8 @@
 """Stories and wire groups follow their articles out: when an article is deleted (a takedown removes the row, an
 operator deletes it), the story it was in and the group it was a copy in are recomputed once the deletion commits,
 so no story keeps a removed article's headline, lead or counts and no group keeps crediting a removed primary (its
-other copies would otherwise all stay hidden as repeats).
+other copies would otherwise all stay hidden as repeats). The document frequencies stop counting the article at
+once, in the deleting transaction (stories.frequencies.memberships_uncount).
 
 The rights app sits beside this one and cannot call it; Django's cascade sends these signals whoever deletes.
 """
@@ -17,6 +18,7 @@ from django.dispatch import receiver
 
 from newsdesk.articles.signals import copy_facts_changed, display_policy_changed
 from newsdesk.common.content_version import content_version_bump
+from newsdesk.stories.frequencies import memberships_uncount
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 
 _pending = threading.local()
@@ -30,6 +32,8 @@ def _ids(name: str) -> set[int]:
 
 @receiver(post_delete, sender=StoryMembership, dispatch_uid="stories-membership-deleted")
 def membership_deleted(sender: type, instance: StoryMembership, **kwargs: object) -> None:
+    # Its article no longer counts in the document frequencies: taken back in the deleting transaction.
+    memberships_uncount([instance])
     _ids("stories").add(instance.story_id)
     transaction.on_commit(stories_after_deletions)
 
