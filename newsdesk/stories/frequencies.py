@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -138,12 +140,30 @@ def frequencies_increment(counts: Counter[str]) -> None:
         cursor.execute(sql, params)
 
 
+# Per thread: inside frequencies_recounted, removals take nothing back (the recount at its end counts what is left).
+_recounting = threading.local()
+
+
+@contextmanager
+def frequencies_recounted(options: ClusterOptions, embedder: Embedder | None) -> Iterator[None]:
+    """Around removals of many memberships in the story turn (a rebuild's forget step): they take nothing back,
+    and the counts are recounted at the end. The statements saved aside, the row of all articles is then first
+    locked by the recount, after the memberships it counts, as every other writer orders them (taking back
+    before the recount's locks could wait in a cycle with a takedown removing another membership at once)."""
+    _recounting.held = True
+    try:
+        yield
+    finally:
+        _recounting.held = False
+    frequencies_recount(options, embedder)
+
+
 def memberships_uncount(memberships: Iterable[StoryMembership]) -> None:
     """Take back what these memberships (deleted in the caller's transaction) counted: one article each, and their
     kept names. Nothing when the table is not counted (no row of all articles: the next turn recounts). A membership
     counted before names were kept is taken back with its article's names as its text gives them now."""
     memberships = list(memberships)
-    if not memberships:
+    if not memberships or getattr(_recounting, "held", False):
         return
     with connection.cursor() as cursor:
         # First the row of all articles (every writer's first row): a table not counted has none.
@@ -182,22 +202,19 @@ def _names_now(article_ids: list[int]) -> Counter[str]:
 
 
 def _frequencies_decrement(counts: Counter[str]) -> None:
-    """Subtract `counts` from the stored counts of names that have a row (never below 0), in one statement."""
+    """Subtract `counts` from the stored counts of names that have a row (never below 0): one statement per amount
+    (one for a single membership), each finding its names by the name index."""
+    by_amount: dict[int, list[str]] = {}
+    for name, amount in counts.items():
+        by_amount.setdefault(amount, []).append(name)
     if connection.vendor == "postgresql":
-        sql = (
-            f"UPDATE {TABLE} AS f SET documents = GREATEST(f.documents - d.amount, 0) "  # noqa: S608
-            "FROM unnest(%s::text[], %s::integer[]) AS d(name, amount) WHERE f.name = d.name"
-        )
-        names = sorted(counts)
-        params: list = [names, [counts[name] for name in names]]
+        where, listed = "name = ANY(%s)", list
     else:
-        sql = (
-            f"UPDATE {TABLE} SET documents = max({TABLE}.documents - d.value, 0) "  # noqa: S608
-            f"FROM json_each(%s) AS d WHERE {TABLE}.name = d.key"
-        )
-        params = [json.dumps(dict(sorted(counts.items())))]
+        where, listed = "name IN (SELECT value FROM json_each(%s))", json.dumps
+    sql = f"UPDATE {TABLE} SET documents = CASE WHEN documents > %s THEN documents - %s ELSE 0 END WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for amount, names in sorted(by_amount.items()):
+            cursor.execute(sql, [amount, amount, listed(sorted(names))])
 
 
 def frequencies_counted(

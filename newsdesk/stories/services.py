@@ -33,7 +33,7 @@ from newsdesk.stories.embedding import (
     story_state_dump,
     story_state_restore,
 )
-from newsdesk.stories.frequencies import SeededFrequencies, counted_names, frequencies_recount
+from newsdesk.stories.frequencies import SeededFrequencies, counted_names, frequencies_recounted
 from newsdesk.stories.member_states import article_features, members_state, story_members
 from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
 from newsdesk.stories.syndication_services import (
@@ -329,10 +329,10 @@ def stories_rebuild(
         # recounts the document frequencies assignment adds to.
         turn_take(WIRE_TURN)
         turn_take()
-        ids += _stories_forget(ids)
         # Counted again as they are assigned again: the document frequencies start from the articles left in stories.
         embedder = assignment_embedder()
-        frequencies_recount(assignment_options(embedder, CLUSTER_OPTIONS), embedder)
+        with frequencies_recounted(assignment_options(embedder, CLUSTER_OPTIONS), embedder):
+            ids += _stories_forget(ids)
     ordered = Article.objects.filter(pk__in=ids).order_by("published_at", "fetched_at", "pk")
     ids = list(ordered.values_list("pk", flat=True))
     report = progress or (lambda done, total: None)

@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from newsdesk.articles.models import Article
 from newsdesk.stories.frequencies import ALL_ARTICLES, frequencies_counted
@@ -133,4 +134,22 @@ def test_the_first_turn_after_the_upgrade_recounts_and_keeps_every_membership_s_
     articles_stories_update(articles=articles[-1:])
 
     assert not StoryMembership.objects.filter(counted_names__isnull=True).exists()
+    assert live_counts() == recounted()
+
+
+def test_one_deletion_of_many_articles_takes_their_names_back_together(world, django_capture_on_commit_callbacks):
+    # Two statements per article would update the row of all articles once per article in one transaction, which
+    # PostgreSQL makes slower with every update (a publisher's thousands of articles deleted at once).
+    stored = store_world(replace(world, articles=tuple(world.articles[:24])))
+    articles = list(Article.objects.filter(pk__in=stored).order_by("pk"))
+    articles_stories_update(articles=articles)
+    removed = [a.pk for a in articles[::2]]
+
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(pk__in=removed).delete()
+
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE stories_documentfrequency")]
+    # The row of all articles once for the twelve, then one statement per amount a name is taken back by.
+    assert f"documents - {len(removed)} ELSE 0" in writes[0]
+    assert len(writes) < len(removed)
     assert live_counts() == recounted()
