@@ -51,3 +51,25 @@ def test_a_command_on_a_database_never_migrated_says_to_migrate_in_one_line(unmi
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1] == SCHEMA_BEHIND.format(name=name)
+
+
+def test_a_page_served_from_a_database_never_migrated_is_a_503_not_a_server_error(unmigrated_database):
+    url, _ = unmigrated_database
+    # Django's test client in a child process whose settings name the empty database (this process's are migrated).
+    probe = (
+        "import django; django.setup(); from django.test import Client; "
+        "client = Client(HTTP_HOST='127.0.0.1', raise_request_exception=False); "
+        "print(client.get('/').status_code, client.get('/api/articles').status_code, client.get('/readyz').status_code)"
+    )
+    done = subprocess.run(
+        python_argv("-c", probe),
+        cwd=REPO,
+        env=child_env(NEWSDESK_DATABASE_URL=url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["503", "503", "503"]
+    assert "Traceback" not in done.stderr
