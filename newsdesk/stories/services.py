@@ -311,12 +311,21 @@ def stories_rebuild(
     batch: int = 500,
 ) -> int:
     """Rebuild each stored article's language, search stems and category, then signatures, groups and stories
-    (articles published since `since`, or all), oldest first, as if they arrived again; how many articles were
-    processed."""
+    (articles published since `since`, or all, and any article in no story), oldest first, as if they arrived
+    again; how many articles were processed."""
     articles = Article.objects.all()
     if since is not None:
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True, fetched_at__gte=since))
     ids = list(articles.values_list("pk", flat=True))
+    # And every article in no story, whatever its time: the members older than `since` of the stories an interrupted
+    # rebuild had dropped (its first transaction commits before any article is assigned again), or an article stored
+    # by a worker killed before its assignment. Run again, a rebuild so finishes what was cut short.
+    wanted = set(ids)
+    ids += [
+        pk
+        for pk in Article.objects.filter(story_membership__isnull=True).values_list("pk", flat=True)
+        if pk not in wanted
+    ]
     with transaction.atomic():
         # Both turns, in their order (stories.turns): it drops signatures and groups, memberships and stories, and
         # recounts the document frequencies assignment adds to.
