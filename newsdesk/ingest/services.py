@@ -32,7 +32,7 @@ from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import FetchResult
 from newsdesk.sources.models import Feed
-from newsdesk.stories.services import articles_stories_revise, articles_stories_update
+from newsdesk.stories.services import articles_stories_complete, articles_stories_revise, articles_stories_update
 
 log = logging.getLogger(__name__)
 
@@ -290,6 +290,10 @@ def feed_refresh(
             if report.new_article_ids:
                 # Wire-copy groups and stories of what this refresh stored, in one assignment turn.
                 articles_stories_update(articles=list(Article.objects.filter(pk__in=report.new_article_ids)))
+            if report.unplaced_article_ids:
+                placed = list(Article.objects.filter(pk__in=set(report.unplaced_article_ids)))
+                articles_stories_complete(articles=placed)
+                log.warning("stored articles placed late", extra={"feed_id": feed.pk, "articles": len(placed)})
             if report.items_moved:
                 content_version_bump(soft=True)  # their pages link to the publisher's new address
             if report.updated_article_ids:

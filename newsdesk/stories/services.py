@@ -35,7 +35,7 @@ from newsdesk.stories.embedding import (
 )
 from newsdesk.stories.frequencies import SeededFrequencies, frequencies_recount
 from newsdesk.stories.member_states import article_features, members_state, story_members
-from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
+from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, StoryRedirect
 from newsdesk.stories.syndication_services import (
     article_signature_store,
     article_text,
@@ -251,6 +251,18 @@ def articles_stories_update(*, articles: list[Article]) -> None:
             # either committed (PostgreSQL's READ COMMITTED) and land in two groups: one worker at a time.
             turn_take(WIRE_TURN)
             article_signature_store(article=article)
+    stories_assign(articles=articles)
+
+
+def articles_stories_complete(*, articles: list[Article]) -> None:
+    """For stored articles found in no story (a refresh cut short between storing and placing them: a worker
+    killed, an assignment that failed): the wire-copy group of those without a signature yet, then their stories.
+    Each step looks again in its turn, so a worker placing the same articles meanwhile is no harm."""
+    for article in articles:
+        with transaction.atomic():
+            turn_take(WIRE_TURN)
+            if not ArticleSignature.objects.filter(article=article).exists():
+                article_signature_store(article=article)
     stories_assign(articles=articles)
 
 
