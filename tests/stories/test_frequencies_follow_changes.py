@@ -41,6 +41,14 @@ def recounted() -> Counter:
     return +counts
 
 
+def _assigned(world, count: int) -> list[Article]:
+    """The world's first `count` articles stored and assigned in one turn, by id."""
+    stored = store_world(replace(world, articles=tuple(world.articles[:count])))
+    articles = list(Article.objects.filter(pk__in=stored).order_by("pk"))
+    articles_stories_update(articles=articles)
+    return articles
+
+
 def _edit(world, stored: dict[int, object], article: Article) -> None:
     """The article's publisher rewrote it in place for another event (as ingest updates the row), then ingest's
     path for updated articles runs."""
@@ -91,9 +99,7 @@ def test_after_additions_edits_and_removals_the_live_counts_equal_a_recount(worl
 def test_a_removal_takes_back_the_names_counted_even_when_the_text_changed_since(
     world, django_capture_on_commit_callbacks
 ):
-    stored = store_world(replace(world, articles=tuple(world.articles[:6])))
-    articles = list(Article.objects.filter(pk__in=stored).order_by("pk"))
-    articles_stories_update(articles=articles)
+    articles = _assigned(world, 6)
     counted = live_counts()
     target = articles[2]
     names = StoryMembership.objects.get(article=target).counted_names
@@ -112,9 +118,7 @@ def test_a_removal_takes_back_the_names_counted_even_when_the_text_changed_since
 def test_a_membership_counted_before_names_were_kept_is_taken_back_with_its_text_s_names(
     world, django_capture_on_commit_callbacks
 ):
-    stored = store_world(replace(world, articles=tuple(world.articles[:6])))
-    articles = list(Article.objects.filter(pk__in=stored).order_by("pk"))
-    articles_stories_update(articles=articles)
+    articles = _assigned(world, 6)
     StoryMembership.objects.filter(article=articles[1]).update(counted_names=None)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -140,9 +144,7 @@ def test_the_first_turn_after_the_upgrade_recounts_and_keeps_every_membership_s_
 def test_one_deletion_of_many_articles_takes_their_names_back_together(world, django_capture_on_commit_callbacks):
     # Two statements per article would update the row of all articles once per article in one transaction, which
     # PostgreSQL makes slower with every update (a publisher's thousands of articles deleted at once).
-    stored = store_world(replace(world, articles=tuple(world.articles[:24])))
-    articles = list(Article.objects.filter(pk__in=stored).order_by("pk"))
-    articles_stories_update(articles=articles)
+    articles = _assigned(world, 24)
     removed = [a.pk for a in articles[::2]]
 
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
