@@ -305,6 +305,26 @@ def test_a_heading_or_one_block_asks_readability_alone_any_other_sign_only_with_
         assert "readability asked" in choice.reasons[0]
 
 
+def test_a_kicker_heading_alone_still_asks_readability_and_the_vote_drops_the_rail_after_the_article():
+    # CNBC's page (goose-lead): a heading above the article ("Market Insider") is the only sign, and enough alone;
+    # readability's article disagrees (no rail of teasers after it) and the tie-break's stricter run, without the rail,
+    # wins the vote.
+    kept = dataclasses.replace(
+        _candidate(TRAFILATURA, f"Market Insider\n\n{ARTICLE}\n\n{RAIL}"), opens_with_heading=True
+    )
+    assert doubts(kept, "") == ["opens with a heading"]
+    asked = []
+    choice = choose_body(
+        [kept],
+        second_opinion=lambda: asked.append(1) or [_candidate(READABILITY, ARTICLE)],
+        tie_breakers=lambda: [_candidate(TRAFILATURA_PRECISION, f"Market Insider\n\n{ARTICLE}")],
+        params=NO_VOTE,
+    )
+    assert asked == [1]
+    assert choice.source == TRAFILATURA_PRECISION
+    assert "Related headline" not in choice.candidate.text
+
+
 COMMENTS = "\n\n".join(
     f"{stamp}\n\nReader {n} says the council should have done this years ago, and more besides."
     for n, stamp in enumerate(["Hace una hora", "Hace 2 horas", "Hace 2 horas", "Hace 2 horas"])
