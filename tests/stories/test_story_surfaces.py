@@ -222,7 +222,7 @@ def test_home_pages_through_stories_with_a_more_link(client):
     assert second.status_code == 200
     assert second.content.decode().count('class="story-card"') == 5
     assert client.get("/?page=3").status_code == 404
-    assert client.get("/?page=junk").status_code == 200
+    assert client.get("/?page=junk").status_code == 400
 
 
 def test_home_language_filter_keeps_stories_covered_in_that_language(client, wire_story):

@@ -5,6 +5,7 @@ from django.utils.html import escape
 from django.views.defaults import bad_request as django_bad_request
 
 from newsdesk.site.languages import LanguageRefused
+from newsdesk.site.pagination import PageRefused
 
 FORM_EXPIRED = (
     "This form could not be accepted: it was opened before you signed in or out, or your browser did not send our "
@@ -13,9 +14,9 @@ FORM_EXPIRED = (
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """handler400: a refused `?lang=` is the site's 400 page with its one-line message; any other bad request (a
-    host not allowed, a suspicious operation) answers as Django does, telling nothing of it."""
-    if isinstance(exception, LanguageRefused):
+    """handler400: a refused `?lang=` or `?page=` is the site's 400 page with its one-line message; any other bad
+    request (a host not allowed, a suspicious operation) answers as Django does, telling nothing of it."""
+    if isinstance(exception, LanguageRefused | PageRefused):
         return render(request, "400.html", {"message": str(exception)}, status=400)
     return django_bad_request(request, exception)
 
