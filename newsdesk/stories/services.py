@@ -35,7 +35,7 @@ from newsdesk.stories.embedding import (
 )
 from newsdesk.stories.frequencies import SeededFrequencies, frequencies_recount
 from newsdesk.stories.member_states import article_features, members_state, story_members
-from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
+from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, StoryRedirect
 from newsdesk.stories.syndication_services import (
     article_signature_store,
     article_text,
@@ -254,6 +254,18 @@ def articles_stories_update(*, articles: list[Article]) -> None:
     stories_assign(articles=articles)
 
 
+def articles_stories_complete(*, articles: list[Article]) -> None:
+    """For stored articles found in no story (a refresh cut short between storing and placing them: a worker
+    killed, an assignment that failed): the wire-copy group of those without a signature yet, then their stories.
+    Each step looks again in its turn, so a worker placing the same articles meanwhile is no harm."""
+    for article in articles:
+        with transaction.atomic():
+            turn_take(WIRE_TURN)
+            if not ArticleSignature.objects.filter(article=article).exists():
+                article_signature_store(article=article)
+    stories_assign(articles=articles)
+
+
 def articles_stories_revise(*, articles: list[Article], options: ClusterOptions = CLUSTER_OPTIONS) -> None:
     """What ingestion calls for articles whose text or title changed in place (a publisher's edit): each leaves
     its wire-copy group and its story, which are recomputed without it (the headline and lead follow), then it is
@@ -311,12 +323,21 @@ def stories_rebuild(
     batch: int = 500,
 ) -> int:
     """Rebuild each stored article's language, search stems and category, then signatures, groups and stories
-    (articles published since `since`, or all), oldest first, as if they arrived again; how many articles were
-    processed."""
+    (articles published since `since`, or all, and any article in no story), oldest first, as if they arrived
+    again; how many articles were processed."""
     articles = Article.objects.all()
     if since is not None:
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True, fetched_at__gte=since))
     ids = list(articles.values_list("pk", flat=True))
+    # And every article in no story, whatever its time: the members older than `since` of the stories an interrupted
+    # rebuild had dropped (its first transaction commits before any article is assigned again), or an article stored
+    # by a worker killed before its assignment. Run again, a rebuild so finishes what was cut short.
+    wanted = set(ids)
+    ids += [
+        pk
+        for pk in Article.objects.filter(story_membership__isnull=True).values_list("pk", flat=True)
+        if pk not in wanted
+    ]
     with transaction.atomic():
         # Both turns, in their order (stories.turns): it drops signatures and groups, memberships and stories, and
         # recounts the document frequencies assignment adds to.

@@ -148,3 +148,26 @@ def test_rebuild_reports_progress_from_zero_and_within_a_batch():
     assert (PROGRESS_STEP, 120) in seen
     assert len({done for done, _ in seen}) > 2
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+class _Interrupted(Exception):
+    """Stands for the operator's Ctrl-C (or a killed process) once the rebuild's first transaction committed."""
+
+
+def test_an_interrupted_rebuild_since_a_day_leaves_no_article_without_a_story_once_run_again():
+    first, second = wire_copies()
+    call_command("reprocess", "--no-progress", stdout=io.StringIO())
+    # The earlier copy falls before --since; the story it shares with the later one is dropped all the same.
+    since = second.published_at - timedelta(minutes=30)
+
+    def interrupt(done: int, total: int) -> None:
+        raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        stories_rebuild(since=since, progress=interrupt)
+    assert not StoryMembership.objects.exists()  # what the interruption left: both articles in no story
+
+    stories_rebuild(since=since)
+
+    assert set(StoryMembership.objects.values_list("article_id", flat=True)) == {first.pk, second.pk}
+    assert Story.objects.get().size == 2
