@@ -82,3 +82,19 @@ def test_a_data_dir_that_cannot_be_created_is_one_line_for_init_and_for_migrate(
     assert migrate.returncode == 2
     # Not "the database is unavailable … check that the server is running": SQLite has no server.
     assert migrate.stderr == "newsdesk: " + NO_DATA_DIR.format(path=data_dir) + "\n"
+
+
+def test_a_page_served_from_a_damaged_sqlite_file_is_a_503_not_a_server_error(damaged_host):
+    _, env = damaged_host
+    # Django's test client in a child process whose settings name the damaged file.
+    probe = (
+        "import django; django.setup(); from django.test import Client; "
+        "client = Client(HTTP_HOST='127.0.0.1', raise_request_exception=False); "
+        "print(client.get('/').status_code, client.get('/api/articles').status_code, client.get('/readyz').status_code)"
+    )
+    done = subprocess.run(python_argv("-c", probe), cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["503", "503", "503"]
+    assert "Traceback" not in done.stderr
+    assert "database damaged" in done.stderr
