@@ -59,14 +59,6 @@ class Story(models.Model):
 
         return story_redirect_target(story_id=pk)
 
-    @classmethod
-    def is_gone(cls, pk: int) -> bool:
-        """Whether gone story `pk` became one that is gone too (stories.redirects.story_gone: 410, not 404), for
-        the apps that cannot import this one (community.targets)."""
-        from newsdesk.stories.redirects import story_gone
-
-        return story_gone(story_id=pk)
-
 
 class StoryMembership(models.Model):
     """An article's story: one story per article."""
