@@ -2,6 +2,7 @@
 
 import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -168,6 +169,19 @@ def test_password_reset_by_email_sets_a_new_password(db):
     assert set_password.status_code == 302
     user.refresh_from_db()
     assert user.check_password("brand-new-password-9")
+
+
+def test_staff_sent_to_set_up_a_device_keep_the_whole_page_they_asked_for(db, settings):
+    settings.NEWSDESK_STAFF_TOTP_REQUIRED = True
+    make_member(username="editor", staff=True)
+    asked = "/admin/articles/article/?q=harbour&language__exact=fr"
+
+    response = Client().post("/accounts/login/", {"username": "editor", "password": PASSWORD, "next": asked})
+
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == "/accounts/two-factor/"
+    assert parse_qs(location.query) == {"next": [asked]}
 
 
 def test_staff_without_a_device_are_sent_to_set_one_up_and_the_admin_waits_for_it(db, settings):
