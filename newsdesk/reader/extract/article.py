@@ -1,7 +1,7 @@
 """`extract_article`: one page's HTML in, a cleaned `ExtractedArticle` out.
 
 The body is chosen by an ensemble (ensemble.py) among trafilatura, readability, the page's JSON-LD
-`articleBody` and the feed's content; our own metadata pass (metadata.py) decides canonical URL, title, byline,
+`articleBody` and the feed's content; our own metadata pass (metadata/) decides canonical URL, title, byline,
 dates, language, image and robots flags, because those are the fields attribution and rights depend on.
 """
 
@@ -39,7 +39,8 @@ from newsdesk.reader.extract.errors import (
     ExtractionError,
 )
 from newsdesk.reader.extract.language import identify_language
-from newsdesk.reader.extract.metadata import clean_byline, read_metadata
+from newsdesk.reader.extract.metadata import read_metadata
+from newsdesk.reader.extract.metadata.bylines import clean_byline
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ExtractedArticle
 from newsdesk.reader.urls import is_publishable_url
