@@ -97,6 +97,10 @@ def backup_create(
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         raise BackupError(UNSUPPORTED_VENDOR.format(vendor=connection.vendor))
+    database = Path(connection.settings_dict["NAME"]) if connection.vendor == "sqlite" else None
+    if database is not None and not database.is_file():
+        # Before any directory is made: a wrong NEWSDESK_DATA_DIR must not be created by a backup that fails.
+        raise BackupError(NO_DATABASE.format(path=database))
     key_file = secret_key_path(settings.DATA_DIR)
     key = key_file if key_file.is_file() else None
     path = Path(output) if output else Path(settings.DATA_DIR) / BACKUPS_DIR_NAME

@@ -100,6 +100,8 @@ def database_error_line(exc: BaseException, alias: str = DEFAULT_DB_ALIAS) -> st
     """The one line a command prints instead of a traceback when the database is out of reach or refuses what
     the command needs; None for any other error."""
     message = " ".join(str(exc).split())
+    if (missing := _sqlite_directory_missing(exc, alias)) is not None:
+        return "newsdesk: " + NO_DATA_DIR.format(path=missing)
     if sqlite_damaged(exc):
         return SQLITE_DAMAGED.format(name=connections[alias].settings_dict.get("NAME"), error=message[:200])
     if schema_behind(exc, alias):
@@ -110,6 +112,16 @@ def database_error_line(exc: BaseException, alias: str = DEFAULT_DB_ALIAS) -> st
     if database_unavailable(exc):
         return DATABASE_UNREACHABLE.format(error=f"{type(exc).__name__}: {message}"[:300])
     return None
+
+
+def _sqlite_directory_missing(exc: BaseException, alias: str) -> Path | None:
+    """The directory of the SQLite file, when SQLite could not open the file because that directory is missing
+    (a data dir never initialised, or a wrong NEWSDESK_DATA_DIR): not an outage of any server."""
+    connection = connections[alias]
+    if connection.vendor != "sqlite" or "unable to open database file" not in str(exc):
+        return None
+    directory = Path(connection.settings_dict["NAME"]).parent
+    return None if directory.is_dir() else directory
 
 
 # SQLite's codes (Python 3.11's sqlite_errorname) for a file that is no database, or one whose pages are damaged.
