@@ -174,3 +174,20 @@ def test_every_member_stays_in_one_story_after_a_split():
     everyone = sorted(member.key for story in done.members.values() for member in story)
     assert everyone == sorted(member.key for member in members["mixed"])
     assert sum(clusterer.states[story].size for story in done.members) == len(members["mixed"])
+
+
+def test_the_members_cap_bounds_what_a_close_reads_and_splits():
+    # A closing story of more full-text members than the cap is left to the refinement.
+    clusterer, members = stories(replace(ON, regroup_max_members=5), {"mixed": [*MYSORE, *QUAKE]})
+    assert not regroup_story(clusterer, "mixed", members["mixed"], members_of(members)).changed
+    assert clusterer.states["mixed"].size == 6
+
+    # A candidate story that would pass the cap is not read, so the fragment does not merge into it.
+    layout = {"mysore": MYSORE[:2], "fragment": [MYSORE[2]], "quake": QUAKE}
+    read = []
+    clusterer, members = stories(replace(ON, regroup_max_members=1), layout)
+    done = regroup_story(clusterer, "fragment", members["fragment"], lambda story: read.append(story) or [])
+    assert (done.changed, read) == (False, [])
+    clusterer, members = stories(replace(ON, regroup_max_members=2), layout)
+    done = regroup_story(clusterer, "fragment", members["fragment"], members_of(members))
+    assert [(m.source, m.target) for m in done.merges] == [("fragment", "mysore")]
