@@ -19,6 +19,7 @@ ClusterOptions.regroup_max_members of them per close, each article's features de
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -41,6 +42,7 @@ from newsdesk.stories.frequencies import SeededFrequencies
 from newsdesk.stories.member_states import MEMBER_FIELDS, articles_members, members_state
 from newsdesk.stories.models import Story, StoryMembership
 from newsdesk.stories.services import CLUSTER_OPTIONS, MAX_OPEN_STORIES, story_states_restore
+from newsdesk.stories.syndication_services import article_text
 from newsdesk.stories.turns import turn_take
 
 log = logging.getLogger(__name__)
@@ -147,32 +149,65 @@ def _stories_refine(due: list[int], options: ClusterOptions) -> tuple[int, int]:
     return moved, split
 
 
+# Per thread: article id -> (what its Member was derived from, the Member), for the articles the thread's closes read
+# last (up to MEMBERS_KEPT): stories close a few at a time as the job comes round, and each close reads the same
+# candidate stories' members again (the demo world in publication order, with the split and merge pass: a candidate
+# member read 7 times on average; deriving features was a third of a close's CPU).
+_derived = threading.local()
+MEMBERS_KEPT = 5000
+
+
 class _StoryMembers:
     """Stories' members as the clusterer compares them, for one run of closes: each article's Member derived once
-    (a candidate story's members are read again by the next closes, and cluster.regroup caches its pair-score rows
-    by the features object), each story's list read once until a close changes it (`forget`). The names of every
+    (and kept for the thread's next runs while its text, title, address, language and time are the same; a
+    candidate story's members are read again by the next closes, and cluster.regroup caches its pair-score rows by
+    the features object), each story's list read once until a close changes it (`forget`). The names of every
     member read are seeded in the document frequencies."""
 
     def __init__(self, options: ClusterOptions, embedder: Embedder | None, frequencies: SeededFrequencies) -> None:
         self.options, self.embedder, self.frequencies = options, embedder, frequencies
         self.articles: dict[int, Member] = {}
         self.stories: dict[int, list[Member]] = {}
+        # What else a Member depends on: the model that embedded it, the slug words' weight of a headline alone.
+        self.flavour = (embedder.model_id if embedder else None, options.title_url_weight)
 
     def __call__(self, story_id: object) -> list[Member]:
         found = self.stories.get(story_id)
         if found is None:
-            rows = StoryMembership.objects.filter(story_id=story_id).values_list("article_id", flat=True)
-            ids = list(rows)
+            ids = list(StoryMembership.objects.filter(story_id=story_id).values_list("article_id", flat=True))
             missing = [pk for pk in ids if pk not in self.articles]
             if missing:
-                articles = Article.objects.filter(pk__in=missing).only(*MEMBER_FIELDS)
-                for member in articles_members(articles, self.options, self.embedder):
-                    self.articles[member.key] = member
+                self._derive(Article.objects.filter(pk__in=missing).only(*MEMBER_FIELDS))
                 self.frequencies.seed_states((), (self.articles[pk].features for pk in missing))
             # In the order they arrived (time, then id), as story_members gives them.
             found = sorted((self.articles[pk] for pk in ids), key=lambda member: (member.at, member.key))
             self.stories[story_id] = found
         return found
+
+    def _derive(self, articles: Iterable[Article]) -> None:
+        kept: dict[int, tuple] = getattr(_derived, "members", None) or {}
+        fresh: dict[int, tuple] = {}
+        for article in articles:
+            source = (
+                self.flavour,
+                article.title,
+                article_text(article),
+                article.canonical_url,
+                article.language,
+                article.published_at or article.fetched_at,
+            )
+            known = kept.pop(article.pk, None)
+            if known is not None and known[0] == source:
+                self.articles[article.pk] = known[1]
+            else:
+                fresh[article.pk] = (source, article)
+            kept[article.pk] = (source, self.articles.get(article.pk))  # the newest last
+        for member in articles_members([article for _, article in fresh.values()], self.options, self.embedder):
+            self.articles[member.key] = member
+            kept[member.key] = (fresh[member.key][0], member)
+        for pk in list(kept)[: max(0, len(kept) - MEMBERS_KEPT)]:
+            del kept[pk]
+        _derived.members = kept
 
     def forget(self, story_ids: Iterable[object]) -> None:
         for story_id in story_ids:

@@ -1,7 +1,8 @@
 """The split and merge pass at a story's close, stored (stories.closing with ClusterOptions.regroup_at_close): a story
 of two events becomes two Story rows (the kept part keeps the id, the page and the comments; the other part is a new
 closed story its articles' pages link to); a small fragment merges into its event and its address redirects there;
-a story of headlines alone never changes; with the option off nothing changes."""
+a story of headlines alone never changes; with the option off nothing changes; an article's features are derived
+again by a later close only when its text changed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.community.models import Comment
-from newsdesk.stories.closing import stories_close
+from newsdesk.reader.cluster import StoryClusterer
+from newsdesk.reader.cluster.refine import Member
+from newsdesk.stories.closing import _StoryMembers, stories_close
+from newsdesk.stories.frequencies import SeededFrequencies
 from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
 from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild
 from tests.community.conftest import make_member
@@ -139,3 +143,21 @@ def test_a_story_of_headlines_alone_never_changes_with_the_option_on():
     assert {story.pk: (story.size, story.state) for story in Story.objects.all()} == before
     assert members(made["mixed"]) == {a.pk for a in articles["mixed"]}
     assert set(Article.objects.values_list("story_membership__story_id", flat=True)) == set(before)
+
+
+def test_a_close_derives_an_article_s_features_again_only_when_what_they_come_from_changed():
+    made, articles, _ = stored_stories({"mysore": MYSORE})
+    story, (first, second, _third) = made["mysore"], articles["mysore"]
+
+    def read() -> dict[int, Member]:
+        frequencies = SeededFrequencies(StoryClusterer(CLUSTER_OPTIONS), None)
+        return {member.key: member for member in _StoryMembers(CLUSTER_OPTIONS, None, frequencies)(story.pk)}
+
+    before = read()
+    Article.objects.filter(pk=second.pk).update(body_text="Pirates released a hostage ship off Somalia.")
+    after = read()
+
+    assert after[first.pk] is before[first.pk]  # the thread's last close derived it from the same text
+    assert after[second.pk] is not before[second.pk]
+    assert "somalia" in after[second.pk].features.entities or "somalia" in after[second.pk].features.terms
+    assert after[second.pk].features != before[second.pk].features
