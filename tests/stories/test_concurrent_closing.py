@@ -14,7 +14,7 @@ from newsdesk.stories.models import Story, StoryAssignmentTurn, StoryMembership
 from newsdesk.stories.services import CLUSTER_OPTIONS
 from tests.reader.cluster.test_refine import MYSORE
 from tests.reader.cluster.test_regroup import MYSORE_MORE, QUAKE
-from tests.stories.test_story_closing import pirate_reports
+from tests.stories.test_story_closing import REFINE_ONLY, pirate_reports
 from tests.stories.test_story_regrouping import ON, stored_stories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -56,7 +56,7 @@ def test_two_workers_closing_at_once_move_a_wrong_member_once(monkeypatch):
     monkeypatch.setattr("newsdesk.common.database._SQLITE_WRITES", contextlib.nullcontext())
     mysore, _, sukanya, stray, quiet = pirate_reports()
 
-    closed = close_at_once(quiet)
+    closed = close_at_once(quiet, REFINE_ONLY)
 
     assert sorted(closed) == [(0, 0), (1, 1)]  # (stories closed, articles moved)
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk

@@ -2,7 +2,8 @@
 of two events becomes two Story rows (the kept part keeps the id, the page and the comments; the other part is a new
 closed story its articles' pages link to); a small fragment merges into its event and its address redirects there;
 a story of headlines alone never changes; with the option off nothing changes; an article's features are derived
-again by a later close only when its text changed."""
+again by a later close only when its text changed; a takedown in a part and a rebuild after a split keep its
+stories."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.community.models import Comment
+from newsdesk.ingest.jobs import periodic_jobs
 from newsdesk.reader.cluster import StoryClusterer
 from newsdesk.reader.cluster.refine import Member
-from newsdesk.stories.closing import _StoryMembers, stories_close
+from newsdesk.stories.closing import _StoryMembers, stories_close, stories_close_quiet
 from newsdesk.stories.frequencies import SeededFrequencies
 from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
-from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild
+from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild, stories_rebuild
 from tests.community.conftest import make_member
 from tests.factories import make_article, make_publisher
 from tests.reader.cluster.test_refine import MYSORE
@@ -67,7 +69,8 @@ def test_a_story_of_two_events_splits_into_two_stories_at_its_close_and_its_addr
     )
     pirates, quakes = [*articles["mixed"][:3], articles["mixed"][-1]], articles["mixed"][3:6]
 
-    assert stories_close(now=quiet, options=ON) == (2, 3)  # the story and its part closed; three reports moved
+    (close,) = [job for job in periodic_jobs() if job.name == "stories_close"]  # the worker's, at the defaults
+    assert close.run(quiet) == "2 stories closed, 3 articles moved"  # the story and its part; three reports moved
 
     mixed.refresh_from_db()
     (part,) = Story.objects.exclude(pk=mixed.pk)
@@ -101,7 +104,7 @@ def test_with_the_option_off_a_story_of_two_events_stays_one():
     made, articles, quiet = stored_stories({"mixed": [*MYSORE, *QUAKE, MYSORE_MORE]})
     state = Story.objects.get(pk=made["mixed"].pk).state
 
-    assert not CLUSTER_OPTIONS.regroup_at_close
+    assert CLUSTER_OPTIONS.regroup_at_close  # the product's default
     assert stories_close(now=quiet, options=replace(ON, regroup_at_close=False)) == (1, 0)
 
     assert Story.objects.count() == 1
@@ -161,3 +164,35 @@ def test_a_close_derives_an_article_s_features_again_only_when_what_they_come_fr
     assert after[second.pk] is not before[second.pk]
     assert "somalia" in after[second.pk].features.entities or "somalia" in after[second.pk].features.terms
     assert after[second.pk].features != before[second.pk].features
+
+
+def partition() -> set[frozenset[int]]:
+    stories: dict[int, set[int]] = {}
+    for article_id, story_id in StoryMembership.objects.values_list("article_id", "story_id"):
+        stories.setdefault(story_id, set()).add(article_id)
+    return {frozenset(members) for members in stories.values()}
+
+
+def test_after_a_split_a_takedown_recounts_the_part_and_a_rebuild_ends_with_the_same_stories(
+    django_capture_on_commit_callbacks,
+):
+    made, articles, quiet = stored_stories({"mixed": [*MYSORE, *QUAKE, MYSORE_MORE]})
+    stories_close(now=quiet, options=ON)
+    (part,) = Story.objects.exclude(pk=made["mixed"].pk)
+    removed = articles["mixed"][3]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        removed.delete()  # a takedown removes the row; the story follows once that commits
+
+    part.refresh_from_db()
+    assert (part.size, part.state["size"]) == (2, 2)
+    split = partition()
+    assert split == {
+        frozenset(a.pk for a in [*articles["mixed"][:3], articles["mixed"][-1]]),
+        frozenset(a.pk for a in articles["mixed"][4:6]),
+    }
+
+    stories_rebuild()
+    stories_close_quiet(now=quiet, options=ON)
+
+    assert partition() == split

@@ -97,8 +97,8 @@ def test_headlines_alone_never_move():
 
 
 def test_off_changes_nothing():
-    options = ClusterOptions()
-    assert not options.regroup_at_close
+    assert ClusterOptions().regroup_at_close  # the product's default
+    options = replace(ClusterOptions(), regroup_at_close=False)
     clusterer, members = stories(options, {"mixed": [*MYSORE, *QUAKE], "fragment": [STRAY]})
     before = {key: (state.size, dict(state.terms)) for key, state in clusterer.states.items()}
 
@@ -146,7 +146,7 @@ def test_average_link_groups_stop_at_the_bar():
 def test_the_bench_stream_runs_the_pass_when_the_option_is_on():
     # Knobs under which every article joins the first story it shares a name with (as early wrong joins would; the
     # quake reports share "merchant vessel" with the Mysore story, their lead numbers disagree): the pass splits it.
-    loose = replace(ClusterOptions(), threshold=-1.0, young_margin=0.0, merge_threshold=None)
+    loose = replace(ClusterOptions(), threshold=-1.0, young_margin=0.0, merge_threshold=None, regroup_at_close=False)
     port = [(title, f"{text} A merchant vessel was damaged in the port.") for title, text in QUAKE]
     rows = [{"id": f"r{n}", "title": title, "text": text} for n, (title, text) in enumerate([*MYSORE, *port])]
 
