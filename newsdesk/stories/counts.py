@@ -80,8 +80,8 @@ def story_counts_refresh(story: Story, *, reopen: bool = True) -> None:
     """Size, outlets, reports, languages, times, lead and image of a story, from its members, in the members'
     arrival order (time published, else fetched; then id). Size and times count every member (what the clustering
     keeps); the rest count the listed ones (LISTED). A story none of whose members is listed counts no outlet,
-    report or language and shows no image, so no surface shows it (stories.selectors.SHOWN_STORY); it keeps a lead
-    (its headline) until a publisher of its members is shown again. A story gaining members
+    report or language and shows no image, so no surface shows it (stories.selectors.story_pages.SHOWN_STORY); it
+    keeps a lead (its headline) until a publisher of its members is shown again. A story gaining members
     is open again; `reopen=False` keeps a closed story closed (a recount that added nothing: a publisher's policy
     changed)."""
     members = _members(story)

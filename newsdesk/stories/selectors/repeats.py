@@ -1,0 +1,33 @@
+"""Wire copies left out of article lists, so that each wire text shows once; the groups of copies."""
+
+from django.db.models import Q, QuerySet
+
+from newsdesk.articles.models import Article
+from newsdesk.sources.selectors import publisher_shown
+from newsdesk.stories.models import SyndicationGroup
+
+
+def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles` without wire copies that are not their group's primary: each wire text once."""
+    return articles.exclude(signature__is_repeat=True)
+
+
+# The lookup that says an article is a wire copy shown elsewhere (its group's primary is shown): article_sections
+# reads it with the keys and leaves such articles out.
+REPEAT_FLAG = "signature__is_repeat"
+
+
+# A wire copy whose group's primary some surface shows (its publisher active, not blocked). The article API and search
+# leave out these alone: a copy of a primary no surface shows repeats nothing shown, and hiding it too hid the wire
+# text everywhere (the primary's publisher deactivated: none of its copies was listed).
+SHOWN_REPEAT = Q(signature__is_repeat=True) & publisher_shown("signature__group__primary__publisher__")
+
+
+def without_shown_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles` without the wire copies whose group's primary is shown (SHOWN_REPEAT)."""
+    return articles.exclude(SHOWN_REPEAT)
+
+
+def syndication_group_list() -> QuerySet[SyndicationGroup]:
+    """Every group of copies, with its primary."""
+    return SyndicationGroup.objects.filter(size__gt=1).select_related("primary__publisher")
