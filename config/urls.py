@@ -5,7 +5,7 @@ from newsdesk.ingest.views import metrics_view
 
 # A database outage met outside a view answers 503 too (newsdesk/common/health.py).
 handler500 = "newsdesk.common.health.server_error"
-# A malformed ?lang= on a page or feed: the site's 400 page naming it (newsdesk/site/views/errors.py).
+# A malformed ?lang= or ?page=, a form too large to read: the site's page saying so (newsdesk/site/views/errors.py).
 handler400 = "newsdesk.site.views.errors.bad_request"
 
 urlpatterns = [

@@ -187,11 +187,13 @@ class Setting:
     doubt_lead: float = 1.01
     doubt_url: bool = False
     doubt_heading: bool = False
+    doubt_signs: int = 1
 
     def label(self) -> str:
         gate = (
             f"readability when doubtful (words<{self.doubt_words} lead>={self.doubt_lead:g} "
-            f"url={'on' if self.doubt_url else 'off'} heading={'on' if self.doubt_heading else 'off'})"
+            f"url={'on' if self.doubt_url else 'off'} heading={'on' if self.doubt_heading else 'off'} "
+            f"signs>={self.doubt_signs})"
             if self.only_when_doubtful
             else "readability always"
         )
@@ -208,7 +210,13 @@ class Setting:
 
     def ungated(self) -> Setting:
         return replace(
-            self, only_when_doubtful=False, doubt_words=0, doubt_lead=1.01, doubt_url=False, doubt_heading=False
+            self,
+            only_when_doubtful=False,
+            doubt_words=0,
+            doubt_lead=1.01,
+            doubt_url=False,
+            doubt_heading=False,
+            doubt_signs=1,
         )
 
 
@@ -223,6 +231,7 @@ _PARAM_FIELDS = (
     "doubt_lead",
     "doubt_url",
     "doubt_heading",
+    "doubt_signs",
 )
 
 
@@ -235,9 +244,16 @@ def settings_grid() -> list[Setting]:
         )
     ]
     gates = [
-        {"only_when_doubtful": True, "doubt_words": words, "doubt_lead": lead, "doubt_url": url, "doubt_heading": head}
-        for words, lead, url, head in itertools.product(
-            (0, 100, 150, 250), (0.8, 0.95, 1.01), (True, False), (True, False)
+        {
+            "only_when_doubtful": True,
+            "doubt_words": words,
+            "doubt_lead": lead,
+            "doubt_url": url,
+            "doubt_heading": head,
+            "doubt_signs": signs,
+        }
+        for words, lead, url, head, signs in itertools.product(
+            (0, 100, 150, 250), (0.8, 0.95, 1.01), (True, False), (True, False), (1, 2)
         )
     ]
     return votes + [replace(vote, **gate) for vote in votes for gate in gates]
@@ -286,7 +302,7 @@ def _asks_readability(setting: Setting, candidates: Candidates) -> bool:
     the same test as choose_body's, so a gated setting's outcome is the ungated one where it asks, else
     trafilatura's body (tests/reader/extract/test_extraction_floor.py holds that against choose_body itself)."""
     from newsdesk.reader.extract.candidates import FEED, JSON_LD, TRAFILATURA
-    from newsdesk.reader.extract.ensemble import doubts
+    from newsdesk.reader.extract.ensemble import PUBLISHER_DIFFERS, doubts, worth_a_second_opinion
 
     params = setting.params()
     main = next((c for c in candidates.found if c.source == TRAFILATURA), None)
@@ -295,7 +311,8 @@ def _asks_readability(setting: Setting, candidates: Candidates) -> bool:
     outside = setting.outside_sources_vote and any(
         c.source in (JSON_LD, FEED) and c.words >= setting.min_words and not c.truncated for c in candidates.found
     )
-    return outside or bool(doubts(main, candidates.description, params))
+    signs = doubts(main, candidates.description, params) + ([PUBLISHER_DIFFERS] if outside else [])
+    return worth_a_second_opinion(signs, params)
 
 
 def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print) -> dict[str, object]:
@@ -318,7 +335,7 @@ def cross_validate(pages: list[Page], k: int, say: Callable[[str], None] = print
         per_page, asks = {}, 0
         # the gate reads only these of a setting: one answer per page for each combination of them
         gate = (setting.prune, setting.min_words, setting.outside_sources_vote, setting.only_when_doubtful)
-        gate += (setting.doubt_words, setting.doubt_lead, setting.doubt_url, setting.doubt_heading)
+        gate += (setting.doubt_words, setting.doubt_lead, setting.doubt_url, setting.doubt_heading, setting.doubt_signs)
         for page in pages:
             candidates = pool[page.page_id][setting.prune]
             if (page.page_id, gate) not in gated:

@@ -15,6 +15,9 @@ from newsdesk.common.database import database_error_line
 
 EXTRA_COMMANDS_GROUP = "newsdesk.commands"
 DATABASE_EXIT_CODE = 2
+# Ctrl-C: one line and the status a shell gives a process SIGINT ended (128 + 2), not a KeyboardInterrupt traceback.
+INTERRUPTED = "newsdesk: interrupted"
+INTERRUPTED_EXIT_CODE = 130
 # Django's commands that belong on the front page of `newsdesk --help` (the others: `newsdesk help --commands`).
 DJANGO_ESSENTIALS = ("migrate", "createsuperuser", "changepassword", "check", "dbshell", "shell")
 
@@ -68,6 +71,11 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     try:
         NewsdeskUtility(["newsdesk", *args]).execute()
+    except KeyboardInterrupt:
+        if "--traceback" in args:
+            raise
+        sys.stderr.write(INTERRUPTED + "\n")
+        sys.exit(INTERRUPTED_EXIT_CODE)
     except Exception as exc:
         # Any command against a database that is down or refuses: one line saying what to do, exit 2 (Django's
         # own CommandError convention is 1; 2 tells a supervisor the environment, not the input, is wrong).

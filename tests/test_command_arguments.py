@@ -1,6 +1,7 @@
 """Every numeric flag of every command refuses a bad value in the parser, with one line and no traceback."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command, load_command_class
 
+from newsdesk.cli import INTERRUPTED, INTERRUPTED_EXIT_CODE
 from newsdesk_bench.command import Command as BenchCommand
 from newsdesk_world.command import Command as WorldCommand
 from newsdesk_world.demo_command import Command as DemoCommand
@@ -106,3 +108,27 @@ def test_on_the_command_line_a_bad_value_ends_with_one_error_line_and_no_traceba
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == error
     assert result.stdout == ""
+
+
+def test_ctrl_c_ends_a_command_with_one_line_and_status_130_not_a_traceback(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "NEWSDESK_DATA_DIR": str(tmp_path)}
+    # A command still busy when the operator presses Ctrl-C (SIGINT, which Python raises as KeyboardInterrupt).
+    busy = "print('busy', flush=True); import time; time.sleep(60)"
+    # The console script, as operators run it (under `python -m` the interpreter ends itself with SIGINT instead).
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "newsdesk"), "shell", "--no-imports", "-c", busy],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == "busy"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+
+    assert process.returncode == INTERRUPTED_EXIT_CODE
+    assert stderr == INTERRUPTED + "\n"

@@ -9,7 +9,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from newsdesk.api import schemas
-from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode, cursor_encode
+from newsdesk.api.pagination import (
+    ERROR_BAD_CURSOR,
+    ERROR_PAGE_PARAM,
+    CursorError,
+    cursor_decode,
+    cursor_encode,
+)
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles import policy, presentation
@@ -119,6 +125,8 @@ def _filter_key(filters: ArticleFilter) -> tuple:
 
 class ArticleListApi(JsonApiView):
     def get(self, request: HttpRequest) -> HttpResponse:
+        if "page" in request.GET:
+            return json_error(ERROR_PAGE_PARAM, 400)
         limit = _int_param(request.GET.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
         if limit is None:
             return json_error(ERROR_BAD_LIMIT, 400)

@@ -261,7 +261,8 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                 "policy allows) and stories. Lists page with opaque cursors: follow `next` until it is null. "
                 f'`limit` defaults to {DEFAULT_LIMIT}. Errors are `{{"error": "..."}}` with a 4xx status. '
                 "Query parameters the API does not know are ignored (a misspelt filter filters nothing): "
-                "check a list's parameters here."
+                "check a list's parameters here. `page` (the site's paging parameter) is refused with a 400: "
+                "it would give the first page again and again."
             ),
         },
         "servers": [{"url": server_url}],

@@ -13,6 +13,9 @@ from typing import Any
 
 MAX_CURSOR_CHARS = 512
 ERROR_BAD_CURSOR = "cursor is not valid: pass the value of a `next` link unchanged"
+# The site's lists page by `?page=N`; a client carrying that over would get the first page again and again (unknown
+# parameters are otherwise ignored), so this one is refused by name.
+ERROR_PAGE_PARAM = "page is not a parameter of the API: lists page by cursor (follow `next` until it is null)"
 
 
 class CursorError(ValueError):

@@ -8,7 +8,15 @@ middleware) can take the same header over, since it is set only when no ETag is 
 import hashlib
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -52,3 +60,17 @@ class NotFoundApi(JsonApiView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         return json_error(ERROR_NOT_FOUND, 404)
+
+
+class RedirectApi(JsonApiView):
+    """An address the API does not answer at, led to the one that does (query kept): `/api/` to its docs (302: an
+    index may come), a detail typed with a final "/" to the same without (301), instead of the JSON 404 (`/api`,
+    which Django's APPEND_SLASH sends to `/api/`, ended on that 404)."""
+
+    to = ""
+    permanent = True
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        target = reverse(self.to, kwargs=kwargs) + (f"?{query}" if query else "")
+        return HttpResponsePermanentRedirect(target) if self.permanent else HttpResponseRedirect(target)

@@ -17,7 +17,13 @@ from newsdesk.api.articles import (
     MAX_LIMIT,
     _int_param,
 )
-from newsdesk.api.pagination import ERROR_BAD_CURSOR, CursorError, cursor_decode, cursor_encode
+from newsdesk.api.pagination import (
+    ERROR_BAD_CURSOR,
+    ERROR_PAGE_PARAM,
+    CursorError,
+    cursor_decode,
+    cursor_encode,
+)
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles.filters import FilterError, language_param
@@ -86,6 +92,8 @@ def _cursor_key(cursor: str) -> tuple[datetime, tuple[float, datetime, int]]:
 
 class StoryListApi(JsonApiView):
     def get(self, request: HttpRequest) -> JsonResponse:
+        if "page" in request.GET:
+            return json_error(ERROR_PAGE_PARAM, 400)
         limit = _int_param(request.GET.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
         if limit is None:
             return json_error(ERROR_BAD_LIMIT, 400)

@@ -177,14 +177,17 @@ def article_after(articles: QuerySet[Article], *, published_at: datetime | None,
     )
 
 
-def article_list_by_category(*, category: Category) -> QuerySet[Article]:
-    """Visible articles filed under `category`, newest first."""
-    return article_list().filter(category=category).order_by(*NEWEST_FIRST)
+def article_list_by_category(*, category: Category, language: str = "") -> QuerySet[Article]:
+    """Visible articles filed under `category`, newest first; only those in `language` (a primary subtag) when
+    given."""
+    articles = article_list().filter(category=category).order_by(*NEWEST_FIRST)
+    return articles.filter(language=language) if language else articles
 
 
-def article_list_by_publisher(*, publisher: Publisher) -> QuerySet[Article]:
-    """Visible articles of `publisher`, newest first."""
-    return article_list().filter(publisher=publisher).order_by(*NEWEST_FIRST)
+def article_list_by_publisher(*, publisher: Publisher, language: str = "") -> QuerySet[Article]:
+    """Visible articles of `publisher`, newest first; only those in `language` (a primary subtag) when given."""
+    articles = article_list().filter(publisher=publisher).order_by(*NEWEST_FIRST)
+    return articles.filter(language=language) if language else articles
 
 
 def article_feed_list(

@@ -32,6 +32,7 @@ from newsdesk.backup.selectors import (
 )
 from newsdesk.backup.sqlite import sqlite_check, sqlite_copy, sqlite_row_counts
 from newsdesk.common.content_version import content_version_bump
+from newsdesk.common.database import sqlite_damaged
 from newsdesk.common.secret_key import secret_key_path, secret_key_replace
 
 BACKUPS_DIR_NAME = "backups"
@@ -50,6 +51,10 @@ WRONG_VENDOR = (
 )
 NEWER_SCHEMA = "{path} was made by a newer newsdesk (migrations unknown here: {names}): upgrade newsdesk first"
 HOLDS_DATA = "the database already holds data: pass --force to replace it (it is saved as a backup first)"
+DAMAGED = (
+    "the database {path} is damaged or not a database ({reason}): pass --force to restore over it (the damaged file "
+    "is moved aside, not deleted)"
+)
 COUNTS_DIFFER = "{path} is damaged: its database holds other rows than its manifest lists ({table})"
 
 
@@ -69,6 +74,8 @@ class RestoreReport:
     search_index_rebuilt: bool
     # The backup's schema is older than this code's: `newsdesk migrate` brings it up to date.
     migrate_needed: bool
+    # Where a damaged SQLite file the restore replaced (--force) was moved: it could not be backed up first.
+    damaged_aside: Path | None = None
 
 
 def backup_default_path(*, prefix: str = "newsdesk") -> Path:
@@ -90,6 +97,10 @@ def backup_create(
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         raise BackupError(UNSUPPORTED_VENDOR.format(vendor=connection.vendor))
+    database = Path(connection.settings_dict["NAME"]) if connection.vendor == "sqlite" else None
+    if database is not None and not database.is_file():
+        # Before any directory is made: a wrong NEWSDESK_DATA_DIR must not be created by a backup that fails.
+        raise BackupError(NO_DATABASE.format(path=database))
     key_file = secret_key_path(settings.DATA_DIR)
     key = key_file if key_file.is_file() else None
     path = Path(output) if output else Path(settings.DATA_DIR) / BACKUPS_DIR_NAME
@@ -169,7 +180,14 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
             database = Path(workdir) / manifest.database_member
             archive.extract_database(database)
             contents = _checked(database, manifest, path, vendor=connection.vendor)
-            saved_first = _save_existing(using) if _holds_data(using, force=force) else None
+            damaged_aside, holds = None, False
+            try:
+                holds = _holds_data(using, force=force)
+            except DatabaseDamaged:
+                if not force:
+                    raise
+                damaged_aside = _damaged_move_aside(using)
+            saved_first = _save_existing(using) if holds else None
             connection.close()
             if connection.vendor == "sqlite":
                 sqlite_copy(source=database, destination=Path(connection.settings_dict["NAME"]))
@@ -190,6 +208,7 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
         secret_key_restored=restored_key,
         search_index_rebuilt=rebuilt,
         migrate_needed=bool(executor.migration_plan(executor.loader.graph.leaf_nodes())),
+        damaged_aside=damaged_aside,
     )
 
 
@@ -229,6 +248,25 @@ def _checked(database: Path, manifest: Manifest, path: Path, *, vendor: str) -> 
     return []
 
 
+class DatabaseDamaged(BackupError):
+    """The SQLite file to restore into is damaged or no database: nothing in it can be saved first."""
+
+
+def _damaged_move_aside(using: str) -> Path:
+    """Rename the damaged SQLite file (its -wal and -shm files with it), so the restore writes a new one and the
+    old one is kept for whoever wants to look into it; where it went."""
+    connection = connections[using]
+    connection.close()
+    name = Path(connection.settings_dict["NAME"])
+    aside = name.with_name(f"{name.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+    for suffix in ("-wal", "-shm"):
+        companion = name.with_name(name.name + suffix)
+        if companion.exists():
+            companion.rename(aside.with_name(aside.name + suffix))
+    name.rename(aside)
+    return aside
+
+
 def _holds_data(using: str, *, force: bool) -> bool:
     connection = connections[using]
     if connection.vendor == "sqlite" and not Path(connection.settings_dict["NAME"]).is_file():
@@ -236,6 +274,10 @@ def _holds_data(using: str, *, force: bool) -> bool:
     try:
         holds = database_holds_data(using=using)
     except DatabaseError as error:
+        if sqlite_damaged(error):
+            raise DatabaseDamaged(
+                DAMAGED.format(path=connection.settings_dict["NAME"], reason=_one_line(error))
+            ) from None
         raise BackupError(UNREACHABLE.format(reason=_one_line(error))) from None
     if holds and not force:
         raise BackupError(HOLDS_DATA)

@@ -83,6 +83,13 @@ class Backoff:
 DATABASE_UNREACHABLE = (
     "newsdesk: the database is unavailable ({error}): check NEWSDESK_DATABASE_URL and that the server is running"
 )
+# What a command that met a missing table or column prints (exit 2), as `require_migrated` says it.
+SCHEMA_BEHIND = "newsdesk: " + NOT_MIGRATED
+SQLITE_DAMAGED = (
+    "newsdesk: the SQLite database {name} is damaged or not a database ({error}): restore a backup "
+    "(`newsdesk restore FILE --force` moves the damaged file aside), or move it aside yourself and run "
+    "`newsdesk migrate` to start an empty one"
+)
 SCHEMA_PUBLIC_DENIED = (
     "newsdesk: the database role {role} may not create tables in schema public (PostgreSQL 15+): as a superuser "
     "run `ALTER DATABASE {name} OWNER TO {role};` or, in that database, `GRANT CREATE ON SCHEMA public TO {role};`"
@@ -93,12 +100,61 @@ def database_error_line(exc: BaseException, alias: str = DEFAULT_DB_ALIAS) -> st
     """The one line a command prints instead of a traceback when the database is out of reach or refuses what
     the command needs; None for any other error."""
     message = " ".join(str(exc).split())
+    if (missing := _sqlite_directory_missing(exc, alias)) is not None:
+        return "newsdesk: " + NO_DATA_DIR.format(path=missing)
+    if sqlite_damaged(exc):
+        return SQLITE_DAMAGED.format(name=connections[alias].settings_dict.get("NAME"), error=message[:200])
+    if schema_behind(exc, alias):
+        return SCHEMA_BEHIND.format(name=connections[alias].settings_dict.get("NAME"))
     if "permission denied for schema public" in message:
         params = connections[alias].settings_dict
         return SCHEMA_PUBLIC_DENIED.format(role=params.get("USER") or "<role>", name=params.get("NAME") or "<db>")
     if database_unavailable(exc):
         return DATABASE_UNREACHABLE.format(error=f"{type(exc).__name__}: {message}"[:300])
     return None
+
+
+def _sqlite_directory_missing(exc: BaseException, alias: str) -> Path | None:
+    """The directory of the SQLite file, when SQLite could not open the file because that directory is missing
+    (a data dir never initialised, or a wrong NEWSDESK_DATA_DIR): not an outage of any server."""
+    connection = connections[alias]
+    if connection.vendor != "sqlite" or "unable to open database file" not in str(exc):
+        return None
+    directory = Path(connection.settings_dict["NAME"]).parent
+    return None if directory.is_dir() else directory
+
+
+# SQLite's codes (Python 3.11's sqlite_errorname) for a file that is no database, or one whose pages are damaged.
+_SQLITE_DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
+def sqlite_damaged(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite saying the database file is not a database or is damaged: neither a retry nor a
+    migration helps (Django raises it as DatabaseError, the class of a bug, so it had its traceback)."""
+    return any(getattr(cause, "sqlite_errorname", "") in _SQLITE_DAMAGED for cause in (exc, exc.__cause__))
+
+
+# A table or column the code needs is not there: PostgreSQL's SQLSTATEs (undefined table, undefined column) and
+# SQLite's messages.
+_MISSING_SQLSTATES = ("42P01", "42703")
+_MISSING_SQLITE = ("no such table:", "no such column:", "has no column named")
+
+
+def schema_behind(exc: BaseException, alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether `exc` is a table or column the code needs missing from a database with migrations still to apply
+    (never migrated, or behind the code): the operator's fix is `newsdesk migrate`, not the server or the URL.
+    SQLite reports it as an OperationalError, the class of an outage, so this is asked first."""
+    causes = (exc, exc.__cause__)
+    missing = any(getattr(cause, "sqlstate", None) in _MISSING_SQLSTATES for cause in causes) or any(
+        text in str(exc) for text in _MISSING_SQLITE
+    )
+    if not missing:
+        return False
+    try:
+        executor = MigrationExecutor(connections[alias])
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except Exception:  # the database cannot even say which migrations it has: not this case
+        return False
 
 
 def require_reachable(alias: str = DEFAULT_DB_ALIAS) -> None:

@@ -14,7 +14,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.template.loader import render_to_string
 from django.views.defaults import server_error as django_server_error
 
-from newsdesk.common.database import connections_reset, database_unavailable, require_migrated
+from newsdesk.common.database import (
+    connections_reset,
+    database_unavailable,
+    require_migrated,
+    schema_behind,
+    sqlite_damaged,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +78,14 @@ class HealthMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if schema_behind(exception):
+            # Served before `newsdesk migrate` (PostgreSQL's missing table is no outage): not ready, as /readyz says.
+            log.warning("database not migrated", extra={"path": request.path, "error": _one_line(exception)})
+            return database_unavailable_response(request)
+        if sqlite_damaged(exception):
+            # A file that is no database (or whose pages are damaged): the operator's to restore, no page's bug.
+            log.error("database damaged", extra={"path": request.path, "error": _one_line(exception)})
+            return database_unavailable_response(request)
         if not database_unavailable(exception):
             return None
         # One line, no traceback: the outage is the operator's news, not a bug; the next request reconnects.

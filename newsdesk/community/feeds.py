@@ -21,8 +21,9 @@ class CommentsAtomFeed(Feed):
         except Http404:
             # A story merged into another: its comments moved there, and so does its feed's address.
             successor = target_successor(label=label, pk=pk)
-            if successor is None and target_gone(label=label, pk=pk):
-                return HttpResponseGone("Gone: what this story became was removed.", content_type="text/plain")
+            if successor is None and (reason := target_gone(label=label, pk=pk)):
+                # Removed for good (a takedown, or a story merged into one taken down since): gone, as its page is.
+                return HttpResponseGone(f"Gone: {reason}", content_type="text/plain")
             if successor is None:
                 raise
             return moved_permanently(request, reverse("community:comments_feed", args=[label, successor]))

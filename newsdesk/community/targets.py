@@ -7,6 +7,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from newsdesk.common.signals import target_gone_asked
+
 # A target model needs get_absolute_url(); the stories app is added by name and used once it is installed.
 COMMENT_TARGETS = ("articles.article", "stories.story")
 
@@ -46,11 +48,14 @@ def target_successor(*, label: str, pk: int) -> int | None:
     return successor_of(pk) if successor_of is not None else None
 
 
-def target_gone(*, label: str, pk: int) -> bool:
-    """Whether target `label` `pk` is gone for good, when its model can tell (`is_gone`: a story merged into one
-    taken down since); False for every other."""
-    is_gone = _model_hook(label, "is_gone")
-    return bool(is_gone(pk)) if is_gone is not None else False
+def target_gone(*, label: str, pk: int) -> str:
+    """Why target `label` `pk` is gone for good (410 Gone, not 404), as the app that removed it tells
+    (common.signals.target_gone_asked: a takedown, a story merged into one taken down since); "" when none does."""
+    try:
+        model = target_model(label)
+    except UnknownTarget:
+        return ""
+    return next((reason for _, reason in target_gone_asked.send(sender=model, pk=pk) if reason), "")
 
 
 def _model_hook(label: str, name: str) -> Callable[[int], object] | None:

@@ -17,7 +17,11 @@ from newsdesk.sources.fetching import fetch_options_from_settings
 
 
 class HostBusy(FetchError):
-    """The host told us to back off; the request was not sent."""
+    """The host told us to back off; the request was not sent. `seconds`: how long the host stays blocked."""
+
+    def __init__(self, message: str, *, seconds: float, url: str = "") -> None:
+        super().__init__(message, url=url)
+        self.seconds = seconds
 
 
 HOST_BLOCKED = "host asked us to wait {seconds:.0f}s more (429/503 Retry-After)"
@@ -88,7 +92,7 @@ class IngestContext:
     def fetch(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
         """One polite request: waits for the host's slot and crawl delay; honours a host's Retry-After."""
         if waiting := max(self.gate.blocked_for(url), self.shared_blocks.blocked_for(url)):
-            raise HostBusy(HOST_BLOCKED.format(seconds=waiting))
+            raise HostBusy(HOST_BLOCKED.format(seconds=waiting), seconds=waiting, url=url)
         crawl_delay = self.robots.crawl_delay(url, self.options.user_agent)
         with self.gate.slot(url, crawl_delay_s=crawl_delay):
             if crawl_delay:

@@ -106,13 +106,14 @@ def _needing_work(
     canonicals = [canonical for _, canonical in candidates]
     links = [entry.link for entry, _ in candidates]
     rows = Article.objects.filter(Q(canonical_url__in=canonicals) | Q(original_url__in=links))
-    stored = {
-        url: (fetched_at, entry_hash if feed_id == feed.pk else "")
-        for canonical_url, original_url, fetched_at, feed_id, entry_hash in rows.values_list(
-            "canonical_url", "original_url", "fetched_at", "feed_id", "feed_entry_hash"
-        )
-        for url in (canonical_url, original_url)
-    }
+    stored, unplaced = {}, {}
+    for pk, canonical_url, original_url, fetched_at, feed_id, entry_hash, membership in rows.values_list(
+        "pk", "canonical_url", "original_url", "fetched_at", "feed_id", "feed_entry_hash", "story_membership"
+    ):
+        for url in (canonical_url, original_url):
+            stored[url] = (fetched_at, entry_hash if feed_id == feed.pk else "")
+            if membership is None:
+                unplaced[url] = pk
     # Addresses stored articles had before they moved: such an entry is the stored article, fetched once already.
     former = ArticleAddress.objects.filter(url__in=canonicals + links)
     for url, fetched_at in former.values_list("url", "article__fetched_at"):
@@ -124,6 +125,9 @@ def _needing_work(
         fetched_at, entry_hash = stored.get(canonical) or stored.get(entry.link) or (None, "")
         if fetched_at is not None:
             if not _edited_since(entry, fetched_at, entry_hash=entry_hash):
+                # Stored, but in no story when the refresh that stored it was cut short: this one places it.
+                if (pk := unplaced.get(canonical) or unplaced.get(entry.link)) is not None:
+                    report.unplaced_article_ids.append(pk)
                 continue
             if now - fetched_at < REFETCH_AFTER:
                 report.edits_waiting += 1  # the feed is read again next time (no 304), and the page fetched then

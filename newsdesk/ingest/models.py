@@ -11,6 +11,8 @@ class FetchAttempt(models.Model):
         NOT_MODIFIED = "not_modified", "Not modified"
         ERROR = "error", "Error"
         REFUSED = "refused", "Refused"
+        # Not sent: the feed's host asked every worker to wait (429/503 Retry-After); no failure of the feed's.
+        DEFERRED = "deferred", "Deferred"
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="attempts")
     started_at = models.DateTimeField(db_index=True)

@@ -39,6 +39,8 @@ class RefreshReport:
     next_retry_at: datetime | None = None  # the earliest backoff end of this refresh's failed entries
     new_article_ids: list[int] = field(default_factory=list)  # stored this refresh: their stories come next
     updated_article_ids: list[int] = field(default_factory=list)  # changed in place: regrouped next
+    # Stored before, but in no story (that refresh was cut short before placing them): placed by this one.
+    unplaced_article_ids: list[int] = field(default_factory=list)
 
     def page_failed(self, message: str) -> None:
         self.pages_failed += 1

@@ -50,6 +50,7 @@ class CycleStats:
     feeds: int = 0
     errors: int = 0
     not_modified: int = 0
+    deferred: int = 0  # not fetched: their host asked every worker to wait
     articles_new: int = 0
     articles_updated: int = 0
     articles_moved: int = 0
@@ -286,6 +287,7 @@ def _count(report: RefreshReport | None, stats: CycleStats, on_feed_done) -> Non
     stats.feeds += 1
     stats.errors += int(report.outcome in ("error", "refused"))
     stats.not_modified += int(report.outcome == "not_modified")
+    stats.deferred += int(report.outcome == "deferred")
     stats.articles_new += report.items_new
     stats.articles_updated += report.items_updated
     stats.articles_moved += report.items_moved

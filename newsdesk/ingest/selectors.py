@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.ingest.claims import feed_due
-from newsdesk.ingest.models import FetchAttempt
+from newsdesk.ingest.models import FetchAttempt, PeriodicJob
 from newsdesk.ingest.schedule import WEEK_S
 from newsdesk.sources.models import Feed
 
@@ -68,3 +68,12 @@ def ingest_figures(*, now: datetime) -> IngestFigures:
         feeds_leased=Feed.objects.filter(lease_expires_at__gt=now).count(),
         feeds_failing=Feed.objects.filter(consecutive_errors__gt=0).count(),
     )
+
+
+def worker_last_seen(*, now: datetime) -> datetime | None:
+    """When a worker last showed it runs, on any host: `now` while one holds a feed's lease (it renews it), else
+    the last start of a periodic job (every worker offers them each cycle, one runs each per period); None when no
+    worker ever ran."""
+    if Feed.objects.filter(lease_expires_at__gt=now).exists():
+        return now
+    return PeriodicJob.objects.aggregate(last=Max("last_started_at"))["last"]

@@ -4,6 +4,7 @@ The worker, the `ingest` command and the admin all call it (like Miniflux's Refr
 """
 
 import logging
+import random
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.common.content_version import content_version_bump
 from newsdesk.common.database import database_unavailable, writes_serialized
-from newsdesk.ingest.context import IngestContext
+from newsdesk.ingest.context import HostBusy, IngestContext
 from newsdesk.ingest.entries import DEFERRED_RECHECK_S, entries_newest_first
 from newsdesk.ingest.entry_refresh import entries_ingest
 from newsdesk.ingest.models import FetchAttempt
@@ -32,7 +33,7 @@ from newsdesk.reader.feeds import FeedParseError, parse_feed
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.reader.types import FetchResult
 from newsdesk.sources.models import Feed
-from newsdesk.stories.services import articles_stories_revise, articles_stories_update
+from newsdesk.stories.services import articles_stories_complete, articles_stories_revise, articles_stories_update
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,8 @@ def _record_build(
         feed.next_check_at = next_check_after_success(
             now=now, entries_last_week=_entries_last_week(feed, report), retry_after_s=retry_after_s
         )
+    elif report.outcome == FetchAttempt.Outcome.DEFERRED:
+        feed.next_check_at = now + timedelta(seconds=max(1, int(retry_after_s or 0)) + random.randint(0, 30))
     else:
         feed.consecutive_errors += 1
         feed.last_error = report.error[:2000]
@@ -290,6 +293,10 @@ def feed_refresh(
             if report.new_article_ids:
                 # Wire-copy groups and stories of what this refresh stored, in one assignment turn.
                 articles_stories_update(articles=list(Article.objects.filter(pk__in=report.new_article_ids)))
+            if report.unplaced_article_ids:
+                placed = list(Article.objects.filter(pk__in=set(report.unplaced_article_ids)))
+                articles_stories_complete(articles=placed)
+                log.warning("stored articles placed late", extra={"feed_id": feed.pk, "articles": len(placed)})
             if report.items_moved:
                 content_version_bump(soft=True)  # their pages link to the publisher's new address
             if report.updated_article_ids:
@@ -299,6 +306,12 @@ def feed_refresh(
             # the pages that failed, were deferred or that another worker held would never be looked at again.
             if not report.work_left:
                 feed.etag, feed.last_modified = result.etag[:500], result.last_modified[:100]
+    except HostBusy as exc:
+        # Our politeness, not the feed's failure: its error count and health stay as they were, and it is looked
+        # at again once the host's wait is over (counted as errors, the feeds of a host that asked for hours were
+        # shown failing and could be paused).
+        report.outcome, report.error = FetchAttempt.Outcome.DEFERRED, exc.describe()
+        retry_after_s = exc.seconds
     except FeedParseError as exc:
         report.outcome, report.error = FetchAttempt.Outcome.ERROR, f"feed could not be parsed: {exc}"
     except FetchError as exc:

@@ -2,8 +2,11 @@
 articles it reaches (any URL variant, everything under a prefix, and the same text or syndication group at the
 same publisher), the tombstones that keep them out, and the stored image renditions to delete with them."""
 
+import ipaddress
+import re
 from functools import reduce
 from operator import or_
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -21,8 +24,31 @@ class TakedownInvalid(ValueError):
     """The notice or the step is not acceptable; str(exc) is the message for the person who asked."""
 
 
+# One label of a host name (IDNA-encoded; "_" too, which some real subdomains carry).
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)\Z")
+
+
+def _has_host_name(url: str) -> bool:
+    """Whether `url` names a host that could exist: an IP address, or dot-separated labels of letters, digits and
+    hyphens (a typed "not a url" became "https://not a url", which the identity key takes as it is)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return bool(ascii_host) and all(_HOST_LABEL.match(label) for label in ascii_host.removesuffix(".").split("."))
+
+
 def target_keys(urls: list[str], prefix: str) -> list[str]:
-    problems = [u for u in [*urls, prefix] if u and not url_identity_key(u)]
+    problems = [u for u in [*urls, prefix] if u and not (url_identity_key(u) and _has_host_name(u))]
     if problems:
         raise TakedownInvalid(BAD_URL.format(url=problems[0][:200]))
     return [url_identity_key(u) for u in urls] + ([url_identity_key(prefix)] if prefix else [])

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
+from newsdesk.articles.models import Article
 from newsdesk.reader.urls import url_identity_key, url_prefix_keys
 from newsdesk.rights.models import RemovedArticle, TakedownRequest, Tombstone
 from newsdesk.sources.models import Publisher
@@ -20,6 +21,12 @@ REMOVED_BY_TAKEDOWN = "This article was removed after a takedown notice from its
 def article_was_removed(*, article_id: int) -> bool:
     """Whether a takedown removed the article with this id (its addresses answer 410 Gone, not 404)."""
     return RemovedArticle.objects.filter(article_id=article_id).exists()
+
+
+def article_gone_reason(sender: type[Model], *, pk: int, **kwargs: object) -> str:
+    """Receiver of common.signals.target_gone_asked: REMOVED_BY_TAKEDOWN when a takedown removed article `pk` (its
+    comments feed and comment form answer 410 as its page does), else ""."""
+    return REMOVED_BY_TAKEDOWN if sender is Article and article_was_removed(article_id=pk) else ""
 
 
 def tombstoned_urls(urls: Iterable[str]) -> set[str]:

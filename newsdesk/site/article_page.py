@@ -27,6 +27,8 @@ from newsdesk.stories.selectors import (
 ARTICLE_DETAIL = "site/article_detail.html"
 ARTICLE_PAGE = "site/_article_page.html"
 ARTICLE_STORY = "site/_article_story.html"
+# Its OpenGraph (an image a link preview and an extractor read), also on story pages.
+SHARE_META = "site/_share_meta.html"
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,10 @@ def article_page(article_id: int) -> tuple[tuple, Identity, dict] | None:
     # before the cache as the story page reads its own, so a new report in that language shows at once.
     led_in = {story_id: key.story_membership__story__lead_article__language} if story_id else {}
     told = story_language_leads(led_in, language=key.language).get(story_id)
-    fixed = (*page_fixed(ARTICLE_PAGE, ARTICLE_STORY), code_digest(sys.modules[__name__], policy, presentation))
+    fixed = (
+        *page_fixed(ARTICLE_PAGE, ARTICLE_STORY, SHARE_META),
+        code_digest(sys.modules[__name__], policy, presentation),
+    )
 
     def render() -> dict[str, str] | None:
         article = article_page_get(article_id=article_id)

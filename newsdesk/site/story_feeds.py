@@ -79,6 +79,11 @@ class StoryRssFeed(Feed):
 
     subtitle = description
 
+    def author_name(self, obj: str) -> str:
+        # Atom wants an author for every entry, and a story has many outlets: the site that gathered it, as the
+        # JSON Feed's `authors` say (RSS has no channel author; Django writes it into Atom alone).
+        return settings.SITE_NAME
+
     def link(self, obj: str) -> str:
         return with_language(reverse("site:home"), obj)
 

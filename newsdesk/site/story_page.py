@@ -11,6 +11,7 @@ import sys
 
 from newsdesk.articles import policy, presentation
 from newsdesk.common.fragments import Identity, code_digest
+from newsdesk.site.article_page import SHARE_META
 from newsdesk.site.page_cache import lazy_blocks, page_fixed, render_blocks
 from newsdesk.stories import presentation as story_presentation
 from newsdesk.stories.selectors import (
@@ -34,7 +35,10 @@ def story_page(story_id: int, *, language: str = "") -> tuple[tuple, Identity, d
         return None
     members = story_member_keys(story_id=story_id)
     lead = story_language_leads({story_id: key.lead_article__language}, language=language).get(story_id)
-    fixed = (*page_fixed(STORY_PAGE), code_digest(sys.modules[__name__], story_presentation, policy, presentation))
+    fixed = (
+        *page_fixed(STORY_PAGE, SHARE_META),
+        code_digest(sys.modules[__name__], story_presentation, policy, presentation),
+    )
 
     def render() -> dict[str, str] | None:
         story = story_get(story_id=story_id)

@@ -13,11 +13,12 @@ class StoriesConfig(AppConfig):
     label = "stories"
 
     def ready(self) -> None:
-        from newsdesk.common.signals import target_replaced
+        from newsdesk.common.signals import target_gone_asked, target_replaced
         from newsdesk.stories import signals  # noqa: F401  (the deletion receivers)
-        from newsdesk.stories.redirects import story_redirect_record
+        from newsdesk.stories.redirects import story_gone_reason, story_redirect_record
 
         target_replaced.connect(story_redirect_record, dispatch_uid="stories-target-replaced")
+        target_gone_asked.connect(story_gone_reason, dispatch_uid="stories-target-gone")
 
         checks.register(cluster_model_check)
 

@@ -1,4 +1,4 @@
-"""The document frequencies story clustering weighs names by (DocumentFrequency): every assigned article counted
+"""The document frequencies story clustering weighs names by (DocumentFrequency): every article in a story counted
 once, stored so that every worker process and host scores with the same figures.
 
 One clusterer over a whole stream (`eval/cluster_eval.py`, the bench the clustering options are tuned on) counts
@@ -8,31 +8,49 @@ what the bench measured (docs/benchmarks.md, "Document frequencies of every arti
 clusterer with the stored counts of the names it will weigh, and adds its articles' names in its turn: an upsert
 adding to the stored counts, so even two writers outside the turn would lose no count.
 
-What is counted is the assignment itself: an article assigned again after an edit counts again, and one removed
-(a takedown, a deletion) stays counted, as the bench's stream forgets nothing either. `frequencies_recount` sets
-the figures to the articles in stories now (a rebuild; the first assignment after the table was added).
+The counts are those of the articles in stories now. Each membership keeps the names its article was counted with
+(`StoryMembership.counted_names`), and a membership that goes takes them back in the same transaction
+(`memberships_uncount`, from the stories.signals receiver): an edited article leaves its story and is assigned
+again with its new text (counted anew), a removed one (a takedown, a deletion, its publisher deleted) is gone. The
+names kept are what was counted, not what the text gives now: an article edited in place is uncounted exactly.
+`frequencies_recount` sets the figures (and every membership's names) from the articles in stories now: a rebuild,
+the first assignment after the table or the names were added; `frequencies_counted` is that count, written nowhere
+(what a check compares the live counts with).
+
+Two writers at once (a takedown outside the story turn, an assignment in it) lose no count: every change is
+arithmetic in the database (an upsert adding, an update subtracting). Each writer touches the row of all articles
+first in its statement order and holds it to its commit, so the name rows are never locked in two orders; the
+recount locks the memberships it counts before that row, as a removal (which deletes its membership, then
+subtracts) does.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 
 from newsdesk.articles.models import Article
 from newsdesk.reader.cluster import ArticleFeatures, ClusterOptions, StoryClusterer, StoryState, document_names
 from newsdesk.reader.cluster.embedding import Embedder
-from newsdesk.stories.embedding import articles_embed
+from newsdesk.stories.embedding import articles_embed, assignment_embedder, assignment_options
 from newsdesk.stories.member_states import article_features
 from newsdesk.stories.models import DocumentFrequency, StoryMembership
+
+log = logging.getLogger(__name__)
 
 # The row whose count is the number of articles counted (no name is empty).
 ALL_ARTICLES = ""
 # A longer name (a run of letters with no space in it) is not stored: it weighs as a name never seen.
 NAME_CHARS = DocumentFrequency._meta.get_field("name").max_length
 RECOUNT_BATCH = 500
+# What an article's clustering features are derived from (member_states.article_features).
+FEATURE_FIELDS = ("title", "body_text", "summary", "language", "canonical_url")
 TABLE = DocumentFrequency._meta.db_table
 
 
@@ -71,16 +89,21 @@ class SeededFrequencies:
             names |= document_names(item)
         self.seed(names)
 
-    def add(self, features: Iterable[ArticleFeatures]) -> None:
-        """Count the articles of these features (assigned in this turn): their names once each, and the articles."""
+    def add(self, names: Iterable[list[str]]) -> None:
+        """Count the articles of these `counted_names` lists (assigned in this turn): their names, and the articles."""
         counts: Counter[str] = Counter()
         documents = 0
-        for item in features:
-            counts.update(name for name in document_names(item) if len(name) <= NAME_CHARS)
+        for listed in names:
+            counts.update(listed)
             documents += 1
         if documents:
             counts[ALL_ARTICLES] = documents
             frequencies_increment(counts)
+
+
+def counted_names(features: ArticleFeatures) -> list[str]:
+    """The names an article with these features counts for (what its membership keeps), sorted."""
+    return sorted(name for name in document_names(features) if len(name) <= NAME_CHARS)
 
 
 def _counts_read(names: set[str]) -> dict[str, int]:
@@ -117,21 +140,128 @@ def frequencies_increment(counts: Counter[str]) -> None:
         cursor.execute(sql, params)
 
 
-def frequencies_recount(options: ClusterOptions, embedder: Embedder | None) -> int:
-    """Set the stored document frequencies to those of the articles in stories now (their features derived again,
-    as assignment derives them); how many articles were counted. In the caller's story turn."""
-    DocumentFrequency.objects.all().delete()
+# Per thread: inside frequencies_recounted, removals take nothing back (the recount at its end counts what is left).
+_recounting = threading.local()
+
+
+@contextmanager
+def frequencies_recounted(options: ClusterOptions, embedder: Embedder | None) -> Iterator[None]:
+    """Around removals of many memberships in the story turn (a rebuild's forget step): they take nothing back,
+    and the counts are recounted at the end. The statements saved aside, the row of all articles is then first
+    locked by the recount, after the memberships it counts, as every other writer orders them (taking back
+    before the recount's locks could wait in a cycle with a takedown removing another membership at once)."""
+    _recounting.held = True
+    try:
+        yield
+    finally:
+        _recounting.held = False
+    frequencies_recount(options, embedder)
+
+
+def memberships_uncount(memberships: Iterable[StoryMembership]) -> None:
+    """Take back what these memberships (deleted in the caller's transaction) counted: one article each, and their
+    kept names. Nothing when the table is not counted (no row of all articles: the next turn recounts). A membership
+    counted before names were kept is taken back with its article's names as its text gives them now."""
+    memberships = list(memberships)
+    if not memberships or getattr(_recounting, "held", False):
+        return
+    with connection.cursor() as cursor:
+        # First the row of all articles (every writer's first row): a table not counted has none.
+        cursor.execute(
+            f"UPDATE {TABLE} SET documents = CASE WHEN documents > %s THEN documents - %s ELSE 0 END "  # noqa: S608
+            "WHERE name = %s",
+            [len(memberships), len(memberships), ALL_ARTICLES],
+        )
+        if cursor.rowcount == 0:
+            return
     counts: Counter[str] = Counter()
-    ids = list(StoryMembership.objects.order_by("article_id").values_list("article_id", flat=True))
-    fields = ("title", "body_text", "summary", "language", "canonical_url")
-    for start in range(0, len(ids), RECOUNT_BATCH):
-        articles = list(Article.objects.filter(pk__in=ids[start : start + RECOUNT_BATCH]).only(*fields))
+    unknown = []
+    for membership in memberships:
+        if membership.counted_names is None:
+            unknown.append(membership.article_id)
+        else:
+            counts.update(membership.counted_names)
+    if unknown:
+        counts.update(_names_now(unknown))
+    if counts:
+        _frequencies_decrement(counts)
+
+
+def _names_now(article_ids: list[int]) -> Counter[str]:
+    """The names the articles' texts give now (assignment's features), summed over the articles."""
+    embedder = assignment_embedder()
+    options = assignment_options(embedder, ClusterOptions())
+    articles = list(Article.objects.filter(pk__in=article_ids).only(*FEATURE_FIELDS))
+    if len(articles) < len(article_ids):  # a removal runs before its article's row goes: not expected
+        log.warning("document frequencies over-count", extra={"articles": len(article_ids) - len(articles)})
+    vectors = articles_embed(articles, embedder)
+    counts: Counter[str] = Counter()
+    for article in articles:
+        counts.update(counted_names(article_features(article, options, vectors.get(article.pk))))
+    return counts
+
+
+def _frequencies_decrement(counts: Counter[str]) -> None:
+    """Subtract `counts` from the stored counts of names that have a row (never below 0): one statement per amount
+    (one for a single membership), each finding its names by the name index."""
+    by_amount: dict[int, list[str]] = {}
+    for name, amount in counts.items():
+        by_amount.setdefault(amount, []).append(name)
+    if connection.vendor == "postgresql":
+        where, listed = "name = ANY(%s)", list
+    else:
+        where, listed = "name IN (SELECT value FROM json_each(%s))", json.dumps
+    sql = f"UPDATE {TABLE} SET documents = CASE WHEN documents > %s THEN documents - %s ELSE 0 END WHERE {where}"  # noqa: S608
+    with connection.cursor() as cursor:
+        for amount, names in sorted(by_amount.items()):
+            cursor.execute(sql, [amount, amount, listed(sorted(names))])
+
+
+def frequencies_counted(
+    options: ClusterOptions, embedder: Embedder | None, *, lock: bool = False
+) -> tuple[Counter[str], dict[int, list[str]]]:
+    """The document frequencies of the articles in stories now (their features derived again, as assignment derives
+    them), written nowhere; and the memberships whose kept names are not those (by id: the names their text gives
+    now), which only an article changed without being assigned again, or counted before names were kept, has.
+    `lock`: the memberships counted are locked (PostgreSQL) until the transaction ends, so none is removed between
+    this count and its storing."""
+    counts: Counter[str] = Counter()
+    memberships = StoryMembership.objects.order_by("article_id")
+    if lock:
+        memberships = memberships.select_for_update()
+    rows = list(memberships.values_list("article_id", "pk", "counted_names"))
+    changed: dict[int, list[str]] = {}
+    for start in range(0, len(rows), RECOUNT_BATCH):
+        batch = {article_id: (pk, kept) for article_id, pk, kept in rows[start : start + RECOUNT_BATCH]}
+        articles = list(Article.objects.filter(pk__in=batch).only(*FEATURE_FIELDS))
         vectors = articles_embed(articles, embedder)
         for article in articles:
-            features = article_features(article, options, vectors.get(article.pk))
-            counts.update(name for name in document_names(features) if len(name) <= NAME_CHARS)
-    counts[ALL_ARTICLES] = len(ids)
+            names = counted_names(article_features(article, options, vectors.get(article.pk)))
+            counts.update(names)
+            pk, kept = batch[article.pk]
+            if names != kept:
+                changed[pk] = names
+    counts[ALL_ARTICLES] = len(rows)
+    return counts, changed
+
+
+def frequencies_recount(options: ClusterOptions, embedder: Embedder | None) -> int:
+    """Set the stored document frequencies to those of the articles in stories now, and each membership's counted
+    names to its article's; how many articles were counted. In the caller's story turn."""
+    counts, changed = frequencies_counted(options, embedder, lock=True)
+    documents = counts.pop(ALL_ARTICLES)
+    # The row of all articles is kept and updated, not deleted: a removal waiting for it (outside the turn) then
+    # subtracts from these counts, instead of finding no row and taking nothing back.
+    list(DocumentFrequency.objects.select_for_update().filter(name=ALL_ARTICLES).values_list("pk"))
+    DocumentFrequency.objects.exclude(name=ALL_ARTICLES).delete()
+    DocumentFrequency.objects.update_or_create(name=ALL_ARTICLES, defaults={"documents": documents})
     DocumentFrequency.objects.bulk_create(
-        [DocumentFrequency(name=name, documents=amount) for name, amount in sorted(counts.items())]
+        [DocumentFrequency(name=name, documents=amount) for name, amount in sorted(counts.items())],
+        batch_size=RECOUNT_BATCH,
     )
-    return len(ids)
+    StoryMembership.objects.bulk_update(
+        [StoryMembership(pk=pk, counted_names=names) for pk, names in changed.items()],
+        ["counted_names"],
+        batch_size=RECOUNT_BATCH,
+    )
+    return documents

@@ -59,14 +59,6 @@ class Story(models.Model):
 
         return story_redirect_target(story_id=pk)
 
-    @classmethod
-    def is_gone(cls, pk: int) -> bool:
-        """Whether gone story `pk` became one that is gone too (stories.redirects.story_gone: 410, not 404), for
-        the apps that cannot import this one (community.targets)."""
-        from newsdesk.stories.redirects import story_gone
-
-        return story_gone(story_id=pk)
-
 
 class StoryMembership(models.Model):
     """An article's story: one story per article."""
@@ -75,6 +67,14 @@ class StoryMembership(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
     score = models.FloatField(default=0.0, help_text="Similarity to the story when it joined (0 for the opener).")
     joined_at = models.DateTimeField(auto_now_add=True)
+    # What the article added to the document frequencies (DocumentFrequency) when it was counted, so that leaving
+    # (an edit assigns it again, a removal deletes it) takes exactly that back: its text may have changed since.
+    counted_names = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The clustering names this article counts for in the document frequencies (null: counted before "
+        "they were kept; the next recount sets them).",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["story", "article"])]
@@ -168,8 +168,9 @@ class DocumentFrequency(models.Model):
     """How many assigned articles mention a clustering name (a term or an entity of reader.cluster.features: one
     namespace for every language, as the clusterer's); the row of the empty name counts the articles themselves.
     Every assignment and close scores with these figures (stories.frequencies), so each worker and host sees the
-    document frequencies of every article seen, as one clusterer over the whole stream does, and each assignment
-    adds its articles' names in its turn."""
+    document frequencies of every article in a story, as one clusterer over the whole stream does: each assignment
+    adds its articles' names in its turn, and a membership that goes (an edit re-assigns the article, a removal
+    deletes it) takes back the names it keeps (StoryMembership.counted_names) in the same transaction."""
 
     name = models.CharField(max_length=100, unique=True)
     documents = models.PositiveIntegerField(default=0)

@@ -12,6 +12,9 @@ from newsdesk.stories.selectors import MAX_ID
 
 log = logging.getLogger(__name__)
 
+# What the address of a story that became one taken down since answers (410 Gone): its page, its comments feed.
+STORY_GONE = "This story was merged into another, which has since been removed."
+
 
 def story_redirect_record(sender: type[models.Model], *, old_pk: int, new_pk: int, **kwargs: object) -> None:
     """Story `old_pk` is about to be deleted, its members in `new_pk`: its address, and every address that led to it,
@@ -44,3 +47,8 @@ def story_gone(*, story_id: int) -> bool:
         return False
     gone = StoryRedirect.objects.filter(old_id=story_id, story__isnull=True).exists()
     return gone and not Story.objects.filter(pk=story_id).exists()
+
+
+def story_gone_reason(sender: type[models.Model], *, pk: int, **kwargs: object) -> str:
+    """Receiver of common.signals.target_gone_asked: STORY_GONE when `pk` is such a story (story_gone), else ""."""
+    return STORY_GONE if sender is Story and story_gone(story_id=pk) else ""

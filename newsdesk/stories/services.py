@@ -33,9 +33,9 @@ from newsdesk.stories.embedding import (
     story_state_dump,
     story_state_restore,
 )
-from newsdesk.stories.frequencies import SeededFrequencies, frequencies_recount
+from newsdesk.stories.frequencies import SeededFrequencies, counted_names, frequencies_recounted
 from newsdesk.stories.member_states import article_features, members_state, story_members
-from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
+from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, StoryRedirect
 from newsdesk.stories.syndication_services import (
     article_signature_store,
     article_text,
@@ -100,6 +100,7 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         restored = story_states_restore(stories, embedder)
         vectors = articles_embed(todo, embedder)
         features = {a.pk: article_features(a, clusterer.options, vectors.get(a.pk)) for a in todo}
+        names = {pk: counted_names(item) for pk, item in features.items()}  # what each counts for, kept with it
         # The document frequencies of every article assigned so far (stories.frequencies), as the bench's one
         # clusterer has them; the loaded stories' members are counted in them already.
         frequencies = SeededFrequencies(clusterer, embedder)
@@ -107,13 +108,13 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
         try:
             for pk in stories:
                 clusterer.load(pk, restored[pk][2], counted=True)
-            changed = _assign(clusterer, todo, vectors, features, stories, embedder)
+            changed = _assign(clusterer, todo, vectors, features, names, stories, embedder)
         except BaseException:
             restored.clear()  # some states may have been changed in place, and none was stored
             raise
         for pk in changed:  # changed in place by the clusterer (added to, merged into or away)
             restored.pop(pk, None)
-        frequencies.add(features.values())
+        frequencies.add(names.values())
         content_version_bump(soft=True)  # new members only: nothing a reader saw goes away
     return len(todo)
 
@@ -143,12 +144,13 @@ def _assign(
     todo: list[Article],
     vectors: dict,
     features: dict[int, ArticleFeatures],
+    names: dict[int, list[str]],
     stories: dict[int, Story],
     embedder: Embedder | None,
 ) -> list[object]:
-    """Each article into the best loaded story or a new one, in order; memberships and stories written (each state
-    with the id of the model, `embedder`, that made its embedding sum). The keys of the stories whose states
-    changed."""
+    """Each article into the best loaded story or a new one, in order; memberships (with the `names` each article
+    counts for) and stories written (each state with the id of the model, `embedder`, that made its embedding sum).
+    The keys of the stories whose states changed."""
     joined: dict[int, tuple[object, float]] = {}
     for article in todo:
         result = clusterer.assign(
@@ -181,7 +183,12 @@ def _assign(
         Story.objects.filter(pk__in=gone).delete()
     StoryMembership.objects.bulk_create(
         [
-            StoryMembership(article=a, story=final[clusterer.resolve(joined[a.pk][0])], score=round(joined[a.pk][1], 4))
+            StoryMembership(
+                article=a,
+                story=final[clusterer.resolve(joined[a.pk][0])],
+                score=round(joined[a.pk][1], 4),
+                counted_names=names[a.pk],
+            )
             for a in todo
         ]
     )
@@ -254,6 +261,18 @@ def articles_stories_update(*, articles: list[Article]) -> None:
     stories_assign(articles=articles)
 
 
+def articles_stories_complete(*, articles: list[Article]) -> None:
+    """For stored articles found in no story (a refresh cut short between storing and placing them: a worker
+    killed, an assignment that failed): the wire-copy group of those without a signature yet, then their stories.
+    Each step looks again in its turn, so a worker placing the same articles meanwhile is no harm."""
+    for article in articles:
+        with transaction.atomic():
+            turn_take(WIRE_TURN)
+            if not ArticleSignature.objects.filter(article=article).exists():
+                article_signature_store(article=article)
+    stories_assign(articles=articles)
+
+
 def articles_stories_revise(*, articles: list[Article], options: ClusterOptions = CLUSTER_OPTIONS) -> None:
     """What ingestion calls for articles whose text or title changed in place (a publisher's edit): each leaves
     its wire-copy group and its story, which are recomputed without it (the headline and lead follow), then it is
@@ -311,21 +330,30 @@ def stories_rebuild(
     batch: int = 500,
 ) -> int:
     """Rebuild each stored article's language, search stems and category, then signatures, groups and stories
-    (articles published since `since`, or all), oldest first, as if they arrived again; how many articles were
-    processed."""
+    (articles published since `since`, or all, and any article in no story), oldest first, as if they arrived
+    again; how many articles were processed."""
     articles = Article.objects.all()
     if since is not None:
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True, fetched_at__gte=since))
     ids = list(articles.values_list("pk", flat=True))
+    # And every article in no story, whatever its time: the members older than `since` of the stories an interrupted
+    # rebuild had dropped (its first transaction commits before any article is assigned again), or an article stored
+    # by a worker killed before its assignment. Run again, a rebuild so finishes what was cut short.
+    wanted = set(ids)
+    ids += [
+        pk
+        for pk in Article.objects.filter(story_membership__isnull=True).values_list("pk", flat=True)
+        if pk not in wanted
+    ]
     with transaction.atomic():
         # Both turns, in their order (stories.turns): it drops signatures and groups, memberships and stories, and
         # recounts the document frequencies assignment adds to.
         turn_take(WIRE_TURN)
         turn_take()
-        ids += _stories_forget(ids)
         # Counted again as they are assigned again: the document frequencies start from the articles left in stories.
         embedder = assignment_embedder()
-        frequencies_recount(assignment_options(embedder, CLUSTER_OPTIONS), embedder)
+        with frequencies_recounted(assignment_options(embedder, CLUSTER_OPTIONS), embedder):
+            ids += _stories_forget(ids)
     ordered = Article.objects.filter(pk__in=ids).order_by("published_at", "fetched_at", "pk")
     ids = list(ordered.values_list("pk", flat=True))
     report = progress or (lambda done, total: None)

@@ -1,7 +1,8 @@
 """Stories and wire groups follow their articles out: when an article is deleted (a takedown removes the row, an
 operator deletes it), the story it was in and the group it was a copy in are recomputed once the deletion commits,
 so no story keeps a removed article's headline, lead or counts and no group keeps crediting a removed primary (its
-other copies would otherwise all stay hidden as repeats).
+other copies would otherwise all stay hidden as repeats). The document frequencies stop counting the article at
+once, in the deleting transaction (stories.frequencies.memberships_uncount).
 
 The rights app sits beside this one and cannot call it; Django's cascade sends these signals whoever deletes.
 """
@@ -12,11 +13,12 @@ import threading
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
 from newsdesk.articles.signals import copy_facts_changed, display_policy_changed
 from newsdesk.common.content_version import content_version_bump
+from newsdesk.stories.frequencies import memberships_uncount
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 
 _pending = threading.local()
@@ -28,8 +30,38 @@ def _ids(name: str) -> set[int]:
     return getattr(_pending, name)
 
 
+class _Deletion:
+    """The memberships one deletion (one Collector run, known by its origin) is removing, and those it removed."""
+
+    def __init__(self, origin: object) -> None:
+        self.origin = origin
+        self.waiting: dict[int, StoryMembership] = {}
+        self.removed: list[StoryMembership] = []
+
+
+@receiver(pre_delete, sender=StoryMembership, dispatch_uid="stories-membership-deleting")
+def membership_deleting(sender: type, instance: StoryMembership, origin: object = None, **kwargs: object) -> None:
+    # A deletion sends every pre_delete before it deletes anything, then one post_delete per row: the memberships
+    # one deletion removes are taken back together after its last row (a few statements, not two per article: a
+    # row of counts updated thousands of times in one transaction grows slow on PostgreSQL).
+    deletion = getattr(_pending, "deletion", None)
+    if deletion is None or deletion.origin is not origin:
+        deletion = _pending.deletion = _Deletion(origin)  # one that failed before its post_delete is dropped
+    deletion.waiting[id(instance)] = instance
+
+
 @receiver(post_delete, sender=StoryMembership, dispatch_uid="stories-membership-deleted")
-def membership_deleted(sender: type, instance: StoryMembership, **kwargs: object) -> None:
+def membership_deleted(sender: type, instance: StoryMembership, origin: object = None, **kwargs: object) -> None:
+    # Its article no longer counts in the document frequencies: taken back in the deleting transaction.
+    deletion = getattr(_pending, "deletion", None)
+    if deletion is None or deletion.origin is not origin or deletion.waiting.get(id(instance)) is not instance:
+        memberships_uncount([instance])
+    else:
+        del deletion.waiting[id(instance)]
+        deletion.removed.append(instance)
+        if not deletion.waiting:  # the deletion's last membership
+            _pending.deletion = None
+            memberships_uncount(deletion.removed)
     _ids("stories").add(instance.story_id)
     transaction.on_commit(stories_after_deletions)
 

@@ -118,7 +118,7 @@ def test_headline_article_has_no_body_fields_and_no_image(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", ["/api/articles/999999", "/api/articles/abc", "/api/articles/" + "9" * 30, "/api/nothing", "/api/"]
+    "path", ["/api/articles/999999", "/api/articles/abc", "/api/articles/" + "9" * 30, "/api/nothing", "/api/nothing/"]
 )
 def test_missing_things_are_404_json(client, path):
     assert get_json(client, path, status=404) == {"error": ERROR_NOT_FOUND}
@@ -132,7 +132,27 @@ def test_inactive_publisher_articles_are_404(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/api/articles", "/api/articles/1", "/api/stories", "/api/stories/1", "/api/nope"])
+@pytest.mark.parametrize(
+    ("path", "status", "location"),
+    [
+        ("/api", 301, "/api/"),  # Django's APPEND_SLASH, which led to the JSON 404 the API root was
+        ("/api/", 302, "/api/docs"),
+        ("/api/?x=1", 302, "/api/docs?x=1"),
+        ("/api/articles/7/", 301, "/api/articles/7"),
+        ("/api/stories/7/?lang=fr", 301, "/api/stories/7?lang=fr"),
+    ],
+)
+def test_the_api_root_and_details_typed_with_a_final_slash_lead_where_the_api_answers(path, status, location):
+    response = Client().get(path)
+
+    assert (response.status_code, response["Location"]) == (status, location)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/api/articles", "/api/articles/1", "/api/stories", "/api/stories/1", "/api/nope", "/api/", "/api/stories/1/"],
+)
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_writes_are_refused_with_json_405(path, method):
     """As a real client meets it: with the CSRF check on (Django's test client turns it off), a write is told in

@@ -7,6 +7,7 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from newsdesk.api.docs import operations
 from newsdesk.api.openapi import openapi_schema
+from newsdesk.api.responses import RedirectApi
 
 
 @pytest.mark.django_db
@@ -33,7 +34,9 @@ def test_schema_describes_every_api_route():
     routes = {
         "/api/" + str(pattern.pattern).replace("<str:article_id>", "{id}").replace("<str:story_id>", "{id}")
         for pattern in resolver.url_patterns
+        # (its redirects lead to routes described here, and answer nothing themselves)
         if pattern.name not in (None, "not_found", "docs")
+        and getattr(pattern.callback, "view_class", None) is not RedirectApi
     }
 
     assert routes == set(openapi_schema(server_url="http://x")["paths"])

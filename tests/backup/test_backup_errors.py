@@ -2,6 +2,7 @@
 
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from newsdesk.articles.models import Article
 from newsdesk.backup import archive, copy_services, services
 from newsdesk.backup.archive import BackupArchive, BackupError, Manifest, archive_write
 from newsdesk.backup.selectors import table_row_counts
+from tests.postgres.subprocess_db import REPO, child_env, python_argv
 
 pytestmark = pytest.mark.postgres
 
@@ -66,6 +68,19 @@ def test_a_missing_sqlite_database_is_nothing_to_back_up(tmp_path):
         services._sqlite_snapshot(str(tmp_path / "none.sqlite3"), tmp_path / "copy")
 
     assert str(refused.value) == services.NO_DATABASE.format(path=tmp_path / "none.sqlite3")
+
+
+def test_a_backup_of_a_data_dir_that_does_not_exist_creates_nothing(tmp_path):
+    data_dir = tmp_path / "mistyped"
+    done = subprocess.run(
+        python_argv("-m", "newsdesk", "backup"),
+        cwd=REPO, env=child_env(NEWSDESK_DATA_DIR=str(data_dir), NEWSDESK_DATABASE_URL=""),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 1
+    assert done.stderr == "CommandError: " + services.NO_DATABASE.format(path=data_dir / "newsdesk.sqlite3") + "\n"
+    assert not data_dir.exists()  # it made the data dir and its backups/ folder before finding no database
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from newsdesk.common.database import (
     Backoff,
     database_error_line,
     database_unavailable,
+    schema_behind,
 )
 from tests.postgres.subprocess_db import REPO, child_env
 
@@ -66,3 +67,8 @@ def test_a_command_against_a_dead_database_prints_one_line_and_exits_2(command):
     assert done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith(DATABASE_UNREACHABLE.split("(")[0]), done.stderr
     assert "NEWSDESK_DATABASE_URL" in done.stderr
+
+
+def test_a_missing_table_of_a_migrated_database_is_not_blamed_on_migrations(db):
+    # Every migration applied: a missing table is then a bug (a raw query naming a wrong table), not the operator's.
+    assert schema_behind(OperationalError("no such table: newsdesk_nothing")) is False

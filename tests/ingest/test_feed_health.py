@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.ingest.context import HostBusy, IngestContext
-from newsdesk.ingest.models import EntryFailure, HostThrottle
+from newsdesk.ingest.models import EntryFailure, FetchAttempt, HostThrottle
 from newsdesk.ingest.schedule import (
     MAX_BACKOFF_S,
     MAX_INTERVAL_S,
@@ -69,6 +69,28 @@ def test_retry_after_pushes_the_next_check_and_blocks_the_host(serve):  # noqa: 
     with pytest.raises(HostBusy):
         context.fetch(server.base + "/other.xml")
     assert server.paths() == ["/robots.txt", "/feed.xml"]
+
+
+@pytest.mark.django_db
+def test_a_sibling_feed_of_a_host_that_asked_to_wait_is_deferred_to_the_end_of_the_wait_not_failed(serve):  # noqa: F811
+    server = serve({"/feed.xml": Reply(status=429, headers=(("Retry-After", "3600"),)), "/other.xml": Reply(body=RSS)})
+    publisher = make_publisher()
+    limited = make_feed(publisher, url=server.base + "/feed.xml")
+    # One error short of the pause: counted as a failure, the host's wait alone would pause this feed.
+    sibling = make_feed(publisher, url=server.base + "/other.xml", consecutive_errors=PAUSE_AFTER_ERRORS - 1)
+    context = IngestContext.from_settings(allow_loopback=True)
+    feed_refresh(feed=limited, context=context)
+
+    report = feed_refresh(feed=sibling, context=context)
+
+    sibling.refresh_from_db()
+    assert report.outcome == FetchAttempt.Outcome.DEFERRED
+    assert (sibling.consecutive_errors, sibling.is_paused) == (PAUSE_AFTER_ERRORS - 1, False)
+    assert sibling.next_check_at >= timezone.now() + timedelta(seconds=3500)
+    attempt = FetchAttempt.objects.get(feed=sibling)
+    assert attempt.outcome == FetchAttempt.Outcome.DEFERRED
+    assert attempt.error.startswith("host asked us to wait 3")
+    assert server.paths() == ["/robots.txt", "/feed.xml"]  # the sibling's request was never sent
 
 
 @pytest.mark.django_db

@@ -78,6 +78,8 @@ def test_kill_9_mid_batch_then_other_workers_store_every_article_exactly_once(pa
     assert len(canonical_urls) == expected
     assert Counter(canonical_urls).most_common(1)[0][1] == 1
     assert set(canonical_urls) == {canonicalize_url(server.article_url(a)) for a in world.articles}
+    # And every one in a story: what the dead worker stored but had not placed yet, the feed's next refresh placed.
+    assert not Article.objects.filter(story_membership__isnull=True).exists()
     # Nothing left leased or unvisited.
     assert not Feed.objects.exclude(lease_owner="").exists()
     assert not Feed.objects.filter(lease_expires_at__isnull=False).exists()

@@ -134,6 +134,7 @@ def test_a_forged_confirmation_link_is_refused_with_a_clear_message(client):
     [
         ({"urls": "", "prefix": ""}, services.NO_TARGET),
         ({"urls": "ftp://daily.example/x"}, scope.BAD_URL.format(url="ftp://daily.example/x")),
+        ({"urls": "https://daily.example/x\nsee my letter"}, scope.BAD_URL.format(url="https://see my letter")),
         ({"website": "http://spam.example"}, forms.HONEYPOT_FILLED),
     ],
 )

@@ -56,6 +56,10 @@ def test_a_notice_is_received_with_a_24_hour_deadline_and_its_publisher():
         ({"urls": []}, services.NO_TARGET),
         ({"urls": ["https://a.example/x"], "prefix": "https://a.example/"}, services.BOTH_TARGETS),
         ({"urls": ["ftp://a.example/x"]}, scope.BAD_URL.format(url="ftp://a.example/x")),
+        # A line that is no address at all read as https://…: its host cannot exist.
+        ({"urls": ["not a url"]}, scope.BAD_URL.format(url="https://not a url")),
+        ({"urls": ["https://a.example/x", "https://a..example/y"]}, scope.BAD_URL.format(url="https://a..example/y")),
+        ({"prefix": "%20/sport/"}, scope.BAD_URL.format(url="https://%20/sport/")),
         ({"urls": ["https://a.example/x"], "good_faith": False}, services.STATEMENTS_MISSING),
         ({"urls": ["https://a.example/x"], "signature": "  "}, services.SIGNATURE_MISSING),
         ({"urls": [f"https://a.example/{n}" for n in range(101)]}, services.TOO_MANY_URLS),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from newsdesk.community import services as community
+from newsdesk.ingest.models import PeriodicJob
 from newsdesk.rights.models import TakedownRequest
 from newsdesk.rights.services import takedown_request_create
 from newsdesk.site.desk.dashboard import desk_panels
@@ -134,3 +135,50 @@ def test_opml_import_and_export_sit_with_the_sources_not_websub(staff_client):
     assert sources < opml
     assert not (websub < opml < page.index("</table>", websub))
     assert "OPML import / export" in staff_client.get("/admin/sources/").content.decode()
+
+
+def _silent_workers_warning(page: str) -> bool:
+    panel = page[page.index('id="desk-takedowns"') : page.index('id="desk-moderation"')]
+    return "No worker is running" in panel
+
+
+def test_open_takedowns_with_no_worker_ever_run_warn_that_they_wait_while_their_deadline_runs(staff_client):
+    takedown("Waiting Notice", hours_ago=1)
+
+    page = staff_client.get("/admin/").content.decode()
+
+    assert _silent_workers_warning(page)
+    assert "none has ever run" in page
+    assert "The 24 h deadlines keep running." in page
+    assert "Last worker seen: never" in page
+
+
+def test_a_worker_silent_for_longer_than_the_limit_is_named_with_its_last_sighting(staff_client):
+    takedown("Waiting Notice", hours_ago=1)
+    PeriodicJob.objects.create(
+        name="search_reindex", next_run_at=timezone.now(), last_started_at=timezone.now() - timedelta(hours=3)
+    )
+
+    page = staff_client.get("/admin/").content.decode()
+
+    assert _silent_workers_warning(page)
+    assert "last seen 3\xa0hours ago" in page
+
+
+@pytest.mark.parametrize("sign_of_life", ["periodic job", "feed lease"])
+def test_a_running_worker_raises_no_warning(staff_client, feeds, sign_of_life):
+    takedown("Waiting Notice", hours_ago=1)
+    now = timezone.now()
+    if sign_of_life == "periodic job":
+        PeriodicJob.objects.create(name="search_reindex", next_run_at=now, last_started_at=now - timedelta(seconds=20))
+    else:  # in a long cycle: no job started lately, but it holds (and renews) a feed's lease
+        PeriodicJob.objects.create(name="search_reindex", next_run_at=now, last_started_at=now - timedelta(hours=1))
+        feeds["healthy"].__class__.objects.filter(pk=feeds["healthy"].pk).update(
+            lease_owner="worker-1", lease_expires_at=now + timedelta(minutes=5)
+        )
+
+    page = staff_client.get("/admin/").content.decode()
+
+    assert not _silent_workers_warning(page)
+    assert "no worker is running" not in page
+    assert not desk_panels().workers_silent

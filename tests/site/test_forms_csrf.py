@@ -35,6 +35,8 @@ CSRF_EXEMPT = {
             "api:schema",
             "api:docs",
             "api:not_found",
+            "api:root",
+            "api:newsdesk.api.responses.RedirectApi",  # /api/articles/<id>/ and /api/stories/<id>/
         ),
         READ_ONLY_API,
     ),

@@ -8,11 +8,11 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from newsdesk.reader.cluster import clustering_features, document_names
-from newsdesk.stories.frequencies import ALL_ARTICLES
+from newsdesk.stories.frequencies import ALL_ARTICLES, frequencies_counted
 from newsdesk.stories.models import (
     ArticleSignature,
     DocumentFrequency,
@@ -115,3 +115,73 @@ def test_two_workers_storing_copies_of_one_wire_text_at_once_make_one_group(monk
     group = SyndicationGroup.objects.get(pk=groups.pop())
     assert group.size == 2
     assert group.primary_id == articles[1].pk  # the earlier copy
+
+
+def _takedown_during_assignment(removed, added) -> list[Exception]:
+    """One worker deletes `removed` (as a takedown does, in its own transaction: its membership's names taken back
+    there) and holds its deleted membership row a while; another assigns `added` meanwhile. The errors raised."""
+
+    def slow_after_membership_delete(execute, sql, params, many, context):
+        answer = execute(sql, params, many, context)
+        if sql.lstrip().upper().startswith("DELETE") and '"stories_storymembership"' in sql:
+            time.sleep(0.6)  # the assignment starts while this removal holds the row
+        return answer
+
+    def remove() -> None:
+        try:
+            barrier.wait(timeout=30)
+            with connection.execute_wrapper(slow_after_membership_delete), transaction.atomic():
+                type(removed).objects.filter(pk=removed.pk).delete()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def assign() -> None:
+        try:
+            barrier.wait(timeout=30)
+            time.sleep(0.2)
+            articles_stories_update(articles=[added])
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+    workers = [threading.Thread(target=remove), threading.Thread(target=assign)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    return errors
+
+
+@pytest.mark.parametrize("counted", [True, False], ids=["counted", "recounted-in-the-turn"])
+def test_a_takedown_while_another_worker_assigns_leaves_the_counts_of_the_articles_in_stories(monkeypatch, counted):
+    # The assignment either adds to the counts or, finding the table not counted (after the upgrade), recounts the
+    # memberships while the removal holds one of them: either way the removed article counts no more.
+    monkeypatch.setattr("newsdesk.common.database._SQLITE_WRITES", contextlib.nullcontext())
+    now = timezone.now()
+    publisher = make_publisher(name="Outlet")
+    first, removed, added = (
+        make_article(
+            publisher, title=f"Floods hit Mitchellfurt ({n})", body_text=f"{TEXT} Report {word}.", published_at=now
+        )
+        for n, word in enumerate(("Harwick", "Delacroix", "Orbe"))
+    )
+    articles_stories_update(articles=[first, removed])
+    StoryAssignmentTurn.objects.get_or_create(id=1)
+    if not counted:  # as migration stories/0008 leaves it
+        DocumentFrequency.objects.filter(name=ALL_ARTICLES).delete()
+        StoryMembership.objects.update(counted_names=None)
+
+    errors = _takedown_during_assignment(removed, added)
+
+    assert errors == []
+    assert set(StoryMembership.objects.values_list("article_id", flat=True)) == {first.pk, added.pk}
+    live = Counter({name: n for name, n in DocumentFrequency.objects.values_list("name", "documents") if n})
+    counts, changed = frequencies_counted(CLUSTER_OPTIONS, None)
+    assert live == +counts
+    assert live[ALL_ARTICLES] == 2
+    assert changed == {}

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from newsdesk.sources.models import Publisher
+from newsdesk.stories.management.commands import reprocess as reprocess_command
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 from newsdesk.stories.services import PROGRESS_STEP, stories_rebuild
 from tests.factories import make_article, make_publisher
@@ -148,3 +149,52 @@ def test_rebuild_reports_progress_from_zero_and_within_a_batch():
     assert (PROGRESS_STEP, 120) in seen
     assert len({done for done, _ in seen}) > 2
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+class _Interrupted(Exception):
+    """Stands for the operator's Ctrl-C (or a killed process) once the rebuild's first transaction committed."""
+
+
+def test_an_interrupted_rebuild_since_a_day_leaves_no_article_without_a_story_once_run_again():
+    first, second = wire_copies()
+    call_command("reprocess", "--no-progress", stdout=io.StringIO())
+    # The earlier copy falls before --since; the story it shares with the later one is dropped all the same.
+    since = second.published_at - timedelta(minutes=30)
+
+    def interrupt(done: int, total: int) -> None:
+        raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        stories_rebuild(since=since, progress=interrupt)
+    assert not StoryMembership.objects.exists()  # what the interruption left: both articles in no story
+
+    stories_rebuild(since=since)
+
+    assert set(StoryMembership.objects.values_list("article_id", flat=True)) == {first.pk, second.pk}
+    assert Story.objects.get().size == 2
+
+
+def test_ctrl_c_during_a_rebuild_says_how_far_it_got_and_that_running_it_again_finishes(monkeypatch, capsys):
+    publisher = make_publisher(name="Gazette")
+    now = timezone.now()
+    for index in range(PROGRESS_STEP + 10):
+        make_article(publisher, title=f"Harbour report {index}", published_at=now - timedelta(minutes=index))
+    real_rebuild = reprocess_command.stories_rebuild
+
+    def rebuild_then_ctrl_c(*, since, progress):
+        def report_then_interrupt(done: int, total: int) -> None:
+            progress(done, total)
+            if done:
+                raise KeyboardInterrupt  # what the terminal's Ctrl-C raises in the middle of the rebuild
+
+        return real_rebuild(since=since, progress=report_then_interrupt)
+
+    monkeypatch.setattr(reprocess_command, "stories_rebuild", rebuild_then_ctrl_c)
+
+    with pytest.raises(SystemExit) as stopped:
+        call_command("reprocess", "--no-progress", stdout=io.StringIO())
+
+    assert stopped.value.code == reprocess_command.INTERRUPTED_EXIT_CODE
+    said = capsys.readouterr().err.strip()
+    assert said == reprocess_command.INTERRUPTED.format(done=PROGRESS_STEP, total=PROGRESS_STEP + 10)
+    assert StoryMembership.objects.count() < PROGRESS_STEP + 10

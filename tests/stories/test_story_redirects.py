@@ -16,7 +16,7 @@ from newsdesk.reader.cluster.refine import Move
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.closing import story_moves_apply
 from newsdesk.stories.models import Story, StoryRedirect
-from newsdesk.stories.redirects import story_gone, story_redirect_target
+from newsdesk.stories.redirects import STORY_GONE, story_gone, story_redirect_target
 from newsdesk.stories.services import stories_rebuild
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_story
@@ -173,6 +173,8 @@ def test_a_chain_whose_last_story_is_taken_down_is_gone_at_every_hop(django_capt
     for old in (a, b):
         assert Client().get(f"/stories/{old.pk}/").status_code == 410
         assert Client().get(f"/api/stories/{old.pk}").status_code == 410
+        feed = Client().get(reverse("community:comments_feed", args=["stories.story", old.pk]))
+        assert (feed.status_code, feed.content.decode()) == (410, f"Gone: {STORY_GONE}")
     assert story_redirect_target(story_id=a.pk) is None
 
 

@@ -11,7 +11,7 @@ from django.views import View
 from newsdesk.community import services, spam
 from newsdesk.community.forms import NO_SUCH_PARENT, CommentEditForm, CommentForm, CommentReportForm
 from newsdesk.community.models import Comment
-from newsdesk.community.targets import UnknownTarget, target_get, target_type
+from newsdesk.community.targets import UnknownTarget, target_get, target_gone, target_type
 
 POSTED = "Your comment is posted."
 POSTED_PENDING = "Thanks! Your comment will appear once a moderator has approved it (only you see it until then)."
@@ -19,11 +19,13 @@ EDITED = "Your comment is updated."
 REPORTED = "Thanks: a moderator will look at this comment."
 
 
-def _target_or_404(label: str, pk: int):
-    try:
-        return target_get(label=label, pk=pk)
-    except UnknownTarget:
-        raise Http404("Nothing to comment on here") from None
+def _no_target(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    """What the comment form of a target no surface shows answers: 410 Gone with the reason when it was removed for
+    good (a takedown), as its page and comments feed do; else 404."""
+    reason = target_gone(label=label, pk=pk)
+    if not reason:
+        raise Http404("Nothing to comment on here")
+    return _private(render(request, "410.html", {"message": reason}, status=410))
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -36,12 +38,18 @@ class CommentPostView(LoginRequiredMixin, View):
     template_name = "community/comment_form.html"
 
     def get(self, request: HttpRequest, label: str, pk: int) -> HttpResponse:
-        target = _target_or_404(label, pk)
+        try:
+            target = target_get(label=label, pk=pk)
+        except UnknownTarget:
+            return _no_target(request, label, pk)
         form = CommentForm(initial={"started": spam.form_started_token(), "parent": request.GET.get("reply_to")})
         return _private(render(request, self.template_name, {"form": form, "target": target, "label": label}))
 
     def post(self, request: HttpRequest, label: str, pk: int) -> HttpResponse:
-        target = _target_or_404(label, pk)
+        try:
+            target = target_get(label=label, pk=pk)
+        except UnknownTarget:
+            return _no_target(request, label, pk)
         form = CommentForm(request.POST)
         if form.is_valid():
             parent = None

@@ -4,9 +4,10 @@ Each extractor fails in its own way (trafilatura keeps a related-links rail, rea
 container, a JSON-LD `articleBody` is a teaser), and they rarely fail the same way on the same page. So the
 body chosen is the candidate that agrees most with the others, agreement being the F1 of their word 4-gram
 multisets (the benchmark's own unit). Running every extractor on every page costs time, so it is a cascade:
-trafilatura always runs; readability is asked only when trafilatura's body shows a sign of doubt (`doubts`: short,
+trafilatura always runs; readability is asked only when trafilatura's body shows signs of doubt (`doubts`: short,
 opening with a heading or with the page's own description, a paragraph that is a bare URL, a long body in one
-block, the publisher's own text disagreeing);
+block, a short line repeated down the body, the publisher's own text disagreeing): two of them, or alone a heading or
+one block (`worth_a_second_opinion`);
 when the two agree closely trafilatura's body is taken as it is, and only when they disagree is the tie broken with
 more candidates (trafilatura favor_precision, the JSON-LD and feed bodies). The thresholds, the signs of doubt and
 which extra sources vote were chosen by k-fold cross-validation on the dev set (`eval/extraction_eval.py --cv 5`,
@@ -33,6 +34,11 @@ from newsdesk.reader.extract.candidates import (
 )
 
 _URL_ONLY = re.compile(r"(?:https?://|www\.)\S+")
+_REPEAT_WORDS = 8
+OPENS_WITH_HEADING = "opens with a heading"
+ONE_BLOCK = "one block of"
+PUBLISHER_DIFFERS = "the publisher's own text differs"
+_ENOUGH_ALONE = (OPENS_WITH_HEADING, ONE_BLOCK)
 _SHINGLE = 4
 # Ties go to the source that is right most often on its own (trafilatura), then the publisher's own text.
 _PRIORITY = (TRAFILATURA, TRAFILATURA_PRECISION, FEED, JSON_LD, READABILITY)
@@ -62,6 +68,16 @@ class EnsembleParams:
     # All of a long body in one block: trafilatura's whole-page fallback (its `baseline`, taken in fast mode when its
     # own extraction finds no article; page chrome and all) or a page written without paragraphs.
     doubt_one_block: bool = True
+    # The same short line (at most _REPEAT_WORDS words) this many times or more: reader comments' timestamps ("Hace 2
+    # horas"), their buttons, a rail's labels kept after the article (0: no sign).
+    doubt_repeats: int = 3
+    # Readability is asked when at least this many signs show, or one of the two that are enough alone: a heading the
+    # body opens with (a kept headline, dek or kicker: the failure readability's vote fixes most) and one block
+    # (trafilatura found no article and fell back to the whole page). On the 203 pages of the five sets
+    # (docs/benchmarks.md) the vote changed no body where one other sign showed alone: a short body, the description in
+    # the lead, a URL line or the publisher's text differing, alone, cost readability's run (and at times a tie-break)
+    # for nothing. 1: any sign.
+    doubt_signs: int = 2
 
 
 DEFAULT_PARAMS = EnsembleParams()
@@ -105,9 +121,12 @@ def choose_body(
     if main is not None and params.only_when_doubtful and all(c.source != READABILITY for c in pool):
         signs = doubts(main, description, params)
         if outside_differs:
-            signs.append("the publisher's own text differs")
+            signs.append(PUBLISHER_DIFFERS)
         if not signs:
             reasons.append(f"{TRAFILATURA}: no sign of doubt, {READABILITY} not asked")
+            return BodyChoice(main, tuple(reasons))
+        if not worth_a_second_opinion(signs, params):
+            reasons.append(f"{TRAFILATURA}: one sign of doubt alone ({signs[0]}), {READABILITY} not asked")
             return BodyChoice(main, tuple(reasons))
         reasons.append(f"{TRAFILATURA} doubtful ({'; '.join(signs)}): {READABILITY} asked")
     pool += [c for c in second_opinion() if _usable(c, params, reasons)]
@@ -172,12 +191,35 @@ def doubts(body: BodyCandidate, description: str, params: EnsembleParams = DEFAU
     if lead and any(_jaccard(_word_set(p), lead) >= params.doubt_lead for p in paragraphs[:2]):
         signs.append("opens with the page's description")
     if params.doubt_heading and body.opens_with_heading:
-        signs.append("opens with a heading")
+        signs.append(OPENS_WITH_HEADING)
     if params.doubt_one_block and body.one_block and body.has_words(params.doubt_words):
-        signs.append(f"one block of {body.words} words")
+        signs.append(f"{ONE_BLOCK} {body.words} words")
     if params.doubt_url and any(_URL_ONLY.fullmatch(p.strip()) for p in paragraphs):
         signs.append("a paragraph that is only a URL")
+    if params.doubt_repeats and (repeated := _repeated_line(paragraphs, params.doubt_repeats)):
+        signs.append(f"a line repeated {repeated[1]} times ({repeated[0][:40]})")
     return signs
+
+
+def worth_a_second_opinion(signs: list[str], params: EnsembleParams = DEFAULT_PARAMS) -> bool:
+    """Whether these signs of doubt (doubts, and PUBLISHER_DIFFERS) are worth readability's run: `doubt_signs` of them,
+    or one of the two that are enough alone (see EnsembleParams.doubt_signs)."""
+    return len(signs) >= params.doubt_signs or any(sign.startswith(_ENOUGH_ALONE) for sign in signs)
+
+
+def _repeated_line(paragraphs: list[str], times: int) -> tuple[str, int] | None:
+    """The first short paragraph found at least `times` times, and how many times."""
+    seen: Counter[str] = Counter()
+    for paragraph in paragraphs:
+        if len(paragraph) > 40 * _REPEAT_WORDS:  # no short line: not worth splitting into words
+            continue
+        line = " ".join(paragraph.split(None, _REPEAT_WORDS))
+        if line.count(" ") >= _REPEAT_WORDS:
+            continue
+        seen[line] += 1
+        if seen[line] >= times:
+            return line, sum(1 for p in paragraphs if " ".join(p.split()) == line)
+    return None
 
 
 def _word_set(text: str) -> set[str]:

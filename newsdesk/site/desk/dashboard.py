@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from newsdesk.community.selectors import moderation_queue_summary
-from newsdesk.ingest.selectors import ingest_figures
+from newsdesk.ingest.selectors import ingest_figures, worker_last_seen
 from newsdesk.rights.models import TakedownRequest
 from newsdesk.rights.selectors import takedowns_open_by_deadline
 from newsdesk.sources.models import Feed
@@ -17,6 +17,9 @@ FEEDS_SHOWN = 10
 TAKEDOWNS_SHOWN = 10
 # Ingest is "behind" once the most overdue feed waits longer than this.
 LAG_WARNING = timedelta(minutes=15)
+# No worker is running once none has shown it for this long (a cycle offers the periodic jobs, whose shortest
+# period is seconds; a worker in a long cycle holds leases it renews): takedowns then wait, their deadline does not.
+WORKER_SILENT = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class DeskPanels:
     takedowns: list[TakedownRequest]
     takedowns_open: int
     takedowns_overdue: int
+    worker_last_seen: datetime | None
+    workers_silent: bool
 
 
 def desk_panels() -> DeskPanels:
@@ -47,6 +52,7 @@ def desk_panels() -> DeskPanels:
     failing = feed_failing_list()
     paused = feed_paused_list()
     takedowns = takedowns_open_by_deadline().select_related("publisher")
+    seen = worker_last_seen(now=now)
     return DeskPanels(
         now=now,
         comments_waiting=queue["waiting"],
@@ -63,5 +69,7 @@ def desk_panels() -> DeskPanels:
         takedowns=list(takedowns[:TAKEDOWNS_SHOWN]),
         takedowns_open=takedowns.count(),
         takedowns_overdue=takedowns.filter(deadline__lt=now).count(),
+        worker_last_seen=seen,
+        workers_silent=seen is None or now - seen > WORKER_SILENT,
         last_success_at=Feed.objects.order_by("-last_success_at").values_list("last_success_at", flat=True).first(),
     )

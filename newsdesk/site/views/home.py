@@ -1,11 +1,11 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
 from newsdesk.articles.selectors import article_sections, category_list
 from newsdesk.site.cards import home_content_html
 from newsdesk.site.languages import language_asked
+from newsdesk.site.pagination import paginate
 from newsdesk.site.syndication import STORIES, feed_links
 from newsdesk.stories.selectors import (
     REPEAT_FLAG,
@@ -25,13 +25,7 @@ class HomePageView(View):
         language = language_asked(request)
         # Pages of the ranking's keys: the cards of the page's stories are cached, and only the stories no cache
         # holds a card of are loaded.
-        paginator = Paginator(story_top(language=language).keys, STORIES_PER_PAGE)
-        try:
-            page = paginator.page(request.GET.get("page", "1")[:20])
-        except PageNotAnInteger:
-            page = paginator.page(1)
-        except EmptyPage as exc:
-            raise Http404("No such page") from exc
+        page = paginate(request, story_top(language=language).keys, STORIES_PER_PAGE)
         # One read of the categories for the sections and the navigation (the context processor's would be another).
         categories = list(category_list())
         # Every wire text once: copies of a text whose primary is shown elsewhere are left out of the sections.

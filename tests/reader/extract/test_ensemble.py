@@ -205,14 +205,19 @@ def test_the_publishers_own_text_agreeing_with_trafilatura_spares_readability():
 
 def test_readability_is_asked_when_the_publishers_text_differs_or_may_not_vote():
     always = EnsembleParams(outside_sources_vote=False, only_when_doubtful=False)
-    for outside, params in ((_candidate(JSON_LD, RAIL), DEFAULT_PARAMS), (_candidate(JSON_LD, ARTICLE), always)):
+    short = " ".join(ARTICLE.split()[:60])  # a second sign: the publisher's text differing is not enough alone
+    for main, outside, params, expected in (
+        (short, _candidate(JSON_LD, RAIL), DEFAULT_PARAMS, [1]),
+        (ARTICLE, _candidate(JSON_LD, RAIL), DEFAULT_PARAMS, []),
+        (ARTICLE, _candidate(JSON_LD, ARTICLE), always, [1]),
+    ):
         asked = []
         choose_body(
-            [_candidate(TRAFILATURA, ARTICLE), outside],
+            [_candidate(TRAFILATURA, main), outside],
             second_opinion=lambda asked=asked: asked.append(1) or [_candidate(READABILITY, ARTICLE)],
             params=params,
         )
-        assert asked == [1]
+        assert asked == expected, main[:20]
 
 
 # --- readability only when trafilatura's body is doubtful ---------------------------------------------------------
@@ -265,16 +270,91 @@ def test_readability_is_not_asked_when_trafilaturas_body_shows_no_sign_of_doubt(
     assert asked
 
 
+ANY_SIGN = EnsembleParams(doubt_signs=1)
+
+
 @pytest.mark.parametrize("sign", sorted(SIGNS))
 def test_each_sign_of_doubt_asks_readability_and_can_be_turned_off(sign):
     main, description, without = SIGNS[sign]
-    asked, choice = _asked(main, description)
+    asked, choice = _asked(main, description, ANY_SIGN)
     assert asked, sign
     assert "readability asked" in choice.reasons[0]
     assert doubts(main, description) != []
-    asked, choice = _asked(main, description, without)
+    asked, choice = _asked(main, description, dataclasses.replace(without, doubt_signs=1))
     assert not asked, sign
     assert doubts(main, description, without) == []
+
+
+@pytest.mark.parametrize(
+    ("sign", "alone"),
+    [("heading", True), ("one block", True), ("words", False), ("description", False), ("url", False)],
+)
+def test_a_heading_or_one_block_asks_readability_alone_any_other_sign_only_with_a_second(sign, alone):
+    main, description, _ = SIGNS[sign]
+    asked, choice = _asked(main, description)
+    assert asked is alone, sign
+    if not alone:
+        assert choice.source == TRAFILATURA
+        assert choice.reasons[0].startswith("trafilatura: one sign of doubt alone (")
+        assert "readability not asked" in choice.reasons[0]
+        # With a second sign (a URL line; for that sign, a short body too) readability is asked.
+        url_line = "\n\nhttps://news.example/2019/11/harbour-reopens.php"
+        second = _candidate(TRAFILATURA, (SHORT if sign == "url" else main.text) + url_line)
+        asked, choice = _asked(second, description)
+        assert asked, sign
+        assert "readability asked" in choice.reasons[0]
+
+
+def test_a_kicker_heading_alone_still_asks_readability_and_the_vote_drops_the_rail_after_the_article():
+    # CNBC's page (goose-lead): a heading above the article ("Market Insider") is the only sign, and enough alone;
+    # readability's article disagrees (no rail of teasers after it) and the tie-break's stricter run, without the rail,
+    # wins the vote.
+    kept = dataclasses.replace(
+        _candidate(TRAFILATURA, f"Market Insider\n\n{ARTICLE}\n\n{RAIL}"), opens_with_heading=True
+    )
+    assert doubts(kept, "") == ["opens with a heading"]
+    asked = []
+    choice = choose_body(
+        [kept],
+        second_opinion=lambda: asked.append(1) or [_candidate(READABILITY, ARTICLE)],
+        tie_breakers=lambda: [_candidate(TRAFILATURA_PRECISION, f"Market Insider\n\n{ARTICLE}")],
+        params=NO_VOTE,
+    )
+    assert asked == [1]
+    assert choice.source == TRAFILATURA_PRECISION
+    assert "Related headline" not in choice.candidate.text
+
+
+COMMENTS = "\n\n".join(
+    f"{stamp}\n\nReader {n} says the council should have done this years ago, and more besides."
+    for n, stamp in enumerate(["Hace una hora", "Hace 2 horas", "Hace 2 horas", "Hace 2 horas"])
+)
+
+
+def test_reader_comments_kept_after_a_standfirst_still_ask_readability_and_the_tie_break_drops_them():
+    # The page's description opening the body is one sign, not enough alone; the comments' timestamps repeated down
+    # the body are a second (newspaper4k's Spanish page: its comments went only through the tie-break).
+    body = f"{DESCRIPTION}\n\n{ARTICLE}\n\n{COMMENTS}"
+    assert doubts(_candidate(TRAFILATURA, body), DESCRIPTION) == [
+        "opens with the page's description",
+        "a line repeated 3 times (Hace 2 horas)",
+    ]
+    asked = []
+    choice = choose_body(
+        [_candidate(TRAFILATURA, body)],
+        second_opinion=lambda: asked.append(1) or [_candidate(READABILITY, f"{DESCRIPTION}\n\n{ARTICLE}")],
+        tie_breakers=lambda: [_candidate(TRAFILATURA_PRECISION, f"{DESCRIPTION}\n\n{ARTICLE}")],
+        description=DESCRIPTION,
+        params=NO_VOTE,
+    )
+    assert asked == [1]
+    assert choice.source == TRAFILATURA_PRECISION
+    assert "Hace 2 horas" not in choice.candidate.text
+    # The lines repeated alone are one sign: an article quoting a refrain three times is not doubted for it.
+    assert not _asked(_candidate(TRAFILATURA, f"{ARTICLE}\n\n{COMMENTS}"), "")[0]
+    # Lines of more than eight words are not such lines.
+    long_line = "The council met again on Tuesday in the town hall."
+    assert doubts(_candidate(TRAFILATURA, f"{ARTICLE}\n\n" + f"\n\n{long_line}" * 4), "") == []
 
 
 def test_the_signs_are_read_from_what_the_body_says():
@@ -344,8 +424,14 @@ def test_extract_article_asks_readability_only_for_a_doubtful_page():
 
     sure = extract_article(page(""), url="https://news.example/a")
     assert sure.body_reasons == ("trafilatura: no sign of doubt, readability not asked",)
-    doubtful = extract_article(page(f"<p class='standfirst'>{DESCRIPTION}</p>"), url="https://news.example/a")
+    standfirst = f"<p class='standfirst'>{DESCRIPTION}</p>"
+    one_sign = extract_article(page(standfirst), url="https://news.example/a")
+    assert one_sign.body_reasons == (
+        "trafilatura: one sign of doubt alone (opens with the page's description), readability not asked",
+    )
+    doubtful = extract_article(page(f"<h2>What the council said</h2>{standfirst}"), url="https://news.example/a")
     assert "opens with the page's description" in doubtful.body_reasons[0]
+    assert "readability asked" in doubtful.body_reasons[0]
     assert "readability" in doubtful.body_reasons[1]
 
 

@@ -25,6 +25,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if report.saved_first:
             self.stdout.write(f"the data it replaced is saved in {report.saved_first}")
+        if report.damaged_aside:
+            self.stdout.write(f"the damaged database it replaced was moved to {report.damaged_aside}")
         rows = sum(report.manifest.tables.values())
         self.stdout.write(
             f"restored {report.path} ({report.manifest.vendor}, {rows} rows, made {report.manifest.created_at})"

@@ -43,6 +43,8 @@ class Command(BaseCommand):
             context.close()
         self.stdout.write(
             f"ingested {stats.feeds} feeds in {stats.seconds:.1f}s: {stats.articles_new} new, "
-            f"{stats.articles_updated} updated articles, {stats.not_modified} not modified, {stats.errors} errors; "
+            f"{stats.articles_updated} updated articles, {stats.not_modified} not modified, {stats.errors} errors"
+            + (f", {stats.deferred} deferred (their hosts asked to wait)" if stats.deferred else "")
+            + "; "
             f"{len(images.stored)} images stored, {len(images.refused)} refused, {len(images.failed)} failed"
         )

@@ -2,6 +2,7 @@
 articles, or only recount the stored stories."""
 
 import argparse
+import sys
 from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -11,6 +12,11 @@ from newsdesk.common.database import database_now, require_migrated
 from newsdesk.stories.closing import stories_close_quiet
 from newsdesk.stories.services import stories_rebuild, stories_recount
 
+INTERRUPTED = (
+    "reprocess interrupted after {done} of {total} articles: those not done yet are in no story until `newsdesk "
+    "reprocess` runs again (with the same --since), which finishes them"
+)
+INTERRUPTED_EXIT_CODE = 130  # as newsdesk.cli gives any command Ctrl-C ended
 SINCE_HELP = "only articles published on or after this day or time (ISO 8601, e.g. 2026-12-01 or 2026-12-01T06:00Z)"
 
 
@@ -51,16 +57,24 @@ class Command(BaseCommand):
             TextColumn("stories" if counts_only else "articles"),
             TimeElapsedColumn(),
         )
+        reached = [0, 0]  # done, total: what an interruption reports
         with Progress(*columns, console=None, disable=options["no_progress"], transient=False) as progress:
             task = progress.add_task("reprocess", total=None)
 
             def advance(done: int, total: int) -> None:
+                reached[:] = [done, total]
                 progress.update(task, completed=done, total=total)
 
             if counts_only:
                 count = stories_recount(progress=advance)
             else:
-                count = stories_rebuild(since=options["since"], progress=advance)
+                try:
+                    count = stories_rebuild(since=options["since"], progress=advance)
+                except KeyboardInterrupt:
+                    # The rebuild's first step forgot the stories of what it rebuilds: say what is left, and how.
+                    progress.stop()
+                    self.stderr.write(INTERRUPTED.format(done=reached[0], total=reached[1]))
+                    sys.exit(INTERRUPTED_EXIT_CODE)
                 # Stories already quiet close now, as the workers' job would close them (refined at their close).
                 progress.update(task, description="closing quiet stories")
                 closed = stories_close_quiet(now=database_now())
