@@ -4,7 +4,7 @@ corpus's score.py) and articles/s, ours (newsdesk.reader.cluster) and a plain TF
 measured in the same run. Runs without Django.
 
     python eval/cluster_eval.py [--data FILE_OR_DIR] [--json] [--threshold T --entity-weight W] [--cv K]
-                                [--orders N] [--model wordllama|use-multilingual|DIR|none]
+                                [--orders N] [--model wordllama|use-multilingual|DIR|none] [--regroup | --no-regroup]
 
 --model mixes a static embedding model (reader.cluster.embedding) into our scores, with the model's own mixing knobs:
 "wordllama" (the default, as NEWSDESK_CLUSTER_MODEL's) is the one the wordllama wheel ships, "use-multilingual" the
@@ -23,9 +23,10 @@ order, one order of many; options chosen on it also fit that order's luck (ECB+ 
 18:20 UTC: 0.964 in the file's order, 0.906 on average over ten shuffled orders; 20:15 UTC, with the refinement pass
 at each story's close: 0.964 and 0.928).
 
-Our stories are closed as the product closes them (eval/cluster_stream.py): a story is refined (reader.cluster.refine)
-when the stream's time passes its quiet period, and every story still open at the stream's end; ECB+ has no times,
-so all of its stories close at the end.
+Our stories are closed as the product closes them (eval/cluster_stream.py): a story is split and its parts merged
+(reader.cluster.regroup, ClusterOptions.regroup_at_close, the product's default; --no-regroup leaves it out), then
+refined (reader.cluster.refine), when the stream's time passes its quiet period, and every story still open at the
+stream's end; ECB+ has no times, so all of its stories close at the end.
 """
 
 from __future__ import annotations
@@ -382,11 +383,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--regroup",
-        action="store_true",
-        help="split and merge at each story's close (ClusterOptions.regroup_at_close; off in the product for now)",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="split and merge at each story's close, or not (ClusterOptions.regroup_at_close; default the product's)",
     )
     args = parser.parse_args(argv)
-    options = ClusterOptions(regroup_at_close=args.regroup)
+    options = ClusterOptions()
+    if args.regroup is not None:
+        options = replace(options, regroup_at_close=args.regroup)
     try:
         embedder = None if args.model.strip().lower() in NO_MODEL else embedder_for(args.model)
     except EmbeddingError as exc:

@@ -11,10 +11,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from newsdesk.api import schemas
 from newsdesk.api.pagination import (
     ERROR_BAD_CURSOR,
-    ERROR_PAGE_PARAM,
     CursorError,
+    PageParamError,
+    bad_offset_error,
     cursor_decode,
     cursor_encode,
+    mark_offset_deprecated,
+    page_params,
 )
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
@@ -37,30 +40,14 @@ from newsdesk.rights.selectors import REMOVED_BY_TAKEDOWN, article_was_removed
 from newsdesk.stories.presentation import story_url
 from newsdesk.stories.selectors import SHOWN_REPEAT, article_page_get, article_syndication, without_shown_repeats
 
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
 # `offset` is deprecated (responses that use it carry a Deprecation header): `cursor` has no such ceiling.
 MAX_OFFSET = 100_000
 MAX_ID_DIGITS = 19
-ERROR_BAD_LIMIT = f"limit must be an integer from 1 to {MAX_LIMIT}"
-ERROR_BAD_OFFSET = f"offset must be an integer from 0 to {MAX_OFFSET}"
-ERROR_CURSOR_AND_OFFSET = "pass either cursor or offset, not both"
-DEPRECATION_LINK = '</api/docs#pagination>; rel="deprecation"'
+ERROR_BAD_OFFSET = bad_offset_error(MAX_OFFSET)
 # A search's cursor is its next result's position in the ranking, marked so that a date list's cursor is refused
 # by a search and the other way round. A search ranks the SEARCH_CANDIDATES most recently stored matches
 # (articles.search): its list ends there.
 SEARCH_CURSOR_MARK = "rank"
-
-
-def _int_param(raw: str | None, *, default: int, low: int, high: int) -> int | None:
-    """The integer in `raw` if it lies in [low, high], `default` when absent, None when invalid."""
-    if raw is None:
-        return default
-    raw = raw.strip()
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        return None
-    value = int(raw)
-    return value if low <= value <= high else None
 
 
 def article_cursor(article: Article | tuple) -> str:
@@ -125,17 +112,10 @@ def _filter_key(filters: ArticleFilter) -> tuple:
 
 class ArticleListApi(JsonApiView):
     def get(self, request: HttpRequest) -> HttpResponse:
-        if "page" in request.GET:
-            return json_error(ERROR_PAGE_PARAM, 400)
-        limit = _int_param(request.GET.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
-        if limit is None:
-            return json_error(ERROR_BAD_LIMIT, 400)
-        offset = _int_param(request.GET.get("offset"), default=0, low=0, high=MAX_OFFSET)
-        if offset is None:
-            return json_error(ERROR_BAD_OFFSET, 400)
-        cursor = request.GET.get("cursor")
-        if cursor is not None and "offset" in request.GET:
-            return json_error(ERROR_CURSOR_AND_OFFSET, 400)
+        try:
+            limit, offset, cursor = page_params(request.GET, max_offset=MAX_OFFSET)
+        except PageParamError as error:
+            return json_error(str(error), 400)
         search_query = clean_query(request.GET.get("q", ""))
         try:
             parsed = article_filters(request.GET)
@@ -175,9 +155,7 @@ class ArticleListApi(JsonApiView):
             json_with_fragments(document, key="items", items=[item for _, item in items]),
             content_type="application/json",
         )
-        if "offset" in request.GET:
-            response["Deprecation"] = "true"
-            response["Link"] = DEPRECATION_LINK
+        mark_offset_deprecated(response, request.GET)
         return response
 
 

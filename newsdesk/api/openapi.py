@@ -6,7 +6,8 @@ openapi-spec-validator and check that every route under /api/ is described, so i
 
 from typing import Any
 
-from newsdesk.api.articles import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
+from newsdesk.api.articles import MAX_OFFSET
+from newsdesk.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from newsdesk.api.stories import MAX_OFFSET as MAX_STORY_OFFSET
 from newsdesk.articles.filters import QUERY_MAX_CHARS, SEARCH_ORDERS
 from newsdesk.articles.search import SEARCH_CANDIDATES

@@ -8,21 +8,16 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.utils import timezone
 
-from newsdesk.api.articles import (
-    DEFAULT_LIMIT,
-    DEPRECATION_LINK,
-    ERROR_BAD_LIMIT,
-    ERROR_CURSOR_AND_OFFSET,
-    MAX_ID_DIGITS,
-    MAX_LIMIT,
-    _int_param,
-)
+from newsdesk.api.articles import MAX_ID_DIGITS
 from newsdesk.api.pagination import (
     ERROR_BAD_CURSOR,
-    ERROR_PAGE_PARAM,
     CursorError,
+    PageParamError,
+    bad_offset_error,
     cursor_decode,
     cursor_encode,
+    mark_offset_deprecated,
+    page_params,
 )
 from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
@@ -37,7 +32,7 @@ from newsdesk.stories.redirects import story_gone, story_redirect_target
 from newsdesk.stories.selectors import story_coverage, story_get, story_rank_key, story_top, story_top_after
 
 MAX_OFFSET = 10_000
-ERROR_BAD_OFFSET = f"offset must be an integer from 0 to {MAX_OFFSET}"
+ERROR_BAD_OFFSET = bad_offset_error(MAX_OFFSET)
 ERROR_STORY_GONE = "gone: the story this one became was removed"
 
 
@@ -92,17 +87,10 @@ def _cursor_key(cursor: str) -> tuple[datetime, tuple[float, datetime, int]]:
 
 class StoryListApi(JsonApiView):
     def get(self, request: HttpRequest) -> JsonResponse:
-        if "page" in request.GET:
-            return json_error(ERROR_PAGE_PARAM, 400)
-        limit = _int_param(request.GET.get("limit"), default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
-        if limit is None:
-            return json_error(ERROR_BAD_LIMIT, 400)
-        offset = _int_param(request.GET.get("offset"), default=0, low=0, high=MAX_OFFSET)
-        if offset is None:
-            return json_error(ERROR_BAD_OFFSET, 400)
-        cursor = request.GET.get("cursor")
-        if cursor is not None and "offset" in request.GET:
-            return json_error(ERROR_CURSOR_AND_OFFSET, 400)
+        try:
+            limit, offset, cursor = page_params(request.GET, max_offset=MAX_OFFSET)
+        except PageParamError as error:
+            return json_error(str(error), 400)
         try:
             language = language_param(request.GET.get("lang"))
             if cursor is None:
@@ -130,9 +118,7 @@ class StoryListApi(JsonApiView):
                 "next": next_url,
             }
         )
-        if "offset" in request.GET:
-            response["Deprecation"] = "true"
-            response["Link"] = DEPRECATION_LINK
+        mark_offset_deprecated(response, request.GET)
         return response
 
 

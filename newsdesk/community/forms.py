@@ -1,5 +1,7 @@
 """Forms of the community pages. Error texts are constants so tests can assert them exactly."""
 
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,6 +10,19 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 EMAIL_TAKEN = "An account with this email address already exists. Sign in, or reset your password."
 NOT_CONFIRMED_HINT = "Signed up but cannot sign in? Confirm your email address first: follow the link we emailed you."
 HONEYPOT_LABEL = "Leave this field empty"
+
+NAME_HIDDEN_CHARACTERS = (
+    "Your name may not hold invisible or control characters (line breaks, direction overrides, zero-width spaces)."
+)
+# Joiners that real names and emoji need (Persian ZWNJ, emoji sequences' ZWJ); every other format character is not.
+_NAME_JOINERS = {"\u200c", "\u200d"}
+
+
+def _is_hidden_character(character: str) -> bool:
+    """A control character (Cc: a line break, a bell) or an invisible format character (Cf: a direction override
+    such as U+202E, which turns the rest of the line the name stands in around, a zero-width space) other than the
+    joiners names need."""
+    return unicodedata.category(character) in ("Cc", "Cf") and character not in _NAME_JOINERS
 
 
 class HoneypotMixin(forms.Form):
@@ -34,6 +49,8 @@ class SignUpForm(UserCreationForm):
         name = self.cleaned_data["display_name"].strip()
         if not name:
             raise forms.ValidationError("Choose a name to show with your comments.")
+        if any(_is_hidden_character(character) for character in name):
+            raise forms.ValidationError(NAME_HIDDEN_CHARACTERS)
         return name
 
 

@@ -106,20 +106,29 @@ def _needing_work(
     canonicals = [canonical for _, canonical in candidates]
     links = [entry.link for entry, _ in candidates]
     rows = Article.objects.filter(Q(canonical_url__in=canonicals) | Q(original_url__in=links))
+    now = timezone.now()
     stored, unplaced = {}, {}
-    for pk, canonical_url, original_url, fetched_at, feed_id, entry_hash, membership in rows.values_list(
-        "pk", "canonical_url", "original_url", "fetched_at", "feed_id", "feed_entry_hash", "story_membership"
+    for pk, canonical_url, original_url, fetched_at, feed_id, entry_hash, membership, leased_until in rows.values_list(
+        "pk",
+        "canonical_url",
+        "original_url",
+        "fetched_at",
+        "feed_id",
+        "feed_entry_hash",
+        "story_membership",
+        "feed__lease_expires_at",
     ):
         for url in (canonical_url, original_url):
             stored[url] = (fetched_at, entry_hash if feed_id == feed.pk else "")
-            if membership is None:
+            # In no story, and the refresh that stored it is over: it is this feed's (whose lease we hold now), or
+            # its feed is leased by nobody. While another worker refreshes that feed, it places the article itself.
+            if membership is None and (feed_id == feed.pk or leased_until is None or leased_until <= now):
                 unplaced[url] = pk
     # Addresses stored articles had before they moved: such an entry is the stored article, fetched once already.
     former = ArticleAddress.objects.filter(url__in=canonicals + links)
     for url, fetched_at in former.values_list("url", "article__fetched_at"):
         stored.setdefault(url, (fetched_at, ""))
     failures = entry_failures_get(urls=canonicals)
-    now = timezone.now()
     todo = []
     for entry, canonical in candidates:
         fetched_at, entry_hash = stored.get(canonical) or stored.get(entry.link) or (None, "")

@@ -6,7 +6,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
+from newsdesk.articles.presentation import web_url
 from newsdesk.common.read_only_admin import ReadOnlyAdminMixin
 from newsdesk.rights import services
 from newsdesk.rights.models import AuditEntry, TakedownRequest, Tombstone
@@ -26,7 +28,7 @@ class TakedownRequestAdmin(admin.ModelAdmin):
         ("requester_name", "requester_email", "organisation"),
         "contact",
         "work",
-        "urls",
+        "urls_named",
         "prefix",
         "publisher",
         ("good_faith", "accurate", "signature"),
@@ -57,6 +59,14 @@ class TakedownRequestAdmin(admin.ModelAdmin):
         left = obj.deadline - timezone.now()
         hours = left.total_seconds() / 3600
         return f"{hours:.1f} h" if hours >= 0 else f"OVERDUE by {-hours:.1f} h"
+
+    @admin.display(description="URLs")
+    def urls_named(self, obj: TakedownRequest) -> str:
+        # One per line, each a link to the page named (the raw field read as a JSON list, quotes escaped).
+        if not obj.urls:
+            return "—"
+        items = ((web_url(url) or "#", url) for url in obj.urls)
+        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}" rel="noreferrer">{}</a></li>', items))
 
     @admin.display(description="targets")
     def target_summary(self, obj: TakedownRequest) -> str:

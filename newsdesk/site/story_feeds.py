@@ -7,9 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, JsonResponse
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.feedgenerator import SyndicationFeed
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.views import View
 
 from newsdesk.articles.presentation import absolute_url, credit_html, credit_text
@@ -42,17 +43,18 @@ def story_item_html(card: StoryCard) -> str:
     and summary these are (as every article feed item carries it), then the breadth of coverage."""
     summary = format_html("<p>{}</p>", card.summary) if card.summary else ""
     credit = credit_html(card.told_by) if card.told_by is not None else ""
-    languages = format_html_join(", ", "{}", ((language_name(code),) for code in card.languages))
-    return (
-        summary
-        + credit
-        + format_html("<p>{} outlet(s), {} article(s), languages: {}</p>", card.outlet_count, card.size, languages)
-    )
+    return summary + credit + format_html("<p>{}</p>", _coverage(card))
+
+
+def _coverage(card: StoryCard) -> str:
+    """ "4 outlets, 1 article, languages: English, German", counted as the story page counts them."""
+    outlets = f"{card.outlet_count} outlet{pluralize(card.outlet_count)}"
+    articles = f"{card.size} article{pluralize(card.size)}"
+    return f"{outlets}, {articles}, languages: {', '.join(map(language_name, card.languages))}"
 
 
 def story_item_text(card: StoryCard) -> str:
-    coverage = f"{card.outlet_count} outlet(s), {card.size} article(s), languages: {', '.join(map(language_name, card.languages))}"
-    parts = [card.summary, credit_text(card.told_by) if card.told_by is not None else "", coverage]
+    parts = [card.summary, credit_text(card.told_by) if card.told_by is not None else "", _coverage(card)]
     return "\n\n".join(part for part in parts if part)
 
 

@@ -4,6 +4,8 @@ that lost members (a takedown, a deletion) keeps, so a removed text no longer st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from newsdesk.articles.models import Article
 from newsdesk.reader.cluster import ArticleFeatures, ClusterOptions, StoryState, clustering_features
 from newsdesk.reader.cluster.embedding import Embedder
@@ -11,16 +13,21 @@ from newsdesk.reader.cluster.refine import Member
 from newsdesk.stories.embedding import articles_embed
 from newsdesk.stories.syndication_services import article_text
 
+# What deriving an article's Member reads of it.
+MEMBER_FIELDS = ("title", "body_text", "summary", "language", "published_at", "fetched_at", "canonical_url")
+
 
 def story_members(story_id: int, options: ClusterOptions, embedder: Embedder | None) -> list[Member]:
     """The story's members as the clusterer compares them, features derived again from their stored text."""
-    # In the order they arrived (time, then id), as assignment took them: the same moves on every database.
-    articles = sorted(
-        Article.objects.filter(story_membership__story_id=story_id).only(
-            "title", "body_text", "summary", "language", "published_at", "fetched_at", "canonical_url"
-        ),
-        key=lambda article: (article.published_at or article.fetched_at, article.pk),
+    return articles_members(
+        Article.objects.filter(story_membership__story_id=story_id).only(*MEMBER_FIELDS), options, embedder
     )
+
+
+def articles_members(articles: Iterable[Article], options: ClusterOptions, embedder: Embedder | None) -> list[Member]:
+    """These articles as the clusterer compares them (read with MEMBER_FIELDS), in the order they arrived."""
+    # In the order they arrived (time, then id), as assignment took them: the same moves on every database.
+    articles = sorted(articles, key=lambda article: (article.published_at or article.fetched_at, article.pk))
     vectors = articles_embed(articles, embedder)
     members = []
     for article in articles:

@@ -3,7 +3,8 @@ import json
 import pytest
 from django.test import Client, override_settings
 
-from newsdesk.api.articles import ERROR_BAD_LIMIT, ERROR_BAD_OFFSET
+from newsdesk.api.articles import ERROR_BAD_OFFSET
+from newsdesk.api.pagination import ERROR_BAD_LIMIT
 from newsdesk.api.responses import ERROR_METHOD_NOT_ALLOWED, ERROR_NOT_FOUND
 from newsdesk.sources.models import Publisher
 from tests.factories import make_article, make_category, make_publisher

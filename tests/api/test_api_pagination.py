@@ -5,8 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsdesk.api.articles import DEPRECATION_LINK, ERROR_CURSOR_AND_OFFSET
-from newsdesk.api.pagination import ERROR_BAD_CURSOR, cursor_encode
+from newsdesk.api.pagination import DEPRECATION_LINK, ERROR_BAD_CURSOR, ERROR_CURSOR_AND_OFFSET, cursor_encode
 from newsdesk.articles.filters import (
     ERROR_BAD_CATEGORY,
     ERROR_BAD_LANG,

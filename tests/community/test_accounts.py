@@ -1,6 +1,8 @@
 """Accounts: sign-up with email verification, sign-in (throttled), password reset, TOTP for staff."""
 
+import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,7 +11,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from newsdesk.community import two_factor
+from newsdesk.community import forms, two_factor
 from newsdesk.community.accounts import VERIFY_LINK_INVALID
 from newsdesk.community.forms import EMAIL_TAKEN
 from newsdesk.community.models import Member
@@ -169,6 +171,19 @@ def test_password_reset_by_email_sets_a_new_password(db):
     assert user.check_password("brand-new-password-9")
 
 
+def test_staff_sent_to_set_up_a_device_keep_the_whole_page_they_asked_for(db, settings):
+    settings.NEWSDESK_STAFF_TOTP_REQUIRED = True
+    make_member(username="editor", staff=True)
+    asked = "/admin/articles/article/?q=harbour&language__exact=fr"
+
+    response = Client().post("/accounts/login/", {"username": "editor", "password": PASSWORD, "next": asked})
+
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == "/accounts/two-factor/"
+    assert parse_qs(location.query) == {"next": [asked]}
+
+
 def test_staff_without_a_device_are_sent_to_set_one_up_and_the_admin_waits_for_it(db, settings):
     settings.NEWSDESK_STAFF_TOTP_REQUIRED = True
     make_member(username="editor", staff=True)
@@ -232,3 +247,26 @@ def test_the_admin_login_page_sends_staff_to_the_two_factor_sign_in(db, settings
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+@pytest.mark.parametrize("name", ["\u202eevil", "Ada\u200bL.", "Ada\nLovelace", "bell\x07", "\u2066Ada"])
+def test_a_display_name_with_hidden_characters_is_refused(client, name):
+    # A direction override (U+202E) shown beside a comment turned the rest of its line around; zero-width and control
+    # characters make two names that look alike.
+    response = client.post("/accounts/signup/", {**SIGNUP, "display_name": name})
+
+    assert response.status_code == 400
+    assert html.escape(forms.NAME_HIDDEN_CHARACTERS) in response.content.decode()
+    assert not get_user_model().objects.filter(username="ada").exists()
+
+
+# A Persian name whose two parts a zero-width non-joiner keeps apart, as the script needs.
+PERSIAN_NAME = "\u0645\u0647\u0633\u0627\u200c\u0631\u0636\u0627\u06cc\u06cc"
+
+
+@pytest.mark.parametrize("name", ["Ada L.", PERSIAN_NAME, "👩\u200d💻 Ada", "Zoë Ñúñez"])
+def test_a_display_name_with_joiners_and_any_script_is_taken(client, name):
+    response = client.post("/accounts/signup/", {**SIGNUP, "display_name": name})
+
+    assert response.status_code == 200
+    assert Member.objects.get(user__username="ada").display_name == name

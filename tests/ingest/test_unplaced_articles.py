@@ -2,13 +2,17 @@
 between the two, an assignment that failed) is placed by the feed's next refresh, not left in no story for good:
 the next refresh sees its entry as stored, so it is not new."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.ingest import services as ingest_services
 from newsdesk.ingest.context import IngestContext
 from newsdesk.ingest.models import FetchAttempt
 from newsdesk.ingest.services import feed_refresh
+from newsdesk.sources.models import Feed
 from newsdesk.stories.models import ArticleSignature, StoryMembership
 from tests.factories import make_feed, make_publisher
 from tests.sources.conftest import serve  # noqa: F401 - loopback server fixture
@@ -89,3 +93,30 @@ def test_an_article_whose_signature_was_stored_but_not_its_story_is_placed_witho
     assert again.unplaced_article_ids == [article.pk]
     assert StoryMembership.objects.filter(article=article).exists()
     assert ArticleSignature.objects.get(article=article).pk == signature.pk
+
+
+def test_a_page_another_worker_stored_from_another_feed_is_left_to_it_while_that_feed_is_leased(serve):  # noqa: F811
+    server = serve({})
+    base = server.base
+    publisher = make_publisher(policy="full", homepage=base + "/")
+    home = make_feed(publisher, url=base + "/feed.xml")
+    section = make_feed(publisher, url=base + "/section.xml")  # the same site's section feed lists the same page
+    context = IngestContext.from_settings(allow_loopback=True)
+    for path in ("/feed.xml", "/section.xml"):
+        server.routes[path] = Reply(body=_feed(base, [("ferry", "Ferry sails")]), content_type="application/rss+xml")
+    server.routes["/ferry"] = Reply(body=_page(base, "ferry", "Ferry sails"))
+    feed_refresh(feed=home, context=context)
+    article = Article.objects.get()
+    # The moment between storing and placing, as the worker refreshing the home feed (its lease held) is in it.
+    StoryMembership.objects.filter(article=article).delete()
+    Feed.objects.filter(pk=home.pk).update(
+        lease_owner="worker-a", lease_expires_at=timezone.now() + timedelta(minutes=5)
+    )
+
+    meanwhile = feed_refresh(feed=section, context=context)
+    Feed.objects.filter(pk=home.pk).update(lease_owner="", lease_expires_at=None)  # that worker died; lease gone
+    after = feed_refresh(feed=section, context=context)
+
+    assert meanwhile.unplaced_article_ids == []
+    assert after.unplaced_article_ids == [article.pk]
+    assert StoryMembership.objects.filter(article=article).exists()

@@ -91,3 +91,24 @@ def test_the_audit_log_cannot_be_edited_or_deleted_in_the_admin(operator_client)
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.actor == "public form"
+
+
+def test_a_notices_page_lists_its_urls_one_per_line_as_links(operator_client):
+    # The field was shown as its JSON list, quotes escaped: ["https://…", "https://…"].
+    notice = services.takedown_request_create(
+        requester_name="Rita",
+        requester_email="r@x.example",
+        signature="Rita",
+        good_faith=True,
+        accurate=True,
+        urls=["https://daily.example/a?x=1&y=2", "https://daily.example/b"],
+    )
+
+    page = operator_client.get(f"{CHANGELIST}{notice.pk}/change/").content.decode()
+
+    assert (
+        '<li><a href="https://daily.example/a?x=1&amp;y=2" rel="noreferrer">https://daily.example/a?x=1&amp;y=2</a>'
+        in page
+    )
+    assert '<li><a href="https://daily.example/b" rel="noreferrer">https://daily.example/b</a></li>' in page
+    assert "[&quot;https://daily.example" not in page

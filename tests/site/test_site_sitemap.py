@@ -9,6 +9,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from protego import Protego
 
 from newsdesk.site.sitemaps import SITEMAPS, ArticleSitemap, StorySitemap
 from newsdesk.stories.counts import story_counts_refresh
@@ -30,6 +31,30 @@ def test_robots_allows_all_and_points_to_absolute_sitemap(client):
     assert "Disallow: /\n" not in body
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in body
     assert ET.fromstring(client.get("/sitemap.xml").content).tag == f"{SITEMAP}sitemapindex"
+
+
+@pytest.mark.django_db
+def test_robots_keeps_crawlers_off_the_forms_every_page_links_and_on_everything_read(client):
+    # Each article and story page linked its own sign-in (?next=…) and comment form: one more address per page.
+    article = make_article(make_publisher())
+    rules = Protego.parse(client.get("/robots.txt").content.decode())
+    page = client.get(article.get_absolute_url()).content.decode()
+    linked_forms = [f"/accounts/login/?next={article.get_absolute_url()}%23leave-a-comment", "/accounts/signup/"]
+
+    for path in linked_forms:
+        assert path in page
+    for path in (*linked_forms, f"/comments/articles.article/{article.pk}/post/", "/admin/"):
+        assert not rules.can_fetch(f"{settings.SITE_URL}{path}", "Googlebot"), path
+    for path in (
+        "/",
+        article.get_absolute_url(),
+        "/search/?q=x",
+        "/feeds/rss.xml",
+        f"/comments/articles.article/{article.pk}/feed.atom",
+        "/api/articles",
+        "/sitemap.xml",
+    ):
+        assert rules.can_fetch(f"{settings.SITE_URL}{path}", "Googlebot"), path
 
 
 @pytest.mark.django_db

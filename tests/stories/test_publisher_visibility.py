@@ -137,8 +137,8 @@ def _told_sizes(client, made: Story) -> tuple:
         item["article_count"],
         listed[made.pk],
         feed[str(made.pk)],
-        rss.count("3 article(s)"),
-        rss.count("2 article(s)"),
+        rss.count("3 articles,"),
+        rss.count("2 articles,"),
     )
 
 

@@ -163,6 +163,11 @@ def test_reprocess_closes_the_stories_already_quiet_as_the_workers_would():
 
 # --- the refinement at a story's close, end to end -------------------------------------------------------------
 
+# The refinement alone: with the split and merge pass first (the default; tests/stories/test_story_regrouping.py),
+# this six-report corpus's two pirate stories (two sibling events in one sea, every report sharing most words) link at
+# the merge bar, and the Mysore story merges whole into the Sukanya one at its close.
+REFINE_ONLY = replace(CLUSTER_OPTIONS, regroup_at_close=False)
+
 
 def pirate_reports(*, stray_alone: bool = False):
     """The Mysore story (three reports, then a Sukanya report that joined it early: `stray_alone` puts that one in a
@@ -199,8 +204,9 @@ def pirate_reports(*, stray_alone: bool = False):
     return mysore, home, sukanya, stray, stray.published_at + CLUSTER_OPTIONS.quiet_period + timedelta(minutes=1)
 
 
-def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_every_surface_follows():
+def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_every_surface_follows(monkeypatch):
     mysore, _, sukanya, stray, quiet = pirate_reports()
+    monkeypatch.setitem(stories_close.__kwdefaults__, "options", REFINE_ONLY)  # what the worker's job closes with
     assert mysore.size == 4
 
     (close,) = [job for job in periodic_jobs() if job.name == "stories_close"]
@@ -221,7 +227,7 @@ def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_eve
     assert client.get(f"/api/stories/{mysore.pk}").json()["article_count"] == 3
 
     # Closed once: a later run finds nothing due and moves nothing.
-    assert stories_close(now=quiet + timedelta(hours=1)) == (0, 0)
+    assert stories_close(now=quiet + timedelta(hours=1), options=REFINE_ONLY) == (0, 0)
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
 
 
@@ -231,7 +237,7 @@ def test_a_story_emptied_at_its_close_is_gone_and_its_comments_are_on_the_story_
         target=alone, author=make_member(), body="y", body_html="<p>y</p>", body_fingerprint="g", status="approved"
     )
 
-    assert stories_close(now=quiet) == (1, 1)  # the Mysore story closed; the stray's own emptied by its move
+    assert stories_close(now=quiet, options=REFINE_ONLY) == (1, 1)  # Mysore's closed; the stray's own emptied
     assert list(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == [mysore.pk]
 
     assert not Story.objects.filter(pk=alone.pk).exists()
@@ -321,7 +327,7 @@ def test_a_story_whose_stored_state_is_out_of_step_with_its_members_is_refined_a
     Story.objects.filter(pk=mysore.pk).update(state={})
     members = set(Article.objects.filter(story_membership__story=mysore).exclude(pk=stray.pk).values_list("pk"))
 
-    stories_close(now=quiet)
+    stories_close(now=quiet, options=REFINE_ONLY)
 
     assert set(Article.objects.filter(story_membership__story=mysore).values_list("pk")) == members
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
@@ -332,7 +338,7 @@ def test_with_the_packaged_model_the_moved_members_embedding_goes_along_into_the
     with override_settings(NEWSDESK_CLUSTER_MODEL="wordllama"):
         mysore, _, sukanya, stray, quiet = pirate_reports()
 
-        assert stories_close(now=quiet) == (1, 1)
+        assert stories_close(now=quiet, options=REFINE_ONLY) == (1, 1)
 
         embedder = assignment_embedder()
         for story in (mysore, sukanya):
@@ -347,7 +353,7 @@ def test_closing_every_quiet_story_goes_on_past_a_batch_whose_story_was_emptied(
     mysore, alone, sukanya, _, quiet = pirate_reports(stray_alone=True)
 
     # One story a batch: Mysore's, then the stray's own (emptied by its move: none closed), then Sukanya's.
-    assert stories_close_quiet(now=quiet + timedelta(hours=2), limit=1) == 2
+    assert stories_close_quiet(now=quiet + timedelta(hours=2), options=REFINE_ONLY, limit=1) == 2
 
     assert set(Story.objects.filter(is_closed=True).values_list("pk", flat=True)) == {mysore.pk, sukanya.pk}
     assert not Story.objects.filter(pk=alone.pk).exists()

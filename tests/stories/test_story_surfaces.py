@@ -364,7 +364,7 @@ def test_story_feeds_carry_one_item_per_story_linking_the_story_page(client, wir
     assert response.status_code == 200
     assert body.count(wire_story["story"].get_absolute_url()) >= 1
     assert "Harbour bridge closes after storm" in body
-    assert "4 outlet(s)" in body
+    assert "4 outlets, 4 articles, languages" in body  # counted as the story page counts them ("4 outlet(s)" was)
     assert "languages: English, German" in body  # named, not coded
     if path.endswith(".json"):
         document = json.loads(body)

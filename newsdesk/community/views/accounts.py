@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from django_otp import login as otp_login
 
@@ -91,7 +91,9 @@ class SignInView(auth_views.LoginView):
             return redirect("accounts:login_code")
         login(self.request, user)
         if two_factor.totp_required(user):
-            return HttpResponseRedirect(f"{reverse('accounts:two_factor_setup')}?next={self.get_success_url()}")
+            # (encoded: a next page with a query of its own, /admin/…/?q=x&language=fr, lost all after its first "&")
+            query = urlencode({"next": self.get_success_url()})
+            return HttpResponseRedirect(f"{reverse('accounts:two_factor_setup')}?{query}")
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -1,7 +1,7 @@
 """`extract_article`: one page's HTML in, a cleaned `ExtractedArticle` out.
 
 The body is chosen by an ensemble (ensemble.py) among trafilatura, readability, the page's JSON-LD
-`articleBody` and the feed's content; our own metadata pass (metadata.py) decides canonical URL, title, byline,
+`articleBody` and the feed's content; our own metadata pass (metadata/) decides canonical URL, title, byline,
 dates, language, image and robots flags, because those are the fields attribution and rights depend on.
 """
 
@@ -19,14 +19,7 @@ from lxml import etree
 
 from newsdesk.reader.dedup.wire import detect_wire_credit
 from newsdesk.reader.extract import candidates
-from newsdesk.reader.extract.boilerplate import (
-    merge_sibling_articles,
-    paragraphs_from_breaks,
-    prune_boilerplate,
-    strip_inert,
-    unwrap_layout_tables,
-    wrap_stray_text,
-)
+from newsdesk.reader.extract.boilerplate import prune_boilerplate, strip_inert
 from newsdesk.reader.extract.candidates import BodyCandidate
 from newsdesk.reader.extract.decode import decode_html
 from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body
@@ -39,7 +32,14 @@ from newsdesk.reader.extract.errors import (
     ExtractionError,
 )
 from newsdesk.reader.extract.language import identify_language
-from newsdesk.reader.extract.metadata import clean_byline, read_metadata
+from newsdesk.reader.extract.metadata import read_metadata
+from newsdesk.reader.extract.metadata.bylines import clean_byline
+from newsdesk.reader.extract.restructure import (
+    merge_sibling_articles,
+    paragraphs_from_breaks,
+    unwrap_layout_tables,
+    wrap_stray_text,
+)
 from newsdesk.reader.feeds.dates import parse_date
 from newsdesk.reader.types import ExtractedArticle
 from newsdesk.reader.urls import is_publishable_url

@@ -97,8 +97,8 @@ def test_headlines_alone_never_move():
 
 
 def test_off_changes_nothing():
-    options = ClusterOptions()
-    assert not options.regroup_at_close
+    assert ClusterOptions().regroup_at_close  # the product's default
+    options = replace(ClusterOptions(), regroup_at_close=False)
     clusterer, members = stories(options, {"mixed": [*MYSORE, *QUAKE], "fragment": [STRAY]})
     before = {key: (state.size, dict(state.terms)) for key, state in clusterer.states.items()}
 
@@ -146,7 +146,7 @@ def test_average_link_groups_stop_at_the_bar():
 def test_the_bench_stream_runs_the_pass_when_the_option_is_on():
     # Knobs under which every article joins the first story it shares a name with (as early wrong joins would; the
     # quake reports share "merchant vessel" with the Mysore story, their lead numbers disagree): the pass splits it.
-    loose = replace(ClusterOptions(), threshold=-1.0, young_margin=0.0, merge_threshold=None)
+    loose = replace(ClusterOptions(), threshold=-1.0, young_margin=0.0, merge_threshold=None, regroup_at_close=False)
     port = [(title, f"{text} A merchant vessel was damaged in the port.") for title, text in QUAKE]
     rows = [{"id": f"r{n}", "title": title, "text": text} for n, (title, text) in enumerate([*MYSORE, *port])]
 
@@ -174,3 +174,20 @@ def test_every_member_stays_in_one_story_after_a_split():
     everyone = sorted(member.key for story in done.members.values() for member in story)
     assert everyone == sorted(member.key for member in members["mixed"])
     assert sum(clusterer.states[story].size for story in done.members) == len(members["mixed"])
+
+
+def test_the_members_cap_bounds_what_a_close_reads_and_splits():
+    # A closing story of more full-text members than the cap is left to the refinement.
+    clusterer, members = stories(replace(ON, regroup_max_members=5), {"mixed": [*MYSORE, *QUAKE]})
+    assert not regroup_story(clusterer, "mixed", members["mixed"], members_of(members)).changed
+    assert clusterer.states["mixed"].size == 6
+
+    # A candidate story that would pass the cap is not read, so the fragment does not merge into it.
+    layout = {"mysore": MYSORE[:2], "fragment": [MYSORE[2]], "quake": QUAKE}
+    read = []
+    clusterer, members = stories(replace(ON, regroup_max_members=1), layout)
+    done = regroup_story(clusterer, "fragment", members["fragment"], lambda story: read.append(story) or [])
+    assert (done.changed, read) == (False, [])
+    clusterer, members = stories(replace(ON, regroup_max_members=2), layout)
+    done = regroup_story(clusterer, "fragment", members["fragment"], members_of(members))
+    assert [(m.source, m.target) for m in done.merges] == [("fragment", "mysore")]

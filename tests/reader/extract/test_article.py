@@ -14,7 +14,9 @@ from lxml import etree
 from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article, xpaths
 from newsdesk.reader.extract.candidates import lowered_words
 from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, OUT_OF_TIME, PAGE_TOO_LARGE, TOO_MANY_ELEMENTS
-from newsdesk.reader.extract.metadata import clean_byline, strip_outlet, strip_site_name
+from newsdesk.reader.extract.metadata.bylines import clean_byline, strip_outlet
+from newsdesk.reader.extract.metadata.robots import display_directives
+from newsdesk.reader.extract.metadata.titles import strip_site_name
 from newsdesk.reader.urls import URL_UNSAFE_CHARACTERS
 
 PAGES = Path(__file__).resolve().parents[2] / "data" / "pages"
@@ -360,8 +362,6 @@ def test_a_page_over_its_time_budget_is_refused():
     ],
 )
 def test_display_directives_keep_the_limits_we_honour(values, expected):
-    from newsdesk.reader.extract.metadata import display_directives
-
     assert display_directives(values) == expected
 
 
