@@ -93,15 +93,18 @@ def transactional_flush_keeps_content_types():
 
 @pytest.fixture(autouse=True)
 def _empty_caches():
-    """Each test starts with an empty cache (content versions and cached responses live there)."""
+    """Each test starts with an empty cache (content versions and cached responses live there; this thread's
+    document frequencies, of a database that was rolled back or flushed since)."""
     from django.core.cache import cache
 
     from newsdesk.common import fragments
     from newsdesk.common.response_cache import LOCAL
+    from newsdesk.stories.frequencies import frequencies_cache_clear
 
     cache.clear()
     LOCAL.clear()
     fragments.LOCAL.clear()
+    frequencies_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from newsdesk.site.story_feeds import StoryAtomFeed, StoryJsonFeedView, StoryRss
 from newsdesk.site.syndication import CATEGORY, HOME, PUBLISHER, STORIES
 from newsdesk.site.views.articles import ArticleDetailView
 from newsdesk.site.views.categories import CategoryDetailView
+from newsdesk.site.views.favicon import FaviconView
 from newsdesk.site.views.home import HomePageView
 from newsdesk.site.views.publishers import PublisherDetailView
 from newsdesk.site.views.robots import RobotsTxtView
@@ -56,6 +57,7 @@ urlpatterns = [
     path("category/<slug:slug>/", CategoryDetailView.as_view(), name="category"),
     path("search/", ArticleSearchView.as_view(), name="search"),
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     # An index of sections, each paginated (?p=2…): a site of any size is listed whole.
     path(
         "sitemap.xml",

@@ -18,10 +18,14 @@ the first assignment after the table or the names were added; `frequencies_count
 (what a check compares the live counts with).
 
 Two writers at once (a takedown outside the story turn, an assignment in it) lose no count: every change is
-arithmetic in the database (an upsert adding, an update subtracting). Each writer touches the row of all articles
-first in its statement order and holds it to its commit, so the name rows are never locked in two orders; the
-recount locks the memberships it counts before that row, as a removal (which deletes its membership, then
-subtracts) does.
+arithmetic in the database (an upsert adding, an update subtracting). Each writer updates the row of all articles
+first, taking the table's next version there, and holds it to its commit, so the name rows are never locked in two
+orders and versions are given in commit order; the recount locks the memberships it counts before that row, as a
+removal (which deletes its membership, then subtracts) does.
+
+Each thread keeps the counts its last turn weighed (SeededFrequencies): the rows a writer changes carry its
+version, so the next turn reads only the rows changed since, with the names it weighs that were not cached, in one
+query, and scores with exactly the counts a full read would give.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 from newsdesk.articles.models import Article
 from newsdesk.reader.cluster import ArticleFeatures, ClusterOptions, StoryClusterer, StoryState, document_names
@@ -54,30 +58,66 @@ FEATURE_FIELDS = ("title", "body_text", "summary", "language", "canonical_url")
 TABLE = DocumentFrequency._meta.db_table
 
 
+# Per thread (a worker's threads take turns): the counts its last committed turn read, by name, and the version of the
+# table they hold at. The next turn reads the rows changed since that version and the names it weighs that the last
+# one did not, instead of every name of up to MAX_OPEN_STORIES loaded stories (tens of thousands of rows).
+_cache = threading.local()
+
+
+def frequencies_cache_clear() -> None:
+    """Forget the counts this thread cached (its next turn reads every name it weighs)."""
+    _cache.state = None
+
+
 class SeededFrequencies:
     """The stored document frequencies one clusterer was seeded with, read as the names it weighs come in. In the
-    story turn: the first read of a table never counted (no row of all articles) counts the articles in stories."""
+    story turn: the first read of a table never counted (no row of all articles) counts the articles in stories.
+
+    The counts come from this thread's last turn where they have not changed since: every writer marks the rows it
+    changes with the table's next version, taken on the row of all articles it updates first and holds to its
+    commit, so versions are given in commit order and the rows changed after a version are exactly those marked
+    with a later one (the refresh reads them). What a turn read becomes the thread's cache only when it commits."""
 
     def __init__(self, clusterer: StoryClusterer, embedder: Embedder | None) -> None:
         self.clusterer, self.embedder = clusterer, embedder
-        self.read: set[str] = set()  # names whose count was read (or found missing)
+        self.read: set[str] = set()  # names whose count was seeded (or found missing)
+        self.known: dict[str, int] | None = None  # the thread's cached counts, refreshed to now
+        self.counts: dict[str, int] = {}  # this turn's seeded counts, by name
+
+    def _start(self, wanted: set[str]) -> None:
+        """The turn's first read: the table's version and number of articles, the cached counts refreshed and the
+        `wanted` names not cached, in one query (the table recounted first when it is not counted)."""
+        cached = getattr(_cache, "state", None)
+        _cache.state = None  # until this turn commits: what it reads may hold its own writes, rolled back with it
+        where, documents, self.known = _counts_since(cached, wanted)
+        if where is None:
+            frequencies_recount(self.clusterer.options, self.embedder)
+            where, documents, self.known = _counts_since(None, wanted)
+        state = (where, self.counts)
+        transaction.on_commit(lambda: setattr(_cache, "state", state))
+        self.read.add(ALL_ARTICLES)
+        self.clusterer.frequencies_seed(documents, {})
 
     def seed(self, names: Iterable[str]) -> None:
         """Seed the clusterer with the stored counts of the `names` not read yet (and, the first time, the number of
         articles counted)."""
         wanted = {name for name in names if name not in self.read and len(name) <= NAME_CHARS}
-        first = not self.read
-        if first:
-            wanted.add(ALL_ARTICLES)
+        if self.known is None:
+            self._start(wanted)
         if not wanted:
             return
-        counts = _counts_read(wanted)
-        if first and ALL_ARTICLES not in counts:
-            frequencies_recount(self.clusterer.options, self.embedder)
-            counts = _counts_read(wanted)
+        known = self.known
+        missing = {name for name in wanted if name not in known}
+        if missing:
+            found = _counts_read(missing)
+            known.update((name, found.get(name, 0)) for name in missing)
+        seeded = {}
+        for name in wanted:
+            self.counts[name] = count = known[name]
+            if count:
+                seeded[name] = count
         self.read |= wanted
-        documents = counts.pop(ALL_ARTICLES, 0)
-        self.clusterer.frequencies_seed(documents, counts)
+        self.clusterer.frequencies_seed(0, seeded)
 
     def seed_states(self, states: Iterable[StoryState], features: Iterable[ArticleFeatures] = ()) -> None:
         """Seed the names of these story states and article features."""
@@ -106,6 +146,54 @@ def counted_names(features: ArticleFeatures) -> list[str]:
     return sorted(name for name in document_names(features) if len(name) <= NAME_CHARS)
 
 
+def _counts_since(cached: tuple | None, wanted: set[str]) -> tuple[tuple | None, int, dict[str, int]]:
+    """Where the table is (the id of its row of all articles and its version) and its number of articles counted,
+    and the counts of the `cached` names ((where, counts by name)) brought up to now with the rows changed since,
+    with those of the `wanted` names not cached (0 for a name with no row); (None, 0, {}) when the table is not
+    counted. One query. A cache of another table (its row of all articles another row, or a version gone back: a
+    restore, a recount of a table emptied) is dropped."""
+    where_before, known = cached if cached is not None else (None, {})
+    missing = [name for name in wanted if name not in known]
+    if connection.vendor == "postgresql":
+        listed, names_parameter = "= ANY(%s)", missing
+    else:
+        listed, names_parameter = "IN (SELECT value FROM json_each(%s))", json.dumps(missing)
+    since, params = "", [ALL_ARTICLES, names_parameter]
+    if where_before is not None:
+        since = "OR changed > %s"
+        params.append(where_before[1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, documents, changed, id FROM {TABLE} WHERE name = %s OR name {listed} {since}",  # noqa: S608
+            params,
+        )
+        rows = cursor.fetchall()
+    where, documents = None, 0
+    for name, count, changed, pk in rows:
+        if name == ALL_ARTICLES:
+            where, documents = (pk, changed), count
+    if where is None:
+        return None, 0, {}
+    if where_before is not None and (where[0] != where_before[0] or where[1] < where_before[1]):
+        return _counts_since(None, wanted)  # every wanted name read again
+    known.update(dict.fromkeys(missing, 0))
+    for name, count, _, _ in rows:
+        if name in known and name != ALL_ARTICLES:
+            known[name] = count
+    return where, documents, known
+
+
+def _version_take(cursor, documents_sql: str, params: list) -> int | None:
+    """Set the row of all articles' count (`documents_sql`) and take the table's next version on it (locked to the
+    transaction's end: versions go in commit order); None when the table is not counted (no such row)."""
+    cursor.execute(
+        f"UPDATE {TABLE} SET documents = {documents_sql}, changed = changed + 1 WHERE name = %s RETURNING changed",  # noqa: S608
+        [*params, ALL_ARTICLES],
+    )
+    row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def _counts_read(names: set[str]) -> dict[str, int]:
     """The stored counts of `names` (those that have a row), in one query: the names go as one parameter (an array
     on PostgreSQL, a JSON list SQLite reads with json_each), not one placeholder each (which cost more CPU to
@@ -121,23 +209,38 @@ def _counts_read(names: set[str]) -> dict[str, int]:
 
 
 def frequencies_increment(counts: Counter[str]) -> None:
-    """Add `counts` to the stored document frequencies in one statement: a row inserted for a new name, the stored
+    """Add `counts` (the row of all articles' too) to the stored document frequencies: the table's next version
+    taken on the row of all articles, then one statement for the names, a row inserted for a new name, the stored
     count incremented for a known one (INSERT ... ON CONFLICT DO UPDATE: a count is never lost, even to a writer
-    outside the story turn). Names in one order, so two writers lock rows in the same order."""
+    outside the story turn), each marked with the version. Nothing when the table is not counted (the next turn
+    recounts the memberships, these articles' with them)."""
+    counts = Counter(counts)
+    documents = counts.pop(ALL_ARTICLES, 0)
+    with connection.cursor() as cursor:
+        version = _version_take(cursor, "documents + %s", [documents])
+    if version is not None:
+        _names_add(counts, version)
+
+
+def _names_add(counts: Counter[str], version: int) -> None:
+    """Add `counts` to the names' stored counts in one statement, each row marked with `version`. Names in one
+    order, so two writers lock rows in the same order."""
+    if not counts:
+        return
     names = sorted(counts)
     if connection.vendor == "postgresql":
-        rows = "SELECT * FROM unnest(%s::text[], %s::integer[])"
-        params: list = [names, [counts[name] for name in names]]
+        rows = "SELECT name, amount, %s::bigint FROM unnest(%s::text[], %s::integer[]) AS t(name, amount)"
+        params: list = [version, names, [counts[name] for name in names]]
     else:
         # WHERE true: SQLite's parser needs it between an INSERT's SELECT and its ON CONFLICT.
-        rows = "SELECT key, value FROM json_each(%s) WHERE true"
-        params = [json.dumps({name: counts[name] for name in names})]
-    sql = (
-        f"INSERT INTO {TABLE} (name, documents) {rows} "
-        f"ON CONFLICT (name) DO UPDATE SET documents = {TABLE}.documents + excluded.documents"
-    )
+        rows = "SELECT key, value, %s FROM json_each(%s) WHERE true"
+        params = [version, json.dumps({name: counts[name] for name in names})]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"INSERT INTO {TABLE} (name, documents, changed) {rows} ON CONFLICT (name) DO UPDATE SET "
+            f"documents = {TABLE}.documents + excluded.documents, changed = excluded.changed",
+            params,
+        )
 
 
 # Per thread: inside frequencies_recounted, removals take nothing back (the recount at its end counts what is left).
@@ -167,13 +270,9 @@ def memberships_uncount(memberships: Iterable[StoryMembership]) -> None:
         return
     with connection.cursor() as cursor:
         # First the row of all articles (every writer's first row): a table not counted has none.
-        cursor.execute(
-            f"UPDATE {TABLE} SET documents = CASE WHEN documents > %s THEN documents - %s ELSE 0 END "  # noqa: S608
-            "WHERE name = %s",
-            [len(memberships), len(memberships), ALL_ARTICLES],
-        )
-        if cursor.rowcount == 0:
-            return
+        version = _version_take(cursor, _LESS, [len(memberships), len(memberships)])
+    if version is None:
+        return
     counts: Counter[str] = Counter()
     unknown = []
     for membership in memberships:
@@ -184,7 +283,7 @@ def memberships_uncount(memberships: Iterable[StoryMembership]) -> None:
     if unknown:
         counts.update(_names_now(unknown))
     if counts:
-        _frequencies_decrement(counts)
+        _frequencies_decrement(counts, version)
 
 
 def _names_now(article_ids: list[int]) -> Counter[str]:
@@ -201,9 +300,13 @@ def _names_now(article_ids: list[int]) -> Counter[str]:
     return counts
 
 
-def _frequencies_decrement(counts: Counter[str]) -> None:
-    """Subtract `counts` from the stored counts of names that have a row (never below 0): one statement per amount
-    (one for a single membership), each finding its names by the name index."""
+# A count less an amount, never below 0 (a name's count and an amount as parameters).
+_LESS = "CASE WHEN documents > %s THEN documents - %s ELSE 0 END"
+
+
+def _frequencies_decrement(counts: Counter[str], version: int) -> None:
+    """Subtract `counts` from the stored counts of names that have a row (never below 0), marked with `version`:
+    one statement per amount (one for a single membership), each finding its names by the name index."""
     by_amount: dict[int, list[str]] = {}
     for name, amount in counts.items():
         by_amount.setdefault(amount, []).append(name)
@@ -211,10 +314,10 @@ def _frequencies_decrement(counts: Counter[str]) -> None:
         where, listed = "name = ANY(%s)", list
     else:
         where, listed = "name IN (SELECT value FROM json_each(%s))", json.dumps
-    sql = f"UPDATE {TABLE} SET documents = CASE WHEN documents > %s THEN documents - %s ELSE 0 END WHERE {where}"  # noqa: S608
+    sql = f"UPDATE {TABLE} SET documents = {_LESS}, changed = %s WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
         for amount, names in sorted(by_amount.items()):
-            cursor.execute(sql, [amount, amount, listed(sorted(names))])
+            cursor.execute(sql, [amount, amount, version, listed(sorted(names))])
 
 
 def frequencies_counted(
@@ -247,18 +350,23 @@ def frequencies_counted(
 
 def frequencies_recount(options: ClusterOptions, embedder: Embedder | None) -> int:
     """Set the stored document frequencies to those of the articles in stories now, and each membership's counted
-    names to its article's; how many articles were counted. In the caller's story turn."""
+    names to its article's; how many articles were counted. In the caller's story turn. Rows are set to 0, not
+    deleted: a worker's cached count of a name no article has any more then reads the 0 as changed."""
     counts, changed = frequencies_counted(options, embedder, lock=True)
     documents = counts.pop(ALL_ARTICLES)
-    # The row of all articles is kept and updated, not deleted: a removal waiting for it (outside the turn) then
-    # subtracts from these counts, instead of finding no row and taking nothing back.
-    list(DocumentFrequency.objects.select_for_update().filter(name=ALL_ARTICLES).values_list("pk"))
-    DocumentFrequency.objects.exclude(name=ALL_ARTICLES).delete()
-    DocumentFrequency.objects.update_or_create(name=ALL_ARTICLES, defaults={"documents": documents})
-    DocumentFrequency.objects.bulk_create(
-        [DocumentFrequency(name=name, documents=amount) for name, amount in sorted(counts.items())],
-        batch_size=RECOUNT_BATCH,
-    )
+    with connection.cursor() as cursor:
+        # The row of all articles is kept and updated, not deleted: a removal waiting for it (outside the turn) then
+        # subtracts from these counts, instead of finding no row and taking nothing back.
+        version = _version_take(cursor, "%s", [documents])
+        if version is None:  # a table never counted: versions go on from the rows' (a worker may hold them)
+            cursor.execute(f"SELECT COALESCE(MAX(changed), 0) + 1 FROM {TABLE}")  # noqa: S608
+            version = cursor.fetchone()[0]
+            DocumentFrequency.objects.create(name=ALL_ARTICLES, documents=documents, changed=version)
+        cursor.execute(
+            f"UPDATE {TABLE} SET documents = 0, changed = %s WHERE name <> %s AND documents > 0",  # noqa: S608
+            [version, ALL_ARTICLES],
+        )
+    _names_add(counts, version)
     StoryMembership.objects.bulk_update(
         [StoryMembership(pk=pk, counted_names=names) for pk, names in changed.items()],
         ["counted_names"],

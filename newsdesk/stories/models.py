@@ -174,6 +174,12 @@ class DocumentFrequency(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     documents = models.PositiveIntegerField(default=0)
+    # Which rows changed since a worker last read them (stories.frequencies: its per-thread cache reads only those).
+    changed = models.PositiveBigIntegerField(
+        default=0,
+        db_index=True,
+        help_text="The table's version when this count last changed; on the row of all articles, the table's version.",
+    )
 
     def __str__(self) -> str:
         return f"{self.name or 'all articles'}: {self.documents}"

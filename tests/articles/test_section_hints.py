@@ -3,7 +3,7 @@ categories is recognized, in every demo language."""
 
 import pytest
 
-from newsdesk.articles.services import KNOWN_CATEGORIES, section_slug
+from newsdesk.articles.services.classify import KNOWN_CATEGORIES, section_slug
 from newsdesk_world.lexicon import lexicon_for
 
 

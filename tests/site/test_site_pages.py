@@ -235,3 +235,15 @@ def test_500_template_renders_without_request_context():
 
     assert "Something went wrong" in html
     assert "Traceback" not in html
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_icon_every_page_names(client):
+    # Browsers ask for /favicon.ico on pages that name no icon (a feed, the admin): it was a 404 logged each time.
+    named = re.search(r'<link rel="icon" href="([^"]+)"', client.get("/").content.decode()).group(1)
+
+    response = client.get("/favicon.ico", follow=True)
+
+    assert response.redirect_chain == [(named, 302)]
+    assert response.status_code == 200
+    assert b"<svg" in b"".join(response.streaming_content)

@@ -2,6 +2,7 @@
 assignment turn (a row lock on PostgreSQL, the IMMEDIATE transaction on SQLite), then sees the first one's story."""
 
 import contextlib
+import queue
 import threading
 import time
 from collections import Counter
@@ -12,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from newsdesk.reader.cluster import clustering_features, document_names
+from newsdesk.stories import frequencies
 from newsdesk.stories.frequencies import ALL_ARTICLES, frequencies_counted
 from newsdesk.stories.models import (
     ArticleSignature,
@@ -185,3 +187,92 @@ def test_a_takedown_while_another_worker_assigns_leaves_the_counts_of_the_articl
     assert live == +counts
     assert live[ALL_ARTICLES] == 2
     assert changed == {}
+
+
+class _Worker(threading.Thread):
+    """A worker thread with its own connection (and its own cached counts) that runs what it is given, in turn."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.jobs: queue.Queue = queue.Queue()
+        self.start()
+
+    def run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            function, answer = job
+            try:
+                answer.put((True, function()))
+            except Exception as exc:  # handed to the test's thread
+                answer.put((False, exc))
+        connection.close()
+
+    def do(self, function):
+        answer: queue.Queue = queue.Queue()
+        self.jobs.put((function, answer))
+        ok, value = answer.get(timeout=60)
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.join(timeout=30)
+
+
+def _cache_refreshed() -> tuple[int, dict[str, int]]:
+    """In a worker's thread: its cached counts brought up to now, as its next turn starts with them."""
+    _, documents, known = frequencies._counts_since(frequencies._cache.state, set())
+    return documents, dict(known)
+
+
+def test_a_worker_s_cached_counts_follow_other_workers_turns_and_removals(monkeypatch):
+    monkeypatch.setattr("newsdesk.common.database._SQLITE_WRITES", contextlib.nullcontext())
+    now = timezone.now()
+    publisher = make_publisher(name="Outlet")
+    # Each with a name of its own: the removed one's is changed by the removal alone.
+    extras = ("Quarrystone levee held.", "Ombrevale pumps ran.", "Tesselford sent boats.", "Rain ends in Vandermoor.")
+    reports = [
+        make_article(publisher, title=f"Floods hit Mitchellfurt ({n})", body_text=f"{TEXT} {extra}", published_at=now)
+        for n, extra in enumerate(extras)
+    ]
+    worker = _Worker()
+    try:
+        worker.do(lambda: articles_stories_update(articles=reports[:2]))
+        worker.do(lambda: articles_stories_update(articles=[reports[3]]))  # it caches what it read at this turn
+        assert frequencies._cache.state is None  # this thread took no turn: nothing cached here
+        articles_stories_update(articles=[reports[2]])  # another worker's turn
+        type(reports[0]).objects.filter(pk=reports[0].pk).delete()  # a takedown, outside the turns
+
+        documents, known = worker.do(_cache_refreshed)
+
+        stored = dict(DocumentFrequency.objects.values_list("name", "documents"))
+        assert documents == stored[ALL_ARTICLES] == 3
+        assert known == {name: stored.get(name, 0) for name in known}
+        assert known["levee"] == 0  # a name of the removed report alone, changed by the removal alone
+    finally:
+        worker.stop()
+    live = Counter({name: n for name, n in DocumentFrequency.objects.values_list("name", "documents") if n})
+    counts, changed = frequencies_counted(CLUSTER_OPTIONS, None)
+    assert live == +counts
+    assert changed == {}
+
+
+def test_a_turn_rolled_back_leaves_its_thread_nothing_cached(monkeypatch):
+    now = timezone.now()
+    first, second = (
+        make_article(
+            make_publisher(name=f"Outlet {n}"), title="Floods hit Mitchellfurt", body_text=TEXT, published_at=now
+        )
+        for n in range(2)
+    )
+    articles_stories_update(articles=[first])
+    assert frequencies._cache.state is not None
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the turn fails")
+
+    monkeypatch.setattr("newsdesk.stories.services._assign", fail)
+    with pytest.raises(RuntimeError):
+        articles_stories_update(articles=[second])
+
+    assert frequencies._cache.state is None

@@ -59,14 +59,18 @@ def _stored_counts() -> Counter:
     return Counter(dict(DocumentFrequency.objects.values_list("name", "documents")))
 
 
-def test_articles_assigned_one_turn_each_make_the_stories_of_one_clusterer_over_the_stream(world):
+def test_articles_assigned_one_turn_each_make_the_stories_of_one_clusterer_over_the_stream(
+    world, django_capture_on_commit_callbacks
+):
     stored = _stored(world)
     ids = list(stored)
     random.Random(3).shuffle(ids)  # out of order: the turns' loaded stories are a few fragments of the events
     articles = Article.objects.in_bulk(ids)
 
     for pk in ids:
-        story_assign(article=articles[pk])
+        # Each turn committed: the next one starts from the counts this thread cached (stories.frequencies).
+        with django_capture_on_commit_callbacks(execute=True):
+            story_assign(article=articles[pk])
 
     clusterer = StoryClusterer(CLUSTER_OPTIONS)
     streamed = {}
