@@ -18,7 +18,6 @@ from django.dispatch import receiver
 
 from newsdesk.articles.signals import copy_facts_changed, display_policy_changed
 from newsdesk.common.content_version import content_version_bump
-from newsdesk.stories.frequencies import memberships_uncount
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
 
 _pending = threading.local()
@@ -52,7 +51,10 @@ def membership_deleting(sender: type, instance: StoryMembership, origin: object 
 
 @receiver(post_delete, sender=StoryMembership, dispatch_uid="stories-membership-deleted")
 def membership_deleted(sender: type, instance: StoryMembership, origin: object = None, **kwargs: object) -> None:
-    # Its article no longer counts in the document frequencies: taken back in the deleting transaction.
+    # Its article no longer counts in the document frequencies: taken back in the deleting transaction. Imported
+    # here: frequencies imports the clustering core (numpy), which a process that only sets Django up never needs.
+    from newsdesk.stories.frequencies import memberships_uncount
+
     deletion = getattr(_pending, "deletion", None)
     if deletion is None or deletion.origin is not origin or deletion.waiting.get(id(instance)) is not instance:
         memberships_uncount([instance])

@@ -118,6 +118,7 @@ class StoryClusterer:
         vector: np.ndarray | None = None,
         numbers: frozenset[str] = frozenset(),
         year: int | None = None,
+        names: dict[str, float] | None = None,
     ) -> list[float]:
         """Similarity of an article to each of these stories, all at once (the embedding's share, when `vector`
         is given, is shifted so an unrelated story's cosine counts against it), moved up or down by whether the
@@ -147,7 +148,43 @@ class StoryClusterer:
             mixed = mixed - options.year_penalty * np.fromiter(
                 (self._years_apart(key, year) for key in keys), dtype=np.float64, count=len(keys)
             )
+        if names and not title_only and options.name_conflict_penalty:
+            mixed = self._name_conflicts(mixed, keys, names)
         return mixed.tolist()
+
+    def _name_conflicts(self, mixed: np.ndarray, keys: list[object], names: dict[str, float]) -> np.ndarray:
+        """`mixed` less `name_conflict_penalty` for each story the article could join (a score at or above the
+        join threshold: the only ones a decision reads) whose leading names and the article's exclude each other:
+        none of the article's `name_conflict_top` heaviest names (count x IDF; numbers aside) is among the story's
+        names, and none of the story's heaviest is among the article's. Two reports of one event name its main
+        participant or place; two events told alike (the same template sentences, one organisation's name suffix
+        shared: "Goldenmouth Reform Alliance", "Wardbury Reform Alliance") each lead with their own. The entity
+        share cannot see it: it counts what the two share, and a shared suffix and template words are enough."""
+        options = self.options
+        top = self._leading(names)
+        if not top:
+            return mixed
+        shifted = mixed.copy()
+        for index in np.flatnonzero(mixed >= options.threshold):
+            state = self.states[keys[index]]
+            if any(name in state.entities for name in top):
+                continue
+            leading = self._leading(state.entities)
+            if leading and not any(name in names for name in leading):
+                shifted[index] -= options.name_conflict_penalty
+        return shifted
+
+    def _leading(self, names: dict[str, float]) -> list[str]:
+        """The `name_conflict_top` heaviest names of a bag (its counts x IDF under the current document
+        frequencies), numbers and a Title Case headline's stand-in words left out."""
+        kept = [name for name in names if name[0] not in "#~"]
+        if not kept:
+            return []
+        weights = np.fromiter((names[name] for name in kept), dtype=np.float64, count=len(kept))
+        weights = weights * self._vocabulary.idf(self._vocabulary.columns(kept))
+        # Ties by name: the same names on every run and in every clusterer, whatever order the bag was built in.
+        order = sorted(range(len(kept)), key=lambda i: (-weights[i], kept[i]))
+        return [kept[i] for i in order[: self.options.name_conflict_top]]
 
     def _years_apart(self, key: object, year: int) -> bool:
         """Whether the story's dated members agree on years all `year_gap` or more from `year` (False when they
@@ -220,6 +257,7 @@ class StoryClusterer:
             vector=vector,
             numbers=features.numbers,
             year=features.year,
+            names=features.entities,
         )
 
     def join_bar(self, key: object, title_only: bool = False) -> float:
