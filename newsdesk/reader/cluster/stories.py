@@ -75,6 +75,7 @@ class StoryClusterer:
         self._rows: dict[object, StoryRow] = {}  # a story's sparse rows, dropped whenever the story changes
         self._agreed: dict[object, frozenset[str]] = {}  # a story's agreed lead numbers, dropped likewise
         self._next_key = 0
+        self._parts_opened = 0
         self.merged_into: dict[object, object] = {}
 
     def frequencies_seed(self, documents: int, counts: dict[str, int]) -> None:
@@ -330,8 +331,15 @@ class StoryClusterer:
         return self._vocabulary
 
     def new_story(self) -> object:
-        """Open an empty story under a new key (cluster.regroup: a part split off a closing story)."""
-        key = self._new_key()
+        """Open an empty story under a new key (cluster.regroup: a part split off a closing story). The key is a
+        ("part", n) pair, never an int: a caller keying its stories by database ids (stories.closing) creates the
+        part's row after this and gives it that id, which an int key from the counter could already be (the part's
+        state was then replaced by the new row's empty one and merged into itself)."""
+        self._parts_opened += 1
+        key = ("part", self._parts_opened)
+        while key in self.states or key in self.merged_into:
+            self._parts_opened += 1
+            key = ("part", self._parts_opened)
         self.states[key] = StoryState()
         return key
 

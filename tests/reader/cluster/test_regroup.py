@@ -191,3 +191,21 @@ def test_the_members_cap_bounds_what_a_close_reads_and_splits():
     clusterer, members = stories(replace(ON, regroup_max_members=2), layout)
     done = regroup_story(clusterer, "fragment", members["fragment"], members_of(members))
     assert [(m.source, m.target) for m in done.merges] == [("fragment", "mysore")]
+
+
+def test_a_part_split_off_is_keyed_apart_from_any_database_id_its_row_may_get():
+    # stories.closing keys stories by their rows' ids and gives a part its row's id after the split: with stories 1
+    # and 2 loaded and 0 merged away (an earlier part renamed), an int counter's next key was 3 — the id the part's
+    # own row then got, so the row's empty state replaced the part's (KeyError, demo world seed 11).
+    clusterer, members = stories(ON, {"mixed": [*MYSORE, *QUAKE]})
+    for pk in (1, 2):
+        clusterer.load(pk, StoryState(), counted=True)
+    clusterer.merged_into[0] = 1
+
+    done = regroup_story(clusterer, "mixed", members["mixed"], members_of(members))
+
+    (part,) = done.parts
+    assert not isinstance(part.story, int)
+    assert part.story not in (0, 1, 2, "mixed")
+    assert clusterer.states[part.story].size == 3
+    assert clusterer.new_story() not in (part.story, 3)
