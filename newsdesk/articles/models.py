@@ -79,7 +79,7 @@ class Article(models.Model):
 class SearchReindexRequest(models.Model):
     """A publisher whose articles' search text must be derived again under its current display policy. The request
     that changed the policy (an admin's save) leaves one here; a worker's periodic job carries it out
-    (articles.services.search_reindex_due), so no request reindexes thousands of articles itself."""
+    (articles.reindex.search_reindex_due), so no request reindexes thousands of articles itself."""
 
     publisher = models.OneToOneField(Publisher, on_delete=models.CASCADE, primary_key=True, related_name="+")
     requested_at = models.DateTimeField()

@@ -88,8 +88,9 @@ def world_feeds_follow(data: dict) -> int:
     """Move a publisher's feeds to the world's new address: a world started again on other ports (`--world-port 0`)
     serves the same feeds on other origins, and the subscriptions of the last run would otherwise point at dead
     ports and fail on every refresh while new ones are added beside them. A feed of the publisher with the same path
-    on another origin is that feed moved (the publisher's articles then follow, see articles.services.upsert._article_move).
-    Returns how many feeds moved. A malformed directory is left to directory_import to report."""
+    on another origin is that feed moved (the publisher's articles then follow, see
+    articles.services.upsert._article_move). Returns how many feeds moved. A malformed directory is left to
+    directory_import to report."""
     if not isinstance(data, dict) or not isinstance(data.get("publishers"), list):
         return 0
     moved = 0
