@@ -4,7 +4,6 @@ from django.db.models import Q, QuerySet
 
 from newsdesk.articles.models import Article
 from newsdesk.sources.selectors import publisher_shown
-from newsdesk.stories.models import SyndicationGroup
 
 
 def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
@@ -26,8 +25,3 @@ SHOWN_REPEAT = Q(signature__is_repeat=True) & publisher_shown("signature__group_
 def without_shown_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
     """`articles` without the wire copies whose group's primary is shown (SHOWN_REPEAT)."""
     return articles.exclude(SHOWN_REPEAT)
-
-
-def syndication_group_list() -> QuerySet[SyndicationGroup]:
-    """Every group of copies, with its primary."""
-    return SyndicationGroup.objects.filter(size__gt=1).select_related("primary__publisher")
