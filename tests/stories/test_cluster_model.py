@@ -29,7 +29,8 @@ from newsdesk.stories.embedding import (
     story_state_restore,
 )
 from newsdesk.stories.models import Story, StoryMembership
-from newsdesk.stories.services import articles_stories_revise, articles_stories_update, stories_rebuild
+from newsdesk.stories.rebuild import stories_rebuild
+from newsdesk.stories.services import articles_stories_revise, articles_stories_update
 from tests.factories import make_article, make_publisher
 from tests.reader.cluster.conftest import tiny_model
 from tests.test_settings_prod import run_newsdesk

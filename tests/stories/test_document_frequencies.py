@@ -15,7 +15,8 @@ from newsdesk.articles.models import Article
 from newsdesk.reader.cluster import StoryClusterer, clustering_features, document_names
 from newsdesk.stories.frequencies import ALL_ARTICLES
 from newsdesk.stories.models import DocumentFrequency, StoryMembership
-from newsdesk.stories.services import CLUSTER_OPTIONS, stories_rebuild, story_assign
+from newsdesk.stories.rebuild import stories_rebuild
+from newsdesk.stories.services import CLUSTER_OPTIONS, story_assign
 from newsdesk_world import generate_world
 from tests.stories.test_story_services import store_world
 

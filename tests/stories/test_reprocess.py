@@ -15,7 +15,7 @@ from django.utils import timezone
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.management.commands import reprocess as reprocess_command
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
-from newsdesk.stories.services import PROGRESS_STEP, stories_rebuild
+from newsdesk.stories.rebuild import PROGRESS_STEP, stories_rebuild
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_group, make_story
 

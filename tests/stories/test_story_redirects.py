@@ -16,8 +16,8 @@ from newsdesk.reader.cluster.refine import Move
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.closing import story_moves_apply
 from newsdesk.stories.models import Story, StoryRedirect
+from newsdesk.stories.rebuild import stories_rebuild
 from newsdesk.stories.redirects import STORY_GONE, story_gone, story_redirect_target
-from newsdesk.stories.services import stories_rebuild
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_story
 from tests.stories.test_story_closing import (

@@ -22,7 +22,8 @@ from newsdesk.reader.cluster.refine import Member
 from newsdesk.stories.closing import _StoryMembers, stories_close, stories_close_quiet
 from newsdesk.stories.frequencies import SeededFrequencies
 from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
-from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild, stories_rebuild
+from newsdesk.stories.rebuild import stories_rebuild
+from newsdesk.stories.services import CLUSTER_OPTIONS, _story_state_rebuild
 from tests.community.conftest import make_member
 from tests.factories import make_article, make_publisher
 from tests.reader.cluster.test_refine import MYSORE

@@ -15,7 +15,8 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.stories.closing import stories_close, stories_close_quiet
 from newsdesk.stories.models import ArticleSignature, Story, StoryMembership, SyndicationGroup
-from newsdesk.stories.services import article_stories_update, stories_rebuild, story_assign
+from newsdesk.stories.rebuild import stories_rebuild
+from newsdesk.stories.services import article_stories_update, story_assign
 from newsdesk_world import generate_world
 from tests.factories import make_article, make_publisher
 from tests.stories.home_walk import assert_home_shows_each_story_and_wire_text_once

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from newsdesk.common.database import database_now, require_migrated
 from newsdesk.stories.closing import stories_close_quiet
-from newsdesk.stories.services import stories_rebuild, stories_recount
+from newsdesk.stories.rebuild import stories_rebuild, stories_recount
 
 INTERRUPTED = (
     "reprocess interrupted after {done} of {total} articles: those not done yet are in no story until `newsdesk "
