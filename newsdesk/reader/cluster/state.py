@@ -78,7 +78,7 @@ class ClusterOptions:
     year_penalty: float = 0.1
     # Full text: a story the article could join whose leading names and the article's exclude each other (none of
     # the article's `name_conflict_top` heaviest names, count x IDF, numbers aside, is among the story's names, and
-    # none of the story's among the article's) scores `name_conflict_penalty` less (StoryClusterer._name_conflicts).
+    # none of the story's among the article's) scores `name_conflict_penalty` less (cluster.score_shifts.name_conflicts).
     # Two reports of one event lead with its people and places; the demo world's events told in one template (the
     # same sentences, "Goldenmouth Reform Alliance" / "Wardbury Reform Alliance") share only the rest. 0: off. Demo
     # world through the stories services, seeds 7 / 11 / 23, shuffled and publication order: higher or equal at every

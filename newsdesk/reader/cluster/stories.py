@@ -12,7 +12,7 @@ that is what joins headlines that say the same thing in other words ("fuel price
 Last, the numbers of the article's headline and lead (counts, amounts, years) move the score up when they agree with
 the story's and down when they contradict them: two similar events (two pirate captures, two jewel heists) share
 their words, not their numbers; and an article written years after the story's dated members (its dateline, for
-text that came without a publish time) is another event of the same kind.
+text that came without a publish time) is another event of the same kind (those shifts: cluster.score_shifts).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from datetime import datetime
 import numpy as np
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
+from newsdesk.reader.cluster.score_shifts import name_conflicts, number_shift, years_apart
 from newsdesk.reader.cluster.state import COMMON_MIN, ClusterOptions, StoryState
 from newsdesk.reader.cluster.vectors import (
     ARTICLE_ENTITIES,
@@ -143,61 +144,17 @@ class StoryClusterer:
         penalty = options.title_number_penalty if title_only else options.number_penalty
         if numbers and (bonus or penalty):
             mixed = mixed + np.fromiter(
-                (self._number_shift(key, numbers, bonus, penalty) for key in keys), dtype=np.float64, count=len(keys)
+                (number_shift(self._agreed_of(key), numbers, bonus, penalty) for key in keys),
+                dtype=np.float64,
+                count=len(keys),
             )
         if year is not None and not title_only and options.year_penalty:
             mixed = mixed - options.year_penalty * np.fromiter(
-                (self._years_apart(key, year) for key in keys), dtype=np.float64, count=len(keys)
+                (years_apart(self.states[key], year, options) for key in keys), dtype=np.float64, count=len(keys)
             )
         if names and not title_only and options.name_conflict_penalty:
-            mixed = self._name_conflicts(mixed, keys, names)
+            mixed = name_conflicts(mixed, keys, self.states, names, self._vocabulary, options)
         return mixed.tolist()
-
-    def _name_conflicts(self, mixed: np.ndarray, keys: list[object], names: dict[str, float]) -> np.ndarray:
-        """`mixed` less `name_conflict_penalty` for each story the article could join (a score at or above the
-        join threshold: the only ones a decision reads) whose leading names and the article's exclude each other:
-        none of the article's `name_conflict_top` heaviest names (count x IDF; numbers aside) is among the story's
-        names, and none of the story's heaviest is among the article's. Two reports of one event name its main
-        participant or place; two events told alike (the same template sentences, one organisation's name suffix
-        shared: "Goldenmouth Reform Alliance", "Wardbury Reform Alliance") each lead with their own. The entity
-        share cannot see it: it counts what the two share, and a shared suffix and template words are enough."""
-        options = self.options
-        top = self._leading(names)
-        if not top:
-            return mixed
-        shifted = mixed.copy()
-        for index in np.flatnonzero(mixed >= options.threshold):
-            state = self.states[keys[index]]
-            if any(name in state.entities for name in top):
-                continue
-            leading = self._leading(state.entities)
-            if leading and not any(name in names for name in leading):
-                shifted[index] -= options.name_conflict_penalty
-        return shifted
-
-    def _leading(self, names: dict[str, float]) -> list[str]:
-        """The `name_conflict_top` heaviest names of a bag (its counts x IDF under the current document
-        frequencies), numbers and a Title Case headline's stand-in words left out."""
-        kept = [name for name in names if name[0] not in "#~"]
-        if not kept:
-            return []
-        weights = np.fromiter((names[name] for name in kept), dtype=np.float64, count=len(kept))
-        weights = weights * self._vocabulary.idf(self._vocabulary.columns(kept))
-        # Ties by name: the same names on every run and in every clusterer, whatever order the bag was built in.
-        order = sorted(range(len(kept)), key=lambda i: (-weights[i], kept[i]))
-        return [kept[i] for i in order[: self.options.name_conflict_top]]
-
-    def _years_apart(self, key: object, year: int) -> bool:
-        """Whether the story's dated members agree on years all `year_gap` or more from `year` (False when they
-        agree on none: an undated story says nothing)."""
-        agreed = self.states[key].agreed_years(self.options.year_share)
-        return bool(agreed) and min(abs(year - other) for other in agreed) >= self.options.year_gap
-
-    def _number_shift(self, key: object, numbers: frozenset[str], bonus: float, penalty: float) -> float:
-        agreed = self._agreed_of(key)
-        if not agreed:
-            return 0.0  # a story whose leads agree on no number says nothing either way
-        return bonus if numbers & agreed else -penalty
 
     def _agreed_of(self, key: object) -> frozenset[str]:
         agreed = self._agreed.get(key)
