@@ -51,11 +51,6 @@ def _time_of(article: Article) -> datetime:
 # --- stories ---------------------------------------------------------------------------------------------------
 
 
-def _open_stories(at: datetime, options: ClusterOptions) -> list[Story]:
-    window = Q(last_seen__gte=at - options.quiet_period, first_seen__lte=at + options.quiet_period)
-    return list(Story.objects.filter(window, size__gt=0).order_by("-last_seen")[:MAX_OPEN_STORIES])
-
-
 def story_assign(*, article: Article, options: ClusterOptions = CLUSTER_OPTIONS) -> Story:
     """Put the article in the best open story, or open one; its story when it already has one."""
     stories_assign(articles=[article], options=options)
