@@ -197,7 +197,9 @@ class _StoryMembers:
                 article.published_at or article.fetched_at,
             )
             known = kept.pop(article.pk, None)
-            if known is not None and known[0] == source:
+            # known[1] is None when its derivation failed part-way (an exception in articles_members below): derived
+            # again, not a None member that would fail every later close.
+            if known is not None and known[0] == source and known[1] is not None:
                 self.articles[article.pk] = known[1]
             else:
                 fresh[article.pk] = (source, article)

@@ -19,6 +19,7 @@ from newsdesk.community.models import Comment
 from newsdesk.ingest.jobs import periodic_jobs
 from newsdesk.reader.cluster import StoryClusterer
 from newsdesk.reader.cluster.refine import Member
+from newsdesk.stories import closing
 from newsdesk.stories.closing import _StoryMembers, stories_close, stories_close_quiet
 from newsdesk.stories.frequencies import SeededFrequencies
 from newsdesk.stories.models import Story, StoryMembership, StoryRedirect
@@ -165,6 +166,27 @@ def test_a_close_derives_an_article_s_features_again_only_when_what_they_come_fr
     assert after[second.pk] is not before[second.pk]
     assert "somalia" in after[second.pk].features.entities or "somalia" in after[second.pk].features.terms
     assert after[second.pk].features != before[second.pk].features
+
+
+def test_a_derivation_that_failed_part_way_is_derived_again_by_the_next_close(monkeypatch):
+    made, articles, _ = stored_stories({"mysore": MYSORE[:2]})
+    story = made["mysore"]
+    frequencies = SeededFrequencies(StoryClusterer(CLUSTER_OPTIONS), None)
+    _StoryMembers(CLUSTER_OPTIONS, None, frequencies)(story.pk)  # the thread keeps both derived
+    Article.objects.filter(pk=articles["mysore"][0].pk).update(body_text="Pirates freed a tanker off Oman.")
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the model failed")
+
+    monkeypatch.setattr(closing, "articles_members", failing)
+    with pytest.raises(RuntimeError):
+        _StoryMembers(CLUSTER_OPTIONS, None, frequencies)(story.pk)
+    monkeypatch.undo()
+
+    found = _StoryMembers(CLUSTER_OPTIONS, None, frequencies)(story.pk)  # was a None member: every close failed
+
+    assert [member.key for member in found] == [a.pk for a in articles["mysore"]]
+    assert all(member is not None and member.features.terms for member in found)
 
 
 def partition() -> set[frozenset[int]]:
