@@ -197,13 +197,13 @@ class _StoryMembers:
                 article.published_at or article.fetched_at,
             )
             known = kept.pop(article.pk, None)
-            # known[1] is None when its derivation failed part-way (an exception in articles_members below): derived
-            # again, not a None member that would fail every later close.
-            if known is not None and known[0] == source and known[1] is not None:
+            if known is not None and known[0] == source:
                 self.articles[article.pk] = known[1]
+                kept[article.pk] = known  # the newest last
             else:
                 fresh[article.pk] = (source, article)
-            kept[article.pk] = (source, self.articles.get(article.pk))  # the newest last
+        # An article is kept once derived, never before: a derivation that fails (the model failing) leaves nothing
+        # behind that a later close would take for a member.
         for member in articles_members([article for _, article in fresh.values()], self.options, self.embedder):
             self.articles[member.key] = member
             kept[member.key] = (fresh[member.key][0], member)
