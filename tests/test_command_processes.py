@@ -415,9 +415,7 @@ def test_ctrl_c_stops_serve_and_its_workers_within_seconds(tmp_path, serve_data_
     serve then sends each worker SIGTERM. A worker that got both close together sometimes missed its shutdown until
     granian killed it after workers_kill_timeout (20 s): with three workers, 3 runs of 3 before the fix."""
     log = tmp_path / "serve.log"
-    server, _ = _serve(
-        _own_data_dir_env(serve_data_dir), log, "--workers", "3", "--allow-unmigrated", own_group=True
-    )
+    server, _ = _serve(_own_data_dir_env(serve_data_dir), log, "--workers", "3", "--allow-unmigrated", own_group=True)
     members: set[int] = set()
     try:
         assert _wait_until(lambda: len(_children(server.pid)) == 3, SERVER_START_TIMEOUT_S), log.read_text()
