@@ -91,7 +91,7 @@ def _file_notice(client: Client, url: str, email: str) -> TakedownRequest:
     assert response.status_code == 201, response.content.decode()[:500]
     notice = TakedownRequest.objects.latest("id")
     link = re.search(r"/rights/takedown/confirm/\S+", mail.outbox[-2].body).group(0)  # then the operators' mail
-    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 200
     return notice
 
 

@@ -203,9 +203,11 @@ def test_home_sections_show_each_wire_text_once(client, wire_story):
     html = client.get("/").content.decode()
 
     sections = html.split('class="section"', 1)[1]
-    assert wire_story["primary"].get_absolute_url() in sections
     for copy in wire_story["copies"]:
         assert copy.get_absolute_url() not in sections
+    # One report a story: its newest (the German one) stands for it, the primary is on the story's card and page.
+    assert wire_story["german"].get_absolute_url() in sections
+    assert wire_story["primary"].get_absolute_url() not in sections
 
 
 def test_home_pages_through_stories_with_a_more_link(client):
