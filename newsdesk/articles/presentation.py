@@ -84,10 +84,11 @@ def credit_text(article: Article) -> str:
 
 
 def credit_html(article: Article) -> str:
-    """`credit_text` as an HTML paragraph with the original URL linked."""
+    """`credit_text` as an HTML paragraph with the original URL linked. Its words are the site's, English, and it
+    says so: it ends items in every language (a French entry's xml:lang would have them read as French)."""
     wire = format_html(" — With {}", article.wire_credit) if article.wire_credit else ""
     return format_html(
-        '<p class="attribution">Originally published by {}: <a href="{}">{}</a>{}</p>',
+        '<p class="attribution" lang="en">Originally published by {}: <a href="{}">{}</a>{}</p>',
         article.publisher.name,
         web_url(article.original_url),
         article.original_url,

@@ -43,7 +43,7 @@ def story_item_html(card: StoryCard) -> str:
     and summary these are (as every article feed item carries it), then the breadth of coverage."""
     summary = format_html("<p>{}</p>", card.summary) if card.summary else ""
     credit = credit_html(card.told_by) if card.told_by is not None else ""
-    return summary + credit + format_html("<p>{}</p>", _coverage(card))
+    return summary + credit + format_html('<p lang="en">{}</p>', _coverage(card))  # the site's words, as the credit
 
 
 def _coverage(card: StoryCard) -> str:

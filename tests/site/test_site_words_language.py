@@ -62,3 +62,12 @@ def test_language_badges_keep_the_case_of_the_languages_names():
     rules = [rule for rule in stylesheet.split("}") if ".badge.language" in rule or ".badge {" in rule]
     assert rules
     assert not [rule for rule in rules if "text-transform" in rule]
+
+
+@pytest.mark.parametrize("path", ["/feeds/atom.xml", "/stories/atom.xml", "/feeds/feed.json"])
+def test_a_german_feed_items_english_credit_and_counts_are_marked_english(client, german_story, path):
+    content = client.get(path).content.decode()
+    content = content.replace("&quot;", '"').replace('\\"', '"')  # the item HTML, escaped in XML or JSON
+    assert 'class="attribution" lang="en"' in content
+    if path == "/stories/atom.xml":
+        assert '&lt;p lang="en"&gt;2 outlets, 2 articles' in content
