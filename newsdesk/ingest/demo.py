@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +18,7 @@ from newsdesk.ingest.runner import CycleStats, run_cycle
 from newsdesk.reader.fetcher import FetchError
 from newsdesk.sources.directory import DirectoryError, DirectoryImportResult, directory_import
 from newsdesk.sources.models import Feed
-from newsdesk.sources.services import feed_url_move
+from newsdesk.sources.services import feed_url_move, feeds_pause
 
 log = logging.getLogger(__name__)
 
@@ -160,10 +161,19 @@ def world_subscribe(directory_url: str) -> DirectoryImportResult:
         context.close()
 
 
-def demo_ingest(*, directory_url: str, threads: int = 4, on_feed_done=None) -> tuple[DirectoryImportResult, CycleStats]:
+DEMO_PUBLISHERS_ONLY = "not one of the publishers this demo ingest was asked for"
+
+
+def demo_ingest(
+    *, directory_url: str, threads: int = 4, on_feed_done=None, publishers: Collection[str] | None = None
+) -> tuple[DirectoryImportResult, CycleStats]:
+    """Subscribe to the running world and ingest it once, images and stories included. `publishers` (slugs): only
+    their feeds are ingested, every other feed is left paused (tests and benchmarks that need a few publishers)."""
     context = IngestContext.from_settings(allow_loopback=True)
     try:
         imported = world_directory_load(directory_url, context)
+        if publishers is not None:
+            feeds_pause(feeds=Feed.objects.exclude(publisher__slug__in=list(publishers)), reason=DEMO_PUBLISHERS_ONLY)
         stats = run_cycle(context=context, full_pass=True, threads=threads, on_feed_done=on_feed_done)
         images_and_stories_step(options=context.options, limit=None)
     finally:
