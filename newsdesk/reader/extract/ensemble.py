@@ -54,6 +54,9 @@ class EnsembleParams:
     # At least this share of trafilatura's 4-grams inside readability's text (or none at all): no tie-break
     # (see choose_body); above 1 the tie-break always runs on disagreement.
     contained_share: float = 0.97
+    # Less than this share of trafilatura's 4-grams inside readability's text: readability took a fragment (a panel,
+    # a caption, a box), and no tie-break either (see choose_body); 0: the tie-break runs however little is shared.
+    fragment_share: float = 0.25
     # The publisher's own full text (JSON-LD articleBody, the feed's content) at least this close to trafilatura's:
     # trafilatura's is kept without readability's opinion (above 1: readability always asked).
     outside_agree: float = 0.95
@@ -152,6 +155,16 @@ def choose_body(
             # trafilatura's own does, so the vote could only keep trafilatura: it is not asked for.
             how = f"{inside:.0%} of it inside {READABILITY}'s" if shared else f"nothing shared with {READABILITY}"
             reasons.append(f"{TRAFILATURA}: kept, {how} ({agreement:.2f}): a tie-break could only confirm it")
+            return BodyChoice(main, tuple(reasons))
+        if not outside and inside < params.fragment_share:
+            # Readability holds a small part of trafilatura's text: a fragment of the page, not another reading of
+            # the article. Against a fragment the vote favours whichever trafilatura run is shortest, whatever it
+            # left out (Mozilla's product page: the precision run dropped two of its panels, 0.835 -> 0.736 F1),
+            # so it is no evidence; the tie-breaks that fixed a body gave readability at least half of it.
+            reasons.append(
+                f"{TRAFILATURA}: kept, {inside:.0%} of it inside {READABILITY}'s, a fragment ({agreement:.2f}): "
+                "no tie-break"
+            )
             return BodyChoice(main, tuple(reasons))
         reasons.append(f"{TRAFILATURA} and {READABILITY} disagree ({agreement:.2f}): tie-break")
     pool += [c for c in tie_breakers() if _usable(c, params, reasons)]
