@@ -454,5 +454,5 @@ def test_htmldate_still_reads_a_page_whose_only_date_has_no_full_year_or_is_in_i
 def test_htmldate_is_asked_only_where_a_date_it_could_read_is_written():
     assert not article_module._may_hold_a_date(_undated_page(), "https://news.example/river-path")
     assert extract_article(_undated_page(), url="https://news.example/river-path").published is None
-    for extra in ("&#50;&#48;&#49;&#53;-04-05", "\u0662\u0660\u0661\u0665", "\u00a9 1998", "Posted 5-4-15"):
+    for extra in ("&#50;&#48;&#49;&#53;-04-05", "\u0662\u0660\u0661\u0665", "Copyright 1998", "Posted 5-4-15"):
         assert article_module._may_hold_a_date(_undated_page(extra), "https://news.example/river-path"), extra
