@@ -124,13 +124,13 @@ def extract_article(
         document = lxml.html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(NOT_HTML, str(error)) from None
+    may_hold_a_date = _may_hold_a_date(text, url)  # a dated page answers at its first year: microseconds
+    del text
     elements = int(_COUNT_ELEMENTS(document))
     if elements > options.max_elements:
         raise ExtractionError(TOO_MANY_ELEMENTS, f"{elements:,}, the limit is {options.max_elements:,}")
     budget.check("metadata")
     meta = read_metadata(document, url=url, headers=lowered)
-    may_hold_a_date = meta.published is None and _may_hold_a_date(text, url)
-    del text
     notes = list(meta.notes)
     image_url = meta.image_url
     if image_url and not is_publishable_url(image_url, allow_loopback=options.allow_loopback):
@@ -138,7 +138,7 @@ def extract_article(
         image_url = ""
     base_url = meta.canonical_url or url
     published, published_is_date = meta.published, meta.published_is_date
-    if may_hold_a_date:
+    if published is None and may_hold_a_date:
         # Read before the candidates prune the page in place (htmldate needs the whole page; pruning a copy instead
         # cost a deep copy of the tree on every page without a declared date).
         budget.check("dates")
