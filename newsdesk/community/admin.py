@@ -1,5 +1,6 @@
 """The moderation queue and the members list in the admin: approve, reject or ban, one by one or in bulk."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -8,6 +9,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 
 from newsdesk.community import services
+from newsdesk.community.forms import display_name_checked
 from newsdesk.community.models import Comment, CommentReport, Member
 
 
@@ -92,7 +94,8 @@ class CommentAdmin(admin.ModelAdmin):
     def author_name(self, obj: Comment) -> str:
         member = getattr(obj.author, "member", None)
         banned = " (banned)" if member is not None and member.is_banned else ""
-        return f"{member.display_name if member else obj.author.get_username()}{banned}"
+        # Isolated: a right-to-left name does not carry " (banned)" to its other side.
+        return format_html("<bdi>{}</bdi>{}", member.display_name if member else obj.author.get_username(), banned)
 
     @admin.display(description="On")
     def on_page(self, obj: Comment) -> str:
@@ -115,8 +118,18 @@ class CommentAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} member(s) banned.", messages.SUCCESS)
 
 
+class MemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ("display_name", "is_trusted", "ban_reason")
+
+    def clean_display_name(self) -> str:
+        return display_name_checked(self.cleaned_data["display_name"])
+
+
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
+    form = MemberAdminForm
     list_display = ("display_name", "user", "is_trusted", "is_banned", "email_verified_at", "created_at")
     list_filter = ("is_trusted", ("banned_at", admin.EmptyFieldListFilter))
     search_fields = ("display_name", "user__username", "user__email")

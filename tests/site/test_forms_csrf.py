@@ -41,7 +41,14 @@ CSRF_EXEMPT = {
         READ_ONLY_API,
     ),
 }
-SAMPLE_BY_CONVERTER = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": str(uuid.UUID(int=1))}
+SAMPLE_BY_CONVERTER = {
+    "int": "1",
+    "zero_led_id": "01",
+    "str": "x",
+    "slug": "x",
+    "path": "x/y",
+    "uuid": str(uuid.UUID(int=1)),
+}
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 _REGEX_ALTERNATIVES = re.compile(r"\(\?P<\w+>([\w-]+)(?:\|[\w|-]+)?\)")
 _REGEX_ANY = re.compile(r"\(\?P<\w+>[^)]*\)")
