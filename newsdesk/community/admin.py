@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import truncatechars
+from django.template.defaultfilters import pluralize, truncatechars
 from django.utils.html import format_html
 
 from newsdesk.community import services
@@ -104,18 +104,18 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Approve (and trust their authors)")
     def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         count = services.comments_approve(comments=queryset, moderator=request.user)
-        self.message_user(request, f"{count} comment(s) approved.", messages.SUCCESS)
+        self.message_user(request, f"{count} comment{pluralize(count)} approved.", messages.SUCCESS)
 
     @admin.action(description="Reject")
     def reject(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         count = services.comments_reject(comments=queryset, moderator=request.user)
-        self.message_user(request, f"{count} comment(s) rejected.", messages.SUCCESS)
+        self.message_user(request, f"{count} comment{pluralize(count)} rejected.", messages.SUCCESS)
 
     @admin.action(description="Ban their authors (rejects all their comments)")
     def ban_authors(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         users = get_user_model().objects.filter(pk__in=queryset.values("author_id"))
         count = services.members_ban(users=users, moderator=request.user, reason="banned from the moderation queue")
-        self.message_user(request, f"{count} member(s) banned.", messages.SUCCESS)
+        self.message_user(request, f"{count} member{pluralize(count)} banned.", messages.SUCCESS)
 
 
 class MemberAdminForm(forms.ModelForm):
@@ -144,9 +144,9 @@ class MemberAdmin(admin.ModelAdmin):
     def ban(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
         users = get_user_model().objects.filter(pk__in=queryset.values("user_id"))
         count = services.members_ban(users=users, moderator=request.user, reason="banned from the members list")
-        self.message_user(request, f"{count} member(s) banned.", messages.SUCCESS)
+        self.message_user(request, f"{count} member{pluralize(count)} banned.", messages.SUCCESS)
 
     @admin.action(description="Lift the ban")
     def unban(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
         count = services.members_unban(members=queryset)
-        self.message_user(request, f"{count} ban(s) lifted.", messages.SUCCESS)
+        self.message_user(request, f"{count} ban{pluralize(count)} lifted.", messages.SUCCESS)

@@ -184,7 +184,7 @@ def test_a_comment_with_too_many_links_says_so_and_keeps_the_text(client, settin
 
     page = page_of(response)
     assert response.status_code == 400
-    assert "A comment may carry at most 2 link(s)." in page
+    assert "A comment may carry at most 2 links." in page
     assert body in page
 
 

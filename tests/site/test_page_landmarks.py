@@ -62,3 +62,15 @@ def test_every_page_names_its_landmarks_apart_and_uses_each_id_once(site_pages):
         assert [name for name, n in ids.items() if n > 1] == [], path
         assert len(page.findall(".//h1")) == 1, path
         assert [img.get("src") for img in page.iter("img") if not (img.get("alt") or "").strip()] == [], path
+
+
+def test_card_and_item_images_reserve_their_16_by_9_room_before_they_load(client):
+    # Card renditions are cropped to 16:9 (reader.images.CARD_SIZE); without a size a lazy card image loaded after
+    # the text and pushed every card below it down.
+    publisher = make_publisher(name="Picture Post", policy="full")
+    articles = [make_article(publisher, title=f"Harbour {n}", image_url=f"https://p.example/{n}.jpg") for n in range(2)]
+    make_story(articles)
+    page = lxml_html.fromstring(client.get("/").content)
+    images = page.xpath("//li[contains(@class, 'story-card') or contains(@class, 'item')]//img")
+    assert {"story-image", "item-image"} <= {img.get("class") for img in images}
+    assert [img.get("src") for img in images if int(img.get("width")) * 9 != int(img.get("height")) * 16] == []
