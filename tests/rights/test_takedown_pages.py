@@ -9,6 +9,7 @@ from django.test import Client
 from newsdesk.rights import forms, notify, scope, services
 from newsdesk.rights.models import TakedownRequest
 from newsdesk.rights.views import CONFIRM_LINK_INVALID
+from tests.emailed_links import press_the_button, scanner_opens
 from tests.factories import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db
@@ -130,22 +131,18 @@ def test_opening_the_confirmation_link_confirms_nothing_until_its_button_is_pres
     link = re.search(r"/rights/takedown/confirm/\S+", mail.outbox[0].body).group(0)
     notice = TakedownRequest.objects.get()
 
-    scanner = Client(enforce_csrf_checks=True)
-    head = scanner.head(link)
-    page = scanner.get(link)
-    forged = scanner.post(link)  # no CSRF token: not the reader's button
+    scanner = scanner_opens(link)
     notice.refresh_from_db()
     unconfirmed = notice.email_confirmed_at
 
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
-    pressed = scanner.post(link, {"csrfmiddlewaretoken": token})
-    again = scanner.get(link)
+    pressed = press_the_button(scanner, link)
+    again = scanner.client.get(link)
 
-    assert (head.status_code, head.content) == (200, b"")
-    assert page.status_code == 200
-    assert f'<form method="post" action="{link}">' in page.content.decode()
-    assert "Confirm my address" in page.content.decode()
-    assert forged.status_code == 403
+    assert (scanner.head.status_code, scanner.head.content) == (200, b"")
+    assert scanner.page.status_code == 200
+    assert f'<form method="post" action="{link}">' in scanner.page.content.decode()
+    assert "Confirm my address" in scanner.page.content.decode()
+    assert scanner.forged.status_code == 403
     assert unconfirmed is None
     assert pressed.status_code == 200
     assert "removed within one cycle" in pressed.content.decode()
