@@ -43,6 +43,9 @@ _MONTHS = (
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*", re.UNICODE)
+# The words of _TOKEN, and the marks that end a name between two of them.
+_NAME_BREAKS = frozenset(",;()[]/\u2013\u2014-")
+_TOKEN_OR_BREAK = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*|[,;()\[\]/\u2013\u2014-]", re.UNICODE)
 _SENTENCES = re.compile(r"(?<=[.!?:;\"“”«»„])\s+|\n+")
 # A URL path segment is a slug when it has this many words of letters alone, between hyphens or underscores: fewer
 # is a section name ("business", "the-bachelor"), a word with a digit is an id, a date or a hash.
@@ -105,21 +108,21 @@ def _scan(
     runs: list[str] = []
     for sentence in _SENTENCES.split(text):
         run: list[str] = []
-        end = 0
-        for position, match in enumerate(_TOKEN.finditer(sentence)):
-            word = match.group()
-            if run and not sentence[end : match.start()].isspace():
+        position = 0
+        for word in _TOKEN_OR_BREAK.findall(sentence):
+            if word in _NAME_BREAKS:
                 # A comma or a dash between two names ("Jessica Becker, Lauren Edwards") ends the first one.
                 if len(run) >= 2:
                     runs.append(" ".join(run))
                 run = []
-            end = match.end()
+                continue
             stem, name = _word(word)
             if stem is not None:
                 stems.append(stem)
             # Numbers name things anywhere; a capital at the start of a sentence says nothing.
             if name is not None and (stem is None or (capitals_name_things and position)):
                 names.append(name)
+            position += 1
             # A run of capitalized words is one name, a run opening the sentence too ("Goldenmouth Reform Alliance
             # and Sanchez at odds").
             if name is not None and stem is not None and capitals_name_things:

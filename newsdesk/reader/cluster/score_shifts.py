@@ -79,24 +79,25 @@ SHARED_TAIL = 2
 
 @dataclass(frozen=True)
 class NameParts:
-    """A bag's multi-word names as names_apart compares them: each name's last SHARED_TAIL words -> the names
-    ending in them (as word tuples), and each word -> the names it is part of (as word sets)."""
+    """A bag's multi-word names as names_apart compares them: the last SHARED_TAIL words of each longer name ->
+    the names ending in them (as word tuples); all its names (the word sets of the few whose words are in question
+    are made when asked)."""
 
     tails: dict[tuple[str, ...], list[tuple[str, ...]]]
-    words: dict[str, list[frozenset[str]]]
+    names: tuple[str, ...]
+
+    def holding(self, word: str) -> list[frozenset[str]]:
+        """The names (as word sets) that `word` is part of."""
+        return [words for words in map(frozenset, map(str.split, self.names)) if word in words]
 
 
 def name_parts(phrases: dict[str, float]) -> NameParts:
     tails: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    words: dict[str, list[frozenset[str]]] = {}
     for phrase in phrases:
-        name = tuple(phrase.split())
-        if len(name) > SHARED_TAIL:
+        if phrase.count(" ") >= SHARED_TAIL:  # most names are two words: no split for them
+            name = tuple(phrase.split())
             tails.setdefault(name[-SHARED_TAIL:], []).append(name)
-        whole = frozenset(name)
-        for word in whole:
-            words.setdefault(word, []).append(whole)
-    return NameParts(tails, words)
+    return NameParts(tails, tuple(phrases))
 
 
 def names_apart(
@@ -123,9 +124,7 @@ def names_apart(
     return {
         word
         for word in apart
-        if not any(
-            name <= other or other <= name for name in article.words[word] for other in story.words.get(word, ())
-        )
+        if not any(name <= other or other <= name for name in article.holding(word) for other in story.holding(word))
     }
 
 
