@@ -14,6 +14,7 @@ HONEYPOT_LABEL = "Leave this field empty"
 NAME_HIDDEN_CHARACTERS = (
     "Your name may not hold invisible or control characters (line breaks, direction overrides, zero-width spaces)."
 )
+NAME_EMPTY = "Choose a name to show with your comments."
 # Joiners that real names and emoji need (Persian ZWNJ, emoji sequences' ZWJ); every other format character is not.
 _NAME_JOINERS = {"\u200c", "\u200d"}
 
@@ -23,6 +24,17 @@ def _is_hidden_character(character: str) -> bool:
     such as U+202E, which turns the rest of the line the name stands in around, a zero-width space) other than the
     joiners names need."""
     return unicodedata.category(character) in ("Cc", "Cf") and character not in _NAME_JOINERS
+
+
+def display_name_checked(raw: str) -> str:
+    """A member's display name as typed, trimmed; ValidationError when empty or holding a hidden character. Sign-up
+    and the Member admin both check names so: a name is shown beside comments by whoever set it."""
+    name = raw.strip()
+    if not name:
+        raise forms.ValidationError(NAME_EMPTY)
+    if any(_is_hidden_character(character) for character in name):
+        raise forms.ValidationError(NAME_HIDDEN_CHARACTERS)
+    return name
 
 
 class HoneypotMixin(forms.Form):
@@ -46,12 +58,7 @@ class SignUpForm(UserCreationForm):
         return email
 
     def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"].strip()
-        if not name:
-            raise forms.ValidationError("Choose a name to show with your comments.")
-        if any(_is_hidden_character(character) for character in name):
-            raise forms.ValidationError(NAME_HIDDEN_CHARACTERS)
-        return name
+        return display_name_checked(self.cleaned_data["display_name"])
 
 
 class SignInForm(AuthenticationForm):
