@@ -143,14 +143,19 @@ def paced_world(monkeypatch, request):
 
 @pytest.fixture
 def start_process(tmp_path):
-    """Start `python -m newsdesk <args>` on this test's database; any still running at the end are killed."""
+    """Start `python -m newsdesk <args>` on this test's database; any still running at the end are killed.
+    `measured=False`: without coverage (tests/postgres/subprocess_db.child_env)."""
     started: list[subprocess.Popen] = []
 
-    def start(name: str, *args: str) -> tuple[subprocess.Popen, Path]:
+    def start(name: str, *args: str, measured: bool = True) -> tuple[subprocess.Popen, Path]:
         log = tmp_path / f"{name}.log"
         with log.open("w") as out:
             process = subprocess.Popen(
-                python_argv("-m", "newsdesk", *args), cwd=REPO, env=child_env(), stdout=out, stderr=subprocess.STDOUT
+                python_argv("-m", "newsdesk", *args),
+                cwd=REPO,
+                env=child_env(measured=measured),
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         started.append(process)
         return process, log

@@ -363,7 +363,8 @@ STOPS = {
 
 @pytest.fixture(scope="module")
 def serve_data_dir(tmp_path_factory) -> Path:
-    """One data dir for the servers started one after another here (collectstatic copies the files only once)."""
+    """One data dir for the servers started one after another here (collectstatic copies the files only once); never
+    migrated: these servers are about their processes, so they start with `--allow-unmigrated`."""
     return tmp_path_factory.mktemp("serve-data")
 
 
@@ -371,7 +372,7 @@ def serve_data_dir(tmp_path_factory) -> Path:
 def test_serve_leaves_no_worker_process_behind_however_it_is_stopped(tmp_path, serve_data_dir, stop):
     reload, last = STOPS[stop]
     log = tmp_path / "serve.log"
-    server, _ = _serve(_own_data_dir_env(serve_data_dir), log, "--workers", "2")
+    server, _ = _serve(_own_data_dir_env(serve_data_dir), log, "--workers", "2", "--allow-unmigrated")
     seen: set[int] = set()
     try:
         assert _wait_until(lambda: len(_children(server.pid)) == 2, SERVER_START_TIMEOUT_S), log.read_text()
@@ -414,7 +415,7 @@ def test_ctrl_c_stops_serve_and_its_workers_within_seconds(tmp_path, serve_data_
     serve then sends each worker SIGTERM. A worker that got both close together sometimes missed its shutdown until
     granian killed it after workers_kill_timeout (20 s): with three workers, 3 runs of 3 before the fix."""
     log = tmp_path / "serve.log"
-    server, _ = _serve(_own_data_dir_env(serve_data_dir), log, "--workers", "3", own_group=True)
+    server, _ = _serve(_own_data_dir_env(serve_data_dir), log, "--workers", "3", "--allow-unmigrated", own_group=True)
     members: set[int] = set()
     try:
         assert _wait_until(lambda: len(_children(server.pid)) == 3, SERVER_START_TIMEOUT_S), log.read_text()

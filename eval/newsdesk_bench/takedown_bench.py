@@ -93,7 +93,10 @@ def _offer_variants(server: WorldServer, targets: list) -> None:
         feed_subscribe(publisher=Publisher.objects.get(slug=slug), url=server.url(slug, "/variants.xml"))
 
 
-def takedown_bench(*, takedowns: int = 100, cycles: int = 30, seed: int = 7, progress: Callable = print) -> dict:
+def takedown_bench(
+    *, takedowns: int = 100, cycles: int = 30, seed: int = 7, publishers: int | None = None, progress: Callable = print
+) -> dict:
+    """The figures of one run; `publishers`: ingest only the world's first N publishers (the test's small scale)."""
     call_command("migrate", interactive=False, verbosity=0)
     server = serve_world(generate_world(seed=seed, slow_delay_s=0.2))
     # The proofs are checked through the fetcher (loopback allowed) and the world's own DNS server.
@@ -102,7 +105,8 @@ def takedown_bench(*, takedowns: int = 100, cycles: int = 30, seed: int = 7, pro
     context = IngestContext.from_settings(allow_loopback=True)
     try:
         progress(f"takedown benchmark: ingesting the demo world (seed {seed}) …")
-        demo_ingest(directory_url=server.base_url)
+        slugs = None if publishers is None else [p.slug for p in server.world.publishers[:publishers]]
+        demo_ingest(directory_url=server.base_url, publishers=slugs)
         articles_before = Article.objects.count()
         targets = _targets(server, takedowns)
         progress(f"{len(targets)} notices over URL variants, proofs by {', '.join(PROOFS)} in turn …")

@@ -1,10 +1,13 @@
 """GET /api/schema (the OpenAPI 3.1 document) and GET /api/docs (the same, as a server-rendered page)."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.api.openapi import openapi_schema
 from newsdesk.api.responses import JsonApiView, json_ok
@@ -18,6 +21,15 @@ class Operation:
     summary: str
     parameters: list[dict[str, Any]]
     statuses: list[str]
+
+
+# A CommonMark code span of an OpenAPI description: `next`, `"quoted words"`.
+CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> SafeString:
+    """`text` as HTML, its code spans as <code> (the page showed the backticks of `next`, `limit` …)."""
+    return mark_safe(CODE_SPAN.sub(r"<code>\1</code>", escape(text)))  # the text is escaped first
 
 
 def operations(schema: dict[str, Any]) -> list[Operation]:
@@ -44,5 +56,17 @@ class ApiSchemaApi(JsonApiView):
 class ApiDocsView(JsonApiView):
     def get(self, request: HttpRequest) -> HttpResponse:
         schema = openapi_schema(server_url=site_url_for(request))
-        context = {"info": schema["info"], "operations": operations(schema), "server_url": schema["servers"][0]["url"]}
+        # The descriptions are CommonMark (OpenAPI's); the page shows their code spans as code.
+        info = {**schema["info"], "description": code_spans(schema["info"]["description"])}
+        shown = [
+            Operation(
+                op.method,
+                op.path,
+                code_spans(op.summary),
+                [{**param, "description": code_spans(param.get("description", ""))} for param in op.parameters],
+                op.statuses,
+            )
+            for op in operations(schema)
+        ]
+        context = {"info": info, "operations": shown, "server_url": schema["servers"][0]["url"]}
         return render(request, "api/docs.html", context)

@@ -8,10 +8,15 @@ from django.http import QueryDict
 
 from newsdesk.articles.search import SearchFilter
 from newsdesk.articles.selectors import ArticleFilter, category_get
+from newsdesk.reader.languages import names_a_language, shortest_language_code
 from newsdesk.sources.selectors import publisher_get
 
 MAX_SLUG_CHARS = 100
 ERROR_BAD_LANG = "lang must be a language code such as en, fr or pt-BR"
+ERROR_NO_LANGUAGE = (
+    "lang must name a language (an ISO 639 code such as en, fr or pt-BR); "
+    "und, mul, zxx, private-use and unassigned codes name none"
+)
 ERROR_BAD_PUBLISHER = "publisher must be the slug of a known publisher"
 ERROR_BAD_CATEGORY = "category must be the slug of a known category"
 ERROR_BAD_SINCE = "since must be an ISO 8601 date or date-time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z"
@@ -36,7 +41,10 @@ class ParsedFilters:
 
 
 def language_param(raw: str | None) -> str:
-    """`?lang=` as the primary subtag we filter by ("pt-BR" → "pt"); "" when absent; FilterError when malformed."""
+    """`?lang=` as the primary subtag we filter by ("pt-BR" → "pt"), in its shortest form as articles store it ("eng"
+    and "fre" → "en" and "fr"); "" when absent; FilterError when malformed or when its primary subtag names no
+    language ("xx", "und", "zxx"): a real language with no articles is an empty list, a code that is no language is
+    the reader's mistake, said as such."""
     if raw is None or raw == "":
         return ""
     parts = raw.strip().replace("_", "-").split("-")
@@ -45,6 +53,9 @@ def language_param(raw: str | None) -> str:
         raise FilterError(ERROR_BAD_LANG)
     if any(not (part.isascii() and part.isalnum() and 1 <= len(part) <= 8) for part in parts[1:]):
         raise FilterError(ERROR_BAD_LANG)
+    primary = shortest_language_code(primary)  # "eng" is "en", as articles store it
+    if not names_a_language(primary):
+        raise FilterError(ERROR_NO_LANGUAGE)
     return primary
 
 

@@ -47,6 +47,15 @@ def visible_image_url(article: Article, *, size: str = "lead") -> str:
     return storages["images"].url(f"{article.image_key}-{size}.webp")
 
 
+def image_bytes(url: str) -> int:
+    """The size of our stored image at `url` (as visible_image_url gives it), 0 when the storage cannot tell: a feed
+    enclosure gives one, and 0 is what the RSS Best Practices Profile asks for when it is unknown."""
+    try:
+        return storages["images"].size(url.rsplit("/", 1)[-1])
+    except (OSError, NotImplementedError):
+        return 0
+
+
 def image_alt(article: Article) -> str:
     """Alt text of an article's image. We cannot see what it shows, so it says whose picture it is and for what."""
     return IMAGE_ALT.format(publisher=article.publisher.name, title=article.title)
@@ -75,10 +84,11 @@ def credit_text(article: Article) -> str:
 
 
 def credit_html(article: Article) -> str:
-    """`credit_text` as an HTML paragraph with the original URL linked."""
+    """`credit_text` as an HTML paragraph with the original URL linked. Its words are the site's, English, and it
+    says so: it ends items in every language (a French entry's xml:lang would have them read as French)."""
     wire = format_html(" — With {}", article.wire_credit) if article.wire_credit else ""
     return format_html(
-        '<p class="attribution">Originally published by {}: <a href="{}">{}</a>{}</p>',
+        '<p class="attribution" lang="en">Originally published by {}: <a href="{}">{}</a>{}</p>',
         article.publisher.name,
         web_url(article.original_url),
         article.original_url,

@@ -226,42 +226,73 @@ def _sections_sql(category_ids: list[int], per_section: int) -> tuple[str, list]
     return " UNION ALL ".join(parts), [*params, *shown, per_section]
 
 
+# A section that leaves articles out (article_sections' `hidden` and `one_per`) reads this many times `per_section`
+# newest articles, so that one busy story (six reports in a row) still leaves room for the section's other stories.
+SECTION_OVERFETCH = 4
+
+
 def article_sections(
-    *, per_section: int = 6, categories: list[Category] | None = None, hidden: str = ""
+    *, per_section: int = 6, categories: list[Category] | None = None, hidden: str = "", one_per: str = ""
 ) -> list[Section]:
     """Home page blocks: each category with articles, then uncategorised news, newest section first.
 
     Each category's newest `per_section` articles (so a busy section cannot crowd the others off the page), their
     keys read in one query. `categories`: category_list() when the caller has read it already (the navigation).
     `hidden`: a boolean lookup on the article (a higher layer's flag, "signature__is_repeat") read in the same
-    query; the articles it holds true for are left out of their section after the sections are ordered, so a
-    section may show fewer than `per_section` and an emptied section none.
+    query; the articles it holds true for are left out of their section. `one_per`: a lookup whose value groups
+    articles (a higher layer's "story_membership__story_id"); a section keeps only the newest article of each
+    group (an article whose value is None is a group of its own). Either reads SECTION_OVERFETCH times as many
+    articles; what is left out is left out after the sections are ordered, so a section may show fewer than
+    `per_section` and an emptied section none.
     """
     categories = {category.pk: category for category in (category_list() if categories is None else categories)}
-    fields = (*ARTICLE_KEY_FIELDS, hidden) if hidden else ARTICLE_KEY_FIELDS
+    extra = tuple(lookup for lookup in (hidden, one_per) if lookup)
+    fields = (*ARTICLE_KEY_FIELDS, *extra)
+    fetched = per_section * SECTION_OVERFETCH if extra else per_section
 
     def build() -> QuerySet:
-        sql, params = _sections_sql(list(categories), per_section)
+        sql, params = _sections_sql(list(categories), fetched)
         # The SQL is ours alone (placeholders and literals); every value is a parameter.
         newest = article_list().filter(pk__in=RawSQL(sql, params))  # noqa: S611
         return newest.order_by(*NEWEST_FIRST).values_list(*fields, named=True)
 
     by_category: dict[int | None, list[tuple]] = {}
-    for row in key_rows(("article-sections", tuple(categories), per_section, hidden), build):
+    for row in key_rows(("article-sections", tuple(categories), per_section, hidden, one_per), build):
         by_category.setdefault(row.category_id, []).append(row)
     uncategorised = by_category.pop(None, [])
     sections = [Section(category=categories[pk], articles=articles) for pk, articles in by_category.items()]
     sections.sort(key=lambda s: _newest_key(s.articles[0]), reverse=True)
     if uncategorised:
         sections.append(Section(category=None, articles=uncategorised))
-    if not hidden:
+    if not extra:
         return sections
-    # Rows carry the flag last: the sections get keys of ARTICLE_KEY_FIELDS alone, as article_keys gives them.
+    # Rows carry the extra lookups last: the sections get keys of ARTICLE_KEY_FIELDS alone, as article_keys gives.
     key = create_namedtuple_class(*ARTICLE_KEY_FIELDS)
+    width = len(ARTICLE_KEY_FIELDS)
     return [
-        Section(category=s.category, articles=[key._make(row[:-1]) for row in s.articles if not row[-1]])
+        Section(
+            category=s.category,
+            articles=[key._make(row[:width]) for row in _kept(s.articles, hidden, one_per)][:per_section],
+        )
         for s in sections
     ]
+
+
+def _kept(rows: list[tuple], hidden: str, one_per: str) -> list[tuple]:
+    """`rows` (newest first, the `hidden` flag then the `one_per` value after the keys) without the hidden ones and
+    without any but the first of each `one_per` group."""
+    groups: set = set()
+    kept = []
+    for row in rows:
+        if hidden and row[len(ARTICLE_KEY_FIELDS)]:
+            continue
+        if one_per:
+            group = row[-1]
+            if group is not None and group in groups:
+                continue
+            groups.add(group)
+        kept.append(row)
+    return kept
 
 
 def _newest_key(article: tuple) -> tuple[bool, float, int]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 NOT_MIGRATED = "the database at {name} is not set up or not up to date: run `newsdesk migrate` first"
@@ -104,7 +105,7 @@ def database_error_line(exc: BaseException, alias: str = DEFAULT_DB_ALIAS) -> st
         return "newsdesk: " + NO_DATA_DIR.format(path=missing)
     if sqlite_damaged(exc):
         return SQLITE_DAMAGED.format(name=connections[alias].settings_dict.get("NAME"), error=message[:200])
-    if schema_behind(exc, alias):
+    if isinstance(exc, NeverMigrated) or schema_behind(exc, alias):
         return SCHEMA_BEHIND.format(name=connections[alias].settings_dict.get("NAME"))
     if "permission denied for schema public" in message:
         params = connections[alias].settings_dict
@@ -155,6 +156,19 @@ def schema_behind(exc: BaseException, alias: str = DEFAULT_DB_ALIAS) -> bool:
         return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
     except Exception:  # the database cannot even say which migrations it has: not this case
         return False
+
+
+class NeverMigrated(Exception):
+    """The database has no migration applied at all: a fresh data dir, or an empty PostgreSQL database."""
+
+
+def require_ever_migrated(alias: str = DEFAULT_DB_ALIAS) -> None:
+    """NeverMigrated when no migration was ever applied to the database (said by `database_error_line` as
+    SCHEMA_BEHIND, exit 2). A database migrated once but behind the code passes: a site restarted during an
+    upgrade, before its `migrate`, keeps serving (503 only where a page needs what is missing; /readyz says so)."""
+    recorder = MigrationRecorder(connections[alias])
+    if not recorder.has_table() or not recorder.migration_qs.exists():
+        raise NeverMigrated(connections[alias].settings_dict.get("NAME"))
 
 
 def require_reachable(alias: str = DEFAULT_DB_ALIAS) -> None:

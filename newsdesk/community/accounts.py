@@ -63,14 +63,20 @@ def verification_email_send(*, user: AbstractBaseUser, site_url: str | None = No
     )
 
 
-def account_verify(*, uidb64: str, token: str) -> AbstractBaseUser | None:
-    """Activate the account the link names, or None when the link is wrong, expired or used."""
+def account_of_link(*, uidb64: str, token: str) -> AbstractBaseUser | None:
+    """The account a verification link names, or None when the link is wrong, expired or used. Changes nothing."""
     try:
         pk = int(urlsafe_base64_decode(uidb64).decode())
         user = get_user_model().objects.get(pk=pk)
     except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
         return None
-    if not email_verification_token.check_token(user, token):
+    return user if email_verification_token.check_token(user, token) else None
+
+
+def account_verify(*, uidb64: str, token: str) -> AbstractBaseUser | None:
+    """Activate the account the link names, or None when the link is wrong, expired or used."""
+    user = account_of_link(uidb64=uidb64, token=token)
+    if user is None:
         return None
     user.is_active = True
     user.save(update_fields=["is_active"])

@@ -1,13 +1,15 @@
 """The moderation queue and the members list in the admin: approve, reject or ban, one by one or in bulk."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import truncatechars
+from django.template.defaultfilters import pluralize, truncatechars
 from django.utils.html import format_html
 
 from newsdesk.community import services
+from newsdesk.community.forms import display_name_checked
 from newsdesk.community.models import Comment, CommentReport, Member
 
 
@@ -92,7 +94,8 @@ class CommentAdmin(admin.ModelAdmin):
     def author_name(self, obj: Comment) -> str:
         member = getattr(obj.author, "member", None)
         banned = " (banned)" if member is not None and member.is_banned else ""
-        return f"{member.display_name if member else obj.author.get_username()}{banned}"
+        # Isolated: a right-to-left name does not carry " (banned)" to its other side.
+        return format_html("<bdi>{}</bdi>{}", member.display_name if member else obj.author.get_username(), banned)
 
     @admin.display(description="On")
     def on_page(self, obj: Comment) -> str:
@@ -101,22 +104,32 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Approve (and trust their authors)")
     def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         count = services.comments_approve(comments=queryset, moderator=request.user)
-        self.message_user(request, f"{count} comment(s) approved.", messages.SUCCESS)
+        self.message_user(request, f"{count} comment{pluralize(count)} approved.", messages.SUCCESS)
 
     @admin.action(description="Reject")
     def reject(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         count = services.comments_reject(comments=queryset, moderator=request.user)
-        self.message_user(request, f"{count} comment(s) rejected.", messages.SUCCESS)
+        self.message_user(request, f"{count} comment{pluralize(count)} rejected.", messages.SUCCESS)
 
     @admin.action(description="Ban their authors (rejects all their comments)")
     def ban_authors(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         users = get_user_model().objects.filter(pk__in=queryset.values("author_id"))
         count = services.members_ban(users=users, moderator=request.user, reason="banned from the moderation queue")
-        self.message_user(request, f"{count} member(s) banned.", messages.SUCCESS)
+        self.message_user(request, f"{count} member{pluralize(count)} banned.", messages.SUCCESS)
+
+
+class MemberAdminForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ("display_name", "is_trusted", "ban_reason")
+
+    def clean_display_name(self) -> str:
+        return display_name_checked(self.cleaned_data["display_name"])
 
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
+    form = MemberAdminForm
     list_display = ("display_name", "user", "is_trusted", "is_banned", "email_verified_at", "created_at")
     list_filter = ("is_trusted", ("banned_at", admin.EmptyFieldListFilter))
     search_fields = ("display_name", "user__username", "user__email")
@@ -131,9 +144,9 @@ class MemberAdmin(admin.ModelAdmin):
     def ban(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
         users = get_user_model().objects.filter(pk__in=queryset.values("user_id"))
         count = services.members_ban(users=users, moderator=request.user, reason="banned from the members list")
-        self.message_user(request, f"{count} member(s) banned.", messages.SUCCESS)
+        self.message_user(request, f"{count} member{pluralize(count)} banned.", messages.SUCCESS)
 
     @admin.action(description="Lift the ban")
     def unban(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
         count = services.members_unban(members=queryset)
-        self.message_user(request, f"{count} ban(s) lifted.", messages.SUCCESS)
+        self.message_user(request, f"{count} ban{pluralize(count)} lifted.", messages.SUCCESS)

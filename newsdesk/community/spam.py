@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from newsdesk.community.markup import link_count, text_fingerprint
@@ -17,7 +18,7 @@ from newsdesk.community.models import Comment
 HONEYPOT_FILLED = "This comment looks automated and was not posted."
 TOO_FAST = "That was quick: please take a few seconds to read your comment over, then post it again."
 FORM_EXPIRED = "This form is too old or was altered: please post your comment again."
-TOO_MANY_LINKS = "A comment may carry at most {limit} link(s)."
+TOO_MANY_LINKS = "A comment may carry at most {limit} link{s}."  # s: pluralize(limit)
 RATE_LIMITED = "You have posted {count} comments in the last {minutes} minutes: please wait before posting again."
 DUPLICATE_TEXT = "This exact comment was already posted."
 
@@ -52,7 +53,7 @@ def check_timing(started_token: str) -> None:
 def check_links(text: str) -> None:
     limit = settings.COMMUNITY_MAX_LINKS
     if link_count(text) > limit:
-        raise SpamRejected(TOO_MANY_LINKS.format(limit=limit))
+        raise SpamRejected(TOO_MANY_LINKS.format(limit=limit, s=pluralize(limit)))
 
 
 def check_rate(*, author_id: int) -> None:

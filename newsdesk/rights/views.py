@@ -92,16 +92,37 @@ class TakedownCreateView(View):
 
 
 class TakedownConfirmView(View):
+    """The link we emailed. Opening it (GET, and so HEAD) shows a button and changes nothing: mail scanners fetch the
+    links of a message before its reader does. The button's POST (with its CSRF token) confirms the address."""
+
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        request_id = confirm_token_read(token)
-        notice = takedown_get(request_id=request_id) if request_id else None
+        notice = _notice_of(token)
         if notice is None:
-            return render(
-                request, "rights/message.html", {"title": "Link not valid", "message": CONFIRM_LINK_INVALID}, status=400
-            )
-        notice = takedown_email_confirm(request=notice)
-        context = {"notice": notice, "proof": proof_instructions(notice)}
-        return render(request, "rights/takedown_confirmed.html", context)
+            return _link_invalid(request)
+        if notice.email_confirmed_at is not None:
+            return _confirmed_page(request, notice)
+        return render(request, "rights/takedown_confirm.html", {"notice": notice})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        notice = _notice_of(token)
+        if notice is None:
+            return _link_invalid(request)
+        return _confirmed_page(request, takedown_email_confirm(request=notice))
+
+
+def _notice_of(token: str) -> TakedownRequest | None:
+    request_id = confirm_token_read(token)
+    return takedown_get(request_id=request_id) if request_id else None
+
+
+def _link_invalid(request: HttpRequest) -> HttpResponse:
+    context = {"title": "Link not valid", "message": CONFIRM_LINK_INVALID}
+    return render(request, "rights/message.html", context, status=400)
+
+
+def _confirmed_page(request: HttpRequest, notice: TakedownRequest) -> HttpResponse:
+    context = {"notice": notice, "proof": proof_instructions(notice)}
+    return render(request, "rights/takedown_confirmed.html", context)
 
 
 class TransparencyView(View):

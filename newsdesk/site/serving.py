@@ -26,7 +26,7 @@ from granian.constants import Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 
-from newsdesk.common.database import require_reachable
+from newsdesk.common.database import require_ever_migrated, require_reachable
 from newsdesk.common.secret_key import secret_key_require
 
 PORT_IN_USE = "port {port} on {host} is already in use (choose another with --port)"
@@ -133,7 +133,15 @@ def static_collect(root: Path) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def serve_site(*, host: str, port: int, threads: int = 4, workers: int | None = None, stdout=None) -> None:
+def serve_site(
+    *,
+    host: str,
+    port: int,
+    threads: int = 4,
+    workers: int | None = None,
+    stdout=None,
+    allow_unmigrated: bool = False,
+) -> None:
     try:
         secret_key_require()
     except ImproperlyConfigured as exc:
@@ -148,6 +156,9 @@ def serve_site(*, host: str, port: int, threads: int = 4, workers: int | None = 
     # A dead database is said in one line at start (newsdesk/cli.py), not as a 500 per request; once serving, an
     # outage answers 503 and the site recovers by itself (newsdesk/common/health.py; /readyz names migrations due).
     require_reachable()
+    if not allow_unmigrated:
+        # A database never migrated would answer every page 503: refuse in one line instead (exit 2, newsdesk/cli.py).
+        require_ever_migrated()
     workers = workers or default_workers()
     # The workers fork from this process: none may inherit its database connections (the demo used them).
     connections.close_all()

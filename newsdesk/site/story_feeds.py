@@ -9,12 +9,12 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, JsonResponse
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils.feedgenerator import SyndicationFeed
+from django.utils.feedgenerator import Enclosure, SyndicationFeed
 from django.utils.html import format_html
 from django.views import View
 
 from newsdesk.articles.presentation import absolute_url, credit_html, credit_text
-from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed
+from newsdesk.site.feeds import BufferedAtomFeed, BufferedRssFeed, image_enclosures
 from newsdesk.site.jsonfeed import JSON_FEED_CONTENT_TYPE, JSON_FEED_VERSION
 from newsdesk.site.languages import language_asked, language_name
 from newsdesk.site.syndication import STORIES, feed_language, feed_path
@@ -43,7 +43,7 @@ def story_item_html(card: StoryCard) -> str:
     and summary these are (as every article feed item carries it), then the breadth of coverage."""
     summary = format_html("<p>{}</p>", card.summary) if card.summary else ""
     credit = credit_html(card.told_by) if card.told_by is not None else ""
-    return summary + credit + format_html("<p>{}</p>", _coverage(card))
+    return summary + credit + format_html('<p lang="en">{}</p>', _coverage(card))  # the site's words, as the credit
 
 
 def _coverage(card: StoryCard) -> str:
@@ -113,6 +113,9 @@ class StoryRssFeed(Feed):
 
     def item_updateddate(self, item: StoryCard) -> datetime:
         return item.last_seen
+
+    def item_enclosures(self, item: StoryCard) -> list[Enclosure]:
+        return image_enclosures(item.image_url)
 
     def item_extra_kwargs(self, item: StoryCard) -> dict[str, str]:
         return {"language": item.language}  # Atom: the entry's xml:lang

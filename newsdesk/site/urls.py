@@ -1,5 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
 from newsdesk.site.feeds import ArticleAtomFeed, ArticleRssFeed
@@ -31,11 +31,32 @@ def _feed_routes(prefix: str, scope: str) -> list:
 
 
 def _moved_permanently(old_route: str, new_name: str):
-    """An unnamed route answering 301 with the URL of `new_name` (same slug, same query string)."""
+    """An unnamed route answering 301 with the URL of `new_name` (same arguments, same query string)."""
     return path(
         old_route, RedirectView.as_view(pattern_name=f"{app_name}:{new_name}", permanent=True, query_string=True)
     )
 
+
+class ZeroLedId:
+    """An id written with leading zeros ("01", "007"): the same page as its plain digits, reached by a 301 to them so
+    one page has one address (the int route takes "1" and its page's canonical link names /article/1/)."""
+
+    regex = "0+[1-9][0-9]*"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(ZeroLedId, "zero_led_id")
+
+# /article/01/ and /stories/01/ (query kept: a story's `?lang=`); before the int routes, which would take them.
+ZERO_LED_ID_ROUTES = [
+    _moved_permanently("article/<zero_led_id:article_id>/", "article"),
+    _moved_permanently("stories/<zero_led_id:story_id>/", "story"),
+]
 
 # Publisher pages lived under /source/ until the site took the model's name; links to them keep working.
 LEGACY_SOURCE_ROUTES = [
@@ -46,6 +67,7 @@ LEGACY_SOURCE_ROUTES = [
 
 urlpatterns = [
     path("", HomePageView.as_view(), name="home"),
+    *ZERO_LED_ID_ROUTES,
     path("article/<int:article_id>/", ArticleDetailView.as_view(), name="article"),
     # The stories' list is the home page; /stories/ (the folder of every story page and the story feeds) leads there.
     path("stories/", RedirectView.as_view(pattern_name=f"{app_name}:home", query_string=True), name="stories"),

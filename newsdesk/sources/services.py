@@ -71,3 +71,8 @@ def feed_url_move(*, feed: Feed, url: str) -> bool:
 def feeds_check_now(*, feeds: QuerySet[Feed]) -> int:
     """Make `feeds` due at once (the next worker pass takes them); returns how many."""
     return feeds.update(next_check_at=timezone.now())
+
+
+def feeds_pause(*, feeds: QuerySet[Feed], reason: str) -> int:
+    """Pause `feeds` (no worker refreshes them until they are resumed), saying why; returns how many."""
+    return feeds.update(is_paused=True, paused_reason=reason[:500])

@@ -25,7 +25,9 @@ removal (which deletes its membership, then subtracts) does.
 
 Each thread keeps the counts its last turn weighed (SeededFrequencies): the rows a writer changes carry its
 version, so the next turn reads only the rows changed since, with the names it weighs that were not cached, in one
-query, and scores with exactly the counts a full read would give.
+query, and scores with exactly the counts a full read would give. A row that falls to 0 stays, marked, for
+ZERO_ROWS_KEPT_VERSIONS versions, then the writer of the version after those deletes it; a cache further behind
+is dropped, so none keeps a count of a row deleted unseen.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ RECOUNT_BATCH = 500
 # What an article's clustering features are derived from (member_states.article_features).
 FEATURE_FIELDS = ("title", "body_text", "summary", "language", "canonical_url")
 TABLE = DocumentFrequency._meta.db_table
+# A name's row at 0 (no article in a story has it any more) is deleted this many versions after it fell to 0, by the
+# writer that takes the version after those: a thread's cache more versions behind than this is dropped (its turn
+# reads every name again), so no cache still holds a count of a deleted row, which it saw fall to 0 or never read.
+ZERO_ROWS_KEPT_VERSIONS = 1000
 
 
 # Per thread (a worker's threads take turns): the counts its last committed turn read, by name, and the version of the
@@ -151,7 +157,7 @@ def _counts_since(cached: tuple | None, wanted: set[str]) -> tuple[tuple | None,
     and the counts of the `cached` names ((where, counts by name)) brought up to now with the rows changed since,
     with those of the `wanted` names not cached (0 for a name with no row); (None, 0, {}) when the table is not
     counted. One query. A cache of another table (its row of all articles another row, or a version gone back: a
-    restore, a recount of a table emptied) is dropped."""
+    restore, a recount of a table emptied), or more than ZERO_ROWS_KEPT_VERSIONS behind, is dropped."""
     where_before, known = cached if cached is not None else (None, {})
     missing = [name for name in wanted if name not in known]
     if connection.vendor == "postgresql":
@@ -174,7 +180,11 @@ def _counts_since(cached: tuple | None, wanted: set[str]) -> tuple[tuple | None,
             where, documents = (pk, changed), count
     if where is None:
         return None, 0, {}
-    if where_before is not None and (where[0] != where_before[0] or where[1] < where_before[1]):
+    if where_before is not None and (
+        where[0] != where_before[0]
+        or where[1] < where_before[1]
+        or where[1] - where_before[1] > ZERO_ROWS_KEPT_VERSIONS  # rows at 0 it has not seen may be deleted since
+    ):
         return _counts_since(None, wanted)  # every wanted name read again
     known.update(dict.fromkeys(missing, 0))
     for name, count, _, _ in rows:
@@ -185,13 +195,22 @@ def _counts_since(cached: tuple | None, wanted: set[str]) -> tuple[tuple | None,
 
 def _version_take(cursor, documents_sql: str, params: list) -> int | None:
     """Set the row of all articles' count (`documents_sql`) and take the table's next version on it (locked to the
-    transaction's end: versions go in commit order); None when the table is not counted (no such row)."""
+    transaction's end: versions go in commit order); None when the table is not counted (no such row). The rows
+    that fell to 0 at the version ZERO_ROWS_KEPT_VERSIONS before it are deleted: every version is taken by one
+    writer that commits, so each such row is deleted by exactly one later writer, found by the version index."""
     cursor.execute(
         f"UPDATE {TABLE} SET documents = {documents_sql}, changed = changed + 1 WHERE name = %s RETURNING changed",  # noqa: S608
         [*params, ALL_ARTICLES],
     )
     row = cursor.fetchone()
-    return None if row is None else row[0]
+    if row is None:
+        return None
+    version = row[0]
+    cursor.execute(
+        f"DELETE FROM {TABLE} WHERE changed = %s AND documents = 0 AND name <> %s",  # noqa: S608
+        [version - ZERO_ROWS_KEPT_VERSIONS - 1, ALL_ARTICLES],
+    )
+    return version
 
 
 def _counts_read(names: set[str]) -> dict[str, int]:
@@ -350,8 +369,10 @@ def frequencies_counted(
 
 def frequencies_recount(options: ClusterOptions, embedder: Embedder | None) -> int:
     """Set the stored document frequencies to those of the articles in stories now, and each membership's counted
-    names to its article's; how many articles were counted. In the caller's story turn. Rows are set to 0, not
-    deleted: a worker's cached count of a name no article has any more then reads the 0 as changed."""
+    names to its article's; how many articles were counted. In the caller's story turn. Rows no article counts
+    any more are set to 0, not deleted: a worker's cached count of such a name then reads the 0 as changed (they
+    go ZERO_ROWS_KEPT_VERSIONS later, as every row at 0 does); rows at 0 older than that go now (rows from before
+    rows at 0 were deleted, say)."""
     counts, changed = frequencies_counted(options, embedder, lock=True)
     documents = counts.pop(ALL_ARTICLES)
     with connection.cursor() as cursor:
@@ -362,6 +383,10 @@ def frequencies_recount(options: ClusterOptions, embedder: Embedder | None) -> i
             cursor.execute(f"SELECT COALESCE(MAX(changed), 0) + 1 FROM {TABLE}")  # noqa: S608
             version = cursor.fetchone()[0]
             DocumentFrequency.objects.create(name=ALL_ARTICLES, documents=documents, changed=version)
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE documents = 0 AND changed < %s AND name <> %s",  # noqa: S608
+            [version - ZERO_ROWS_KEPT_VERSIONS, ALL_ARTICLES],
+        )
         cursor.execute(
             f"UPDATE {TABLE} SET documents = 0, changed = %s WHERE name <> %s AND documents > 0",  # noqa: S608
             [version, ALL_ARTICLES],

@@ -56,3 +56,12 @@ def test_docs_page_lists_every_operation_with_its_parameters(client):
     assert "<code>If-None-Match</code>" in page
     assert 'href="/api/schema"' in page
     assert "<script" not in page
+
+
+@pytest.mark.django_db
+def test_docs_page_shows_the_descriptions_code_spans_as_code_and_no_backticks(client):
+    page = client.get("/api/docs").content.decode()
+    assert "follow <code>next</code> until it is null" in page
+    assert "<code>elect*</code>" in page
+    assert "<code>&quot;quoted words&quot;</code>" in page
+    assert "`" not in page

@@ -17,6 +17,7 @@ from newsdesk.community.forms import EMAIL_TAKEN
 from newsdesk.community.models import Member
 from newsdesk.community.views import accounts as account_views
 from tests.community.conftest import PASSWORD, make_member
+from tests.emailed_links import press_the_button, scanner_opens
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -57,7 +58,7 @@ def test_sign_up_sends_a_link_that_activates_the_account_once(django_capture_on_
     assert mail.outbox[0].to == ["ada@example.org"]
     link = emailed_path(mail.outbox[0])
 
-    assert client.get(link).status_code == 302
+    assert client.post(link).status_code == 302
     user.refresh_from_db()
     assert user.is_active
     assert Member.objects.get(user=user).email_verified_at is not None
@@ -68,6 +69,43 @@ def test_sign_up_sends_a_link_that_activates_the_account_once(django_capture_on_
     signed_in = client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
     assert signed_in.status_code == 302
     assert "Ada L." in client.get("/").content.decode()
+
+
+def test_opening_the_sign_up_link_activates_nothing_until_its_button_is_pressed(django_capture_on_commit_callbacks):
+    # A mail scanner fetches (GET or HEAD) every link of a message before its reader sees it: that must not confirm
+    # the address, as for the takedown desk's link (tests/rights/test_takedown_pages.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/accounts/signup/", SIGNUP)
+    link = emailed_path(mail.outbox[0])
+    user = get_user_model().objects.get(username="ada")
+
+    scanner = scanner_opens(link)
+    user.refresh_from_db()
+    active_before_the_button = user.is_active
+
+    pressed = press_the_button(scanner, link)
+
+    assert (scanner.head.status_code, scanner.head.content) == (200, b"")
+    assert scanner.page.status_code == 200
+    assert f'<form method="post" action="{link}">' in scanner.page.content.decode()
+    assert "<strong>ada@example.org</strong> is your address" in scanner.page.content.decode()
+    assert "Confirm my address" in scanner.page.content.decode()
+    assert "press its button" in mail.outbox[0].body
+    assert scanner.forged.status_code == 403
+    assert active_before_the_button is False
+    assert (pressed.status_code, pressed["Location"]) == (302, "/accounts/login/")
+    user.refresh_from_db()
+    assert user.is_active
+    assert Member.objects.get(user=user).email_verified_at is not None
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_forged_sign_up_link_is_refused_with_a_clear_message(db, method):
+    make_member(username="grace", is_active=False)
+    response = getattr(Client(), method)("/accounts/verify/MQ/not-a-real-token/")
+
+    assert response.status_code == 400
+    assert VERIFY_LINK_INVALID in response.content.decode()
 
 
 @pytest.mark.parametrize(

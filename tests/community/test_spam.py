@@ -61,7 +61,7 @@ def test_at_most_two_links(article, reader, body, accepted):
     if accepted:
         assert services.comment_create(author=reader, target=article, body=body).pk
     else:
-        assert refused(author=reader, target=article, body=body) == spam.TOO_MANY_LINKS.format(limit=2)
+        assert refused(author=reader, target=article, body=body) == spam.TOO_MANY_LINKS.format(limit=2, s="s")
 
 
 def test_the_sixth_comment_in_ten_minutes_is_refused(article, reader):
@@ -120,5 +120,5 @@ def test_a_refused_post_through_the_page_keeps_the_text_and_says_why(article, re
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert spam.TOO_MANY_LINKS.format(limit=2) in page
+    assert spam.TOO_MANY_LINKS.format(limit=2, s="s") in page
     assert "Look: https://a.example https://b.example https://c.example</textarea>" in page

@@ -9,6 +9,7 @@ from django.test import Client
 from newsdesk.rights import forms, notify, scope, services
 from newsdesk.rights.models import TakedownRequest
 from newsdesk.rights.views import CONFIRM_LINK_INVALID
+from tests.emailed_links import press_the_button, scanner_opens
 from tests.factories import make_article, make_publisher
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_a_notice_is_received_and_the_requester_gets_a_confirmation_link_with_th
     assert re.search(r"http://\S+/rights/takedown/confirm/\S+", email.body)
     link = re.search(r"/rights/takedown/confirm/\S+", email.body).group(0)
 
-    confirmed = client.get(link)
+    confirmed = client.post(link)
 
     assert confirmed.status_code == 200
     notice.refresh_from_db()
@@ -114,7 +115,7 @@ def test_confirming_an_address_at_the_publishers_domain_verifies_the_notice(clie
     _post(client, requester_email="legal@news.daily.example")
     link = re.search(r"/rights/takedown/confirm/\S+", mail.outbox[0].body).group(0)
 
-    page = client.get(link).content.decode()
+    page = client.post(link).content.decode()
 
     notice = TakedownRequest.objects.get()
     assert notice.state == TakedownRequest.State.VERIFIED
@@ -122,8 +123,38 @@ def test_confirming_an_address_at_the_publishers_domain_verifies_the_notice(clie
     assert "removed within one cycle" in page
 
 
-def test_a_forged_confirmation_link_is_refused_with_a_clear_message(client):
-    response = client.get("/rights/takedown/confirm/not-a-real-token")
+def test_opening_the_confirmation_link_confirms_nothing_until_its_button_is_pressed(client):
+    # A mail scanner fetches (GET or HEAD) every link of a message before its reader sees it: that must not confirm
+    # the address, which at the publisher's domain verifies the notice.
+    make_publisher(homepage="https://daily.example/", contact_domain="daily.example")
+    _post(client, requester_email="legal@daily.example")
+    link = re.search(r"/rights/takedown/confirm/\S+", mail.outbox[0].body).group(0)
+    notice = TakedownRequest.objects.get()
+
+    scanner = scanner_opens(link)
+    notice.refresh_from_db()
+    unconfirmed = notice.email_confirmed_at
+
+    pressed = press_the_button(scanner, link)
+    again = scanner.client.get(link)
+
+    assert (scanner.head.status_code, scanner.head.content) == (200, b"")
+    assert scanner.page.status_code == 200
+    assert f'<form method="post" action="{link}">' in scanner.page.content.decode()
+    assert "Confirm my address" in scanner.page.content.decode()
+    assert scanner.forged.status_code == 403
+    assert unconfirmed is None
+    assert pressed.status_code == 200
+    assert "removed within one cycle" in pressed.content.decode()
+    notice.refresh_from_db()
+    assert notice.email_confirmed_at is not None
+    assert notice.state == TakedownRequest.State.VERIFIED
+    assert "removed within one cycle" in again.content.decode()  # the old link, opened again, says it is done
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_forged_confirmation_link_is_refused_with_a_clear_message(client, method):
+    response = getattr(client, method)("/rights/takedown/confirm/not-a-real-token")
 
     assert response.status_code == 400
     assert CONFIRM_LINK_INVALID in response.content.decode()

@@ -94,10 +94,10 @@ CHANGES = {
     "feed moved": lambda p, c, f, a: Feed.objects.filter(pk=f.pk).update(url="https://renamed.example/new.xml"),
 }
 
-# Where a change is not part of what a surface shows (RSS and Atom carry no image; an item's <source> names its
-# feed, not the homepage; only RSS names the feed; pages show no feed; the publisher page its homepage).
+# Where a change is not part of what a surface shows (an item's <source> names its feed, not the homepage; only RSS
+# names the feed; pages show no feed; the publisher page its homepage). A stored image shows everywhere: RSS and Atom
+# items carry it as an enclosure.
 UNSHOWN = {
-    "stored image": {"/feeds/rss.xml", "/feeds/atom.xml"},
     "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/", CATEGORY_PAGE, SEARCH_PAGE},
     "feed moved": {
         "/feeds/atom.xml",

@@ -41,7 +41,14 @@ CSRF_EXEMPT = {
         READ_ONLY_API,
     ),
 }
-SAMPLE_BY_CONVERTER = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": str(uuid.UUID(int=1))}
+SAMPLE_BY_CONVERTER = {
+    "int": "1",
+    "zero_led_id": "01",
+    "str": "x",
+    "slug": "x",
+    "path": "x/y",
+    "uuid": str(uuid.UUID(int=1)),
+}
 _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 _REGEX_ALTERNATIVES = re.compile(r"\(\?P<\w+>([\w-]+)(?:\|[\w|-]+)?\)")
 _REGEX_ANY = re.compile(r"\(\?P<\w+>[^)]*\)")
@@ -177,7 +184,7 @@ def test_a_comment_with_too_many_links_says_so_and_keeps_the_text(client, settin
 
     page = page_of(response)
     assert response.status_code == 400
-    assert "A comment may carry at most 2 link(s)." in page
+    assert "A comment may carry at most 2 links." in page
     assert body in page
 
 

@@ -215,6 +215,9 @@ def test_unknown_pages_get_the_friendly_404(client, path):
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert "Traceback" not in response.content.decode()
+    # An article removed (a takedown) answers 410 saying so: a 404 does not guess that it was.
+    assert "the link may be mistyped" in response.content.decode()
+    assert "removed" not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -55,7 +55,7 @@ def test_a_home_card_names_its_leads_publisher_with_the_wire_credit(client, stor
 
     assert _credits(html) == [("/publisher/courier-kvx/", "Courier Kvx")]
     card = re.search(r'<li class="story-card".*?</li>', html, re.S).group()
-    assert '<span class="badge wire">With AFP</span>' in card
+    assert '<span class="badge wire" lang="en">With AFP</span>' in card
 
 
 def test_a_card_in_french_names_the_french_reports_publisher(client, story):

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from newsdesk.reader.cluster import clustering_features, document_names
+from newsdesk.reader.cluster import StoryClusterer, clustering_features, document_names
 from newsdesk.stories import frequencies
 from newsdesk.stories.frequencies import ALL_ARTICLES, frequencies_counted
 from newsdesk.stories.models import (
@@ -219,9 +219,10 @@ class _Worker(threading.Thread):
         self.join(timeout=30)
 
 
-def _cache_refreshed() -> tuple[int, dict[str, int]]:
-    """In a worker's thread: its cached counts brought up to now, as its next turn starts with them."""
-    _, documents, known = frequencies._counts_since(frequencies._cache.state, set())
+def _cache_refreshed(wanted: set[str] = frozenset()) -> tuple[int, dict[str, int]]:
+    """In a worker's thread: its cached counts brought up to now, as its next turn starts with them (reading the
+    `wanted` names it has not cached)."""
+    _, documents, known = frequencies._counts_since(frequencies._cache.state, set(wanted))
     return documents, dict(known)
 
 
@@ -255,6 +256,42 @@ def test_a_worker_s_cached_counts_follow_other_workers_turns_and_removals(monkey
     counts, changed = frequencies_counted(CLUSTER_OPTIONS, None)
     assert live == +counts
     assert changed == {}
+
+
+def _turn_reading(names: set[str]) -> None:
+    """A story turn that weighs `names` (what this thread caches when it commits)."""
+    with transaction.atomic():
+        frequencies.SeededFrequencies(StoryClusterer(CLUSTER_OPTIONS), None).seed(names)
+
+
+def test_a_cache_behind_the_deletion_of_rows_at_0_reads_their_names_again(monkeypatch):
+    # A row at 0 goes ZERO_ROWS_KEPT_VERSIONS versions after it fell to 0: a cache that never saw it fall is further
+    # behind than that, and is dropped; refreshed from the rows changed since, it would keep the old count.
+    monkeypatch.setattr("newsdesk.common.database._SQLITE_WRITES", contextlib.nullcontext())
+    monkeypatch.setattr(frequencies, "ZERO_ROWS_KEPT_VERSIONS", 2)
+    now = timezone.now()
+    publisher = make_publisher(name="Outlet")
+    reports = [
+        make_article(publisher, title=f"Floods hit Mitchellfurt ({n})", body_text=f"{TEXT} {extra}", published_at=now)
+        for n, extra in enumerate(("Quarrystone levee held.", "Ombrevale pumps ran."))
+    ]
+    worker = _Worker()
+    try:
+        worker.do(lambda: articles_stories_update(articles=reports))
+        worker.do(lambda: _turn_reading({"levee", "pumps"}))  # its cache: "levee" at 1
+        assert worker.do(lambda: frequencies._cache.state[1]) == {"levee": 1, "pumps": 1}
+        type(reports[0]).objects.filter(pk=reports[0].pk).delete()  # "levee" falls to 0
+        for _ in range(3):  # three more writers: the third deletes the rows that fell to 0 three versions before
+            frequencies.frequencies_increment(Counter({ALL_ARTICLES: 0}))
+
+        documents, known = worker.do(lambda: _cache_refreshed({"levee", "pumps"}))
+
+        assert not DocumentFrequency.objects.filter(name="levee").exists()
+        assert DocumentFrequency.objects.get(name="pumps").documents == 1
+        assert documents == 1
+        assert (known["levee"], known["pumps"]) == (0, 1)
+    finally:
+        worker.stop()
 
 
 def test_a_turn_rolled_back_leaves_its_thread_nothing_cached(monkeypatch):

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from newsdesk.articles.models import Article
+from newsdesk.stories import frequencies
 from newsdesk.stories.frequencies import ALL_ARTICLES, frequencies_counted
 from newsdesk.stories.models import DocumentFrequency, StoryMembership
 from newsdesk.stories.services import CLUSTER_OPTIONS, articles_stories_revise, articles_stories_update
@@ -154,4 +155,48 @@ def test_one_deletion_of_many_articles_takes_their_names_back_together(world, dj
     # The row of all articles once for the twelve, then one statement per amount a name is taken back by.
     assert f"documents - {len(removed)} ELSE 0" in writes[0]
     assert len(writes) < len(removed)
+    assert live_counts() == recounted()
+
+
+def test_a_row_at_0_is_deleted_by_the_writer_a_set_number_of_versions_later(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(frequencies, "ZERO_ROWS_KEPT_VERSIONS", 2)
+    articles = _assigned(world, 6)
+    with django_capture_on_commit_callbacks(execute=True):
+        articles[2].delete()
+    fallen = dict(DocumentFrequency.objects.filter(documents=0).values_list("name", "changed"))
+    assert fallen  # names of that article alone
+    (version,) = set(fallen.values())
+
+    kept = []
+    for _ in range(3):  # the writers after it: the third takes version + 3
+        kept.append(DocumentFrequency.objects.filter(name__in=fallen).count())
+        frequencies.frequencies_increment(Counter({ALL_ARTICLES: 0}))
+
+    assert kept == [len(fallen)] * 3
+    assert DocumentFrequency.objects.get(name=ALL_ARTICLES).changed == version + 3
+    assert not DocumentFrequency.objects.filter(name__in=fallen).exists()
+    assert live_counts() == recounted()
+
+
+def test_the_recount_deletes_rows_at_0_older_than_the_versions_kept(world, monkeypatch):
+    monkeypatch.setattr(frequencies, "ZERO_ROWS_KEPT_VERSIONS", 2)
+    _assigned(world, 6)
+    for _ in range(8):
+        frequencies.frequencies_increment(Counter({ALL_ARTICLES: 0}))
+    top = DocumentFrequency.objects.get(name=ALL_ARTICLES).changed
+    # A row at 0 from before rows at 0 were deleted (at a version no writer deletes at any more), and one that fell
+    # to 0 at the last version.
+    DocumentFrequency.objects.bulk_create(
+        [
+            DocumentFrequency(name="stalename", documents=0, changed=top - 6),
+            DocumentFrequency(name="recentname", documents=0, changed=top),
+        ]
+    )
+
+    frequencies.frequencies_recount(CLUSTER_OPTIONS, None)  # at top + 1: rows at 0 before top - 1 go
+
+    assert not DocumentFrequency.objects.filter(name="stalename").exists()
+    assert DocumentFrequency.objects.filter(name="recentname").exists()
     assert live_counts() == recounted()

@@ -12,12 +12,15 @@ from django.urls import reverse
 from newsdesk.api.stories import ERROR_STORY_GONE
 from newsdesk.common.content_version import content_version
 from newsdesk.common.signals import target_replaced
+from newsdesk.community.models import Comment
+from newsdesk.community.spam import form_started_token
 from newsdesk.reader.cluster.refine import Move
 from newsdesk.sources.models import Publisher
 from newsdesk.stories.closing import story_moves_apply
 from newsdesk.stories.models import Story, StoryRedirect
 from newsdesk.stories.rebuild import stories_rebuild
 from newsdesk.stories.redirects import STORY_GONE, story_gone, story_redirect_target
+from tests.community.conftest import make_member
 from tests.factories import make_article, make_publisher
 from tests.stories.rows import make_story
 from tests.stories.test_story_closing import (
@@ -232,3 +235,26 @@ def test_a_rebuild_clears_the_redirects_of_the_stories_it_forgets():
     assert not Story.objects.filter(pk__in=[*apart, survivor.pk]).exists()
     assert not StoryRedirect.objects.filter(old_id__in=apart).exists()
     assert Client().get(f"/stories/{gone}/").status_code == 404
+
+
+def test_a_merged_away_story_s_comment_form_leads_to_the_story_it_became_and_a_post_lands_there(settings):
+    settings.COMMUNITY_MIN_COMPOSE_SECONDS = 0
+    a, b, _ = three_stories()
+    replaced(a, b)
+    reader = Client()
+    reader.force_login(make_member(trusted=True))
+    old_form = reverse("community:comment_post", args=["stories.story", a.pk])
+
+    opened = reader.get(old_form + "?reply_to=3")
+    posted = reader.post(old_form, {"body": "Still following this.", "started": form_started_token(), "website": ""})
+
+    new_form = reverse("community:comment_post", args=["stories.story", b.pk])
+    assert (opened.status_code, opened["Location"]) == (301, new_form + "?reply_to=3")
+    assert reader.get(opened["Location"]).status_code == 200
+    comment = Comment.objects.get()
+    assert comment.target == b
+    assert (posted.status_code, posted["Location"]) == (302, f"{b.get_absolute_url()}#comment-{comment.pk}")
+    # A story never merged anywhere has no form to lead to.
+    unknown = reverse("community:comment_post", args=["stories.story", b.pk + 1000])
+    assert reader.get(unknown).status_code == 404
+    assert reader.post(unknown, {"body": "Anyone?", "started": form_started_token()}).status_code == 404

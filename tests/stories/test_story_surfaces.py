@@ -203,9 +203,11 @@ def test_home_sections_show_each_wire_text_once(client, wire_story):
     html = client.get("/").content.decode()
 
     sections = html.split('class="section"', 1)[1]
-    assert wire_story["primary"].get_absolute_url() in sections
     for copy in wire_story["copies"]:
         assert copy.get_absolute_url() not in sections
+    # One report a story: its newest (the German one) stands for it, the primary is on the story's card and page.
+    assert wire_story["german"].get_absolute_url() in sections
+    assert wire_story["primary"].get_absolute_url() not in sections
 
 
 def test_home_pages_through_stories_with_a_more_link(client):
@@ -237,17 +239,19 @@ def test_home_language_filter_keeps_stories_covered_in_that_language(client, wir
     assert wire_story["story"].get_absolute_url() not in french
 
 
-def test_home_in_a_language_names_it_and_a_code_no_language_has_is_shown_as_given(client, wire_story):
+def test_home_in_a_language_names_it_and_a_language_with_no_name_known_is_shown_as_given(client, wire_story):
     # A reader reads "Top stories in German", not a code, and the name the language menu and the badges give it
-    # (its own, marked with its lang); a well-formed code of no language known stays a code.
+    # (its own, marked with its lang); a language neither Django nor CLDR names (Central Bikol) stays a code, and a
+    # code that names no language at all is refused (tests/site/test_language_codes.py).
     german = client.get("/?lang=de").content.decode()
     assert 'Top stories <span class="muted-heading">in German (<span lang="de">Deutsch</span>)</span>' in german
     english = client.get("/?lang=en").content.decode()
     assert 'Top stories <span class="muted-heading">in English</span>' in english  # its own name is its English one
-    unknown = client.get("/?lang=zz")
-    assert unknown.status_code == 200
-    assert "No stories covered in zz yet." in unknown.content.decode()
-    assert "No stories covered in zz yet." in client.get("/?lang=zz-Latn").content.decode()
+    unnamed = client.get("/?lang=bcl")
+    assert unnamed.status_code == 200
+    assert "No stories covered in bcl yet." in unnamed.content.decode()
+    assert "No stories covered in bcl yet." in client.get("/?lang=bcl-Latn").content.decode()
+    assert client.get("/?lang=zz").status_code == 400
 
 
 def test_home_in_a_language_no_story_is_covered_in_says_so_and_leads_back(client, wire_story):

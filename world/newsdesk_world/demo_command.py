@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.articles.models import Article
 from newsdesk.common.arguments import duration, port, port_or_zero
-from newsdesk.ingest.demo import admin_ensure, demo_ingest
+from newsdesk.ingest.demo import admin_ensure, admin_password_shown, demo_ingest
 from newsdesk.ingest.progress import refresh_progress
 from newsdesk.site.serving import check_port_free, serve_site
 from newsdesk.sources.models import Feed, Publisher
@@ -74,8 +74,7 @@ class Command(BaseCommand):
                 f"database holds {Article.objects.count()} articles from {Publisher.objects.count()} publishers"
             )
             login = admin_ensure()
-            shown = login.password or "(from NEWSDESK_ADMIN_PASSWORD)"
-            self.stdout.write(self.style.SUCCESS(f"admin login: {login.username} / {shown}"))
+            self.stdout.write(self.style.SUCCESS(f"admin login: {login.username} / {admin_password_shown(login)}"))
             self.stdout.write("the first sign-in sets up two-factor codes (any TOTP authenticator app)")
             if options["no_serve"]:
                 return

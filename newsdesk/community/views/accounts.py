@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 
 from newsdesk.common.site_url import site_url_for
 from newsdesk.community import two_factor
-from newsdesk.community.accounts import VERIFY_LINK_INVALID, account_signup, account_verify
+from newsdesk.community.accounts import VERIFY_LINK_INVALID, account_of_link, account_signup, account_verify
 from newsdesk.community.forms import NOT_CONFIRMED_HINT, CodeForm, SignInForm, SignUpForm
 
 PENDING_USER = "newsdesk_2fa_user"
@@ -56,17 +56,26 @@ class SignUpView(View):
 
 
 class VerifyEmailView(View):
+    """The link we emailed. Opening it (GET, and so HEAD) shows a button and changes nothing: mail scanners fetch the
+    links of a message before its reader does. The button's POST (with its CSRF token) activates the account, as the
+    takedown desk's confirmation link does (rights.views.TakedownConfirmView, the same site/confirm_link.html)."""
+
     def get(self, request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-        user = account_verify(uidb64=uidb64, token=token)
-        if user is None:
-            return render(
-                request,
-                "accounts/message.html",
-                {"title": "Link not valid", "message": VERIFY_LINK_INVALID},
-                status=400,
-            )
+        account = account_of_link(uidb64=uidb64, token=token)
+        if account is None:
+            return _verify_link_invalid(request)
+        return render(request, "accounts/verify_confirm.html", {"account": account})
+
+    def post(self, request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+        if account_verify(uidb64=uidb64, token=token) is None:
+            return _verify_link_invalid(request)
         messages.success(request, VERIFIED)
         return redirect("accounts:login")
+
+
+def _verify_link_invalid(request: HttpRequest) -> HttpResponse:
+    context = {"title": "Link not valid", "message": VERIFY_LINK_INVALID}
+    return render(request, "accounts/message.html", context, status=400)
 
 
 class SignInView(auth_views.LoginView):

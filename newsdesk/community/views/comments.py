@@ -3,15 +3,18 @@ and everything typed, so nothing is lost."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views import View
 
+from newsdesk.common.url_patterns import moved_permanently
 from newsdesk.community import services, spam
 from newsdesk.community.forms import NO_SUCH_PARENT, CommentEditForm, CommentForm, CommentReportForm
 from newsdesk.community.models import Comment
-from newsdesk.community.targets import UnknownTarget, target_get, target_gone, target_type
+from newsdesk.community.targets import UnknownTarget, target_get, target_gone, target_successor, target_type
 
 POSTED = "Your comment is posted."
 POSTED_PENDING = "Thanks! Your comment will appear once a moderator has approved it (only you see it until then)."
@@ -34,6 +37,18 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _successor_of(label: str, pk: int) -> models.Model | None:
+    """The target that took gone target `label` `pk`'s place (a story merged into another: its comments moved
+    there, as its page and comments feed lead), else None."""
+    successor = target_successor(label=label, pk=pk)
+    if successor is None:
+        return None
+    try:
+        return target_get(label=label, pk=successor)
+    except UnknownTarget:
+        return None
+
+
 class CommentPostView(LoginRequiredMixin, View):
     template_name = "community/comment_form.html"
 
@@ -41,6 +56,9 @@ class CommentPostView(LoginRequiredMixin, View):
         try:
             target = target_get(label=label, pk=pk)
         except UnknownTarget:
+            if (successor := _successor_of(label, pk)) is not None:
+                # The form of the story it became (query kept: `reply_to` names a comment that moved with the rest).
+                return moved_permanently(request, reverse("community:comment_post", args=[label, successor.pk]))
             return _no_target(request, label, pk)
         form = CommentForm(initial={"started": spam.form_started_token(), "parent": request.GET.get("reply_to")})
         return _private(render(request, self.template_name, {"form": form, "target": target, "label": label}))
@@ -49,7 +67,11 @@ class CommentPostView(LoginRequiredMixin, View):
         try:
             target = target_get(label=label, pk=pk)
         except UnknownTarget:
-            return _no_target(request, label, pk)
+            # A form opened before its story was merged away: the comment goes to the story it became, where the
+            # earlier comments are (a redirect would drop what was typed).
+            target = _successor_of(label, pk)
+            if target is None:
+                return _no_target(request, label, pk)
         form = CommentForm(request.POST)
         if form.is_valid():
             parent = None

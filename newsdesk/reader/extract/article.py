@@ -61,6 +61,11 @@ _HTML_PARSER.set_element_class_lookup(
 )
 # Counted inside libxml2: iterating would build a Python proxy (and an lxml.html class lookup) per element.
 _COUNT_ELEMENTS = etree.XPath("count(//*)")
+# What htmldate needs to find any date (see _may_hold_a_date): a year it accepts (1990-2039) written in ASCII digits,
+# or a day, month and two-digit year ("05.04.15", "5/4/15", "05-04-15"), the one form it reads without a full year.
+_YEAR_STEMS = ("201", "202", "200", "199", "203")  # the likeliest first: a dated page stops at its first year
+_SHORT_YEAR_DATE = re.compile(r"[0-9][./-][0-9][0-9]?[./-][0-9][0-9]")
+_DIGIT_REFERENCES = ("&#4", "&#5", "&#x3", "&#X3")  # "&#50;" is a "2" once parsed
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ def extract_article(
         document = lxml.html.document_fromstring(text, parser=_HTML_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(NOT_HTML, str(error)) from None
+    may_hold_a_date = _may_hold_a_date(text, url)  # a dated page answers at its first year: microseconds
     del text
     elements = int(_COUNT_ELEMENTS(document))
     if elements > options.max_elements:
@@ -132,7 +138,7 @@ def extract_article(
         image_url = ""
     base_url = meta.canonical_url or url
     published, published_is_date = meta.published, meta.published_is_date
-    if published is None:
+    if published is None and may_hold_a_date:
         # Read before the candidates prune the page in place (htmldate needs the whole page; pruning a copy instead
         # cost a deep copy of the tree on every page without a declared date).
         budget.check("dates")
@@ -250,6 +256,20 @@ def _byline_from_text(body_text: str) -> str:
         if match:
             return clean_byline(match.group(1))
     return ""
+
+
+def _may_hold_a_date(page: str, url: str) -> bool:
+    """Whether htmldate could find a date on this page at all, read from the page's text before it is parsed.
+
+    Every date htmldate takes is written with digits: a year it accepts (1990-2039, in a URL, a meta tag, JSON, the
+    text or an attribute), or a day, month and two-digit year. A page whose text is ASCII (no other script's digits,
+    which its patterns would also read) and holds neither, nor a digit written as a character reference, holds no
+    date it could find; there it copied, serialized and searched the whole page for nothing (4 ms on a 180 KB page of
+    links). Only a page that passes no test is searched to its end: a dated page stops at its first year, and a
+    page that is not ASCII is not searched at all."""
+    if not page.isascii() or any(stem in url or stem in page for stem in _YEAR_STEMS):
+        return True
+    return any(ref in page for ref in _DIGIT_REFERENCES) or _SHORT_YEAR_DATE.search(page) is not None
 
 
 def _htmldate(document: etree._Element, url: str) -> datetime | None:

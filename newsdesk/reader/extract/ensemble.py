@@ -9,9 +9,10 @@ opening with a heading or with the page's own description, a paragraph that is a
 block, a short line repeated down the body, the publisher's own text disagreeing): two of them, or alone a heading or
 one block (`worth_a_second_opinion`);
 when the two agree closely trafilatura's body is taken as it is, and only when they disagree is the tie broken with
-more candidates (trafilatura favor_precision, the JSON-LD and feed bodies). The thresholds, the signs of doubt and
-which extra sources vote were chosen by k-fold cross-validation on the dev set (`eval/extraction_eval.py --cv 5`,
-figures in docs/benchmarks.md).
+more candidates (trafilatura favor_precision, the JSON-LD and feed bodies); not when readability's body holds all of
+trafilatura's or none of it (the stricter runs could only confirm trafilatura) or only a fragment of it (the vote
+would favour the shortest run). The thresholds, the signs of doubt and which extra sources vote were chosen by k-fold
+cross-validation on the dev set (`eval/extraction_eval.py --cv 5`, figures in docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class EnsembleParams:
     # At least this share of trafilatura's 4-grams inside readability's text (or none at all): no tie-break
     # (see choose_body); above 1 the tie-break always runs on disagreement.
     contained_share: float = 0.97
+    # Less than this share of trafilatura's 4-grams inside readability's text: readability took a fragment (a panel,
+    # a caption, a box), and no tie-break either (see choose_body); 0: the tie-break runs however little is shared.
+    # Not chosen by cross-validation (no dev tie-break had readability holding under half of trafilatura's): set from
+    # the tie-breaks of the five sets in docs/benchmarks.md, where the only one under a quarter lost F1.
+    fragment_share: float = 0.25
     # The publisher's own full text (JSON-LD articleBody, the feed's content) at least this close to trafilatura's:
     # trafilatura's is kept without readability's opinion (above 1: readability always asked).
     outside_agree: float = 0.95
@@ -152,6 +158,16 @@ def choose_body(
             # trafilatura's own does, so the vote could only keep trafilatura: it is not asked for.
             how = f"{inside:.0%} of it inside {READABILITY}'s" if shared else f"nothing shared with {READABILITY}"
             reasons.append(f"{TRAFILATURA}: kept, {how} ({agreement:.2f}): a tie-break could only confirm it")
+            return BodyChoice(main, tuple(reasons))
+        if not outside and inside < params.fragment_share:
+            # Readability holds a small part of trafilatura's text: a fragment of the page, not another reading of
+            # the article. Against a fragment the vote favours whichever trafilatura run is shortest, whatever it
+            # left out (Mozilla's product page: the precision run dropped two of its panels, 0.835 -> 0.736 F1),
+            # so it is no evidence; the tie-breaks that fixed a body gave readability at least half of it.
+            reasons.append(
+                f"{TRAFILATURA}: kept, {inside:.0%} of it inside {READABILITY}'s, a fragment ({agreement:.2f}): "
+                "no tie-break"
+            )
             return BodyChoice(main, tuple(reasons))
         reasons.append(f"{TRAFILATURA} and {READABILITY} disagree ({agreement:.2f}): tie-break")
     pool += [c for c in tie_breakers() if _usable(c, params, reasons)]

@@ -9,6 +9,7 @@ from newsdesk.site.pagination import paginate
 from newsdesk.site.syndication import STORIES, feed_links
 from newsdesk.stories.selectors import (
     REPEAT_FLAG,
+    STORY_OF,
     story_card_keys,
     story_language_leads,
     story_top,
@@ -19,7 +20,7 @@ STORIES_PER_PAGE = 20
 
 class HomePageView(View):
     """Top stories ranked by coverage and freshness, one card each, with "more" pages; below them on the first
-    page the newest articles of each section, every wire text once."""
+    page the newest articles of each section, every wire text and every story once in a section."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         language = language_asked(request)
@@ -28,9 +29,10 @@ class HomePageView(View):
         page = paginate(request, story_top(language=language).keys, STORIES_PER_PAGE)
         # One read of the categories for the sections and the navigation (the context processor's would be another).
         categories = list(category_list())
-        # Every wire text once: copies of a text whose primary is shown elsewhere are left out of the sections.
+        # Every wire text once (copies of a text whose primary is shown elsewhere are left out of the sections), and
+        # every story once in a section: its newest report stands for it (its card and page hold the rest).
         first = page.number == 1 and not language
-        sections = article_sections(categories=categories, hidden=REPEAT_FLAG) if first else []
+        sections = article_sections(categories=categories, hidden=REPEAT_FLAG, one_per=STORY_OF) if first else []
         card_keys = story_card_keys([rank_key[2] for rank_key in page.object_list])
         # A reader who asked for a language sees each story as its report in that language tells it.
         led_in = {key.id: key.lead_article__language for key in card_keys}

@@ -11,7 +11,13 @@ from newsdesk.stories.selectors.article_pages import (
     syndication_copy_keys,
 )
 from newsdesk.stories.selectors.ranking import stories_by_id, story_rank, story_rank_key, story_top, story_top_after
-from newsdesk.stories.selectors.repeats import REPEAT_FLAG, SHOWN_REPEAT, without_repeats, without_shown_repeats
+from newsdesk.stories.selectors.repeats import (
+    REPEAT_FLAG,
+    SHOWN_REPEAT,
+    STORY_OF,
+    without_repeats,
+    without_shown_repeats,
+)
 from newsdesk.stories.selectors.story_pages import (
     MAX_ID,
     story_card_keys,
@@ -28,6 +34,7 @@ __all__ = [
     "MAX_ID",
     "REPEAT_FLAG",
     "SHOWN_REPEAT",
+    "STORY_OF",
     "article_page_get",
     "article_page_key",
     "article_syndication",

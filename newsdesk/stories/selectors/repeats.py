@@ -1,4 +1,5 @@
-"""Wire copies left out of article lists, so that each wire text shows once; the groups of copies."""
+"""Repeats left out of article lists: wire copies, so that each wire text shows once (the groups of copies), and
+a story's other reports where a list shows one article a story."""
 
 from django.db.models import Q, QuerySet
 
@@ -14,6 +15,10 @@ def without_repeats(articles: QuerySet[Article]) -> QuerySet[Article]:
 # The lookup that says an article is a wire copy shown elsewhere (its group's primary is shown): article_sections
 # reads it with the keys and leaves such articles out.
 REPEAT_FLAG = "signature__is_repeat"
+
+# The lookup that groups an article with the other reports of its story: the home page's sections read it with the
+# keys and keep each story's newest report alone, so one busy story cannot fill a section with its headlines.
+STORY_OF = "story_membership__story_id"
 
 
 # A wire copy whose group's primary some surface shows (its publisher active, not blocked). The article API and search

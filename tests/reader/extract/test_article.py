@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 
 from newsdesk.reader.extract import ExtractionError, ExtractOptions, extract_article, xpaths
+from newsdesk.reader.extract import article as article_module
 from newsdesk.reader.extract.candidates import lowered_words
 from newsdesk.reader.extract.errors import EMPTY_DOCUMENT, NOT_HTML, OUT_OF_TIME, PAGE_TOO_LARGE, TOO_MANY_ELEMENTS
 from newsdesk.reader.extract.metadata.bylines import clean_byline, strip_outlet
@@ -422,3 +423,36 @@ def test_extract_article_drops_the_outlet_from_the_byline():
         f"<body><p>{'Text of the article. ' * 40}</p></body></html>"
     )
     assert extract_article(page.encode(), url="https://edition.cnn.com/a").byline == "Dana A. Ford and Tom Watkins"
+
+
+_UNDATED_BODY = " ".join(["The council met on a quiet evening and voted on the new plan for the river path."] * 12)
+
+
+def _undated_page(extra: str = "") -> str:
+    """An ASCII page that declares no date and, but for `extra`, holds no year anywhere."""
+    return (
+        "<html><head><title>The river path</title></head><body><article><h1>The river path</h1>"
+        f"{extra}<p>{_UNDATED_BODY}</p><p>{_UNDATED_BODY}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "url"),
+    [
+        ('<p class="meta">Posted 05.04.15 by staff</p>', "https://news.example/river-path"),  # a two-digit year only
+        ('<span class="date">05-04-15</span>', "https://news.example/river-path"),
+        ("", "https://news.example/2015/04/05/river-path"),  # a year in the URL only
+    ],
+)
+def test_htmldate_still_reads_a_page_whose_only_date_has_no_full_year_or_is_in_its_url(extra, url):
+    article = extract_article(_undated_page(extra), url=url)
+    assert article.published is not None
+    assert article.published.date().isoformat() == "2015-04-05"
+    assert article.published_is_date
+
+
+def test_htmldate_is_asked_only_where_a_date_it_could_read_is_written():
+    assert not article_module._may_hold_a_date(_undated_page(), "https://news.example/river-path")
+    assert extract_article(_undated_page(), url="https://news.example/river-path").published is None
+    for extra in ("&#50;&#48;&#49;&#53;-04-05", "\u0662\u0660\u0661\u0665", "Copyright 1998", "Posted 5-4-15"):
+        assert article_module._may_hold_a_date(_undated_page(extra), "https://news.example/river-path"), extra

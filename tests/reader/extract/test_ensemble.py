@@ -161,6 +161,38 @@ def test_no_tie_break_when_readability_holds_all_of_trafilatura_or_none_of_it():
         assert "could only confirm it" in choice.reasons[-1]
 
 
+def _sentences(first: int, last: int) -> str:
+    return " ".join(ARTICLE.split(". ")[first:last])
+
+
+def test_no_tie_break_against_a_fragment_of_trafilaturas_body_but_one_against_a_larger_part():
+    """Against a fragment every trafilatura run that keeps it agrees with it, the shortest most: the vote would pick
+    the precision run for being short, not for being right."""
+    main = _candidate(TRAFILATURA, ARTICLE + " " + RAIL)
+    fragment = _sentences(0, 3)  # under a quarter of trafilatura's text
+
+    def tie_breakers(asked):
+        return lambda: asked.append(1) or [_candidate(TRAFILATURA_PRECISION, ARTICLE)]
+
+    asked: list[int] = []
+    kept = choose_body([main, _candidate(READABILITY, fragment)], tie_breakers=tie_breakers(asked))
+    assert kept.source == TRAFILATURA
+    assert asked == []
+    assert "a fragment" in kept.reasons[-1]
+    assert "no tie-break" in kept.reasons[-1]
+    unbounded = choose_body(
+        [main, _candidate(READABILITY, fragment)],
+        tie_breakers=tie_breakers([]),
+        params=EnsembleParams(fragment_share=0),
+    )
+    assert unbounded.source == TRAFILATURA_PRECISION  # what the bound spares: the shorter run wins against it
+    asked = []
+    larger = choose_body([main, _candidate(READABILITY, _sentences(0, 6))], tie_breakers=tie_breakers(asked))
+    assert asked == [1]
+    assert "tie-break" in larger.reasons[0]
+    assert larger.source == TRAFILATURA_PRECISION
+
+
 def test_the_tie_break_still_runs_when_asked_to_or_when_an_outside_source_votes():
     readable = ARTICLE + " " + RAIL
     always = choose_body(

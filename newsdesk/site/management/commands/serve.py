@@ -21,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=count_between(1, 64), default=4, help="request threads per process (default 4)"
         )
+        parser.add_argument(
+            "--allow-unmigrated",
+            action="store_true",
+            help="start even on a database never migrated (its pages answer 503 until `newsdesk migrate` runs); "
+            "without it serve refuses in one line, exit 2",
+        )
 
     def handle(self, *args, **options):
         serve_site(
@@ -29,4 +35,5 @@ class Command(BaseCommand):
             workers=options["workers"],
             threads=options["threads"],
             stdout=self.stdout,
+            allow_unmigrated=options["allow_unmigrated"],
         )
