@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from newsdesk.articles.search import SearchFilter
 from newsdesk.articles.selectors import ArticleFilter, category_get
-from newsdesk.reader.languages import names_a_language, shortest_language_code
+from newsdesk.reader.languages import canonical_language_code, names_a_language
 from newsdesk.sources.selectors import publisher_get
 
 MAX_SLUG_CHARS = 100
@@ -53,7 +53,7 @@ def language_param(raw: str | None) -> str:
         raise FilterError(ERROR_BAD_LANG)
     if any(not (part.isascii() and part.isalnum() and 1 <= len(part) <= 8) for part in parts[1:]):
         raise FilterError(ERROR_BAD_LANG)
-    primary = shortest_language_code(primary)  # "eng" is "en", as articles store it
+    primary = canonical_language_code(primary)  # "eng" is "en" and "iw" is "he", as articles store them
     if not names_a_language(primary):
         raise FilterError(ERROR_NO_LANGUAGE)
     return primary

@@ -12,9 +12,10 @@ _CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 
 
 def normalise_language(code: str) -> str:
-    """'en-US' / 'fr_FR' / 'DE' -> 'en' / 'fr' / 'de'; anything unparseable -> ""."""
+    """'en-US' / 'fr_FR' / 'DE' -> 'en' / 'fr' / 'de', in BCP 47's canonical form ('eng' / 'fre' -> 'en' / 'fr',
+    the withdrawn 'iw' -> 'he'); anything unparseable -> ""."""
     match = _CODE.match((code or "").strip().split(",")[0].strip())
-    return match.group(1).lower() if match else ""
+    return canonical_language_code(match.group(1).lower()) if match else ""
 
 
 def normalise_languages(codes: Iterable[str]) -> list[str]:
@@ -27,8 +28,8 @@ def normalise_languages(codes: Iterable[str]) -> list[str]:
 
 
 # Registered in BCP 47 (IANA's registry) but withdrawn from ISO 639-1, so absent from ISO 639-3's tables: pages still
-# declare them (`<html lang="iw">`), and they are stored as declared.
-_WITHDRAWN_CODES = frozenset({"in", "iw", "ji", "jw", "mo"})
+# declare them (`<html lang="iw">`). Each is stored as the registry's Preferred-Value, so one language is one value.
+_WITHDRAWN_CODES = {"in": "id", "iw": "he", "ji": "yi", "jw": "jv", "mo": "ro"}
 
 
 def names_a_language(code: str) -> bool:
@@ -39,11 +40,14 @@ def names_a_language(code: str) -> bool:
     return code in _WITHDRAWN_CODES or code in _language_codes()[0]
 
 
-def shortest_language_code(code: str) -> str:
-    """The 2-letter code of the language a 3-letter ISO 639-2 or 639-3 code names, when it has one ("eng" -> "en",
-    "fra" and the bibliographic "fre" -> "fr"), as BCP 47 makes the shortest code the canonical tag and as we store
-    languages; any other code as it is ("bcl", "en", "xx")."""
-    return _language_codes()[1].get(code, code)
+def canonical_language_code(code: str) -> str:
+    """A primary subtag (lower case) in the form we store: the 2-letter code of the language a 3-letter ISO 639-2 or
+    639-3 code names, when it has one ("eng" -> "en", "fra" and the bibliographic "fre" -> "fr"), as BCP 47 makes the
+    shortest code the canonical tag; a withdrawn 2-letter code's replacement ("iw" -> "he"); any other code as it is
+    ("bcl", "en", "xx"). Only a 3-letter code loads the ISO 639 table (about 50 ms, once)."""
+    if len(code) == 3:
+        return _language_codes()[1].get(code, code)
+    return _WITHDRAWN_CODES.get(code, code)
 
 
 @cache
