@@ -221,6 +221,8 @@ GRID = {
     "merge_max_size": [2, 5, None],
     "year_penalty": [0.0, 0.1, 0.2],
     "name_conflict_penalty": [0.0, 0.05, 0.1],
+    "phrase_conflicts": [False, True],
+    "regroup_cohesion_ratio": [0.0, 0.45, 0.5],
 }
 TITLE_GRID = {
     "title_threshold": [0.03, 0.04, 0.05, 0.06, 0.08, 0.1],

@@ -37,7 +37,8 @@ def _page_params(max_offset: int) -> list[dict[str, Any]]:
         },
         _param(
             "lang",
-            "Only items in this language (primary subtag of a BCP 47 code: `pt-BR` means `pt`); a code that names no "
+            "Only items in this language (primary subtag of a BCP 47 code: `pt-BR` means `pt`, and `eng` means `en`, "
+            "its shortest form); a code that names no "
             "language (`xx`, `und`, `mul`, `zxx`, `qaa`) is a 400, a language with no items an empty list",
             {"type": "string"},
         ),

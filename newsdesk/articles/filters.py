@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from newsdesk.articles.search import SearchFilter
 from newsdesk.articles.selectors import ArticleFilter, category_get
-from newsdesk.reader.languages import names_a_language
+from newsdesk.reader.languages import canonical_language_code, names_a_language
 from newsdesk.sources.selectors import publisher_get
 
 MAX_SLUG_CHARS = 100
@@ -41,9 +41,10 @@ class ParsedFilters:
 
 
 def language_param(raw: str | None) -> str:
-    """`?lang=` as the primary subtag we filter by ("pt-BR" → "pt"); "" when absent; FilterError when malformed or
-    when its primary subtag names no language ("xx", "und", "zxx"): a real language with no articles is an empty
-    list, a code that is no language is the reader's mistake, said as such."""
+    """`?lang=` as the primary subtag we filter by ("pt-BR" → "pt"), in its shortest form as articles store it ("eng"
+    and "fre" → "en" and "fr"); "" when absent; FilterError when malformed or when its primary subtag names no
+    language ("xx", "und", "zxx"): a real language with no articles is an empty list, a code that is no language is
+    the reader's mistake, said as such."""
     if raw is None or raw == "":
         return ""
     parts = raw.strip().replace("_", "-").split("-")
@@ -52,6 +53,7 @@ def language_param(raw: str | None) -> str:
         raise FilterError(ERROR_BAD_LANG)
     if any(not (part.isascii() and part.isalnum() and 1 <= len(part) <= 8) for part in parts[1:]):
         raise FilterError(ERROR_BAD_LANG)
+    primary = canonical_language_code(primary)  # "eng" is "en" and "iw" is "he", as articles store them
     if not names_a_language(primary):
         raise FilterError(ERROR_NO_LANGUAGE)
     return primary

@@ -1,11 +1,11 @@
 """Forms of the community pages. Error texts are constants so tests can assert them exactly."""
 
-import unicodedata
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from newsdesk.community.names import is_hidden_character
 
 EMAIL_TAKEN = "An account with this email address already exists. Sign in, or reset your password."
 NOT_CONFIRMED_HINT = "Signed up but cannot sign in? Confirm your email address first: follow the link we emailed you."
@@ -15,15 +15,6 @@ NAME_HIDDEN_CHARACTERS = (
     "Your name may not hold invisible or control characters (line breaks, direction overrides, zero-width spaces)."
 )
 NAME_EMPTY = "Choose a name to show with your comments."
-# Joiners that real names and emoji need (Persian ZWNJ, emoji sequences' ZWJ); every other format character is not.
-_NAME_JOINERS = {"\u200c", "\u200d"}
-
-
-def _is_hidden_character(character: str) -> bool:
-    """A control character (Cc: a line break, a bell) or an invisible format character (Cf: a direction override
-    such as U+202E, which turns the rest of the line the name stands in around, a zero-width space) other than the
-    joiners names need."""
-    return unicodedata.category(character) in ("Cc", "Cf") and character not in _NAME_JOINERS
 
 
 def display_name_checked(raw: str) -> str:
@@ -32,7 +23,7 @@ def display_name_checked(raw: str) -> str:
     name = raw.strip()
     if not name:
         raise forms.ValidationError(NAME_EMPTY)
-    if any(_is_hidden_character(character) for character in name):
+    if any(is_hidden_character(character) for character in name):
         raise forms.ValidationError(NAME_HIDDEN_CHARACTERS)
     return name
 

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from newsdesk.common.compiled import key_rows
 from newsdesk.community.models import Comment, Member
+from newsdesk.community.names import without_hidden_characters
 from newsdesk.community.targets import target_type
 
 
@@ -115,5 +116,8 @@ def member_get(*, user: AbstractBaseUser) -> Member | None:
 
 
 def author_name(comment: Comment) -> str:
+    """The comment's author as plain text (the comments feed's titles and authors), where no <bdi> can isolate the
+    name: a hidden character a name stored before sign-up refused them still holds (a U+202E turning the rest of the
+    title around) is left out."""
     member = getattr(comment.author, "member", None)
-    return member.display_name if member is not None else comment.author.get_username()
+    return without_hidden_characters(member.display_name if member is not None else comment.author.get_username())

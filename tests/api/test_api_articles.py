@@ -8,6 +8,7 @@ from newsdesk.api.pagination import ERROR_BAD_LIMIT
 from newsdesk.api.responses import ERROR_METHOD_NOT_ALLOWED, ERROR_NOT_FOUND
 from newsdesk.sources.models import Publisher
 from tests.factories import make_article, make_category, make_publisher
+from tests.stories.rows import make_story
 
 
 def get_json(client, path: str, params: dict | None = None, status: int = 200, **headers: str) -> dict:
@@ -141,12 +142,36 @@ def test_inactive_publisher_articles_are_404(client):
         ("/api/?x=1", 302, "/api/docs?x=1"),
         ("/api/articles/7/", 301, "/api/articles/7"),
         ("/api/stories/7/?lang=fr", 301, "/api/stories/7?lang=fr"),
+        # An id typed with leading zeros leads to its one address, as the site's pages do (/article/01/), in one hop.
+        ("/api/articles/07", 301, "/api/articles/7"),
+        ("/api/stories/007?lang=fr", 301, "/api/stories/7?lang=fr"),
+        ("/api/articles/07/", 301, "/api/articles/7"),
+        ("/api/stories/007/", 301, "/api/stories/7"),
     ],
 )
 def test_the_api_root_and_details_typed_with_a_final_slash_lead_where_the_api_answers(path, status, location):
     response = Client().get(path)
 
     assert (response.status_code, response["Location"]) == (status, location)
+
+
+@pytest.mark.django_db
+def test_a_zero_led_id_leads_to_the_item_and_an_id_of_zeros_is_the_json_404():
+    article = make_article(make_publisher(name="Planet"), title="Quake hits coast")
+    story = make_story([article])
+    client = Client()
+
+    article_zeros = client.get(f"/api/articles/0{article.pk}", follow=True)
+    story_zeros = client.get(f"/api/stories/00{story.pk}", follow=True)
+
+    assert article_zeros.redirect_chain == [(f"/api/articles/{article.pk}", 301)]
+    assert article_zeros.json()["title"] == "Quake hits coast"
+    assert story_zeros.redirect_chain == [(f"/api/stories/{story.pk}", 301)]
+    assert story_zeros.json()["id"] == story.pk
+    for path in ("/api/articles/0", "/api/articles/00", "/api/stories/000"):
+        assert get_json(client, path, status=404) == {"error": ERROR_NOT_FOUND}, path
+    nothing_stored = client.get("/api/articles/0999999", follow=True)
+    assert (nothing_stored.status_code, nothing_stored.json()) == (404, {"error": ERROR_NOT_FOUND})
 
 
 @pytest.mark.django_db
@@ -205,8 +230,6 @@ def test_a_host_outside_allowed_hosts_gets_no_links_to_it(client):
 @pytest.mark.django_db
 @override_settings(SITE_URL_CONFIGURED=False, ALLOWED_HOSTS=["news.lan"])
 def test_story_api_urls_follow_the_request_host_too(client):
-    from tests.stories.rows import make_story
-
     publisher = make_publisher()
     story = make_story([make_article(publisher), make_article(make_publisher(name="Other", slug="other"))])
     make_story([make_article(publisher)])

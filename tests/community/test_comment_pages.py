@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.community import services
-from newsdesk.community.models import Comment
+from newsdesk.community.models import Comment, Member
 from newsdesk.community.spam import form_started_token
 from newsdesk.community.views.comments import POSTED, POSTED_PENDING
 
@@ -149,6 +149,20 @@ def test_the_comments_feed_lists_approved_comments_only(article, trusted_reader,
     assert "Visible *one*" in body
     assert "&lt;em&gt;one&lt;/em&gt;" in body
     assert "Still waiting" not in body
+
+
+def test_a_stored_name_with_a_direction_override_cannot_turn_the_feeds_title_around(article, trusted_reader):
+    # A name stored before sign-up refused hidden characters: in the feed's plain-text title no <bdi> isolates it,
+    # and an unclosed U+202E would show the rest of the title, the comment, backwards.
+    Member.objects.filter(user=trusted_reader).update(display_name="Eve\u202e\u200b")
+    services.comment_create(author=trusted_reader, target=article, body="Fine piece")
+
+    body = Client().get(f"/comments/articles.article/{article.pk}/feed.atom").content.decode()
+
+    assert "<title>Eve: Fine piece</title>" in body
+    assert "<name>Eve</name>" in body
+    assert "\u202e" not in body
+    assert "\u200b" not in body
 
 
 def test_signed_in_pages_are_private_to_shared_caches(article, reader):

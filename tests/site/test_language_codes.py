@@ -75,9 +75,24 @@ def test_a_real_language_with_no_articles_is_an_empty_list_everywhere(client, wo
         assert "Quake hits coast" not in response.content.decode() or path == world["story"], path
 
 
+@pytest.mark.parametrize("code", ["en", "eng", "ENG", "eng-GB"])
+def test_a_3_letter_code_of_a_language_with_a_2_letter_one_finds_what_the_2_letter_one_finds(client, world, code):
+    # Articles store the shortest code (BCP 47's canonical tag): "eng" asks for what is stored as "en".
+    for path in [*surfaces(world), "/api/articles", "/api/articles?q=quake", "/api/stories"]:
+        response = client.get(with_lang(path, code))
+
+        assert response.status_code == 200, path
+        assert "Quake hits coast" in response.content.decode(), path
+
+
 def test_the_code_is_read_by_its_primary_subtag_in_any_case():
     assert language_param("FR-ca") == "fr"
     assert language_param("yue-Hant-HK") == "yue"
+    # The shortest code of the language: ISO 639-3 (= 639-2/T) and 639-2/B codes of a language that has a 639-1 one;
+    # a withdrawn 639-1 code as its registered replacement.
+    assert [language_param(code) for code in ("eng", "fra", "fre", "deu", "ger", "zho", "heb", "bcl", "iw")] == [
+        *("en", "fr", "fr", "de", "de", "zh", "he", "bcl", "he")
+    ]
     assert [code for code in ("en", "eng", "sh", "iw", "und", "qaa", "sla") if names_a_language(code)] == [
         "en",
         "eng",

@@ -21,6 +21,14 @@ pytestmark = pytest.mark.django_db
 ARTICLES = importlib.import_module("newsdesk.articles.migrations.0005_language_primary_tags")
 SOURCES = importlib.import_module("newsdesk.sources.migrations.0004_language_primary_tags")
 STORIES = importlib.import_module("newsdesk.stories.migrations.0002_language_primary_tags")
+CANONICAL = {
+    app: importlib.import_module(f"newsdesk.{app}.migrations.{name}")
+    for app, name in [
+        ("articles", "0015_language_canonical_codes"),
+        ("sources", "0005_language_canonical_codes"),
+        ("stories", "0010_language_canonical_codes"),
+    ]
+}
 SCHEMA_EDITOR = SimpleNamespace(connection=connection)  # the one attribute the migrations read
 
 STORED = ["en-US", "en", "EN-gb", "fr_FR", "de", "", "not a code"]
@@ -102,3 +110,48 @@ def test_the_article_migration_normalises_stored_article_languages():
 
     after = dict(Article.objects.values_list("pk", "language"))
     assert [after[pk] for pk in ids] == PRIMARY
+
+
+# What a declared language left before the fields wrote BCP 47's canonical form: 3-letter codes of languages that have
+# a 2-letter one, and withdrawn 2-letter codes; a 3-letter code with no 2-letter one and "" stay.
+DECLARED = ["eng", "fre", "deu", "iw", "in", "bcl", "en", ""]
+CANONICAL_OF = ["en", "fr", "de", "he", "id", "bcl", "en", ""]
+
+
+def test_a_declared_3_letter_or_withdrawn_code_is_stored_in_its_canonical_form():
+    publisher = make_publisher(language="eng")
+    article = make_article(publisher, language="iw")
+    story = _story(language="fre", languages=["eng", "en", "ger"])
+    story.refresh_from_db()
+    assert (Publisher.objects.get(pk=publisher.pk).language, Article.objects.get(pk=article.pk).language) == (
+        "en",
+        "he",
+    )
+    assert (story.language, story.languages) == ("fr", ["en", "de"])
+
+
+def test_the_migrations_rewrite_stored_codes_in_their_canonical_form():
+    old = {
+        "articles": _historical_apps("articles", "0014_article_address").get_model("articles", "Article").objects,
+        "sources": _historical_apps("sources", "0004_language_primary_tags").get_model("sources", "Publisher").objects,
+        "stories": _historical_apps("stories", "0009_document_frequency_changed").get_model("stories", "Story").objects,
+    }
+    publishers = [make_publisher(name=f"Outlet {n}").pk for n in range(len(DECLARED))]
+    articles = [make_article(Publisher.objects.get(pk=publishers[0])).pk for _ in DECLARED]
+    stories = [_story().pk for _ in DECLARED]
+    for n, code in enumerate(DECLARED):
+        old["sources"].filter(pk=publishers[n]).update(language=code)
+        old["articles"].filter(pk=articles[n]).update(language=code)
+        old["stories"].filter(pk=stories[n]).update(language=code, languages=[code, "en", "ger"])
+    assert Article.objects.get(pk=articles[0]).language == "eng"  # as an older version left it
+
+    for app, migration in CANONICAL.items():
+        migration.canonical_languages(_historical_apps(app, migration.__name__.rsplit(".", 1)[1]), SCHEMA_EDITOR)
+
+    assert [Publisher.objects.get(pk=pk).language for pk in publishers] == CANONICAL_OF
+    assert [Article.objects.get(pk=pk).language for pk in articles] == CANONICAL_OF
+    after = [Story.objects.get(pk=pk) for pk in stories]
+    assert [story.language for story in after] == CANONICAL_OF
+    assert after[0].languages == ["en", "de"]  # "eng" and "en" are one language, kept once in its first place
+    assert after[5].languages == ["bcl", "en", "de"]
+    assert after[7].languages == ["en", "de"]  # "" is no language

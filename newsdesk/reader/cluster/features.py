@@ -5,7 +5,8 @@ Terms are lower-cased, accent-free word prefixes (a crude, language-free stemmer
 "ministre"/"minister" meet), without the function words of the four demo languages. Entities are the capitalized
 words that do not start a sentence, plus numbers of two or more digits: names and places are spelled the same in
 every language, so they are what ties an event's English, French, German and Spanish reports together, and what
-tells two similar events (two floods, two mergers) apart.
+tells two similar events (two floods, two mergers) apart. Runs of two or more capitalized words are also kept whole
+(phrases: "Goldenmouth Reform Alliance"), so that a word two names share does not make them one participant.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
@@ -42,6 +43,9 @@ _MONTHS = (
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*", re.UNICODE)
+# The words of _TOKEN, and the marks that end a name between two of them.
+_NAME_BREAKS = frozenset(",;()[]/\u2013\u2014-")
+_TOKEN_OR_BREAK = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*|[,;()\[\]/\u2013\u2014-]", re.UNICODE)
 _SENTENCES = re.compile(r"(?<=[.!?:;\"“”«»„])\s+|\n+")
 # A URL path segment is a slug when it has this many words of letters alone, between hyphens or underscores: fewer
 # is a section name ("business", "the-bachelor"), a word with a digit is an id, a date or a hash.
@@ -71,6 +75,10 @@ class ArticleFeatures:
     entities: dict[str, float]
     numbers: frozenset[str] = frozenset()  # see lead_numbers
     year: int | None = None  # see written_year
+    # Multi-word names ("goldenmouth reform alliance": runs of two or more capitalized words, the run opening a
+    # sentence too) -> weighted count. Their words are entities as well (a later "Capaldi" is "Peter Capaldi"); the
+    # name as a whole says which participant a shared word belongs to (score_shifts.names_apart).
+    phrases: dict[str, float] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=200_000)
@@ -84,20 +92,48 @@ def _word(word: str) -> tuple[str | None, str | None]:
     return folded[:STEM_CHARS], (folded if word[0].isupper() else None)
 
 
-def _scan(text: str, weight: float, terms: dict[str, float], entities: dict[str, float], *, title: bool) -> None:
+def _scan(
+    text: str,
+    weight: float,
+    terms: dict[str, float],
+    entities: dict[str, float],
+    phrases: dict[str, float],
+    *,
+    title: bool,
+) -> None:
     # In a Title Case headline every word is capitalized: capitals there name nothing.
     capitals_name_things = not (title and _is_title_case(text))
     stems: list[str] = []
     names: list[str] = []
+    runs: list[str] = []
     for sentence in _SENTENCES.split(text):
-        for position, word in enumerate(_TOKEN.findall(sentence)):
+        run: list[str] = []
+        position = 0
+        for word in _TOKEN_OR_BREAK.findall(sentence):
+            if word in _NAME_BREAKS:
+                # A comma or a dash between two names ("Jessica Becker, Lauren Edwards") ends the first one.
+                if len(run) >= 2:
+                    runs.append(" ".join(run))
+                run = []
+                continue
             stem, name = _word(word)
             if stem is not None:
                 stems.append(stem)
             # Numbers name things anywhere; a capital at the start of a sentence says nothing.
             if name is not None and (stem is None or (capitals_name_things and position)):
                 names.append(name)
-    for bag, found in ((terms, stems), (entities, names)):
+            position += 1
+            # A run of capitalized words is one name, a run opening the sentence too ("Goldenmouth Reform Alliance
+            # and Sanchez at odds").
+            if name is not None and stem is not None and capitals_name_things:
+                run.append(name.removesuffix("'s").removesuffix("\u2019s"))  # "Matt Smith's" is Matt Smith
+                continue
+            if len(run) >= 2:
+                runs.append(" ".join(run))
+            run = []
+        if len(run) >= 2:
+            runs.append(" ".join(run))
+    for bag, found in ((terms, stems), (entities, names), (phrases, runs)):
         for key, count in Counter(found).items():
             bag[key] = bag.get(key, 0.0) + count * weight
 
@@ -112,15 +148,20 @@ def article_features(title: str, text: str = "", url: str = "", url_weight: floa
     slug that the headline lacks count as terms of that weight each (url_words)."""
     terms: dict[str, float] = {}
     entities: dict[str, float] = {}
-    _scan(title or "", TITLE_WEIGHT, terms, entities, title=True)
+    phrases: dict[str, float] = {}
+    _scan(title or "", TITLE_WEIGHT, terms, entities, phrases, title=True)
     if text:
-        _scan(text[:BODY_CHARS], 1.0, terms, entities, title=False)
+        _scan(text[:BODY_CHARS], 1.0, terms, entities, phrases, title=False)
     if not entities and title and _is_title_case(title):
         # A Title Case headline alone: its distinctive words stand in for names.
         for key, weight in terms.items():
             entities["~" + key] = weight
     features = ArticleFeatures(
-        terms=terms, entities=entities, numbers=lead_numbers(title, text), year=written_year(text)
+        terms=terms,
+        entities=entities,
+        numbers=lead_numbers(title, text),
+        year=written_year(text),
+        phrases=phrases,
     )
     return with_url_words(features, url, url_weight, title or "") if url and url_weight else features
 

@@ -24,7 +24,14 @@ from datetime import datetime
 import numpy as np
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
-from newsdesk.reader.cluster.score_shifts import name_conflicts, number_shift, years_apart
+from newsdesk.reader.cluster.score_shifts import (
+    NameParts,
+    name_conflicts,
+    name_parts,
+    number_shift,
+    shared_names_apart,
+    years_apart,
+)
 from newsdesk.reader.cluster.state import COMMON_MIN, ClusterOptions, StoryState
 from newsdesk.reader.cluster.vectors import (
     ARTICLE_ENTITIES,
@@ -75,6 +82,7 @@ class StoryClusterer:
         self._vocabulary = Vocabulary()
         self._rows: dict[object, StoryRow] = {}  # a story's sparse rows, dropped whenever the story changes
         self._agreed: dict[object, frozenset[str]] = {}  # a story's agreed lead numbers, dropped likewise
+        self._name_parts: dict[object, NameParts] = {}  # a story's multi-word names taken apart, dropped likewise
         self._next_key = 0
         self._parts_opened = 0
         self.merged_into: dict[object, object] = {}
@@ -121,16 +129,31 @@ class StoryClusterer:
         numbers: frozenset[str] = frozenset(),
         year: int | None = None,
         names: dict[str, float] | None = None,
+        phrases: dict[str, float] | None = None,
     ) -> list[float]:
         """Similarity of an article to each of these stories, all at once (the embedding's share, when `vector`
         is given, is shifted so an unrelated story's cosine counts against it), moved up or down by whether the
         article's lead `numbers` agree with the story's, and down when the `year` it was written in is years away from
-        the story's (full text only)."""
+        the story's (full text only), and with the share of the name words the article's multi-word `phrases` and the
+        story's say belong to other participants left out (ClusterOptions.phrase_conflicts)."""
         options = self.options
         weight = options.title_entity_weight if title_only else options.entity_weight
         rows = [self._row(key) for key in keys]
         floor = 0.0 if title_only else options.entity_floor
         mixed = score_rows(self._vocabulary, article, rows, weight, ARTICLE_ENTITIES, floor)
+        if phrases and not title_only and options.phrase_conflicts:
+            mixed = shared_names_apart(
+                mixed,
+                article,
+                keys,
+                rows,
+                phrases,
+                names or {},
+                self._name_parts_of,
+                self.states,
+                self._vocabulary,
+                options,
+            )
         share = options.title_embedding_weight if title_only else options.embedding_weight
         sums = [self.states[key].vector for key in keys] if vector is not None and share else []
         known = np.fromiter((total is not None for total in sums), dtype=bool, count=len(sums))
@@ -155,6 +178,12 @@ class StoryClusterer:
         if names and not title_only and options.name_conflict_penalty:
             mixed = name_conflicts(mixed, keys, self.states, names, self._vocabulary, options)
         return mixed.tolist()
+
+    def _name_parts_of(self, key: object) -> NameParts:
+        parts = self._name_parts.get(key)
+        if parts is None:
+            parts = self._name_parts[key] = name_parts(self.states[key].phrases)
+        return parts
 
     def _agreed_of(self, key: object) -> frozenset[str]:
         agreed = self._agreed.get(key)
@@ -216,6 +245,7 @@ class StoryClusterer:
             numbers=features.numbers,
             year=features.year,
             names=features.entities,
+            phrases=features.phrases,
         )
 
     def join_bar(self, key: object, title_only: bool = False) -> float:
@@ -357,6 +387,7 @@ class StoryClusterer:
         """Drop what is cached of story `key` (its rows, its agreed numbers): its state changed."""
         self._rows.pop(key, None)
         self._agreed.pop(key, None)
+        self._name_parts.pop(key, None)
 
     def _index_names(self, key: object, features: ArticleFeatures) -> None:
         # The story's other names are indexed already (when they joined it, or when it was loaded or merged).

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
-from newsdesk.reader.cluster.regroup import average_link_groups, pair_scores, regroup_story
+from newsdesk.reader.cluster.regroup import average_link_groups, cohesion_split, pair_scores, regroup_story
 from tests.reader.cluster.test_cluster_floor import load_eval_module
 from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA, stories
 
@@ -141,6 +141,44 @@ def test_average_link_groups_stop_at_the_bar():
     assert average_link_groups(similarity, 0.4) == [[0, 1], [2, 3]]
     assert average_link_groups(similarity, 0.1) == [[0, 1, 2, 3]]  # mean link 0.1 of the two pairs' groups
     assert average_link_groups(similarity, 0.95) == [[0], [1], [2], [3]]
+
+
+def test_average_link_groups_stop_at_a_number_of_groups():
+    similarity = np.array([[1.0, 0.9, 0.1], [0.9, 1.0, 0.3], [0.1, 0.3, 1.0]])
+    assert average_link_groups(similarity, -np.inf, until=2) == [[0, 1], [2]]
+
+
+def test_the_cohesion_rule_cuts_two_tight_groups_that_link_loosely():
+    # Two groups of three at 0.8 inside, 0.3 across (above an absolute bar of 0.2), and one outlier.
+    similarity = np.full((7, 7), 0.3)
+    similarity[:3, :3] = similarity[3:6, 3:6] = 0.8
+    similarity[6, :] = similarity[:, 6] = 0.05
+    similarity[6, :3] = similarity[:3, 6] = 0.1
+    np.fill_diagonal(similarity, 1.0)
+    group = list(range(7))
+
+    # 0.3 < 0.5 x 0.8: cut; the outlier (a branch smaller than min_size at the top) goes where it links best.
+    assert cohesion_split(similarity, group, 0.5, 3) == [[0, 1, 2, 6], [3, 4, 5]]
+    assert cohesion_split(similarity, group, 0.3, 3) == [group]  # 0.3 >= 0.3 x 0.8
+    assert cohesion_split(similarity, group, 0.0, 3) == [group]  # off
+    assert cohesion_split(similarity, group, 0.5, 4) == [group]  # branches of three: too small to cut
+
+
+def test_a_story_of_two_sibling_events_splits_by_cohesion_and_the_parts_stay_apart():
+    # Two pirate captures told in the same words link above the split bar (the absolute rule keeps them one story),
+    # far below how each capture's reports link among themselves.
+    layout = {"mixed": [*MYSORE, *SUKANYA]}
+    clusterer, members = stories(ON, layout)
+    assert not regroup_story(clusterer, "mixed", members["mixed"], members_of(members)).changed
+
+    cohesive = replace(ON, regroup_cohesion_ratio=0.5, regroup_cohesion_min_size=2)
+    clusterer, members = stories(cohesive, layout)
+    done = regroup_story(clusterer, "mixed", members["mixed"], members_of(members))
+
+    assert [set(part.members) for part in done.parts] == [{"mixed-3", "mixed-4"}]  # the Sukanya reports leave
+    # Their link to the Mysore part clears the merge bar, but a close's own parts never take each other back in.
+    assert done.merges == ()
+    assert clusterer.states["mixed"].size == 3
 
 
 def test_the_bench_stream_runs_the_pass_when_the_option_is_on():

@@ -17,7 +17,11 @@ GERMAN = "Die Bundesregierung hat am Dienstag einen Gesetzentwurf vorgelegt, der
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("en-US", "en"), ("fr_FR", "fr"), ("DE", "de"), ("es-419", "es"), ("en, fr", "en"), ("", ""), ("1234", "")],
+    [
+        *[("en-US", "en"), ("fr_FR", "fr"), ("DE", "de"), ("es-419", "es"), ("en, fr", "en"), ("", ""), ("1234", "")],
+        # BCP 47's canonical tag: the 2-letter code of a 3-letter one that has it, a withdrawn code's replacement.
+        *[("eng", "en"), ("FRE-ca", "fr"), ("deu", "de"), ("iw", "he"), ("in", "id"), ("bcl", "bcl"), ("xyz", "xyz")],
+    ],
 )
 def test_declared_codes_become_primary_subtags(code, expected):
     assert normalise_language(code) == expected
