@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from newsdesk.api import schemas
 from newsdesk.api.pagination import (
@@ -19,7 +19,7 @@ from newsdesk.api.pagination import (
     mark_offset_deprecated,
     page_params,
 )
-from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, canonical_id, json_error, json_ok
+from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles import policy, presentation
 from newsdesk.articles.filters import FilterError, article_filters, clean_query, search_filter
@@ -36,7 +36,6 @@ from newsdesk.articles.selectors import (
 )
 from newsdesk.common.fragments import code_digest, json_fragment, json_with_fragments
 from newsdesk.common.site_url import site_url_for
-from newsdesk.common.url_patterns import moved_permanently, url_for
 from newsdesk.rights.selectors import REMOVED_BY_TAKEDOWN, article_was_removed
 from newsdesk.stories.presentation import story_url
 from newsdesk.stories.selectors import SHOWN_REPEAT, article_page_get, article_syndication, without_shown_repeats
@@ -161,9 +160,7 @@ class ArticleListApi(JsonApiView):
 
 
 class ArticleDetailApi(JsonApiView):
-    def get(self, request: HttpRequest, article_id: str) -> JsonResponse | HttpResponsePermanentRedirect:
-        if (plain := canonical_id(article_id)) != article_id:  # /api/articles/01: one address per article
-            return moved_permanently(request, url_for("api:article_detail", plain))
+    def get(self, request: HttpRequest, article_id: str) -> JsonResponse:
         valid = article_id.isascii() and article_id.isdigit() and len(article_id) <= MAX_ID_DIGITS
         article = article_page_get(article_id=int(article_id)) if valid else None
         if article is None:

@@ -62,24 +62,16 @@ class NotFoundApi(JsonApiView):
         return json_error(ERROR_NOT_FOUND, 404)
 
 
-def canonical_id(raw: str) -> str:
-    """An id typed with leading zeros ("01", "007") as its one spelling ("1", "7"), which the API then leads to, as
-    the site's pages do (/article/01/); any other text as it is ("0", "abc": the view's own check answers 404)."""
-    plain = raw.lstrip("0")
-    return plain if plain != raw and plain.isascii() and plain.isdigit() else raw
-
-
 class RedirectApi(JsonApiView):
     """An address the API does not answer at, led to the one that does (query kept): `/api/` to its docs (302: an
-    index may come), a detail typed with a final "/" to the same without (301, its id's leading zeros dropped), instead of the JSON 404 (`/api`,
-    which Django's APPEND_SLASH sends to `/api/`, ended on that 404)."""
+    index may come), a detail typed with a final "/" or an id with leading zeros to its one address (301, in one hop:
+    the url conf's zero_led_id routes), instead of the JSON 404 (`/api`, which Django's APPEND_SLASH sends to `/api/`,
+    ended on that 404)."""
 
     to = ""
     permanent = True
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
-        # A zero-led id goes to its plain spelling at once, not through a second redirect.
-        kwargs = {name: canonical_id(value) for name, value in kwargs.items()}
         target = reverse(self.to, kwargs=kwargs) + (f"?{query}" if query else "")
         return HttpResponsePermanentRedirect(target) if self.permanent else HttpResponseRedirect(target)

@@ -19,7 +19,7 @@ from newsdesk.api.pagination import (
     mark_offset_deprecated,
     page_params,
 )
-from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, canonical_id, json_error, json_ok
+from newsdesk.api.responses import ERROR_NOT_FOUND, JsonApiView, json_error, json_ok
 from newsdesk.api.schemas import article_output
 from newsdesk.articles.filters import FilterError, language_param
 from newsdesk.articles.models import Article
@@ -124,8 +124,6 @@ class StoryListApi(JsonApiView):
 
 class StoryDetailApi(JsonApiView):
     def get(self, request: HttpRequest, story_id: str) -> JsonResponse | HttpResponsePermanentRedirect:
-        if (plain := canonical_id(story_id)) != story_id:  # /api/stories/01: one address per story
-            return moved_permanently(request, url_for("api:story_detail", plain))
         valid = story_id.isascii() and story_id.isdigit() and len(story_id) <= MAX_ID_DIGITS
         story = story_get(story_id=int(story_id)) if valid else None
         if story is None:

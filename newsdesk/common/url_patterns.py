@@ -4,7 +4,7 @@ article, publisher and category it shows, and Django's reverse() costs more than
 import functools
 
 from django.http import HttpRequest, HttpResponsePermanentRedirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, register_converter, reverse
 
 # Stands in for the argument while reversing; fits <int:…>, <slug:…> and <str:…> routes.
 _MARKER = "7319046285"
@@ -37,3 +37,21 @@ def moved_permanently(request: HttpRequest, path: str) -> HttpResponsePermanentR
     """301 to `path`, keeping the request's query string (a reader's `?lang=`)."""
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))
+
+
+class ZeroLedId:
+    """An id written with leading zeros ("01", "007"): the same page as its plain digits, reached by a 301 to them so
+    one page has one address (the int route takes "1" and its page's canonical link names /article/1/); the site's
+    pages and the API's details alike."""
+
+    regex = "0+[1-9][0-9]*"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+ZERO_LED_ID = "zero_led_id"
+register_converter(ZeroLedId, ZERO_LED_ID)

@@ -1,7 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path, register_converter
+from django.urls import path
 from django.views.generic import RedirectView
 
+from newsdesk.common.url_patterns import ZERO_LED_ID
 from newsdesk.site.feeds import ArticleAtomFeed, ArticleRssFeed
 from newsdesk.site.jsonfeed import ArticleJsonFeedView
 from newsdesk.site.sitemaps import SITEMAPS
@@ -37,25 +38,10 @@ def _moved_permanently(old_route: str, new_name: str):
     )
 
 
-class ZeroLedId:
-    """An id written with leading zeros ("01", "007"): the same page as its plain digits, reached by a 301 to them so
-    one page has one address (the int route takes "1" and its page's canonical link names /article/1/)."""
-
-    regex = "0+[1-9][0-9]*"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(ZeroLedId, "zero_led_id")
-
 # /article/01/ and /stories/01/ (query kept: a story's `?lang=`); before the int routes, which would take them.
 ZERO_LED_ID_ROUTES = [
-    _moved_permanently("article/<zero_led_id:article_id>/", "article"),
-    _moved_permanently("stories/<zero_led_id:story_id>/", "story"),
+    _moved_permanently(f"article/<{ZERO_LED_ID}:article_id>/", "article"),
+    _moved_permanently(f"stories/<{ZERO_LED_ID}:story_id>/", "story"),
 ]
 
 # Publisher pages lived under /source/ until the site took the model's name; links to them keep working.
