@@ -21,10 +21,9 @@ def number_shift(agreed: frozenset[str], numbers: frozenset[str], bonus: float, 
     return bonus if numbers & agreed else -penalty
 
 
-def years_apart(state: StoryState, year: int, options: ClusterOptions) -> bool:
-    """Whether the story's dated members agree on years all `year_gap` or more from `year` (False when they
-    agree on none: an undated story says nothing)."""
-    agreed = state.agreed_years(options.year_share)
+def years_apart(agreed: frozenset[int], year: int, options: ClusterOptions) -> bool:
+    """Whether a story's dated members, which `agreed` on these years (StoryState.agreed_years), wrote them all
+    `year_gap` or more from `year` (False when they agree on none: an undated story says nothing)."""
     return bool(agreed) and min(abs(year - other) for other in agreed) >= options.year_gap
 
 

@@ -83,6 +83,12 @@ class StoryClusterer:
         self._rows: dict[object, StoryRow] = {}  # a story's sparse rows, dropped whenever the story changes
         self._agreed: dict[object, frozenset[str]] = {}  # a story's agreed lead numbers, dropped likewise
         self._name_parts: dict[object, NameParts] = {}  # a story's multi-word names taken apart, dropped likewise
+        self._years: dict[object, frozenset[int]] = {}  # a story's agreed written years, dropped likewise
+        # Articles weighed under the vocabulary's current version: id(features) -> (features, Weighed). At a story's
+        # close nothing is counted, so refine's passes and regroup's pair scores weigh each member once, not again
+        # per pass and per close.
+        self._weighed: dict[int, tuple[ArticleFeatures, Weighed]] = {}
+        self._weighed_version = -1
         self._next_key = 0
         self._parts_opened = 0
         self.merged_into: dict[object, object] = {}
@@ -110,7 +116,15 @@ class StoryClusterer:
 
     def weigh(self, features: ArticleFeatures) -> Weighed:
         """The article's TF-IDF terms and IDF-weighted entities under the current document frequencies."""
-        return weigh(self._vocabulary, features.terms, features.entities)
+        vocabulary = self._vocabulary
+        if self._weighed_version != vocabulary.version:
+            self._weighed, self._weighed_version = {}, vocabulary.version
+        hit = self._weighed.get(id(features))
+        if hit is not None and hit[0] is features:  # an id is reused once its object is gone
+            return hit[1]
+        weighed = weigh(vocabulary, features.terms, features.entities)
+        self._weighed[id(features)] = (features, weighed)
+        return weighed
 
     def _row(self, key: object) -> StoryRow:
         row = self._rows.get(key)
@@ -173,7 +187,7 @@ class StoryClusterer:
             )
         if year is not None and not title_only and options.year_penalty:
             mixed = mixed - options.year_penalty * np.fromiter(
-                (years_apart(self.states[key], year, options) for key in keys), dtype=np.float64, count=len(keys)
+                (years_apart(self._years_of(key), year, options) for key in keys), dtype=np.float64, count=len(keys)
             )
         if names and not title_only and options.name_conflict_penalty:
             mixed = name_conflicts(mixed, keys, self.states, names, self._vocabulary, options)
@@ -184,6 +198,12 @@ class StoryClusterer:
         if parts is None:
             parts = self._name_parts[key] = name_parts(self.states[key].phrases)
         return parts
+
+    def _years_of(self, key: object) -> frozenset[int]:
+        years = self._years.get(key)
+        if years is None:
+            years = self._years[key] = self.states[key].agreed_years(self.options.year_share)
+        return years
 
     def _agreed_of(self, key: object) -> frozenset[str]:
         agreed = self._agreed.get(key)
@@ -388,6 +408,7 @@ class StoryClusterer:
         self._rows.pop(key, None)
         self._agreed.pop(key, None)
         self._name_parts.pop(key, None)
+        self._years.pop(key, None)
 
     def _index_names(self, key: object, features: ArticleFeatures) -> None:
         # The story's other names are indexed already (when they joined it, or when it was loaded or merged).

@@ -32,7 +32,20 @@ class Vocabulary:
         self.ids = _Columns()
         self.df = np.zeros(1024, dtype=np.float64)
         self.scratch = np.zeros(1024, dtype=np.float64)  # see _lookup
-        self.docs = 0
+        # One more at every change of the frequencies (`count`, `docs`): what was weighed under an older version is
+        # stale (StoryClusterer.weigh's cache).
+        self.version = 0
+        self._docs = 0
+
+    @property
+    def docs(self) -> int:
+        """How many documents the frequencies count."""
+        return self._docs
+
+    @docs.setter
+    def docs(self, value: int) -> None:
+        self._docs = value
+        self.version += 1
 
     def columns(self, names) -> np.ndarray:
         found = np.fromiter(map(self.ids.__getitem__, names), dtype=np.int64)
@@ -46,10 +59,11 @@ class Vocabulary:
     def count(self, names, amounts=None) -> None:
         """Add documents that mention `names` (each once, or `amounts` times)."""
         columns = self.columns(names)
+        self.version += 1
         np.add.at(self.df, columns, 1.0 if amounts is None else np.asarray(amounts, dtype=np.float64))
 
     def idf(self, columns: np.ndarray) -> np.ndarray:
-        return np.log((self.docs + 1) / (self.df[columns] + 1)) + 1.0
+        return np.log((self._docs + 1) / (self.df[columns] + 1)) + 1.0
 
 
 @dataclass(frozen=True)
