@@ -121,3 +121,14 @@ def author_name(comment: Comment) -> str:
     title around) is left out."""
     member = getattr(comment.author, "member", None)
     return without_hidden_characters(member.display_name if member is not None else comment.author.get_username())
+
+
+TITLE_LENGTH = 80  # characters of the comment a feed item's title quotes
+
+
+def comment_title(comment: Comment) -> str:
+    """ "Author: the comment's first words" as plain text (a comments feed item's title), where no markup can isolate
+    the comment: its line breaks fold into spaces, and a hidden character stored before the comment form refused
+    them (a U+202E would turn the rest of the title around) is left out, as in author_name."""
+    text = without_hidden_characters(" ".join(comment.body.split()))
+    return f"{author_name(comment)}: {text[:TITLE_LENGTH]}"
