@@ -57,7 +57,9 @@ def image_bytes(url: str) -> int:
 
 
 def image_alt(article: Article) -> str:
-    """Alt text of an article's image. We cannot see what it shows, so it says whose picture it is and for what."""
+    """Alt text of an article's image in a link preview (og:image:alt), where nothing beside it says what it is. We
+    cannot see what it shows, so it says whose picture it is and for what. On our pages the image sits beside the
+    headline it illustrates, credited by its caption: alt="" there (WCAG's decorative images)."""
     return IMAGE_ALT.format(publisher=article.publisher.name, title=article.title)
 
 
