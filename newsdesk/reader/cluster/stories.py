@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 
 import numpy as np
 
@@ -226,16 +227,21 @@ class StoryClusterer:
         of all stories say nothing about which one it belongs to)."""
         common = max(COMMON_MIN, len(self.states) // 10)
         pool: list[object] = []
-        index = self._index
-        for name in (*features.terms, *features.entities):
-            keys = index.get(name)
+        extend = pool.extend
+        for keys in map(self._index.get, (*features.terms, *features.entities)):
             if keys and len(keys) <= common:
-                pool.extend(keys)
+                extend(keys)
         counts = Counter(pool)  # one pass in C rather than one update per name
         states, quiet = self.states, self.options.quiet_period
-        for shut in [key for key in counts if key not in states or not states[key].is_open_at(at, quiet)]:
-            del counts[shut]
-        return [key for key, _ in counts.most_common(self.options.candidate_limit)]
+        if at is None:  # an article without a time closes no story out (StoryState.is_open_at)
+            shut = [key for key in counts if key not in states]
+        else:
+            shut = [key for key in counts if key not in states or not states[key].is_open_at(at, quiet)]
+        for key in shut:
+            del counts[key]
+        # Counter.most_common(n)'s order (count first, then first seen), by one sort in C rather than heapq's loop.
+        ranked = sorted(counts.items(), key=itemgetter(1), reverse=True)
+        return [key for key, _ in ranked[: self.options.candidate_limit]]
 
     def matches(
         self,
