@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 
 import lxml.html
@@ -692,6 +693,16 @@ def test_shared_four_grams_count_each_repeated_gram_as_often_as_both_texts_hold_
     expected = sum((ours & theirs).values())  # the multiset intersection, as Counter defines it
     assert ensemble._shared(ours, theirs) == ensemble._shared(theirs, ours) == expected
     assert (expected > 0) == (similarity(a, b) > 0)
+
+
+def test_four_grams_are_strings_the_garbage_collector_does_not_track_and_equal_only_for_the_same_words():
+    grams = ensemble._shingles("one two three four five six")
+    assert list(grams) == ["one two three four", "two three four five", "three four five six"]
+    assert not any(gc.is_tracked(gram) for gram in grams)  # a tuple per gram set off collections
+    # a text shorter than a gram is one gram of its words, never equal to a 4-gram of a longer text
+    assert ensemble._shared(ensemble._shingles("one two three"), grams) == 0
+    assert similarity("one two three", "one two three") == 1.0
+    assert similarity("x " + ARTICLE, ARTICLE) == pytest.approx(2 * 165 / (166 + 165))  # 168 words, one more
 
 
 def test_a_candidates_word_count_and_its_four_grams_read_the_same_words():
