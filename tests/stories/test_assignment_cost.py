@@ -215,3 +215,16 @@ def test_a_refreshs_new_reports_are_grouped_in_one_wire_turn_and_assigned_in_one
         2 if connection.vendor == "postgresql" else 0
     )
     assert len(statements) <= (72 if connection.vendor == "postgresql" else 70)
+
+
+def test_a_long_refreshs_reports_are_grouped_in_turns_of_wire_batch_articles(report, monkeypatch):
+    monkeypatch.setattr(services, "WIRE_BATCH", 4)
+    articles_stories_update(articles=[report("flood")])
+    articles = [report(event) for event in EVENTS for _ in range(3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        articles_stories_update(articles=articles)
+
+    assert sorted(story_of(a).size for a in articles[::3]) == [3, 3, 4]
+    # 4 + 4 + 1 articles: three wire turns (others may group copies in between), then one assignment.
+    assert sum(q["sql"].startswith("SAVEPOINT") for q in queries.captured_queries) == 4
