@@ -92,3 +92,19 @@ def test_search_follows_each_policy_change_both_ways(client):
     change_policy(Publisher.DisplayPolicy.EXCERPT)
     assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)
     assert "A pier story." in _search(client, "pier story")
+
+
+@pytest.mark.parametrize("words", ["0", "1001", "5000"])
+def test_an_excerpt_length_the_policy_cannot_take_is_refused_by_the_form_on_change_and_on_add(client, words):
+    """It was a 500 on the change page (publisher_policy_set refuses it) and stored as typed on the add page."""
+    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests"))
+    publisher = make_publisher(display_policy=Publisher.DisplayPolicy.EXCERPT)
+    path = f"/admin/sources/publisher/{publisher.pk}/change/"
+    form = lxml.html.fromstring(client.get(path).content).get_element_by_id("publisher_form")
+    changed = {**dict(form.form_values()), "excerpt_words": words}
+    added = {**changed, "name": "Another Gazette", "slug": "another-gazette", "homepage": "https://another.example/"}
+
+    for response in (client.post(path, changed), client.post("/admin/sources/publisher/add/", added)):
+        assert response.status_code == 200
+        assert "excerpt_words" in response.context["adminform"].form.errors
+    assert Publisher.objects.get().excerpt_words == publisher.excerpt_words
