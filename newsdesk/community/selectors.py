@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from newsdesk.common.compiled import key_rows
+from newsdesk.community.markup import comment_plain_text
 from newsdesk.community.models import Comment, Member
 from newsdesk.community.names import without_hidden_characters
 from newsdesk.community.targets import target_type
@@ -132,8 +133,9 @@ TITLE_LENGTH = 80  # characters of the comment a feed item's title quotes
 
 
 def comment_title(comment: Comment) -> str:
-    """ "Author: the comment's first words" as plain text (a comments feed item's title), where no markup can isolate
-    the comment: its line breaks fold into spaces, and a hidden character stored before the comment form refused
-    them (a U+202E would turn the rest of the title around) is left out, as in author_name."""
-    text = without_hidden_characters(" ".join(comment.body.split()))
+    """ "Author: the comment's first words" as plain text (a comments feed item's title): the comment as shown, its
+    Markdown rendered away ("*first*" reads "first") and its lines folded into spaces. No markup can isolate it there,
+    so a hidden character stored before the comment form refused them (a U+202E would turn the rest of the title
+    around) is left out, as in author_name."""
+    text = without_hidden_characters(comment_plain_text(comment.body_html))
     return f"{author_name(comment)}: {text[:TITLE_LENGTH]}"

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from newsdesk.community import forms, services
+from newsdesk.community.markup import comment_render
 from newsdesk.community.models import Comment
 from newsdesk.community.spam import form_started_token
 
@@ -65,10 +66,11 @@ def test_an_edit_adding_a_hidden_character_is_refused_and_the_comment_kept(artic
 def test_a_stored_comment_with_an_override_cannot_turn_its_feed_title_around(article, trusted_reader):
     # Stored before the form refused it: in the feed's plain-text title nothing bounds an unclosed U+202E.
     comment = services.comment_create(author=trusted_reader, target=article, body="Fine piece")
-    Comment.objects.filter(pk=comment.pk).update(body="Fine \u202epiece\nand\u200b more")
+    stored = "Fine \u202epiece\nand\u200b more"
+    Comment.objects.filter(pk=comment.pk).update(body=stored, body_html=comment_render(stored))
     name = trusted_reader.member.display_name
 
     feed = Client().get(f"/comments/articles.article/{article.pk}/feed.atom").content.decode()
 
     assert f"<title>{name}: Fine piece and more</title>" in feed
-    assert "\u202e" not in feed.split("<content")[0]
+    assert "\u202e" not in feed.split("<summary")[0]  # the title and author (its HTML shows in a block of its own)

@@ -75,9 +75,12 @@ def test_a_lead_image_is_fetched_checked_and_served_by_us(client, publisher_serv
     assert len(article.image_key) == 32
     row = outcome_of(article)
     assert (row.outcome, row.width, row.height) == ("ready", 1280, 720)
+    # The lead rendition's size is stored beside its key: a feed enclosure's length, read without asking the storage.
+    assert article.image_bytes == storages["images"].size(f"{article.image_key}-lead.webp") > 0
     for size, expected in (("card", (480, 270)), ("lead", (1200, 675))):
         response = client.get(f"/images/{article.image_key}-{size}.webp")
         body = b"".join(response.streaming_content)
+        assert size == "card" or len(body) == article.image_bytes
         assert response.status_code == 200
         assert response["Content-Type"] == "image/webp"
         assert response["Cache-Control"] == IMMUTABLE == "public, max-age=31536000, immutable"
@@ -103,7 +106,7 @@ def test_bombs_and_non_images_are_refused_and_nothing_is_stored(publisher_server
 
     assert report.refused == [article.pk]
     assert outcome_of(article).reason == reason
-    assert article.image_key == ""
+    assert (article.image_key, article.image_bytes) == ("", 0)
     assert not image_storage.exists() or list(image_storage.iterdir()) == []
 
 

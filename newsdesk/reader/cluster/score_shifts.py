@@ -32,7 +32,8 @@ def name_conflicts(
     keys: list[object],
     states: dict[object, StoryState],
     names: dict[str, float],
-    vocabulary: Vocabulary,
+    top: list[str],
+    leading_of: Callable[[object], list[str]],
     options: ClusterOptions,
 ) -> np.ndarray:
     """`mixed` less `name_conflict_penalty` for each story the article could join (a score at or above the
@@ -41,8 +42,9 @@ def name_conflicts(
     names, and none of the story's heaviest is among the article's. Two reports of one event name its main
     participant or place; two events told alike (the same template sentences, one organisation's name suffix
     shared: "Goldenmouth Reform Alliance", "Wardbury Reform Alliance") each lead with their own. The entity
-    share cannot see it: it counts what the two share, and a shared suffix and template words are enough."""
-    top = leading_names(names, vocabulary, options.name_conflict_top)
+    share cannot see it: it counts what the two share, and a shared suffix and template words are enough. `top` are
+    the article's leading names (`leading_names` of `names`), `leading_of(key)` story `key`'s, under the same document
+    frequencies."""
     if not top:
         return mixed
     shifted = mixed.copy()
@@ -50,7 +52,7 @@ def name_conflicts(
         state = states[keys[index]]
         if any(name in state.entities for name in top):
             continue
-        leading = leading_names(state.entities, vocabulary, options.name_conflict_top)
+        leading = leading_of(keys[index])
         if leading and not any(name in names for name in leading):
             shifted[index] -= options.name_conflict_penalty
     return shifted

@@ -11,7 +11,7 @@ import pytest
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState
 from newsdesk.reader.cluster.features import article_features
 from newsdesk.reader.cluster.state import _top
-from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, Vocabulary, score_rows, story_row, weigh
+from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, PerVersion, Vocabulary, score_rows, story_row, weigh
 
 
 def _reference(vocabulary, article_terms, article_entities, story, entity_weight):
@@ -111,3 +111,22 @@ def test_an_article_is_weighed_once_per_version_of_the_frequencies():
     vocabulary.docs += 0  # any write of the document count is a new version
     assert vocabulary.version > version
     assert clusterer.weigh(first) is not again
+
+
+def test_values_per_version_are_made_once_until_the_frequencies_change():
+    vocabulary = Vocabulary()
+    kept = PerVersion(vocabulary)
+    made = []
+    bag = {"valencia": 1.0}
+
+    def make(thing):
+        made.append(thing)
+        return len(made)
+
+    assert kept.get(bag, make) == kept.get(bag, make) == 1
+    assert kept.get(dict(bag), make) == 2  # an equal object is another object
+    vocabulary.count(["valencia"])
+    assert kept.get(bag, make) == 3
+    vocabulary.docs += 1
+    assert kept.get(bag, make) == 4
+    assert len(made) == 4
