@@ -60,7 +60,7 @@ def test_search_stops_matching_body_text_when_the_admin_makes_a_publisher_headli
     assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)  # meanwhile the publisher is left out
     assert "Pier reopens" not in _search(client, "pier")
 
-    assert "job search_reindex: 1 articles reindexed" in _worker_once()
+    assert "job search_reindex: 1 article reindexed" in _worker_once()
 
     assert BODY_WORD not in Article.objects.get(pk=article.pk).search_text
     assert not SearchReindexRequest.objects.exists()
