@@ -163,9 +163,11 @@ def _merge_target(clusterer: StoryClusterer, key: object, state: StoryState) -> 
         return None
     if limit is not None and min(state.size, states[target].size) > limit:
         return None
-    if options.title_close_merge_cosine is not None and not _close_enough(
-        state.vector, states[target].vector, options.title_close_merge_cosine
-    ):
+    cosine = options.title_close_merge_cosine
+    sure, sure_cosine = options.title_close_merge_sure, options.title_close_merge_sure_cosine
+    if cosine is not None and sure is not None and sure_cosine is not None and value >= sure:
+        cosine = min(cosine, sure_cosine)
+    if cosine is not None and not _close_enough(state.vector, states[target].vector, cosine):
         return None
     return value, target
 
