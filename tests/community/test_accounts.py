@@ -302,7 +302,17 @@ def test_a_display_name_with_hidden_characters_is_refused(client, name):
 PERSIAN_NAME = "\u0645\u0647\u0633\u0627\u200c\u0631\u0636\u0627\u06cc\u06cc"
 
 
-@pytest.mark.parametrize("name", ["Ada L.", PERSIAN_NAME, "👩\u200d💻 Ada", "Zoë Ñúñez"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ada L.",
+        PERSIAN_NAME,
+        "👩\u200d💻 Ada",
+        "Zoë Ñúñez",
+        "Ada \U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+        "\u05d3\u05e0\u05d4 2\u200f",
+    ],
+)
 def test_a_display_name_with_joiners_and_any_script_is_taken(client, name):
     response = client.post("/accounts/signup/", {**SIGNUP, "display_name": name})
 
