@@ -127,7 +127,7 @@ def story_merge(clusterer: StoryClusterer, key: object, members: Sequence[Member
     members' mean terms and entities, its summed embedding) against the other stories open at its last article's
     time; when the best scores ClusterOptions.title_close_merge_threshold or more, the smaller of the two has at
     most title_merge_max_size members and their summed embeddings are title_close_merge_cosine alike (when that is
-    set: without embeddings, no merge), every member moves there (one Move each, in order, with that score). Applied
+    set: without embeddings, no merge; title_close_merge_sure_cosine for a score of title_close_merge_sure or more), every member moves there (one Move each, in order, with that score). Applied
     to the clusterer (StoryClusterer.merge: the story leaves its states, `resolve(key)` gives the target; the caller
     deletes it); [] when it stays, or when the threshold is None."""
     options = clusterer.options
