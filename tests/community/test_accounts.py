@@ -184,6 +184,7 @@ def test_a_wrong_password_says_so_and_keeps_the_username(db):
 
     response = Client().post("/accounts/login/", {"username": "grace", "password": "nope"})
 
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Please enter a correct username and password" in page
     assert 'value="grace"' in page
@@ -207,6 +208,30 @@ def test_password_reset_by_email_sets_a_new_password(db):
     assert set_password.status_code == 302
     user.refresh_from_db()
     assert user.check_password("brand-new-password-9")
+
+
+def test_a_refused_password_reset_form_answers_400_as_the_other_account_forms_do(db):
+    response = Client().post("/accounts/password-reset/", {"email": "not an address"})
+
+    assert response.status_code == 400
+    assert "Enter a valid email address" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_refused_new_password_answers_400_and_changes_nothing(db):
+    user = make_member(username="linus", email="linus@example.org")
+    client = Client()
+    client.post("/accounts/password-reset/", {"email": "linus@example.org"})
+    form_page = client.get(emailed_path(mail.outbox[0]), follow=True)
+
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "brand-new-password-9", "new_password2": "another-one-9"}
+    )
+
+    assert response.status_code == 400
+    assert "fields didn" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
 
 
 def test_staff_sent_to_set_up_a_device_keep_the_whole_page_they_asked_for(db, settings):
