@@ -44,6 +44,9 @@ class Article(models.Model):
     image_url = models.URLField(max_length=2000, blank=True)
     # Names our own renditions of the lead image (newsdesk.media fills it); "" until they are stored.
     image_key = models.CharField(max_length=64, blank=True)
+    # The byte size of the stored lead rendition (written with image_key): a feed enclosure's length, read here so a
+    # feed asks the image storage nothing (object storage would answer each stat with a request). 0: not known.
+    image_bytes = models.PositiveIntegerField(default=0)
     wire_credit = models.CharField(max_length=100, blank=True, help_text="News agency credited, e.g. AFP, Reuters, AP.")
     content_hash = models.CharField(max_length=64, db_index=True)
     # The publisher asked search engines not to keep a copy (robots noarchive): we show no more than an excerpt.

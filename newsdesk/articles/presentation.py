@@ -47,17 +47,10 @@ def visible_image_url(article: Article, *, size: str = "lead") -> str:
     return storages["images"].url(f"{article.image_key}-{size}.webp")
 
 
-def image_bytes(url: str) -> int:
-    """The size of our stored image at `url` (as visible_image_url gives it), 0 when the storage cannot tell: a feed
-    enclosure gives one, and 0 is what the RSS Best Practices Profile asks for when it is unknown."""
-    try:
-        return storages["images"].size(url.rsplit("/", 1)[-1])
-    except (OSError, NotImplementedError):
-        return 0
-
-
 def image_alt(article: Article) -> str:
-    """Alt text of an article's image. We cannot see what it shows, so it says whose picture it is and for what."""
+    """Alt text of an article's image in a link preview (og:image:alt), where nothing beside it says what it is. We
+    cannot see what it shows, so it says whose picture it is and for what. On our pages the image sits beside the
+    headline it illustrates, credited by its caption: alt="" there (WCAG's decorative images)."""
     return IMAGE_ALT.format(publisher=article.publisher.name, title=article.title)
 
 

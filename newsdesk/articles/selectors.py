@@ -50,7 +50,7 @@ def article_shown(articles: QuerySet[Article]) -> QuerySet[Article]:
 
 
 # What a cached rendering of an article (a feed item, an API row) depends on besides the text its row's `updated_at`
-# vouches for (every save() moves it): values written with update() (fetched_at, image_key) and values on other rows
+# vouches for (every save() moves it): values written with update() (fetched_at, image_key, image_bytes) and values on other rows
 # (publisher, category, feed). Lists read these for their page first, without building a single model instance, and
 # load whole rows only for the articles no cache holds a rendering of (newsdesk.articles.fragments). The first part is
 # what a card on a page shows of an article (also a story card's lead and image articles, newsdesk.stories.selectors).
@@ -70,6 +70,7 @@ ARTICLE_CARD_FIELDS = (
 )
 ARTICLE_KEY_FIELDS = (
     *ARTICLE_CARD_FIELDS,
+    "image_bytes",  # an RSS or Atom item's enclosure length
     "published_at",
     "publisher__homepage",
     "publisher__country",

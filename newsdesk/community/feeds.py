@@ -8,7 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from newsdesk.common.url_patterns import moved_permanently
 from newsdesk.community.models import Comment
-from newsdesk.community.selectors import author_name, comment_feed_items
+from newsdesk.community.selectors import author_name, comment_feed_items, comment_title
 from newsdesk.community.targets import UnknownTarget, target_get, target_gone, target_successor
 
 
@@ -47,7 +47,7 @@ class CommentsAtomFeed(Feed):
         return comment_feed_items(target=obj)
 
     def item_title(self, item: Comment) -> str:
-        return f"{author_name(item)}: {item.body[:80]}"
+        return comment_title(item)
 
     def item_description(self, item: Comment) -> str:
         return item.body_html  # rendered from the Markdown subset and sanitized by nh3 (markup.py)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from newsdesk.community.names import is_hidden_character
+from newsdesk.community.names import is_hidden_character, is_hidden_in_text
 
 EMAIL_TAKEN = "An account with this email address already exists. Sign in, or reset your password."
 NOT_CONFIRMED_HINT = "Signed up but cannot sign in? Confirm your email address first: follow the link we emailed you."
@@ -66,6 +66,19 @@ class CodeForm(forms.Form):
 
 EMPTY_COMMENT = "Write something before posting."
 NO_SUCH_PARENT = "The comment you replied to is no longer there; post yours as a new comment."
+BODY_HIDDEN_CHARACTERS = (
+    "Your comment may not hold invisible or control characters (direction overrides such as U+202E, zero-width "
+    "spaces): they can make text read differently from how it shows. Retype the part you pasted."
+)
+
+
+def comment_body_checked(body: str) -> str:
+    """A comment's text as typed; ValidationError when it holds a hidden character (names.is_hidden_in_text: the
+    display names' rule, line breaks allowed). An override would turn the text after it around wherever the comment
+    is shown as plain text (the comments feed's titles)."""
+    if any(is_hidden_in_text(character) for character in body):
+        raise forms.ValidationError(BODY_HIDDEN_CHARACTERS)
+    return body
 
 
 class CommentForm(forms.Form):
@@ -81,11 +94,17 @@ class CommentForm(forms.Form):
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     website = forms.CharField(required=False, label=HONEYPOT_LABEL)
 
+    def clean_body(self) -> str:
+        return comment_body_checked(self.cleaned_data["body"])
+
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(
         label="Your comment", max_length=settings.COMMUNITY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+    def clean_body(self) -> str:
+        return comment_body_checked(self.cleaned_data["body"])
 
 
 class CommentReportForm(forms.Form):

@@ -7,10 +7,12 @@ only http(s)/mailto targets. Sanitizing after rendering is what makes it safe: t
 
 import functools
 import hashlib
+import html
 import re
 from typing import TYPE_CHECKING
 
 import nh3
+from django.utils.html import strip_tags
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -49,6 +51,13 @@ def comment_render(text: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+
+
+def comment_plain_text(body_html: str) -> str:
+    """A comment as plain text from its rendered HTML (comment_render's): the Markdown's marks are gone ("*first*"
+    reads "first", a link its text), entities read as characters, and blocks and line breaks fold into single spaces
+    (the renderer ends each block and break with a line break). What a plain-text title quotes of a comment."""
+    return _SPACE.sub(" ", html.unescape(strip_tags(body_html))).strip()
 
 
 def link_count(text: str) -> int:

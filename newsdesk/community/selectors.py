@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from newsdesk.common.compiled import key_rows
+from newsdesk.community.markup import comment_plain_text
 from newsdesk.community.models import Comment, Member
 from newsdesk.community.names import without_hidden_characters
 from newsdesk.community.targets import target_type
@@ -16,6 +17,16 @@ from newsdesk.community.targets import target_type
 class CommentThread:
     comment: Comment
     replies: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class CommentsShown:
+    """What a comment section shows its viewer: the threads, how many comments they hold (the heading's count), and
+    how many of those are the viewer's own waiting for moderation (seen by them alone)."""
+
+    threads: list[CommentThread]
+    count: int
+    awaiting: int
 
 
 def _visible_to(viewer: AbstractBaseUser | AnonymousUser | None) -> Q:
@@ -34,13 +45,14 @@ def comment_list(*, target: models.Model, viewer=None) -> QuerySet[Comment]:
     )
 
 
-def comment_threads_and_count(*, target: models.Model, viewer=None) -> tuple[list[CommentThread], int]:
-    """Top-level comments, oldest first, each with its replies (a reply whose parent is hidden is not shown), and
-    comment_count. A viewer who sees only approved comments (anyone not signed in) has just read them all: their
-    number is the count, and no second query is needed."""
-    comments = list(comment_list(target=target, viewer=viewer))
-    signed_in = viewer is not None and viewer.is_authenticated
-    return _threads(comments), comment_count(target=target) if signed_in else len(comments)
+def comments_shown(*, target: models.Model, viewer=None) -> CommentsShown:
+    """Top-level comments, oldest first, each with its replies (a reply whose parent is hidden is not shown), counted
+    as shown, in one query: a member who just posted sees "(1, 1 awaiting moderation)" above their comment, not a
+    count of the approved ones that says 0; a visitor sees approved comments only, so their count is the public one."""
+    threads = _threads(list(comment_list(target=target, viewer=viewer)))
+    shown = [comment for thread in threads for comment in (thread.comment, *thread.replies)]
+    awaiting = sum(comment.status == Comment.Status.PENDING for comment in shown)
+    return CommentsShown(threads=threads, count=len(shown), awaiting=awaiting)
 
 
 # What a visitor's view of a target's comments shows (the approved ones: their text, author, dates and threading).
@@ -81,12 +93,6 @@ def _threads(comments: list[Comment]) -> list[CommentThread]:
     return list(threads.values())
 
 
-def comment_count(*, target: models.Model) -> int:
-    return Comment.objects.filter(
-        target_type=target_type(target), target_id=target.pk, status=Comment.Status.APPROVED
-    ).count()
-
-
 def comment_feed_items(*, target: models.Model, limit: int = 50) -> list[Comment]:
     return list(
         Comment.objects.filter(target_type=target_type(target), target_id=target.pk, status=Comment.Status.APPROVED)
@@ -121,3 +127,15 @@ def author_name(comment: Comment) -> str:
     title around) is left out."""
     member = getattr(comment.author, "member", None)
     return without_hidden_characters(member.display_name if member is not None else comment.author.get_username())
+
+
+TITLE_LENGTH = 80  # characters of the comment a feed item's title quotes
+
+
+def comment_title(comment: Comment) -> str:
+    """ "Author: the comment's first words" as plain text (a comments feed item's title): the comment as shown, its
+    Markdown rendered away ("*first*" reads "first") and its lines folded into spaces. No markup can isolate it there,
+    so a hidden character stored before the comment form refused them (a U+202E would turn the rest of the title
+    around) is left out, as in author_name."""
+    text = without_hidden_characters(comment_plain_text(comment.body_html))
+    return f"{author_name(comment)}: {text[:TITLE_LENGTH]}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
@@ -114,13 +115,17 @@ def _page_note(report: RefreshReport, *, limits: str) -> str:
     """The fetch log's lines about the entries: failures, deferrals, notes (a few of each, with totals)."""
     lines = []
     if report.pages_failed:
-        lines.append(f"{report.pages_failed} article page(s) failed: " + "; ".join(report.page_errors[:5]))
+        failed = report.pages_failed
+        lines.append(f"{failed} article page{pluralize(failed)} failed: " + "; ".join(report.page_errors[:5]))
     if report.entries_deferred:
-        lines.append(f"{report.entries_deferred} entries deferred to later refreshes ({limits})")
+        deferred = report.entries_deferred
+        lines.append(f"{deferred} entr{pluralize(deferred, 'y,ies')} deferred to later refreshes ({limits})")
     if report.entries_waiting:
-        lines.append(f"{report.entries_waiting} failed entries wait for their retry")
+        waiting = report.entries_waiting
+        lines.append(f"{waiting} failed entr{pluralize(waiting, 'y waits for its,ies wait for their')} retry")
     if report.items_moved:
-        lines.append(f"{report.items_moved} stored article(s) found under a new address: moved, not new")
+        moved = report.items_moved
+        lines.append(f"{moved} stored article{pluralize(moved)} found under a new address: moved, not new")
     if report.page_notes:
         lines.append("; ".join(report.page_notes[:5]))
     return "\n".join(lines)

@@ -98,6 +98,11 @@ def _store(processed: ProcessedImage) -> None:
             storage.save(name, ContentFile(rendition.data))
 
 
+def _lead_bytes(processed: ProcessedImage) -> int:
+    """The byte size of the lead rendition, the one feeds link as an enclosure (articles.presentation)."""
+    return next(len(rendition.data) for rendition in processed.renditions if rendition.name == "lead")
+
+
 @transaction.atomic
 def _record(
     article: Article,
@@ -119,8 +124,9 @@ def _record(
             "attempted_at": timezone.now(),
         },
     )
-    Article.objects.filter(pk=article.pk).update(image_key=key)
-    article.image_key = key
+    size = _lead_bytes(processed) if processed else 0
+    Article.objects.filter(pk=article.pk).update(image_key=key, image_bytes=size)
+    article.image_key, article.image_bytes = key, size
     if outcome != ArticleImage.Outcome.READY:
         log.info("image not stored", extra={"article_id": article.pk, "outcome": outcome, "reason": reason})
     return row

@@ -4,6 +4,7 @@ tombstones and audit log, both read-only (the log is append-only; nothing here m
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -74,6 +75,7 @@ class TakedownRequestAdmin(admin.ModelAdmin):
         return f"{targets[0][:80]}" + (f" (+{len(targets) - 1})" if len(targets) > 1 else "")
 
     def _each(self, request: HttpRequest, queryset: QuerySet, step, done: str) -> None:
+        """Run `step(item)` on each request; `done` says how many it was done for ({count}; {s}: pluralize(count))."""
         count = 0
         for item in queryset:
             try:
@@ -83,7 +85,7 @@ class TakedownRequestAdmin(admin.ModelAdmin):
             else:
                 count += 1
         if count:
-            self.message_user(request, done.format(count=count), messages.SUCCESS)
+            self.message_user(request, done.format(count=count, s=pluralize(count)), messages.SUCCESS)
 
     @admin.action(description="Verify (operator's decision) and remove now")
     def remove_now(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -144,7 +146,7 @@ class TakedownRequestAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda item: services.takedown_counter_notice(request=item, text=item.counter_notice, actor=actor),
-            "{count} counter-notice(s) recorded.",
+            "{count} counter-notice{s} recorded.",
         )
 
 

@@ -115,7 +115,7 @@ class StoryRssFeed(Feed):
         return item.last_seen
 
     def item_enclosures(self, item: StoryCard) -> list[Enclosure]:
-        return image_enclosures(item.image_url)
+        return image_enclosures(item.image_url, item.image_from.image_bytes if item.image_from is not None else 0)
 
     def item_extra_kwargs(self, item: StoryCard) -> dict[str, str]:
         return {"language": item.language}  # Atom: the entry's xml:lang

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.defaultfilters import truncatechars
+from django.template.defaultfilters import pluralize, truncatechars
 from django.utils.html import format_html
 
 # Registers the OPML import/export page (a proxy model of this app) with the default admin site.
@@ -87,4 +87,4 @@ class FeedAdmin(admin.ModelAdmin):
     @admin.action(description="Check now (schedule for the next worker pass)")
     def check_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         count = feeds_check_now(feeds=queryset)
-        self.message_user(request, f"{count} feed(s) scheduled for checking now.", messages.SUCCESS)
+        self.message_user(request, f"{count} feed{pluralize(count)} scheduled for checking now.", messages.SUCCESS)

@@ -8,6 +8,7 @@ needs view permission on feeds.
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -73,8 +74,9 @@ class OpmlTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        f"Imported {result.feeds} feed(s): {result.feeds_created} new, {result.feeds_existing} "
-                        f"already followed; {result.publishers_created} new publisher(s).",
+                        f"Imported {result.feeds} feed{pluralize(result.feeds)}: {result.feeds_created} new, "
+                        f"{result.feeds_existing} already followed; {result.publishers_created} new "
+                        f"publisher{pluralize(result.publishers_created)}.",
                         messages.SUCCESS,
                     )
                     for line in result.skipped[:20]:

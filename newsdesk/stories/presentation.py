@@ -30,13 +30,20 @@ class StoryCard:
     summary: str
     image_url: str  # lead size, site-relative (our copy: newsdesk.media)
     thumbnail_url: str  # card size
-    image_alt: str
+    image_alt: str  # a link preview's (og:image:alt); on our pages the image is beside what it illustrates: alt=""
     image_credit: str  # the publisher the image comes from
     first_seen: datetime
     last_seen: datetime
     is_closed: bool
     reader_language: str = ""  # told by its report in this language (a reader asked for it): its page's `?lang=`
     told_by: Article | None = None  # the report whose headline and summary the card carries (its credit in feeds)
+    image_from: Article | None = None  # the report the image comes from (its page's caption quotes its headline)
+
+    @property
+    def image_from_another_report(self) -> bool:
+        """The image comes from a report other than the one whose headline the card shows (often in another
+        language): the page's caption then names that report's headline, marked with its own language."""
+        return self.image_from is not None and self.image_from.title[:500] != self.headline
 
     @property
     def reader_url(self) -> str:
@@ -69,6 +76,7 @@ class StoryImage:
     thumbnail_url: str = ""
     alt: str = ""
     credit: str = ""
+    report: Article | None = None
 
 
 def story_image(story: Story) -> StoryImage:
@@ -81,7 +89,9 @@ def article_image(article: Article | None) -> StoryImage:
     url = visible_image_url(article) if article is not None else ""
     if not url:
         return StoryImage()
-    return StoryImage(url, visible_image_url(article, size="card"), image_alt(article), article.publisher.name)
+    return StoryImage(
+        url, visible_image_url(article, size="card"), image_alt(article), article.publisher.name, report=article
+    )
 
 
 def story_card(story: Story, *, lead: Article | None = None) -> StoryCard:
@@ -108,6 +118,7 @@ def story_card(story: Story, *, lead: Article | None = None) -> StoryCard:
         is_closed=story.is_closed,
         reader_language=lead.language if lead is not None else "",
         told_by=_credited(lead if lead is not None else story.lead_article),
+        image_from=image.report,
     )
 
 

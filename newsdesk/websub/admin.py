@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 
 from newsdesk.ingest.context import IngestContext
 from newsdesk.websub.models import WebSubSubscription
@@ -47,11 +48,13 @@ class WebSubSubscriptionAdmin(admin.ModelAdmin):
                 callback_base_url=settings.SITE_URL,
                 context=context,
             )
-        self.message_user(request, f"{queryset.count()} subscription request(s) sent.", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(request, f"{count} subscription request{pluralize(count)} sent.", messages.SUCCESS)
 
     @admin.action(description="Unsubscribe")
     def unsubscribe(self, request: HttpRequest, queryset: QuerySet[WebSubSubscription]) -> None:
         context = IngestContext.from_settings()
         for subscription in queryset:
             websub_unsubscribe(subscription=subscription, callback_base_url=settings.SITE_URL, context=context)
-        self.message_user(request, f"{queryset.count()} unsubscribe request(s) sent.", messages.SUCCESS)
+        count = queryset.count()
+        self.message_user(request, f"{count} unsubscribe request{pluralize(count)} sent.", messages.SUCCESS)

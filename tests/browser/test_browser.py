@@ -111,7 +111,8 @@ def test_our_copy_of_a_lead_image_loads_under_the_csp(live_server, browser):
     page.wait_for_function("document.querySelector('.lead-image img').complete")
 
     assert "img-src 'self' data:;" in response.headers["content-security-policy"]
-    assert image.get_attribute("alt").startswith("Image from ")
+    assert image.get_attribute("alt") == ""  # beneath its headline; the caption credits it
+    assert page.locator(".lead-image figcaption").inner_text().startswith("Image: ")
     assert page.evaluate("document.querySelector('.lead-image img').naturalWidth") == 1200
     assert console_errors == []
     page.close()

@@ -95,7 +95,7 @@ def test_the_same_article_at_a_new_address_is_moved_not_stored_again(harbour):
     assert moved.body_text == original.body_text
     assert list(ArticleAddress.objects.values_list("url", "article_id")) == [(base + "/news/seal", original.pk)]
     assert _memberships() == before  # its story and wire group are untouched
-    assert "1 stored article(s) found under a new address" in FetchAttempt.objects.latest("id").error
+    assert "1 stored article found under a new address" in FetchAttempt.objects.latest("id").error
     assert f"was at {base}/news/seal" in FetchAttempt.objects.latest("id").error
     page = Client().get(original.get_absolute_url())
     assert page.status_code == 200

@@ -82,6 +82,17 @@ def test_an_operator_removes_rejects_and_reinstates_from_the_list(operator_clien
     assert AuditEntry.objects.filter(actor="operator ann").count() == 4  # verified, removed, rejected, reinstated
 
 
+@pytest.mark.parametrize(
+    ("notices", "message"), [(1, "1 counter-notice recorded."), (2, "2 counter-notices recorded.")]
+)
+def test_recorded_counter_notices_are_counted_in_words_that_agree(operator_client, notices, message):
+    typed = [_notice(f"https://daily.example/{n}") for n in range(notices)]
+    TakedownRequest.objects.filter(pk__in=[n.pk for n in typed]).update(counter_notice="I wrote it myself.")
+
+    assert message in _action(operator_client, "record_counter_notice", typed)
+    assert AuditEntry.objects.filter(action="counter-notice").count() == notices
+
+
 def test_the_audit_log_cannot_be_edited_or_deleted_in_the_admin(operator_client):
     _notice("https://daily.example/a")
     entry = AuditEntry.objects.get()

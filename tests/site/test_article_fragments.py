@@ -85,6 +85,7 @@ CHANGES = {
         fetched_at="2031-01-02T03:04:05Z"
     ),
     "stored image": lambda p, c, f, a: Article.objects.filter(pk=a[1].pk).update(image_key="ab" * 16),
+    "stored image's size": lambda p, c, f, a: Article.objects.filter(pk=a[1].pk).update(image_bytes=4321),
     "publisher homepage": lambda p, c, f, a: Publisher.objects.filter(pk=p.pk).update(
         homepage="https://renamed.example/"
     ),
@@ -98,6 +99,7 @@ CHANGES = {
 # names the feed; pages show no feed; the publisher page its homepage). A stored image shows everywhere: RSS and Atom
 # items carry it as an enclosure.
 UNSHOWN = {
+    "stored image's size": set(SURFACES) - {"/feeds/rss.xml", "/feeds/atom.xml"},  # an enclosure's length alone
     "publisher homepage": {"/feeds/rss.xml", "/feeds/atom.xml", "/", CATEGORY_PAGE, SEARCH_PAGE},
     "feed moved": {
         "/feeds/atom.xml",

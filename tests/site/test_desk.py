@@ -182,3 +182,12 @@ def test_a_running_worker_raises_no_warning(staff_client, feeds, sign_of_life):
     assert not _silent_workers_warning(page)
     assert "no worker is running" not in page
     assert not desk_panels().workers_silent
+
+
+@pytest.mark.parametrize(("due", "line"), [(1, "1 feed due;"), (2, "2 feeds due;")])
+def test_the_desk_counts_feeds_due_in_words_that_agree(staff_client, due, line):
+    publisher = make_publisher(name="Harbour Gazette")
+    for n in range(due):
+        make_feed(publisher, url=f"https://harbour.example/{n}.xml", next_check_at=timezone.now() - timedelta(hours=1))
+
+    assert line in staff_client.get("/admin/").content.decode()

@@ -67,6 +67,17 @@ def test_check_now_action_schedules_feeds_immediately(staff_client):
     assert response.status_code == 200
     assert response.redirect_chain, "the action answers with a redirect back to the changelist"
     assert Feed.objects.get(pk=feed.pk).next_check_at is not None
+    assert "1 feed scheduled for checking now." in response.content.decode()
+
+
+def test_check_now_counts_several_feeds_in_the_plural(staff_client):
+    feeds = [make_feed(make_publisher()) for _ in range(2)]
+
+    response = staff_client.post(
+        "/admin/sources/feed/", {"action": "check_now", "_selected_action": [f.pk for f in feeds]}, follow=True
+    )
+
+    assert "2 feeds scheduled for checking now." in response.content.decode()
 
 
 def test_fetch_log_is_read_only(staff_client):

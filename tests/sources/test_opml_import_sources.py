@@ -24,6 +24,10 @@ OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
   <outline type="rss" text="Daily Planet" xmlUrl="https://dailyplanet.test/rss.xml" htmlUrl="https://dailyplanet.test/"/>
   <outline type="atom" text="Gotham Gazette" xmlUrl="https://gazette.test/atom" htmlUrl="https://gazette.test/"/>
 </body></opml>"""
+ONE_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>list</title></head><body>
+  <outline type="rss" text="Daily Planet" xmlUrl="https://dailyplanet.test/rss.xml" htmlUrl="https://dailyplanet.test/"/>
+</body></opml>"""
 OPML_TYPE = "text/x-opml; charset=utf-8"
 
 
@@ -56,6 +60,16 @@ def test_import_reads_standard_input(monkeypatch):
         ("https://dailyplanet.test/rss.xml", "Daily Planet"),
         ("https://gazette.test/atom", "Gotham Gazette"),
     ]
+
+
+def test_an_import_of_one_feed_says_one_feed_and_one_publisher(tmp_path):
+    one = tmp_path / "one.opml"
+    one.write_bytes(ONE_FEED)
+    out = StringIO()
+
+    call_command("opml", "import", str(one), stdout=out)
+
+    assert "imported 1 feed: 1 new, 0 already followed; 1 new publisher, 0 existing" in out.getvalue()
 
 
 def test_import_fetches_a_url_on_loopback_when_allowed(serve):

@@ -213,7 +213,7 @@ def test_admin_page_uploads_and_downloads_opml(staff_client):
 
     assert page.status_code == 200
     assert b"Download OPML" in page.content
-    assert b"Imported 5 feed(s): 5 new" in posted.content
+    assert b"Imported 5 feeds: 5 new, 0 already followed; 3 new publishers." in posted.content
     assert download["Content-Disposition"].startswith('attachment; filename="newsdesk-')
     assert b"https://lemonde.test/une.xml" in download.content
     assert b"OPML import / export" in staff_client.get("/admin/").content

@@ -169,7 +169,7 @@ def test_the_admin_renew_action_sends_a_new_request(serve, feed, context, admin_
         follow=True,
     )
 
-    assert b"1 subscription request(s) sent." in response.content
+    assert b"1 subscription request sent." in response.content
     assert len(hub.requests) == 2
     assert (
         _form(hub.requests[1])["hub.callback"]

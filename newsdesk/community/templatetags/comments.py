@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsdesk.common.fragments import Identity, fragments, template_digest
 from newsdesk.community import spam
 from newsdesk.community.forms import CommentForm
-from newsdesk.community.selectors import approved_comment_keys, comment_threads_and_count
+from newsdesk.community.selectors import approved_comment_keys, comments_shown
 from newsdesk.community.targets import target_label
 
 register = template.Library()
@@ -23,15 +23,16 @@ def _section(context: template.Context, target) -> dict:
     form = None
     if user is not None and user.is_authenticated:
         form = CommentForm(initial={"started": spam.form_started_token()})
-    threads, count = comment_threads_and_count(target=target, viewer=user)
+    shown = comments_shown(target=target, viewer=user)
     return {
         "request": request,
         "user": user,
         "csrf_token": context.get("csrf_token"),
         "target": target,
         "label": target_label(target),
-        "threads": threads,
-        "count": count,
+        "threads": shown.threads,
+        "count": shown.count,
+        "awaiting": shown.awaiting,
         "form": form,
     }
 

@@ -43,10 +43,14 @@ _MONTHS = (
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*", re.UNICODE)
-# The words of _TOKEN, and the marks that end a name between two of them.
+# The words of _TOKEN, the marks that end a name between two of them, and the white space that ends a sentence
+# (after its closing mark, or a line break): one pass over the text reads all three, in order (no token holds white
+# space, so the words are those of each sentence in turn).
 _NAME_BREAKS = frozenset(",;()[]/\u2013\u2014-")
-_TOKEN_OR_BREAK = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*|[,;()\[\]/\u2013\u2014-]", re.UNICODE)
-_SENTENCES = re.compile(r"(?<=[.!?:;\"“”«»„])\s+|\n+")
+_SENTENCE_END = r"(?<=[.!?:;\"“”«»„])\s+|\n+"
+_TOKEN_BREAK_OR_END = re.compile(
+    rf"[^\W_]+(?:['\u2019\-][^\W_]+)*|[,;()\[\]/\u2013\u2014-]|{_SENTENCE_END}", re.UNICODE
+)
 # A URL path segment is a slug when it has this many words of letters alone, between hyphens or underscores: fewer
 # is a section name ("business", "the-bachelor"), a word with a digit is an id, a date or a hash.
 SLUG_MIN_WORDS = 3
@@ -92,6 +96,30 @@ def _word(word: str) -> tuple[str | None, str | None]:
     return folded[:STEM_CHARS], (folded if word[0].isupper() else None)
 
 
+# What a token of _TOKEN_BREAK_OR_END is: a word, a mark that ends a name, or the end of a sentence.
+_IS_WORD, _IS_BREAK, _IS_END = 0, 1, 2
+# token -> (its kind, the term it counts as, the entity it names, that entity as part of a multi-word name): filled
+# as tokens are met, emptied past TOKENS_KEPT entries (a dict lookup is several times cheaper than an lru_cache call).
+_TOKENS: dict[str, tuple[int, str | None, str | None, str | None]] = {}
+TOKENS_KEPT = 200_000
+
+
+def _token(word: str) -> tuple[int, str | None, str | None, str | None]:
+    if word in _NAME_BREAKS:
+        found = (_IS_BREAK, None, None, None)
+    elif word[0].isspace():
+        found = (_IS_END, None, None, None)
+    else:
+        stem, name = _word(word)
+        # "Matt Smith's" is Matt Smith.
+        whole = name.removesuffix("'s").removesuffix("\u2019s") if name is not None else None
+        found = (_IS_WORD, stem, name, whole)
+    if len(_TOKENS) >= TOKENS_KEPT:
+        _TOKENS.clear()
+    _TOKENS[word] = found
+    return found
+
+
 def _scan(
     text: str,
     weight: float,
@@ -106,33 +134,36 @@ def _scan(
     stems: list[str] = []
     names: list[str] = []
     runs: list[str] = []
-    for sentence in _SENTENCES.split(text):
-        run: list[str] = []
-        position = 0
-        for word in _TOKEN_OR_BREAK.findall(sentence):
-            if word in _NAME_BREAKS:
-                # A comma or a dash between two names ("Jessica Becker, Lauren Edwards") ends the first one.
-                if len(run) >= 2:
-                    runs.append(" ".join(run))
-                run = []
-                continue
-            stem, name = _word(word)
-            if stem is not None:
-                stems.append(stem)
-            # Numbers name things anywhere; a capital at the start of a sentence says nothing.
-            if name is not None and (stem is None or (capitals_name_things and position)):
-                names.append(name)
-            position += 1
-            # A run of capitalized words is one name, a run opening the sentence too ("Goldenmouth Reform Alliance
-            # and Sanchez at odds").
-            if name is not None and stem is not None and capitals_name_things:
-                run.append(name.removesuffix("'s").removesuffix("\u2019s"))  # "Matt Smith's" is Matt Smith
-                continue
+    run: list[str] = []
+    position = 0  # of the word in its sentence
+    known = _TOKENS
+    for word in _TOKEN_BREAK_OR_END.findall(text):
+        kind, stem, name, whole = known.get(word) or _token(word)
+        if kind:
+            # A comma or a dash between two names ("Jessica Becker, Lauren Edwards") ends the first one; the end of
+            # a sentence ends it too, and the next word opens a sentence.
             if len(run) >= 2:
                 runs.append(" ".join(run))
             run = []
+            if kind == _IS_END:
+                position = 0
+            continue
+        if stem is not None:
+            stems.append(stem)
+        # Numbers name things anywhere; a capital at the start of a sentence says nothing.
+        if name is not None and (stem is None or (capitals_name_things and position)):
+            names.append(name)
+        position += 1
+        # A run of capitalized words is one name, a run opening the sentence too ("Goldenmouth Reform Alliance
+        # and Sanchez at odds").
+        if name is not None and stem is not None and capitals_name_things:
+            run.append(whole)
+            continue
         if len(run) >= 2:
             runs.append(" ".join(run))
+        run = []
+    if len(run) >= 2:
+        runs.append(" ".join(run))
     for bag, found in ((terms, stems), (entities, names), (phrases, runs)):
         for key, count in Counter(found).items():
             bag[key] = bag.get(key, 0.0) + count * weight

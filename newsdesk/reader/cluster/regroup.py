@@ -35,7 +35,7 @@ from newsdesk.reader.cluster.features import ArticleFeatures
 from newsdesk.reader.cluster.refine import Member, window_reset
 from newsdesk.reader.cluster.state import _top
 from newsdesk.reader.cluster.stories import StoryClusterer
-from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, weigh
+from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES
 
 
 @dataclass(frozen=True)
@@ -226,19 +226,19 @@ class _Sides:
     years: np.ndarray
 
 
-# Per clusterer: (vocabulary.docs when cached, id(features) -> (features, its _Article)). An article's sides change
-# only with the document frequencies, which change only when an article is counted (docs grows): at the end of a
-# stream every story closes under the same frequencies, and each close would weigh the same candidates again.
+# Per clusterer: (vocabulary.version when cached, id(features) -> (features, its _Article)). An article's sides
+# change only with the document frequencies (Vocabulary.version): at the end of a stream every story closes under
+# the same frequencies, and each close would weigh the same candidates again.
 _CACHE: weakref.WeakKeyDictionary[StoryClusterer, tuple[int, dict[int, tuple[ArticleFeatures, _Article]]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 def _sides(clusterer: StoryClusterer, articles: Sequence[ArticleFeatures]) -> _Sides:
-    docs = clusterer.vocabulary.docs
+    version = clusterer.vocabulary.version
     cached = _CACHE.get(clusterer)
-    if cached is None or cached[0] != docs:
-        cached = _CACHE[clusterer] = (docs, {})
+    if cached is None or cached[0] != version:
+        cached = _CACHE[clusterer] = (version, {})
     known = cached[1]
     found: list[_Article] = []
     for features in articles:
@@ -278,7 +278,7 @@ class _Article:
 
 def _article(clusterer: StoryClusterer, features: ArticleFeatures) -> _Article:
     options, vocabulary = clusterer.options, clusterer.vocabulary
-    weighed = weigh(vocabulary, features.terms, features.entities)
+    weighed = clusterer.weigh(features)
     # As StoryState.add keeps them for a story of this one member (StoryClusterer._row / vectors.story_row).
     terms = _top({name: min(value, 3.0) for name, value in features.terms.items()}, options.max_terms)
     entities = _top({name: min(value, 3.0) for name, value in features.entities.items()}, options.max_entities)
@@ -315,25 +315,51 @@ def _dense(left: list[tuple[np.ndarray, np.ndarray]], right: list[tuple[np.ndarr
     out = np.zeros((len(left), len(right)))
     if not left or not right:
         return out
-    used = np.unique(np.concatenate([columns for columns, _ in left]))
-    table = np.zeros((len(left), len(used) + 1))  # the last column: names the small side lacks (zeros)
-    for i, (columns, weights) in enumerate(left):
-        table[i, np.searchsorted(used, columns)] = weights
+    left_lengths = np.fromiter((len(columns) for columns, _ in left), dtype=np.int64, count=len(left))
+    left_columns = np.concatenate([columns for columns, _ in left])
+    used = np.unique(left_columns)
     lengths = np.fromiter((len(columns) for columns, _ in right), dtype=np.int64, count=len(right))
     if not lengths.sum():
         return out
     columns = np.concatenate([columns for columns, _ in right])
-    weights = np.concatenate([weights for _, weights in right])
-    places = np.searchsorted(used, columns)
-    inside = places < len(used)
-    known = np.zeros(len(columns), dtype=bool)
-    known[inside] = used[places[inside]] == columns[inside]
-    places = np.where(known, places, len(used))
-    gathered = table[:, places] * weights
+    place_of = _places(used, columns)
+    table = np.zeros((len(left), len(used) + 1))  # the last column: names the small side lacks (zeros)
+    table[np.repeat(np.arange(len(left)), left_lengths), place_of(left_columns)] = np.concatenate(
+        [weights for _, weights in left]
+    )
+    gathered = table[:, place_of(columns)] * np.concatenate([weights for _, weights in right])
     filled = lengths > 0
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
     out[:, filled] = np.add.reduceat(gathered, starts, axis=1)
     return out
+
+
+# Column ids up to this many (a vocabulary's: 0, 1, 2, …) are placed through one array indexed by id; others (the
+# lead numbers' hashes) by a binary search.
+DIRECT_COLUMNS = 1 << 22
+
+
+def _places(used: np.ndarray, columns: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function giving each column (of `used`, or of `columns`) its position in `used` (sorted, unique), len(used)
+    for a column not in it: what a binary search in `used` gives, through one lookup array when the columns are a
+    vocabulary's small ids."""
+    if not len(used):
+        return lambda wanted: np.zeros(len(wanted), dtype=np.int64)
+    low = min(int(used[0]), int(columns.min(initial=0)))
+    high = max(int(used[-1]), int(columns.max(initial=0)))
+    if low >= 0 and high < DIRECT_COLUMNS:
+        position = np.full(high + 1, len(used), dtype=np.int64)
+        position[used] = np.arange(len(used))
+        return position.__getitem__
+
+    def searched(wanted: np.ndarray) -> np.ndarray:
+        places = np.searchsorted(used, wanted)
+        inside = places < len(used)
+        known = np.zeros(len(wanted), dtype=bool)
+        known[inside] = used[places[inside]] == wanted[inside]
+        return np.where(known, places, len(used))
+
+    return searched
 
 
 def _directed(clusterer: StoryClusterer, a: _Sides, b: _Sides) -> np.ndarray:

@@ -21,10 +21,9 @@ def number_shift(agreed: frozenset[str], numbers: frozenset[str], bonus: float, 
     return bonus if numbers & agreed else -penalty
 
 
-def years_apart(state: StoryState, year: int, options: ClusterOptions) -> bool:
-    """Whether the story's dated members agree on years all `year_gap` or more from `year` (False when they
-    agree on none: an undated story says nothing)."""
-    agreed = state.agreed_years(options.year_share)
+def years_apart(agreed: frozenset[int], year: int, options: ClusterOptions) -> bool:
+    """Whether a story's dated members, which `agreed` on these years (StoryState.agreed_years), wrote them all
+    `year_gap` or more from `year` (False when they agree on none: an undated story says nothing)."""
     return bool(agreed) and min(abs(year - other) for other in agreed) >= options.year_gap
 
 
@@ -33,7 +32,8 @@ def name_conflicts(
     keys: list[object],
     states: dict[object, StoryState],
     names: dict[str, float],
-    vocabulary: Vocabulary,
+    top: list[str],
+    leading_of: Callable[[object], list[str]],
     options: ClusterOptions,
 ) -> np.ndarray:
     """`mixed` less `name_conflict_penalty` for each story the article could join (a score at or above the
@@ -42,8 +42,9 @@ def name_conflicts(
     names, and none of the story's heaviest is among the article's. Two reports of one event name its main
     participant or place; two events told alike (the same template sentences, one organisation's name suffix
     shared: "Goldenmouth Reform Alliance", "Wardbury Reform Alliance") each lead with their own. The entity
-    share cannot see it: it counts what the two share, and a shared suffix and template words are enough."""
-    top = leading_names(names, vocabulary, options.name_conflict_top)
+    share cannot see it: it counts what the two share, and a shared suffix and template words are enough. `top` are
+    the article's leading names (`leading_names` of `names`), `leading_of(key)` story `key`'s, under the same document
+    frequencies."""
     if not top:
         return mixed
     shifted = mixed.copy()
@@ -51,7 +52,7 @@ def name_conflicts(
         state = states[keys[index]]
         if any(name in state.entities for name in top):
             continue
-        leading = leading_names(state.entities, vocabulary, options.name_conflict_top)
+        leading = leading_of(keys[index])
         if leading and not any(name in names for name in leading):
             shifted[index] -= options.name_conflict_penalty
     return shifted

@@ -21,12 +21,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 
 import numpy as np
 
 from newsdesk.reader.cluster.features import ArticleFeatures, article_features
 from newsdesk.reader.cluster.score_shifts import (
     NameParts,
+    leading_names,
     name_conflicts,
     name_parts,
     number_shift,
@@ -36,6 +38,7 @@ from newsdesk.reader.cluster.score_shifts import (
 from newsdesk.reader.cluster.state import COMMON_MIN, ClusterOptions, StoryState
 from newsdesk.reader.cluster.vectors import (
     ARTICLE_ENTITIES,
+    PerVersion,
     StoryRow,
     Vocabulary,
     Weighed,
@@ -84,6 +87,14 @@ class StoryClusterer:
         self._rows: dict[object, StoryRow] = {}  # a story's sparse rows, dropped whenever the story changes
         self._agreed: dict[object, frozenset[str]] = {}  # a story's agreed lead numbers, dropped likewise
         self._name_parts: dict[object, NameParts] = {}  # a story's multi-word names taken apart, dropped likewise
+        self._years: dict[object, frozenset[int]] = {}  # a story's agreed written years, dropped likewise
+        # What depends on the document frequencies, kept while they stay as they are (Vocabulary.version): at a
+        # story's close nothing is counted, so refine's passes and regroup's pair scores weigh each member once, not
+        # again per pass and per close. An article's weights and leading names, and a story's leading names.
+        self._weighed = PerVersion(self._vocabulary)
+        self._leading_names = PerVersion(self._vocabulary)
+        self._story_leading: dict[object, list[str]] = {}
+        self._story_leading_version = -1
         self._next_key = 0
         self._parts_opened = 0
         self.merged_into: dict[object, object] = {}
@@ -111,7 +122,7 @@ class StoryClusterer:
 
     def weigh(self, features: ArticleFeatures) -> Weighed:
         """The article's TF-IDF terms and IDF-weighted entities under the current document frequencies."""
-        return weigh(self._vocabulary, features.terms, features.entities)
+        return self._weighed.get(features, lambda _: weigh(self._vocabulary, features.terms, features.entities))
 
     def _row(self, key: object) -> StoryRow:
         row = self._rows.get(key)
@@ -174,10 +185,13 @@ class StoryClusterer:
             )
         if year is not None and not title_only and options.year_penalty:
             mixed = mixed - options.year_penalty * np.fromiter(
-                (years_apart(self.states[key], year, options) for key in keys), dtype=np.float64, count=len(keys)
+                (years_apart(self._years_of(key), year, options) for key in keys), dtype=np.float64, count=len(keys)
             )
         if names and not title_only and options.name_conflict_penalty:
-            mixed = name_conflicts(mixed, keys, self.states, names, self._vocabulary, options)
+            top = self._leading_names.get(
+                names, lambda _: leading_names(names, self._vocabulary, options.name_conflict_top)
+            )
+            mixed = name_conflicts(mixed, keys, self.states, names, top, self._leading_of, options)
         return mixed.tolist()
 
     def _name_parts_of(self, key: object) -> NameParts:
@@ -185,6 +199,23 @@ class StoryClusterer:
         if parts is None:
             parts = self._name_parts[key] = name_parts(self.states[key].phrases)
         return parts
+
+    def _leading_of(self, key: object) -> list[str]:
+        """Story `key`'s leading names (score_shifts.leading_names) under the current document frequencies."""
+        if self._story_leading_version != self._vocabulary.version:
+            self._story_leading, self._story_leading_version = {}, self._vocabulary.version
+        names = self._story_leading.get(key)
+        if names is None:
+            names = self._story_leading[key] = leading_names(
+                self.states[key].entities, self._vocabulary, self.options.name_conflict_top
+            )
+        return names
+
+    def _years_of(self, key: object) -> frozenset[int]:
+        years = self._years.get(key)
+        if years is None:
+            years = self._years[key] = self.states[key].agreed_years(self.options.year_share)
+        return years
 
     def _agreed_of(self, key: object) -> frozenset[str]:
         agreed = self._agreed.get(key)
@@ -198,16 +229,21 @@ class StoryClusterer:
         ClusterOptions.late_period from their window (a full-text article's join: `join_bar` asks more of those)."""
         common = max(COMMON_MIN, len(self.states) // 10)
         pool: list[object] = []
-        index = self._index
-        for name in (*features.terms, *features.entities):
-            keys = index.get(name)
+        extend = pool.extend
+        for keys in map(self._index.get, (*features.terms, *features.entities)):
             if keys and len(keys) <= common:
-                pool.extend(keys)
+                extend(keys)
         counts = Counter(pool)  # one pass in C rather than one update per name
         states, quiet = self.states, self.options.join_window if late else self.options.quiet_period
-        for shut in [key for key in counts if key not in states or not states[key].is_open_at(at, quiet)]:
-            del counts[shut]
-        return [key for key, _ in counts.most_common(self.options.candidate_limit)]
+        if at is None:  # an article without a time closes no story out (StoryState.is_open_at)
+            shut = [key for key in counts if key not in states]
+        else:
+            shut = [key for key in counts if key not in states or not states[key].is_open_at(at, quiet)]
+        for key in shut:
+            del counts[key]
+        # Counter.most_common(n)'s order (count first, then first seen), by one sort in C rather than heapq's loop.
+        ranked = sorted(counts.items(), key=itemgetter(1), reverse=True)
+        return [key for key, _ in ranked[: self.options.candidate_limit]]
 
     def matches(
         self,
@@ -395,6 +431,8 @@ class StoryClusterer:
         self._rows.pop(key, None)
         self._agreed.pop(key, None)
         self._name_parts.pop(key, None)
+        self._years.pop(key, None)
+        self._story_leading.pop(key, None)
 
     def _index_names(self, key: object, features: ArticleFeatures) -> None:
         # The story's other names are indexed already (when they joined it, or when it was loaded or merged).

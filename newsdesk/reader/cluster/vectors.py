@@ -9,9 +9,13 @@ article, so a score costs a handful of array operations whatever the number of c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 ARTICLE_TERMS = 40
 ARTICLE_ENTITIES = 25
@@ -32,7 +36,20 @@ class Vocabulary:
         self.ids = _Columns()
         self.df = np.zeros(1024, dtype=np.float64)
         self.scratch = np.zeros(1024, dtype=np.float64)  # see _lookup
-        self.docs = 0
+        # One more at every change of the frequencies (`count`, `docs`): what was weighed under an older version is
+        # stale (StoryClusterer.weigh's cache).
+        self.version = 0
+        self._docs = 0
+
+    @property
+    def docs(self) -> int:
+        """How many documents the frequencies count."""
+        return self._docs
+
+    @docs.setter
+    def docs(self, value: int) -> None:
+        self._docs = value
+        self.version += 1
 
     def columns(self, names) -> np.ndarray:
         found = np.fromiter(map(self.ids.__getitem__, names), dtype=np.int64)
@@ -46,10 +63,33 @@ class Vocabulary:
     def count(self, names, amounts=None) -> None:
         """Add documents that mention `names` (each once, or `amounts` times)."""
         columns = self.columns(names)
+        self.version += 1
         np.add.at(self.df, columns, 1.0 if amounts is None else np.asarray(amounts, dtype=np.float64))
 
     def idf(self, columns: np.ndarray) -> np.ndarray:
-        return np.log((self.docs + 1) / (self.df[columns] + 1)) + 1.0
+        return np.log((self._docs + 1) / (self.df[columns] + 1)) + 1.0
+
+
+class PerVersion:
+    """Values worked out of objects (an article's features, its names) under one version of a vocabulary's document
+    frequencies, kept until they change. Keyed by the object's id, the object kept with its value: an id is reused
+    once its object is gone."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.version = -1
+        self.found: dict[int, tuple[object, object]] = {}
+
+    def get(self, thing: object, make: Callable[[object], T]) -> T:
+        """`make(thing)`, once per version."""
+        if self.version != self.vocabulary.version:
+            self.found, self.version = {}, self.vocabulary.version
+        hit = self.found.get(id(thing))
+        if hit is not None and hit[0] is thing:
+            return hit[1]
+        value = make(thing)
+        self.found[id(thing)] = (thing, value)
+        return value
 
 
 @dataclass(frozen=True)

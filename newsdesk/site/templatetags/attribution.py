@@ -21,11 +21,6 @@ def thumbnail_url(article: Article) -> str:
 
 
 @register.filter
-def image_alt(article: Article) -> str:
-    return presentation.image_alt(article)
-
-
-@register.filter
 def web_url(url: str) -> str:
     """`url` if it is http(s), else "" — for any href or src built from fetched data."""
     return presentation.web_url(url)

@@ -4,7 +4,12 @@ only when a headline merge threshold is set, and not when both have grown past a
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, article_features
 
@@ -138,3 +143,28 @@ def test_a_headline_matching_two_stories_merges_them_unless_both_grew_past_the_t
     limit = ClusterOptions().title_merge_max_size
     assert len(two_stories(anything, limit).assign(**headline).merged) == 1
     assert two_stories(anything, limit + 1).assign(**headline).merged == ()
+
+
+@pytest.mark.parametrize("at", [None, datetime(2026, 3, 2, 12, tzinfo=UTC)])
+def test_candidates_come_by_shared_distinctive_names_then_first_seen_as_counter_most_common_ranks_them(at):
+    # Many ties (stories sharing as many names with the article): the order within a tie is the pool's, the order
+    # Counter.most_common gives; a story closed at the article's time is no candidate.
+    rng = random.Random(4)
+    words = [f"word{i}" for i in range(30)]
+    clusterer = StoryClusterer(replace(ClusterOptions(), candidate_limit=12))
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    for key in range(60):
+        clusterer.load(key, StoryState())
+        when = start + timedelta(hours=rng.choice([0, 30]))
+        text = " ".join(rng.sample(words, 4))
+        clusterer.add_to(key, article_features("", text), language="en", at=when)
+    features = article_features("", " ".join(words[:12]))
+
+    pool = [key for name in (*features.terms, *features.entities) for key in clusterer._index.get(name, ())]
+    counts = Counter(key for key in pool if clusterer.states[key].is_open_at(at, clusterer.options.quiet_period))
+    expected = [key for key, _ in counts.most_common(12)]
+
+    found = clusterer.candidates(features, at)
+    assert found == expected
+    assert len(found) == 12
+    assert len({counts[key] for key in found}) < 12  # ties were ranked

@@ -64,6 +64,13 @@ def join_value(clusterer: StoryClusterer, key: object, title: str, text: str = "
         ),
         # A single capitalized word is no multi-word name; "the" breaks a run.
         ("Officials in Paris said the Elysee agreed.", {}, {"paris": 1.0, "elysee": 1.0}),
+        # The end of a sentence (white space after its closing mark, a semicolon's too, or a line break) ends a
+        # name, and the capital opening the next one names nothing alone; a full stop without a space ends none.
+        (
+            "Talks with Peter Capaldi. Berlin said no.\nMadrid agreed; Lisbon too \u2013 Rome (Italy) waited.Oslo Fjord",
+            {"peter capaldi": 1.0, "oslo fjord": 1.0},
+            {"peter": 1.0, "capaldi": 1.0, "rome": 1.0, "italy": 1.0, "oslo": 1.0, "fjord": 1.0},
+        ),
     ],
 )
 def test_a_run_of_capitalized_words_is_one_multi_word_name(text, phrases, entities):

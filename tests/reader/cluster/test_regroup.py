@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features, regroup
 from newsdesk.reader.cluster.regroup import average_link_groups, cohesion_split, pair_scores, regroup_story
 from tests.reader.cluster.test_cluster_floor import load_eval_module
 from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA, stories
@@ -247,3 +247,33 @@ def test_a_part_split_off_is_keyed_apart_from_any_database_id_its_row_may_get():
     assert part.story not in (0, 1, 2, "mixed")
     assert clusterer.states[part.story].size == 3
     assert clusterer.new_story() not in (part.story, 3)
+
+
+def test_dense_products_through_the_lookup_array_equal_the_binary_search_exactly(monkeypatch):
+    # Vocabulary ids take the lookup array, lead numbers' hashes (negative, huge) the binary search: both place a
+    # column alike, so the pair scores are the same bit for bit.
+    rng = np.random.default_rng(5)
+
+    def rows(count, spread, offset=0):
+        return [
+            (cols := np.unique(rng.integers(0, spread, rng.integers(0, 30))) + offset, rng.random(len(cols)))
+            for _ in range(count)
+        ]
+
+    left, right = rows(6, 400), rows(40, 400)
+    hashed = rows(3, 1 << 40, offset=-(1 << 41))
+    direct, numbers = regroup._dense(left, right), regroup._dense(hashed, [*hashed, *right])
+    monkeypatch.setattr(regroup, "DIRECT_COLUMNS", 0)
+    assert np.array_equal(regroup._dense(left, right), direct)
+    assert np.array_equal(regroup._dense(right, left), direct.T)
+    assert np.array_equal(regroup._dense(hashed, [*hashed, *right]), numbers)
+    assert np.diag(numbers[:, :3]).all()
+    assert not numbers[:, 3:].any()
+    reference = np.zeros((6, 40))
+    for i, (columns, weights) in enumerate(left):
+        for j, (others, values) in enumerate(right):
+            shared, mine, theirs = np.intersect1d(columns, others, return_indices=True)
+            reference[i, j] = (weights[mine] * values[theirs]).sum() if len(shared) else 0.0
+    assert np.allclose(direct, reference, atol=1e-12)
+    assert direct.any()
+    assert regroup._dense([(np.zeros(0, dtype=np.int64), np.zeros(0))], right).shape == (1, 40)

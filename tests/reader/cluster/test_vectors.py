@@ -8,8 +8,10 @@ import random
 
 import pytest
 
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState
+from newsdesk.reader.cluster.features import article_features
 from newsdesk.reader.cluster.state import _top
-from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, Vocabulary, score_rows, story_row, weigh
+from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES, PerVersion, Vocabulary, score_rows, story_row, weigh
 
 
 def _reference(vocabulary, article_terms, article_entities, story, entity_weight):
@@ -90,3 +92,41 @@ def test_a_story_keeps_its_heaviest_names_ties_broken_by_name():
     assert _top(bag, 3) == {"e": 3.0, "c": 2.0, "a": 1.0}
     assert _top(bag, 4) == {"e": 3.0, "c": 2.0, "a": 1.0, "b": 1.0}
     assert _top(bag, 5) is bag
+
+
+def test_an_article_is_weighed_once_per_version_of_the_frequencies():
+    clusterer = StoryClusterer(ClusterOptions())
+    first = article_features("Flood hits Valencia", "Floods hit Valencia after storms, officials in Valencia said.")
+    clusterer.load("a", StoryState())
+    clusterer.add_to("a", first, language="en", at=None)
+    weighed = clusterer.weigh(first)
+    assert clusterer.weigh(first) is weighed  # nothing counted since: the same weights
+    later = article_features("Storms in Spain", "Storms and floods across Spain; Valencia worst hit.")
+    clusterer.add_to("a", later, language="en", at=None)  # counted: Valencia and floods weigh less now
+    again = clusterer.weigh(first)
+    assert again is not weighed
+    assert again.term_norm != weighed.term_norm
+    vocabulary = clusterer.vocabulary
+    version = vocabulary.version
+    vocabulary.docs += 0  # any write of the document count is a new version
+    assert vocabulary.version > version
+    assert clusterer.weigh(first) is not again
+
+
+def test_values_per_version_are_made_once_until_the_frequencies_change():
+    vocabulary = Vocabulary()
+    kept = PerVersion(vocabulary)
+    made = []
+    bag = {"valencia": 1.0}
+
+    def make(thing):
+        made.append(thing)
+        return len(made)
+
+    assert kept.get(bag, make) == kept.get(bag, make) == 1
+    assert kept.get(dict(bag), make) == 2  # an equal object is another object
+    vocabulary.count(["valencia"])
+    assert kept.get(bag, make) == 3
+    vocabulary.docs += 1
+    assert kept.get(bag, make) == 4
+    assert len(made) == 4

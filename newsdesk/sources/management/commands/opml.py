@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from newsdesk.reader.feeds.opml import MAX_OPML_BYTES, OPML_TOO_LARGE, OpmlError
 from newsdesk.sources.fetching import SubscriptionFetchError, is_web_address, opml_download
@@ -55,8 +56,9 @@ class Command(BaseCommand):
         for line in result.skipped:
             self.stderr.write(f"skipped {line}")
         self.stdout.write(
-            f"imported {result.feeds} feeds: {result.feeds_created} new, {result.feeds_existing} already followed; "
-            f"{result.publishers_created} new publishers, {result.publishers_existing} existing"
+            f"imported {result.feeds} feed{pluralize(result.feeds)}: {result.feeds_created} new, "
+            f"{result.feeds_existing} already followed; {result.publishers_created} new "
+            f"publisher{pluralize(result.publishers_created)}, {result.publishers_existing} existing"
         )
 
     def _read(self, file: str) -> bytes:
