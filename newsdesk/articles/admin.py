@@ -5,6 +5,7 @@ from newsdesk.articles.models import Article, Category
 from newsdesk.articles.policy import EXCERPT_WORDS_MAX, EXCERPT_WORDS_MIN
 from newsdesk.articles.services import publisher_policy_set
 from newsdesk.articles.signals import copy_facts_changed
+from newsdesk.common.autocomplete_admin import CheckedAutocompleteAdminMixin
 from newsdesk.sources.admin import URL_FIELDS_HTTPS, FeedInline
 from newsdesk.sources.models import Publisher
 
@@ -19,7 +20,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CheckedAutocompleteAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("title", "publisher", "published_at", "wire_credit", "language")
     list_filter = ("publisher", "category", "language", "noarchive")

@@ -103,7 +103,8 @@ class ClusterOptions:
     # words of one side alone ("Wardbury Reform Alliance" / "Goldenmouth Reform Alliance"; "Port Sharon General
     # Hospital" / "Shieldsview General Hospital") are two organisations of one kind: those words count for neither
     # side's entity share, unless a name of one side holding them is part of one of the other's (features.phrases,
-    # StoryState.phrases, score_shifts.names_apart). The words stay entities: a later "Capaldi" is "Peter Capaldi".
+    # StoryState.phrases, score_shifts.names_apart; the close's pair scores too, cluster.regroup). The words stay
+    # entities: a later "Capaldi" is "Peter Capaldi".
     # The demo world's `newsdesk demo` run (seed 7) mixed two such pairs of events through them (a teaser naming
     # only the organisation, its share 1.0 from "Reform" and "Alliance"); any shared word of two names taken apart
     # instead cost ECB+'s held-out folds 0.959 -> 0.957 (docs/benchmarks.md, "A multi-word name as one

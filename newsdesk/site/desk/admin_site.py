@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from newsdesk.common.autocomplete_admin import field_holds
 from newsdesk.community.two_factor import session_is_verified, totp_device, totp_required
 from newsdesk.site.desk.dashboard import desk_panels
 
@@ -24,12 +25,10 @@ def _selection_checked(changelist_view: Callable[..., HttpResponse], model_admin
 
     @wraps(changelist_view)
     def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST":
-            for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
-                try:
-                    key.run_validators(key.to_python(value))
-                except ValidationError:
-                    raise BadRequest(SELECTION_REFUSED) from None
+        if request.method == "POST" and not all(
+            field_holds(key, value) for value in request.POST.getlist(ACTION_CHECKBOX_NAME)
+        ):
+            raise BadRequest(SELECTION_REFUSED)
         return changelist_view(request, *args, **kwargs)
 
     return checked
