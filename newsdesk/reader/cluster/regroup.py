@@ -327,7 +327,8 @@ def _dense(left: list[tuple[np.ndarray, np.ndarray]], right: list[tuple[np.ndarr
     table[np.repeat(np.arange(len(left)), left_lengths), place_of(left_columns)] = np.concatenate(
         [weights for _, weights in left]
     )
-    gathered = table[:, place_of(columns)] * np.concatenate([weights for _, weights in right])
+    gathered = np.take(table, place_of(columns), axis=1)
+    gathered *= np.concatenate([weights for _, weights in right])
     filled = lengths > 0
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
     out[:, filled] = np.add.reduceat(gathered, starts, axis=1)
