@@ -295,16 +295,22 @@ def _article(clusterer: StoryClusterer, features: ArticleFeatures) -> _Article:
         b_norm=float(np.sqrt(term_weights @ term_weights)),
         b_entities=(entity_columns, shares),
         b_total=float(np.sort(shares * vocabulary.idf(entity_columns))[::-1][:ARTICLE_ENTITIES].sum()),
-        # Each lead number as a column of its own (its string's hash: one process's columns, never stored).
         numbers=_number_columns(features.numbers),
         year=features.year,
     )
 
 
 def _number_columns(numbers: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Each lead number as a column of its own (its string's hash: columns of this process only, never stored)."""
-    columns = np.unique(np.fromiter((hash(number) for number in numbers), dtype=np.int64, count=len(numbers)))
+    """Each lead number as a column of its own: its value when it is at most six ASCII digits (lead numbers have no
+    leading zeros, so two meet only when equal; small columns are placed through _places' lookup array), else its
+    string's hash made negative (another script's digits, a longer number; columns of this process only, never
+    stored)."""
+    columns = np.unique(np.fromiter(map(_number_column, numbers), dtype=np.int64, count=len(numbers)))
     return columns, np.ones(len(columns))
+
+
+def _number_column(number: str) -> int:
+    return int(number) if len(number) <= 6 and number.isascii() else -1 - (hash(number) & (1 << 62) - 1)
 
 
 def _dense(left: list[tuple[np.ndarray, np.ndarray]], right: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:

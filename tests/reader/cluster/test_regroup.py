@@ -277,3 +277,23 @@ def test_dense_products_through_the_lookup_array_equal_the_binary_search_exactly
     assert np.allclose(direct, reference, atol=1e-12)
     assert direct.any()
     assert regroup._dense([(np.zeros(0, dtype=np.int64), np.zeros(0))], right).shape == (1, 40)
+
+
+def test_lead_numbers_meet_in_the_pair_scores_only_when_their_digits_are_the_same():
+    sets = [
+        frozenset({"23", "2011"}),
+        frozenset({"26", "2011"}),
+        frozenset({"12"}),
+        frozenset({"\u0661\u0662"}),  # Arabic-Indic 12: another string, as the stories' own numbers count it
+        frozenset({"1234567", "23"}),
+        frozenset({"1234567"}),
+        frozenset(),
+    ]
+    rows = [regroup._number_columns(numbers) for numbers in sets]
+
+    met = regroup._dense(rows, rows) > 0
+
+    expected = np.array([[bool(one & other) for other in sets] for one in sets])
+    assert np.array_equal(met, expected)
+    assert met[0, 1]
+    assert not met[2, 3]
