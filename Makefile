@@ -37,8 +37,10 @@ install: $(STAMP)
 migrate: install
 	$(VENV)/bin/newsdesk migrate --noinput
 
+# Flags for `newsdesk demo`, e.g. `make demo DEMO_ARGS='--port 8001 --world-port 0'` when port 8000 is taken.
+DEMO_ARGS ?=
 demo: install
-	$(VENV)/bin/newsdesk demo
+	$(VENV)/bin/newsdesk demo $(DEMO_ARGS)
 
 # Debian packages the tests need: chromium for the browser tests, nginx and systemd-analyze for the deploy/ tests.
 system-deps:

@@ -232,6 +232,7 @@ TITLE_GRID = {
     "title_merge_threshold": [0.25, 0.3, 0.35, 0.4, None],
     "title_merge_max_size": [15, 30, None],
     "title_close_merge_threshold": [0.06, 0.08, 0.1, 0.15, None],
+    "title_close_merge_sure": [0.1, 0.12, 0.15, None],
 }
 # With a model, how much of a headline's score the embedding decides, and how far its cosine is shifted.
 EMBEDDING_GRID = {"title_embedding_weight": [0.3, 0.5, 0.6, 0.7, 0.8], "embedding_shift": [0.1, 0.15, 0.2, 0.25, 0.3]}

@@ -78,3 +78,38 @@ def test_an_endpoint_missing_from_the_readme_is_caught():
 def test_readme_names_the_two_setup_commands():
     assert "make demo" in README
     assert "make test" in README
+
+
+def _option_strings(parser) -> set[str]:
+    """Every option of a command's parser, its subcommands' included (`opml import --allow-loopback`)."""
+    import argparse
+
+    found = set()
+    for action in parser._actions:
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                found |= _option_strings(subparser)
+    return found
+
+
+def _readme_usage(command: str) -> str:
+    """The usage cells of the README rows of a command (a cell may hold `\\|`, as `FILE\\|-\\|URL` does)."""
+    rows = [line for line in README.splitlines() if line.startswith(f"| `newsdesk {command}")]
+    return " ".join(re.split(r"(?<!\\)\|", row)[1] for row in rows)
+
+
+def test_every_command_that_may_reach_loopback_says_so_in_its_readme_row():
+    """The demo world lives on 127.0.0.1: the README must show which commands can be pointed at it."""
+    from django.core.management import load_command_class
+
+    with_flag = []
+    for command in OUR_COMMANDS:
+        app = next(p.parts[-4] for p in ROOT.glob(f"newsdesk/*/management/commands/{command}.py"))
+        if "--allow-loopback" in _option_strings(
+            load_command_class(f"newsdesk.{app}", command).create_parser("", command)
+        ):
+            with_flag.append(command)
+    assert {"fetch", "extract", "ingest", "worker", "discover", "opml"} <= set(with_flag)
+    undocumented = [command for command in with_flag if "--allow-loopback" not in _readme_usage(command)]
+    assert undocumented == []

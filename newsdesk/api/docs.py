@@ -67,6 +67,14 @@ class ApiDocsView(JsonApiView):
                 op.statuses,
             )
             for op in operations(schema)
+            if op.statuses != ["405"]
         ]
-        context = {"info": info, "operations": shown, "server_url": schema["servers"][0]["url"]}
+        # The refused writes of every path are one sentence, not an entry per path and method.
+        refused = list(dict.fromkeys(op.method for op in operations(schema) if op.statuses == ["405"]))
+        context = {
+            "info": info,
+            "operations": shown,
+            "refused_methods": refused,
+            "server_url": schema["servers"][0]["url"],
+        }
         return render(request, "api/docs.html", context)

@@ -11,10 +11,26 @@ from newsdesk.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from newsdesk.api.stories import MAX_OFFSET as MAX_STORY_OFFSET
 from newsdesk.articles.filters import QUERY_MAX_CHARS, SEARCH_ORDERS
 from newsdesk.articles.search import SEARCH_CANDIDATES
+from newsdesk.common.health import RETRY_AFTER_S
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _DATE_TIME = {"type": "string", "format": "date-time"}
-_ERROR = {"description": "A bad parameter; `error` says which and why", "$ref": "#/components/responses/Error"}
+_ERROR = {
+    "description": "A bad parameter; `error` says which and why (or a host not allowed, as BadRequest)",
+    "$ref": "#/components/responses/Error",
+}
+# What any operation may answer before its view runs: the request refused as a whole, or the database away.
+_REFUSED_BEFORE_THE_VIEW = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
+    "413": {"$ref": "#/components/responses/TooLarge"},
+    "503": {"$ref": "#/components/responses/Unavailable"},
+}
+# The API is read-only: these methods are answered, with a 405 and `Allow`, on every path.
+WRITE_METHODS = ("post", "put", "patch", "delete")
+_WRITE_REFUSED = {
+    "summary": "Refused: the API is read-only",
+    "responses": {"405": {"$ref": "#/components/responses/MethodNotAllowed"}},
+}
 
 
 def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -67,13 +83,30 @@ def _ok(schema_ref: str, description: str) -> dict[str, Any]:
 
 
 def _get(summary: str, operation_id: str, parameters: list, responses: dict[str, Any]) -> dict[str, Any]:
+    """A path's GET, answering `responses` and those of any request (304, refused ones), and its refused writes."""
+    path_parameters = [param for param in parameters if param.get("in") == "path"]
     return {
         "get": {
             "summary": summary,
             "operationId": operation_id,
             "parameters": [*parameters, {"$ref": "#/components/parameters/IfNoneMatch"}],
-            "responses": {**responses, "304": {"description": "Not modified: the `If-None-Match` ETag still holds"}},
-        }
+            "responses": {
+                **_REFUSED_BEFORE_THE_VIEW,
+                **responses,
+                "304": {"description": "Not modified: the `If-None-Match` ETag still holds"},
+            },
+        },
+        # (a path parameter is declared by each operation of its path, these too)
+        **{method: {**_WRITE_REFUSED, "parameters": path_parameters} for method in WRITE_METHODS},
+    }
+
+
+def _error_response(description: str, **headers: str) -> dict[str, Any]:
+    """A shared response: `{"error": ...}` with this status's meaning, and the headers it carries."""
+    return {
+        "description": description,
+        "headers": {name: {"$ref": f"#/components/headers/{ref}"} for name, ref in headers.items()},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
 
 
@@ -319,13 +352,12 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                     },
                 },
             ),
-            "/api/schema": {
-                "get": {
-                    "summary": "This document",
-                    "operationId": "getSchema",
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
-                }
-            },
+            "/api/schema": _get(
+                "This document",
+                "getSchema",
+                [],
+                {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+            ),
         },
         "components": {
             "schemas": {
@@ -338,10 +370,21 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
             },
             "responses": {
-                "Error": {
-                    "description": "An error",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                }
+                "Error": _error_response("An error"),
+                "BadRequest": _error_response(
+                    "A request refused before it is read: a `Host` this server does not answer for (the error "
+                    "names nothing of it)"
+                ),
+                "TooLarge": _error_response(
+                    "More query parameters or body than the server reads; `error` says how much it reads"
+                ),
+                "Unavailable": _error_response(
+                    "The database is unavailable: try again after `Retry-After` seconds",
+                    **{"Retry-After": "RetryAfter"},
+                ),
+                "MethodNotAllowed": _error_response(
+                    "The API is read-only: `Allow` lists the methods it answers", Allow="Allow"
+                ),
             },
             "parameters": {
                 "IfNoneMatch": {
@@ -352,6 +395,13 @@ def openapi_schema(*, server_url: str) -> dict[str, Any]:
                     "schema": {"type": "string"},
                 }
             },
-            "headers": {"ETag": {"description": "Validator of this body", "schema": {"type": "string"}}},
+            "headers": {
+                "ETag": {"description": "Validator of this body", "schema": {"type": "string"}},
+                "RetryAfter": {
+                    "description": f"Seconds to wait before trying again ({RETRY_AFTER_S})",
+                    "schema": {"type": "integer"},
+                },
+                "Allow": {"description": "The methods answered: GET, HEAD, OPTIONS", "schema": {"type": "string"}},
+            },
         },
     }

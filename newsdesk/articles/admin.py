@@ -2,8 +2,10 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from newsdesk.articles.models import Article, Category
+from newsdesk.articles.policy import EXCERPT_WORDS_MAX, EXCERPT_WORDS_MIN
 from newsdesk.articles.services import publisher_policy_set
 from newsdesk.articles.signals import copy_facts_changed
+from newsdesk.common.autocomplete_admin import CheckedAutocompleteAdminMixin
 from newsdesk.sources.admin import URL_FIELDS_HTTPS, FeedInline
 from newsdesk.sources.models import Publisher
 
@@ -18,7 +20,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CheckedAutocompleteAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     list_display = ("title", "publisher", "published_at", "wire_credit", "language")
     list_filter = ("publisher", "category", "language", "noarchive")
@@ -66,6 +68,13 @@ class PublisherAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at",)
     inlines = [FeedInline]
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        """The excerpt length within what publisher_policy_set takes: the form says so, where a change beyond it
+        was a 500 and an added publisher kept it."""
+        if db_field.name == "excerpt_words":
+            kwargs.update(min_value=EXCERPT_WORDS_MIN, max_value=EXCERPT_WORDS_MAX)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Publisher, form, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -23,6 +23,8 @@ from newsdesk.sources.models import Publisher
 
 EXCERPT_CHARS = 400
 DEFAULT_EXCERPT_WORDS = 60
+# The excerpt lengths an operator may set (words): publisher_policy_set refuses others, the admin's form says so.
+EXCERPT_WORDS_MIN, EXCERPT_WORDS_MAX = 1, 1000
 # Directive Article.robots_directives carries when robots.txt kept us off the page (not a robots meta token).
 ROBOTS_TXT_DISALLOW = "robots-txt-disallow"
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from newsdesk.community.names import is_hidden_character, is_hidden_in_text
+from newsdesk.community.names import holds_hidden_character, holds_hidden_character_in_text
 
 EMAIL_TAKEN = "An account with this email address already exists. Sign in, or reset your password."
 NOT_CONFIRMED_HINT = "Signed up but cannot sign in? Confirm your email address first: follow the link we emailed you."
@@ -23,7 +23,7 @@ def display_name_checked(raw: str) -> str:
     name = raw.strip()
     if not name:
         raise forms.ValidationError(NAME_EMPTY)
-    if any(is_hidden_character(character) for character in name):
+    if holds_hidden_character(name):
         raise forms.ValidationError(NAME_HIDDEN_CHARACTERS)
     return name
 
@@ -73,10 +73,10 @@ BODY_HIDDEN_CHARACTERS = (
 
 
 def comment_body_checked(body: str) -> str:
-    """A comment's text as typed; ValidationError when it holds a hidden character (names.is_hidden_in_text: the
-    display names' rule, line breaks allowed). An override would turn the text after it around wherever the comment
+    """A comment's text as typed; ValidationError when it holds a hidden character (the display names' rule, line
+    breaks allowed: names.holds_hidden_character_in_text). An override would turn the text after it around wherever the comment
     is shown as plain text (the comments feed's titles)."""
-    if any(is_hidden_in_text(character) for character in body):
+    if holds_hidden_character_in_text(body):
         raise forms.ValidationError(BODY_HIDDEN_CHARACTERS)
     return body
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from newsdesk.articles.reindex import search_reindex_due
 from newsdesk.common.database import database_unavailable, writes_serialized
@@ -45,7 +46,7 @@ def _stories_close(now: datetime) -> str:
 
 def _search_reindex(now: datetime) -> str:
     changed = search_reindex_due()
-    return f"{changed} articles reindexed" if changed else ""
+    return f"{changed} article{pluralize(changed)} reindexed" if changed else ""
 
 
 def periodic_jobs() -> tuple[Job, ...]:

@@ -8,10 +8,10 @@ import hmac
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import CollectorRegistry
 
+from newsdesk.common.methods import read_only
 from newsdesk.common.site_url import site_url_is_loopback
 from newsdesk.ingest.metrics import IngestCollector
 
@@ -21,7 +21,7 @@ _registry = CollectorRegistry(auto_describe=False)
 _registry.register(IngestCollector())
 
 
-@require_GET
+@read_only
 def metrics_view(request: HttpRequest) -> HttpResponse:
     token = getattr(settings, "NEWSDESK_METRICS_TOKEN", "")
     if token:

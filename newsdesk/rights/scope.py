@@ -30,10 +30,13 @@ _HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)\Z")
 
 def _has_host_name(url: str) -> bool:
     """Whether `url` names a host that could exist: an IP address, or dot-separated labels of letters, digits and
-    hyphens (a typed "not a url" became "https://not a url", which the identity key takes as it is)."""
+    hyphens (a typed "not a url" became "https://not a url", which the identity key takes as it is), with no port
+    or a port number (`javascript:alert(1)`, read as https://javascript:alert(1), has neither a host nor a port)."""
     try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  (read for its check: a port that is not a number from 0 to 65535 is a ValueError)
+    except ValueError:  # an unclosed "[" of an IPv6 address too
         return False
     try:
         ipaddress.ip_address(host)
@@ -48,7 +51,7 @@ def _has_host_name(url: str) -> bool:
 
 
 def target_keys(urls: list[str], prefix: str) -> list[str]:
-    problems = [u for u in [*urls, prefix] if u and not (url_identity_key(u) and _has_host_name(u))]
+    problems = [u for u in [*urls, prefix] if u and not (_has_host_name(u) and url_identity_key(u))]
     if problems:
         raise TakedownInvalid(BAD_URL.format(url=problems[0][:200]))
     return [url_identity_key(u) for u in urls] + ([url_identity_key(prefix)] if prefix else [])

@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.generic import RedirectView
 
+from newsdesk.common.methods import read_only
 from newsdesk.common.url_patterns import ZERO_LED_ID
 from newsdesk.site.feeds import ArticleAtomFeed, ArticleRssFeed
 from newsdesk.site.jsonfeed import ArticleJsonFeedView
@@ -27,7 +28,11 @@ FEED_FILES = (("rss", "rss.xml"), ("atom", "atom.xml"), ("json", "feed.json"))
 
 def _feed_routes(prefix: str, scope: str) -> list:
     """rss.xml, atom.xml and feed.json under `prefix`, named `<scope>_rss|atom|json`."""
-    views = {"rss": ArticleRssFeed(), "atom": ArticleAtomFeed(), "json": ArticleJsonFeedView.as_view()}
+    views = {
+        "rss": read_only(ArticleRssFeed()),
+        "atom": read_only(ArticleAtomFeed()),
+        "json": ArticleJsonFeedView.as_view(),
+    }
     return [path(f"{prefix}{file}", views[fmt], {"scope": scope}, name=f"{scope}_{fmt}") for fmt, file in FEED_FILES]
 
 
@@ -58,8 +63,8 @@ urlpatterns = [
     # The stories' list is the home page; /stories/ (the folder of every story page and the story feeds) leads there.
     path("stories/", RedirectView.as_view(pattern_name=f"{app_name}:home", query_string=True), name="stories"),
     path("stories/<int:story_id>/", StoryDetailView.as_view(), name="story"),
-    path("stories/rss.xml", StoryRssFeed(), name=f"{STORIES}_rss"),
-    path("stories/atom.xml", StoryAtomFeed(), name=f"{STORIES}_atom"),
+    path("stories/rss.xml", read_only(StoryRssFeed()), name=f"{STORIES}_rss"),
+    path("stories/atom.xml", read_only(StoryAtomFeed()), name=f"{STORIES}_atom"),
     path("stories/feed.json", StoryJsonFeedView.as_view(), name=f"{STORIES}_json"),
     path("publisher/<slug:slug>/", PublisherDetailView.as_view(), name=PUBLISHER),
     path("category/<slug:slug>/", CategoryDetailView.as_view(), name="category"),
@@ -69,13 +74,13 @@ urlpatterns = [
     # An index of sections, each paginated (?p=2…): a site of any size is listed whole.
     path(
         "sitemap.xml",
-        sitemap_index,
+        read_only(sitemap_index),
         {"sitemaps": SITEMAPS, "section_url_name": f"{app_name}:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        sitemap,
+        read_only(sitemap),
         # Django's view with its URLs written by a template tag (site/sitemap.xml): the same text, cheaper.
         {"sitemaps": SITEMAPS, "template_name": "site/sitemap.xml"},
         name="sitemap_section",

@@ -6,6 +6,7 @@ from django.template.defaultfilters import pluralize, truncatechars
 from django.utils.html import format_html
 
 # Registers the OPML import/export page (a proxy model of this app) with the default admin site.
+from newsdesk.common.autocomplete_admin import CheckedAutocompleteAdminMixin
 from newsdesk.sources import admin_opml  # noqa: F401
 from newsdesk.sources.models import Feed
 from newsdesk.sources.services import feeds_check_now
@@ -43,7 +44,7 @@ class FeedInline(admin.TabularInline):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(CheckedAutocompleteAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     # One "State" column says what is wrong (paused, or failing N times in a row) and stays empty for a healthy
     # feed: a boolean "is paused" column put a red cross on every healthy row.

@@ -28,6 +28,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import Max, Min, Q, TextField
 from django.db.models.functions import Cast
+from django.template.defaultfilters import pluralize
 
 from newsdesk.articles.models import Article
 from newsdesk.common.content_version import content_version_bump
@@ -57,8 +58,8 @@ class Closed(NamedTuple):
     moved: int  # articles moved to another story by the split and merge pass and the refinement
 
     def __str__(self) -> str:
-        moved = f", {self.moved} article{'s' if self.moved != 1 else ''} moved" if self.moved else ""
-        return f"{self.stories} stories closed{moved}"
+        moved = f", {self.moved} article{pluralize(self.moved)} moved" if self.moved else ""
+        return f"{self.stories} stor{pluralize(self.stories, 'y,ies')} closed{moved}"
 
 
 def stories_close(*, now: datetime, options: ClusterOptions = CLUSTER_OPTIONS, limit: int = CLOSE_BATCH) -> Closed:

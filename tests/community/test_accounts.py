@@ -184,6 +184,7 @@ def test_a_wrong_password_says_so_and_keeps_the_username(db):
 
     response = Client().post("/accounts/login/", {"username": "grace", "password": "nope"})
 
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Please enter a correct username and password" in page
     assert 'value="grace"' in page
@@ -207,6 +208,30 @@ def test_password_reset_by_email_sets_a_new_password(db):
     assert set_password.status_code == 302
     user.refresh_from_db()
     assert user.check_password("brand-new-password-9")
+
+
+def test_a_refused_password_reset_form_answers_400_as_the_other_account_forms_do(db):
+    response = Client().post("/accounts/password-reset/", {"email": "not an address"})
+
+    assert response.status_code == 400
+    assert "Enter a valid email address" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_a_refused_new_password_answers_400_and_changes_nothing(db):
+    user = make_member(username="linus", email="linus@example.org")
+    client = Client()
+    client.post("/accounts/password-reset/", {"email": "linus@example.org"})
+    form_page = client.get(emailed_path(mail.outbox[0]), follow=True)
+
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "brand-new-password-9", "new_password2": "another-one-9"}
+    )
+
+    assert response.status_code == 400
+    assert "fields didn" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
 
 
 def test_staff_sent_to_set_up_a_device_keep_the_whole_page_they_asked_for(db, settings):
@@ -302,7 +327,17 @@ def test_a_display_name_with_hidden_characters_is_refused(client, name):
 PERSIAN_NAME = "\u0645\u0647\u0633\u0627\u200c\u0631\u0636\u0627\u06cc\u06cc"
 
 
-@pytest.mark.parametrize("name", ["Ada L.", PERSIAN_NAME, "👩\u200d💻 Ada", "Zoë Ñúñez"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ada L.",
+        PERSIAN_NAME,
+        "👩\u200d💻 Ada",
+        "Zoë Ñúñez",
+        "Ada \U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+        "\u05d3\u05e0\u05d4 2\u200f",
+    ],
+)
 def test_a_display_name_with_joiners_and_any_script_is_taken(client, name):
     response = client.post("/accounts/signup/", {**SIGNUP, "display_name": name})
 

@@ -62,3 +62,14 @@ def test_a_loopback_site_serves_metrics_without_a_token():
 )
 def test_site_url_is_loopback(site_url, expected):
     assert site_url_is_loopback(site_url) is expected
+
+
+@override_settings(SITE_URL=PUBLIC_SITE, NEWSDESK_METRICS_TOKEN="s3cret", NEWSDESK_METRICS_PUBLIC=False)
+def test_head_of_metrics_answers_as_its_get_does_and_other_methods_are_a_405():
+    client = Client(enforce_csrf_checks=True)
+
+    assert client.head("/metrics").status_code == 401
+    head = client.head("/metrics", HTTP_AUTHORIZATION="Bearer s3cret")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert client.post("/metrics", HTTP_AUTHORIZATION="Bearer s3cret").status_code == 405

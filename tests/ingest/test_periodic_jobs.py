@@ -37,13 +37,13 @@ def test_a_worker_cycle_closes_the_stories_quiet_for_longer_than_the_quiet_perio
 
     output = _worker_once()
 
-    assert f"{CLOSE_LINE}1 stories closed" in output
+    assert f"{CLOSE_LINE}1 story closed" in output
     quiet.refresh_from_db()
     busy.refresh_from_db()
     assert quiet.is_closed
     assert not busy.is_closed
     job = PeriodicJob.objects.get(name="stories_close")
-    assert job.last_outcome == "1 stories closed"
+    assert job.last_outcome == "1 story closed"
     assert job.last_owner in output  # "worker <owner> started"
     assert job.next_run_at > timezone.now() + timedelta(minutes=4)
 
@@ -58,7 +58,7 @@ def test_the_job_runs_once_per_period_however_many_cycles_come_in_between():
     assert not late.is_closed
 
     PeriodicJob.objects.filter(name="stories_close").update(next_run_at=timezone.now() - timedelta(seconds=1))
-    assert f"{CLOSE_LINE}1 stories closed" in _worker_once()
+    assert f"{CLOSE_LINE}1 story closed" in _worker_once()
     late.refresh_from_db()
     assert late.is_closed
 
@@ -116,7 +116,7 @@ def test_two_worker_processes_started_together_close_the_stories_once(tmp_path):
     assert [status for status, _ in finished] == [0, 0]
     outputs = [output for _, output in finished]
     assert sum(CLOSE_LINE in output for output in outputs) == 1, outputs
-    assert any(f"{CLOSE_LINE}1 stories closed" in output for output in outputs)
+    assert any(f"{CLOSE_LINE}1 story closed" in output for output in outputs)
     quiet.refresh_from_db()
     assert quiet.is_closed
 

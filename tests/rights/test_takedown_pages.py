@@ -166,6 +166,7 @@ def test_a_forged_confirmation_link_is_refused_with_a_clear_message(client, meth
         ({"urls": "", "prefix": ""}, services.NO_TARGET),
         ({"urls": "ftp://daily.example/x"}, scope.BAD_URL.format(url="ftp://daily.example/x")),
         ({"urls": "https://daily.example/x\nsee my letter"}, scope.BAD_URL.format(url="https://see my letter")),
+        ({"urls": "", "prefix": "http://[::1"}, scope.BAD_URL.format(url="http://[::1")),
         ({"website": "http://spam.example"}, forms.HONEYPOT_FILLED),
     ],
 )

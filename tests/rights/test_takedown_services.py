@@ -60,6 +60,12 @@ def test_a_notice_is_received_with_a_24_hour_deadline_and_its_publisher():
         ({"urls": ["not a url"]}, scope.BAD_URL.format(url="https://not a url")),
         ({"urls": ["https://a.example/x", "https://a..example/y"]}, scope.BAD_URL.format(url="https://a..example/y")),
         ({"prefix": "%20/sport/"}, scope.BAD_URL.format(url="https://%20/sport/")),
+        # urlsplit's ValueError (an unclosed IPv6 bracket) was a 500; a port that is no port number was accepted.
+        ({"urls": ["http://[::1"]}, scope.BAD_URL.format(url="http://[::1")),
+        ({"prefix": "http://[2001:db8::1/sport/"}, scope.BAD_URL.format(url="http://[2001:db8::1/sport/")),
+        ({"prefix": "javascript:alert(1)"}, scope.BAD_URL.format(url="https://javascript:alert(1)")),
+        ({"urls": ["https://a.example:99999/x"]}, scope.BAD_URL.format(url="https://a.example:99999/x")),
+        ({"urls": ["https://a.example:abc/x"]}, scope.BAD_URL.format(url="https://a.example:abc/x")),
         ({"urls": ["https://a.example/x"], "good_faith": False}, services.STATEMENTS_MISSING),
         ({"urls": ["https://a.example/x"], "signature": "  "}, services.SIGNATURE_MISSING),
         ({"urls": [f"https://a.example/{n}" for n in range(101)]}, services.TOO_MANY_URLS),

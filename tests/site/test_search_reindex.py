@@ -60,7 +60,7 @@ def test_search_stops_matching_body_text_when_the_admin_makes_a_publisher_headli
     assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)  # meanwhile the publisher is left out
     assert "Pier reopens" not in _search(client, "pier")
 
-    assert "job search_reindex: 1 articles reindexed" in _worker_once()
+    assert "job search_reindex: 1 article reindexed" in _worker_once()
 
     assert BODY_WORD not in Article.objects.get(pk=article.pk).search_text
     assert not SearchReindexRequest.objects.exists()
@@ -92,3 +92,19 @@ def test_search_follows_each_policy_change_both_ways(client):
     change_policy(Publisher.DisplayPolicy.EXCERPT)
     assert f"Nothing found for “{BODY_WORD}”" in _search(client, BODY_WORD)
     assert "A pier story." in _search(client, "pier story")
+
+
+@pytest.mark.parametrize("words", ["0", "1001", "5000"])
+def test_an_excerpt_length_the_policy_cannot_take_is_refused_by_the_form_on_change_and_on_add(client, words):
+    """It was a 500 on the change page (publisher_policy_set refuses it) and stored as typed on the add page."""
+    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-for-tests"))
+    publisher = make_publisher(display_policy=Publisher.DisplayPolicy.EXCERPT)
+    path = f"/admin/sources/publisher/{publisher.pk}/change/"
+    form = lxml.html.fromstring(client.get(path).content).get_element_by_id("publisher_form")
+    changed = {**dict(form.form_values()), "excerpt_words": words}
+    added = {**changed, "name": "Another Gazette", "slug": "another-gazette", "homepage": "https://another.example/"}
+
+    for response in (client.post(path, changed), client.post("/admin/sources/publisher/add/", added)):
+        assert response.status_code == 200
+        assert "excerpt_words" in response.context["adminform"].form.errors
+    assert Publisher.objects.get().excerpt_words == publisher.excerpt_words

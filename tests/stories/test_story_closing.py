@@ -210,7 +210,7 @@ def test_an_article_that_joined_the_wrong_story_early_moves_at_its_close_and_eve
     assert mysore.size == 4
 
     (close,) = [job for job in periodic_jobs() if job.name == "stories_close"]
-    assert close.run(quiet) == "1 stories closed, 1 article moved"  # the worker's outcome line
+    assert close.run(quiet) == "1 story closed, 1 article moved"  # the worker's outcome line
 
     assert StoryMembership.objects.get(article=stray).story_id == sukanya.pk
     mysore.refresh_from_db()

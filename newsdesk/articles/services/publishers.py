@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from newsdesk.articles.policy import policy_shows_less
+from newsdesk.articles.policy import EXCERPT_WORDS_MAX, EXCERPT_WORDS_MIN, policy_shows_less
 from newsdesk.articles.reindex import search_reindex_request
 from newsdesk.articles.signals import display_policy_changed
 from newsdesk.common.content_version import content_version_bump
@@ -24,8 +24,8 @@ def publisher_policy_set(
     caller that saved the row already (the admin's form); by default the stored row's."""
     if display_policy not in Publisher.DisplayPolicy.values:
         raise ValueError(f"unknown display policy {display_policy!r}")
-    if excerpt_words is not None and not 1 <= excerpt_words <= 1000:
-        raise ValueError(f"excerpt length must be 1..1000 words, not {excerpt_words}")
+    if excerpt_words is not None and not EXCERPT_WORDS_MIN <= excerpt_words <= EXCERPT_WORDS_MAX:
+        raise ValueError(f"excerpt length must be {EXCERPT_WORDS_MIN}..{EXCERPT_WORDS_MAX} words, not {excerpt_words}")
     with transaction.atomic():
         before = shown_before or Publisher.objects.values_list("display_policy", "excerpt_words").get(pk=publisher.pk)
         publisher.display_policy = display_policy

@@ -35,6 +35,14 @@ def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str
     return default
 
 
+class RefusedFormIs400:
+    """A refused form answers 400, as every other form here does (Django's auth views answer 200 and show it again;
+    the page keeps what was typed)."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class SignUpView(View):
     template_name = "accounts/signup.html"
 
@@ -78,16 +86,12 @@ def _verify_link_invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/message.html", context, status=400)
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(RefusedFormIs400, auth_views.LoginView):
     """Django's login (django-axes throttles it through authenticate()), then the TOTP step for staff."""
 
     template_name = "accounts/login.html"
     form_class = SignInForm
     extra_context = {"hint": NOT_CONFIRMED_HINT}
-
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
-        # Refused input answers 400, as every other form here does (the page keeps the username typed).
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form: SignInForm) -> HttpResponse:
         user = form.get_user()
@@ -176,11 +180,15 @@ class SignOutView(auth_views.LogoutView):
     template_name = "accounts/message.html"
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(RefusedFormIs400, auth_views.PasswordResetView):
     def form_valid(self, form):
         # The email names the site as every other email does (Django's default is the request's host name).
         self.extra_email_context = {"site_name": settings.SITE_NAME}
         return super().form_valid(form)
+
+
+class PasswordResetConfirmView(RefusedFormIs400, auth_views.PasswordResetConfirmView):
+    pass
 
 
 PASSWORD_RESET_VIEWS = {
@@ -191,7 +199,7 @@ PASSWORD_RESET_VIEWS = {
         success_url=reverse_lazy("accounts:password_reset_done"),
     ),
     "password_reset_done": auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
-    "password_reset_confirm": auth_views.PasswordResetConfirmView.as_view(
+    "password_reset_confirm": PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html",
         success_url=reverse_lazy("accounts:password_reset_complete"),
     ),

@@ -127,7 +127,7 @@ def story_merge(clusterer: StoryClusterer, key: object, members: Sequence[Member
     members' mean terms and entities, its summed embedding) against the other stories open at its last article's
     time; when the best scores ClusterOptions.title_close_merge_threshold or more, the smaller of the two has at
     most title_merge_max_size members and their summed embeddings are title_close_merge_cosine alike (when that is
-    set: without embeddings, no merge), every member moves there (one Move each, in order, with that score). Applied
+    set: without embeddings, no merge; title_close_merge_sure_cosine for a score of title_close_merge_sure or more), every member moves there (one Move each, in order, with that score). Applied
     to the clusterer (StoryClusterer.merge: the story leaves its states, `resolve(key)` gives the target; the caller
     deletes it); [] when it stays, or when the threshold is None."""
     options = clusterer.options
@@ -163,9 +163,11 @@ def _merge_target(clusterer: StoryClusterer, key: object, state: StoryState) -> 
         return None
     if limit is not None and min(state.size, states[target].size) > limit:
         return None
-    if options.title_close_merge_cosine is not None and not _close_enough(
-        state.vector, states[target].vector, options.title_close_merge_cosine
-    ):
+    cosine = options.title_close_merge_cosine
+    sure, sure_cosine = options.title_close_merge_sure, options.title_close_merge_sure_cosine
+    if cosine is not None and sure is not None and sure_cosine is not None and value >= sure:
+        cosine = min(cosine, sure_cosine)
+    if cosine is not None and not _close_enough(state.vector, states[target].vector, cosine):
         return None
     return value, target
 

@@ -14,10 +14,13 @@ closing story's full-text members against (each member's first ClusterOptions.re
 StoryClusterer.candidates). Headlines alone are never split off nor counted in a link
 (their scores are too close to say), so a story of headlines only is left as it is.
 
-A pair score is the product's: article a scored against a one-member story of article b (StoryClusterer.scores:
-TF-IDF cosine, IDF-weighted entity share with its floor, lead numbers, written year), the two directions averaged,
-computed for all pairs at once as matrix products over the members' own columns (the embedding's share is left out:
-full text has none by default, ClusterOptions.embedding_weight). ECB+ dev (docs/benchmarks.md, "Merges and splits at
+A pair score is the join's: article a scored against a one-member story of article b (StoryClusterer.join_values:
+TF-IDF cosine, IDF-weighted entity share with its floor and the multi-word names rule, lead numbers, written year),
+the two directions averaged, computed for all pairs at once as matrix products over the members' own columns (the
+embedding's share is left out: full text has none by default, ClusterOptions.embedding_weight). The name-conflict
+penalty is left out too: a one-member story's two leading names are one report's, not an event's, and with it the
+close kept reports of one event apart (ECB+ dev, file order 0.9653 -> 0.9629; docs/benchmarks.md, "The close's pair
+scores as the join's"). ECB+ dev (docs/benchmarks.md, "Merges and splits at
 a story's close"): ten shuffled orders 0.928 -> 0.945, the file's order 0.964 -> 0.963; with the cohesion cut
 ("Sibling events cut by cohesion at a story's close") 0.945 -> 0.960 and 0.9625 -> 0.9653.
 """
@@ -25,7 +28,7 @@ a story's close"): ten shuffled orders 0.928 -> 0.945, the file's order 0.964 ->
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +36,7 @@ import numpy as np
 from newsdesk.reader.cluster.average_link import average_link_groups, cohesion_split
 from newsdesk.reader.cluster.features import ArticleFeatures
 from newsdesk.reader.cluster.refine import Member, window_reset
+from newsdesk.reader.cluster.score_shifts import NameParts, entity_weights_apart, name_parts
 from newsdesk.reader.cluster.state import _top
 from newsdesk.reader.cluster.stories import StoryClusterer
 from newsdesk.reader.cluster.vectors import ARTICLE_ENTITIES
@@ -224,6 +228,12 @@ class _Sides:
     b_total: np.ndarray
     numbers: list[tuple[np.ndarray, np.ndarray]]
     years: np.ndarray
+    # The multi-word names rule (ClusterOptions.phrase_conflicts): names and entities as the article's (a_*) and as
+    # the one-member story's (b_*) that StoryClusterer.scores passes to score_shifts.entity_weights_apart.
+    a_phrases: list[NameParts]
+    a_names: list[dict[str, float]]
+    b_phrases: list[NameParts]
+    b_names: list[dict[str, float]]
 
 
 # Per clusterer: (vocabulary.version when cached, id(features) -> (features, its _Article)). An article's sides
@@ -257,6 +267,10 @@ def _sides(clusterer: StoryClusterer, articles: Sequence[ArticleFeatures]) -> _S
         b_total=np.array([article.b_total for article in found]),
         numbers=[article.numbers for article in found],
         years=np.array([np.nan if article.year is None else article.year for article in found], dtype=np.float64),
+        a_phrases=[article.a_phrases for article in found],
+        a_names=[article.a_names for article in found],
+        b_phrases=[article.b_phrases for article in found],
+        b_names=[article.b_names for article in found],
     )
 
 
@@ -274,6 +288,10 @@ class _Article:
     b_total: float
     numbers: tuple[np.ndarray, np.ndarray]
     year: int | None
+    a_phrases: NameParts
+    a_names: dict[str, float]
+    b_phrases: NameParts
+    b_names: dict[str, float]
 
 
 def _article(clusterer: StoryClusterer, features: ArticleFeatures) -> _Article:
@@ -297,6 +315,12 @@ def _article(clusterer: StoryClusterer, features: ArticleFeatures) -> _Article:
         b_total=float(np.sort(shares * vocabulary.idf(entity_columns))[::-1][:ARTICLE_ENTITIES].sum()),
         numbers=_number_columns(features.numbers),
         year=features.year,
+        a_phrases=name_parts(features.phrases),
+        a_names=features.entities,
+        b_phrases=name_parts(
+            _top({name: min(value, 3.0) for name, value in features.phrases.items()}, options.max_entities)
+        ),
+        b_names=entities,
     )
 
 
@@ -376,6 +400,9 @@ def _directed(clusterer: StoryClusterer, a: _Sides, b: _Sides) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         cosine = np.where(dots > 0, dots / (a.a_norm[:, None] * b.b_norm[None, :]), 0.0)
     shared = _dense(a.a_entities, b.b_entities)
+    if options.phrase_conflicts:
+        for i, j, kept in _names_apart(clusterer, a, b):
+            shared[i, j] = _dense([(a.a_entities[i][0], kept)], [b.b_entities[j]])[0, 0]
     totals = np.maximum(np.minimum(b.b_total[None, :], a.a_total[:, None]), options.entity_floor * a.a_total[:, None])
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(totals > 0, np.minimum(shared / totals, 1.0), cosine)
@@ -392,3 +419,28 @@ def _directed(clusterer: StoryClusterer, a: _Sides, b: _Sides) -> np.ndarray:
         apart = np.abs(a.years[:, None] - b.years[None, :]) >= options.year_gap  # NaN (no year) compares False
         scores = scores - options.year_penalty * apart
     return scores
+
+
+def _names_apart(clusterer: StoryClusterer, a: _Sides, b: _Sides) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(i, j, the entity weights of a's article i with b's one-member story j) for each pair whose multi-word names
+    give shared words to two participants (score_shifts.entity_weights_apart, as StoryClusterer.scores): only pairs
+    whose longer names end alike are looked at."""
+    ending: dict[tuple[str, ...], list[int]] = {}
+    for j, parts in enumerate(b.b_phrases):
+        for tail in parts.tails:
+            ending.setdefault(tail, []).append(j)
+    if not ending:
+        return
+    for i, parts in enumerate(a.a_phrases):
+        seen: set[int] = set()
+        for tail in parts.tails:
+            for j in ending.get(tail, ()):
+                if j in seen:
+                    continue
+                seen.add(j)
+                columns, weights = a.a_entities[i]
+                kept = entity_weights_apart(
+                    columns, weights, parts, b.b_phrases[j], a.a_names[i], b.b_names[j], clusterer.vocabulary
+                )
+                if kept is not None:
+                    yield i, j, kept

@@ -149,11 +149,17 @@ def shared_names_apart(
         return mixed
     shifted = mixed
     for index, key in enumerate(keys):
-        known = parts_of(key)
-        apart = names_apart(parts, known, names, states[key].entities) if known.tails else None
-        if not apart:
+        kept = entity_weights_apart(
+            article.entity_columns,
+            article.entity_weights,
+            parts,
+            parts_of(key),
+            names,
+            states[key].entities,
+            vocabulary,
+        )
+        if kept is None:
             continue
-        kept = np.where(np.isin(article.entity_columns, vocabulary.columns(apart)), 0.0, article.entity_weights)
         if shifted is mixed:
             shifted = mixed.copy()
         shifted[index] = score_rows(
@@ -165,3 +171,22 @@ def shared_names_apart(
             options.entity_floor,
         )[0]
     return shifted
+
+
+def entity_weights_apart(
+    columns: np.ndarray,
+    weights: np.ndarray,
+    parts: NameParts,
+    known: NameParts,
+    names: dict[str, float],
+    story_names: dict[str, float],
+    vocabulary: Vocabulary,
+) -> np.ndarray | None:
+    """The article's entity `weights` (at `columns`) with the words of the names it and a story give to two
+    participants (names_apart: the article's multi-word names `parts` and `names`, the story's `known` and
+    `story_names`) set to 0, for the shared part of its entity share with that story; None when there are none (one
+    rule for the join, StoryClusterer.scores, and the pair scores at a story's close, cluster.regroup)."""
+    apart = names_apart(parts, known, names, story_names) if parts.tails and known.tails else None
+    if not apart:
+        return None
+    return np.where(np.isin(columns, vocabulary.columns(apart)), 0.0, weights)

@@ -92,7 +92,8 @@ class ClusterOptions:
     # words of one side alone ("Wardbury Reform Alliance" / "Goldenmouth Reform Alliance"; "Port Sharon General
     # Hospital" / "Shieldsview General Hospital") are two organisations of one kind: those words count for neither
     # side's entity share, unless a name of one side holding them is part of one of the other's (features.phrases,
-    # StoryState.phrases, score_shifts.names_apart). The words stay entities: a later "Capaldi" is "Peter Capaldi".
+    # StoryState.phrases, score_shifts.names_apart; the close's pair scores too, cluster.regroup). The words stay
+    # entities: a later "Capaldi" is "Peter Capaldi".
     # The demo world's `newsdesk demo` run (seed 7) mixed two such pairs of events through them (a teaser naming
     # only the organisation, its share 1.0 from "Reform" and "Alliance"); any shared word of two names taken apart
     # instead cost ECB+'s held-out folds 0.959 -> 0.957 (docs/benchmarks.md, "A multi-word name as one
@@ -126,6 +127,13 @@ class ClusterOptions:
     # alone, names bridge other events' stories (the demo world by headline alone, three seeds: 0.583 -> 0.536 at
     # 0.08), and the multilingual model's cosines sit higher (0.679 -> 0.490 at 0.08 / 0.35).
     title_close_merge_cosine: float | None = None
+    # ...or, for a merge that scores at least `title_close_merge_sure` (a whole story matching another on its words
+    # and embedding together), at least `title_close_merge_sure_cosine`: a summed embedding of a few headlines sits
+    # further from another story's than its words do, so the plain cosine bar kept out right merges of stories of
+    # one to eight headlines into their topic (UCI: "13 things we'll miss most about Sbarro", 0.146 / 0.349; a
+    # Pimco story of 8 into one of 4, 0.134 / 0.252). None: the one bar above.
+    title_close_merge_sure: float | None = None
+    title_close_merge_sure_cosine: float | None = None
     # Before the refinement, the closing story's full-text members split by average link below the split bar, and
     # each part merged into the candidate story it links best to at or above the merge bar, unless both sides have
     # more than the size limit's members (cluster.regroup; stored by stories.closing). ECB+ dev over ten shuffled

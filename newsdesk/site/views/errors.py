@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.views.defaults import bad_request as django_bad_request
@@ -14,6 +14,9 @@ from newsdesk.site.pagination import PageRefused
 FORM_TOO_LARGE = (
     "What you sent is too large for this site (more than {megabytes:.1f} MB): go back, shorten it and send it again."
 )
+# Under /api/ every error is {"error": ...}, as the API's own are (newsdesk.api.responses).
+API_TOO_LARGE = "the request is too large to read: at most {fields} parameters and {megabytes:.1f} MB of body"
+API_BAD_REQUEST = "bad request"
 FORM_EXPIRED = (
     "This form could not be accepted: it was opened before you signed in or out, or your browser did not send our "
     "cookie. Go back, reload the page and send it again (this site needs its own cookies allowed)."
@@ -23,10 +26,20 @@ FORM_EXPIRED = (
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler400: a refused `?lang=` or `?page=` is the site's 400 page with its one-line message; a form sent
     with more than Django reads (a comment or notice with megabytes pasted in) a 413 saying so; any other bad
-    request (a host not allowed, a suspicious operation) answers as Django does, telling nothing of it."""
+    request (a host not allowed, a suspicious operation) answers as Django does, telling nothing of it. Under
+    /api/ each is the same status with a JSON error instead of a page."""
+    too_large = isinstance(exception, RequestDataTooBig | TooManyFieldsSent)
+    if request.path.startswith("/api/"):
+        if too_large:
+            message = API_TOO_LARGE.format(
+                fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+                megabytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024,
+            )
+            return JsonResponse({"error": message}, status=413)
+        return JsonResponse({"error": API_BAD_REQUEST}, status=400)
     if isinstance(exception, LanguageRefused | PageRefused):
         return render(request, "400.html", {"message": str(exception)}, status=400)
-    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+    if too_large:
         message = FORM_TOO_LARGE.format(megabytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024)
         return render(request, "400.html", {"message": message}, status=413)
     return django_bad_request(request, exception)

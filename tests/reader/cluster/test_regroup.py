@@ -11,6 +11,7 @@ import numpy as np
 from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features, regroup
 from newsdesk.reader.cluster.regroup import average_link_groups, cohesion_split, pair_scores, regroup_story
 from tests.reader.cluster.test_cluster_floor import load_eval_module
+from tests.reader.cluster.test_phrase_conflicts import OTHER_EVENT, SAME_EVENT, TEASER
 from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA, stories
 
 QUAKE = [
@@ -109,24 +110,44 @@ def test_off_changes_nothing():
     assert {key: (state.size, dict(state.terms)) for key, state in clusterer.states.items()} == before
 
 
-def test_pair_scores_equal_the_clusterers_scores():
-    articles = [*MYSORE, *SUKANYA, STRAY, *QUAKE, MYSORE_MORE]
-    clusterer = StoryClusterer(ClusterOptions())
+def test_pair_scores_equal_the_clusterers_join_values():
+    # The join's score (StoryClusterer.join_values) of each article against a one-member story of each other, the
+    # multi-word names rule included; the name-conflict penalty is left out of the close's pairs (see the module).
+    articles = [*MYSORE, *SUKANYA, STRAY, *QUAKE, MYSORE_MORE, TEASER, OTHER_EVENT, SAME_EVENT]
+    clusterer = StoryClusterer(replace(ClusterOptions(), name_conflict_penalty=0.0))
     features = [clustering_features(clusterer.options, title=title, text=text) for title, text in articles]
     for key, one in enumerate(features):
         clusterer.load(key, StoryState())
         clusterer.add_to(key, one, language="en", at=None)
     keys = list(range(len(features)))
-    directed = np.array(
-        [clusterer.scores(clusterer.weigh(one), keys, numbers=one.numbers, year=one.year) for one in features]
-    )
+    directed = np.array([clusterer.join_values(one, keys, at=None) for one in features])
     assert any(one.numbers for one in features)  # the lead numbers' shift is part of what is compared
+    teaser, other = len(articles) - 3, len(articles) - 2
+    plain = clusterer.scores(clusterer.weigh(features[teaser]), [other])[0]
+    assert directed[teaser, other] < plain  # the multi-word names rule is part of what is compared
 
     pairs = pair_scores(clusterer, features)
 
     assert np.allclose(pairs, (directed + directed.T) / 2, atol=1e-12)
     assert np.allclose(pair_scores(clusterer, features, 3), pairs[:3], atol=1e-12)
     assert pairs[0, 1] > 0.3 > pairs[0, 7]  # two Mysore reports against Mysore and the quake
+
+
+def test_the_close_parts_two_organisations_ending_alike_as_the_join_does():
+    # "Goldenmouth Reform Alliance" and "Wardbury Reform Alliance": with the rule off, "Reform" and "Alliance" are
+    # shared names and the two events' reports link above the merge bar; with it they do not.
+    texts = [TEASER, OTHER_EVENT, SAME_EVENT]
+    found = {}
+    for rule in (False, True):
+        clusterer = StoryClusterer(replace(ClusterOptions(), phrase_conflicts=rule))
+        features = [clustering_features(clusterer.options, title=title, text=text) for title, text in texts]
+        for key, one in enumerate(features):
+            clusterer.load(key, StoryState())
+            clusterer.add_to(key, one, language="en", at=None)
+        found[rule] = pair_scores(clusterer, features)
+    assert found[False][0, 1] > found[True][0, 1]
+    assert found[True][0, 1] < ON.regroup_merge_bar
+    assert found[True][0, 2] == found[False][0, 2]  # the same organisation's report: as before
 
 
 def test_average_link_groups_stop_at_the_bar():

@@ -77,7 +77,8 @@ def test_an_unrelated_headline_story_stays_as_it_is():
         {"title_close_merge_threshold": None},  # as words alone have it (ClusterOptions())
         {"title_close_merge_threshold": 0.9},  # above what the smoke story scores against the fire's
         {"title_merge_max_size": 1},  # both have grown past it
-        {"title_close_merge_cosine": 0.99},  # their embeddings not that alike
+        # their embeddings not that alike, whatever the score
+        {"title_close_merge_cosine": 0.99, "title_close_merge_sure_cosine": 0.99},
         {"refine_passes": 0},  # no refinement at a close, no merge either
     ],
 )
@@ -116,3 +117,34 @@ def test_a_story_with_full_text_is_refined_member_by_member_never_merged_whole()
     assert {key: state.to_json() for key, state in clusterer.states.items()} == before
     taken_whole, same = stories(replace(options, title_close_merge_cosine=None), {"mysore": MYSORE, "sukanya": SUKANYA})
     assert {move.target for move in story_merge(taken_whole, "mysore", same["mysore"])} == {"sukanya"}
+
+
+def _smoke_at_a_cosine_of_0_3(options):
+    """The smoke story with its summed embedding at a cosine of 0.3 to the fire story's: under the plain bar (0.35)."""
+    clusterer, members = headline_stories(options)
+    clusterer.states["fire"].vector = np.array([1.0, 0.0], dtype=np.float32)
+    clusterer.states["smoke"].vector = np.array([0.3, (1 - 0.09) ** 0.5], dtype=np.float32)
+    return clusterer, members
+
+
+def test_a_merge_that_scores_the_sure_bar_asks_only_the_lower_cosine():
+    # What the smoke story scores against the fire story when no cosine is asked.
+    clusterer, members = _smoke_at_a_cosine_of_0_3(replace(TUNED, title_close_merge_cosine=None))
+    value = story_merge(clusterer, "smoke", members["smoke"])[0].score
+    assert value >= TUNED.title_close_merge_threshold
+
+    plain = replace(TUNED, title_close_merge_sure=None)
+    clusterer, members = _smoke_at_a_cosine_of_0_3(plain)
+    assert story_merge(clusterer, "smoke", members["smoke"]) == []  # 0.3 < 0.35: the plain bar keeps them apart
+
+    sure = replace(TUNED, title_close_merge_sure=value - 0.01, title_close_merge_sure_cosine=0.25)
+    clusterer, members = _smoke_at_a_cosine_of_0_3(sure)
+    assert {move.target for move in story_merge(clusterer, "smoke", members["smoke"])} == {"fire"}
+
+    short = replace(sure, title_close_merge_sure=value + 0.01)  # scores under the sure bar: the plain cosine again
+    clusterer, members = _smoke_at_a_cosine_of_0_3(short)
+    assert story_merge(clusterer, "smoke", members["smoke"]) == []
+
+    too_far = replace(sure, title_close_merge_sure_cosine=0.31)  # the lower cosine is a bar too
+    clusterer, members = _smoke_at_a_cosine_of_0_3(too_far)
+    assert story_merge(clusterer, "smoke", members["smoke"]) == []

@@ -442,6 +442,8 @@ def _undated_page(extra: str = "") -> str:
         ('<p class="meta">Posted 05.04.15 by staff</p>', "https://news.example/river-path"),  # a two-digit year only
         ('<span class="date">05-04-15</span>', "https://news.example/river-path"),
         ("", "https://news.example/2015/04/05/river-path"),  # a year in the URL only
+        # seconds since 1970 (2015-04-05 09:20 UTC), no year written; its digits hold no year stem
+        ('<p>By staff <abbr class="timestamp" DATA-UTIME="1428225600">Sunday</abbr></p>', "https://news.example/path"),
     ],
 )
 def test_htmldate_still_reads_a_page_whose_only_date_has_no_full_year_or_is_in_its_url(extra, url):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from newsdesk.reader.extract.boilerplate import is_call_to_action, prune_boilerplate, strip_inert
+from newsdesk.reader.extract.boilerplate import _boilerplate_tokens, is_call_to_action, prune_boilerplate, strip_inert
 
 PAGE = """<html><head><title>T</title><meta name="x" content="y"><link rel="stylesheet" href="/s.css">
 <script type="application/ld+json">{"@type": "NewsArticle"}</script><script>var tracking = 1;</script>
@@ -145,3 +145,10 @@ def test_a_call_to_action_is_judged_by_its_words_once_spaced_however_long_its_ra
     assert is_call_to_action("Comments are closed" + " x" * 100)
     assert not is_call_to_action("Comments are closed" + " x" * 101)
     assert not is_call_to_action("Comments are closed" + " x" * 5000)
+
+
+def test_names_without_boilerplate_share_one_empty_set_and_names_with_it_get_their_tokens():
+    # One shared object for the many class names that name nothing: the cache keeps no frozenset per name for the
+    # garbage collector to count and walk.
+    assert _boilerplate_tokens("story-body lead") is _boilerplate_tokens("headline") == frozenset()
+    assert _boilerplate_tokens("Related_Stories sidebar") == {"related", "sidebar"}

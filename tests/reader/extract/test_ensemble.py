@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 
 import lxml.html
@@ -25,7 +26,17 @@ from newsdesk.reader.extract.candidates import (
     trafilatura_candidate,
     words_of,
 )
-from newsdesk.reader.extract.ensemble import DEFAULT_PARAMS, EnsembleParams, choose_body, doubts, similarity
+from newsdesk.reader.extract.ensemble import (
+    DEFAULT_PARAMS,
+    PUBLISHER_DIFFERS,
+    Doubt,
+    DoubtSign,
+    EnsembleParams,
+    choose_body,
+    doubts,
+    similarity,
+    worth_a_second_opinion,
+)
 
 ARTICLE = " ".join(f"Sentence {i} of the article tells what happened in the town on day {i}." for i in range(12))
 NO_VOTE = EnsembleParams(outside_sources_vote=False)
@@ -34,6 +45,11 @@ RAIL = " ".join(f"Related headline {i} about something else entirely from anothe
 
 def _candidate(source: str, text: str):
     return text_candidate(source, text)
+
+
+def said(signs: list[DoubtSign]) -> list[str]:
+    """The signs as the reasons say them."""
+    return [str(sign) for sign in signs]
 
 
 def test_similarity_is_one_for_the_same_words_and_zero_for_none_shared():
@@ -337,6 +353,22 @@ def test_a_heading_or_one_block_asks_readability_alone_any_other_sign_only_with_
         assert "readability asked" in choice.reasons[0]
 
 
+def test_a_sign_is_told_by_its_kind_not_by_its_wording():
+    # The signs enough alone were found by the prefix of their text; a sign is now its kind, and its words come from
+    # the kind (Doubt's values), so rewording one cannot change which signs ask for readability.
+    assert worth_a_second_opinion([DoubtSign(Doubt.HEADING, "a kept kicker")])
+    assert worth_a_second_opinion([DoubtSign(Doubt.ONE_BLOCK, "all in one")])
+    assert not worth_a_second_opinion([DoubtSign(Doubt.SHORT, "opens with a heading of 60 words")])
+    assert not worth_a_second_opinion([PUBLISHER_DIFFERS])
+    assert worth_a_second_opinion([PUBLISHER_DIFFERS, DoubtSign.of(Doubt.SHORT, words=60)])
+    kept = dataclasses.replace(_candidate(TRAFILATURA, "\n\nhttps://news.example/a"), opens_with_heading=True)
+    assert [(sign.kind, str(sign)) for sign in doubts(kept, "")] == [
+        (Doubt.SHORT, f"{kept.words} words"),
+        (Doubt.HEADING, "opens with a heading"),
+        (Doubt.URL_LINE, "a paragraph that is only a URL"),
+    ]
+
+
 def test_a_kicker_heading_alone_still_asks_readability_and_the_vote_drops_the_rail_after_the_article():
     # CNBC's page (goose-lead): a heading above the article ("Market Insider") is the only sign, and enough alone;
     # readability's article disagrees (no rail of teasers after it) and the tie-break's stricter run, without the rail,
@@ -344,7 +376,7 @@ def test_a_kicker_heading_alone_still_asks_readability_and_the_vote_drops_the_ra
     kept = dataclasses.replace(
         _candidate(TRAFILATURA, f"Market Insider\n\n{ARTICLE}\n\n{RAIL}"), opens_with_heading=True
     )
-    assert doubts(kept, "") == ["opens with a heading"]
+    assert said(doubts(kept, "")) == ["opens with a heading"]
     asked = []
     choice = choose_body(
         [kept],
@@ -367,7 +399,7 @@ def test_reader_comments_kept_after_a_standfirst_still_ask_readability_and_the_t
     # The page's description opening the body is one sign, not enough alone; the comments' timestamps repeated down
     # the body are a second (newspaper4k's Spanish page: its comments went only through the tie-break).
     body = f"{DESCRIPTION}\n\n{ARTICLE}\n\n{COMMENTS}"
-    assert doubts(_candidate(TRAFILATURA, body), DESCRIPTION) == [
+    assert said(doubts(_candidate(TRAFILATURA, body), DESCRIPTION)) == [
         "opens with the page's description",
         "a line repeated 3 times (Hace 2 horas)",
     ]
@@ -390,11 +422,11 @@ def test_reader_comments_kept_after_a_standfirst_still_ask_readability_and_the_t
 
 
 def test_the_signs_are_read_from_what_the_body_says():
-    assert doubts(_candidate(TRAFILATURA, SHORT), "") == ["60 words"]
+    assert said(doubts(_candidate(TRAFILATURA, SHORT), "")) == ["60 words"]
     assert doubts(_candidate(TRAFILATURA, f"{ARTICLE}\n\n{RAIL}\n\n{DESCRIPTION}"), DESCRIPTION) == []  # 3rd: not lead
     lead = f"Opening words here.\n\n{DESCRIPTION.replace('Tuesday', 'Monday')}\n\n{ARTICLE}"
     assert doubts(_candidate(TRAFILATURA, lead), DESCRIPTION) == []  # one word of 14 differs: Jaccard 0.87
-    assert doubts(_candidate(TRAFILATURA, lead), DESCRIPTION, EnsembleParams(doubt_lead=0.8)) == [
+    assert said(doubts(_candidate(TRAFILATURA, lead), DESCRIPTION, EnsembleParams(doubt_lead=0.8))) == [
         "opens with the page's description"
     ]
     url_in_text = f"{ARTICLE} More at https://news.example/a."
@@ -661,6 +693,16 @@ def test_shared_four_grams_count_each_repeated_gram_as_often_as_both_texts_hold_
     expected = sum((ours & theirs).values())  # the multiset intersection, as Counter defines it
     assert ensemble._shared(ours, theirs) == ensemble._shared(theirs, ours) == expected
     assert (expected > 0) == (similarity(a, b) > 0)
+
+
+def test_four_grams_are_strings_the_garbage_collector_does_not_track_and_equal_only_for_the_same_words():
+    grams = ensemble._shingles("one two three four five six")
+    assert list(grams) == ["one two three four", "two three four five", "three four five six"]
+    assert not any(gc.is_tracked(gram) for gram in grams)  # a tuple per gram set off collections
+    # a text shorter than a gram is one gram of its words, never equal to a 4-gram of a longer text
+    assert ensemble._shared(ensemble._shingles("one two three"), grams) == 0
+    assert similarity("one two three", "one two three") == 1.0
+    assert similarity("x " + ARTICLE, ARTICLE) == pytest.approx(2 * 165 / (166 + 165))  # 168 words, one more
 
 
 def test_a_candidates_word_count_and_its_four_grams_read_the_same_words():

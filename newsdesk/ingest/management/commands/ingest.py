@@ -3,6 +3,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from newsdesk.common.arguments import count_between
 from newsdesk.common.database import require_migrated
@@ -41,10 +42,15 @@ class Command(BaseCommand):
             images = images_and_stories_step(options=context.options, limit=None)
         finally:
             context.close()
+        articles, stored = (
+            stats.articles_new + stats.articles_updated,
+            len(images.stored),
+        )  # "1 new, 1 updated articles"
         self.stdout.write(
-            f"ingested {stats.feeds} feeds in {stats.seconds:.1f}s: {stats.articles_new} new, "
-            f"{stats.articles_updated} updated articles, {stats.not_modified} not modified, {stats.errors} errors"
+            f"ingested {stats.feeds} feed{pluralize(stats.feeds)} in {stats.seconds:.1f}s: {stats.articles_new} new, "
+            f"{stats.articles_updated} updated article{pluralize(articles)}, {stats.not_modified} not modified, "
+            f"{stats.errors} error{pluralize(stats.errors)}"
             + (f", {stats.deferred} deferred (their hosts asked to wait)" if stats.deferred else "")
             + "; "
-            f"{len(images.stored)} images stored, {len(images.refused)} refused, {len(images.failed)} failed"
+            f"{stored} image{pluralize(stored)} stored, {len(images.refused)} refused, {len(images.failed)} failed"
         )
