@@ -68,9 +68,10 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
             return 0
         embedder = assignment_embedder()
         clusterer = StoryClusterer(assignment_options(embedder, options))
+        # The stories their times may join: open ones, and for full text those quiet up to the late period.
         window = Q(
-            last_seen__gte=_time_of(todo[0]) - options.quiet_period,
-            first_seen__lte=_time_of(todo[-1]) + options.quiet_period,
+            last_seen__gte=_time_of(todo[0]) - options.join_window,
+            first_seen__lte=_time_of(todo[-1]) + options.join_window,
         )
         # Of the open stories' rows only what a recount needs (it saves the fields it sets), and their states as
         # stored text: a state is restored again only when its text changed since this thread last read it.
