@@ -198,9 +198,10 @@ class LearnedClusterer(StoryClusterer):
         rows = self.join_rows(self.weigh(features), keys, at=at, vector=vector, numbers=features.numbers)
         return model.probabilities(rows).tolist()
 
-    def join_bar(self, key: object, title_only: bool = False) -> float:
+    def join_bar(self, key: object, title_only: bool = False, *, at: datetime | None = None) -> float:
+        # A model's probability reads the days outside the story's window itself (FEATURES): no late margin on it.
         model = self._model(title_only)
-        return super().join_bar(key, title_only) if model is None else model.threshold
+        return super().join_bar(key, title_only, at=at) if model is None else model.threshold
 
     def _merge_bar(self, title_only: bool) -> float | None:
         model = self._model(title_only)

@@ -3,13 +3,17 @@
 
 Each type takes the flag's text and returns the value, or raises `argparse.ArgumentTypeError` whose message is
 one line; argparse prefixes it with the flag's name.
+
+`subcommands()` gives a command its actions (`opml import|export`), each refusing a flag it does not know itself.
 """
 
 import argparse
 import math
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from django.core.management.base import CommandParser
 
 Number = TypeVar("Number", int, float)
 
@@ -103,3 +107,20 @@ def positive_duration(text: str) -> float:
 def non_negative_float(text: str) -> float:
     """A finite number of zero or more."""
     return _within(_finite_float(text), text, NOT_NON_NEGATIVE, low=0.0)
+
+
+class SubcommandParser(CommandParser):
+    """A subcommand's parser. argparse hands what a subcommand does not know back to the parent command, which
+    refused it under its own name and usage (`newsdesk opml: error: unrecognized arguments: --bogus`); this one
+    refuses it itself, so the error and the usage printed are the subcommand's (`newsdesk opml export: error: …`)."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> tuple[argparse.Namespace, list[str]]:
+        parsed, unknown = super().parse_known_args(args, namespace)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return parsed, unknown
+
+
+def subcommands(parser: argparse.ArgumentParser, **kwargs: Any) -> argparse._SubParsersAction:
+    """`parser.add_subparsers(**kwargs)` whose subcommands are `SubcommandParser`s."""
+    return parser.add_subparsers(parser_class=SubcommandParser, **kwargs)

@@ -42,6 +42,12 @@ CLUSTER_OPTIONS = ClusterOptions()
 # Open stories loaded for one assignment (the most recently active ones).
 MAX_OPEN_STORIES = 2000
 NEW_STORY = "new"
+# Wire copies grouped in one turn by articles_stories_update. A turn per article cost a transaction and a locking
+# read each (150 of a 50-article refresh's statements); a turn for a first refresh's 500 would keep other workers
+# (on SQLite, every writer) waiting for all their signatures. Should one article fail, the others of its batch
+# are not grouped either: they are stored in no story, and the next refresh that lists them places them
+# (articles_stories_complete).
+WIRE_BATCH = 50
 
 
 def _time_of(article: Article) -> datetime:
@@ -68,9 +74,10 @@ def stories_assign(*, articles: list[Article], options: ClusterOptions = CLUSTER
             return 0
         embedder = assignment_embedder()
         clusterer = StoryClusterer(assignment_options(embedder, options))
+        # The stories their times may join: open ones, and for full text those quiet up to the late period.
         window = Q(
-            last_seen__gte=_time_of(todo[0]) - options.quiet_period,
-            first_seen__lte=_time_of(todo[-1]) + options.quiet_period,
+            last_seen__gte=_time_of(todo[0]) - options.join_window,
+            first_seen__lte=_time_of(todo[-1]) + options.join_window,
         )
         # Of the open stories' rows only what a recount needs (it saves the fields it sets), and their states as
         # stored text: a state is restored again only when its text changed since this thread last read it.
@@ -218,14 +225,15 @@ def article_stories_update(*, article: Article) -> None:
 
 
 def articles_stories_update(*, articles: list[Article]) -> None:
-    """What ingestion calls after a refresh stored new articles: their wire-copy groups, then their stories (one
-    assignment turn for all of them)."""
-    for article in articles:
+    """What ingestion calls after a refresh stored new articles: their wire-copy groups (one wire turn for up to
+    WIRE_BATCH of them), then their stories (one assignment turn for all of them)."""
+    for start in range(0, len(articles), WIRE_BATCH):
         with transaction.atomic():
             # Two copies of one wire text stored at once by two workers would each look for the other before
             # either committed (PostgreSQL's READ COMMITTED) and land in two groups: one worker at a time.
             turn_take(WIRE_TURN)
-            article_signature_store(article=article)
+            for article in articles[start : start + WIRE_BATCH]:
+                article_signature_store(article=article)
     stories_assign(articles=articles)
 
 

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsdesk.ingest.models import PageClaim
@@ -30,4 +32,18 @@ def test_an_expired_claim_is_taken_over():
     PageClaim.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert page_claim(url=URL, owner="b")
     page_release(url=URL, owner="dead")  # the dead worker coming back cannot drop b's claim
+    assert PageClaim.objects.get().owner == "b"
+
+
+def test_a_claim_of_a_free_or_expired_page_is_one_statement():
+    with CaptureQueriesContext(connection) as free:
+        assert page_claim(url=URL, owner="dead")
+    PageClaim.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    with CaptureQueriesContext(connection) as expired:
+        assert page_claim(url=URL, owner="b")
+    with CaptureQueriesContext(connection) as held:
+        assert not page_claim(url=URL, owner="c")
+    # No savepoint around it (a conflict is no error), no UPDATE after it; a held page is asked once more. Before,
+    # an INSERT in a savepoint, then an UPDATE on a conflict: 3, 5 and 6 statements.
+    assert (len(free), len(expired), len(held)) == (1, 1, 2)
     assert PageClaim.objects.get().owner == "b"

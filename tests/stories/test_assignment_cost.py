@@ -197,3 +197,34 @@ def test_one_more_report_of_a_story_costs_a_handful_of_queries(report):
     # upsert (stories.frequencies). 27 on SQLite before:
     # each turn read or created twice, the recount in five to eight queries, and update_or_create's two savepoints.
     assert len(queries.captured_queries) <= 22
+
+
+def test_a_refreshs_new_reports_are_grouped_in_one_wire_turn_and_assigned_in_one_story_turn(report):
+    articles_stories_update(articles=[report("flood")])  # the turns' rows exist from then on
+    articles = [report(event) for event in EVENTS for _ in range(3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        articles_stories_update(articles=articles)
+
+    assert sorted(story_of(a).size for a in articles[::3]) == [3, 3, 4]
+    statements = [q["sql"] for q in queries.captured_queries]
+    # One transaction (a savepoint in this test's) and, on PostgreSQL, one locking read per turn, not one per
+    # article: the 9 articles took 9 wire turns before, 86 statements on SQLite and 96 on PostgreSQL.
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 2
+    assert sum("stories_storyassignmentturn" in sql for sql in statements) == (
+        2 if connection.vendor == "postgresql" else 0
+    )
+    assert len(statements) <= (72 if connection.vendor == "postgresql" else 70)
+
+
+def test_a_long_refreshs_reports_are_grouped_in_turns_of_wire_batch_articles(report, monkeypatch):
+    monkeypatch.setattr(services, "WIRE_BATCH", 4)
+    articles_stories_update(articles=[report("flood")])
+    articles = [report(event) for event in EVENTS for _ in range(3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        articles_stories_update(articles=articles)
+
+    assert sorted(story_of(a).size for a in articles[::3]) == [3, 3, 4]
+    # 4 + 4 + 1 articles: three wire turns (others may group copies in between), then one assignment.
+    assert sum(q["sql"].startswith("SAVEPOINT") for q in queries.captured_queries) == 4

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsdesk.common.arguments import duration, port_or_zero
+from newsdesk.common.arguments import duration, port_or_zero, subcommands
 
 if TYPE_CHECKING:
     from newsdesk_world.server import WorldServer
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{serve,subscribe}", title="actions")
+        actions = subcommands(parser, dest="action", required=True, metavar="{serve,subscribe}", title="actions")
         serve = actions.add_parser(
             "serve",
             help="serve the world until Ctrl-C",

@@ -3,12 +3,13 @@
 A story's state is what its members have in common: how many of them mention each term and each entity (the
 most frequent ones only), its size, its languages and its first and last article times. An article is compared
 with every story that shares a term or an entity with it and whose time window it falls in (so a late article
-still finds the story it belongs to): the score mixes the TF-IDF cosine of terms (same-language wording) with the
-IDF-weighted share of the article's entities the story also has (names and places, which cross languages). IDF
-is the clusterer's running document frequency, so common words weigh less as the stream goes on. The scoring of
-all candidates at once is numpy's (cluster.vectors). When the caller also gives an article's embedding
-(cluster.embedding), each story keeps the sum of its members' embeddings and the score mixes in the cosine to it:
-that is what joins headlines that say the same thing in other words ("fuel prices surge" / "gas prices rise").
+still finds the story it belongs to; a full-text article up to ClusterOptions.late_period past it, at a higher
+bar): the score mixes the TF-IDF cosine of terms (same-language wording) with the IDF-weighted share of the
+article's entities the story also has (names and places, which cross languages). IDF is the clusterer's running
+document frequency, so common words weigh less as the stream goes on. The scoring of all candidates at once is
+numpy's (cluster.vectors). When the caller also gives an article's embedding (cluster.embedding), each story keeps
+the sum of its members' embeddings and the score mixes in the cosine to it: that is what joins headlines that say
+the same thing in other words ("fuel prices surge" / "gas prices rise").
 Last, the numbers of the article's headline and lead (counts, amounts, years) move the score up when they agree with
 the story's and down when they contradict them: two similar events (two pirate captures, two jewel heists) share
 their words, not their numbers; and an article written years after the story's dated members (its dateline, for
@@ -222,9 +223,10 @@ class StoryClusterer:
             agreed = self._agreed[key] = self.states[key].agreed_numbers(self.options.number_share)
         return agreed
 
-    def candidates(self, features: ArticleFeatures, at: datetime | None) -> list[object]:
+    def candidates(self, features: ArticleFeatures, at: datetime | None, *, late: bool = False) -> list[object]:
         """Stories sharing the most distinctive terms and entities with the article (words found in a large share
-        of all stories say nothing about which one it belongs to)."""
+        of all stories say nothing about which one it belongs to); open at `at`, or with `late` up to
+        ClusterOptions.late_period from their window (a full-text article's join: `join_bar` asks more of those)."""
         common = max(COMMON_MIN, len(self.states) // 10)
         pool: list[object] = []
         extend = pool.extend
@@ -232,7 +234,7 @@ class StoryClusterer:
             if keys and len(keys) <= common:
                 extend(keys)
         counts = Counter(pool)  # one pass in C rather than one update per name
-        states, quiet = self.states, self.options.quiet_period
+        states, quiet = self.states, self.options.join_window if late else self.options.quiet_period
         if at is None:  # an article without a time closes no story out (StoryState.is_open_at)
             shut = [key for key in counts if key not in states]
         else:
@@ -252,12 +254,14 @@ class StoryClusterer:
         vector: np.ndarray | None = None,
     ) -> list[tuple[float, object]]:
         """(score, story) of every open story the article matches, best first."""
-        keys = self.candidates(features, at)
+        keys = self.candidates(features, at, late=not title_only)
         if not keys:
             return []
         values = self.join_values(features, keys, at=at, title_only=title_only, vector=vector)
         found = [
-            (value, key) for value, key in zip(values, keys, strict=True) if value >= self.join_bar(key, title_only)
+            (value, key)
+            for value, key in zip(values, keys, strict=True)
+            if value >= self.join_bar(key, title_only, at=at)
         ]
         found.sort(key=lambda item: -item[0])
         return found
@@ -284,10 +288,13 @@ class StoryClusterer:
             phrases=features.phrases,
         )
 
-    def join_bar(self, key: object, title_only: bool = False) -> float:
-        """The `join_values` value an article needs to join story `key` (one rule for `matches` and cluster.refine)."""
+    def join_bar(self, key: object, title_only: bool = False, *, at: datetime | None = None) -> float:
+        """The `join_values` value an article needs to join story `key` (one rule for `matches` and cluster.refine);
+        with the article's time `at`, ClusterOptions.late_margin more when that is past the story's quiet period."""
         options = self.options
         threshold = options.title_threshold if title_only else options.threshold
+        if at is not None and not self.states[key].is_open_at(at, options.quiet_period):
+            threshold += options.late_margin
         # A story of one report is one outlet's view, not yet an event: joining it takes more.
         young_size = options.title_young_size if title_only else 1
         if self.states[key].size <= young_size:

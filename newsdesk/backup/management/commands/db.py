@@ -5,7 +5,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from newsdesk.backup.archive import BackupError
 from newsdesk.backup.copy_services import DEFAULT_BATCH, database_copy
-from newsdesk.common.arguments import count_between
+from newsdesk.common.arguments import count_between, subcommands
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="copy")
+        actions = subcommands(parser, dest="action", required=True, metavar="copy")
         copy = actions.add_parser(
             "copy",
             help="copy every row of this install's database into the database at --to",

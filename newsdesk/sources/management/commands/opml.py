@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
+from newsdesk.common.arguments import subcommands
 from newsdesk.reader.feeds.opml import MAX_OPML_BYTES, OPML_TOO_LARGE, OpmlError
 from newsdesk.sources.fetching import SubscriptionFetchError, is_web_address, opml_download
 from newsdesk.sources.models import Publisher
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     help = "Import publishers and feeds from an OPML file, or export every feed as OPML 2.0."
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{import,export}")
+        actions = subcommands(parser, dest="action", required=True, metavar="{import,export}")
         importing = actions.add_parser("import", help="create publishers and feeds listed in an OPML file")
         importing.add_argument(
             "file", help="OPML file to read: a path, '-' for standard input, or an http(s) URL to fetch"
