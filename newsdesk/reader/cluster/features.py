@@ -139,29 +139,36 @@ def _scan(
     known = _TOKENS
     for word in _TOKEN_BREAK_OR_END.findall(text):
         kind, stem, name, whole = known.get(word) or _token(word)
-        if kind:
-            # A comma or a dash between two names ("Jessica Becker, Lauren Edwards") ends the first one; the end of
-            # a sentence ends it too, and the next word opens a sentence.
-            if len(run) >= 2:
-                runs.append(" ".join(run))
-            run = []
-            if kind == _IS_END:
-                position = 0
+        if name is None:  # most tokens: a lower-case word, a stop word, a mark or the end of a sentence
+            if kind:
+                # A comma or a dash between two names ("Jessica Becker, Lauren Edwards") ends the first one; the end
+                # of a sentence ends it too, and the next word opens a sentence.
+                if kind == _IS_END:
+                    position = 0
+            else:
+                if stem is not None:
+                    stems.append(stem)
+                position += 1
+            if run:
+                if len(run) >= 2:
+                    runs.append(" ".join(run))
+                run = []
             continue
         if stem is not None:
             stems.append(stem)
         # Numbers name things anywhere; a capital at the start of a sentence says nothing.
-        if name is not None and (stem is None or (capitals_name_things and position)):
+        if stem is None or (capitals_name_things and position):
             names.append(name)
         position += 1
         # A run of capitalized words is one name, a run opening the sentence too ("Goldenmouth Reform Alliance
         # and Sanchez at odds").
-        if name is not None and stem is not None and capitals_name_things:
+        if stem is not None and capitals_name_things:
             run.append(whole)
             continue
-        if len(run) >= 2:
-            runs.append(" ".join(run))
-        run = []
+        if run:
+            if len(run) >= 2:
+                runs.append(" ".join(run))
+            run = []
     if len(run) >= 2:
         runs.append(" ".join(run))
     for bag, found in ((terms, stems), (entities, names), (phrases, runs)):

@@ -9,7 +9,7 @@ article, so a score costs a handful of array operations whatever the number of c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -51,8 +51,8 @@ class Vocabulary:
         self._docs = value
         self.version += 1
 
-    def columns(self, names) -> np.ndarray:
-        found = np.fromiter(map(self.ids.__getitem__, names), dtype=np.int64)
+    def columns(self, names: Collection[str]) -> np.ndarray:
+        found = np.fromiter(map(self.ids.__getitem__, names), dtype=np.int64, count=len(names))
         if len(self.ids) > len(self.df):
             grown = np.zeros(max(2 * len(self.df), len(self.ids)))
             grown[: len(self.df)] = self.df

@@ -8,8 +8,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features, regroup
-from newsdesk.reader.cluster.regroup import average_link_groups, cohesion_split, pair_scores, regroup_story
+from newsdesk.reader.cluster import ClusterOptions, StoryClusterer, StoryState, clustering_features
+from newsdesk.reader.cluster import pair_scores as pair_scores_module
+from newsdesk.reader.cluster.pair_scores import pair_scores
+from newsdesk.reader.cluster.regroup import average_link_groups, cohesion_split, regroup_story
 from tests.reader.cluster.test_cluster_floor import load_eval_module
 from tests.reader.cluster.test_phrase_conflicts import OTHER_EVENT, SAME_EVENT, TEASER
 from tests.reader.cluster.test_refine import MYSORE, STRAY, SUKANYA, stories
@@ -283,11 +285,11 @@ def test_dense_products_through_the_lookup_array_equal_the_binary_search_exactly
 
     left, right = rows(6, 400), rows(40, 400)
     hashed = rows(3, 1 << 40, offset=-(1 << 41))
-    direct, numbers = regroup._dense(left, right), regroup._dense(hashed, [*hashed, *right])
-    monkeypatch.setattr(regroup, "DIRECT_COLUMNS", 0)
-    assert np.array_equal(regroup._dense(left, right), direct)
-    assert np.array_equal(regroup._dense(right, left), direct.T)
-    assert np.array_equal(regroup._dense(hashed, [*hashed, *right]), numbers)
+    direct, numbers = pair_scores_module._dense(left, right), pair_scores_module._dense(hashed, [*hashed, *right])
+    monkeypatch.setattr(pair_scores_module, "DIRECT_COLUMNS", 0)
+    assert np.array_equal(pair_scores_module._dense(left, right), direct)
+    assert np.array_equal(pair_scores_module._dense(right, left), direct.T)
+    assert np.array_equal(pair_scores_module._dense(hashed, [*hashed, *right]), numbers)
     assert np.diag(numbers[:, :3]).all()
     assert not numbers[:, 3:].any()
     reference = np.zeros((6, 40))
@@ -297,4 +299,24 @@ def test_dense_products_through_the_lookup_array_equal_the_binary_search_exactly
             reference[i, j] = (weights[mine] * values[theirs]).sum() if len(shared) else 0.0
     assert np.allclose(direct, reference, atol=1e-12)
     assert direct.any()
-    assert regroup._dense([(np.zeros(0, dtype=np.int64), np.zeros(0))], right).shape == (1, 40)
+    assert pair_scores_module._dense([(np.zeros(0, dtype=np.int64), np.zeros(0))], right).shape == (1, 40)
+
+
+def test_lead_numbers_meet_in_the_pair_scores_only_when_their_digits_are_the_same():
+    sets = [
+        frozenset({"23", "2011"}),
+        frozenset({"26", "2011"}),
+        frozenset({"12"}),
+        frozenset({"\u0661\u0662"}),  # Arabic-Indic 12: another string, as the stories' own numbers count it
+        frozenset({"1234567", "23"}),
+        frozenset({"1234567"}),
+        frozenset(),
+    ]
+    rows = [pair_scores_module._number_columns(numbers) for numbers in sets]
+
+    met = pair_scores_module._dense(rows, rows) > 0
+
+    expected = np.array([[bool(one & other) for other in sets] for one in sets])
+    assert np.array_equal(met, expected)
+    assert met[0, 1]
+    assert not met[2, 3]
