@@ -6,6 +6,7 @@ import sys
 from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.template.defaultfilters import pluralize
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsdesk.common.database import database_now, require_migrated
@@ -81,6 +82,6 @@ class Command(BaseCommand):
         if counts_only:
             self.stdout.write(f"recounted {count} {'story' if count == 1 else 'stories'}")
         else:
-            self.stdout.write(f"reprocessed {count} article{'s' if count != 1 else ''}")
+            self.stdout.write(f"reprocessed {count} article{pluralize(count)}")
             if closed:
                 self.stdout.write(f"closed {closed} quiet {'story' if closed == 1 else 'stories'}")
